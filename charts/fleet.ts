@@ -1,0 +1,22 @@
+import { Construct } from 'constructs';
+import { Fleet } from '../config/fleet';
+import { TestAppChart, TestAppPlacementChart } from './test-app';
+
+/** Every chart of the fleet: what dist/ holds. */
+export class FleetCharts extends Construct {
+  constructor(scope: Construct, id: string, fleet: Fleet) {
+    super(scope, id);
+    const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
+    for (const app of fleet.apps) {
+      new TestAppChart(this, `app-${app.name}`, { app });
+      for (const placement of app.placements) {
+        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, {
+          app,
+          placement,
+          cluster: clusters.get(placement.cluster)!,
+          domain: fleet.domain,
+        });
+      }
+    }
+  }
+}

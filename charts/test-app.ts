@@ -1,0 +1,214 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { App, Cluster, Placement } from '../config/fleet';
+import { contentChecksum, nginxPaths, testAppFiles } from '../lib/test-app-content';
+import { FileChart } from './file-chart';
+
+/**
+ * The nginx image: unprivileged (uid 101), from Amazon ECR Public, which does not rate-limit
+ * pulls from AWS the way Docker Hub does, so 10000 pods can start at once.
+ */
+export const nginxImage = 'public.ecr.aws/nginx/nginx-unprivileged:1.29.3-alpine';
+const nginxUid = 101;
+
+/** Where each test app's files live in dist/: the source path of its Argo CD Applications. */
+export function testAppDir(appName: string): string {
+  return `apps/${appName}`;
+}
+
+/** The file holding what differs per cluster: the Service's IP family and the Ingress. */
+export function placementFile(clusterName: string): string {
+  return `clusters/${clusterName}.yaml`;
+}
+
+export const testAppFile = 'app.yaml';
+
+function selectorLabels(app: App): Record<string, string> {
+  return { 'app.kubernetes.io/name': app.name };
+}
+
+function commonLabels(app: App): Record<string, string> {
+  return { ...selectorLabels(app), 'app.kubernetes.io/part-of': 'test-apps', 'app.kubernetes.io/managed-by': 'fleet-generator' };
+}
+
+export interface TestAppProps {
+  readonly app: App;
+}
+
+/**
+ * What every cluster the app runs on shares: its Namespace (Pod Security "restricted"), the
+ * ConfigMap with the page and the nginx config, the Deployment and its PodDisruptionBudget.
+ * Replicas appear once, so scaling is a one-field change in dist/.
+ */
+export class TestAppChart extends FileChart {
+  constructor(scope: Construct, id: string, props: TestAppProps) {
+    const { app } = props;
+    super(scope, id, `${testAppDir(app.name)}/${testAppFile}`, { labels: commonLabels(app) });
+    const metadata = { name: app.name, namespace: app.name };
+
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: app.name,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+
+    const files = testAppFiles(app);
+    new k8s.KubeConfigMap(this, 'content', { metadata, data: files });
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata,
+      spec: {
+        replicas: app.replicas,
+        revisionHistoryLimit: 3,
+        selector: { matchLabels: selectorLabels(app) },
+        // Percentages scale with replicas: one extra pod at 5 replicas, 500 at a time at 10000,
+        // which bounds both the surge capacity and the pods out of service during a rollout.
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('5%'), maxUnavailable: k8s.IntOrString.fromString('5%') },
+        },
+        template: {
+          metadata: {
+            labels: commonLabels(app),
+            annotations: { 'checksum/content': contentChecksum(files) },
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 10,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: nginxUid,
+              runAsGroup: nginxUid,
+              seccompProfile: { type: 'RuntimeDefault' },
+              // A non-root nginx may bind a port below 1024 only if the pod lowers this
+              // namespaced sysctl (allowed under Pod Security "restricted").
+              sysctls: app.containerPort < 1024
+                ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(app.containerPort) }]
+                : undefined,
+            },
+            // Spread over zones and nodes when possible, never at the cost of a pending pod.
+            topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+              topologyKey,
+              maxSkew: 1,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selectorLabels(app) },
+            })),
+            containers: [{
+              name: 'nginx',
+              image: nginxImage,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: app.containerPort, protocol: 'TCP' }],
+              env: [{ name: 'NGINX_ENTRYPOINT_QUIET_LOGS', value: '1' }],
+              readinessProbe: {
+                httpGet: { path: nginxPaths.healthPath, port: k8s.IntOrString.fromString('http') },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
+              livenessProbe: {
+                httpGet: { path: nginxPaths.healthPath, port: k8s.IntOrString.fromString('http') },
+                initialDelaySeconds: 5,
+                periodSeconds: 10,
+                failureThreshold: 3,
+              },
+              // Sized so 10000 pods fit about 100 m5.large nodes (2 vCPU, 8 GiB, 110 pods each).
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
+                limits: { memory: k8s.Quantity.fromString('64Mi') },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'config', mountPath: nginxPaths.confDir, readOnly: true },
+                { name: 'html', mountPath: nginxPaths.htmlDir, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: app.name, items: [{ key: nginxPaths.confFile, path: nginxPaths.confFile }] } },
+              { name: 'html', configMap: { name: app.name, items: [{ key: nginxPaths.htmlFile, path: nginxPaths.htmlFile }] } },
+              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+      metadata,
+      spec: { maxUnavailable: k8s.IntOrString.fromString('10%'), selector: { matchLabels: selectorLabels(app) } },
+    });
+  }
+}
+
+export interface TestAppPlacementProps {
+  readonly app: App;
+  readonly cluster: Cluster;
+  readonly placement: Placement;
+  readonly domain: string;
+}
+
+/**
+ * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
+ * hostname external-dns publishes — as a weighted record when the placement has a weight, so
+ * traffic moves between clusters by changing weights in fleet.yaml.
+ */
+export class TestAppPlacementChart extends FileChart {
+  constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
+    const { app, cluster, placement, domain } = props;
+    super(scope, id, `${testAppDir(app.name)}/${placementFile(cluster.name)}`, { labels: commonLabels(app) });
+    const metadata = { name: app.name, namespace: app.name };
+
+    new k8s.KubeService(this, 'service', {
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        ipFamilies: [cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        selector: selectorLabels(app),
+        ports: [{ name: 'http', port: app.containerPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    const weighted: Record<string, string> = placement.weight === undefined ? {} : {
+      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
+      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight),
+    };
+    new k8s.KubeIngress(this, 'ingress', {
+      metadata: {
+        ...metadata,
+        annotations: {
+          'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+          // IPv6 pods can only be IP targets; an IPv6 cluster's ALB answers on both families.
+          'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/ip-address-type': cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4',
+          'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
+          ...weighted,
+        },
+      },
+      spec: {
+        ingressClassName: 'alb',
+        rules: [{
+          host: `${app.name}.${domain}`,
+          http: {
+            paths: [{
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: app.name, port: { name: 'http' } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { IpFamily } from './fleet-schema';
+
+/** A parsed CIDR block. */
+export interface Cidr {
+  readonly family: IpFamily;
+  readonly prefixLength: number;
+  /** The number of addresses in the block, as a bigint because an IPv6 /64 holds 2^64. */
+  readonly size: bigint;
+}
+
+/** Why a CIDR is not valid, as a sentence fragment; undefined when it is valid. */
+export type CidrProblem = string | undefined;
+
+function parseIpv4(address: string): bigint | undefined {
+  const parts = address.split('.');
+  if (parts.length !== 4 || !parts.every((part) => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)) return undefined;
+  return parts.reduce((value, part) => (value << 8n) + BigInt(part), 0n);
+}
+
+function parseIpv6(address: string): bigint | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = halves.map((half) => (half === '' ? [] : half.split(':')));
+  if (!groups.flat().every((group) => /^[0-9a-fA-F]{1,4}$/.test(group))) return undefined;
+  const written = groups.flat().length;
+  if (halves.length === 1 ? written !== 8 : written > 7) return undefined;
+  const zeros = Array<string>(8 - written).fill('0');
+  const all = halves.length === 1 ? groups[0] : [...groups[0], ...zeros, ...groups[1]];
+  return all.reduce((value, group) => (value << 16n) + BigInt(parseInt(group, 16)), 0n);
+}
+
+function formatIpv4(value: bigint): string {
+  return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 255n).toString()).join('.');
+}
+
+function formatIpv6(value: bigint): string {
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => ((value >> shift) & 0xffffn).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+}
+
+/** Parses `address/prefix`; returns the block or a sentence fragment saying what is wrong. */
+export function parseCidr(text: string): Cidr | CidrProblem {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!match) return 'is not a CIDR block (address/prefix-length)';
+  const [, address, prefixText] = match;
+  const prefixLength = Number(prefixText);
+  const family: IpFamily = address.includes(':') ? 'ipv6' : 'ipv4';
+  const bits = family === 'ipv6' ? 128 : 32;
+  const value = family === 'ipv6' ? parseIpv6(address) : parseIpv4(address);
+  if (value === undefined) return `has an invalid ${family === 'ipv6' ? 'IPv6' : 'IPv4'} address "${address}"`;
+  if (prefixLength > bits) return `has a prefix length above ${bits}`;
+  const hostBits = BigInt(bits - prefixLength);
+  const network = (value >> hostBits) << hostBits;
+  if (network !== value) {
+    const format = family === 'ipv6' ? formatIpv6 : formatIpv4;
+    return `has host bits set: did you mean ${format(network)}/${prefixLength}?`;
+  }
+  return { family, prefixLength, size: 1n << hostBits };
+}
+
+/** AWS keeps five addresses of every IPv4 subnet (network, router, DNS, future use, broadcast). */
+export const awsReservedAddressesPerSubnet = 5;
+
+/** Addresses of an IPv4 subnet that pods and nodes can have. */
+export function usableIpv4Addresses(cidr: Cidr): number {
+  return Number(cidr.size) - awsReservedAddressesPerSubnet;
+}

@@ -1,0 +1,112 @@
+import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole, AppFile, ClusterFile, FleetFile, IpFamily } from './fleet-schema';
+
+/** A managed node group, as cluster-autoscaler sees it. */
+export interface NodeGroup {
+  readonly name: string;
+  readonly instanceType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Set only where fleet.yaml overrides the pods per node of the instance type. */
+  readonly maxPods?: number;
+}
+
+/** An EKS cluster with every default of fleet.yaml applied. */
+export interface Cluster {
+  readonly name: string;
+  readonly ipFamily: IpFamily;
+  readonly environment: string;
+  readonly server: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly vpcId: string;
+  readonly subnets: readonly string[];
+  readonly nodeGroups: readonly NodeGroup[];
+  readonly register: boolean;
+  /** The role Argo CD assumes to reach the cluster (aws eks get-token --role-arn). */
+  readonly argocdRoleArn: string;
+  readonly caData?: string;
+  readonly addons: Readonly<Record<AddonKey, boolean>>;
+  readonly iamRoles: Readonly<Record<AddonWithIamRole, string>>;
+}
+
+/** Where an app runs; a weight makes its DNS record a weighted one. */
+export interface Placement {
+  readonly cluster: string;
+  readonly weight?: number;
+}
+
+/** An NGINX test app with its placements resolved. */
+export interface App {
+  readonly name: string;
+  readonly backgroundColor: string;
+  readonly containerPort: number;
+  readonly replicas: number;
+  readonly placements: readonly Placement[];
+}
+
+/** The validated fleet, every default applied: what charts render from. */
+export interface Fleet {
+  readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
+  readonly domain: string;
+  readonly argocd: { readonly cluster: string; readonly namespace: string };
+  readonly clusters: readonly Cluster[];
+  readonly apps: readonly App[];
+}
+
+function kebabCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** The IAM role name an add-on gets by default: <cluster>-<add-on in kebab-case>. */
+export function defaultIamRoleArn(cluster: Pick<ClusterFile, 'name' | 'accountId'>, addon: AddonWithIamRole | 'argocd'): string {
+  return `arn:aws:iam::${cluster.accountId}:role/${cluster.name}-${kebabCase(addon)}`;
+}
+
+function resolveCluster(cluster: ClusterFile): Cluster {
+  const addons = Object.fromEntries(addonKeys.map((key) => [key, cluster.addons?.[key] ?? true])) as Record<AddonKey, boolean>;
+  const iamRoles = Object.fromEntries(
+    addonsWithIamRole.map((key) => [key, cluster.iamRoles?.[key] ?? defaultIamRoleArn(cluster, key)]),
+  ) as Record<AddonWithIamRole, string>;
+  return {
+    name: cluster.name,
+    ipFamily: cluster.ipFamily,
+    environment: cluster.environment ?? 'production',
+    server: cluster.server.replace(/\/$/, ''),
+    region: cluster.region,
+    accountId: cluster.accountId,
+    vpcId: cluster.vpcId,
+    subnets: cluster.subnets,
+    nodeGroups: cluster.nodeGroups,
+    register: cluster.register ?? true,
+    argocdRoleArn: cluster.argocdRoleArn ?? defaultIamRoleArn(cluster, 'argocd'),
+    caData: cluster.caData,
+    addons,
+    iamRoles,
+  };
+}
+
+function resolvePlacements(app: AppFile, clusters: readonly Cluster[]): Placement[] {
+  if (!app.clusters) {
+    return clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => ({ cluster: cluster.name }));
+  }
+  return app.clusters.map((entry) => (typeof entry === 'string' ? { cluster: entry } : { cluster: entry.name, weight: entry.weight }));
+}
+
+/** Applies the defaults of fleet.yaml; the input has passed validation. */
+export function resolveFleet(file: FleetFile): Fleet {
+  const clusters = file.clusters.map(resolveCluster);
+  const firstIpv6 = clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? clusters[0];
+  return {
+    repo: { url: file.repo.url, revision: file.repo.revision ?? 'main', path: file.repo.path ?? 'dist' },
+    domain: file.domain,
+    argocd: { cluster: file.argocd?.cluster ?? firstIpv6.name, namespace: file.argocd?.namespace ?? 'argocd' },
+    clusters,
+    apps: file.apps.map((app) => ({
+      name: app.name,
+      backgroundColor: app.backgroundColor,
+      containerPort: app.containerPort,
+      replicas: app.replicas,
+      placements: resolvePlacements(app, clusters),
+    })),
+  };
+}

@@ -1,0 +1,260 @@
+import { readFileSync } from 'fs';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { parseCidr } from './cidr';
+import { Fleet, resolveFleet } from './fleet';
+import { FleetFile, fleetSchema } from './fleet-schema';
+import { JsonSchema } from './schema-builder';
+
+type PathSegment = string | number;
+
+/** One problem in fleet.yaml, located so an editor can jump to it. */
+export interface FleetProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The field path, e.g. `apps[2].replicas`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Every problem found in a fleet file; `message` lists them one per line, file:line:column first. */
+export class FleetConfigError extends Error {
+  constructor(readonly problems: readonly FleetProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'FleetConfigError';
+  }
+}
+
+export function formatProblem(problem: FleetProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.column}`;
+  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
+}
+
+function describe(node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (!isScalar(node) || node.value === null) return 'nothing';
+  const value = node.value;
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (text)`;
+  return String(value);
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const scored = candidates.map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+/** Reads and validates one fleet file against the schema and the cross-field rules. */
+class FleetReader {
+  private readonly problems: FleetProblem[] = [];
+  private readonly lines = new LineCounter();
+  private document?: Document.Parsed;
+
+  constructor(private readonly file: string, private readonly text: string) {}
+
+  read(): Fleet {
+    const documents = parseAllDocuments(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    const list = Array.isArray(documents) ? documents : [];
+    for (const document of list) {
+      for (const error of document.errors) this.report(error.pos[0], [], `YAML syntax error: ${error.message.split('\n')[0]}`);
+    }
+    if (list.length > 1) this.report(list[1].range[0], [], 'holds several YAML documents: expected one fleet');
+    this.document = list[0];
+    const root = this.document?.contents;
+    if (!this.problems.length && (!root || (isScalar(root) && root.value === null))) {
+      this.report(0, [], `is empty: expected ${fleetSchema['x-expected']}`);
+    }
+    if (this.problems.length) throw new FleetConfigError(this.problems);
+
+    this.check(fleetSchema, root, []);
+    if (this.problems.length) throw new FleetConfigError(this.sorted());
+    const file = this.document!.toJS() as FleetFile;
+    this.checkRelations(file);
+    if (this.problems.length) throw new FleetConfigError(this.sorted());
+    return resolveFleet(file);
+  }
+
+  private sorted(): FleetProblem[] {
+    return [...this.problems].sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  private report(offset: number, path: readonly PathSegment[], message: string): void {
+    const { line, col } = this.lines.linePos(offset);
+    this.problems.push({ file: this.file, line, column: col, path: formatPath(path), message });
+  }
+
+  private reportAt(path: readonly PathSegment[], message: string): void {
+    const node = this.nodeAt(path);
+    this.report(node?.range?.[0] ?? 0, path, message);
+  }
+
+  private nodeAt(path: readonly PathSegment[]): Node | undefined {
+    for (let length = path.length; length >= 0; length--) {
+      const node = this.document?.getIn(path.slice(0, length), true);
+      if (node && typeof node === 'object' && 'range' in node) return node as Node;
+    }
+    return undefined;
+  }
+
+  private check(schema: JsonSchema, raw: unknown, path: PathSegment[]): void {
+    const node = isAlias(raw) ? raw.resolve(this.document!) : raw;
+    const offset = (node as Node | undefined)?.range?.[0] ?? 0;
+    const mismatch = () => this.report(offset, path, `expected ${schema['x-expected']}, got ${describe(node)}`);
+
+    if (schema.anyOf) {
+      const branch = schema.anyOf.find((candidate) => (candidate.type === 'object') === isMap(node));
+      if (branch) this.check(branch, node, path);
+      else mismatch();
+      return;
+    }
+    switch (schema.type) {
+      case 'object': {
+        if (!isMap(node)) return mismatch();
+        const properties = schema.properties ?? {};
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          const keyOffset = (pair.key as Node | null)?.range?.[0] ?? offset;
+          if (key === undefined) {
+            this.report(keyOffset, path, 'has a key that is not plain text');
+            continue;
+          }
+          seen.add(key);
+          const property = properties[key];
+          if (!property) {
+            const known = Object.keys(properties);
+            const suggestion = closest(key, known);
+            this.report(keyOffset, [...path, key], `unknown key${suggestion ? `: did you mean "${suggestion}"?` : ''} Expected one of ${known.join(', ')}`);
+            continue;
+          }
+          this.check(property, pair.value, [...path, key]);
+        }
+        for (const key of schema.required ?? []) {
+          if (!seen.has(key)) this.report(offset, [...path, key], `is missing: expected ${properties[key]['x-expected']}`);
+        }
+        return;
+      }
+      case 'array': {
+        if (!isSeq(node)) return mismatch();
+        if (schema.minItems && node.items.length < schema.minItems) {
+          this.report(offset, path, `expected ${schema['x-expected']}, got ${node.items.length}`);
+        }
+        node.items.forEach((item, index) => this.check(schema.items!, item, [...path, index]));
+        return;
+      }
+      case 'integer': {
+        const value = isScalar(node) ? node.value : undefined;
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < schema.minimum! || value > schema.maximum!) mismatch();
+        return;
+      }
+      case 'boolean':
+        if (!isScalar(node) || typeof node.value !== 'boolean') mismatch();
+        return;
+      case 'string': {
+        const value = isScalar(node) ? node.value : undefined;
+        if (typeof value !== 'string') return mismatch();
+        if (schema.enum && !schema.enum.includes(value)) return mismatch();
+        if (schema.pattern && !new RegExp(schema.pattern).test(value)) return mismatch();
+        return;
+      }
+      default:
+        throw new Error(`schema at ${formatPath(path)} has no type`);
+    }
+  }
+
+  private checkUnique(names: readonly string[], path: (index: number) => PathSegment[], what: string): void {
+    const first = new Map<string, number>();
+    names.forEach((name, index) => {
+      const earlier = first.get(name);
+      if (earlier === undefined) first.set(name, index);
+      else this.reportAt(path(index), `${what} "${name}" is already used by ${formatPath(path(earlier))}: names must be unique`);
+    });
+  }
+
+  /** Rules that span fields: uniqueness, references, CIDR families, sizes. */
+  private checkRelations(file: FleetFile): void {
+    const clusterNames = file.clusters.map((cluster) => cluster.name);
+    this.checkUnique(clusterNames, (index) => ['clusters', index, 'name'], 'cluster name');
+    this.checkUnique(file.apps.map((app) => app.name), (index) => ['apps', index, 'name'], 'app name');
+
+    file.clusters.forEach((cluster, clusterIndex) => {
+      const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
+      cluster.subnets.forEach((subnet, subnetIndex) => {
+        const parsed = parseCidr(subnet);
+        if (typeof parsed !== 'object') {
+          this.reportAt(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
+        } else if (parsed.family !== cluster.ipFamily) {
+          this.reportAt(at('subnets', subnetIndex), `"${subnet}" is an ${parsed.family === 'ipv6' ? 'IPv6' : 'IPv4'} block, but the cluster's ipFamily is ${cluster.ipFamily}: expected ${cluster.ipFamily === 'ipv6' ? 'an IPv6 /64' : 'an IPv4 block'}`);
+        } else if (parsed.family === 'ipv6' && parsed.prefixLength !== 64) {
+          this.reportAt(at('subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: AWS gives every IPv6 subnet a /64`);
+        } else if (parsed.family === 'ipv4' && (parsed.prefixLength < 16 || parsed.prefixLength > 28)) {
+          this.reportAt(at('subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an AWS subnet is between /16 and /28`);
+        }
+      });
+      this.checkUnique(cluster.nodeGroups.map((group) => group.name), (index) => at('nodeGroups', index, 'name'), 'node group name');
+      cluster.nodeGroups.forEach((group, groupIndex) => {
+        if (group.minSize > group.maxSize) {
+          this.reportAt(at('nodeGroups', groupIndex, 'minSize'), `is ${group.minSize}, above maxSize ${group.maxSize}: expected minSize <= maxSize`);
+        }
+      });
+      if ((cluster.register ?? true) && !cluster.caData) {
+        this.reportAt(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
+      }
+    });
+
+    const known = `expected one of ${clusterNames.join(', ')}`;
+    if (file.argocd?.cluster && !clusterNames.includes(file.argocd.cluster)) {
+      this.reportAt(['argocd', 'cluster'], `cluster "${file.argocd.cluster}" is not in clusters: ${known}`);
+    }
+    const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
+    file.apps.forEach((app, appIndex) => {
+      if (!app.clusters) {
+        if (!hasIpv6) this.reportAt(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster to place it on by default: add clusters: [<name>]');
+        return;
+      }
+      const names = app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name));
+      names.forEach((name, index) => {
+        if (!clusterNames.includes(name)) this.reportAt(['apps', appIndex, 'clusters', index], `cluster "${name}" is not in clusters: ${known}`);
+      });
+      this.checkUnique(names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
+      if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
+        this.reportAt(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
+      }
+    });
+  }
+}
+
+/** Parses fleet.yaml text; throws FleetConfigError listing every problem. */
+export function parseFleet(text: string, file = 'fleet.yaml'): Fleet {
+  return new FleetReader(file, text).read();
+}
+
+/** Reads and validates a fleet file; throws FleetConfigError listing every problem. */
+export function loadFleet(file: string): Fleet {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FleetConfigError([{ file, line: 1, column: 1, path: '', message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return parseFleet(text, file);
+}
