@@ -1,0 +1,153 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { indexHtml } from './lib/test-app-content';
+import { defaultFleet, findObject, Manifest, renderParsed } from './test/support/fleet-fixtures';
+import { podSpecOf, restrictedViolations } from './test/support/pod-security';
+import { manifestErrors } from './test/support/validate-manifest';
+
+// GIVEN the default fleet.yaml (app0 yellow, app1 red, app2 blue; one IPv4, one IPv6 cluster)
+const fleet = defaultFleet();
+// WHEN it is rendered
+const { files, objects } = renderParsed(fleet);
+const appFile = (app: string) => `apps/${app}/app.yaml`;
+const placementFile = (app: string, cluster: string) => `apps/${app}/clusters/${cluster}.yaml`;
+const colours = { app0: 'yellow', app1: 'red', app2: 'blue' } as const;
+
+describe('the rendered default fleet', () => {
+  test.each([...files.keys()])('%s matches its snapshot', (file) => {
+    expect(files.get(file)).toMatchSnapshot();
+  });
+
+  test('is what dist/ holds (run `npm run synth` and commit dist/ when this fails)', () => {
+    for (const [file, text] of files) expect(readFileSync(join(__dirname, 'dist', file), 'utf8')).toBe(text);
+  });
+
+  test('every object is valid against its Kubernetes or Argo CD schema', () => {
+    const problems = objects.flatMap(({ file, ...object }) => manifestErrors(object).map((problem) => `${file}: ${problem}`));
+    expect(problems).toEqual([]);
+  });
+
+  test('every pod template passes Pod Security "restricted"', () => {
+    const workloads = objects.filter((object) => podSpecOf(object));
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const workload of workloads) expect([workload.metadata.name, restrictedViolations(podSpecOf(workload)!)]).toEqual([workload.metadata.name, []]);
+  });
+
+  test('every app namespace enforces Pod Security "restricted"', () => {
+    for (const app of Object.keys(colours)) {
+      const labels = findObject(objects, 'Namespace', app).metadata.labels;
+      expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    }
+  });
+
+  test('places every app on the IPv6 cluster only, by default', () => {
+    const placements = [...files.keys()].filter((file) => file.startsWith('apps/') && file.includes('/clusters/'));
+    expect(placements).toEqual(['app0', 'app1', 'app2'].map((app) => placementFile(app, 'ipv6-east')));
+  });
+});
+
+describe.each(Object.entries(colours))('test app %s', (app, colour) => {
+  const deployment = findObject(objects, 'Deployment', app);
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  const configMap = findObject(objects, 'ConfigMap', app);
+
+  test('runs 5 replicas', () => {
+    expect(deployment.spec.replicas).toBe(5);
+  });
+
+  test(`shows its name and ${colour} background, and asks nginx for the pod name and IP`, () => {
+    const html: string = configMap.data['index.html'];
+    expect(html).toContain(`background-color: ${colour};`);
+    expect(html).toContain(`<h1 id="app-name">${app}</h1>`);
+    expect(html).toContain('<!--# echo var="hostname" -->');
+    expect(html).toContain('<!--# echo var="server_addr" -->');
+    expect(html).toBe(indexHtml({ name: app, backgroundColor: colour, containerPort: 80 }));
+  });
+
+  test('nginx listens on IPv6 (and IPv4) on the container port, with SSI on', () => {
+    const conf: string = configMap.data['default.conf'];
+    expect(conf).toMatch(/^\s*listen \[::\]:80 ipv6only=off;$/m);
+    expect(conf).not.toMatch(/^\s*listen 80;/m);
+    expect(conf).toMatch(/^\s*ssi on;$/m);
+    expect(container.ports).toEqual([{ containerPort: 80, name: 'http', protocol: 'TCP' }]);
+  });
+
+  test('mounts the page and the config from its ConfigMap, read-only, with a writable /tmp', () => {
+    expect(container.volumeMounts).toEqual([
+      { name: 'config', mountPath: '/etc/nginx/conf.d', readOnly: true },
+      { name: 'html', mountPath: '/usr/share/nginx/html', readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+    ]);
+    expect(pod.volumes.filter((volume: Manifest) => volume.configMap).map((volume: Manifest) => volume.configMap.name)).toEqual([app, app]);
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  test('runs a pinned unprivileged image from a registry without pull rate limits', () => {
+    expect(container.image).toMatch(/^public\.ecr\.aws\/nginx\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('lets non-root nginx bind port 80 through the safe sysctl, not a capability', () => {
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(container.securityContext.capabilities.add).toBeUndefined();
+  });
+
+  test('requests little enough that 10000 pods fit about 100 m5.large nodes', () => {
+    const { cpu, memory } = container.resources.requests;
+    const perNode = 107; // 110 pods per m5.large on IPv6 less 3 DaemonSet pods
+    const millicores = Number(cpu.replace('m', ''));
+    const mebibytes = Number(memory.replace('Mi', ''));
+    expect(millicores * perNode).toBeLessThanOrEqual(1930 - 200); // m5.large allocatable CPU less system pods
+    expect(mebibytes * perNode).toBeLessThanOrEqual(7 * 1024 - 1024);
+  });
+
+  test('has HTTP readiness and liveness probes on the health path', () => {
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+  });
+
+  test('spreads over zones and nodes without ever blocking scheduling', () => {
+    expect(pod.topologySpreadConstraints.map((constraint: Manifest) => [constraint.topologyKey, constraint.whenUnsatisfiable])).toEqual([
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway'],
+      ['kubernetes.io/hostname', 'ScheduleAnyway'],
+    ]);
+  });
+
+  test('rolls pods when the page or config changes: the template carries their checksum', () => {
+    expect(deployment.spec.template.metadata.annotations['checksum/content']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('has a PodDisruptionBudget selecting its pods', () => {
+    const budget = findObject(objects, 'PodDisruptionBudget', app);
+    expect(budget.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(budget.spec.maxUnavailable).toBe('10%');
+  });
+
+  test('has an IPv6 single-stack Service on the container port', () => {
+    const service = findObject(objects, 'Service', app, placementFile(app, 'ipv6-east'));
+    expect(service.spec.ipFamilies).toEqual(['IPv6']);
+    expect(service.spec.ipFamilyPolicy).toBe('SingleStack');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+  });
+
+  test('has a dual-stack ALB Ingress with IP targets at <app>.<domain>', () => {
+    const ingress = findObject(objects, 'Ingress', app, placementFile(app, 'ipv6-east'));
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/ip-address-type': 'dualstack',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+    });
+    expect(ingress.spec.rules[0].host).toBe(`${app}.apps.example.com`);
+  });
+
+  test('keeps everything of the app in its own namespace, in the shared file or its placement file', () => {
+    for (const object of objects.filter((candidate) => candidate.metadata?.labels?.['app.kubernetes.io/name'] === app)) {
+      expect([appFile(app), placementFile(app, 'ipv6-east')]).toContain(object.file);
+      if (object.kind !== 'Namespace') expect(object.metadata.namespace).toBe(app);
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The checks of Pod Security Standards "restricted" (which include "baseline"), applied to a
+ * pod spec as the admission controller applies them.
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+
+type Json = Record<string, any>;
+
+const restrictedVolumeTypes = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const safeSysctls = [
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+];
+const allowedSeccomp = ['RuntimeDefault', 'Localhost'];
+
+/** Every violation of "restricted" in a pod spec; empty when it passes. */
+export function restrictedViolations(podSpec: Json): string[] {
+  const problems: string[] = [];
+  const pod = podSpec.securityContext ?? {};
+  for (const hostField of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (podSpec[hostField]) problems.push(`${hostField} is set`);
+  }
+  for (const volume of podSpec.volumes ?? []) {
+    const type = Object.keys(volume).find((key) => key !== 'name');
+    if (!type || !restrictedVolumeTypes.includes(type)) problems.push(`volume ${volume.name} has type ${type}`);
+  }
+  for (const sysctl of pod.sysctls ?? []) {
+    if (!safeSysctls.includes(sysctl.name)) problems.push(`sysctl ${sysctl.name} is not in the safe set`);
+  }
+  if (pod.runAsUser === 0) problems.push('pod runs as uid 0');
+  const containers: Json[] = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? []), ...(podSpec.ephemeralContainers ?? [])];
+  for (const container of containers) {
+    const where = `container ${container.name}`;
+    const security = container.securityContext ?? {};
+    if (security.privileged) problems.push(`${where} is privileged`);
+    if (security.allowPrivilegeEscalation !== false) problems.push(`${where} does not set allowPrivilegeEscalation: false`);
+    if ((security.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push(`${where} does not run as non-root`);
+    if (security.runAsUser === 0) problems.push(`${where} runs as uid 0`);
+    const seccomp = security.seccompProfile?.type ?? pod.seccompProfile?.type;
+    if (!allowedSeccomp.includes(seccomp)) problems.push(`${where} has no RuntimeDefault or Localhost seccomp profile`);
+    const drop: string[] = security.capabilities?.drop ?? [];
+    if (!drop.includes('ALL')) problems.push(`${where} does not drop ALL capabilities`);
+    const add: string[] = security.capabilities?.add ?? [];
+    if (add.some((capability) => capability !== 'NET_BIND_SERVICE')) problems.push(`${where} adds capabilities ${add.join(', ')}`);
+    for (const port of container.ports ?? []) {
+      if (port.hostPort) problems.push(`${where} uses hostPort ${port.hostPort}`);
+    }
+  }
+  return problems;
+}
+
+/** The pod spec of a workload object, or undefined for other kinds. */
+export function podSpecOf(object: Json): Json | undefined {
+  switch (object.kind) {
+    case 'Pod': return object.spec;
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': return object.spec?.template?.spec;
+    case 'CronJob': return object.spec?.jobTemplate?.spec?.template?.spec;
+    default: return undefined;
+  }
+}
