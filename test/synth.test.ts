@@ -1,0 +1,131 @@
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { fleetSchemaDocument } from '../config/editor-schema';
+import { renderFleet } from '../lib/synth';
+import { writeDist } from '../lib/write-dist';
+import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplicas } from './support/fleet-fixtures';
+import { folderState, scratchDist } from './support/dist-state';
+
+function runSynth(env: Record<string, string>) {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'synth.mjs')], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+}
+
+function writeTempFleet(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fleet-synth-')), 'fleet.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Every changed line between two renders, as `file: -old / +new`. */
+function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const file of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(file)?.split('\n') ?? [];
+    const b = after.get(file)?.split('\n') ?? [];
+    for (let index = 0; index < Math.max(a.length, b.length); index++) {
+      if (a[index] !== b[index]) changes.push(`${file}: -${a[index]} / +${b[index]}`);
+    }
+  }
+  return changes;
+}
+
+describe('npm run synth', () => {
+  test('writes dist/ from fleet.yaml, and a second run changes nothing', () => {
+    // GIVEN an empty output folder
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    // WHEN synth runs twice
+    const first = runSynth({ CDK8S_OUTDIR: outdir });
+    const state = folderState(outdir);
+    const second = runSynth({ CDK8S_OUTDIR: outdir });
+    // THEN the first writes everything and the second touches nothing
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/dist\/: \d+ added, 0 changed, 0 removed, 0 unchanged/);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged/);
+    expect(folderState(outdir)).toEqual(state);
+    expect(Object.keys(state).sort()).toEqual([...renderFleet(defaultFleet()).keys()]);
+  });
+
+  test('exits non-zero with the config error and leaves dist/ exactly as it was', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(defaultFleetText.replace('replicas: 5', 'replicas: lots')) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\./);
+    expect(result.stderr).toMatch(/fleet\.yaml:\d+:15: apps\[0\]\.replicas: expected an integer from 0 to 100000, got "lots" \(text\)/);
+    expect(folderState(outdir)).toEqual(before);
+  });
+
+  test('exits non-zero when the fleet file does not exist, leaving dist/ alone', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: '/nonexistent/fleet.yaml' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/fleet.yaml:1:1: cannot be read');
+    expect(folderState(outdir)).toEqual(before);
+  });
+});
+
+describe('rendering', () => {
+  test('is deterministic: two renders are byte-identical', () => {
+    expect(renderFleet(defaultFleet())).toEqual(renderFleet(defaultFleet()));
+  });
+
+  test('scaling app2 to 10000 changes exactly one field in dist/', () => {
+    // GIVEN the default fleet WHEN app2's replicas go from 5 to 10000
+    const changes = changedLines(renderFleet(defaultFleet()), renderFleet(defaultFleet((text) => setReplicas(text, 2, 10000))));
+    // THEN only the Deployment's replicas differ; the pods are not rolled
+    expect(changes).toEqual(['apps/app2/app.yaml: -  replicas: 5 / +  replicas: 10000']);
+  });
+
+  test('app2 at 10000 replicas renders a Deployment of 10000', () => {
+    const files = renderFleet(defaultFleet((text) => setReplicas(text, 2, 10000)));
+    const deployment = parseManifests(files.get('apps/app2/app.yaml')!).find((object) => object.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBe(10000);
+  });
+
+  test('recolouring an app changes its page and rolls its pods', () => {
+    const changes = changedLines(renderFleet(defaultFleet()), renderFleet(defaultFleet((text) => text.replace('backgroundColor: red', 'backgroundColor: green'))));
+    expect(changes).toHaveLength(2);
+    expect(changes[0]).toMatch(/^apps\/app1\/app\.yaml: .*background-color: red;.*background-color: green;/);
+    expect(changes[1]).toMatch(/^apps\/app1\/app\.yaml: -        checksum\/content: "?[0-9a-f]{64}"? \/ \+        checksum\/content: "?[0-9a-f]{64}"?$/);
+  });
+});
+
+describe('writing dist/', () => {
+  test('removing an app from fleet.yaml removes its files', () => {
+    const outdir = scratchDist();
+    const withoutApp1 = renderFleet(defaultFleet((text) => text.replace(/  - name: app1\n(    .*\n)+/, '')));
+    const summary = writeDist(outdir, withoutApp1);
+    expect(summary.removed).toEqual(['apps/app1/app.yaml', 'apps/app1/clusters/ipv6-east.yaml']);
+    expect(existsSync(join(outdir, 'apps', 'app1'))).toBe(false);
+    expect(Object.keys(folderState(outdir)).sort()).toEqual([...withoutApp1.keys()]);
+  });
+
+  test('a one-app change rewrites only that app\'s files; the rest keep their mtime', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const summary = writeDist(outdir, renderFleet(defaultFleet((text) => setReplicas(text, 2, 10000))));
+    expect(summary.changed).toEqual(['apps/app2/app.yaml']);
+    const after = folderState(outdir);
+    for (const file of Object.keys(before).filter((name) => name !== 'apps/app2/app.yaml')) expect(after[file]).toEqual(before[file]);
+    expect(after['apps/app2/app.yaml'].text).toContain('replicas: 10000');
+  });
+
+  test('leaves no staging folders behind', () => {
+    const outdir = scratchDist();
+    writeDist(outdir, renderFleet(defaultFleet((text) => setReplicas(text, 0, 7))));
+    const siblings = require('fs').readdirSync(join(outdir, '..'));
+    expect(siblings).toEqual(['dist']);
+  });
+});
+
+test('fleet.schema.json is generated from the config schema (run `npm run schema` when this fails)', () => {
+  expect(readFileSync(join(projectRoot, 'fleet.schema.json'), 'utf8')).toBe(fleetSchemaDocument());
+});
