@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { Fleet } from '../config/fleet';
+import { addonKeys } from '../config/fleet-schema';
+import { AddonChart } from './addons';
 import {
   ArgoProjectsChart, ArgoRootChart, ArgoSelfManagementChart, ClusterSecretChart, TestAppsApplicationSetChart,
 } from './argocd';
@@ -16,6 +18,7 @@ export class FleetCharts extends Construct {
       new ClusterSecretChart(this, `cluster-${cluster.name}`, { fleet, cluster });
     }
     new TestAppsApplicationSetChart(this, 'test-apps', { fleet });
+    for (const addon of addonKeys) new AddonChart(this, `addon-${addon}`, { fleet, addon });
 
     const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
     for (const app of fleet.apps) {

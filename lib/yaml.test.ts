@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
 import { toYaml, toYamlStream } from './yaml';
 
@@ -38,18 +39,9 @@ function roundTripFailures(value: unknown, yaml: string): unknown[] {
     } catch (error) {
       parsed = `parse error: ${(error as Error).message}`;
     }
-    if (!equal(parsed, canonical(value))) failures.push({ version: options.version, yaml, parsed });
+    if (!isDeepStrictEqual(parsed, canonical(value))) failures.push({ version: options.version, yaml, parsed });
   }
   return failures;
-}
-
-function equal(actual: unknown, expected: unknown): boolean {
-  try {
-    expect(actual).toEqual(expected);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function expectRoundTrip(value: unknown): void {

@@ -53,7 +53,11 @@ const AMBIGUOUS_PLAIN = new RegExp(
  */
 const NEEDS_EXTRA_ESCAPE = /[\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/g;
 
-/** Anything besides "\n" that cannot appear verbatim in a literal block scalar. */
+/**
+ * Characters besides "\n" kept out of literal block scalars: the ones above,
+ * other control characters, and tabs, which go-yaml rejects while it is still
+ * inferring a block's indentation.
+ */
 const UNSAFE_IN_LITERAL_BLOCK = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 /** A UTF-16 surrogate without its partner cannot be encoded as UTF-8 at all. */

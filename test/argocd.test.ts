@@ -165,6 +165,6 @@ test('a cluster registered elsewhere (register: false) gets no Secret but can st
   const fleet = defaultFleet((text) => text.replace('  - name: ipv6-east\n    ipFamily: ipv6\n', '  - name: ipv6-east\n    ipFamily: ipv6\n    register: false\n'));
   const { secrets, generated } = argo(fleet);
   expect(secrets.map((secret) => secret.metadata.name)).toEqual(['cluster-legacy-ipv4']);
-  expect(expandApplicationSet(argo(defaultFleet()).appSets[0], [])).toHaveLength(3);
+  expect(expandApplicationSet(findObject(argo(defaultFleet()).appSets, 'ApplicationSet', 'test-apps'), [])).toHaveLength(3);
   expect(generated.filter((application) => application.spec.destination.name === 'ipv6-east').length).toBeGreaterThan(0);
 });
