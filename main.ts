@@ -1,12 +1,16 @@
 import { FleetConfigError } from './config/load';
-import { synthesize, synthOptionsFromEnv } from './lib/synth';
+import { CapacityError, synthesize, synthOptionsFromEnv } from './lib/synth';
 
 const options = synthOptionsFromEnv(process.env);
 try {
-  const { added, changed, removed, unchanged } = synthesize(options);
+  const { added, changed, removed, unchanged, warnings } = synthesize(options);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
   console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
 } catch (error) {
-  const reason = error instanceof FleetConfigError ? `${options.configFile} is not valid:\n${error.message}` : String((error as Error).stack ?? error);
+  let reason: string;
+  if (error instanceof FleetConfigError) reason = `${options.configFile} is not valid:\n${error.message}`;
+  else if (error instanceof CapacityError) reason = `${options.configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
+  else reason = String((error as Error).stack ?? error);
   console.error(`synth failed; ${options.outdir}/ was left as it was.\n${reason}`);
   process.exitCode = 1;
 }

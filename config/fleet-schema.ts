@@ -43,7 +43,7 @@ const nodeGroup = object({
   maxSize: integer({ description: 'The most nodes cluster-autoscaler may create.', minimum: 1, maximum: 5000 }),
   maxPods: optional(integer({
     description: 'Overrides the pods per node derived from the instance type (the kubelet --max-pods the node group was launched with).',
-    minimum: 1,
+    minimum: 4,
     maximum: 737,
   })),
 }, { description: 'A managed node group.' });
@@ -134,6 +134,11 @@ export const fleetSchema = object({
     cluster: optional(dnsLabel),
     namespace: optional(dnsLabel, 'argocd'),
   }, { description: 'Where Argo CD runs: its cluster (defaults to the first IPv6 cluster) and namespace.' })),
+  capacity: optional(object({
+    nodeGroupMaxTooSmall: optional(oneOf(['warning', 'error'] as const, {
+      description: 'What synth does when a node group\'s maxSize cannot hold what is placed on the cluster: warn, or refuse to render.',
+    }), 'warning'),
+  }, { description: 'How strictly synth applies the capacity plan (npm run plan). Running out of IPv4 addresses is always an error.' })),
   clusters: list(cluster, { description: 'The EKS clusters of the fleet.', minItems: 1 }),
   apps: list(app, { description: 'The NGINX test apps.' }),
 }, { description: 'A fleet of IPv6 EKS clusters and the apps Argo CD syncs to them.' });

@@ -49,6 +49,8 @@ export interface Fleet {
   readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
   readonly domain: string;
   readonly argocd: { readonly cluster: string; readonly namespace: string };
+  /** Whether a node-group max too small for the plan stops synth ('error') or is reported ('warning'). */
+  readonly capacity: { readonly nodeGroupMaxTooSmall: 'warning' | 'error' };
   readonly clusters: readonly Cluster[];
   readonly apps: readonly App[];
 }
@@ -100,6 +102,7 @@ export function resolveFleet(file: FleetFile): Fleet {
     repo: { url: file.repo.url, revision: file.repo.revision ?? 'main', path: file.repo.path ?? 'dist' },
     domain: file.domain,
     argocd: { cluster: file.argocd?.cluster ?? firstIpv6.name, namespace: file.argocd?.namespace ?? 'argocd' },
+    capacity: { nodeGroupMaxTooSmall: file.capacity?.nodeGroupMaxTooSmall ?? 'warning' },
     clusters,
     apps: file.apps.map((app) => ({
       name: app.name,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { instanceTypeData, UnknownInstanceTypeError } from '../lib/capacity';
 import { parseCidr } from './cidr';
 import { Fleet, resolveFleet } from './fleet';
 import { FleetFile, fleetSchema } from './fleet-schema';
@@ -212,6 +213,12 @@ class FleetReader {
       });
       this.checkUnique(cluster.nodeGroups.map((group) => group.name), (index) => at('nodeGroups', index, 'name'), 'node group name');
       cluster.nodeGroups.forEach((group, groupIndex) => {
+        try {
+          instanceTypeData(group.instanceType);
+        } catch (error) {
+          if (!(error instanceof UnknownInstanceTypeError)) throw error;
+          this.reportAt(at('nodeGroups', groupIndex, 'instanceType'), error.message);
+        }
         if (group.minSize > group.maxSize) {
           this.reportAt(at('nodeGroups', groupIndex, 'minSize'), `is ${group.minSize}, above maxSize ${group.maxSize}: expected minSize <= maxSize`);
         }

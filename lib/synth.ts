@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { FleetCharts } from '../charts/fleet';
 import { Fleet } from '../config/fleet';
 import { loadFleet } from '../config/load';
+import { planFleet, planProblems } from './capacity';
 import { renderFiles } from './render';
 import { WriteSummary, writeDist } from './write-dist';
 
@@ -24,7 +25,29 @@ export function renderFleet(fleet: Fleet): Map<string, string> {
   return renderFiles(app);
 }
 
-/** Loads the fleet, renders it and, only if all of that succeeded, writes the output folder. */
-export function synthesize(options: SynthOptions): WriteSummary {
-  return writeDist(options.outdir, renderFleet(loadFleet(options.configFile)));
+/** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
+export class CapacityError extends Error {
+  constructor(readonly errors: readonly string[], readonly warnings: readonly string[]) {
+    super(errors.join('\n'));
+    this.name = 'CapacityError';
+  }
+}
+
+/** Applies the capacity plan (npm run plan): throws CapacityError on errors, returns the warnings. */
+export function checkCapacity(fleet: Fleet): readonly string[] {
+  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity.nodeGroupMaxTooSmall === 'error');
+  if (errors.length) throw new CapacityError(errors, warnings);
+  return warnings;
+}
+
+export interface SynthResult extends WriteSummary {
+  /** Capacity warnings, for the person who runs synth. */
+  readonly warnings: readonly string[];
+}
+
+/** Loads the fleet, checks its capacity, renders it and, only if all of that succeeded, writes the output folder. */
+export function synthesize(options: SynthOptions): SynthResult {
+  const fleet = loadFleet(options.configFile);
+  const warnings = checkCapacity(fleet);
+  return { ...writeDist(options.outdir, renderFleet(fleet)), warnings };
 }

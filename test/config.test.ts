@@ -110,7 +110,7 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
 
   test('an empty file', () => {
     expect(problemsOf(rejectedSynth('# nothing yet\n'))).toEqual([
-      '1:1 : is empty: expected a mapping with keys repo, domain, argocd, clusters, apps',
+      '1:1 : is empty: expected a mapping with keys repo, domain, argocd, capacity, clusters, apps',
     ]);
   });
 
@@ -143,4 +143,9 @@ describe('fleet.yaml rules across fields', () => {
     const text = defaultFleetText.replace('minSize: 3\n        maxSize: 30', 'minSize: 31\n        maxSize: 30');
     expect(() => parseFleet(text)).toThrow(/clusters\[0\]\.nodeGroups\[0\]\.minSize: is 31, above maxSize 30/);
   });
+});
+
+test('an unknown instance type is an error at its line, with suggestions', () => {
+  const text = defaultFleetText.replace('instanceType: m5.large', 'instanceType: m5.larg');
+  expect(problemsOf(rejectedSynth(text))[0]).toMatch(/^\d+:23 clusters\[0\]\.nodeGroups\[0\]\.instanceType: instance type "m5\.larg" is not in data\/ec2-instance-types\.json\. Did you mean m5\.large, /);
 });

@@ -129,3 +129,45 @@ describe('writing dist/', () => {
 test('fleet.schema.json is generated from the config schema (run `npm run schema` when this fails)', () => {
   expect(readFileSync(join(projectRoot, 'fleet.schema.json'), 'utf8')).toBe(fleetSchemaDocument());
 });
+
+describe('the capacity plan inside synth', () => {
+  const app2 = (replicas: number, clusters: string) => (text: string) =>
+    text.replace('backgroundColor: blue\n    containerPort: 80\n    replicas: 5\n', `backgroundColor: blue\n    containerPort: 80\n    replicas: ${replicas}\n    clusters: ${clusters}\n`);
+
+  test('refuses app2 at 10000 replicas on the IPv4 cluster, naming cluster, app, numbers and fix; dist/ untouched', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[legacy-ipv4]')(defaultFleetText)) });
+    // 3 x (1024 - 5) = 3,057 addresses; 10,007 pods need ceil(10,007 / (29 - 3)) = 385 nodes: 10,392 addresses
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7) + 385 nodes need 10,392 addresses, the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
+    expect(folderState(outdir)).toEqual(before);
+  });
+
+  test('renders app2 at 10000 on the IPv6 cluster', () => {
+    const outdir = scratchDist();
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[ipv6-east]')(defaultFleetText)) });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(join(outdir, 'apps/app2/app.yaml'), 'utf8')).toContain('replicas: 10000');
+  });
+
+  const tooSmall = (text: string) => app2(10000, '[ipv6-east]')(text).replace('minSize: 3\n        maxSize: 120', 'minSize: 3\n        maxSize: 50');
+
+  test('warns, and still renders, when a node group max is too small', () => {
+    const result = runSynth({ CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(tooSmall(defaultFleetText)) });
+    // (10,000 + 10 + 14 add-on pods) / 107 pods per m5.large node = 93.7, so 94 nodes
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 94\.$/m);
+  });
+
+  test('refuses a node group max that is too small when fleet.yaml says capacity.nodeGroupMaxTooSmall: error', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const strict = `${tooSmall(defaultFleetText)}\ncapacity:\n  nodeGroupMaxTooSmall: error\n`;
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(strict) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Fix: raise maxSize of default to 94.');
+    expect(folderState(outdir)).toEqual(before);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Prints, for every cluster of the fleet, whether what fleet.yaml places on it fits, and why not.
+ *
+ *   npx tsx scripts/plan.ts [--json]
+ *
+ * Reads FLEET_CONFIG (default fleet.yaml). Prints a table per cluster (or, with --json, the plan with its errors and
+ * warnings as one JSON document), then the errors and warnings; exits 1 when there are errors or fleet.yaml is invalid.
+ */
+import { FleetConfigError, loadFleet } from '../config/load';
+import { formatPlanTable, NodeGroupError, planFleet, planProblems } from '../lib/capacity';
+
+function main(args: readonly string[]): number {
+  const unknown = args.filter((arg) => arg !== '--json');
+  if (unknown.length) {
+    console.error(`unknown argument ${unknown.join(' ')}: usage: npx tsx scripts/plan.ts [--json]`);
+    return 1;
+  }
+  // As synth reads it (lib/synth.ts), without loading the charts that synth imports.
+  const configFile = process.env.FLEET_CONFIG || 'fleet.yaml';
+  try {
+    const fleet = loadFleet(configFile);
+    const plan = planFleet(fleet);
+    const { errors, warnings } = planProblems(plan, fleet.capacity.nodeGroupMaxTooSmall === 'error');
+    if (args.includes('--json')) {
+      console.log(JSON.stringify({ configFile, ...plan, errors, warnings }, null, 2));
+    } else {
+      console.log(`Capacity plan of ${configFile}\n\n${formatPlanTable(plan)}`);
+      for (const error of errors) console.error(`error: ${error}`);
+      for (const warning of warnings) console.error(`warning: ${warning}`);
+    }
+    return errors.length ? 1 : 0;
+  } catch (error) {
+    if (error instanceof FleetConfigError) console.error(`${configFile} is not valid:\n${error.message}`);
+    else if (error instanceof NodeGroupError) console.error(`${configFile} cannot be planned:\n${error.message}`);
+    else throw error;
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
