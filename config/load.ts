@@ -64,6 +64,13 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
 }
 
+const compiledPatterns = new Map<string, RegExp>();
+function compiledPattern(source: string): RegExp {
+  let pattern = compiledPatterns.get(source);
+  if (!pattern) compiledPatterns.set(source, (pattern = new RegExp(source)));
+  return pattern;
+}
+
 /** Reads and validates one fleet file against the schema and the cross-field rules. */
 class FleetReader {
   private readonly problems: FleetProblem[] = [];
@@ -174,7 +181,7 @@ class FleetReader {
         const value = isScalar(node) ? node.value : undefined;
         if (typeof value !== 'string') return mismatch();
         if (schema.enum && !schema.enum.includes(value)) return mismatch();
-        if (schema.pattern && !new RegExp(schema.pattern).test(value)) return mismatch();
+        if (schema.pattern && !compiledPattern(schema.pattern).test(value)) return mismatch();
         return;
       }
       default:
