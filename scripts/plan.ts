@@ -1,7 +1,7 @@
 /**
  * Prints, for every cluster of the fleet, whether what fleet.yaml places on it fits, and why not.
  *
- *   npx tsx scripts/plan.ts [--json]
+ *   npx tsx scripts/plan.ts [--json | --markdown]
  *
  * Reads FLEET_CONFIG (default fleet.yaml). Prints a table per cluster (or, with --json, the plan with its errors and
  * warnings as one JSON document), then the errors and warnings; exits 1 when there are errors or fleet.yaml is invalid.
@@ -10,9 +10,9 @@ import { FleetConfigError, loadFleet } from '../config/load';
 import { formatPlanTable, NodeGroupError, planFleet, planProblems } from '../lib/capacity';
 
 function main(args: readonly string[]): number {
-  const unknown = args.filter((arg) => arg !== '--json');
+  const unknown = args.filter((arg) => arg !== '--json' && arg !== '--markdown');
   if (unknown.length) {
-    console.error(`unknown argument ${unknown.join(' ')}: usage: npx tsx scripts/plan.ts [--json]`);
+    console.error(`unknown argument ${unknown.join(' ')}: usage: npx tsx scripts/plan.ts [--json | --markdown]`);
     return 1;
   }
   // As synth reads it (lib/synth.ts), without loading the charts that synth imports.
@@ -23,6 +23,10 @@ function main(args: readonly string[]): number {
     const { errors, warnings } = planProblems(plan, fleet.capacity.nodeGroupMaxTooSmall === 'error');
     if (args.includes('--json')) {
       console.log(JSON.stringify({ configFile, ...plan, errors, warnings }, null, 2));
+    } else if (args.includes('--markdown')) {
+      // A section for a pull-request comment: the same table, then the problems as a list.
+      const problems = [...errors.map((error) => `- **error**: ${error}`), ...warnings.map((warning) => `- warning: ${warning}`)];
+      console.log(['## Capacity plan', '', '```', formatPlanTable(plan), '```', ...(problems.length ? ['', ...problems] : [])].join('\n'));
     } else {
       console.log(`Capacity plan of ${configFile}\n\n${formatPlanTable(plan)}`);
       for (const error of errors) console.error(`error: ${error}`);
