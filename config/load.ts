@@ -1,12 +1,12 @@
 import { readFileSync } from 'fs';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { instanceTypeData, UnknownInstanceTypeError } from '../lib/capacity';
+import { formatFieldPath, PathSegment } from '../lib/field-path';
 import { parseCidr } from './cidr';
 import { Fleet, resolveFleet } from './fleet';
 import { FleetFile, fleetSchema } from './fleet-schema';
 import { JsonSchema } from './schema-builder';
 
-type PathSegment = string | number;
 
 /** One problem in fleet.yaml, located so an editor can jump to it. */
 export interface FleetProblem {
@@ -31,9 +31,6 @@ export function formatProblem(problem: FleetProblem): string {
   return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
 }
 
-export function formatPath(path: readonly PathSegment[]): string {
-  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join('');
-}
 
 function describe(node: unknown): string {
   if (isMap(node)) return 'a mapping';
@@ -107,7 +104,7 @@ class FleetReader {
 
   private report(offset: number, path: readonly PathSegment[], message: string): void {
     const { line, col } = this.lines.linePos(offset);
-    this.problems.push({ file: this.file, line, column: col, path: formatPath(path), message });
+    this.problems.push({ file: this.file, line, column: col, path: formatFieldPath(path), message });
   }
 
   private reportAt(path: readonly PathSegment[], message: string): void {
@@ -185,7 +182,7 @@ class FleetReader {
         return;
       }
       default:
-        throw new Error(`schema at ${formatPath(path)} has no type`);
+        throw new Error(`schema at ${formatFieldPath(path)} has no type`);
     }
   }
 
@@ -194,7 +191,7 @@ class FleetReader {
     names.forEach((name, index) => {
       const earlier = first.get(name);
       if (earlier === undefined) first.set(name, index);
-      else this.reportAt(path(index), `${what} "${name}" is already used by ${formatPath(path(earlier))}: names must be unique`);
+      else this.reportAt(path(index), `${what} "${name}" is already used by ${formatFieldPath(path(earlier))}: names must be unique`);
     });
   }
 

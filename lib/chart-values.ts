@@ -5,6 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
+import { formatFieldPath, PathSegment } from './field-path';
 
 export const chartNames = [
   'argo-cd',
@@ -64,7 +65,6 @@ export function unknownValueKeys(chart: ChartName, values: object): string[] {
   return unknownKeysBelow(chartData(chart).keys, values, []);
 }
 
-type PathSegment = string | number;
 
 function unknownKeysBelow(node: KeyTreeNode, value: unknown, path: PathSegment[]): string[] {
   if (node === freeFormMarker) return [];
@@ -76,7 +76,7 @@ function unknownKeysBelow(node: KeyTreeNode, value: unknown, path: PathSegment[]
   return Object.entries(value).flatMap(([key, child]) => {
     const childNode = node === leafMarker ? undefined : node[key];
     return childNode === undefined
-      ? [formatPath([...path, key])]
+      ? [formatFieldPath([...path, key])]
       : unknownKeysBelow(childNode, child, [...path, key]);
   });
 }
@@ -124,7 +124,7 @@ function compileSchema(chart: ChartName, schema: ValuesSchema): ValidateFunction
 }
 
 function describeSchemaError(error: ErrorObject, values: unknown): string {
-  const path = formatPath(instancePathSegments(error.instancePath, values)) || '(root)';
+  const path = formatFieldPath(instancePathSegments(error.instancePath, values), '(root)');
   const params: Record<string, unknown> = error.params;
   const detail =
     'additionalProperty' in params
@@ -156,16 +156,6 @@ function unescapeJsonPointer(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-function formatPath(segments: PathSegment[]): string {
-  return segments
-    .map((segment, index) => {
-      if (typeof segment === 'number') return `[${segment}]`;
-      // Keys such as `kubernetes.io/os` would read as several levels if joined with dots.
-      if (segment === '' || /[.[\]\s"]/.test(segment)) return `[${JSON.stringify(segment)}]`;
-      return index === 0 ? segment : `.${segment}`;
-    })
-    .join('');
-}
 
 function withoutNullEntries(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullEntries);

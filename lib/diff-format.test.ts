@@ -1,5 +1,5 @@
 import { defaultFleet, setReplicas } from '../test/support/fleet-fixtures';
-import { clipPair, formatFieldPath, formatMarkdown, formatText, lineDiff, valueWidth } from './diff-format';
+import { clipPair, formatMarkdown, formatText, lineDiff, valueWidth } from './diff-format';
 import { compareDist, DistDiff } from './dist-diff';
 import { renderFleet } from './synth';
 
@@ -11,18 +11,6 @@ function diffAfter(edit: (text: string) => string): DistDiff {
 }
 
 const recolourApp1 = (text: string) => text.replace('backgroundColor: red', 'backgroundColor: green');
-
-describe('field paths', () => {
-  test('are dotted, with list indexes in brackets', () => {
-    expect(formatFieldPath(['spec', 'template', 'spec', 'containers', 0, 'image'])).toBe('spec.template.spec.containers[0].image');
-  });
-
-  test('quote map keys that hold dots, slashes or spaces', () => {
-    expect(formatFieldPath(['metadata', 'annotations', 'checksum/content'])).toBe('metadata.annotations["checksum/content"]');
-    expect(formatFieldPath(['data', 'index.html'])).toBe('data["index.html"]');
-    expect(formatFieldPath(['metadata', 'labels', 'app.kubernetes.io/name'])).toBe('metadata.labels["app.kubernetes.io/name"]');
-  });
-});
 
 describe('cutting long values', () => {
   test('cuts at the width with an ellipsis', () => {

@@ -1,4 +1,5 @@
-import { alignSequences, changeKinds, DistDiff, EntryChange, FieldChange, hasDifferences, PathSegment } from './dist-diff';
+import { alignSequences, changeKinds, DistDiff, EntryChange, FieldChange, hasDifferences } from './dist-diff';
+import { formatFieldPath, isPlainKey } from './field-path';
 import { Destination } from './dist-destinations';
 
 /** What the two sides of a diff are, for its summary line. */
@@ -25,19 +26,6 @@ const maxOpenLines = 12;
 const unknownDestination = '(unknown destination)';
 const absent = '(none)';
 
-/** Keys shown after a dot; any other key (dots, slashes, spaces) is quoted in brackets. */
-const pathIdentifier = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** `spec.template.spec.containers[0].image`, `metadata.annotations["checksum/content"]`. */
-export function formatFieldPath(path: readonly PathSegment[]): string {
-  if (path.length === 0) return '(whole document)';
-  return path.map((segment, index) => {
-    if (typeof segment === 'number') return `[${segment}]`;
-    if (!pathIdentifier.test(segment)) return `[${JSON.stringify(segment)}]`;
-    return index === 0 ? segment : `.${segment}`;
-  }).join('');
-}
-
 /** Strings shown without quotes: nothing that could pass for a number, a boolean or YAML/flow syntax. */
 const plainText = /^[A-Za-z0-9_./@%+=~-]([A-Za-z0-9_./:@%+=~ -]*[A-Za-z0-9_./@%+=~-])?$/;
 const ambiguousText = /^(true|false|null|yes|no|on|off|[-+]?[0-9._]*(e[-+]?[0-9]+)?)$|: /i;
@@ -48,7 +36,7 @@ function showValue(value: unknown): string {
   if (typeof value === 'string') return plainText.test(value) && !ambiguousText.test(value) ? value : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => `${pathIdentifier.test(key) ? key : JSON.stringify(key)}: ${showValue(item)}`);
+    const entries = Object.entries(value).map(([key, item]) => `${isPlainKey(key) ? key : JSON.stringify(key)}: ${showValue(item)}`);
     return `{${entries.join(', ')}}`;
   }
   return String(value);
@@ -139,7 +127,7 @@ interface FieldView {
 }
 
 function viewField(field: FieldChange): FieldView {
-  const path = formatFieldPath(field.path);
+  const path = formatFieldPath(field.path, '(whole document)');
   if (field.hidden) return { path, hidden: `${field.change} (secret value hidden)` };
   const { before, after } = field;
   const textOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';

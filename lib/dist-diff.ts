@@ -5,7 +5,7 @@ import { Destination, destinationsIn } from './dist-destinations';
 export const changeKinds = ['changed', 'added', 'removed'] as const;
 export type ChangeKind = typeof changeKinds[number];
 
-export type PathSegment = string | number;
+import { PathSegment } from './field-path';
 
 /** How Kubernetes tells objects apart. */
 export interface ObjectId {

@@ -8,6 +8,7 @@
  * under YAML 1.1 and the 1.2 core schema, and the layout mirrors `yaml`'s
  * default style so reviewers see familiar output.
  */
+import { formatFieldPath, PathSegment } from './field-path';
 
 const INDENT = '  ';
 
@@ -69,11 +70,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * written as explicit "? key" entries. A margin keeps us clear of off-by-ones.
  */
 const MAX_IMPLICIT_KEY_LENGTH = 1000;
-
-/** Keys that can be shown as `.key` in error paths; anything else is bracketed. */
-const PATH_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-type PathSegment = string | number;
 
 /** Serialises one value as a single YAML document ending in exactly one newline. */
 export function toYaml(value: unknown): string {
@@ -231,7 +227,7 @@ class YamlWriter {
   }
 
   private error(problem: string): Error {
-    return new Error(`Cannot serialise ${this.documentName} at ${formatPath(this.path)}: ${problem}`);
+    return new Error(`Cannot serialise ${this.documentName} at ${formatFieldPath(this.path, '(root)')}: ${problem}`);
   }
 }
 
@@ -333,17 +329,3 @@ function describeObject(value: object): string {
   return typeof name === 'string' && name !== '' ? `an instance of ${name}` : 'an object with a non-plain prototype';
 }
 
-function formatPath(path: readonly PathSegment[]): string {
-  if (path.length === 0) return '(root)';
-  let formatted = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') {
-      formatted += `[${segment}]`;
-    } else if (PATH_IDENTIFIER.test(segment)) {
-      formatted += formatted === '' ? segment : '.' + segment;
-    } else {
-      formatted += `[${JSON.stringify(segment)}]`;
-    }
-  }
-  return formatted;
-}
