@@ -1,5 +1,6 @@
 import { FleetConfigError } from './config/load';
-import { CapacityError, synthesize, synthOptionsFromEnv } from './lib/synth';
+import { synthOptionsFromEnv } from './config/locations';
+import { CapacityError, synthesize } from './lib/synth';
 
 const options = synthOptionsFromEnv(process.env);
 try {

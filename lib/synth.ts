@@ -2,21 +2,10 @@ import { App } from 'cdk8s';
 import { FleetCharts } from '../charts/fleet';
 import { Fleet } from '../config/fleet';
 import { loadFleet } from '../config/load';
+import { SynthOptions } from '../config/locations';
 import { planFleet, planProblems } from './capacity';
 import { renderFiles } from './render';
 import { WriteSummary, writeDist } from './write-dist';
-
-/** Where synth reads and writes, from the environment as `npm run synth` and `cdk8s synth` set it. */
-export interface SynthOptions {
-  /** The fleet file; FLEET_CONFIG, default fleet.yaml. */
-  readonly configFile: string;
-  /** The output folder; CDK8S_OUTDIR, default dist. */
-  readonly outdir: string;
-}
-
-export function synthOptionsFromEnv(env: NodeJS.ProcessEnv): SynthOptions {
-  return { configFile: env.FLEET_CONFIG || 'fleet.yaml', outdir: env.CDK8S_OUTDIR || 'dist' };
-}
 
 /** Renders a fleet to the text of every file of dist/, without touching the disk. */
 export function renderFleet(fleet: Fleet): Map<string, string> {

@@ -9,7 +9,8 @@ export interface WriteSummary {
   readonly unchanged: number;
 }
 
-function listFiles(root: string): string[] {
+/** Every file under `root`, as paths relative to it; empty when it does not exist. */
+export function listFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   const files: string[] = [];
   const walk = (dir: string) => {

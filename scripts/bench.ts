@@ -4,10 +4,11 @@
 // output folder and for a re-synth that changes nothing. A benchmark, not a test: it asserts
 // nothing; the targets are in the README.
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { benchFleetYaml } from '../lib/bench-fleet';
+import { listFiles } from '../lib/write-dist';
 
 const root = join(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
@@ -15,13 +16,8 @@ const rssReporter = join(work, 'report-rss.cjs');
 writeFileSync(rssReporter, "process.on('exit', () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\\n`));\n");
 
 function countObjects(dir: string): number {
-  let objects = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.parentPath.includes('/addons')) continue;
-    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-    objects += (text.match(/^apiVersion: /gm) ?? []).length;
-  }
-  return objects;
+  const manifests = listFiles(dir).filter((path) => !path.startsWith('addons/'));
+  return manifests.reduce((objects, path) => objects + (readFileSync(join(dir, path), 'utf8').match(/^apiVersion: /gm) ?? []).length, 0);
 }
 
 function synth(configFile: string, outdir: string): { seconds: number; rssMb: number } {

@@ -3,13 +3,15 @@
  * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join, sep } from 'path';
 import { parseArgs } from 'util';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
+import { synthOptionsFromEnv } from '../config/locations';
 import { DiffLabels, formatMarkdown, formatText } from '../lib/diff-format';
 import { compareDist, hasDifferences } from '../lib/dist-diff';
-import { renderFleet, synthOptionsFromEnv } from '../lib/synth';
+import { renderFleet } from '../lib/synth';
+import { listFiles } from '../lib/write-dist';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
 
@@ -35,12 +37,7 @@ class DiffError extends Error {}
 /** Every file under the output folder, keyed by its path under it with / separators. */
 function readDist(outdir: string): Map<string, string> {
   if (!existsSync(outdir)) throw new DiffError(`${outdir}/ does not exist: run \`npm run synth\` first, or compare two revisions with --base <rev>`);
-  const files = new Map<string, string>();
-  for (const path of readdirSync(outdir, { recursive: true, encoding: 'utf8' }).sort()) {
-    const full = join(outdir, path);
-    if (statSync(full).isFile()) files.set(path.split(sep).join('/'), readFileSync(full, 'utf8'));
-  }
-  return files;
+  return new Map(listFiles(outdir).sort().map((path) => [path.split(sep).join('/'), readFileSync(join(outdir, path), 'utf8')]));
 }
 
 function fleetAtRevision(revision: string): string {

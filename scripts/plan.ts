@@ -7,6 +7,7 @@
  * warnings as one JSON document), then the errors and warnings; exits 1 when there are errors or fleet.yaml is invalid.
  */
 import { FleetConfigError, loadFleet } from '../config/load';
+import { synthOptionsFromEnv } from '../config/locations';
 import { formatPlanTable, NodeGroupError, planFleet, planProblems } from '../lib/capacity';
 
 function main(args: readonly string[]): number {
@@ -15,8 +16,7 @@ function main(args: readonly string[]): number {
     console.error(`unknown argument ${unknown.join(' ')}: usage: npx tsx scripts/plan.ts [--json | --markdown]`);
     return 1;
   }
-  // As synth reads it (lib/synth.ts), without loading the charts that synth imports.
-  const configFile = process.env.FLEET_CONFIG || 'fleet.yaml';
+  const { configFile } = synthOptionsFromEnv(process.env);
   try {
     const fleet = loadFleet(configFile);
     const plan = planFleet(fleet);

@@ -1,15 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { FleetConfigError, parseFleet } from '../config/load';
 import { synthesize } from '../lib/synth';
-import { defaultFleetText } from './support/fleet-fixtures';
+import { defaultFleetText, writeTempFleet } from './support/fleet-fixtures';
 import { folderState, scratchDist } from './support/dist-state';
 
 /** Runs the real synth on an edited fleet.yaml against a copy of dist/ and returns the error. */
 function rejectedSynth(text: string): FleetConfigError {
-  const configFile = join(mkdtempSync(join(tmpdir(), 'fleet-config-')), 'fleet.yaml');
-  writeFileSync(configFile, text);
+  const configFile = writeTempFleet(text);
   const outdir = scratchDist();
   const before = folderState(outdir);
   let caught: unknown;

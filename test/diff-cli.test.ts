@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { scratchDist } from './support/dist-state';
-import { defaultFleetText, projectRoot, setReplicas } from './support/fleet-fixtures';
+import { defaultFleetText, projectRoot, setReplicas, writeTempFleet } from './support/fleet-fixtures';
 
 function runDiff(args: readonly string[], env: Record<string, string>) {
   return spawnSync('npx', ['tsx', 'scripts/diff.ts', ...args], {
@@ -11,12 +10,6 @@ function runDiff(args: readonly string[], env: Record<string, string>) {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
-}
-
-function writeTempFleet(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fleet-diff-')), 'fleet.yaml');
-  writeFileSync(file, text);
-  return file;
 }
 
 describe('npm run diff against dist/ on disk', () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { Fleet } from '../../config/fleet';
@@ -13,6 +14,13 @@ export type Manifest = Record<string, any>;
 /** The default fleet.yaml, optionally edited as text first (a test's one-line change). */
 export function defaultFleet(edit: (text: string) => string = (text) => text): Fleet {
   return parseFleet(edit(defaultFleetText), 'fleet.yaml');
+}
+
+/** Writes fleet text to a fleet.yaml in a new temp folder, for a test that runs a command on it. */
+export function writeTempFleet(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'fleet.yaml');
+  writeFileSync(file, text);
+  return file;
 }
 
 /** The objects of one rendered file. */
