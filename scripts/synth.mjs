@@ -2,7 +2,7 @@
 // seconds on the 3.5 MB imported CRD module). The bundle is rebuilt only when one of its
 // inputs changed, so the usual synth is a single node process.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
@@ -34,7 +34,8 @@ export async function bundle(entry) {
   return outfile;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Real paths: started through a symlink, argv[1] differs from the resolved module path.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const entry = process.argv[2] ?? 'main.ts';
   process.argv.splice(2, 1);
   createRequire(import.meta.url)(await bundle(entry));

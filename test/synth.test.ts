@@ -1,11 +1,11 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../config/editor-schema';
 import { renderFleet } from '../lib/synth';
 import { writeDist } from '../lib/write-dist';
-import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplicas } from './support/fleet-fixtures';
+import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplicas, writeTempFleet } from './support/fleet-fixtures';
 import { folderState, scratchDist } from './support/dist-state';
 
 function runSynth(env: Record<string, string>) {
@@ -14,12 +14,6 @@ function runSynth(env: Record<string, string>) {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
-}
-
-function writeTempFleet(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fleet-synth-')), 'fleet.yaml');
-  writeFileSync(file, text);
-  return file;
 }
 
 /** Every changed line between two renders, as `file: -old / +new`. */
@@ -169,5 +163,41 @@ describe('the capacity plan inside synth', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Fix: raise maxSize of default to 94.');
     expect(folderState(outdir)).toEqual(before);
+  });
+});
+
+describe('npx cdk8s synth', () => {
+  // A project folder with this repo's cdk8s.yaml and fleet.yaml; the app's scripts are linked in.
+  function cdk8sProject(fleetText: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-cdk8s-'));
+    copyFileSync(join(projectRoot, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
+    writeFileSync(join(dir, 'fleet.yaml'), fleetText);
+    symlinkSync(join(projectRoot, 'scripts'), join(dir, 'scripts'));
+    return dir;
+  }
+  const cdk8sSynth = (cwd: string) => spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], {
+    cwd,
+    env: { ...process.env, CDK8S_OUTDIR: '' },
+    encoding: 'utf8',
+  });
+
+  test('renders dist/ and hands the CLI the same files in its scratch folder', () => {
+    const dir = cdk8sProject(defaultFleetText);
+    const result = cdk8sSynth(dir);
+    expect(result.status).toBe(0);
+    const expected = [...renderFleet(defaultFleet()).keys()];
+    expect(Object.keys(folderState(join(dir, 'dist'))).sort()).toEqual(expected);
+    expect(Object.keys(folderState(join(dir, '.cdk8s.out'))).sort()).toEqual(expected);
+  });
+
+  test('fails on a bad fleet.yaml and leaves dist/ as it was, although the CLI empties its own output folder', () => {
+    const dir = cdk8sProject(defaultFleetText);
+    expect(cdk8sSynth(dir).status).toBe(0);
+    const before = folderState(join(dir, 'dist'));
+    writeFileSync(join(dir, 'fleet.yaml'), defaultFleetText.replace('replicas: 5', 'replicas: lots'));
+    const result = cdk8sSynth(dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('apps[0].replicas: expected an integer from 0 to 100000');
+    expect(folderState(join(dir, 'dist'))).toEqual(before);
   });
 });
