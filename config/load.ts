@@ -148,7 +148,7 @@ class FleetReader {
           if (!property) {
             const known = Object.keys(properties);
             const suggestion = closest(key, known);
-            this.report(keyOffset, [...path, key], `unknown key${suggestion ? `: did you mean "${suggestion}"?` : ''} Expected one of ${known.join(', ')}`);
+            this.report(keyOffset, [...path, key], `unknown key: ${suggestion ? `did you mean "${suggestion}"? Expected` : 'expected'} one of ${known.join(', ')}`);
             continue;
           }
           this.check(property, pair.value, [...path, key]);

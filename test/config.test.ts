@@ -37,6 +37,13 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
     expect(problems).toContain(`${lineOf(text, '- name: app0')}:5 apps[0].replicas: is missing: expected an integer from 0 to 100000`);
   });
 
+  test('an unknown key with nothing close to suggest', () => {
+    const text = defaultFleetText.replace('  - name: app1\n', '  - name: app1\n    colour: red\n');
+    expect(problemsOf(rejectedSynth(text))).toEqual([
+      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, backgroundColor, containerPort, replicas, clusters`,
+    ]);
+  });
+
   test('a wrong type', () => {
     const text = defaultFleetText.replace('accountId: "111122223333"', 'accountId: 111122223333');
     const problems = problemsOf(rejectedSynth(text));
