@@ -1,8 +1,14 @@
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IService } from 'kubernetes-models/v1/Service';
 import { App, Cluster, Placement } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../lib/test-app-content';
 import { FileChart } from './file-chart';
+import { Manifest } from './manifest';
 
 /**
  * The nginx image: unprivileged (uid 101), from Amazon ECR Public, which does not rate-limit
@@ -46,7 +52,9 @@ export class TestAppChart extends FileChart {
     super(scope, id, `${testAppDir(app.name)}/${testAppFile}`, { labels: commonLabels(app) });
     const metadata = { name: app.name, namespace: app.name };
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    new Manifest<INamespace>(this, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: app.name,
         labels: {
@@ -59,9 +67,11 @@ export class TestAppChart extends FileChart {
     });
 
     const files = testAppFiles(app);
-    new k8s.KubeConfigMap(this, 'content', { metadata, data: files });
+    new Manifest<IConfigMap>(this, 'content', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: files });
 
-    new k8s.KubeDeployment(this, 'deployment', {
+    new Manifest<IDeployment>(this, 'deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata,
       spec: {
         replicas: app.replicas,
@@ -71,7 +81,7 @@ export class TestAppChart extends FileChart {
         // which bounds both the surge capacity and the pods out of service during a rollout.
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('5%'), maxUnavailable: k8s.IntOrString.fromString('5%') },
+          rollingUpdate: { maxSurge: '5%', maxUnavailable: '5%' },
         },
         template: {
           metadata: {
@@ -107,20 +117,20 @@ export class TestAppChart extends FileChart {
               ports: [{ name: 'http', containerPort: app.containerPort, protocol: 'TCP' }],
               env: [{ name: 'NGINX_ENTRYPOINT_QUIET_LOGS', value: '1' }],
               readinessProbe: {
-                httpGet: { path: nginxPaths.healthPath, port: k8s.IntOrString.fromString('http') },
+                httpGet: { path: nginxPaths.healthPath, port: 'http' },
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
               livenessProbe: {
-                httpGet: { path: nginxPaths.healthPath, port: k8s.IntOrString.fromString('http') },
+                httpGet: { path: nginxPaths.healthPath, port: 'http' },
                 initialDelaySeconds: 5,
                 periodSeconds: 10,
                 failureThreshold: 3,
               },
               // Sized so 10000 pods fit about 100 m5.large nodes (2 vCPU, 8 GiB, 110 pods each).
               resources: {
-                requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
-                limits: { memory: k8s.Quantity.fromString('64Mi') },
+                requests: { cpu: '10m', memory: '16Mi' },
+                limits: { memory: '64Mi' },
               },
               securityContext: {
                 allowPrivilegeEscalation: false,
@@ -137,16 +147,18 @@ export class TestAppChart extends FileChart {
             volumes: [
               { name: 'config', configMap: { name: app.name, items: [{ key: nginxPaths.confFile, path: nginxPaths.confFile }] } },
               { name: 'html', configMap: { name: app.name, items: [{ key: nginxPaths.htmlFile, path: nginxPaths.htmlFile }] } },
-              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
             ],
           },
         },
       },
     });
 
-    new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+    new Manifest<IPodDisruptionBudget>(this, 'disruption-budget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
       metadata,
-      spec: { maxUnavailable: k8s.IntOrString.fromString('10%'), selector: { matchLabels: selectorLabels(app) } },
+      spec: { maxUnavailable: '10%', selector: { matchLabels: selectorLabels(app) } },
     });
   }
 }
@@ -169,14 +181,16 @@ export class TestAppPlacementChart extends FileChart {
     super(scope, id, `${testAppDir(app.name)}/${placementFile(cluster.name)}`, { labels: commonLabels(app) });
     const metadata = { name: app.name, namespace: app.name };
 
-    new k8s.KubeService(this, 'service', {
+    new Manifest<IService>(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata,
       spec: {
         type: 'ClusterIP',
         ipFamilies: [cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'],
         ipFamilyPolicy: 'SingleStack',
         selector: selectorLabels(app),
-        ports: [{ name: 'http', port: app.containerPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: app.containerPort, targetPort: 'http', protocol: 'TCP' }],
       },
     });
 
@@ -184,7 +198,9 @@ export class TestAppPlacementChart extends FileChart {
       'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
       'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight),
     };
-    new k8s.KubeIngress(this, 'ingress', {
+    new Manifest<IIngress>(this, 'ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
       metadata: {
         ...metadata,
         annotations: {
