@@ -1,5 +1,7 @@
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default on a 2-core machine is one worker; the suites are independent, so use both cores.
+  maxWorkers: '100%',
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/'],

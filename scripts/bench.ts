@@ -22,7 +22,7 @@ function countObjects(dir: string): number {
 
 function synth(configFile: string, outdir: string): { seconds: number; rssMb: number } {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['-r', rssReporter, join(root, 'scripts', 'synth.mjs')], {
+  const result = spawnSync(process.execPath, ['-r', rssReporter, join(root, 'scripts', 'run.mjs'), 'main.ts'], {
     cwd: root,
     env: { ...process.env, FLEET_CONFIG: configFile, CDK8S_OUTDIR: outdir },
     encoding: 'utf8',

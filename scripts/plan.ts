@@ -1,7 +1,7 @@
 /**
  * Prints, for every cluster of the fleet, whether what fleet.yaml places on it fits, and why not.
  *
- *   npx tsx scripts/plan.ts [--json | --markdown]
+ *   npm run plan -- [--json | --markdown]
  *
  * Reads FLEET_CONFIG (default fleet.yaml). Prints a table per cluster (or, with --json, the plan with its errors and
  * warnings as one JSON document), then the errors and warnings; exits 1 when there are errors or fleet.yaml is invalid.
@@ -13,7 +13,7 @@ import { formatPlanTable, NodeGroupError, planFleet, planProblems } from '../lib
 function main(args: readonly string[]): number {
   const unknown = args.filter((arg) => arg !== '--json' && arg !== '--markdown');
   if (unknown.length) {
-    console.error(`unknown argument ${unknown.join(' ')}: usage: npx tsx scripts/plan.ts [--json | --markdown]`);
+    console.error(`unknown argument ${unknown.join(' ')}: usage: npm run plan -- [--json | --markdown]`);
     return 1;
   }
   const { configFile } = synthOptionsFromEnv(process.env);

@@ -5,7 +5,7 @@ import { scratchDist } from './support/dist-state';
 import { defaultFleetText, projectRoot, setReplicas, writeTempFleet } from './support/fleet-fixtures';
 
 function runDiff(args: readonly string[], env: Record<string, string>) {
-  return spawnSync('npx', ['tsx', 'scripts/diff.ts', ...args], {
+  return spawnSync(process.execPath, ['scripts/run.mjs', 'scripts/diff.ts', ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     encoding: 'utf8',

@@ -9,7 +9,7 @@ import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplica
 import { folderState, scratchDist } from './support/dist-state';
 
 function runSynth(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'synth.mjs')], {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     encoding: 'utf8',
