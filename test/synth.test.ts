@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../config/editor-schema';
@@ -112,10 +112,63 @@ describe('writing dist/', () => {
     expect(after['apps/app2/app.yaml'].text).toContain('replicas: 10000');
   });
 
+  /** Files staged beside outdir by a write whose process died (pid 2^22 + 1 is above Linux's pid_max). */
+  function interruptedWrite(outdir: string, staged: Record<string, string>, journal?: { replace: string[]; remove: string[] }): string {
+    const staging = join(outdir, '..', `.dist.staging-${2 ** 22 + 1}`);
+    mkdirSync(staging);
+    for (const [path, text] of Object.entries(staged)) {
+      mkdirSync(join(staging, path, '..'), { recursive: true });
+      writeFileSync(join(staging, path), text);
+    }
+    if (journal) writeFileSync(join(staging, '.synth-journal.json'), JSON.stringify(journal));
+    return staging;
+  }
+
+  test('finishes a write that was interrupted after its journal was written', () => {
+    // GIVEN a write (app0 at 7 and app2 at 10000 replicas, app9 retired) that died after moving app2's file in
+    const outdir = scratchDist();
+    const target = renderFleet(defaultFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
+    mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
+    writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
+    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, {
+      replace: ['apps/app0/app.yaml', 'apps/app2/app.yaml'],
+      remove: ['apps/app9/clusters/ipv6-east.yaml'],
+    });
+    // WHEN the next write of the same render runs
+    const summary = writeDist(outdir, target);
+    // THEN the interrupted write was completed first, so this one has nothing left to do
+    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size });
+    expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
+    expect(existsSync(staging)).toBe(false);
+  });
+
+  test('discards a write that was interrupted before its journal was written', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const staging = interruptedWrite(outdir, { 'apps/app2/app.yaml': 'half a render' });
+    const summary = writeDist(outdir, renderFleet(defaultFleet()));
+    expect(summary.changed).toEqual([]);
+    expect(folderState(outdir)).toEqual(before);
+    expect(existsSync(staging)).toBe(false);
+  });
+
+  test('a write that fails while staging leaves dist/ exactly as it was', () => {
+    // GIVEN a render that cannot be written: one path is both a file and a folder
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const files = new Map(renderFleet(defaultFleet((text) => setReplicas(text, 2, 10000))));
+    files.set('apps/app2/app.yaml/nested.yaml', 'x');
+    // WHEN it is written THEN it fails, and dist/ and its folder are as they were
+    expect(() => writeDist(outdir, files)).toThrow(/EISDIR|ENOTDIR|EEXIST/);
+    expect(folderState(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+  });
+
   test('leaves no staging folders behind', () => {
     const outdir = scratchDist();
     writeDist(outdir, renderFleet(defaultFleet((text) => setReplicas(text, 0, 7))));
-    const siblings = require('fs').readdirSync(join(outdir, '..'));
+    const siblings = readdirSync(join(outdir, '..'));
     expect(siblings).toEqual(['dist']);
   });
 });
