@@ -1,17 +1,24 @@
 import { FleetConfigError } from './config/load';
 import { synthOptionsFromEnv } from './config/locations';
+import { isRenderWorker, serveRenderShare } from './lib/parallel-render';
 import { CapacityError, synthesize } from './lib/synth';
 
-const options = synthOptionsFromEnv(process.env);
-try {
-  const { added, changed, removed, unchanged, warnings } = synthesize(options);
-  for (const warning of warnings) console.error(`warning: ${warning}`);
-  console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
-} catch (error) {
-  let reason: string;
-  if (error instanceof FleetConfigError) reason = `${options.configFile} is not valid:\n${error.message}`;
-  else if (error instanceof CapacityError) reason = `${options.configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
-  else reason = String((error as Error).stack ?? error);
-  console.error(`synth failed; ${options.outdir}/ was left as it was.\n${reason}`);
-  process.exitCode = 1;
+async function main(): Promise<void> {
+  const options = synthOptionsFromEnv(process.env);
+  try {
+    // This file is also the render worker's script: a large fleet renders on two threads.
+    const { added, changed, removed, unchanged, warnings } = await synthesize(options, __filename);
+    for (const warning of warnings) console.error(`warning: ${warning}`);
+    console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
+  } catch (error) {
+    let reason: string;
+    if (error instanceof FleetConfigError) reason = `${options.configFile} is not valid:\n${error.message}`;
+    else if (error instanceof CapacityError) reason = `${options.configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
+    else reason = String((error as Error).stack ?? error);
+    console.error(`synth failed; ${options.outdir}/ was left as it was.\n${reason}`);
+    process.exitCode = 1;
+  }
 }
+
+if (isRenderWorker()) serveRenderShare();
+else void main();

@@ -19,7 +19,11 @@ export function chartObjects(chart: Chart): Record<string, unknown>[] {
  * cdk8s's own output stage re-resolves the whole app per chart and is slow at fleet scale.
  */
 export function renderFiles(root: IConstruct): Map<string, string> {
-  const files = new Map<string, string>();
+  return sortedByPath(addRenderedFiles(root, new Map()));
+}
+
+/** Adds the files rendered under `root` to `files`; a path rendered twice is an error. */
+export function addRenderedFiles(root: IConstruct, files: Map<string, string>): Map<string, string> {
   const add = (path: string, text: string, owner: IConstruct) => {
     if (files.has(path)) throw new Error(`two constructs render ${path}; the second is ${owner.node.path}`);
     files.set(path, generatedHeader + text);
@@ -28,5 +32,10 @@ export function renderFiles(root: IConstruct): Map<string, string> {
     if (FileChart.isFileChart(node)) add(node.outputFile, toYamlStream(chartObjects(node)), node);
     else if (node instanceof ValuesFile) add(node.outputFile, toYaml(node.values), node);
   }
+  return files;
+}
+
+/** The files in path order, the order dist/ is written and compared in. */
+export function sortedByPath(files: ReadonlyMap<string, string>): Map<string, string> {
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -4,6 +4,7 @@ import { Fleet } from '../config/fleet';
 import { loadFleet } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { planFleet, planProblems } from './capacity';
+import { parallelRenderMinApps, renderFleetInParallel } from './parallel-render';
 import { renderFiles } from './render';
 import { WriteSummary, writeDist } from './write-dist';
 
@@ -34,9 +35,15 @@ export interface SynthResult extends WriteSummary {
   readonly warnings: readonly string[];
 }
 
-/** Loads the fleet, checks its capacity, renders it and, only if all of that succeeded, writes the output folder. */
-export function synthesize(options: SynthOptions): SynthResult {
+/**
+ * Loads the fleet, checks its capacity, renders it and, only if all of that succeeded, writes
+ * the output folder. Given the bundle it runs from, a large fleet renders on two threads.
+ */
+export async function synthesize(options: SynthOptions, renderWorkerScript?: string): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet);
-  return { ...writeDist(options.outdir, renderFleet(fleet)), warnings };
+  const files = renderWorkerScript && fleet.apps.length >= parallelRenderMinApps
+    ? await renderFleetInParallel(fleet, renderWorkerScript)
+    : renderFleet(fleet);
+  return { ...writeDist(options.outdir, files), warnings };
 }
