@@ -3,6 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../config/editor-schema';
+import { parseFleet } from '../config/load';
+import { benchFleetYaml } from '../lib/bench-fleet';
+import { parallelRenderMinApps } from '../lib/parallel-render';
 import { renderFleet } from '../lib/synth';
 import { writeDist } from '../lib/write-dist';
 import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplicas, writeTempFleet } from './support/fleet-fixtures';
@@ -44,6 +47,21 @@ describe('npm run synth', () => {
     expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged/);
     expect(folderState(outdir)).toEqual(state);
     expect(Object.keys(state).sort()).toEqual([...renderFleet(defaultFleet()).keys()]);
+  });
+
+  test('renders a fleet large enough for two threads exactly as one thread does', () => {
+    // GIVEN a fleet above the size at which synth renders on two threads
+    const text = benchFleetYaml(parallelRenderMinApps + 37, 8);
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    // WHEN synth runs
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
+    // THEN dist/ holds exactly what a single-threaded render in this process produces
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const written = folderState(outdir);
+    const expected = renderFleet(parseFleet(text));
+    expect(Object.keys(written).sort()).toEqual([...expected.keys()]);
+    for (const [path, content] of expected) expect(written[path].text).toBe(content);
   });
 
   test('exits non-zero with the config error and leaves dist/ exactly as it was', () => {
