@@ -1,12 +1,12 @@
 import { FleetConfigError } from './config/load';
 import { synthOptionsFromEnv } from './config/locations';
-import { isRenderWorker, serveRenderShare } from './lib/parallel-render';
+import { isStagingWorker, serveStaging } from './lib/background-staging';
 import { CapacityError, synthesize } from './lib/synth';
 
 async function main(): Promise<void> {
   const options = synthOptionsFromEnv(process.env);
   try {
-    // This file is also the render worker's script: a large fleet renders on two threads.
+    // This file is also the staging thread's script: a large fleet is written while it renders.
     const { added, changed, removed, unchanged, warnings } = await synthesize(options, __filename);
     for (const warning of warnings) console.error(`warning: ${warning}`);
     console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
@@ -20,5 +20,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (isRenderWorker()) serveRenderShare();
+if (isStagingWorker()) serveStaging();
 else void main();

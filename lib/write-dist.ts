@@ -24,6 +24,69 @@ export function listFiles(root: string): string[] {
   return files;
 }
 
+/** Where a write reads the current files and stages the new ones: plain data, so a worker thread can stage too. */
+export interface WriteTarget {
+  readonly outdir: string;
+  readonly staging: string;
+  /** False when outdir does not exist yet, so there is nothing to compare with. */
+  readonly outdirExists: boolean;
+}
+
+/** What a stager found and staged. */
+export interface StagedFiles {
+  /** Every path it was given. */
+  readonly paths: readonly string[];
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: number;
+}
+
+/** Compares rendered files with outdir and writes the added and changed ones into the staging folder. */
+export class Stager {
+  private readonly madeDirs = new Set<string>();
+  private readonly paths: string[] = [];
+  private readonly added: string[] = [];
+  private readonly changed: string[] = [];
+  private unchanged = 0;
+
+  constructor(private readonly target: WriteTarget) {
+    this.madeDirs.add(target.staging);
+  }
+
+  stage(path: string, text: string): void {
+    this.paths.push(path);
+    let current: string | undefined;
+    try {
+      if (this.target.outdirExists) current = readFileSync(join(this.target.outdir, path), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (current === text) {
+      this.unchanged++;
+      return;
+    }
+    (current === undefined ? this.added : this.changed).push(path);
+    this.makeDir(dirname(join(this.target.staging, path)));
+    writeFileSync(join(this.target.staging, path), text);
+  }
+
+  get staged(): StagedFiles {
+    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged };
+  }
+
+  /** One mkdir per directory, however many files go into it. */
+  private makeDir(dir: string): void {
+    if (this.madeDirs.has(dir)) return;
+    this.makeDir(dirname(dir));
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    this.madeDirs.add(dir);
+  }
+}
+
 /** The operations of a write that has started to touch outdir: what the staged files replace, what goes. */
 interface Journal {
   readonly replace: readonly string[];
@@ -33,43 +96,21 @@ interface Journal {
 const journalFile = '.synth-journal.json';
 const stagingInfix = '.staging-';
 
-/** Staged files sit beside the output folder, so that moving them in is a rename on one file system. */
-function stagingPath(outdir: string): string {
-  return join(dirname(outdir), `.${basename(outdir)}${stagingInfix}${process.pid}`);
-}
-
-/** Makes directories with one mkdir each, remembering what exists. */
-class DirectoryMaker {
-  private readonly made = new Set<string>();
-
-  constructor(private readonly root: string) {
-    this.made.add(root);
-  }
-
-  /** Makes the parent directory of `path`, a path under root. */
-  parentOf(path: string): void {
-    this.make(dirname(join(this.root, path)));
-  }
-
-  private make(dir: string): void {
-    if (this.made.has(dir)) return;
-    this.make(dirname(dir));
-    try {
-      mkdirSync(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    this.made.add(dir);
-  }
-}
-
 /** Moves the staged files into outdir and deletes the removed ones; safe to run again after an interruption. */
 function commit(outdir: string, staging: string, journal: Journal): void {
-  const dirs = new DirectoryMaker(outdir);
+  const made = new Set<string>([outdir]);
+  const makeParent = (path: string) => {
+    const missing: string[] = [];
+    for (let dir = dirname(join(outdir, path)); !made.has(dir); dir = dirname(dir)) missing.unshift(dir);
+    for (const dir of missing) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+  };
   for (const path of journal.replace) {
     const staged = join(staging, path);
     if (!existsSync(staged)) continue; // moved before an interruption
-    dirs.parentOf(path);
+    makeParent(path);
     renameSync(staged, join(outdir, path));
   }
   for (const path of journal.remove) {
@@ -111,50 +152,78 @@ function finishInterruptedWrites(outdir: string): void {
   }
 }
 
-/**
- * Makes `outdir` hold exactly `files` (path under outdir -> text), all or nothing. The added and
- * changed files are written beside outdir first; only when all of them are written does a journal
- * mark the write as committed, and the files are renamed into place (a new outdir is one rename).
- * A failure before that leaves outdir as it was; an interruption after it is finished by the next
- * write. Unchanged files are not touched, so they keep their mtime, and a render that changes
- * nothing writes nothing.
- */
-export function writeDist(outdir: string, files: ReadonlyMap<string, string>): WriteSummary {
-  finishInterruptedWrites(outdir);
-  const existing = new Set(listFiles(outdir));
-  const added: string[] = [];
-  const changed: string[] = [];
-  let unchanged = 0;
-  for (const [path, text] of files) {
-    if (!existing.has(path)) added.push(path);
-    else if (readFileSync(join(outdir, path), 'utf8') !== text) changed.push(path);
-    else unchanged++;
-  }
-  const removed = [...existing].filter((path) => !files.has(path)).sort();
-  const summary = { added, changed, removed, unchanged };
-  if (!added.length && !changed.length && !removed.length) return summary;
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-  const staging = stagingPath(outdir);
-  const journal: Journal = { replace: [...added, ...changed], remove: removed };
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    const dirs = new DirectoryMaker(staging);
-    mkdirSync(staging);
-    for (const path of journal.replace) {
-      dirs.parentOf(path);
-      writeFileSync(join(staging, path), files.get(path)!);
-    }
-    if (!existsSync(outdir)) {
-      mkdirSync(dirname(outdir), { recursive: true });
-      renameSync(staging, outdir);
-      return summary;
-    }
-    writeFileSync(join(staging, `${journalFile}.partial`), JSON.stringify(journal));
-    renameSync(join(staging, `${journalFile}.partial`), join(staging, journalFile));
-  } catch (error) {
+/**
+ * One write of the output folder, all or nothing. Rendered files are staged beside outdir as
+ * they come (by one Stager or several, in any thread); only when every one is written does a journal mark the
+ * write as committed, and the staged files are renamed into place (a new outdir is one rename).
+ * A failure before that leaves outdir as it was; an interruption after it is finished by the
+ * next write. Unchanged files are not touched, so they keep their mtime, and a render that
+ * changes nothing writes nothing.
+ */
+export class DistWrite {
+  /** Starts a write of `outdir`, first finishing or discarding an interrupted one. */
+  static begin(outdir: string): DistWrite {
+    finishInterruptedWrites(outdir);
+    const staging = join(dirname(outdir), `.${basename(outdir)}${stagingInfix}${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    return new DistWrite({ outdir, staging, outdirExists: existsSync(outdir) });
+  }
+
+  private constructor(readonly target: WriteTarget) {}
+
+  /** Makes outdir hold exactly the staged files: adds and replaces what changed, removes what is gone. */
+  commit(staged: readonly StagedFiles[]): WriteSummary {
+    const { outdir, staging } = this.target;
+    let summary: WriteSummary;
+    try {
+      const rendered = new Set<string>();
+      for (const path of staged.flatMap((part) => part.paths)) {
+        if (rendered.has(path)) throw new Error(`${path} was rendered twice`);
+        rendered.add(path);
+      }
+      summary = {
+        added: staged.flatMap((part) => part.added).sort(byPath),
+        changed: staged.flatMap((part) => part.changed).sort(byPath),
+        removed: listFiles(outdir).filter((path) => !rendered.has(path)).sort(byPath),
+        unchanged: staged.reduce((count, part) => count + part.unchanged, 0),
+      };
+      if (!existsSync(outdir)) {
+        renameSync(staging, outdir);
+        return summary;
+      }
+      if (!summary.added.length && !summary.changed.length && !summary.removed.length) {
+        this.abort();
+        return summary;
+      }
+      writeFileSync(join(staging, `${journalFile}.partial`), JSON.stringify({ replace: [...summary.added, ...summary.changed], remove: summary.removed }));
+      renameSync(join(staging, `${journalFile}.partial`), join(staging, journalFile));
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    // Committed: from here on, an interruption is finished by the next write.
+    commit(outdir, staging, { replace: [...summary.added, ...summary.changed], remove: summary.removed });
+    return summary;
+  }
+
+  /** Gives the write up: deletes what was staged; outdir is as it was. */
+  abort(): void {
+    rmSync(this.target.staging, { recursive: true, force: true });
+  }
+}
+
+/** Makes `outdir` hold exactly `files` (path under outdir -> text), all or nothing: see DistWrite. */
+export function writeDist(outdir: string, files: ReadonlyMap<string, string>): WriteSummary {
+  const write = DistWrite.begin(outdir);
+  const stager = new Stager(write.target);
+  try {
+    for (const [path, text] of files) stager.stage(path, text);
+  } catch (error) {
+    write.abort();
     throw error;
   }
-  commit(outdir, staging, journal);
-  return summary;
+  return write.commit([stager.staged]);
 }

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { fleetSchemaDocument } from '../config/editor-schema';
 import { parseFleet } from '../config/load';
 import { benchFleetYaml } from '../lib/bench-fleet';
-import { parallelRenderMinApps } from '../lib/parallel-render';
+import { backgroundStagingMinApps } from '../lib/background-staging';
 import { renderFleet } from '../lib/synth';
 import { writeDist } from '../lib/write-dist';
 import { defaultFleet, defaultFleetText, parseManifests, projectRoot, setReplicas, writeTempFleet } from './support/fleet-fixtures';
@@ -49,9 +49,9 @@ describe('npm run synth', () => {
     expect(Object.keys(state).sort()).toEqual([...renderFleet(defaultFleet()).keys()]);
   });
 
-  test('renders a fleet large enough for two threads exactly as one thread does', () => {
-    // GIVEN a fleet above the size at which synth renders on two threads
-    const text = benchFleetYaml(parallelRenderMinApps + 37, 8);
+  test('writes a fleet large enough for a staging thread exactly as one thread renders it', () => {
+    // GIVEN a fleet above the size at which synth stages files on a second thread
+    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
     // WHEN synth runs
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
