@@ -1,18 +1,20 @@
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { StagedFiles, Stager, WriteTarget } from './write-dist';
+import { FileContent, fileText } from './render';
+import { listFiles, StagedFiles, Stager, WriteTarget } from './write-dist';
 
 /** Below this many apps, a second thread (~0.1 s of the other core to start) saves nothing. */
 export const backgroundStagingMinApps = 200;
 
 const workerRole = 'fleet-dist-stager';
 
-type StagingMessage = { readonly files: ReadonlyArray<readonly [string, string]> } | { readonly done: true };
+type StagingMessage = { readonly contents: readonly FileContent[] } | { readonly done: true };
 
 /**
- * Stages dist/ files on a worker thread: it reads the current files, compares, and writes the
- * added and changed ones into the staging folder while this thread goes on rendering, so the
- * disk work (most of a fresh write) overlaps the rendering instead of following it. The worker
- * runs `script`, the bundle synth runs from, which must call `serveStaging` in a worker.
+ * Serialises and stages dist/ files on a worker thread, while this thread goes on building
+ * objects: the worker lists and reads the current files, writes each file's YAML, compares,
+ * and writes the added and changed ones into the staging folder. So the YAML and the disk
+ * work overlap the building instead of following it. The worker runs `script`, the bundle
+ * synth runs from, which must call `serveStaging` in a worker.
  */
 export class BackgroundStager {
   private readonly worker: Worker;
@@ -28,8 +30,8 @@ export class BackgroundStager {
     this.result.catch(() => undefined); // awaited by finish(), unless the render fails first
   }
 
-  stage(files: ReadonlyMap<string, string>): void {
-    this.worker.postMessage({ files: [...files] } satisfies StagingMessage);
+  stage(contents: readonly FileContent[]): void {
+    this.worker.postMessage({ contents } satisfies StagingMessage);
   }
 
   /** Waits until every file handed over is staged; rejects with the worker's error if one failed. */
@@ -55,10 +57,11 @@ export function isStagingWorker(): boolean {
 
 /** The worker's side of BackgroundStager: stages the files it is sent, then reports what it staged. */
 export function serveStaging(): void {
-  const stager = new Stager((workerData as { target: WriteTarget }).target);
+  const { target } = workerData as { target: WriteTarget };
+  const stager = new Stager(target, listFiles(target.outdir));
   parentPort!.on('message', (message: StagingMessage) => {
-    if ('files' in message) {
-      for (const [path, text] of message.files) stager.stage(path, text);
+    if ('contents' in message) {
+      for (const content of message.contents) stager.stage(content.path, fileText(content));
     } else {
       parentPort!.postMessage(stager.staged);
       parentPort!.close();

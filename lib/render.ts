@@ -13,26 +13,39 @@ export function chartObjects(chart: Chart): Record<string, unknown>[] {
     .map((object) => object.toJson());
 }
 
+/** A file of dist/ before it is serialised: its Kubernetes objects, or Helm values, as JSON. */
+export type FileContent =
+  | { readonly path: string; readonly objects: readonly Record<string, unknown>[] }
+  | { readonly path: string; readonly values: Record<string, unknown> };
+
 /**
- * Renders every FileChart and ValuesFile under `root` to its file's text, keyed by the path
- * under dist/ and sorted by path. cdk8s builds the objects; serialising is ours, because
- * cdk8s's own output stage re-resolves the whole app per chart and is slow at fleet scale.
+ * The content of every FileChart and ValuesFile under `root`, in construct order. cdk8s builds
+ * the objects; serialising (fileText) is ours, because cdk8s's own output stage re-resolves
+ * the whole app per chart and is slow at fleet scale.
  */
-export function renderFiles(root: IConstruct): Map<string, string> {
-  return sortedByPath(addRenderedFiles(root, new Map()));
+export function fileContents(root: IConstruct): FileContent[] {
+  const contents: FileContent[] = [];
+  const paths = new Map<string, IConstruct>();
+  for (const node of root.node.findAll()) {
+    let content: FileContent;
+    if (FileChart.isFileChart(node)) content = { path: node.outputFile, objects: chartObjects(node) };
+    else if (node instanceof ValuesFile) content = { path: node.outputFile, values: node.values };
+    else continue;
+    if (paths.has(content.path)) throw new Error(`two constructs render ${content.path}: ${paths.get(content.path)!.node.path} and ${node.node.path}`);
+    paths.set(content.path, node);
+    contents.push(content);
+  }
+  return contents;
 }
 
-/** Adds the files rendered under `root` to `files`; a path rendered twice is an error. */
-export function addRenderedFiles(root: IConstruct, files: Map<string, string>): Map<string, string> {
-  const add = (path: string, text: string, owner: IConstruct) => {
-    if (files.has(path)) throw new Error(`two constructs render ${path}; the second is ${owner.node.path}`);
-    files.set(path, generatedHeader + text);
-  };
-  for (const node of root.node.findAll()) {
-    if (FileChart.isFileChart(node)) add(node.outputFile, toYamlStream(chartObjects(node)), node);
-    else if (node instanceof ValuesFile) add(node.outputFile, toYaml(node.values), node);
-  }
-  return files;
+/** The text of a file of dist/. */
+export function fileText(content: FileContent): string {
+  return generatedHeader + ('objects' in content ? toYamlStream(content.objects) : toYaml(content.values));
+}
+
+/** Renders every file under `root` to its text, keyed by the path under dist/ and sorted by path. */
+export function renderFiles(root: IConstruct): Map<string, string> {
+  return sortedByPath(new Map(fileContents(root).map((content) => [content.path, fileText(content)])));
 }
 
 /** The files in path order, the order dist/ is written and compared in. */

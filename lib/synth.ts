@@ -5,7 +5,7 @@ import { loadFleet } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { BackgroundStager, backgroundStagingMinApps } from './background-staging';
 import { planFleet, planProblems } from './capacity';
-import { addRenderedFiles, renderFiles } from './render';
+import { FileContent, fileContents, renderFiles } from './render';
 import { DistWrite, StagedFiles, WriteSummary, writeDist } from './write-dist';
 
 /** Renders a fleet to the text of every file of dist/, without touching the disk. */
@@ -15,22 +15,22 @@ export function renderFleet(fleet: Fleet): Map<string, string> {
   return renderFiles(app);
 }
 
-/** Test apps rendered at a time by renderFleetInSlices. */
+/** Test apps built at a time by buildFleetInSlices. */
 const appsPerSlice = 50;
 
 /**
- * Renders what renderFleet renders, handing the files over a slice at a time: the Argo CD and
- * add-on charts, then 50 test apps after 50, each slice built in an App of its own and
- * dropped once rendered, so memory holds files rather than constructs.
+ * Builds what renderFleet renders and hands over the file contents a slice at a time: the
+ * Argo CD and add-on charts, then 50 test apps after 50, each slice built in an App of its own
+ * and dropped once its objects are JSON, so memory holds data rather than constructs.
  */
-export function renderFleetInSlices(fleet: Fleet, take: (files: Map<string, string>) => void): void {
+export function buildFleetInSlices(fleet: Fleet, take: (contents: FileContent[]) => void): void {
   const control = new App();
   new FleetControlCharts(control, 'control', fleet);
-  take(addRenderedFiles(control, new Map()));
+  take(fileContents(control));
   for (let from = 0; from < fleet.apps.length; from += appsPerSlice) {
     const slice = new App();
     new TestAppCharts(slice, 'apps', { fleet, apps: fleet.apps.slice(from, from + appsPerSlice) });
-    take(addRenderedFiles(slice, new Map()));
+    take(fileContents(slice));
   }
 }
 
@@ -56,8 +56,8 @@ export interface SynthResult extends WriteSummary {
 
 /**
  * Loads the fleet, checks its capacity, renders it and, only if all of that succeeded, writes
- * the output folder. Given the bundle it runs from (`workerScript`), a large fleet's files are
- * staged on a second thread while this one renders.
+ * the output folder. Given the bundle it runs from (`workerScript`), a large fleet is built on
+ * this thread while a second one serialises and stages its files.
  */
 export async function synthesize(options: SynthOptions, workerScript?: string): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
@@ -69,7 +69,7 @@ export async function synthesize(options: SynthOptions, workerScript?: string): 
   const stager = new BackgroundStager(workerScript, write.target);
   let staged: StagedFiles;
   try {
-    renderFleetInSlices(fleet, (files) => stager.stage(files));
+    buildFleetInSlices(fleet, (contents) => stager.stage(contents));
     staged = await stager.finish();
   } catch (error) {
     await stager.cancel();

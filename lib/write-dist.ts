@@ -36,6 +36,8 @@ export interface WriteTarget {
 export interface StagedFiles {
   /** Every path it was given. */
   readonly paths: readonly string[];
+  /** What outdir held, when the stager listed it (so that committing need not list it again). */
+  readonly existing?: readonly string[];
   readonly added: readonly string[];
   readonly changed: readonly string[];
   readonly unchanged: number;
@@ -49,7 +51,7 @@ export class Stager {
   private readonly changed: string[] = [];
   private unchanged = 0;
 
-  constructor(private readonly target: WriteTarget) {
+  constructor(private readonly target: WriteTarget, private readonly existing?: readonly string[]) {
     this.madeDirs.add(target.staging);
   }
 
@@ -71,7 +73,7 @@ export class Stager {
   }
 
   get staged(): StagedFiles {
-    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged };
+    return { paths: this.paths, existing: this.existing, added: this.added, changed: this.changed, unchanged: this.unchanged };
   }
 
   /** One mkdir per directory, however many files go into it. */
@@ -187,7 +189,7 @@ export class DistWrite {
       summary = {
         added: staged.flatMap((part) => part.added).sort(byPath),
         changed: staged.flatMap((part) => part.changed).sort(byPath),
-        removed: listFiles(outdir).filter((path) => !rendered.has(path)).sort(byPath),
+        removed: (staged.find((part) => part.existing)?.existing ?? listFiles(outdir)).filter((path) => !rendered.has(path)).sort(byPath),
         unchanged: staged.reduce((count, part) => count + part.unchanged, 0),
       };
       if (!existsSync(outdir)) {
