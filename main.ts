@@ -6,8 +6,10 @@ import { CapacityError, synthesize } from './lib/synth';
 async function main(): Promise<void> {
   const options = synthOptionsFromEnv(process.env);
   try {
-    // This file is also the staging thread's script: a large fleet is written while it renders.
-    const { added, changed, removed, unchanged, warnings } = await synthesize(options, __filename);
+    // The bundle is also the staging thread's script (a large fleet is written while it
+    // renders); run from TypeScript source, synth stays on one thread.
+    const workerScript = __filename.endsWith('.js') ? __filename : undefined;
+    const { added, changed, removed, unchanged, warnings } = await synthesize(options, workerScript);
     for (const warning of warnings) console.error(`warning: ${warning}`);
     console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
   } catch (error) {

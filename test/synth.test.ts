@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../config/editor-schema';
@@ -62,6 +62,23 @@ describe('npm run synth', () => {
     const expected = renderFleet(parseFleet(text));
     expect(Object.keys(written).sort()).toEqual([...expected.keys()]);
     for (const [path, content] of expected) expect(written[path].text).toBe(content);
+  });
+
+  test('a large fleet whose staging fails leaves dist/ exactly as it was', () => {
+    // GIVEN a dist/ of a large fleet, where one file has become a folder
+    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).status).toBe(0);
+    rmSync(join(outdir, 'apps/app5/app.yaml'));
+    mkdirSync(join(outdir, 'apps/app5/app.yaml'));
+    const before = folderState(outdir);
+    // WHEN synth runs on a changed fleet
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
+    // THEN the staging thread's error fails the synth, and nothing was written or left behind
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\n.*EISDIR/);
+    expect(folderState(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
 
   test('exits non-zero with the config error and leaves dist/ exactly as it was', () => {
