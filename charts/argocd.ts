@@ -1,4 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
+// The L1 constructs only: the package's index also loads the whole L2 library.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Cluster, Fleet } from '../config/fleet';
 import { addonKeys } from '../config/fleet-schema';

@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { FileContent, fileText } from './render';
+import { FileContent, fileText } from './file-content';
 import { listFiles, StagedFiles, Stager, WriteTarget } from './write-dist';
 
 /** Below this many apps, a second thread (~0.1 s of the other core to start) saves nothing. */

@@ -1,10 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { FileChart, ValuesFile } from '../charts/file-chart';
-import { toYaml, toYamlStream } from './yaml';
-
-/** The first line of every file in dist/, so nobody edits one by hand. */
-export const generatedHeader = '# Generated from fleet.yaml by `npm run synth`: edit fleet.yaml, not this file.\n';
+import { FileContent, fileText } from './file-content';
 
 /** The Kubernetes objects of a chart as JSON, in the order they were defined. */
 export function chartObjects(chart: Chart): Record<string, unknown>[] {
@@ -13,15 +10,10 @@ export function chartObjects(chart: Chart): Record<string, unknown>[] {
     .map((object) => object.toJson());
 }
 
-/** A file of dist/ before it is serialised: its Kubernetes objects, or Helm values, as JSON. */
-export type FileContent =
-  | { readonly path: string; readonly objects: readonly Record<string, unknown>[] }
-  | { readonly path: string; readonly values: Record<string, unknown> };
-
 /**
  * The content of every FileChart and ValuesFile under `root`, in construct order. cdk8s builds
- * the objects; serialising (fileText) is ours, because cdk8s's own output stage re-resolves
- * the whole app per chart and is slow at fleet scale.
+ * the objects; serialising (file-content.ts) is ours, because cdk8s's own output stage
+ * re-resolves the whole app per chart and is slow at fleet scale.
  */
 export function fileContents(root: IConstruct): FileContent[] {
   const contents: FileContent[] = [];
@@ -36,11 +28,6 @@ export function fileContents(root: IConstruct): FileContent[] {
     contents.push(content);
   }
   return contents;
-}
-
-/** The text of a file of dist/. */
-export function fileText(content: FileContent): string {
-  return generatedHeader + ('objects' in content ? toYamlStream(content.objects) : toYaml(content.values));
 }
 
 /** Renders every file under `root` to its text, keyed by the path under dist/ and sorted by path. */

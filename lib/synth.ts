@@ -5,7 +5,8 @@ import { loadFleet } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { BackgroundStager, backgroundStagingMinApps } from './background-staging';
 import { planFleet, planProblems } from './capacity';
-import { FileContent, fileContents, renderFiles } from './render';
+import { FileContent } from './file-content';
+import { fileContents, renderFiles } from './render';
 import { DistWrite, StagedFiles, WriteSummary, writeDist } from './write-dist';
 
 /** Renders a fleet to the text of every file of dist/, without touching the disk. */
