@@ -44,7 +44,7 @@ export class Manifest<T extends ManifestData> extends ApiObject {
   override toJson(): any {
     if (this.hasPatches || !hasOnlyDefaultResolvers(App.of(this))) return super.toJson();
     const sortKeys = !process.env.CDK8S_DISABLE_SORT;
-    const json = this.plainJson({ ...this.data, metadata: this.metadata.toJson() }, sortKeys);
+    const json = this.plainJson({ ...this.data, metadata: this.metadataJson(sortKeys) }, { sortKeys, dropEmpty: false });
     // As ApiObject does: apiVersion, kind and metadata first.
     const result: Record<string, unknown> = {};
     for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
@@ -53,35 +53,71 @@ export class Manifest<T extends ManifestData> extends ApiObject {
     return result;
   }
 
-  /** `sanitize(resolve(value))` as ApiObject computes it, in one walk over plain data. */
-  private plainJson(value: any, sortKeys: boolean): any {
+  /**
+   * `this.metadata.toJson()`, from the fields cdk8s 2.70 keeps it in, in one walk. They are
+   * private to cdk8s, so if they are not there, cdk8s computes it; a test compares the two.
+   */
+  private metadataJson(sortKeys: boolean): unknown {
+    const metadata = this.metadata as unknown as Partial<MetadataFields>;
+    if (!metadata._additionalAttributes || !metadata.labels || !metadata.annotations || !metadata.finalizers || !metadata.ownerReferences) {
+      return this.metadata.toJson();
+    }
+    const { name, namespace, annotations, finalizers, ownerReferences, labels } = metadata;
+    return this.plainJson({ ...metadata._additionalAttributes, name, namespace, annotations, finalizers, ownerReferences, labels }, { sortKeys, dropEmpty: true });
+  }
+
+  /** `sanitize(resolve(value))` as cdk8s computes it, in one walk over plain data. */
+  private plainJson(value: any, options: SanitizeOptions): any {
     if (value === null || value === undefined) return undefined;
     if (typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => this.plainJson(item, sortKeys));
+    if (Array.isArray(value)) return options.dropEmpty && !value.length ? undefined : value.map((item) => this.plainJson(item, options));
     if (value.constructor !== Object || typeof value.resolve === 'function') {
-      return sanitize(resolve([], value, this), sortKeys);
+      return sanitize(resolve([], value, this), options);
     }
     const result: Record<string, unknown> = {};
-    const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
-    for (const key of keys) {
-      const item = this.plainJson(value[key], sortKeys);
-      if (item !== undefined) result[key] = item;
+    let empty = true;
+    for (const key of options.sortKeys ? Object.keys(value).sort() : Object.keys(value)) {
+      const item = this.plainJson(value[key], options);
+      if (item !== undefined) {
+        result[key] = item;
+        empty = false;
+      }
     }
-    return result;
+    return options.dropEmpty && empty ? undefined : result;
   }
 }
 
+/** Where cdk8s 2.70's ApiObjectMetadataDefinition keeps what its toJson renders. */
+interface MetadataFields {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, unknown>;
+  readonly annotations: Record<string, unknown>;
+  readonly finalizers: unknown[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/** cdk8s's sanitize options: metadata drops empty lists and mappings, the rest of an object keeps them. */
+interface SanitizeOptions {
+  readonly sortKeys: boolean;
+  readonly dropEmpty: boolean;
+}
+
 /** cdk8s's sanitizeValue (not exported by cdk8s): drops null and undefined, sorts keys, refuses class instances. */
-function sanitize(value: any, sortKeys: boolean): any {
+function sanitize(value: any, options: SanitizeOptions): any {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => sanitize(item, sortKeys));
+  if (Array.isArray(value)) return options.dropEmpty && !value.length ? undefined : value.map((item) => sanitize(item, options));
   if (value.constructor.name !== 'Object') throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
   const result: Record<string, unknown> = {};
-  const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
-  for (const key of keys) {
-    const item = sanitize(value[key], sortKeys);
-    if (item !== undefined) result[key] = item;
+  let empty = true;
+  for (const key of options.sortKeys ? Object.keys(value).sort() : Object.keys(value)) {
+    const item = sanitize(value[key], options);
+    if (item !== undefined) {
+      result[key] = item;
+      empty = false;
+    }
   }
-  return result;
+  return options.dropEmpty && empty ? undefined : result;
 }

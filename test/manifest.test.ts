@@ -57,6 +57,35 @@ describe('Manifest renders what cdk8s ApiObject renders', () => {
     expect(object.toJson()).toStrictEqual(apiObjectJson(object));
   });
 
+  test('renders metadata as cdk8s does: annotations, finalizers, owner references, other fields, nothing empty', () => {
+    const chart = new Chart(Testing.app(), 'chart', { labels: { team: 'platform' }, namespace: 'web' });
+    const bare = configMap(chart, {});
+    const full = new Manifest<any>(chart, 'full', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'full', labels: {}, annotations: {} } });
+    full.metadata.addAnnotation('note', 'yes');
+    full.metadata.addFinalizers('example.com/keep');
+    full.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'Namespace', name: 'web', uid: '1' });
+    full.metadata.add('generateName', 'full-');
+    expect(bare.toJson().metadata).toEqual({ labels: { team: 'platform' }, name: 'cm', namespace: 'web' });
+    expect(full.toJson().metadata).toEqual({
+      annotations: { note: 'yes' },
+      finalizers: ['example.com/keep'],
+      generateName: 'full-',
+      labels: { team: 'platform' },
+      name: 'full',
+      namespace: 'web',
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: 'web', uid: '1' }],
+    });
+    for (const object of [bare, full]) expect(object.toJson()).toStrictEqual(apiObjectJson(object));
+  });
+
+  test('leaves metadata to cdk8s when its fields are not where cdk8s 2.70 keeps them', () => {
+    const object = configMap(Testing.chart(), { a: '1' });
+    object.metadata.addLabel('team', 'platform');
+    delete (object.metadata as any)._additionalAttributes;
+    expect(object.toJson().metadata).toEqual({ labels: { team: 'platform' }, name: 'cm' });
+    expect(object.toJson()).toStrictEqual(apiObjectJson(object));
+  });
+
   test('applies JSON patches', () => {
     const chart = Testing.chart();
     const object = configMap(chart, { a: '1' });
