@@ -103,7 +103,7 @@ function commit(outdir: string, staging: string, journal: Journal): void {
   const made = new Set<string>([outdir]);
   const makeParent = (path: string) => {
     const missing: string[] = [];
-    for (let dir = dirname(join(outdir, path)); !made.has(dir); dir = dirname(dir)) missing.unshift(dir);
+    for (let dir = dirname(join(outdir, path)); !made.has(dir) && dir !== dirname(dir); dir = dirname(dir)) missing.unshift(dir);
     for (const dir of missing) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
@@ -158,11 +158,11 @@ const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One write of the output folder, all or nothing. Rendered files are staged beside outdir as
- * they come (by one Stager or several, in any thread); only when every one is written does a journal mark the
- * write as committed, and the staged files are renamed into place (a new outdir is one rename).
- * A failure before that leaves outdir as it was; an interruption after it is finished by the
- * next write. Unchanged files are not touched, so they keep their mtime, and a render that
- * changes nothing writes nothing.
+ * they come (by one Stager or several, in any thread). Only when every one is written does a
+ * journal mark the write as committed, and the staged files are renamed into place (a new
+ * outdir is one rename). A failure before that leaves outdir as it was; an interruption after
+ * it is finished by the next write. Unchanged files are not touched, so they keep their mtime,
+ * and a render that changes nothing writes nothing.
  */
 export class DistWrite {
   /** Starts a write of `outdir`, first finishing or discarding an interrupted one. */
