@@ -19,9 +19,12 @@ type StagingMessage = { readonly contents: readonly FileContent[] } | { readonly
 export class BackgroundStager {
   private readonly worker: Worker;
   private readonly result: Promise<StagedFiles>;
+  /** Batches handed over, and (counted by the worker, in shared memory) batches staged. */
+  private handedOver = 0;
+  private readonly done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 
   constructor(script: string, target: WriteTarget) {
-    this.worker = new Worker(script, { workerData: { role: workerRole, target } });
+    this.worker = new Worker(script, { workerData: { role: workerRole, target, done: this.done } });
     this.result = new Promise<StagedFiles>((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', reject);
@@ -32,6 +35,12 @@ export class BackgroundStager {
 
   stage(contents: readonly FileContent[]): void {
     this.worker.postMessage({ contents } satisfies StagingMessage);
+    this.handedOver++;
+  }
+
+  /** Batches handed over that the worker has not staged yet. */
+  get backlog(): number {
+    return this.handedOver - Atomics.load(this.done, 0);
   }
 
   /** Waits until every file handed over is staged; rejects with the worker's error if one failed. */
@@ -57,11 +66,12 @@ export function isStagingWorker(): boolean {
 
 /** The worker's side of BackgroundStager: stages the files it is sent, then reports what it staged. */
 export function serveStaging(): void {
-  const { target } = workerData as { target: WriteTarget };
+  const { target, done } = workerData as { target: WriteTarget; done: Int32Array };
   const stager = new Stager(target, listFiles(target.outdir));
   parentPort!.on('message', (message: StagingMessage) => {
     if ('contents' in message) {
       for (const content of message.contents) stager.stage(content.path, fileText(content));
+      Atomics.add(done, 0, 1);
     } else {
       parentPort!.postMessage(stager.staged);
       parentPort!.close();

@@ -5,9 +5,9 @@ import { loadFleet } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { BackgroundStager, backgroundStagingMinApps } from './background-staging';
 import { planFleet, planProblems } from './capacity';
-import { FileContent } from './file-content';
+import { FileContent, fileText } from './file-content';
 import { fileContents, renderFiles } from './render';
-import { DistWrite, StagedFiles, WriteSummary, writeDist } from './write-dist';
+import { DistWrite, StagedFiles, Stager, WriteSummary, writeDist } from './write-dist';
 
 /** Renders a fleet to the text of every file of dist/, without touching the disk. */
 export function renderFleet(fleet: Fleet): Map<string, string> {
@@ -20,18 +20,20 @@ export function renderFleet(fleet: Fleet): Map<string, string> {
 const appsPerSlice = 50;
 
 /**
- * Builds what renderFleet renders and hands over the file contents a slice at a time: the
- * Argo CD and add-on charts, then 50 test apps after 50, each slice built in an App of its own
- * and dropped once its objects are JSON, so memory holds data rather than constructs.
+ * Builds what renderFleet renders and hands over the file contents a slice at a time, with the
+ * number of slices still to come: the Argo CD and add-on charts, then 50 test apps after 50,
+ * each slice built in an App of its own and dropped once its objects are JSON, so memory holds
+ * data rather than constructs.
  */
-export function buildFleetInSlices(fleet: Fleet, take: (contents: FileContent[]) => void): void {
+export function buildFleetInSlices(fleet: Fleet, take: (contents: FileContent[], slicesLeft: number) => void): void {
   const control = new App();
   new FleetControlCharts(control, 'control', fleet);
-  take(fileContents(control));
-  for (let from = 0; from < fleet.apps.length; from += appsPerSlice) {
+  const slices = Math.ceil(fleet.apps.length / appsPerSlice);
+  take(fileContents(control), slices);
+  for (let index = 0; index < slices; index++) {
     const slice = new App();
-    new TestAppCharts(slice, 'apps', { fleet, apps: fleet.apps.slice(from, from + appsPerSlice) });
-    take(fileContents(slice));
+    new TestAppCharts(slice, 'apps', { fleet, apps: fleet.apps.slice(index * appsPerSlice, (index + 1) * appsPerSlice) });
+    take(fileContents(slice), slices - index - 1);
   }
 }
 
@@ -67,15 +69,21 @@ export async function synthesize(options: SynthOptions, workerScript?: string): 
     return { ...writeDist(options.outdir, renderFleet(fleet)), warnings };
   }
   const write = DistWrite.begin(options.outdir);
-  const stager = new BackgroundStager(workerScript, write.target);
-  let staged: StagedFiles;
+  const background = new BackgroundStager(workerScript, write.target);
+  const here = new Stager(write.target);
+  let staged: StagedFiles[];
   try {
-    buildFleetInSlices(fleet, (contents) => stager.stage(contents));
-    staged = await stager.finish();
+    buildFleetInSlices(fleet, (contents, slicesLeft) => {
+      // Near the end, a slice the staging thread would only reach after this thread has built
+      // the rest is staged here instead, so both finish together (a fresh dist/ on a slow disk).
+      if (background.backlog > slicesLeft + 1) for (const content of contents) here.stage(content.path, fileText(content));
+      else background.stage(contents);
+    });
+    staged = [await background.finish(), here.staged];
   } catch (error) {
-    await stager.cancel();
+    await background.cancel();
     write.abort();
     throw error;
   }
-  return { ...write.commit([staged]), warnings };
+  return { ...write.commit(staged), warnings };
 }
