@@ -66,18 +66,27 @@ export class Manifest<T extends ManifestData> extends ApiObject {
     return this.plainJson({ ...metadata._additionalAttributes, name, namespace, annotations, finalizers, ownerReferences, labels }, { sortKeys, dropEmpty: true });
   }
 
-  /** `sanitize(resolve(value))` as cdk8s computes it, in one walk over plain data. */
-  private plainJson(value: any, options: SanitizeOptions): any {
+  /**
+   * `sanitize(resolve(value))` as cdk8s computes it, in one walk over plain data. What is not
+   * plain data is resolved by cdk8s, and the result walked again as resolved (`resolved`), where
+   * a class instance is an error, as in cdk8s's sanitize.
+   */
+  private plainJson(value: any, options: SanitizeOptions, resolved = false): any {
     if (value === null || value === undefined) return undefined;
     if (typeof value !== 'object') return value;
-    if (Array.isArray(value)) return options.dropEmpty && !value.length ? undefined : value.map((item) => this.plainJson(item, options));
-    if (value.constructor !== Object || typeof value.resolve === 'function') {
-      return sanitize(resolve([], value, this), options);
+    if (Array.isArray(value)) {
+      return options.dropEmpty && !value.length ? undefined : value.map((item) => this.plainJson(item, options, resolved));
+    }
+    if (!resolved && (value.constructor !== Object || typeof value.resolve === 'function')) {
+      return this.plainJson(resolve([], value, this), options, true);
+    }
+    if (resolved && value.constructor.name !== 'Object') {
+      throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
     }
     const result: Record<string, unknown> = {};
     let empty = true;
     for (const key of options.sortKeys ? Object.keys(value).sort() : Object.keys(value)) {
-      const item = this.plainJson(value[key], options);
+      const item = this.plainJson(value[key], options, resolved);
       if (item !== undefined) {
         result[key] = item;
         empty = false;
@@ -102,22 +111,4 @@ interface MetadataFields {
 interface SanitizeOptions {
   readonly sortKeys: boolean;
   readonly dropEmpty: boolean;
-}
-
-/** cdk8s's sanitizeValue (not exported by cdk8s): drops null and undefined, sorts keys, refuses class instances. */
-function sanitize(value: any, options: SanitizeOptions): any {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return options.dropEmpty && !value.length ? undefined : value.map((item) => sanitize(item, options));
-  if (value.constructor.name !== 'Object') throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
-  const result: Record<string, unknown> = {};
-  let empty = true;
-  for (const key of options.sortKeys ? Object.keys(value).sort() : Object.keys(value)) {
-    const item = sanitize(value[key], options);
-    if (item !== undefined) {
-      result[key] = item;
-      empty = false;
-    }
-  }
-  return options.dropEmpty && empty ? undefined : result;
 }
