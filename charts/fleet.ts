@@ -7,15 +7,6 @@ import {
 } from './argocd';
 import { TestAppChart, TestAppPlacementChart } from './test-app';
 
-/** Every chart of the fleet: what dist/ holds. */
-export class FleetCharts extends Construct {
-  constructor(scope: Construct, id: string, fleet: Fleet) {
-    super(scope, id);
-    new FleetControlCharts(this, 'control', fleet);
-    new TestAppCharts(this, 'apps', { fleet, apps: fleet.apps });
-  }
-}
-
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, and the add-ons. */
 export class FleetControlCharts extends Construct {
   constructor(scope: Construct, id: string, fleet: Fleet) {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { FileChart, ValuesFile } from '../charts/file-chart';
-import { FileContent, fileText } from './file-content';
+import { FileContent } from './file-content';
 
 /** The Kubernetes objects of a chart as JSON, in the order they were defined. */
 export function chartObjects(chart: Chart): Record<string, unknown>[] {
@@ -28,14 +28,4 @@ export function fileContents(root: IConstruct): FileContent[] {
     contents.push(content);
   }
   return contents;
-}
-
-/** Renders every file under `root` to its text, keyed by the path under dist/ and sorted by path. */
-export function renderFiles(root: IConstruct): Map<string, string> {
-  return sortedByPath(new Map(fileContents(root).map((content) => [content.path, fileText(content)])));
-}
-
-/** The files in path order, the order dist/ is written and compared in. */
-export function sortedByPath(files: ReadonlyMap<string, string>): Map<string, string> {
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

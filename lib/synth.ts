@@ -1,26 +1,31 @@
 import { App } from 'cdk8s';
-import { FleetCharts, FleetControlCharts, TestAppCharts } from '../charts/fleet';
+import { FleetControlCharts, TestAppCharts } from '../charts/fleet';
 import { Fleet } from '../config/fleet';
 import { loadFleet } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { BackgroundStager, backgroundStagingMinApps } from './background-staging';
 import { planFleet, planProblems } from './capacity';
 import { FileContent, fileText } from './file-content';
-import { fileContents, renderFiles } from './render';
-import { DistWrite, StagedFiles, Stager, WriteSummary, writeDist } from './write-dist';
+import { fileContents } from './render';
+import { byPath, DistWrite, StagedFiles, Stager, WriteSummary, writeDist } from './write-dist';
 
-/** Renders a fleet to the text of every file of dist/, without touching the disk. */
+/** Renders a fleet to the text of every file of dist/, sorted by path, without touching the disk. */
 export function renderFleet(fleet: Fleet): Map<string, string> {
-  const app = new App();
-  new FleetCharts(app, 'fleet', fleet);
-  return renderFiles(app);
+  const files = new Map<string, string>();
+  buildFleetInSlices(fleet, (contents) => {
+    for (const content of contents) {
+      if (files.has(content.path)) throw new Error(`two charts render ${content.path}`);
+      files.set(content.path, fileText(content));
+    }
+  });
+  return new Map([...files].sort(([a], [b]) => byPath(a, b)));
 }
 
 /** Test apps built at a time by buildFleetInSlices. */
 const appsPerSlice = 50;
 
 /**
- * Builds what renderFleet renders and hands over the file contents a slice at a time, with the
+ * Builds every chart of the fleet and hands over the file contents a slice at a time, with the
  * number of slices still to come: the Argo CD and add-on charts, then 50 test apps after 50,
  * each slice built in an App of its own and dropped once its objects are JSON, so memory holds
  * data rather than constructs.

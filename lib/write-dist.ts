@@ -154,7 +154,8 @@ function finishInterruptedWrites(outdir: string): void {
   }
 }
 
-const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Path order (by UTF-16 code unit, as git and `ls` in the C locale sort): the order of dist/ listings. */
+export const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * One write of the output folder, all or nothing. Rendered files are staged beside outdir as

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
-import { FleetCharts } from '../charts/fleet';
+import { TestAppCharts } from '../charts/fleet';
 import { Manifest } from '../charts/manifest';
 import { benchFleetYaml } from '../lib/bench-fleet';
 import { defaultFleet, writeTempFleet } from './support/fleet-fixtures';
@@ -24,7 +24,7 @@ describe('Manifest renders what cdk8s ApiObject renders', () => {
     for (const fleet of [defaultFleet(), loadFleet(writeTempFleet(benchFleetYaml(300, 8)))]) {
       // GIVEN the fleet's charts
       const app = Testing.app();
-      new FleetCharts(app, 'fleet', fleet);
+      new TestAppCharts(app, 'apps', { fleet, apps: fleet.apps });
       const manifests = manifestsOf(app);
       // THEN every Deployment, Service, ... renders exactly as cdk8s would
       expect(manifests.length).toBeGreaterThanOrEqual(6 * fleet.apps.length);
