@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // One __snapshots__/ folder for every test, at the top (the design card's layout).
+  snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',
 };

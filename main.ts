@@ -1,4 +1,4 @@
-import { isStagingWorker, serveStaging } from './lib/background-staging';
+import { isStagingWorker, serveStaging } from './output/background-staging';
 
 // The bundle of this file is also the script of the staging thread that writes a large fleet
 // while synth renders it. That thread needs only the staging code, so the rest of synth is
@@ -6,7 +6,7 @@ import { isStagingWorker, serveStaging } from './lib/background-staging';
 if (isStagingWorker()) {
   serveStaging();
 } else {
-  const { runSynth } = require('./lib/synth-cli') as typeof import('./lib/synth-cli');
+  const { runSynth } = require('./app/synth-cli') as typeof import('./app/synth-cli');
   // Run from TypeScript source rather than the bundle, synth stays on one thread.
   void runSynth(__filename.endsWith('.js') ? __filename : undefined);
 }

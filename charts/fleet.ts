@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
+import { addonKeys } from '../catalog/addons';
 import { App, Fleet } from '../config/fleet';
-import { addonKeys } from '../config/fleet-schema';
-import { AddonChart } from './addons';
-import {
-  ArgoProjectsChart, ArgoRootChart, ArgoSelfManagementChart, ClusterSecretChart, TestAppsApplicationSetChart,
-} from './argocd';
-import { TestAppChart, TestAppPlacementChart } from './test-app';
+import { AddonChart } from './addon-appset';
+import { ArgoProjectsChart } from './argocd-projects';
+import { ArgoRootChart } from './argocd-root';
+import { ArgoSelfManagementChart } from './argocd-self';
+import { ClusterSecretChart } from './cluster-secret';
+import { TestAppChart } from './test-app';
+import { TestAppPlacementChart } from './test-app-placement';
+import { TestAppsApplicationSetChart } from './test-apps-appset';
 
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, and the add-ons. */
 export class FleetControlCharts extends Construct {
@@ -24,7 +27,7 @@ export class FleetControlCharts extends Construct {
 
 export interface TestAppChartsProps {
   readonly fleet: Fleet;
-  /** The apps to render: all of the fleet's, or a share of them when several threads render. */
+  /** The apps to render: all of the fleet's, or a slice of them. */
   readonly apps: readonly App[];
 }
 

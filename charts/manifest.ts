@@ -23,6 +23,8 @@ function hasOnlyDefaultResolvers(app: App): boolean {
  * A cdk8s ApiObject built from plain manifest data (typed with kubernetes-models), for the
  * objects a fleet has thousands of. Its JSON is what ApiObject's would be: the same resolution
  * of Lazy values and tokens, the same sorted keys without null or undefined, the same patches.
+ * (Keys are always sorted: cdk8s leaves them unsorted under CDK8S_DISABLE_SORT, which the fleet
+ * is built without, see app/render.ts, so that nothing in the environment changes dist/.)
  * It is faster because plain data, which is all these objects hold, is copied in one walk
  * instead of being offered to every resolver value by value; anything else (a Lazy, a token,
  * a custom resolver, a JSON patch) goes through cdk8s's own resolution.
@@ -43,8 +45,7 @@ export class Manifest<T extends ManifestData> extends ApiObject {
 
   override toJson(): any {
     if (this.hasPatches || !hasOnlyDefaultResolvers(App.of(this))) return super.toJson();
-    const sortKeys = !process.env.CDK8S_DISABLE_SORT;
-    const json = this.plainJson({ ...this.data, metadata: this.metadataJson(sortKeys) }, { sortKeys, dropEmpty: false });
+    const json = this.plainJson({ ...this.data, metadata: this.metadataJson() }, false);
     // As ApiObject does: apiVersion, kind and metadata first.
     const result: Record<string, unknown> = {};
     for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
@@ -57,42 +58,43 @@ export class Manifest<T extends ManifestData> extends ApiObject {
    * `this.metadata.toJson()`, from the fields cdk8s 2.70 keeps it in, in one walk. They are
    * private to cdk8s, so if they are not there, cdk8s computes it; a test compares the two.
    */
-  private metadataJson(sortKeys: boolean): unknown {
+  private metadataJson(): unknown {
     const metadata = this.metadata as unknown as Partial<MetadataFields>;
     if (!metadata._additionalAttributes || !metadata.labels || !metadata.annotations || !metadata.finalizers || !metadata.ownerReferences) {
       return this.metadata.toJson();
     }
     const { name, namespace, annotations, finalizers, ownerReferences, labels } = metadata;
-    return this.plainJson({ ...metadata._additionalAttributes, name, namespace, annotations, finalizers, ownerReferences, labels }, { sortKeys, dropEmpty: true });
+    return this.plainJson({ ...metadata._additionalAttributes, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
   }
 
   /**
-   * `sanitize(resolve(value))` as cdk8s computes it, in one walk over plain data. What is not
+   * `sanitize(resolve(value))` as cdk8s computes it, in one walk over plain data; metadata drops
+   * empty lists and mappings (`dropEmpty`), the rest of an object keeps them. What is not
    * plain data is resolved by cdk8s, and the result walked again as resolved (`resolved`), where
    * a class instance is an error, as in cdk8s's sanitize.
    */
-  private plainJson(value: any, options: SanitizeOptions, resolved = false): any {
+  private plainJson(value: any, dropEmpty: boolean, resolved = false): any {
     if (value === null || value === undefined) return undefined;
     if (typeof value !== 'object') return value;
     if (Array.isArray(value)) {
-      return options.dropEmpty && !value.length ? undefined : value.map((item) => this.plainJson(item, options, resolved));
+      return dropEmpty && !value.length ? undefined : value.map((item) => this.plainJson(item, dropEmpty, resolved));
     }
     if (!resolved && (value.constructor !== Object || typeof value.resolve === 'function')) {
-      return this.plainJson(resolve([], value, this), options, true);
+      return this.plainJson(resolve([], value, this), dropEmpty, true);
     }
     if (resolved && value.constructor.name !== 'Object') {
       throw new Error(`can't render non-simple object of type '${value.constructor.name}'`);
     }
     const result: Record<string, unknown> = {};
     let empty = true;
-    for (const key of options.sortKeys ? Object.keys(value).sort() : Object.keys(value)) {
-      const item = this.plainJson(value[key], options, resolved);
+    for (const key of Object.keys(value).sort()) {
+      const item = this.plainJson(value[key], dropEmpty, resolved);
       if (item !== undefined) {
         result[key] = item;
         empty = false;
       }
     }
-    return options.dropEmpty && empty ? undefined : result;
+    return dropEmpty && empty ? undefined : result;
   }
 }
 
@@ -105,10 +107,4 @@ interface MetadataFields {
   readonly finalizers: unknown[];
   readonly ownerReferences: unknown[];
   readonly _additionalAttributes: Record<string, unknown>;
-}
-
-/** cdk8s's sanitize options: metadata drops empty lists and mappings, the rest of an object keeps them. */
-interface SanitizeOptions {
-  readonly sortKeys: boolean;
-  readonly dropEmpty: boolean;
 }

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import type { IService } from 'kubernetes-models/v1/Service';
-import { App, Cluster, Placement } from '../config/fleet';
-import { contentChecksum, nginxPaths, testAppFiles } from '../lib/test-app-content';
+import { appSharedPath } from '../catalog/dist-layout';
+import { App } from '../config/fleet';
+import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
 
@@ -17,23 +16,11 @@ import { Manifest } from './manifest';
 export const nginxImage = 'public.ecr.aws/nginx/nginx-unprivileged:1.29.3-alpine';
 const nginxUid = 101;
 
-/** Where each test app's files live in dist/: the source path of its Argo CD Applications. */
-export function testAppDir(appName: string): string {
-  return `apps/${appName}`;
-}
-
-/** The file holding what differs per cluster: the Service's IP family and the Ingress. */
-export function placementFile(clusterName: string): string {
-  return `clusters/${clusterName}.yaml`;
-}
-
-export const testAppFile = 'app.yaml';
-
-function selectorLabels(app: App): Record<string, string> {
+export function selectorLabels(app: App): Record<string, string> {
   return { 'app.kubernetes.io/name': app.name };
 }
 
-function commonLabels(app: App): Record<string, string> {
+export function commonLabels(app: App): Record<string, string> {
   return { ...selectorLabels(app), 'app.kubernetes.io/part-of': 'test-apps', 'app.kubernetes.io/managed-by': 'fleet-generator' };
 }
 
@@ -49,7 +36,7 @@ export interface TestAppProps {
 export class TestAppChart extends FileChart {
   constructor(scope: Construct, id: string, props: TestAppProps) {
     const { app } = props;
-    super(scope, id, `${testAppDir(app.name)}/${testAppFile}`, { labels: commonLabels(app) });
+    super(scope, id, appSharedPath(app.name), { labels: commonLabels(app) });
     const metadata = { name: app.name, namespace: app.name };
 
     new Manifest<INamespace>(this, 'namespace', {
@@ -159,72 +146,6 @@ export class TestAppChart extends FileChart {
       kind: 'PodDisruptionBudget',
       metadata,
       spec: { maxUnavailable: '10%', selector: { matchLabels: selectorLabels(app) } },
-    });
-  }
-}
-
-export interface TestAppPlacementProps {
-  readonly app: App;
-  readonly cluster: Cluster;
-  readonly placement: Placement;
-  readonly domain: string;
-}
-
-/**
- * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
- * hostname external-dns publishes — as a weighted record when the placement has a weight, so
- * traffic moves between clusters by changing weights in fleet.yaml.
- */
-export class TestAppPlacementChart extends FileChart {
-  constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
-    const { app, cluster, placement, domain } = props;
-    super(scope, id, `${testAppDir(app.name)}/${placementFile(cluster.name)}`, { labels: commonLabels(app) });
-    const metadata = { name: app.name, namespace: app.name };
-
-    new Manifest<IService>(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata,
-      spec: {
-        type: 'ClusterIP',
-        ipFamilies: [cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        selector: selectorLabels(app),
-        ports: [{ name: 'http', port: app.containerPort, targetPort: 'http', protocol: 'TCP' }],
-      },
-    });
-
-    const weighted: Record<string, string> = placement.weight === undefined ? {} : {
-      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
-      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight),
-    };
-    new Manifest<IIngress>(this, 'ingress', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: {
-        ...metadata,
-        annotations: {
-          'alb.ingress.kubernetes.io/scheme': 'internet-facing',
-          // IPv6 pods can only be IP targets; an IPv6 cluster's ALB answers on both families.
-          'alb.ingress.kubernetes.io/target-type': 'ip',
-          'alb.ingress.kubernetes.io/ip-address-type': cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4',
-          'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
-          ...weighted,
-        },
-      },
-      spec: {
-        ingressClassName: 'alb',
-        rules: [{
-          host: `${app.name}.${domain}`,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: app.name, port: { name: 'http' } } },
-            }],
-          },
-        }],
-      },
     });
   }
 }

@@ -1,4 +1,4 @@
-import { IpFamily } from './fleet-schema';
+import { IpFamily } from './schema';
 
 /** A parsed CIDR block. */
 export interface Cidr {

@@ -1,4 +1,4 @@
-import { fleetSchema } from './fleet-schema';
+import { fleetSchema } from './schema';
 import { toEditorSchema } from './schema-builder';
 
 /** The text of fleet.schema.json. */

@@ -1,4 +1,5 @@
-import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole, AppFile, ClusterFile, FleetFile, IpFamily } from './fleet-schema';
+import { AddonKey, addonsWithIamRole, AddonWithIamRole } from '../catalog/addons';
+import { AppFile, ClusterFile, FleetFileWithDefaults, IpFamily } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
 export interface NodeGroup {
@@ -65,24 +66,23 @@ export function defaultIamRoleArn(cluster: Pick<ClusterFile, 'name' | 'accountId
 }
 
 function resolveCluster(cluster: ClusterFile): Cluster {
-  const addons = Object.fromEntries(addonKeys.map((key) => [key, cluster.addons?.[key] ?? true])) as Record<AddonKey, boolean>;
   const iamRoles = Object.fromEntries(
-    addonsWithIamRole.map((key) => [key, cluster.iamRoles?.[key] ?? defaultIamRoleArn(cluster, key)]),
+    addonsWithIamRole.map((key) => [key, cluster.iamRoles[key] ?? defaultIamRoleArn(cluster, key)]),
   ) as Record<AddonWithIamRole, string>;
   return {
     name: cluster.name,
     ipFamily: cluster.ipFamily,
-    environment: cluster.environment ?? 'production',
+    environment: cluster.environment,
     server: cluster.server.replace(/\/$/, ''),
     region: cluster.region,
     accountId: cluster.accountId,
     vpcId: cluster.vpcId,
     subnets: cluster.subnets,
     nodeGroups: cluster.nodeGroups,
-    register: cluster.register ?? true,
+    register: cluster.register,
     argocdRoleArn: cluster.argocdRoleArn ?? defaultIamRoleArn(cluster, 'argocd'),
     caData: cluster.caData,
-    addons,
+    addons: cluster.addons,
     iamRoles,
   };
 }
@@ -94,15 +94,18 @@ function resolvePlacements(app: AppFile, clusters: readonly Cluster[]): Placemen
   return app.clusters.map((entry) => (typeof entry === 'string' ? { cluster: entry } : { cluster: entry.name, weight: entry.weight }));
 }
 
-/** Applies the defaults of fleet.yaml; the input has passed validation. */
-export function resolveFleet(file: FleetFile): Fleet {
+/**
+ * The fleet charts render from: the validated file, its schema defaults filled in, with what
+ * depends on other fields derived (role ARNs, placements, the Argo CD cluster).
+ */
+export function resolveFleet(file: FleetFileWithDefaults): Fleet {
   const clusters = file.clusters.map(resolveCluster);
   const firstIpv6 = clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? clusters[0];
   return {
-    repo: { url: file.repo.url, revision: file.repo.revision ?? 'main', path: file.repo.path ?? 'dist' },
+    repo: file.repo,
     domain: file.domain,
-    argocd: { cluster: file.argocd?.cluster ?? firstIpv6.name, namespace: file.argocd?.namespace ?? 'argocd' },
-    capacity: { nodeGroupMaxTooSmall: file.capacity?.nodeGroupMaxTooSmall ?? 'warning' },
+    argocd: { cluster: file.argocd.cluster ?? firstIpv6.name, namespace: file.argocd.namespace },
+    capacity: file.capacity,
     clusters,
     apps: file.apps.map((app) => ({
       name: app.name,

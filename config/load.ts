@@ -1,13 +1,11 @@
 import { readFileSync } from 'fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
-import { instanceTypeData, UnknownInstanceTypeError } from '../lib/capacity';
-import { formatFieldPath, PathSegment } from '../lib/field-path';
-import { parseCidr } from './cidr';
+import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
-import { FleetFile, fleetSchema } from './fleet-schema';
-import { JsonSchema } from './schema-builder';
-
+import { checkRelations } from './rules';
+import { FleetFile, fleetSchema } from './schema';
+import { JsonSchema, withDefaults } from './schema-builder';
 
 /** One problem in fleet.yaml, located so an editor can jump to it. */
 export interface FleetProblem {
@@ -31,7 +29,6 @@ export function formatProblem(problem: FleetProblem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
   return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
 }
-
 
 function describe(node: unknown): string {
   if (isMap(node)) return 'a mapping';
@@ -93,7 +90,7 @@ class FleetReader {
 
     this.check(fleetSchema, root, []);
     if (this.problems.length) throw new FleetConfigError(this.sorted());
-    const file = this.document!.toJS() as FleetFile;
+    const file = withDefaults(fleetSchema, this.document!.toJS() as FleetFile);
     checkRelations(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
@@ -188,76 +185,6 @@ class FleetReader {
   }
 }
 
-/** Reports a problem at a field path. */
-type Report = (path: PathSegment[], message: string) => void;
-
-function checkUnique(report: Report, names: readonly string[], path: (index: number) => PathSegment[], what: string): void {
-  const first = new Map<string, number>();
-  names.forEach((name, index) => {
-    const earlier = first.get(name);
-    if (earlier === undefined) first.set(name, index);
-    else report(path(index), `${what} "${name}" is already used by ${formatFieldPath(path(earlier))}: names must be unique`);
-  });
-}
-
-/** Rules that span fields: uniqueness, references, CIDR families, sizes. */
-function checkRelations(file: FleetFile, report: Report): void {
-  const clusterNames = file.clusters.map((cluster) => cluster.name);
-  checkUnique(report, clusterNames, (index) => ['clusters', index, 'name'], 'cluster name');
-  checkUnique(report, file.apps.map((app) => app.name), (index) => ['apps', index, 'name'], 'app name');
-
-  file.clusters.forEach((cluster, clusterIndex) => {
-    const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
-    cluster.subnets.forEach((subnet, subnetIndex) => {
-      const parsed = parseCidr(subnet);
-      if (typeof parsed !== 'object') {
-        report(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
-      } else if (parsed.family !== cluster.ipFamily) {
-        report(at('subnets', subnetIndex), `"${subnet}" is an ${parsed.family === 'ipv6' ? 'IPv6' : 'IPv4'} block, but the cluster's ipFamily is ${cluster.ipFamily}: expected ${cluster.ipFamily === 'ipv6' ? 'an IPv6 /64' : 'an IPv4 block'}`);
-      } else if (parsed.family === 'ipv6' && parsed.prefixLength !== 64) {
-        report(at('subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: AWS gives every IPv6 subnet a /64`);
-      } else if (parsed.family === 'ipv4' && (parsed.prefixLength < 16 || parsed.prefixLength > 28)) {
-        report(at('subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an AWS subnet is between /16 and /28`);
-      }
-    });
-    checkUnique(report, cluster.nodeGroups.map((group) => group.name), (index) => at('nodeGroups', index, 'name'), 'node group name');
-    cluster.nodeGroups.forEach((group, groupIndex) => {
-      try {
-        instanceTypeData(group.instanceType);
-      } catch (error) {
-        if (!(error instanceof UnknownInstanceTypeError)) throw error;
-        report(at('nodeGroups', groupIndex, 'instanceType'), error.message);
-      }
-      if (group.minSize > group.maxSize) {
-        report(at('nodeGroups', groupIndex, 'minSize'), `is ${group.minSize}, above maxSize ${group.maxSize}: expected minSize <= maxSize`);
-      }
-    });
-    if ((cluster.register ?? true) && !cluster.caData) {
-      report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
-    }
-  });
-
-  const known = `expected one of ${clusterNames.join(', ')}`;
-  if (file.argocd?.cluster && !clusterNames.includes(file.argocd.cluster)) {
-    report(['argocd', 'cluster'], `cluster "${file.argocd.cluster}" is not in clusters: ${known}`);
-  }
-  const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
-  file.apps.forEach((app, appIndex) => {
-    if (!app.clusters) {
-      if (!hasIpv6) report(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster to place it on by default: add clusters: [<name>]');
-      return;
-    }
-    const names = app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name));
-    names.forEach((name, index) => {
-      if (!clusterNames.includes(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not in clusters: ${known}`);
-    });
-    checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
-    if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
-      report(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
-    }
-  });
-}
-
 /** Whether `value` is valid under `schema`: FleetReader.check without the messages. */
 function conforms(schema: JsonSchema, value: unknown): boolean {
   const isMapping = typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -305,11 +232,12 @@ function readValidFleet(text: string): Fleet | undefined {
     return undefined;
   }
   if (!conforms(fleetSchema, value)) return undefined;
+  const file = withDefaults(fleetSchema, value as FleetFile);
   let valid = true;
-  checkRelations(value as FleetFile, () => {
+  checkRelations(file, () => {
     valid = false;
   });
-  return valid ? resolveFleet(value as FleetFile) : undefined;
+  return valid ? resolveFleet(file) : undefined;
 }
 
 /** Parses fleet.yaml text; throws FleetConfigError listing every problem. */

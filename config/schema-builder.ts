@@ -1,7 +1,7 @@
 /**
  * A small schema builder: each schema is a JSON Schema object (what editors read from
- * `fleet.schema.json`) that also carries its TypeScript type, so the types, the editor schema
- * and the validator all come from one definition.
+ * `fleet.schema.json`) that also carries its TypeScript types, so the types, the editor schema,
+ * the validator and the defaults all come from one definition.
  */
 
 /** The JSON Schema subset this project uses, plus `x-expected`, the phrase errors print. */
@@ -23,11 +23,16 @@ export interface JsonSchema {
   readonly 'x-expected': string;
 }
 
-/** A schema whose validated value has the TypeScript type `T`. */
-export type Schema<T> = JsonSchema & { readonly __type?: T };
+/**
+ * A schema whose validated value has the TypeScript type `T` as written, and `R` once
+ * `withDefaults` has filled in every default.
+ */
+export type Schema<T, R = T> = JsonSchema & { readonly __type?: T; readonly __resolved?: R };
 
 /** The TypeScript type a schema validates. */
-export type Infer<S> = S extends Schema<infer T> ? T : never;
+export type Infer<S> = S extends Schema<infer T, unknown> ? T : never;
+/** The TypeScript type of a valid value once withDefaults has applied the schema's defaults. */
+export type WithDefaults<S> = S extends Schema<unknown, infer R> ? R : never;
 
 interface Documented {
   /** One sentence for the editor tooltip and the README reference. */
@@ -60,40 +65,62 @@ export function oneOf<const T extends string>(values: readonly T[], options: Doc
   return { type: 'string', ...options, enum: values, 'x-expected': `one of ${values.join(', ')}` };
 }
 
-export function list<T>(items: Schema<T>, options: Documented & { readonly minItems?: number }): Schema<T[]> {
+export function list<T, R>(items: Schema<T, R>, options: Documented & { readonly minItems?: number }): Schema<T[], R[]> {
   const expected = options.minItems ? `a list of at least ${options.minItems} ${items['x-expected']}` : `a list of ${items['x-expected']}`;
   return { type: 'array', ...options, items, 'x-expected': expected };
 }
 
-export function either<A, B>(first: Schema<A>, second: Schema<B>, options: Documented): Schema<A | B> {
+export function either<A, RA, B, RB>(first: Schema<A, RA>, second: Schema<B, RB>, options: Documented): Schema<A | B, RA | RB> {
   return { ...options, anyOf: [first, second], 'x-expected': `${first['x-expected']}, or ${second['x-expected']}` };
 }
 
-/** Marks a property as optional; `default` documents what an absent value means. */
-export interface Optional<T> {
+/**
+ * Marks a property as optional. With a default, withDefaults fills it in where it is absent (and
+ * the schema documents it); an absent optional mapping becomes its own defaults.
+ */
+export interface Optional<S extends Schema<unknown, unknown>, D extends boolean = boolean> {
   readonly optional: true;
-  readonly schema: Schema<T>;
+  readonly schema: S;
+  readonly hasDefault: D;
 }
 
-export function optional<T>(schema: Schema<T>, defaultValue?: T): Optional<T> {
-  return { optional: true, schema: defaultValue === undefined ? schema : { ...schema, default: defaultValue } };
+export function optional<S extends Schema<unknown, unknown>>(schema: S): Optional<S, false>;
+export function optional<S extends Schema<unknown, unknown>>(schema: S, defaultValue: Infer<S>): Optional<S, true>;
+export function optional<S extends Schema<unknown, unknown>>(schema: S, defaultValue?: Infer<S>): Optional<S> {
+  return defaultValue === undefined
+    ? { optional: true, schema, hasDefault: false }
+    : { optional: true, schema: { ...schema, default: defaultValue }, hasDefault: true };
 }
 
-type Property = Schema<unknown> | Optional<unknown>;
-type RequiredKeys<P> = { [K in keyof P]: P[K] extends Optional<unknown> ? never : K }[keyof P];
-type OptionalKeys<P> = { [K in keyof P]: P[K] extends Optional<unknown> ? K : never }[keyof P];
-type PropertyType<X> = X extends Optional<infer T> ? T : X extends Schema<infer T> ? T : never;
+/** A mapping's schema, which withDefaults fills in even where the mapping is absent. */
+export type MappingSchema<T, R> = Schema<T, R> & { readonly type: 'object' };
+
+type Property = Schema<unknown, unknown> | Optional<Schema<unknown, unknown>>;
+type RequiredKeys<P> = { [K in keyof P]: P[K] extends Optional<Schema<unknown, unknown>> ? never : K }[keyof P];
+type OptionalKeys<P> = { [K in keyof P]: P[K] extends Optional<Schema<unknown, unknown>> ? K : never }[keyof P];
+/** Keys present once defaults are applied: required ones, ones with a default, and mappings. */
+type FilledKeys<P> = {
+  [K in keyof P]: P[K] extends Optional<infer S, infer D> ? (D extends true ? K : S extends { readonly type: 'object' } ? K : never) : K
+}[keyof P];
+type PropertyType<X> = X extends Optional<infer S> ? Infer<S> : Infer<X>;
+type PropertyResolved<X> = X extends Optional<infer S> ? WithDefaults<S> : WithDefaults<X>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type ObjectOf<P> = Simplify<
   { readonly [K in RequiredKeys<P>]: PropertyType<P[K]> } & { readonly [K in OptionalKeys<P>]?: PropertyType<P[K]> }
 >;
+export type ObjectWithDefaults<P> = Simplify<
+  { readonly [K in FilledKeys<P>]: PropertyResolved<P[K]> } & { readonly [K in Exclude<keyof P, FilledKeys<P>>]?: PropertyResolved<P[K]> }
+>;
 
-function isOptional(property: Property): property is Optional<unknown> {
-  return (property as Optional<unknown>).optional === true;
+function isOptional(property: Property): property is Optional<Schema<unknown, unknown>> {
+  return (property as Optional<Schema<unknown, unknown>>).optional === true;
 }
 
 /** A mapping with exactly these keys: unknown keys are errors (they are usually typos). */
-export function object<P extends Record<string, Property>>(properties: P, options: Documented & { readonly expected?: string }): Schema<ObjectOf<P>> {
+export function object<P extends Record<string, Property>>(
+  properties: P,
+  options: Documented & { readonly expected?: string },
+): MappingSchema<ObjectOf<P>, ObjectWithDefaults<P>> {
   const { expected, ...rest } = options;
   const schemas: Record<string, JsonSchema> = {};
   const required: string[] = [];
@@ -109,6 +136,32 @@ export function object<P extends Record<string, Property>>(properties: P, option
     additionalProperties: false,
     'x-expected': expected ?? `a mapping with keys ${Object.keys(properties).join(', ')}`,
   };
+}
+
+/**
+ * `value`, valid under `schema`, with every default filled in: an absent property with a
+ * default gets it, and an absent mapping gets its own defaults. The input is not changed.
+ */
+export function withDefaults<S extends Schema<unknown, unknown>>(schema: S, value: Infer<S>): WithDefaults<S> {
+  return fill(schema, value) as WithDefaults<S>;
+}
+
+function fill(schema: JsonSchema, value: unknown): unknown {
+  if (schema.anyOf) {
+    const isMapping = typeof value === 'object' && value !== null && !Array.isArray(value);
+    const branch = schema.anyOf.find((candidate) => (candidate.type === 'object') === isMapping);
+    return branch ? fill(branch, value) : value;
+  }
+  if (schema.type === 'array' && Array.isArray(value)) return value.map((item) => fill(schema.items!, item));
+  if (schema.type !== 'object' || typeof value !== 'object' || value === null) return value;
+  const mapping = value as Record<string, unknown>;
+  const filled: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    if (Object.hasOwn(mapping, key)) filled[key] = fill(property, mapping[key]);
+    else if (property.default !== undefined) filled[key] = property.default;
+    else if (property.type === 'object') filled[key] = fill(property, {});
+  }
+  return filled;
 }
 
 /** Drops the builder's own annotations, leaving standard JSON Schema (draft-07) for editors. */

@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { benchFleetYaml } from '../lib/bench-fleet';
-import { listFiles } from '../lib/write-dist';
+import { benchFleetYaml } from '../test/fixtures/large-fleet';
+import { listFiles } from '../output/write-dist';
 
 const root = join(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'fleet-bench-'));

@@ -33,7 +33,7 @@ import {
   type KeyTree,
   type KeyTreeNode,
   type ValuesSchema,
-} from '../lib/chart-values';
+} from '../verify/chart-values';
 
 const projectRoot = resolve(__dirname, '..');
 export const defaultChartsDir = resolve(projectRoot, '../shared/charts');
@@ -167,9 +167,10 @@ export function chartDataFile(chartDir: string): { chart: string; contents: stri
   return { chart: data.chart, contents: `${JSON.stringify(data, null, 2)}\n` };
 }
 
+/** The chart folders in `chartsDir`: those with a Chart.yaml (others, such as archives/, are not charts). */
 export function chartDirs(chartsDir: string): string[] {
   return readdirSync(chartsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && existsSync(join(chartsDir, entry.name, 'Chart.yaml')))
     .map((entry) => join(chartsDir, entry.name))
     .sort();
 }

@@ -1,5 +1,5 @@
 /**
- * Derives data/ec2-instance-types.json, the instance data lib/capacity.ts computes pods per node from, so that
+ * Derives data/ec2-instance-types.json, the instance data config/instance-types.ts computes pods per node from, so that
  * `npm run plan` and synth work from a fresh clone.
  *
  *   npx tsx scripts/refresh-instance-data.ts [file...]
@@ -10,7 +10,7 @@
  *
  *   aws ec2 describe-instance-types --region us-east-2 --output json > /tmp/us-east-2.json
  *   npx tsx scripts/refresh-instance-data.ts ../shared/data/ec2-eni-limits.csv /tmp/us-east-2.json
- *   npx jest lib/capacity.test.ts
+ *   npx jest test/capacity
  *
  * With no file, the input is ../shared/data/ec2-eni-limits.csv, resolved against the project root rather than the
  * working directory.
@@ -19,11 +19,11 @@
  * are read from the size name (vcpuSource 'size-name'): nano, micro, small and medium 1 (medium 2 for t*: burstable
  * sizes are far below 30 either way, only the side of 30 matters), large 2, xlarge 4, <N>xlarge and metal-<N>xl 4N.
  * A plain `metal` has the most vCPUs of its family's other sizes ('family-largest'); without a sibling its vCPUs are
- * 'unknown' and lib/capacity.ts applies the lower cap. The EC2 API gives VCpuInfo.DefaultVCpus ('ec2-api').
+ * 'unknown' and config/instance-types.ts applies the lower cap. The EC2 API gives VCpuInfo.DefaultVCpus ('ec2-api').
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { InstanceTypeData, InstanceTypeDataFile } from '../lib/capacity';
+import type { InstanceTypeData, InstanceTypeDataFile } from '../config/instance-types';
 
 const projectRoot = resolve(__dirname, '..');
 export const defaultInstanceSource = resolve(projectRoot, '../shared/data/ec2-eni-limits.csv');

@@ -1,16 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
-import { get, IncomingHttpHeaders } from 'http';
-import { hostname, tmpdir } from 'os';
-import { join } from 'path';
-import { nginxPaths } from '../../lib/test-app-content';
-import { defaultFleet } from '../support/fleet-fixtures';
-import { chromiumBinary, decodePng, Rgb, screenshot } from './chromium';
-import { adaptServerConf, checkNginxConfig, freePort, nginxBinary, NginxServer, readRenderedSite, startNginx } from './nginx';
+import { hostname } from 'os';
+import { renderFleet } from '../../app/render';
+import { nginxPaths } from '../../values/test-app-site';
+import { paintedColour } from '../../verify/colours';
+import { adaptServerConf, checkNginxConfig, NginxServer, renderedSite, startNginx } from '../../verify/nginx';
+import { checkPages, fetchOver, missingPagePrograms, pageField, paintProblems } from '../../verify/pages';
+import { demoFleet, fixtureFleet } from '../support/fixtures';
 
-// End to end: each app's ConfigMap from dist/, served by the real nginx on loopback and loaded
-// in headless Chromium. On CI a missing nginx or chromium fails the tests; elsewhere it skips.
-const apps = defaultFleet().apps;
-const missing = [nginxBinary, chromiumBinary].filter((binary) => !existsSync(binary));
+// End to end: each app's ConfigMap as the demo fleet renders it, served by the real nginx on
+// loopback and loaded in headless Chromium. On CI a missing nginx or chromium fails the tests;
+// elsewhere it skips.
+const fleet = demoFleet();
+const files = renderFleet(fleet);
+const apps = fleet.apps;
+const missing = missingPagePrograms();
 const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const runsE2e = missing.length === 0 || onCi;
 if (!runsE2e) {
@@ -24,49 +26,10 @@ function assertInstalled(): void {
   }
 }
 
-/** The fleet.yaml colours of the test apps, as a browser paints them. */
-const rgbOfColour: Record<string, Rgb> = {
-  yellow: [255, 255, 0],
-  red: [255, 0, 0],
-  blue: [0, 0, 255],
-};
-
-function expectedRgb(colour: string): Rgb {
-  const rgb = rgbOfColour[colour];
-  if (!rgb) throw new Error(`fleet.yaml has the colour "${colour}": add its RGB to rgbOfColour in ${__filename}.`);
-  return rgb;
-}
-
-interface Page {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** GET over loopback only: [::1] for IPv6, 127.0.0.1 for IPv4. */
-function fetchOver(family: 4 | 6, port: number, path = '/'): Promise<Page> {
-  const host = family === 6 ? '::1' : '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    const request = get({ host, family, port, path, agent: false, timeout: 5_000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`no answer from ${host} port ${port} within 5 s`)));
-    request.on('error', reject);
-  });
-}
-
-/** The text of the page's `<code id="...">` field, as nginx's SSI filled it in. */
-function field(body: string, id: string): string | undefined {
-  return body.match(new RegExp(`<code id="${id}">([^<]*)</code>`))?.[1];
-}
-
 describe('adaptServerConf', () => {
   test.each(apps)('changes only the listen port and the html root of $name\'s rendered config', (app) => {
     // GIVEN
-    const rendered = readRenderedSite(app.name).serverConf;
+    const rendered = renderedSite(files, app.name).serverConf;
 
     // WHEN
     const adapted = adaptServerConf(rendered, { port: 12345, htmlDir: '/tmp/e2e/html' });
@@ -83,28 +46,34 @@ describe('adaptServerConf', () => {
   });
 });
 
-describeE2e('test apps served by the real nginx from dist/', () => {
-  const servers = new Map<string, NginxServer>();
+describe('paintedColour, the colour a browser paints for a CSS colour', () => {
+  test.each([
+    ['yellow', [255, 255, 0]], ['red', [255, 0, 0]], ['blue', [0, 0, 255]], ['rebeccapurple', [102, 51, 153]],
+    ['#0a8', [0, 170, 136]], ['#00aa88', [0, 170, 136]], ['rgb(10, 20, 30)', [10, 20, 30]], ['rgb(100%, 50%, 0%)', [255, 128, 0]],
+    ['hsl(120, 100%, 25%)', [0, 128, 0]], ['rgba(0, 0, 0, 0.5)', [128, 128, 128]],
+  ] as const)('%s is rgb%j', (colour, rgb) => {
+    expect(paintedColour(colour).rgb).toEqual(rgb);
+  });
+});
+
+describeE2e('test apps served by the real nginx', () => {
+  let server: NginxServer;
 
   beforeAll(async () => {
     assertInstalled();
-    for (const app of apps) servers.set(app.name, await startNginx(readRenderedSite(app.name)));
+    server = await startNginx(apps.map((app) => renderedSite(files, app.name)));
   }, 30_000);
 
   afterAll(async () => {
-    await Promise.all([...servers.values()].map((server) => server.stop()));
+    await server?.stop();
   });
 
-  function serverOf(appName: string): NginxServer {
-    const server = servers.get(appName);
-    if (!server) throw new Error(`nginx for ${appName} did not start`);
-    return server;
-  }
+  const portOf = (name: string) => server.ports.get(name)!;
 
   describe.each(apps)('$name', (app) => {
     test('its rendered config passes nginx -t', async () => {
       // WHEN
-      const result = checkNginxConfig(readRenderedSite(app.name), await freePort());
+      const result = await checkNginxConfig([renderedSite(files, app.name)]);
 
       // THEN
       expect(result.output).toContain('test is successful');
@@ -114,21 +83,21 @@ describeE2e('test apps served by the real nginx from dist/', () => {
 
     test('serves its page over IPv6 with its name, colour, pod name and the pod IP ::1', async () => {
       // WHEN
-      const page = await fetchOver(6, serverOf(app.name).port);
+      const page = await fetchOver(6, portOf(app.name));
 
       // THEN
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.body).toContain(`<h1 id="app-name">${app.name}</h1>`);
       expect(page.body).toContain(`background-color: ${app.backgroundColor};`);
-      expect(field(page.body, 'pod-name')).toBe(hostname());
-      expect(field(page.body, 'pod-ip')).toBe('::1');
+      expect(pageField(page.body, 'pod-name')).toBe(hostname());
+      expect(pageField(page.body, 'pod-ip')).toBe('::1');
       expect(page.body).not.toContain('<!--#');
     });
 
     test('answers its health check over IPv6', async () => {
       // WHEN
-      const health = await fetchOver(6, serverOf(app.name).port, nginxPaths.healthPath);
+      const health = await fetchOver(6, portOf(app.name), nginxPaths.healthPath);
 
       // THEN
       expect(health.status).toBe(200);
@@ -137,47 +106,58 @@ describeE2e('test apps served by the real nginx from dist/', () => {
 
     test('answers on IPv4 loopback too, as its `ipv6only=off` says', async () => {
       // GIVEN
-      expect(readRenderedSite(app.name).serverConf).toMatch(/^\s*listen \[::\]:\d+ ipv6only=off;$/m);
+      expect(renderedSite(files, app.name).serverConf).toMatch(/^\s*listen \[::\]:\d+ ipv6only=off;$/m);
 
       // WHEN
-      const page = await fetchOver(4, serverOf(app.name).port);
+      const page = await fetchOver(4, portOf(app.name));
 
       // THEN: an IPv4 client reaches the dual-stack socket as an IPv4-mapped IPv6 address.
       expect(page.status).toBe(200);
       expect(page.body).toContain(`<h1 id="app-name">${app.name}</h1>`);
-      expect(field(page.body, 'pod-ip')).toBe('::ffff:127.0.0.1');
+      expect(pageField(page.body, 'pod-ip')).toBe('::ffff:127.0.0.1');
     });
 
-    test(`Chromium paints its fleet.yaml background colour (${app.backgroundColor})`, async () => {
-      // GIVEN
-      const dir = mkdtempSync(join(tmpdir(), 'e2e-screenshot-'));
-      const file = join(dir, `${app.name}.png`);
+    test(`Chromium paints its fleet.yaml background colour (${app.backgroundColor}) around the card`, async () => {
+      // WHEN
+      const problems = await paintProblems(`http://[::1]:${portOf(app.name)}/`, app.backgroundColor);
 
-      try {
-        // WHEN
-        await screenshot(`http://[::1]:${serverOf(app.name).port}/`, file);
-        const image = decodePng(readFileSync(file));
-
-        // THEN: the margins, away from the centred card, are the background; the centre is the card.
-        const { width, height } = image;
-        const margins: Array<[number, number]> = [
-          [4, 4], [width - 5, 4], [4, height - 5], [width - 5, height - 5], [4, height >> 1], [width - 5, height >> 1],
-        ];
-        const painted = margins.map(([x, y]) => ({ x, y, rgb: image.pixel(x, y) }));
-        expect(painted).toEqual(margins.map(([x, y]) => ({ x, y, rgb: expectedRgb(app.backgroundColor) })));
-        expect(image.pixel(width >> 1, height >> 1)).not.toEqual(expectedRgb(app.backgroundColor));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      // THEN
+      expect(problems).toEqual([]);
     }, 30_000);
   });
+});
+
+describeE2e('the page check of npm run check', () => {
+  test('passes the demo fleet', async () => {
+    assertInstalled();
+    expect(await checkPages(files, apps)).toEqual([]);
+  }, 60_000);
+
+  test('passes an app with a colour no other test app has, on port 8080', async () => {
+    // GIVEN app1 recoloured #0a8 on port 8080, as a team would add an app
+    const edited = fixtureFleet('demo', (text) => text.replace('backgroundColor: red\n    containerPort: 80', 'backgroundColor: "#0a8"\n    containerPort: 8080'));
+    // WHEN its pages are checked
+    const problems = await checkPages(renderFleet(edited), edited.apps);
+    // THEN
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  test('catches a page painted in another colour than fleet.yaml says', async () => {
+    // GIVEN the rendered pages, but the check expects app0 to be green
+    const wrong = apps.map((app) => (app.name === 'app0' ? { ...app, backgroundColor: 'green' } : app));
+    // WHEN
+    const problems = await checkPages(files, wrong);
+    // THEN
+    expect(problems.some((problem) => /^app0: over IPv6 its page does not set the background green/.test(problem))).toBe(true);
+    expect(problems.some((problem) => /^app0: Chromium paints .* expected rgb\(0, 128, 0\) for green/.test(problem))).toBe(true);
+  }, 60_000);
 });
 
 describeE2e('the old `listen PORT;` config', () => {
   test('is refused over IPv6 loopback, so the IPv6 test above catches it', async () => {
     // GIVEN: app0's rendered config with its listen directive put back to the IPv4-only form.
     assertInstalled();
-    const site = readRenderedSite(apps[0].name);
+    const site = renderedSite(files, apps[0].name);
     const broken = { ...site, serverConf: site.serverConf.replace(/listen \[::\]:(\d+) ipv6only=off;/, 'listen $1;') };
     expect(broken.serverConf).toMatch(/^ {4}listen \d+;$/m);
     const server = await startNginx(broken);

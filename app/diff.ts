@@ -1,0 +1,93 @@
+/**
+ * Shows what a change to fleet.yaml does to dist/, object by object, and which clusters each
+ * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
+ */
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import { join, sep } from 'path';
+import { parseArgs } from 'util';
+import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
+import { synthOptionsFromEnv } from '../config/locations';
+import { compareDist, hasDifferences } from '../diff/compare';
+import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
+import { listFiles } from '../output/write-dist';
+import { renderFleet } from './render';
+
+const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
+
+Renders fleet.yaml in memory and compares the result with dist/, object by object
+(Kubernetes objects by apiVersion, kind, namespace and name; Helm values files by path),
+listing each change under the Argo CD source it belongs to and the clusters that source goes to.
+A Secret's data is never printed, only that it changed.
+
+  (no option)     compare the render of fleet.yaml with the committed dist/ on disk
+  --base <rev>    compare the renders of fleet.yaml at git revision <rev> (git show <rev>:fleet.yaml)
+                  and of the working tree's fleet.yaml. Both are rendered with the CURRENT code,
+                  so this shows what the fleet.yaml change does, not what a code change since
+                  <rev> does to dist/ (the committed dist/ and its staleness check show that).
+  --markdown      print a Markdown section for a pull-request comment
+  -h, --help      print this help
+
+Environment: FLEET_CONFIG (default fleet.yaml) and CDK8S_OUTDIR (default dist), as for npm run synth.
+Exit status: 0 when nothing differs, 1 when something differs, 2 on errors.`;
+
+/** A failure the person running the diff can fix; printed without a stack trace. */
+class DiffError extends Error {}
+
+/** Every file under the output folder, keyed by its path under it with / separators. */
+function readDist(outdir: string): Map<string, string> {
+  if (!existsSync(outdir)) throw new DiffError(`${outdir}/ does not exist: run \`npm run synth\` first, or compare two revisions with --base <rev>`);
+  return new Map(listFiles(outdir).sort().map((path) => [path.split(sep).join('/'), readFileSync(join(outdir, path), 'utf8')]));
+}
+
+function fleetAtRevision(revision: string): string {
+  try {
+    return execFileSync('git', ['show', `${revision}:fleet.yaml`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new DiffError(`cannot read fleet.yaml at ${revision}: ${stderr || (error as Error).message}`);
+  }
+}
+
+function main(args: string[]): number {
+  let options;
+  try {
+    options = parseArgs({
+      args,
+      options: { base: { type: 'string' }, markdown: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(usage);
+    return 0;
+  }
+
+  const { configFile, outdir } = synthOptionsFromEnv(process.env);
+  try {
+    const after = renderFleet(loadFleet(configFile));
+    let before: Map<string, string>;
+    let labels: DiffLabels;
+    if (options.base !== undefined) {
+      before = renderFleet(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`));
+      labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
+    } else {
+      before = readDist(outdir);
+      labels = { before: `${outdir.replace(/\/+$/, '')}/`, after: configFile };
+    }
+    const diff = compareDist(before, after);
+    process.stdout.write(options.markdown ? formatMarkdown(diff, labels) : formatText(diff, labels));
+    return hasDifferences(diff) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);
+    else if (error instanceof DiffError) console.error(`diff failed: ${error.message}`);
+    else console.error(`diff failed:\n${String((error as Error).stack ?? error)}`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,51 @@
+/**
+ * The layout of dist/: where every file goes, in one place. One folder per Argo CD source, so an
+ * Application points at a path:
+ *
+ *     argocd/                      what the root app syncs into Argo CD's namespace
+ *     apps/<app>/                  one test app: app.yaml (every cluster) and clusters/<cluster>.yaml
+ *     addons/<chart>/              Helm values: values.yaml (fleet-wide) and clusters/<cluster>.yaml
+ */
+export const distLayout = {
+  /** The folder the root app syncs. */
+  argocdDir: 'argocd',
+  /** The root app and its project: applied once by hand. */
+  argocdRoot: 'argocd/root.yaml',
+  argocdProjects: 'argocd/projects.yaml',
+  /** The Application through which Argo CD manages itself. */
+  argocdSelf: 'argocd/argo-cd.yaml',
+  clusterSecret: (cluster: string) => `argocd/clusters/${cluster}.yaml`,
+  applicationSet: (name: string) => `argocd/applicationsets/${name}.yaml`,
+
+  /** A test app's folder: the source path of its Applications. */
+  appDir: (app: string) => `apps/${app}`,
+  /** Inside appDir: what every cluster the app runs on shares. */
+  appSharedFile: 'app.yaml',
+  /** Inside appDir: what differs on one cluster. */
+  appClusterFile: (cluster: string) => `clusters/${cluster}.yaml`,
+
+  /** A chart's fleet-wide Helm values. */
+  chartValues: (chart: string) => `addons/${chart}/values.yaml`,
+  /** A chart's Helm values for one cluster, beside the fleet-wide ones. */
+  chartClusterValues: (chart: string, cluster: string) => `addons/${chart}/clusters/${cluster}.yaml`,
+} as const;
+
+/** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects. */
+export function isValuesFile(path: string): boolean {
+  return path.startsWith('addons/');
+}
+
+/** Whether a file of dist/ belongs to the root app, which is where Argo CD objects live. */
+export function isArgocdFile(path: string): boolean {
+  return path.startsWith(`${distLayout.argocdDir}/`);
+}
+
+/** The path of a test app's shared file under dist/, e.g. `apps/app0/app.yaml`. */
+export function appSharedPath(app: string): string {
+  return `${distLayout.appDir(app)}/${distLayout.appSharedFile}`;
+}
+
+/** The path of a test app's file for one cluster under dist/, e.g. `apps/app0/clusters/ipv6-east.yaml`. */
+export function appClusterPath(app: string, cluster: string): string {
+  return `${distLayout.appDir(app)}/${distLayout.appClusterFile(cluster)}`;
+}

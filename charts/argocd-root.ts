@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { inClusterServer, projectNames, syncRetry } from '../catalog/argocd';
+import { distLayout } from '../catalog/dist-layout';
+import { Fleet } from '../config/fleet';
+import { Application, AppProject } from '../imports/argocd-argoproj.io';
+import { FileChart } from './file-chart';
+
+export interface ArgoCdProps {
+  readonly fleet: Fleet;
+}
+
+/**
+ * The root "app of apps" and its project, applied once by hand: from then on the root app
+ * syncs the Argo CD part of dist/ — itself included, so later changes arrive from git too.
+ */
+export class ArgoRootChart extends FileChart {
+  constructor(scope: Construct, id: string, { fleet }: ArgoCdProps) {
+    super(scope, id, distLayout.argocdRoot);
+    const namespace = fleet.argocd.namespace;
+    new AppProject(this, 'project', {
+      metadata: { name: projectNames.bootstrap, namespace },
+      spec: {
+        description: 'The root app: Argo CD projects, ApplicationSets and cluster registrations of the fleet.',
+        sourceRepos: [fleet.repo.url],
+        destinations: [{ server: inClusterServer, namespace }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [
+          { group: 'argoproj.io', kind: 'AppProject' },
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'ApplicationSet' },
+          { group: '', kind: 'Secret' },
+        ],
+      },
+    });
+    new Application(this, 'root', {
+      metadata: { name: 'fleet-root', namespace },
+      spec: {
+        project: projectNames.bootstrap,
+        source: {
+          repoUrl: fleet.repo.url,
+          targetRevision: fleet.repo.revision,
+          path: `${fleet.repo.path}/${distLayout.argocdDir}`,
+          directory: { recurse: true },
+        },
+        destination: { server: inClusterServer, namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+      },
+    });
+  }
+}

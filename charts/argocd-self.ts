@@ -1,0 +1,40 @@
+import { Construct } from 'constructs';
+import { argocdChart } from '../catalog/addons';
+import { inClusterServer, projectNames, syncRetry } from '../catalog/argocd';
+import { distLayout } from '../catalog/dist-layout';
+import { Application } from '../imports/argocd-argoproj.io';
+import { argocdValues } from '../values/argo-cd';
+import { ArgoCdProps } from './argocd-root';
+import { FileChart, ValuesFile } from './file-chart';
+
+/** Argo CD manages itself after the first install: its chart, pinned, with values from dist/. */
+export class ArgoSelfManagementChart extends FileChart {
+  constructor(scope: Construct, id: string, { fleet }: ArgoCdProps) {
+    super(scope, id, distLayout.argocdSelf);
+    const valuesFile = distLayout.chartValues(argocdChart.chart);
+    new ValuesFile(this, 'values', valuesFile, argocdValues());
+    new Application(this, 'argo-cd', {
+      metadata: { name: 'argo-cd', namespace: fleet.argocd.namespace },
+      spec: {
+        project: projectNames.addons,
+        sources: [
+          {
+            repoUrl: argocdChart.repoURL,
+            chart: argocdChart.chart,
+            targetRevision: argocdChart.version,
+            helm: { releaseName: argocdChart.releaseName, valueFiles: [`$values/${fleet.repo.path}/${valuesFile}`] },
+          },
+          { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
+        ],
+        destination: { server: inClusterServer, namespace: fleet.argocd.namespace },
+        // Pruning Argo CD's own objects could cut the branch it sits on; drift is still healed.
+        // Its CRDs are too large for client-side apply's last-applied annotation.
+        syncPolicy: {
+          automated: { prune: false, selfHeal: true },
+          syncOptions: ['ServerSideApply=true'],
+          retry: syncRetry,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,38 @@
+// The L1 constructs only: the package's index also loads the whole L2 library.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { clusterLabelKeys } from '../catalog/argocd';
+import { distLayout } from '../catalog/dist-layout';
+import { Cluster } from '../config/fleet';
+import { clusterAnnotations, clusterLabels } from '../values/cluster-registration';
+import { ArgoCdProps } from './argocd-root';
+import { FileChart } from './file-chart';
+
+export interface ClusterSecretProps extends ArgoCdProps {
+  readonly cluster: Cluster;
+}
+
+/**
+ * Registers one EKS cluster with Argo CD. Argo CD authenticates with `aws eks get-token` under
+ * the cluster's role (IRSA on Argo CD's pods), so the Secret holds no token, password or key:
+ * only the endpoint, the role and the public CA certificate.
+ */
+export class ClusterSecretChart extends FileChart {
+  constructor(scope: Construct, id: string, { fleet, cluster }: ClusterSecretProps) {
+    super(scope, id, distLayout.clusterSecret(cluster.name));
+    const config = {
+      awsAuthConfig: { clusterName: cluster.name, roleARN: cluster.argocdRoleArn },
+      tlsClientConfig: { insecure: false, caData: cluster.caData },
+    };
+    new k8s.KubeSecret(this, 'secret', {
+      metadata: {
+        name: `cluster-${cluster.name}`,
+        namespace: fleet.argocd.namespace,
+        labels: { [clusterLabelKeys.secretType]: 'cluster', ...clusterLabels(cluster) },
+        annotations: clusterAnnotations(cluster),
+      },
+      type: 'Opaque',
+      stringData: { name: cluster.name, server: cluster.server, config: JSON.stringify(config) },
+    });
+  }
+}

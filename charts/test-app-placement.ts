@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { appClusterPath } from '../catalog/dist-layout';
+import { App, Cluster, Placement } from '../config/fleet';
+import { nginxPaths } from '../values/test-app-site';
+import { FileChart } from './file-chart';
+import { Manifest } from './manifest';
+import { commonLabels, selectorLabels } from './test-app';
+
+export interface TestAppPlacementProps {
+  readonly app: App;
+  readonly cluster: Cluster;
+  readonly placement: Placement;
+  readonly domain: string;
+}
+
+/**
+ * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
+ * hostname external-dns publishes — as a weighted record when the placement has a weight, so
+ * traffic moves between clusters by changing weights in fleet.yaml.
+ */
+export class TestAppPlacementChart extends FileChart {
+  constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
+    const { app, cluster, placement, domain } = props;
+    super(scope, id, appClusterPath(app.name, cluster.name), { labels: commonLabels(app) });
+    const metadata = { name: app.name, namespace: app.name };
+
+    new Manifest<IService>(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata,
+      spec: {
+        type: 'ClusterIP',
+        ipFamilies: [cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        selector: selectorLabels(app),
+        ports: [{ name: 'http', port: app.containerPort, targetPort: 'http', protocol: 'TCP' }],
+      },
+    });
+
+    const weighted: Record<string, string> = placement.weight === undefined ? {} : {
+      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
+      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight),
+    };
+    new Manifest<IIngress>(this, 'ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        ...metadata,
+        annotations: {
+          'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+          // IPv6 pods can only be IP targets; an IPv6 cluster's ALB answers on both families.
+          'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/ip-address-type': cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4',
+          'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
+          ...weighted,
+        },
+      },
+      spec: {
+        ingressClassName: 'alb',
+        rules: [{
+          host: `${app.name}.${domain}`,
+          http: {
+            paths: [{
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: app.name, port: { name: 'http' } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole } from '../catalog/addons';
+import { cssColorPattern } from './css-colors';
+import { boolean, either, Infer, integer, list, object, oneOf, Optional, optional, Schema, text, WithDefaults } from './schema-builder';
+
+export const ipFamilies = ['ipv4', 'ipv6'] as const;
+export type IpFamily = typeof ipFamilies[number];
+
+const dnsLabel = text({
+  description: 'A DNS-1123 label: lower-case letters, digits and "-", starting with a letter, at most 40 characters.',
+  pattern: /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
+  expected: 'a DNS-1123 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 40 characters)',
+});
+
+const iamRoleArn = text({
+  description: 'An IAM role ARN.',
+  pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+  expected: 'an IAM role ARN such as arn:aws:iam::111122223333:role/name',
+  examples: ['arn:aws:iam::111122223333:role/argocd-deployer'],
+});
+
+const cidr = text({
+  description: 'A subnet CIDR block.',
+  pattern: /^[0-9a-fA-F:.]+\/\d{1,3}$/,
+  expected: 'a CIDR block such as 10.230.16.0/22 or 2600:1f16:5de:8b03::/64',
+});
+
+const nodeGroup = object({
+  name: dnsLabel,
+  instanceType: text({
+    description: 'The EC2 instance type of the nodes.',
+    pattern: /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/,
+    expected: 'an EC2 instance type such as m5.large',
+    examples: ['m5.large'],
+  }),
+  minSize: integer({ description: 'The fewest nodes cluster-autoscaler keeps.', minimum: 0, maximum: 5000 }),
+  maxSize: integer({ description: 'The most nodes cluster-autoscaler may create.', minimum: 1, maximum: 5000 }),
+  maxPods: optional(integer({
+    description: 'Overrides the pods per node derived from the instance type (the kubelet --max-pods the node group was launched with).',
+    minimum: 4,
+    maximum: 737,
+  })),
+}, { description: 'A managed node group.' });
+
+const addonToggles = object(
+  Object.fromEntries(addonKeys.map((key) => [key, optional(boolean({ description: `Whether the cluster runs ${key}.` }), true)])) as
+    Record<AddonKey, Optional<Schema<boolean>, true>>,
+  { description: 'Which add-ons the cluster runs; each defaults to true.' },
+);
+
+const addonIamRoles = object(
+  Object.fromEntries(addonsWithIamRole.map((key) => [key, optional(iamRoleArn)])) as
+    Record<AddonWithIamRole, Optional<Schema<string>, false>>,
+  { description: 'IAM roles (IRSA) of the add-ons that call AWS; each defaults to arn:aws:iam::<accountId>:role/<cluster>-<add-on in kebab-case>.' },
+);
+
+const cluster = object({
+  name: dnsLabel,
+  ipFamily: oneOf(ipFamilies, { description: 'The IP family the EKS cluster was created with.' }),
+  environment: optional(dnsLabel, 'production'),
+  server: text({
+    description: 'The EKS API server endpoint.',
+    pattern: /^https:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/,
+    expected: 'an https:// URL of the EKS API endpoint',
+    examples: ['https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com'],
+  }),
+  region: text({
+    description: 'The AWS region.',
+    pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+    expected: 'an AWS region such as us-east-2',
+  }),
+  accountId: text({
+    description: 'The AWS account id, quoted so YAML keeps it a string.',
+    pattern: /^\d{12}$/,
+    expected: 'a 12-digit AWS account id in quotes, such as "111122223333"',
+  }),
+  vpcId: text({ description: 'The VPC id.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' }),
+  subnets: list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family.', minItems: 1 }),
+  nodeGroups: list(nodeGroup, { description: 'The node groups cluster-autoscaler scales.', minItems: 1 }),
+  register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
+  argocdRoleArn: optional(iamRoleArn),
+  caData: optional(text({
+    description: 'The cluster\'s certificate authority (base64 PEM, as `aws eks describe-cluster` prints it): public, not a secret.',
+    pattern: /^[A-Za-z0-9+/]+={0,2}$/,
+    expected: 'base64 text (the certificateAuthority.data of aws eks describe-cluster)',
+  })),
+  addons: optional(addonToggles),
+  iamRoles: optional(addonIamRoles),
+}, { description: 'An EKS cluster of the fleet.' });
+
+const placement = object({
+  name: dnsLabel,
+  weight: integer({ description: 'The Route 53 weight of this cluster\'s record while traffic moves between clusters.', minimum: 0, maximum: 255 }),
+}, { description: 'A cluster the app runs on, with its DNS weight.', expected: 'a mapping with keys name, weight' });
+
+const app = object({
+  name: dnsLabel,
+  backgroundColor: text({
+    description: 'The page\'s background colour.',
+    pattern: cssColorPattern,
+    expected: 'a CSS colour: a lower-case colour name such as yellow, #rgb or #rrggbb, rgb(r, g, b) or hsl(h, s%, l%)',
+    examples: ['yellow', '#ff0000'],
+  }),
+  containerPort: integer({ description: 'The port nginx listens on and the Service exposes.', minimum: 1, maximum: 65535 }),
+  replicas: integer({ description: 'The number of nginx pods per cluster the app runs on.', minimum: 0, maximum: 100000 }),
+  clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
+    description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
+    minItems: 1,
+  })),
+}, { description: 'An NGINX test app.' });
+
+export const fleetSchema = object({
+  repo: object({
+    url: text({
+      description: 'The Git repository Argo CD reads dist/ from.',
+      pattern: /^(https:\/\/|ssh:\/\/|git@)[^\s'"]+$/,
+      expected: 'a Git URL (https://, ssh:// or git@host:path)',
+    }),
+    revision: optional(text({ description: 'The branch, tag or commit Argo CD tracks.', pattern: /^[\w./-]+$/, expected: 'a branch, tag or commit' }), 'main'),
+    path: optional(text({ description: 'Where dist/ is in the repository.', pattern: /^[\w.-]+(\/[\w.-]+)*$/, expected: 'a relative path such as dist' }), 'dist'),
+  }, { description: 'The GitOps repository.' }),
+  domain: text({
+    description: 'The DNS zone app hostnames live in: <app>.<domain>.',
+    pattern: /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/,
+    expected: 'a lower-case DNS domain such as apps.example.com',
+  }),
+  argocd: optional(object({
+    cluster: optional(dnsLabel),
+    namespace: optional(dnsLabel, 'argocd'),
+  }, { description: 'Where Argo CD runs: its cluster (defaults to the first IPv6 cluster) and namespace.' })),
+  capacity: optional(object({
+    nodeGroupMaxTooSmall: optional(oneOf(['warning', 'error'] as const, {
+      description: 'What synth does when a node group\'s maxSize cannot hold what is placed on the cluster: warn, or refuse to render.',
+    }), 'warning'),
+  }, { description: 'How strictly synth applies the capacity plan (npm run plan). Running out of IPv4 addresses is always an error.' })),
+  clusters: list(cluster, { description: 'The EKS clusters of the fleet.', minItems: 1 }),
+  apps: list(app, { description: 'The NGINX test apps.' }),
+}, { description: 'A fleet of IPv6 EKS clusters and the apps Argo CD syncs to them.' });
+
+/** fleet.yaml as written (optional keys may be absent). */
+export type FleetFile = Infer<typeof fleetSchema>;
+/** fleet.yaml with the schema's defaults filled in (withDefaults). */
+export type FleetFileWithDefaults = WithDefaults<typeof fleetSchema>;
+export type ClusterFile = FleetFileWithDefaults['clusters'][number];
+export type AppFile = FleetFileWithDefaults['apps'][number];

@@ -1,0 +1,82 @@
+/**
+ * Argo CD's expansion of an ApplicationSet, for the generators and templates this project
+ * renders: list and cluster generators (label selectors with matchLabels), goTemplate with plain
+ * `{{.a.b}}` references. Anything else is an ApplicationSetError rather than a guess.
+ * (Argo CD: applicationset/generators/cluster.go gives a cluster's parameters name,
+ * nameNormalized, server, metadata.labels, metadata.annotations and values.)
+ */
+
+/** Plain JSON as parsed from YAML. */
+export type Json = Record<string, any>;
+
+/** An ApplicationSet this expander cannot render as Argo CD would. */
+export class ApplicationSetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplicationSetError';
+  }
+}
+
+function at(value: unknown, ...path: readonly string[]): unknown {
+  return path.reduce<unknown>((current, key) => (current !== null && typeof current === 'object' ? (current as Json)[key] : undefined), value);
+}
+
+/** The parameters Argo CD's cluster generator gives one cluster Secret. */
+export function clusterParams(secret: unknown): Json {
+  const name = at(secret, 'stringData', 'name') ?? at(secret, 'metadata', 'name');
+  return {
+    name,
+    nameNormalized: name,
+    server: at(secret, 'stringData', 'server'),
+    metadata: { labels: at(secret, 'metadata', 'labels') ?? {}, annotations: at(secret, 'metadata', 'annotations') ?? {} },
+  };
+}
+
+/** The parameter sets a generator yields, given the Argo CD cluster Secrets. */
+export function generatorParams(generator: Json, clusterSecrets: readonly unknown[]): Json[] {
+  if (generator.list) return (generator.list.elements ?? []) as Json[];
+  if (generator.clusters) {
+    const selector = generator.clusters.selector ?? {};
+    if (selector.matchExpressions) throw new ApplicationSetError('a cluster generator with matchExpressions is not supported');
+    const matchLabels: Json = selector.matchLabels ?? {};
+    return clusterSecrets
+      .filter((secret) => Object.entries(matchLabels).every(([key, value]) => at(secret, 'metadata', 'labels', key) === value))
+      .map((secret) => ({ ...clusterParams(secret), ...(generator.clusters.values ? { values: generator.clusters.values } : {}) }));
+  }
+  throw new ApplicationSetError(`unsupported generator ${Object.keys(generator).join(', ')}`);
+}
+
+/** Go template substitution of `{{.a.b}}`; a missing key fails under missingkey=error and prints `<no value>` otherwise, as in Go. */
+function substitute(text: string, params: Json, missingKeyIsError: boolean): string {
+  const rendered = text.replace(/\{\{\s*\.([\w.-]+)\s*\}\}/g, (_, path: string) => {
+    const value = at(params, ...path.split('.'));
+    if (value === undefined) {
+      if (missingKeyIsError) throw new ApplicationSetError(`map has no entry for key "${path}" (missingkey=error)`);
+      return '<no value>';
+    }
+    if (typeof value === 'object' && value !== null) throw new ApplicationSetError(`{{.${path}}} is not a plain value`);
+    return String(value);
+  });
+  if (rendered.includes('{{')) throw new ApplicationSetError(`unsupported template in ${text}`);
+  return rendered;
+}
+
+function render(value: unknown, params: Json, missingKeyIsError: boolean): unknown {
+  if (typeof value === 'string') return substitute(value, params, missingKeyIsError);
+  if (Array.isArray(value)) return value.map((item) => render(item, params, missingKeyIsError));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [substitute(key, params, missingKeyIsError), render(item, params, missingKeyIsError)]));
+  }
+  return value;
+}
+
+/** The Applications an ApplicationSet generates, as Argo CD would create them. */
+export function expandApplicationSet(appSet: Json, clusterSecrets: readonly unknown[]): Json[] {
+  if (appSet.spec?.goTemplate !== true) throw new ApplicationSetError(`${appSet.metadata?.name}: only goTemplate ApplicationSets are supported`);
+  const missingKeyIsError = (appSet.spec.goTemplateOptions ?? []).includes('missingkey=error');
+  return (appSet.spec.generators ?? []).flatMap((generator: Json) =>
+    generatorParams(generator, clusterSecrets).map((params) => {
+      const { metadata, spec } = render(appSet.spec.template, params, missingKeyIsError) as Json;
+      return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { ...metadata, namespace: appSet.metadata?.namespace }, spec };
+    }));
+}

@@ -1,0 +1,92 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+
+function runDiff(args: readonly string[], env: Record<string, string>, cwd = projectRoot) {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/diff.ts', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** A git repository whose one commit holds the demo fleet as fleet.yaml, as a team's GitOps repository would. */
+function repositoryWithDemoFleet(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-repo-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  writeFileSync(join(dir, 'fleet.yaml'), demoFleetText);
+  git('add', 'fleet.yaml');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'the fleet');
+  return dir;
+}
+
+describe('npm run diff against dist/ on disk', () => {
+  test('exits 0 and says "no changes" when fleet.yaml renders to dist/', () => {
+    // GIVEN a copy of dist/ and an unedited fleet.yaml
+    const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText) };
+    // WHEN the diff runs
+    const result = runDiff([], env);
+    // THEN nothing differs
+    expect(result.stdout).toMatch(/: no changes\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  test('exits 1 and prints the changed field when app2 goes to 10000 replicas', () => {
+    const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(setReplicas(demoFleetText, 2, 10000)) };
+    const result = runDiff([], env);
+    expect(result.stdout).toContain('\napps/app2 -> ipv6-east\n  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000\n');
+    expect(result.status).toBe(1);
+  });
+
+  test('--markdown prints the Markdown section, with the same exit status', () => {
+    const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(setReplicas(demoFleetText, 2, 10000)) };
+    const result = runDiff(['--markdown'], env);
+    expect(result.stdout.startsWith('## Fleet diff\n')).toBe(true);
+    expect(result.stdout).toContain('  - `spec.replicas`: `5` → `10000`\n');
+    expect(result.status).toBe(1);
+  });
+
+  test('exits 2 with the fleet.yaml problem when fleet.yaml is not valid', () => {
+    const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText.replace('replicas: 5', 'replicas: lots')) };
+    const result = runDiff([], env);
+    expect(result.stderr).toMatch(/fleet\.yaml:\d+:15: apps\[0\]\.replicas: expected an integer from 0 to 100000, got "lots" \(text\)/);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  });
+
+  test('exits 2 when the output folder does not exist, or on an unknown option', () => {
+    const missing = runDiff([], { CDK8S_OUTDIR: join(tmpdir(), 'no-such-dist-folder'), FLEET_CONFIG: writeTempFleet(demoFleetText) });
+    expect(missing.stderr).toContain('no-such-dist-folder/ does not exist');
+    expect(missing.status).toBe(2);
+    const unknown = runDiff(['--colour'], {});
+    expect(unknown.stderr).toContain('Usage: npm run diff');
+    expect(unknown.status).toBe(2);
+  });
+});
+
+describe('npm run diff --base <rev>', () => {
+  const repository = repositoryWithDemoFleet();
+  const committedFleet = demoFleetText;
+
+  test('compares fleet.yaml at the revision with the working tree\'s, both rendered with the current code', () => {
+    const result = runDiff(['--base', 'HEAD'], { FLEET_CONFIG: writeTempFleet(setReplicas(committedFleet, 2, 10000)) }, repository);
+    expect(result.stdout).toContain('fleet.yaml at HEAD -> ');
+    expect(result.stdout).toContain('  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000\n');
+    expect(result.status).toBe(1);
+  });
+
+  test('exits 0 when fleet.yaml did not change since the revision', () => {
+    const result = runDiff(['--base', 'HEAD'], { FLEET_CONFIG: writeTempFleet(committedFleet) }, repository);
+    expect(result.stdout).toContain(': no changes\n');
+    expect(result.status).toBe(0);
+  });
+
+  test('exits 2 when the revision does not exist', () => {
+    const result = runDiff(['--base', 'no-such-revision'], {}, repository);
+    expect(result.stderr).toContain('cannot read fleet.yaml at no-such-revision');
+    expect(result.status).toBe(2);
+  });
+});

@@ -1,0 +1,301 @@
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { fleetSchemaDocument } from '../../config/editor-schema';
+import { parseFleet } from '../../config/load';
+import { benchFleetYaml } from '../fixtures/large-fleet';
+import { backgroundStagingMinApps } from '../../output/background-staging';
+import { renderFleet } from '../../app/render';
+import { writeDist } from '../../output/write-dist';
+import { folderState } from '../support/dist-state';
+import { demoFleet, demoFleetText, parseManifests, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+
+function runSynth(env: Record<string, string>) {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** Every changed line between two renders, as `file: -old / +new`. */
+function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const file of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(file)?.split('\n') ?? [];
+    const b = after.get(file)?.split('\n') ?? [];
+    for (let index = 0; index < Math.max(a.length, b.length); index++) {
+      if (a[index] !== b[index]) changes.push(`${file}: -${a[index]} / +${b[index]}`);
+    }
+  }
+  return changes;
+}
+
+describe('npm run synth', () => {
+  test('writes dist/ from fleet.yaml, and a second run changes nothing', () => {
+    // GIVEN an empty output folder
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    // WHEN synth runs twice
+    const first = runSynth({ CDK8S_OUTDIR: outdir });
+    const state = folderState(outdir);
+    const second = runSynth({ CDK8S_OUTDIR: outdir });
+    // THEN the first writes everything and the second touches nothing
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/dist\/: \d+ added, 0 changed, 0 removed, 0 unchanged/);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged/);
+    expect(folderState(outdir)).toEqual(state);
+    expect(Object.keys(state).sort()).toEqual([...renderFleet(demoFleet()).keys()]);
+  });
+
+  test('writes a fleet large enough for a staging thread exactly as one thread renders it', () => {
+    // GIVEN a fleet above the size at which synth stages files on a second thread
+    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    // WHEN synth runs
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
+    // THEN dist/ holds exactly what a single-threaded render in this process produces
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const written = folderState(outdir);
+    const expected = renderFleet(parseFleet(text));
+    expect(Object.keys(written).sort()).toEqual([...expected.keys()]);
+    for (const [path, content] of expected) expect(written[path].text).toBe(content);
+  });
+
+  test('a large fleet whose staging fails leaves dist/ exactly as it was', () => {
+    // GIVEN a dist/ of a large fleet, where one file has become a folder
+    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).status).toBe(0);
+    rmSync(join(outdir, 'apps/app5/app.yaml'));
+    mkdirSync(join(outdir, 'apps/app5/app.yaml'));
+    const before = folderState(outdir);
+    // WHEN synth runs on a changed fleet
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
+    // THEN the staging thread's error fails the synth, and nothing was written or left behind
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\n.*EISDIR/);
+    expect(folderState(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+  });
+
+  test('exits non-zero with the config error and leaves dist/ exactly as it was', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(demoFleetText.replace('replicas: 5', 'replicas: lots')) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\./);
+    expect(result.stderr).toMatch(/fleet\.yaml:\d+:15: apps\[0\]\.replicas: expected an integer from 0 to 100000, got "lots" \(text\)/);
+    expect(folderState(outdir)).toEqual(before);
+  });
+
+  test('exits non-zero when the fleet file does not exist, leaving dist/ alone', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: '/nonexistent/fleet.yaml' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/fleet.yaml:1:1: cannot be read');
+    expect(folderState(outdir)).toEqual(before);
+  });
+});
+
+describe('rendering', () => {
+  test('does not depend on the environment: CDK8S_DISABLE_SORT changes nothing', () => {
+    const expected = renderFleet(demoFleet());
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      expect(renderFleet(demoFleet())).toEqual(expected);
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  test('is deterministic: two renders are byte-identical', () => {
+    expect(renderFleet(demoFleet())).toEqual(renderFleet(demoFleet()));
+  });
+
+  test('scaling app2 to 10000 changes exactly one field in dist/', () => {
+    // GIVEN the default fleet WHEN app2's replicas go from 5 to 10000
+    const changes = changedLines(renderFleet(demoFleet()), renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))));
+    // THEN only the Deployment's replicas differ; the pods are not rolled
+    expect(changes).toEqual(['apps/app2/app.yaml: -  replicas: 5 / +  replicas: 10000']);
+  });
+
+  test('app2 at 10000 replicas renders a Deployment of 10000', () => {
+    const files = renderFleet(demoFleet((text) => setReplicas(text, 2, 10000)));
+    const deployment = parseManifests(files.get('apps/app2/app.yaml')!).find((object) => object.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBe(10000);
+  });
+
+  test('recolouring an app changes its page and rolls its pods', () => {
+    const changes = changedLines(renderFleet(demoFleet()), renderFleet(demoFleet((text) => text.replace('backgroundColor: red', 'backgroundColor: green'))));
+    expect(changes).toHaveLength(2);
+    expect(changes[0]).toMatch(/^apps\/app1\/app\.yaml: .*background-color: red;.*background-color: green;/);
+    expect(changes[1]).toMatch(/^apps\/app1\/app\.yaml: -        checksum\/content: "?[0-9a-f]{64}"? \/ \+        checksum\/content: "?[0-9a-f]{64}"?$/);
+  });
+});
+
+describe('writing dist/', () => {
+  test('removing an app from fleet.yaml removes its files', () => {
+    const outdir = scratchDist();
+    const withoutApp1 = renderFleet(demoFleet((text) => text.replace(/  - name: app1\n(    .*\n)+/, '')));
+    const summary = writeDist(outdir, withoutApp1);
+    expect(summary.removed).toEqual(['apps/app1/app.yaml', 'apps/app1/clusters/ipv6-east.yaml']);
+    expect(existsSync(join(outdir, 'apps', 'app1'))).toBe(false);
+    expect(Object.keys(folderState(outdir)).sort()).toEqual([...withoutApp1.keys()]);
+  });
+
+  test('a one-app change rewrites only that app\'s files; the rest keep their mtime', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const summary = writeDist(outdir, renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))));
+    expect(summary.changed).toEqual(['apps/app2/app.yaml']);
+    const after = folderState(outdir);
+    for (const file of Object.keys(before).filter((name) => name !== 'apps/app2/app.yaml')) expect(after[file]).toEqual(before[file]);
+    expect(after['apps/app2/app.yaml'].text).toContain('replicas: 10000');
+  });
+
+  /** Files staged beside outdir by a write whose process died (pid 2^22 + 1 is above Linux's pid_max). */
+  function interruptedWrite(outdir: string, staged: Record<string, string>, journal?: { replace: string[]; remove: string[] }): string {
+    const staging = join(outdir, '..', `.dist.staging-${2 ** 22 + 1}`);
+    mkdirSync(staging);
+    for (const [path, text] of Object.entries(staged)) {
+      mkdirSync(join(staging, path, '..'), { recursive: true });
+      writeFileSync(join(staging, path), text);
+    }
+    if (journal) writeFileSync(join(staging, '.synth-journal.json'), JSON.stringify(journal));
+    return staging;
+  }
+
+  test('finishes a write that was interrupted after its journal was written', () => {
+    // GIVEN a write (app0 at 7 and app2 at 10000 replicas, app9 retired) that died after moving app2's file in
+    const outdir = scratchDist();
+    const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
+    mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
+    writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
+    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, {
+      replace: ['apps/app0/app.yaml', 'apps/app2/app.yaml'],
+      remove: ['apps/app9/clusters/ipv6-east.yaml'],
+    });
+    // WHEN the next write of the same render runs
+    const summary = writeDist(outdir, target);
+    // THEN the interrupted write was completed first, so this one has nothing left to do
+    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size });
+    expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
+    expect(existsSync(staging)).toBe(false);
+  });
+
+  test('discards a write that was interrupted before its journal was written', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const staging = interruptedWrite(outdir, { 'apps/app2/app.yaml': 'half a render' });
+    const summary = writeDist(outdir, renderFleet(demoFleet()));
+    expect(summary.changed).toEqual([]);
+    expect(folderState(outdir)).toEqual(before);
+    expect(existsSync(staging)).toBe(false);
+  });
+
+  test('a write that fails while staging leaves dist/ exactly as it was', () => {
+    // GIVEN a render that cannot be written: one path is both a file and a folder
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const files = new Map(renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))));
+    files.set('apps/app2/app.yaml/nested.yaml', 'x');
+    // WHEN it is written THEN it fails, and dist/ and its folder are as they were
+    expect(() => writeDist(outdir, files)).toThrow(/EISDIR|ENOTDIR|EEXIST/);
+    expect(folderState(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+  });
+
+  test('leaves no staging folders behind', () => {
+    const outdir = scratchDist();
+    writeDist(outdir, renderFleet(demoFleet((text) => setReplicas(text, 0, 7))));
+    const siblings = readdirSync(join(outdir, '..'));
+    expect(siblings).toEqual(['dist']);
+  });
+});
+
+test('fleet.schema.json is generated from the config schema (run `npm run schema` when this fails)', () => {
+  expect(readFileSync(join(projectRoot, 'fleet.schema.json'), 'utf8')).toBe(fleetSchemaDocument());
+});
+
+describe('the capacity plan inside synth', () => {
+  const app2 = (replicas: number, clusters: string) => (text: string) =>
+    text.replace('backgroundColor: blue\n    containerPort: 80\n    replicas: 5\n', `backgroundColor: blue\n    containerPort: 80\n    replicas: ${replicas}\n    clusters: ${clusters}\n`);
+
+  test('refuses app2 at 10000 replicas on the IPv4 cluster, naming cluster, app, numbers and fix; dist/ untouched', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[legacy-ipv4]')(demoFleetText)) });
+    // 3 x (1024 - 5) = 3,057 addresses; 10,007 pods need ceil(10,007 / (29 - 3)) = 385 nodes: 10,392 addresses
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7) + 385 nodes need 10,392 addresses, the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
+    expect(folderState(outdir)).toEqual(before);
+  });
+
+  test('renders app2 at 10000 on the IPv6 cluster', () => {
+    const outdir = scratchDist();
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[ipv6-east]')(demoFleetText)) });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(join(outdir, 'apps/app2/app.yaml'), 'utf8')).toContain('replicas: 10000');
+  });
+
+  const tooSmall = (text: string) => app2(10000, '[ipv6-east]')(text).replace('minSize: 3\n        maxSize: 120', 'minSize: 3\n        maxSize: 50');
+
+  test('warns, and still renders, when a node group max is too small', () => {
+    const result = runSynth({ CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(tooSmall(demoFleetText)) });
+    // (10,000 + 10 + 14 add-on pods) / 107 pods per m5.large node = 93.7, so 94 nodes
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 94\.$/m);
+  });
+
+  test('refuses a node group max that is too small when fleet.yaml says capacity.nodeGroupMaxTooSmall: error', () => {
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const strict = `${tooSmall(demoFleetText)}\ncapacity:\n  nodeGroupMaxTooSmall: error\n`;
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(strict) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Fix: raise maxSize of default to 94.');
+    expect(folderState(outdir)).toEqual(before);
+  });
+});
+
+describe('npx cdk8s synth', () => {
+  // A project folder with this repo's cdk8s.yaml and fleet.yaml; the app's scripts are linked in.
+  function cdk8sProject(fleetText: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-cdk8s-'));
+    copyFileSync(join(projectRoot, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
+    writeFileSync(join(dir, 'fleet.yaml'), fleetText);
+    symlinkSync(join(projectRoot, 'scripts'), join(dir, 'scripts'));
+    return dir;
+  }
+  const cdk8sSynth = (cwd: string) => spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], {
+    cwd,
+    env: { ...process.env, CDK8S_OUTDIR: '' },
+    encoding: 'utf8',
+  });
+
+  test('renders dist/ and hands the CLI the same files in its scratch folder', () => {
+    const dir = cdk8sProject(demoFleetText);
+    const result = cdk8sSynth(dir);
+    expect(result.status).toBe(0);
+    const expected = [...renderFleet(demoFleet()).keys()];
+    expect(Object.keys(folderState(join(dir, 'dist'))).sort()).toEqual(expected);
+    expect(Object.keys(folderState(join(dir, '.cdk8s.out'))).sort()).toEqual(expected);
+  });
+
+  test('fails on a bad fleet.yaml and leaves dist/ as it was, although the CLI empties its own output folder', () => {
+    const dir = cdk8sProject(demoFleetText);
+    expect(cdk8sSynth(dir).status).toBe(0);
+    const before = folderState(join(dir, 'dist'));
+    writeFileSync(join(dir, 'fleet.yaml'), demoFleetText.replace('replicas: 5', 'replicas: lots'));
+    const result = cdk8sSynth(dir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('apps[0].replicas: expected an integer from 0 to 100000');
+    expect(folderState(join(dir, 'dist'))).toEqual(before);
+  });
+});

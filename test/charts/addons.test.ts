@@ -1,0 +1,159 @@
+import { parse } from 'yaml';
+import { AddonKey, addonCatalog as addonCharts, addonKeys, argocdChart, ChartName } from '../../catalog/addons';
+import { distLayout, isValuesFile } from '../../catalog/dist-layout';
+import { Fleet } from '../../config/fleet';
+import { expandApplicationSet } from '../../diff/applicationset';
+import { chartData, schemaErrors, unknownValueKeys } from '../../verify/chart-values';
+import { manifestErrors } from '../../verify/manifests';
+import { demoFleet, findObject, Manifest, renderParsed } from '../support/fixtures';
+
+/** Where an add-on's values live in dist/: fleet-wide, and per cluster beside them. */
+function addonValuesFiles(addon: AddonKey): { fleet: string; cluster: (clusterName: string) => string } {
+  const { chart } = addonCharts[addon];
+  return { fleet: distLayout.chartValues(chart), cluster: (clusterName) => distLayout.chartClusterValues(chart, clusterName) };
+}
+
+type Values = Record<string, any>;
+
+/** Helm's merge of values files: later files win, maps merge, everything else replaces. */
+function mergeValues(base: Values, override: Values): Values {
+  const merged: Values = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const isMap = (candidate: unknown) => candidate !== null && typeof candidate === 'object' && !Array.isArray(candidate);
+    merged[key] = isMap(value) && isMap(base[key]) ? mergeValues(base[key], value) : value;
+  }
+  return merged;
+}
+
+function addonsOf(fleet: Fleet) {
+  const { files, objects } = renderParsed(fleet);
+  const secrets = objects.filter((object) => object.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster');
+  const applicationsOf = (addon: AddonKey) =>
+    expandApplicationSet(findObject(objects, 'ApplicationSet', `addon-${addonCharts[addon].chart}`), secrets);
+  const valuesOf = (addon: AddonKey, cluster: string): Values => {
+    const { fleet: fleetFile, cluster: clusterFile } = addonValuesFiles(addon);
+    const clusterText = files.get(clusterFile(cluster));
+    return mergeValues(parse(files.get(fleetFile)!), clusterText ? parse(clusterText) : {});
+  };
+  return { files, objects, applicationsOf, valuesOf };
+}
+
+const fleet = demoFleet();
+const { files, objects, applicationsOf, valuesOf } = addonsOf(fleet);
+const clusterNames = fleet.clusters.map((cluster) => cluster.name);
+
+describe('add-on values match the pinned charts', () => {
+  const valuesFiles = [...files.keys()].filter(isValuesFile);
+
+  test.each(valuesFiles)('every key of %s exists in the chart\'s values.yaml', (file) => {
+    const chart = file.split('/')[1] as ChartName;
+    expect(unknownValueKeys(chart, parse(files.get(file)!))).toEqual([]);
+  });
+
+  test.each(addonKeys.flatMap((addon) => clusterNames.map((cluster) => [addon, cluster] as const)))(
+    '%s values for %s, merged as Helm merges them, validate against the chart\'s values.schema.json', (addon, cluster) => {
+      expect(schemaErrors(addonCharts[addon].chart as ChartName, valuesOf(addon, cluster))).toEqual([]);
+    });
+
+  test('the schema check bites: a wrong type is reported', () => {
+    expect(schemaErrors('external-dns', { ...valuesOf('externalDns', 'ipv6-east'), policy: 'delete-everything' })).not.toEqual([]);
+  });
+
+  test('the pinned chart versions are the versions the key data was derived from', () => {
+    for (const chart of [...Object.values(addonCharts), argocdChart]) expect(chartData(chart.chart as ChartName).version).toBe(chart.version);
+  });
+});
+
+describe('add-on ApplicationSets', () => {
+  test.each(addonKeys)('%s: one Application per cluster labelled enable_<add-on>, from the pinned chart and this repo\'s values', (addon) => {
+    const chart = addonCharts[addon];
+    const applications = applicationsOf(addon);
+    expect(applications.map((application) => application.spec.destination.server).sort()).toEqual(fleet.clusters.map((cluster) => cluster.server).sort());
+    for (const application of applications) {
+      expect(manifestErrors(application)).toEqual([]);
+      const [helmSource, valuesSource] = application.spec.sources;
+      expect(helmSource).toMatchObject({ repoURL: chart.repoURL, chart: chart.chart, targetRevision: chart.version });
+      expect(helmSource.helm.ignoreMissingValueFiles).toBe(true);
+      const cluster = application.metadata.labels['fleet/cluster'];
+      expect(helmSource.helm.valueFiles).toEqual([
+        `$values/dist/${addonValuesFiles(addon).fleet}`,
+        `$values/dist/${addonValuesFiles(addon).cluster(cluster)}`,
+      ]);
+      expect(valuesSource).toEqual({ repoURL: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' });
+      expect(application.spec.destination.namespace).toBe(chart.namespace);
+      expect(application.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['SkipDryRunOnMissingResource=true', 'ServerSideApply=true', 'CreateNamespace=true']));
+      expect(application.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+    }
+  });
+
+  test('a value file a cluster does not need is simply absent (cert-manager has none)', () => {
+    expect(files.has(addonValuesFiles('certManager').cluster('ipv6-east'))).toBe(false);
+    expect(applicationsOf('certManager')[0].spec.sources[0].helm.ignoreMissingValueFiles).toBe(true);
+  });
+
+  test('disabling an add-on for one cluster removes exactly that cluster from that add-on\'s Applications', () => {
+    const edited = addonsOf(demoFleet((text) => text.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    addons:\n      externalDns: false\n')));
+    expect(edited.applicationsOf('externalDns').map((application) => application.metadata.name)).toEqual(['external-dns-ipv6-east']);
+    for (const addon of addonKeys.filter((other) => other !== 'externalDns')) {
+      expect(edited.applicationsOf(addon).map((application) => application.metadata.name)).toEqual(applicationsOf(addon).map((application) => application.metadata.name));
+    }
+    expect(edited.files.has(addonValuesFiles('externalDns').cluster('legacy-ipv4'))).toBe(false);
+  });
+
+  test('the add-ons project allows exactly the pinned chart repositories and this repo', () => {
+    const project = findObject(objects, 'AppProject', 'fleet-addons');
+    expect([...project.spec.sourceRepos].sort()).toEqual([fleet.repo.url, argocdChart.repoURL, ...Object.values(addonCharts).map((chart) => chart.repoURL)].sort());
+    const destinations = project.spec.destinations.map((destination: Manifest) => `${destination.name ?? destination.server}/${destination.namespace}`);
+    for (const addon of addonKeys) for (const cluster of clusterNames) expect(destinations).toContain(`${cluster}/${addonCharts[addon].namespace}`);
+  });
+});
+
+describe.each(fleet.clusters.map((cluster) => [cluster.name, cluster] as const))('IPv6 specifics on %s', (name, cluster) => {
+  test('AWS Load Balancer Controller: cluster name, region and VPC set explicitly (no instance metadata in IPv6 pods), IRSA, IP targets', () => {
+    const values = valuesOf('awsLoadBalancerController', name);
+    expect(values).toMatchObject({ clusterName: name, region: cluster.region, vpcId: cluster.vpcId, defaultTargetType: 'ip' });
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.awsLoadBalancerController);
+    expect(values.ingressClassParams.spec.ipAddressType).toBe(cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4');
+  });
+
+  test('AWS Load Balancer Controller: its webhook certificate never leaves the app OutOfSync', () => {
+    expect(valuesOf('awsLoadBalancerController', name).enableCertManager).toBe(cluster.addons.certManager);
+    const [application] = applicationsOf('awsLoadBalancerController').filter((candidate) => candidate.metadata.labels['fleet/cluster'] === name);
+    const ignored = application.spec.ignoreDifferences.map((entry: Manifest) => entry.kind);
+    expect(ignored).toEqual(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Secret']);
+    expect(application.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+  });
+
+  test('cert-manager: CRDs through crds.enabled and crds.keep, not the deprecated installCRDs', () => {
+    const values = valuesOf('certManager', name);
+    expect(values.crds).toEqual({ enabled: true, keep: true });
+    expect(values.installCRDs).toBeUndefined();
+  });
+
+  test('external-dns: AWS, an owner id unique to the cluster, the fleet\'s domain, own-records-only policy, AAAA records, explicit region', () => {
+    const values = valuesOf('externalDns', name);
+    expect(values.provider).toEqual({ name: 'aws' });
+    expect(values.txtOwnerId).toBe(name);
+    expect(values.registry).toBe('txt');
+    expect(values.policy).toBe('sync');
+    expect(values.domainFilters).toEqual([fleet.domain]);
+    expect(values.managedRecordTypes).toContain('AAAA');
+    expect(values.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: cluster.region });
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.externalDns);
+  });
+
+  test('cluster-autoscaler: auto-discovery of this cluster, explicit region, IRSA, and room for ~100 nodes', () => {
+    const values = valuesOf('clusterAutoscaler', name);
+    expect(values.autoDiscovery.clusterName).toBe(name);
+    expect(values.awsRegion).toBe(cluster.region);
+    expect(values.rbac.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.clusterAutoscaler);
+    expect(values.extraArgs['max-nodes-total']).toBe(cluster.nodeGroups.reduce((total, group) => total + group.maxSize, 0));
+    expect(values.extraArgs['balance-similar-node-groups']).toBe(true);
+    expect(values.extraArgs['skip-nodes-with-local-storage']).toBe(false);
+  });
+});
+
+test('every add-on\'s txtOwnerId is unique across the fleet', () => {
+  const owners = clusterNames.map((name) => valuesOf('externalDns', name).txtOwnerId);
+  expect(new Set(owners).size).toBe(owners.length);
+});

@@ -1,0 +1,201 @@
+import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
+import { benchFleetYaml } from '../fixtures/large-fleet';
+import { synthesize } from '../../app/synth';
+import { folderState } from '../support/dist-state';
+import { demoFleetText, scratchDist, writeTempFleet } from '../support/fixtures';
+
+/** Runs the real synth on an edited fleet.yaml against a copy of dist/ and returns the error. */
+async function rejectedSynth(text: string): Promise<FleetConfigError> {
+  const configFile = writeTempFleet(text);
+  const outdir = scratchDist();
+  const before = folderState(outdir);
+  let caught: unknown;
+  try {
+    await synthesize({ configFile, outdir });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(FleetConfigError);
+  expect(folderState(outdir)).toEqual(before);
+  const error = caught as FleetConfigError;
+  for (const problem of error.problems) expect(problem.file).toBe(configFile);
+  return error;
+}
+
+/** The problems as `line:column path: message`, without the temp file name. */
+function problemsOf(error: FleetConfigError): string[] {
+  return error.problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
+}
+
+const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+
+describe('fleet.yaml errors name the file, line:column, field path and what was expected; dist/ stays untouched', () => {
+  test('an unknown key, with a suggestion', async () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicaz: 5\n  - name: app1');
+    const problems = problemsOf(await rejectedSynth(text));
+    const line = lineOf(text, 'replicaz');
+    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, backgroundColor, containerPort, replicas, clusters`);
+    expect(problems).toContain(`${lineOf(text, '- name: app0')}:5 apps[0].replicas: is missing: expected an integer from 0 to 100000`);
+  });
+
+  test('an unknown key with nothing close to suggest', async () => {
+    const text = demoFleetText.replace('  - name: app1\n', '  - name: app1\n    colour: red\n');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, backgroundColor, containerPort, replicas, clusters`,
+    ]);
+  });
+
+  test('a wrong type', async () => {
+    const text = demoFleetText.replace('accountId: "111122223333"', 'accountId: 111122223333');
+    const problems = problemsOf(await rejectedSynth(text));
+    expect(problems[0]).toBe(`${lineOf(text, 'accountId: 111122223333')}:16 clusters[0].accountId: expected a 12-digit AWS account id in quotes, such as "111122223333", got 111122223333`);
+  });
+
+  test('out-of-range replicas and ports', async () => {
+    const text = demoFleetText.replace('containerPort: 80\n    replicas: 5', 'containerPort: 70000\n    replicas: -1');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, '70000')}:20 apps[0].containerPort: expected an integer from 1 to 65535, got 70000`,
+      `${lineOf(text, 'replicas: -1')}:15 apps[0].replicas: expected an integer from 0 to 100000, got -1`,
+    ]);
+  });
+
+  test('a name that is not a DNS-1123 label', async () => {
+    const text = demoFleetText.replace('name: app1', 'name: App_1');
+    expect(problemsOf(await rejectedSynth(text))[0]).toMatch(new RegExp(`^${lineOf(text, 'App_1')}:11 apps\\[1\\]\\.name: expected a DNS-1123 label .*, got "App_1" \\(text\\)$`));
+  });
+
+  test.each([
+    ['red;} body{display:none', 'CSS injection'],
+    ['"blue</style><script>alert(1)</script>"', 'HTML injection'],
+    ['notacolour', 'an unknown name'],
+  ])('a colour that is not a CSS colour: %s (%s)', async (colour) => {
+    const text = demoFleetText.replace('backgroundColor: red', `backgroundColor: ${colour}`);
+    expect(problemsOf(await rejectedSynth(text))[0]).toMatch(/^\d+:22 apps\[1\]\.backgroundColor: expected a CSS colour: /);
+  });
+
+  test('a malformed CIDR', async () => {
+    const text = demoFleetText.replace('- 10.230.20.0/22', '- 10.230.300.0/22');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, '10.230.300.0')}:9 clusters[0].subnets[1]: "10.230.300.0/22" has an invalid IPv4 address "10.230.300.0"`,
+    ]);
+  });
+
+  test('a CIDR with host bits set', async () => {
+    const text = demoFleetText.replace('- 10.230.20.0/22', '- 10.230.21.0/22');
+    expect(problemsOf(await rejectedSynth(text))[0]).toContain('clusters[0].subnets[1]: "10.230.21.0/22" has host bits set: did you mean 10.230.20.0/22?');
+  });
+
+  test('a CIDR of the wrong family', async () => {
+    const text = demoFleetText.replace('- 2600:1f16:5de:8b04::/64', '- 10.230.28.0/22');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, '10.230.28.0')}:9 clusters[1].subnets[1]: "10.230.28.0/22" is an IPv4 block, but the cluster's ipFamily is ipv6: expected an IPv6 /64`,
+    ]);
+  });
+
+  test('duplicate names', async () => {
+    const text = demoFleetText.replace('name: app1', 'name: app0');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, '- name: app0') + 4}:11 apps[1].name: app name "app0" is already used by apps[0].name: names must be unique`,
+    ]);
+  });
+
+  test('a reference to a cluster that does not exist', async () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [ipv6-west]\n  - name: app1');
+    expect(problemsOf(await rejectedSynth(text))).toEqual([
+      `${lineOf(text, 'ipv6-west')}:16 apps[0].clusters[0]: cluster "ipv6-west" is not in clusters: expected one of legacy-ipv4, ipv6-east`,
+    ]);
+  });
+
+  test('a YAML syntax error', async () => {
+    const text = demoFleetText.replace('domain: apps.example.com', 'domain: [apps.example.com');
+    const [problem] = problemsOf(await rejectedSynth(text));
+    expect(problem).toMatch(/^\d+:\d+ : YAML syntax error: /);
+  });
+
+  test('an empty file', async () => {
+    expect(problemsOf(await rejectedSynth('# nothing yet\n'))).toEqual([
+      '1:1 : is empty: expected a mapping with keys repo, domain, argocd, capacity, clusters, apps',
+    ]);
+  });
+
+  test('all problems at once, in file order', async () => {
+    const text = demoFleetText.replace('replicas: 5', 'replicas: "5"').replace('backgroundColor: blue', 'backgroundColor: 5');
+    const problems = problemsOf(await rejectedSynth(text));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('apps[0].replicas: expected an integer from 0 to 100000, got "5" (text)');
+    expect(problems[1]).toContain('apps[2].backgroundColor: expected a CSS colour');
+  });
+
+  test('the message a person reads starts with file:line:column', async () => {
+    const error = await rejectedSynth(demoFleetText.replace('replicas: 5', 'replicas: many'));
+    expect(error.message).toMatch(/^\/.+fleet\.yaml:\d+:15: apps\[0\]\.replicas: expected an integer from 0 to 100000, got "many" \(text\)$/);
+  });
+});
+
+describe('fleet.yaml rules across fields', () => {
+  test('an app on several clusters needs a DNS weight on each', () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4, ipv6-east]\n  - name: app1');
+    expect(() => parseFleet(text)).toThrow(/apps\[0\]\.clusters: names several clusters: give each a weight/);
+  });
+
+  test('a registered cluster needs its CA certificate', () => {
+    const text = demoFleetText.replace(/\n    caData: \S+\n\n  # The IPv6/, '\n\n  # The IPv6');
+    expect(() => parseFleet(text)).toThrow(/clusters\[0\]: is registered with Argo CD \(register is not false\) but has no caData/);
+  });
+
+  test('node group minSize may not exceed maxSize', () => {
+    const text = demoFleetText.replace('minSize: 3\n        maxSize: 30', 'minSize: 31\n        maxSize: 30');
+    expect(() => parseFleet(text)).toThrow(/clusters\[0\]\.nodeGroups\[0\]\.minSize: is 31, above maxSize 30/);
+  });
+});
+
+test('an unknown instance type is an error at its line, with suggestions', async () => {
+  const text = demoFleetText.replace('instanceType: m5.large', 'instanceType: m5.larg');
+  expect(problemsOf(await rejectedSynth(text))[0]).toMatch(/^\d+:23 clusters\[0\]\.nodeGroups\[0\]\.instanceType: instance type "m5\.larg" is not in data\/ec2-instance-types\.json\. Did you mean m5\.large, /);
+});
+
+
+describe('the fast path for valid files reads what the locating reader reads', () => {
+  /** The fleet, or the error's message, from one reader. */
+  function outcome(read: (text: string) => unknown, text: string): unknown {
+    try {
+      return read(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FleetConfigError);
+      return (error as Error).message;
+    }
+  }
+
+  test('the same Fleet for the default fleet and a 300-app benchmark fleet', () => {
+    for (const text of [demoFleetText, benchFleetYaml(300, 8)]) {
+      expect(parseFleet(text)).toStrictEqual(parseFleetLocatingProblems(text));
+    }
+  });
+
+  // Scalars where YAML 1.1, YAML 1.2 and parsers are known to differ, in an integer field and a text field.
+  const scalars = [
+    '5', '+5', '05', '0o5', '0x5', '0b101', '5_0', '5.0', '5e0', '.inf', '.nan', '~', 'null', '', 'true', 'yes', 'on',
+    '"5"', "'5'", '!!int "5"', '!!str 5', '!!float 5', '&five 5', '2025-01-01', '5 # five', '[5]', '{n: 5}',
+  ];
+  test.each(scalars)('the same outcome for replicas: %s and backgroundColor: %s', (scalar) => {
+    for (const text of [
+      demoFleetText.replace('replicas: 5', `replicas: ${scalar}`),
+      demoFleetText.replace('backgroundColor: yellow', `backgroundColor: ${scalar}`),
+    ]) {
+      expect(outcome(parseFleet, text)).toStrictEqual(outcome(parseFleetLocatingProblems, text));
+    }
+  });
+
+  test('the same outcome for anchors, aliases, merge keys, tags, several documents and duplicate keys', () => {
+    const variants = [
+      demoFleetText.replace('domain:', 'x-anchor: &d 1\ndomain:'),
+      demoFleetText.replace('replicas: 5', 'replicas: &r 5').replace(/replicas: 5\b/, 'replicas: *r'),
+      demoFleetText.replace('  - name: app1\n', '  - <<: {replicas: 5}\n    name: app1\n'),
+      demoFleetText.replace('replicas: 5', 'replicas: !custom 5'),
+      `${demoFleetText}\n---\n${demoFleetText}`,
+      demoFleetText.replace('replicas: 5', 'replicas: 5\n    replicas: 6'),
+      demoFleetText.replace('replicas: 5', 'replicas:\t5'),
+    ];
+    for (const text of variants) expect(outcome(parseFleet, text)).toStrictEqual(outcome(parseFleetLocatingProblems, text));
+  });
+});

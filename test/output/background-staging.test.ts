@@ -1,0 +1,77 @@
+import { buildSync } from 'esbuild';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { BackgroundStager } from '../../output/background-staging';
+import { FileContent } from '../../output/file-content';
+import { benchFleetYaml } from '../fixtures/large-fleet';
+import { buildFleetInSlices, renderFleet } from '../../app/render';
+import { synthesize } from '../../app/synth';
+import { DistWrite } from '../../output/write-dist';
+import { folderState } from '../support/dist-state';
+import { demoFleet, demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+
+/** Bundles `source` (TypeScript, importing from the project) as a worker script, as synth's bundle is. */
+function workerScript(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-worker-'));
+  writeFileSync(join(dir, 'entry.ts'), source);
+  buildSync({ entryPoints: [join(dir, 'entry.ts')], outfile: join(dir, 'worker.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  return join(dir, 'worker.js');
+}
+
+const stagingScript = workerScript(`import { serveStaging } from ${JSON.stringify(join(projectRoot, 'output', 'background-staging'))};\nserveStaging();\n`);
+const refusingScript = workerScript("throw new Error('the staging thread was started');\n");
+
+/** The slices synth would hand over for a fleet. */
+function contentsOf(text: string): FileContent[][] {
+  const slices: FileContent[][] = [];
+  buildFleetInSlices(demoFleet(() => text), (contents) => slices.push(contents));
+  return slices;
+}
+
+describe('the staging thread', () => {
+  test('writes on its own thread the files that differ from dist/, and reports what it found', async () => {
+    // GIVEN a copy of dist/ and the default fleet with app2 at 10000 replicas
+    const outdir = scratchDist();
+    const write = DistWrite.begin(outdir);
+    const stager = new BackgroundStager(stagingScript, write.target);
+    // WHEN every slice is handed to the staging thread
+    for (const contents of contentsOf(setReplicas(demoFleetText, 2, 10000))) stager.stage(contents);
+    const staged = await stager.finish();
+    // THEN it staged app2's file alone, with the YAML synth renders, and has no backlog left
+    expect(staged.added).toEqual([]);
+    expect(staged.changed).toEqual(['apps/app2/app.yaml']);
+    expect(staged.unchanged).toBe(staged.paths.length - 1);
+    expect(stager.backlog).toBe(0);
+    const expected = renderFleet(demoFleet((text) => setReplicas(text, 2, 10000)));
+    expect(readFileSync(join(write.target.staging, 'apps/app2/app.yaml'), 'utf8')).toBe(expected.get('apps/app2/app.yaml'));
+    write.abort();
+  });
+
+  test('fails finish() with the error it met', async () => {
+    const write = DistWrite.begin(scratchDist());
+    const stager = new BackgroundStager(stagingScript, write.target);
+    stager.stage([{ path: 'x/file.yaml', values: { a: 1 } }, { path: 'x/file.yaml/nested.yaml', values: { b: 2 } }]);
+    await expect(stager.finish()).rejects.toThrow(/ENOTDIR|EEXIST|EISDIR/);
+    write.abort();
+  });
+});
+
+describe('synthesize', () => {
+  test('renders a small fleet without starting the staging thread', async () => {
+    const outdir = scratchDist();
+    const result = await synthesize({ configFile: join(projectRoot, 'fleet.yaml'), outdir }, refusingScript);
+    expect(result.unchanged).toBe(renderFleet(demoFleet()).size);
+  });
+
+  test('stages a fleet of 200 apps or more on the staging thread, and fails cleanly when that thread does', async () => {
+    // GIVEN a large fleet and a staging thread that fails as it starts
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    const configFile = writeTempFleet(benchFleetYaml(237, 8));
+    // WHEN synth runs THEN the thread was started, its failure is synth's, and dist/ is as it was
+    await expect(synthesize({ configFile, outdir }, refusingScript)).rejects.toThrow('the staging thread was started');
+    expect(folderState(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { renderFleet } from '../../app/render';
+import { Fleet } from '../../config/fleet';
+import { parseFleet } from '../../config/load';
+import { writeDist } from '../../output/write-dist';
+import { RenderedObject, renderedObjects } from '../../verify/rendered';
+
+export { findObject, parseManifests } from '../../verify/rendered';
+export type { Manifest } from '../../verify/rendered';
+
+export const projectRoot = join(__dirname, '..', '..');
+const fixturesDir = join(projectRoot, 'test', 'fixtures');
+
+/**
+ * The fixture fleets the generator is tested on (test/fixtures/<name>.yaml). They are the tests'
+ * own: a team's edits of fleet.yaml never change what `npm test` checks.
+ */
+export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd'] as const;
+export type FixtureName = typeof fixtureNames[number];
+
+export function fixtureText(name: FixtureName): string {
+  return readFileSync(join(fixturesDir, `${name}.yaml`), 'utf8');
+}
+
+/** The demo fleet fleet.yaml ships with: one IPv4 and one IPv6 cluster, app0 yellow, app1 red, app2 blue. */
+export const demoFleetText = fixtureText('demo');
+
+/** A fixture fleet, optionally edited as text first (a test's one-line change). */
+export function fixtureFleet(name: FixtureName, edit: (text: string) => string = (text) => text): Fleet {
+  return parseFleet(edit(fixtureText(name)), `test/fixtures/${name}.yaml`);
+}
+
+/** The demo fleet, optionally edited as text first. */
+export function demoFleet(edit: (text: string) => string = (text) => text): Fleet {
+  return fixtureFleet('demo', edit);
+}
+
+/** Writes fleet text to a fleet.yaml in a new temp folder, for a test that runs a command on it. */
+export function writeTempFleet(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'fleet.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** A dist/ in a new temp folder, synthesized from the demo fleet, for tests that run synth against one. */
+export function scratchDist(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'dist');
+  writeDist(dir, renderFleet(demoFleet()));
+  return dir;
+}
+
+/** Every file of dist/ for a fleet, with its objects parsed. */
+export function renderParsed(fleet: Fleet): { files: Map<string, string>; objects: RenderedObject[] } {
+  const files = renderFleet(fleet);
+  return { files, objects: renderedObjects(files) };
+}
+
+/** Replaces the n-th (0-based) `replicas: 5` of fleet.yaml, i.e. app n's replicas. */
+export function setReplicas(text: string, appIndex: number, replicas: number): string {
+  let seen = -1;
+  return text.replace(/replicas: 5\b/g, (match) => (++seen === appIndex ? `replicas: ${replicas}` : match));
+}

@@ -1,0 +1,126 @@
+/**
+ * The test apps' pages, checked the way a visitor meets them: each app's ConfigMap as rendered,
+ * served by the real nginx (its config as rendered, only the listen port and html root adapted)
+ * on IPv6 and IPv4 loopback, and painted by headless Chromium.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { get, IncomingHttpHeaders } from 'http';
+import { hostname, tmpdir } from 'os';
+import { join } from 'path';
+import { nginxPaths } from '../values/test-app-site';
+import { chromiumBinary, decodePng, screenshot } from './chromium';
+import { paintedColour, showsPaint } from './colours';
+import { checkNginxConfig, nginxBinary, RenderedSite, renderedSite, startNginx } from './nginx';
+
+/** The programs the page checks run. */
+export const pageCheckPrograms = [nginxBinary, chromiumBinary] as const;
+
+/** The programs of pageCheckPrograms that are not installed (scripts/install-e2e-deps.sh installs them). */
+export function missingPagePrograms(): string[] {
+  return pageCheckPrograms.filter((binary) => !existsSync(binary));
+}
+
+export interface Page {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** GET over loopback only: [::1] for IPv6, 127.0.0.1 for IPv4. */
+export function fetchOver(family: 4 | 6, port: number, path = '/'): Promise<Page> {
+  const host = family === 6 ? '::1' : '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const request = get({ host, family, port, path, agent: false, timeout: 5_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${host} port ${port} within 5 s`)));
+    request.on('error', reject);
+  });
+}
+
+/** The text of the page's `<code id="...">` field, as nginx's SSI filled it in. */
+export function pageField(body: string, id: string): string | undefined {
+  return body.match(new RegExp(`<code id="${id}">([^<]*)</code>`))?.[1];
+}
+
+/** What an app's page must show. */
+export interface ExpectedPage {
+  readonly name: string;
+  readonly backgroundColor: string;
+}
+
+/** What is wrong with a page as nginx served it over IPv6 or IPv4; empty when nothing is. */
+export function pageProblems(page: Page, app: ExpectedPage, expectedPodIp: string): string[] {
+  const problems: string[] = [];
+  if (page.status !== 200) problems.push(`answers ${page.status}, expected 200`);
+  if (!/^text\/html/.test(String(page.headers['content-type']))) problems.push(`is served as ${page.headers['content-type']}, expected text/html`);
+  if (!page.body.includes(`<h1 id="app-name">${app.name}</h1>`)) problems.push('does not show the app\'s name');
+  if (!page.body.includes(`background-color: ${app.backgroundColor};`)) problems.push(`does not set the background ${app.backgroundColor}`);
+  if (pageField(page.body, 'pod-name') !== hostname()) problems.push(`shows pod name ${JSON.stringify(pageField(page.body, 'pod-name'))}, expected this host's name`);
+  if (pageField(page.body, 'pod-ip') !== expectedPodIp) problems.push(`shows pod IP ${JSON.stringify(pageField(page.body, 'pod-ip'))}, expected ${expectedPodIp}`);
+  if (page.body.includes('<!--#')) problems.push('has SSI directives nginx did not process');
+  return problems;
+}
+
+/** The points of a screenshot that show the page background: the margins, away from the centred card. */
+export function marginPoints(width: number, height: number): Array<[number, number]> {
+  return [[4, 4], [width - 5, 4], [4, height - 5], [width - 5, height - 5], [4, height >> 1], [width - 5, height >> 1]];
+}
+
+/** What is wrong with how Chromium paints the page at `url`: its background must be `colour`, its centre the card. */
+export async function paintProblems(url: string, colour: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-screenshot-'));
+  try {
+    const file = join(dir, 'page.png');
+    await screenshot(url, file);
+    const image = decodePng(readFileSync(file));
+    const paint = paintedColour(colour);
+    const wrong = marginPoints(image.width, image.height)
+      .map(([x, y]) => ({ x, y, rgb: image.pixel(x, y) }))
+      .filter((point) => !showsPaint(point.rgb, paint));
+    const problems = wrong.map((point) => `paints (${point.x}, ${point.y}) rgb(${point.rgb.join(', ')}), expected rgb(${paint.rgb.join(', ')}) for ${colour}`);
+    if (showsPaint(image.pixel(image.width >> 1, image.height >> 1), paint)) problems.push('paints the centre in the background colour: the card with the pod name and IP is missing');
+    return problems;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every problem of the apps' pages in a render of dist/ (path -> text), each prefixed with the
+ * app's name: nginx -t on every config, every page over IPv6 and IPv4 and its health check, and
+ * one Chromium screenshot per distinct background colour (the page differs only in name and
+ * colour otherwise). All sites run in one nginx, each on a port of its own.
+ */
+export async function checkPages(files: ReadonlyMap<string, string>, apps: readonly ExpectedPage[]): Promise<string[]> {
+  if (!apps.length) return [];
+  const sites: RenderedSite[] = apps.map((app) => renderedSite(files, app.name));
+  const test = await checkNginxConfig(sites);
+  if (!test.ok || /\[(warn|emerg|crit|alert)\]/.test(test.output)) return [`nginx -t rejects the rendered configs:\n${test.output.trim()}`];
+  const server = await startNginx(sites);
+  const problems: string[] = [];
+  try {
+    const painted = new Set<string>();
+    for (const app of apps) {
+      const port = server.ports.get(app.name)!;
+      const say = (problem: string) => problems.push(`${app.name}: ${problem}`);
+      for (const [family, podIp] of [[6, '::1'], [4, '::ffff:127.0.0.1']] as const) {
+        const page = await fetchOver(family, port).catch((error: Error) => error);
+        if (page instanceof Error) say(`its page is not reachable over IPv${family}: ${page.message}`);
+        else for (const problem of pageProblems(page, app, podIp)) say(`over IPv${family} its page ${problem}`);
+      }
+      const health = await fetchOver(6, port, nginxPaths.healthPath).catch((error: Error) => error);
+      if (health instanceof Error || health.status !== 200 || health.body !== 'ok\n') say(`its health check ${nginxPaths.healthPath} does not answer 200 "ok"`);
+      if (!painted.has(app.backgroundColor)) {
+        painted.add(app.backgroundColor);
+        for (const problem of await paintProblems(`http://[::1]:${port}/`, app.backgroundColor)) say(`Chromium ${problem}`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return problems;
+}
