@@ -1,6 +1,10 @@
-import { demoFleet, findObject, Manifest, renderParsed } from './test/support/fixtures';
+import { renderFleet } from './app/render';
+import { parseFleet } from './config/load';
+import { largeFleetYaml } from './test/fixtures/large-fleet';
+import { demoFleet, findObject, fixtureFleet, Manifest, renderParsed } from './test/support/fixtures';
 import { indexHtml } from './values/test-app-site';
 import { manifestErrors } from './verify/manifests';
+import { renderedObjectProblems } from './verify/objects';
 import { podSpecOf, restrictedViolations } from './verify/pod-security';
 
 // GIVEN the demo fleet (test/fixtures/demo.yaml: app0 yellow, app1 red, app2 blue; one IPv4, one IPv6 cluster)
@@ -143,5 +147,60 @@ describe.each(Object.entries(colours))('test app %s', (app, colour) => {
       expect([appFile(app), placementFile(app, 'ipv6-east')]).toContain(object.file);
       if (object.kind !== 'Namespace') expect(object.metadata.namespace).toBe(app);
     }
+  });
+});
+
+describe.each([
+  ['migration', ['apps/app0/clusters/legacy-ipv4.yaml', 'apps/app0/clusters/ipv6-east.yaml', 'argocd/applicationsets/test-apps.yaml']],
+  ['addons-off', ['argocd/clusters/legacy-ipv4.yaml', 'argocd/clusters/ipv6-east.yaml', 'argocd/projects.yaml']],
+  ['ipv4-argocd', ['argocd/argo-cd.yaml', 'addons/argo-cd/values.yaml']],
+] as const)('the rendered %s fixture', (name, snapshotted) => {
+  const rendered = renderParsed(fixtureFleet(name));
+
+  test.each(snapshotted)('%s matches its snapshot', (file) => {
+    expect(rendered.files.get(file)).toMatchSnapshot();
+  });
+
+  test('every object and generated Application is valid, every pod template passes Pod Security "restricted"', () => {
+    expect(renderedObjectProblems(rendered.files)).toEqual([]);
+  });
+});
+
+describe('the migration fixture (app0 on both clusters, weighted 90/10)', () => {
+  const { objects } = renderParsed(fixtureFleet('migration'));
+  test('gives each cluster an Ingress with its own weighted record of app0.<domain>', () => {
+    const ingresses = ['legacy-ipv4', 'ipv6-east'].map((cluster) => findObject(objects, 'Ingress', 'app0', placementFile('app0', cluster)));
+    expect(ingresses.map((ingress) => [
+      ingress.spec.rules[0].host,
+      ingress.metadata.annotations['external-dns.alpha.kubernetes.io/set-identifier'],
+      ingress.metadata.annotations['external-dns.alpha.kubernetes.io/aws-weight'],
+      ingress.metadata.annotations['alb.ingress.kubernetes.io/ip-address-type'],
+    ])).toEqual([
+      ['app0.apps.example.com', 'legacy-ipv4', '90', 'ipv4'],
+      ['app0.apps.example.com', 'ipv6-east', '10', 'dualstack'],
+    ]);
+  });
+
+  test('gives each cluster a Service in its own IP family', () => {
+    expect(['legacy-ipv4', 'ipv6-east'].map((cluster) => findObject(objects, 'Service', 'app0', placementFile('app0', cluster)).spec.ipFamilies))
+      .toEqual([['IPv4'], ['IPv6']]);
+  });
+});
+
+describe('the addons-off fixture', () => {
+  const { objects } = renderParsed(fixtureFleet('addons-off'));
+  test('labels each cluster so that the ApplicationSets skip the add-ons it turns off', () => {
+    expect(findObject(objects, 'Secret', 'cluster-legacy-ipv4').metadata.labels).toMatchObject({
+      enable_cert_manager: 'true', enable_cluster_autoscaler: 'false', enable_external_dns: 'false', enable_aws_load_balancer_controller: 'true',
+    });
+    expect(findObject(objects, 'Secret', 'cluster-ipv6-east').metadata.labels).toMatchObject({ enable_cert_manager: 'false' });
+  });
+});
+
+describe('a large fixture fleet (300 apps over 8 clusters)', () => {
+  const files = renderFleet(parseFleet(largeFleetYaml(300, 8)));
+  test('renders every app on its cluster, and every object is valid', () => {
+    expect([...files.keys()].filter((file) => /^apps\/[^/]+\/app\.yaml$/.test(file))).toHaveLength(300);
+    expect(renderedObjectProblems(files)).toEqual([]);
   });
 });

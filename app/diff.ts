@@ -3,14 +3,13 @@
  * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
-import { join, sep } from 'path';
+import { existsSync } from 'fs';
 import { parseArgs } from 'util';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
-import { listFiles } from '../output/write-dist';
+import { readOutput } from '../output/write-dist';
 import { renderFleet } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
@@ -34,10 +33,9 @@ Exit status: 0 when nothing differs, 1 when something differs, 2 on errors.`;
 /** A failure the person running the diff can fix; printed without a stack trace. */
 class DiffError extends Error {}
 
-/** Every file under the output folder, keyed by its path under it with / separators. */
 function readDist(outdir: string): Map<string, string> {
   if (!existsSync(outdir)) throw new DiffError(`${outdir}/ does not exist: run \`npm run synth\` first, or compare two revisions with --base <rev>`);
-  return new Map(listFiles(outdir).sort().map((path) => [path.split(sep).join('/'), readFileSync(join(outdir, path), 'utf8')]));
+  return readOutput(outdir);
 }
 
 function fleetAtRevision(revision: string): string {

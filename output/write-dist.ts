@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'fs';
-import { basename, dirname, join, relative } from 'path';
+import { basename, dirname, join, relative, sep } from 'path';
 
 /** What a write did to the output folder. */
 export interface WriteSummary {
@@ -22,6 +22,11 @@ export function listFiles(root: string): string[] {
   };
   walk(root);
   return files;
+}
+
+/** Every file under `root` with its text, keyed by its path under root with / separators, in path order. */
+export function readOutput(root: string): Map<string, string> {
+  return new Map(listFiles(root).sort(byPath).map((path) => [path.split(sep).join('/'), readFileSync(join(root, path), 'utf8')]));
 }
 
 /** Where a write reads the current files and stages the new ones: plain data, so a worker thread can stage too. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { benchFleetYaml } from '../test/fixtures/large-fleet';
+import { largeFleetYaml } from '../test/fixtures/large-fleet';
 import { listFiles } from '../output/write-dist';
 
 const root = join(__dirname, '..');
@@ -48,7 +48,7 @@ function row(label: string, objects: number, run: Run): string {
 }
 
 const cases: Array<{ label: string; text: string }> = [{ label: 'default fleet.yaml', text: readFileSync(join(root, 'fleet.yaml'), 'utf8') }];
-for (const apps of [300, 3000, 30000]) cases.push({ label: `${apps.toLocaleString('en-US')} apps, 72 clusters`, text: benchFleetYaml(apps) });
+for (const apps of [300, 3000, 30000]) cases.push({ label: `${apps.toLocaleString('en-US')} apps, 72 clusters`, text: largeFleetYaml(apps) });
 
 /** Writes fleet text for a run; `scaled` gives the first app one more replica. */
 function fleetFile(label: string, text: string, scaled = false): string {

@@ -350,13 +350,3 @@ export function manifestErrors(obj: Record<string, unknown>): string[] {
   }
   return problems;
 }
-
-/** Throws one Error listing every problem of every object; returns quietly when all are valid. */
-export function assertValidManifests(objs: Array<Record<string, unknown>>): void {
-  const problems = objs.flatMap((o) => manifestErrors(o));
-  if (problems.length > 0) {
-    throw new Error(
-      `${problems.length} schema problem(s) in ${objs.length} manifest(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
-}

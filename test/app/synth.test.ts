@@ -4,17 +4,18 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../../config/editor-schema';
 import { parseFleet } from '../../config/load';
-import { benchFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
 import { writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, parseManifests, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+import { demoFleet, demoFleetText, fixturePath, parseManifests, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
+/** The real synth, as `npm run synth` runs it, on the demo fleet unless FLEET_CONFIG says otherwise. */
 function runSynth(env: Record<string, string>) {
   return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
     encoding: 'utf8',
   });
 }
@@ -51,7 +52,7 @@ describe('npm run synth', () => {
 
   test('writes a fleet large enough for a staging thread exactly as one thread renders it', () => {
     // GIVEN a fleet above the size at which synth stages files on a second thread
-    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
+    const text = largeFleetYaml(backgroundStagingMinApps + 37, 8);
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
     // WHEN synth runs
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
@@ -66,7 +67,7 @@ describe('npm run synth', () => {
 
   test('a large fleet whose staging fails leaves dist/ exactly as it was', () => {
     // GIVEN a dist/ of a large fleet, where one file has become a folder
-    const text = benchFleetYaml(backgroundStagingMinApps + 37, 8);
+    const text = largeFleetYaml(backgroundStagingMinApps + 37, 8);
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
     expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).status).toBe(0);
     rmSync(join(outdir, 'apps/app5/app.yaml'));

@@ -7,6 +7,7 @@ import { daemonSetPodsPerNode, maxPodsPerNode, planFleet, type ClusterPlan, type
 import { formatPlanTable, planProblems } from '../../capacity/report';
 import { addonCatalog, argocdChart } from '../../catalog/addons';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
+import { demoFleet } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
 
@@ -301,9 +302,9 @@ describe('planFleet: nodes', () => {
 });
 
 describe('planFleet: demand', () => {
-  test('the default fleet.yaml fits everywhere', () => {
+  test('the demo fleet fits everywhere', () => {
     // GIVEN
-    const fleetPlan = planFleet(parseFleet(readFileSync(join(projectRoot, 'fleet.yaml'), 'utf8')));
+    const fleetPlan = planFleet(demoFleet());
     // THEN legacy-ipv4 runs the 7 add-on pods; ipv6-east app0-2 at 5 each, 7 add-on and 7 Argo CD pods
     expect(fleetPlan.clusters.map((cluster) => [cluster.cluster, cluster.podsWanted, cluster.verdict])).toEqual([
       ['legacy-ipv4', addonPodsPerCluster, 'fits'],

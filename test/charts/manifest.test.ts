@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import { TestAppCharts } from '../../charts/fleet';
 import { Manifest } from '../../charts/manifest';
-import { benchFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleet, writeTempFleet } from '../support/fixtures';
 import { loadFleet } from '../../config/load';
 
@@ -21,7 +21,7 @@ function configMap(chart: Chart, data: Record<string, unknown>) {
 
 describe('Manifest renders what cdk8s ApiObject renders', () => {
   test('for every per-app object of the default fleet and of a 300-app fleet', () => {
-    for (const fleet of [demoFleet(), loadFleet(writeTempFleet(benchFleetYaml(300, 8)))]) {
+    for (const fleet of [demoFleet(), loadFleet(writeTempFleet(largeFleetYaml(300, 8)))]) {
       // GIVEN the fleet's charts
       const app = Testing.app();
       new TestAppCharts(app, 'apps', { fleet, apps: fleet.apps });

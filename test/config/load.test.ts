@@ -1,5 +1,5 @@
 import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
-import { benchFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { synthesize } from '../../app/synth';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, scratchDist, writeTempFleet } from '../support/fixtures';
@@ -167,7 +167,7 @@ describe('the fast path for valid files reads what the locating reader reads', (
   }
 
   test('the same Fleet for the default fleet and a 300-app benchmark fleet', () => {
-    for (const text of [demoFleetText, benchFleetYaml(300, 8)]) {
+    for (const text of [demoFleetText, largeFleetYaml(300, 8)]) {
       expect(parseFleet(text)).toStrictEqual(parseFleetLocatingProblems(text));
     }
   });

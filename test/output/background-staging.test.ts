@@ -4,12 +4,12 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { BackgroundStager } from '../../output/background-staging';
 import { FileContent } from '../../output/file-content';
-import { benchFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
 import { DistWrite } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+import { demoFleet, demoFleetText, fixturePath, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 /** Bundles `source` (TypeScript, importing from the project) as a worker script, as synth's bundle is. */
 function workerScript(source: string): string {
@@ -60,7 +60,7 @@ describe('the staging thread', () => {
 describe('synthesize', () => {
   test('renders a small fleet without starting the staging thread', async () => {
     const outdir = scratchDist();
-    const result = await synthesize({ configFile: join(projectRoot, 'fleet.yaml'), outdir }, refusingScript);
+    const result = await synthesize({ configFile: fixturePath('demo'), outdir }, refusingScript);
     expect(result.unchanged).toBe(renderFleet(demoFleet()).size);
   });
 
@@ -68,7 +68,7 @@ describe('synthesize', () => {
     // GIVEN a large fleet and a staging thread that fails as it starts
     const outdir = scratchDist();
     const before = folderState(outdir);
-    const configFile = writeTempFleet(benchFleetYaml(237, 8));
+    const configFile = writeTempFleet(largeFleetYaml(237, 8));
     // WHEN synth runs THEN the thread was started, its failure is synth's, and dist/ is as it was
     await expect(synthesize({ configFile, outdir }, refusingScript)).rejects.toThrow('the staging thread was started');
     expect(folderState(outdir)).toEqual(before);

@@ -20,8 +20,12 @@ const fixturesDir = join(projectRoot, 'test', 'fixtures');
 export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd'] as const;
 export type FixtureName = typeof fixtureNames[number];
 
+export function fixturePath(name: FixtureName): string {
+  return join(fixturesDir, `${name}.yaml`);
+}
+
 export function fixtureText(name: FixtureName): string {
-  return readFileSync(join(fixturesDir, `${name}.yaml`), 'utf8');
+  return readFileSync(fixturePath(name), 'utf8');
 }
 
 /** The demo fleet fleet.yaml ships with: one IPv4 and one IPv6 cluster, app0 yellow, app1 red, app2 blue. */

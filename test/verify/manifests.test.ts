@@ -8,7 +8,7 @@ import {
   extractArgoCdSchemas,
   schemaFileName,
 } from '../../scripts/refresh-argocd-schemas';
-import { assertValidManifests, manifestErrors } from '../../verify/manifests';
+import { manifestErrors } from '../../verify/manifests';
 
 type Obj = Record<string, unknown>;
 
@@ -314,34 +314,6 @@ describe('manifestErrors: Kubernetes kinds (kubernetes-models)', () => {
     expect(manifestErrors({ metadata: { name: 'x' } })).toEqual([
       '<no kind>/x: (root): apiVersion and kind must be non-empty strings',
     ]);
-  });
-});
-
-describe('assertValidManifests', () => {
-  jest.setTimeout(30_000);
-
-  it('passes silently on valid objects and throws one Error listing every problem', () => {
-    expect(() => assertValidManifests([application, applicationSet, appProject, deployment, service])).not.toThrow();
-    const badDeployment = variant(deployment, (o) => {
-      o.spec.replicas = '5';
-    });
-    const badApp = variant(application, (o) => {
-      delete o.spec.destination;
-    });
-    let message = '';
-    try {
-      assertValidManifests([service, badDeployment, badApp, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]);
-    } catch (err) {
-      message = (err as Error).message;
-    }
-    expect(message).toBe(
-      [
-        '3 schema problem(s) in 4 manifest(s):',
-        '  - Deployment/web: spec.replicas: must be integer (got string "5")',
-        '  - Application/guestbook: spec.destination: required field is missing',
-        '  - Widget/w: (root): no schema for apiVersion example.com/v1, kind Widget',
-      ].join('\n'),
-    );
   });
 });
 

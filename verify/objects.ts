@@ -1,0 +1,36 @@
+/**
+ * Every object of a render of dist/, checked as the API server and Argo CD would take it: each
+ * object, and each Application the ApplicationSets generate, against its Kubernetes or Argo CD
+ * schema, and each pod template against Pod Security "restricted".
+ */
+import { clusterLabelKeys } from '../catalog/argocd';
+import { expandApplicationSet, Json } from '../diff/applicationset';
+import { manifestErrors } from './manifests';
+import { podSpecOf, restrictedViolations } from './pod-security';
+import { RenderedObject, renderedObjects } from './rendered';
+
+/** The Argo CD cluster Secrets of a render. */
+export function clusterSecrets(objects: readonly RenderedObject[]): RenderedObject[] {
+  return objects.filter((object) => object.kind === 'Secret' && object.metadata?.labels?.[clusterLabelKeys.secretType] === 'cluster');
+}
+
+/** The Applications the render's ApplicationSets generate, each with the file of its ApplicationSet. */
+export function generatedApplications(objects: readonly RenderedObject[]): RenderedObject[] {
+  const secrets = clusterSecrets(objects);
+  return objects
+    .filter((object) => object.kind === 'ApplicationSet')
+    .flatMap((appSet) => expandApplicationSet(appSet, secrets).map((application: Json) => ({ ...application, file: appSet.file })));
+}
+
+/** Every schema and Pod Security problem of the render, each as `file: kind/name: problem`. */
+export function renderedObjectProblems(files: ReadonlyMap<string, string>): string[] {
+  const objects = renderedObjects(files);
+  const schemaProblems = [...objects, ...generatedApplications(objects)]
+    .flatMap(({ file, ...object }) => manifestErrors(object).map((problem) => `${file}: ${problem}`));
+  const podProblems = objects.flatMap((object) => {
+    const podSpec = podSpecOf(object);
+    if (!podSpec) return [];
+    return restrictedViolations(podSpec).map((violation) => `${object.file}: ${object.kind}/${object.metadata?.name}: Pod Security "restricted": ${violation}`);
+  });
+  return [...schemaProblems, ...podProblems];
+}
