@@ -12,7 +12,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
   try {
     const { added, changed, removed, unchanged, warnings } = await synthesize(options, workerScript);
     for (const warning of warnings) console.error(`warning: ${warning}`);
-    console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged (from ${options.configFile})`);
+    console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged files (from ${options.configFile})`);
   } catch (error) {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${options.configFile} is not valid:\n${error.message}`;

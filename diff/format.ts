@@ -179,13 +179,16 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `1 changed, 0 added, 0 removed in 1 Argo CD source, going to ipv6-east`, or undefined when nothing differs. */
+/**
+ * `1 changed, 0 added, 0 removed objects in 1 Argo CD source, going to ipv6-east`, or undefined when nothing
+ * differs. The diff counts Kubernetes objects (and whole values files); synth counts files.
+ */
 function summaryParts(diff: DistDiff): { counts: string; sources: string; clusters: string[]; reformatted: string } | undefined {
   if (!hasDifferences(diff)) return undefined;
   const groups = groupBySource(diff.changes);
   const clusters = [...new Set(groups.flatMap(clusterList))].sort();
   return {
-    counts: countChanges(diff.changes),
+    counts: `${countChanges(diff.changes)} objects`,
     sources: plural(new Set(groups.map((group) => group.source)).size, 'Argo CD source'),
     clusters,
     reformatted: diff.reformatted.length ? `${plural(diff.reformatted.length, 'file')} differ only in formatting or comments` : '',

@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/refresh-argocd-schemas.ts [crdDir]
  *
- * crdDir defaults to ../shared/crds/argocd relative to the project root (not the cwd);
+ * crdDir defaults to data/crds/argocd (the committed copy of the CRDs) relative to the project root (not the cwd);
  * a relative crdDir argument is resolved against the cwd, as usual for CLI arguments.
  *
  * Output: data/argocd/<kind lowercased>.schema.json =
@@ -15,7 +15,7 @@
  * output is byte-for-byte deterministic for a given set of CRDs.
  *
  * The Argo CD release is not recorded inside the CRD files themselves; bump
- * ARGOCD_VERSION together with the CRDs (see /work/shared/crds/README.md).
+ * ARGOCD_VERSION together with the CRDs (npm run refresh:vendor copies them into data/crds/argocd).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,7 +28,7 @@ export const ARGOCD_SCHEMA_VERSION = 'v1alpha1';
 export const ARGOCD_KINDS = ['Application', 'ApplicationSet', 'AppProject'] as const;
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
-export const DEFAULT_CRD_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'crds', 'argocd');
+export const DEFAULT_CRD_DIR = path.resolve(PROJECT_ROOT, 'data', 'crds', 'argocd');
 export const SCHEMA_OUT_DIR = path.join(PROJECT_ROOT, 'data', 'argocd');
 
 export interface ArgoSchemaFile {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../../config/editor-schema';
@@ -43,9 +43,9 @@ describe('npm run synth', () => {
     const second = runSynth({ CDK8S_OUTDIR: outdir });
     // THEN the first writes everything and the second touches nothing
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/dist\/: \d+ added, 0 changed, 0 removed, 0 unchanged/);
+    expect(first.stdout).toMatch(/dist\/: \d+ added, 0 changed, 0 removed, 0 unchanged files/);
     expect(second.status).toBe(0);
-    expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged/);
+    expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged files/);
     expect(folderState(outdir)).toEqual(state);
     expect(Object.keys(state).sort()).toEqual([...renderFleet(demoFleet()).keys()]);
   });
@@ -280,13 +280,18 @@ describe('npx cdk8s synth', () => {
     encoding: 'utf8',
   });
 
-  test('renders dist/ and hands the CLI the same files in its scratch folder', () => {
+  test('renders dist/ and hands the CLI a copy of its files in its scratch folder', () => {
     const dir = cdk8sProject(demoFleetText);
     const result = cdk8sSynth(dir);
     expect(result.status).toBe(0);
     const expected = [...renderFleet(demoFleet()).keys()];
     expect(Object.keys(folderState(join(dir, 'dist'))).sort()).toEqual(expected);
     expect(Object.keys(folderState(join(dir, '.cdk8s.out'))).sort()).toEqual(expected);
+    // A copy, not hard links: editing the CLI's folder must not edit dist/.
+    const file = expected[0];
+    expect(statSync(join(dir, '.cdk8s.out', file)).ino).not.toBe(statSync(join(dir, 'dist', file)).ino);
+    writeFileSync(join(dir, '.cdk8s.out', file), 'edited');
+    expect(readFileSync(join(dir, 'dist', file), 'utf8')).not.toBe('edited');
   });
 
   test('fails on a bad fleet.yaml and leaves dist/ as it was, although the CLI empties its own output folder', () => {

@@ -59,7 +59,7 @@ describe('text output', () => {
   test('scaling app2 to 10000 is one line under apps/app2, going to ipv6-east', () => {
     const text = formatText(diffAfter((text) => setReplicas(text, 2, 10000)), labels);
     expect(text).toBe([
-      'dist/ -> fleet.yaml: 1 changed, 0 added, 0 removed in 1 Argo CD source, going to ipv6-east',
+      'dist/ -> fleet.yaml: 1 changed, 0 added, 0 removed objects in 1 Argo CD source, going to ipv6-east',
       '',
       'apps/app2 -> ipv6-east',
       '  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000',
@@ -122,7 +122,7 @@ describe('Markdown output', () => {
     // THEN
     expect(markdown).toMatchSnapshot();
     expect(markdown.startsWith('## Fleet diff\n')).toBe(true);
-    expect(markdown).toContain('`dist/` → `fleet.yaml`: **2 changed, 0 added, 0 removed** in 1 Argo CD source, going to `ipv6-east`.');
+    expect(markdown).toContain('`dist/` → `fleet.yaml`: **2 changed, 0 added, 0 removed objects** in 1 Argo CD source, going to `ipv6-east`.');
     expect(markdown).toContain('### `apps/app1` → `ipv6-east`');
     expect(markdown).toContain('<details><summary>2 changed: ConfigMap app1/app1, Deployment app1/app1</summary>');
     expect(markdown).toMatch(/ {4}```diff\n {4}@@ -\d+,\d+ \+\d+,\d+ @@\n/);
