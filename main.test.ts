@@ -151,13 +151,14 @@ describe.each(Object.entries(colours))('test app %s', (app, colour) => {
 });
 
 describe.each([
-  ['migration', ['apps/app0/clusters/legacy-ipv4.yaml', 'apps/app0/clusters/ipv6-east.yaml', 'argocd/applicationsets/test-apps.yaml']],
+  ['migration', ['apps/app0/clusters/legacy-ipv4.yaml', 'apps/app0/clusters/ipv6-east.yaml', 'argocd/apps/legacy-ipv4.yaml', 'argocd/apps/ipv6-east.yaml']],
   ['addons-off', ['argocd/clusters/legacy-ipv4.yaml', 'argocd/clusters/ipv6-east.yaml', 'argocd/projects.yaml']],
   ['ipv4-argocd', ['argocd/argo-cd.yaml', 'addons/argo-cd/values.yaml']],
 ] as const)('the rendered %s fixture', (name, snapshotted) => {
   const rendered = renderParsed(fixtureFleet(name));
 
   test.each(snapshotted)('%s matches its snapshot', (file) => {
+    expect(rendered.files.has(file)).toBe(true);
     expect(rendered.files.get(file)).toMatchSnapshot();
   });
 

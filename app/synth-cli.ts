@@ -1,5 +1,6 @@
 import { FleetConfigError } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
+import { ObjectLimitError } from '../verify/limits';
 import { CapacityError, synthesize } from './synth';
 
 /**
@@ -17,6 +18,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${options.configFile} is not valid:\n${error.message}`;
     else if (error instanceof CapacityError) reason = `${options.configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
+    else if (error instanceof ObjectLimitError) reason = `${options.configFile} renders objects the Kubernetes API server would refuse:\n${error.message}`;
     else reason = String((error as Error).stack ?? error);
     console.error(`synth failed; ${options.outdir}/ was left as it was.\n${reason}`);
     process.exitCode = 1;

@@ -9,6 +9,7 @@ import { Cluster, Fleet, NodeGroup } from '../config/fleet';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, joinWords } from '../config/messages';
 import { IpFamily } from '../config/schema';
+import { argocdPods } from '../values/argo-cd';
 
 /**
  * DaemonSet pods on every node: aws-node (VPC CNI), kube-proxy and eks-pod-identity-agent. They use the node's own
@@ -157,7 +158,7 @@ export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
     .map((app) => ({ app: app.name, pods: app.replicas, clusters: app.placements.map((placement) => placement.cluster) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
-  if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdChart.pods });
+  if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
   return { apps, addons };
 }
 

@@ -26,16 +26,20 @@ export interface IgnoredDifference extends GroupKind {
   readonly jqPathExpressions?: readonly string[];
 }
 
-/** One add-on: its chart and what the fleet's Argo CD projects, capacity plan and IAM need of it. */
+/** One chart: its pin and what the fleet's Argo CD projects and IAM need of it. */
 export interface CatalogEntry extends HelmChart {
-  /** Pods the chart runs at the replica counts its values set (hook Jobs that finish are not counted). */
-  readonly pods: number;
   /** The kinds outside a namespace the chart creates. */
   readonly clusterScopedKinds: readonly GroupKind[];
   /** Fields the cluster or the chart changes after every sync. */
   readonly ignoreDifferences?: readonly IgnoredDifference[];
   /** The chart's ServiceAccount that calls AWS APIs, when the add-on does. */
   readonly awsServiceAccount?: string;
+}
+
+/** A cluster add-on: a chart every cluster may run, and the pods it runs there. */
+export interface AddonEntry extends CatalogEntry {
+  /** Pods the chart runs at the replica counts its values set (hook Jobs that finish are not counted); a test counts them in its render. */
+  readonly pods: number;
 }
 
 const rbac: readonly GroupKind[] = [
@@ -105,7 +109,7 @@ export const addonCatalog = {
     clusterScopedKinds: rbac.slice(1),
     awsServiceAccount: 'external-dns',
   },
-} as const satisfies Record<string, CatalogEntry>;
+} as const satisfies Record<string, AddonEntry>;
 
 export type AddonKey = keyof typeof addonCatalog;
 export const addonKeys = Object.keys(addonCatalog) as AddonKey[];
@@ -116,8 +120,7 @@ export const addonsWithIamRole = addonKeys.filter((key): key is AddonWithIamRole
 
 /**
  * Argo CD's own chart; the release name matches a first install done with `helm install argocd ...`.
- * Pods: server, repo-server, application controller, applicationset controller, notifications,
- * redis (redis-ha is off) and dex. It runs on fleet.argocd.cluster only.
+ * It runs on fleet.argocd.cluster only, with replicas sized from the fleet (values/argo-cd.ts).
  */
 export const argocdChart = {
   chart: 'argo-cd',
@@ -125,7 +128,6 @@ export const argocdChart = {
   version: '10.1.1',
   releaseName: 'argocd',
   namespace: 'argocd',
-  pods: 7,
   clusterScopedKinds: rbac,
 } as const satisfies CatalogEntry;
 
@@ -134,11 +136,25 @@ export const allCharts: readonly CatalogEntry[] = [...addonKeys.map((key) => add
 export type ChartName = typeof addonCatalog[AddonKey]['chart'] | typeof argocdChart['chart'];
 export const chartNames = allCharts.map((entry) => entry.chart) as ChartName[];
 
-/** The kinds outside a namespace that any chart of the fleet creates, plus the namespaces Argo CD creates for them. */
-export function clusterScopedKinds(): GroupKind[] {
+/** The kinds outside a namespace that the charts create, plus the namespaces Argo CD creates for them. */
+export function clusterScopedKinds(charts: readonly CatalogEntry[]): GroupKind[] {
   const kinds: GroupKind[] = [{ group: '', kind: 'Namespace' }];
-  for (const kind of allCharts.flatMap((entry) => entry.clusterScopedKinds)) {
+  for (const kind of charts.flatMap((entry) => entry.clusterScopedKinds)) {
     if (!kinds.some((known) => known.group === kind.group && known.kind === kind.kind)) kinds.push(kind);
   }
   return kinds;
 }
+
+/**
+ * The cluster-autoscaler image tag for each Kubernetes minor version: its minor versions match
+ * Kubernetes' exactly and are tested against that version only (kubernetes/autoscaler,
+ * cluster-autoscaler/README.md, "Releases"). The chart's own default, v1.35.0, is right for 1.35
+ * clusters alone. Patch releases from kubernetes/autoscaler's releases (promoted to
+ * registry.k8s.io). A cluster of another version with cluster-autoscaler on is a fleet.yaml error.
+ */
+export const clusterAutoscalerImageTags: Readonly<Record<string, string>> = {
+  '1.32': 'v1.32.5',
+  '1.33': 'v1.33.5',
+  '1.34': 'v1.34.4',
+  '1.35': 'v1.35.1',
+};

@@ -8,10 +8,12 @@ export const inClusterName = 'in-cluster';
 export const projectNames = {
   /** The root app and what it syncs: projects, ApplicationSets, cluster Secrets. */
   bootstrap: 'fleet-bootstrap',
-  /** The NGINX test apps. */
-  apps: 'fleet-apps',
-  /** The cluster add-ons and Argo CD itself. */
+  /** The NGINX test apps on one cluster. */
+  apps: (cluster: string) => `fleet-apps-${cluster}`,
+  /** The cluster add-ons. */
   addons: 'fleet-addons',
+  /** Argo CD managing itself. */
+  argocd: 'fleet-argocd',
 } as const;
 
 /** The labels and annotations ApplicationSets select clusters by and template from. */
@@ -36,5 +38,22 @@ export function addonEnableLabel(addon: AddonKey): string {
 /** The finalizer that makes deleting an Application delete what it deployed. */
 export const resourcesFinalizer = 'resources-finalizer.argocd.argoproj.io';
 
-/** Retries with exponential backoff: how a sync converges when what it needs is not there yet. */
-export const syncRetry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } as const;
+/**
+ * Retries with exponential backoff, without end: how a sync converges when what it needs is not
+ * there yet (a CRD another Application installs, a webhook whose pods are still starting). A
+ * negative limit retries forever (Argo CD's Application spec: "unlimited number of attempts if
+ * less than 0"); a finite one gives up after it and waits for a human. `refresh` retries with the
+ * newest revision, so a fix pushed meanwhile is picked up.
+ */
+export const syncRetry = { limit: -1, refresh: true, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } as const;
+
+/** The labels that make a namespace enforce (and warn and audit) Pod Security "restricted". */
+export const restrictedNamespaceLabels = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+} as const;
+
+/** Namespaces of the cluster's own (EKS), which an Application must not relabel. */
+export const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;

@@ -16,6 +16,8 @@ export const distLayout = {
   argocdSelf: 'argocd/argo-cd.yaml',
   clusterSecret: (cluster: string) => `argocd/clusters/${cluster}.yaml`,
   applicationSet: (name: string) => `argocd/applicationsets/${name}.yaml`,
+  /** The test apps of one cluster: their AppProject and ApplicationSet. */
+  clusterApps: (cluster: string) => `argocd/apps/${cluster}.yaml`,
 
   /** A test app's folder: the source path of its Applications. */
   appDir: (app: string) => `apps/${app}`,

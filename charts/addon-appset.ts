@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AddonKey, addonCatalog } from '../catalog/addons';
-import { addonEnableLabel, projectNames, resourcesFinalizer, syncRetry } from '../catalog/argocd';
+import { addonEnableLabel, projectNames, restrictedNamespaceLabels, syncRetry, systemNamespaces } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecIgnoreDifferences } from '../imports/argocd-argoproj.io';
@@ -15,11 +15,19 @@ export interface AddonChartProps {
 /**
  * One add-on: its values files, and an ApplicationSet that installs the pinned upstream chart
  * on every registered cluster labelled `enable_<add-on>: "true"`, with the fleet-wide values
- * file and the cluster's own (which may be absent).
+ * file and the cluster's own. (A cluster registered elsewhere with the label needs its values
+ * file too: a missing one fails the sync rather than rendering the chart's defaults.)
  *
- * Ordering: the controller's Certificate needs cert-manager's CRDs, which another Application
- * installs. SkipDryRunOnMissingResource lets the sync start before they exist; the sync then
- * fails on those objects and retries with backoff until cert-manager is up. No fixed sleep.
+ * Ordering: the load balancer controller's Certificate needs cert-manager's CRDs, which another
+ * Application installs. SkipDryRunOnMissingResource lets the sync start before they exist; the
+ * sync then fails on those objects and retries, with backoff and without end, until cert-manager
+ * is up. No fixed sleep, no retry limit that gives up; no admission webhook with failurePolicy
+ * Fail stands between two add-ons both ways (verify/chart-checks.ts, webhookCycles).
+ *
+ * Deletion: turning the add-on off for a cluster, or removing the cluster, deletes its
+ * Application but never what the chart installed (preserveResourcesOnDeletion, and no resources
+ * finalizer): CRDs, their custom resources, webhooks and the controllers that clear finalizers
+ * stay. Removing an add-on on purpose is a step of its own (README, "Cluster add-ons").
  */
 export class AddonChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, addon }: AddonChartProps) {
@@ -29,24 +37,24 @@ export class AddonChart extends FileChart {
 
     new ValuesFile(this, 'fleet-values', distLayout.chartValues(entry.chart), values.fleet(fleet));
     for (const cluster of fleet.clusters.filter((candidate) => candidate.addons[addon])) {
-      const clusterValues = values.cluster(cluster, fleet);
-      if (clusterValues) new ValuesFile(this, `values-${cluster.name}`, distLayout.chartClusterValues(entry.chart, cluster.name), clusterValues);
+      new ValuesFile(this, `values-${cluster.name}`, distLayout.chartClusterValues(entry.chart, cluster.name), values.cluster(cluster, fleet));
     }
 
     // The catalog's lists are read-only; the generated construct types do not say so.
     const ignoreDifferences = ('ignoreDifferences' in entry ? entry.ignoreDifferences : undefined) as
       ApplicationSetSpecTemplateSpecIgnoreDifferences[] | undefined;
+    const createsNamespace = !(systemNamespaces as readonly string[]).includes(entry.namespace);
     new ApplicationSet(this, 'applicationset', {
       metadata: { name: `addon-${entry.chart}`, namespace: fleet.argocd.namespace },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
+        syncPolicy: { preserveResourcesOnDeletion: true },
         generators: [{ clusters: { selector: { matchLabels: { [addonEnableLabel(addon)]: 'true' } } } }],
         template: {
           metadata: {
             name: `${entry.chart}-{{.name}}`,
             labels: { 'app.kubernetes.io/part-of': 'cluster-addons', 'fleet/addon': entry.chart, 'fleet/cluster': '{{.name}}' },
-            finalizers: [resourcesFinalizer],
           },
           spec: {
             project: projectNames.addons,
@@ -61,7 +69,6 @@ export class AddonChart extends FileChart {
                     `$values/${fleet.repo.path}/${distLayout.chartValues(entry.chart)}`,
                     `$values/${fleet.repo.path}/${distLayout.chartClusterValues(entry.chart, '{{.name}}')}`,
                   ],
-                  ignoreMissingValueFiles: true,
                 },
               },
               { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
@@ -71,7 +78,9 @@ export class AddonChart extends FileChart {
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
               // CRDs of these charts are too large for client-side apply's annotation.
-              syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true', 'RespectIgnoreDifferences=true'],
+              syncOptions: [...(createsNamespace ? ['CreateNamespace=true'] : []), 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true', 'RespectIgnoreDifferences=true'],
+              // The add-on's own namespace enforces Pod Security "restricted"; kube-system is EKS's.
+              managedNamespaceMetadata: createsNamespace ? { labels: { ...restrictedNamespaceLabels } } : undefined,
               retry: syncRetry,
             },
           },

@@ -6,28 +6,17 @@ import { AppProject } from '../imports/argocd-argoproj.io';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
 
-/** Least-privilege projects: each allows only its sources, destinations and kinds. */
+/** Argo CD's own kinds: only the root app may create them, so no chart can rewrite the projects or register clusters. */
+const argoprojKinds = [{ group: 'argoproj.io', kind: '*' }];
+
+/**
+ * Least-privilege projects of the add-ons and of Argo CD itself: each allows only its sources,
+ * destinations and kinds. (The test apps have a project per cluster, charts/cluster-apps.ts.)
+ */
 export class ArgoProjectsChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet }: ArgoCdProps) {
     super(scope, id, distLayout.argocdProjects);
     const namespace = fleet.argocd.namespace;
-
-    new AppProject(this, 'apps', {
-      metadata: { name: projectNames.apps, namespace },
-      spec: {
-        description: 'The NGINX test apps, each only in its own namespace on the clusters fleet.yaml places it on.',
-        sourceRepos: [fleet.repo.url],
-        destinations: fleet.apps.flatMap((app) => app.placements.map((placement) => ({ name: placement.cluster, namespace: app.name }))),
-        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-        namespaceResourceWhitelist: [
-          { group: '', kind: 'ConfigMap' },
-          { group: '', kind: 'Service' },
-          { group: 'apps', kind: 'Deployment' },
-          { group: 'policy', kind: 'PodDisruptionBudget' },
-          { group: 'networking.k8s.io', kind: 'Ingress' },
-        ],
-      },
-    });
 
     const addonDestinations = fleet.clusters.flatMap((cluster) => {
       const namespaces = [...new Set(addonKeys.filter((addon) => cluster.addons[addon]).map((addon) => addonCatalog[addon].namespace))];
@@ -36,10 +25,22 @@ export class ArgoProjectsChart extends FileChart {
     new AppProject(this, 'addons', {
       metadata: { name: projectNames.addons, namespace },
       spec: {
-        description: 'Cluster add-ons from their pinned upstream charts, and Argo CD itself.',
-        sourceRepos: [fleet.repo.url, argocdChart.repoURL, ...addonKeys.map((addon) => addonCatalog[addon].repoURL)],
-        destinations: [{ server: inClusterServer, namespace }, ...addonDestinations],
-        clusterResourceWhitelist: clusterScopedKinds(),
+        description: 'Cluster add-ons from their pinned upstream charts, each in its own namespace, never Argo CD\'s objects.',
+        sourceRepos: [fleet.repo.url, ...addonKeys.map((addon) => addonCatalog[addon].repoURL)],
+        destinations: addonDestinations,
+        clusterResourceWhitelist: clusterScopedKinds(addonKeys.map((addon) => addonCatalog[addon])),
+        namespaceResourceBlacklist: argoprojKinds,
+      },
+    });
+
+    new AppProject(this, 'argocd', {
+      metadata: { name: projectNames.argocd, namespace },
+      spec: {
+        description: 'Argo CD managing itself from its pinned chart: only its own namespace on its own cluster.',
+        sourceRepos: [fleet.repo.url, argocdChart.repoURL],
+        destinations: [{ server: inClusterServer, namespace }],
+        clusterResourceWhitelist: clusterScopedKinds([argocdChart]),
+        namespaceResourceBlacklist: argoprojKinds,
       },
     });
   }

@@ -43,7 +43,9 @@ export class ArgoRootChart extends FileChart {
           directory: { recurse: true },
         },
         destination: { server: inClusterServer, namespace },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+        // Server-side apply: client-side apply keeps a copy of every object in its
+        // last-applied-configuration annotation, which caps an object at 256 KiB.
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'], retry: syncRetry },
       },
     });
   }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { argocdChart } from '../catalog/addons';
-import { inClusterServer, projectNames, syncRetry } from '../catalog/argocd';
+import { inClusterServer, projectNames, restrictedNamespaceLabels, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Application } from '../imports/argocd-argoproj.io';
 import { argocdValues } from '../values/argo-cd';
@@ -12,11 +12,11 @@ export class ArgoSelfManagementChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet }: ArgoCdProps) {
     super(scope, id, distLayout.argocdSelf);
     const valuesFile = distLayout.chartValues(argocdChart.chart);
-    new ValuesFile(this, 'values', valuesFile, argocdValues());
+    new ValuesFile(this, 'values', valuesFile, argocdValues(fleet));
     new Application(this, 'argo-cd', {
       metadata: { name: 'argo-cd', namespace: fleet.argocd.namespace },
       spec: {
-        project: projectNames.addons,
+        project: projectNames.argocd,
         sources: [
           {
             repoUrl: argocdChart.repoURL,
@@ -28,10 +28,12 @@ export class ArgoSelfManagementChart extends FileChart {
         ],
         destination: { server: inClusterServer, namespace: fleet.argocd.namespace },
         // Pruning Argo CD's own objects could cut the branch it sits on; drift is still healed.
-        // Its CRDs are too large for client-side apply's last-applied annotation.
+        // Its CRDs are too large for client-side apply's last-applied annotation. Its namespace,
+        // created at bootstrap, enforces Pod Security "restricted" from then on.
         syncPolicy: {
           automated: { prune: false, selfHeal: true },
-          syncOptions: ['ServerSideApply=true'],
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+          managedNamespaceMetadata: { labels: { ...restrictedNamespaceLabels } },
           retry: syncRetry,
         },
       },

@@ -5,10 +5,10 @@ import { AddonChart } from './addon-appset';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
 import { ArgoSelfManagementChart } from './argocd-self';
+import { ClusterAppsChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
 import { TestAppChart } from './test-app';
 import { TestAppPlacementChart } from './test-app-placement';
-import { TestAppsApplicationSetChart } from './test-apps-appset';
 
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, and the add-ons. */
 export class FleetControlCharts extends Construct {
@@ -20,7 +20,10 @@ export class FleetControlCharts extends Construct {
     for (const cluster of fleet.clusters.filter((candidate) => candidate.register)) {
       new ClusterSecretChart(this, `cluster-${cluster.name}`, { fleet, cluster });
     }
-    new TestAppsApplicationSetChart(this, 'test-apps', { fleet });
+    for (const cluster of fleet.clusters) {
+      const apps = fleet.apps.filter((app) => app.placements.some((placement) => placement.cluster === cluster.name));
+      if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });
+    }
     for (const addon of addonKeys) new AddonChart(this, `addon-${addon}`, { fleet, addon });
   }
 }

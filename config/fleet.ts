@@ -15,6 +15,8 @@ export interface NodeGroup {
 export interface Cluster {
   readonly name: string;
   readonly ipFamily: IpFamily;
+  /** The Kubernetes minor version, e.g. "1.33". */
+  readonly kubernetesVersion: string;
   readonly environment: string;
   readonly server: string;
   readonly region: string;
@@ -72,6 +74,7 @@ function resolveCluster(cluster: ClusterFile): Cluster {
   return {
     name: cluster.name,
     ipFamily: cluster.ipFamily,
+    kubernetesVersion: cluster.kubernetesVersion,
     environment: cluster.environment,
     server: cluster.server.replace(/\/$/, ''),
     region: cluster.region,

@@ -1,4 +1,5 @@
 /** The rules of fleet.yaml that span fields; the schema checks each field on its own. */
+import { clusterAutoscalerImageTags } from '../catalog/addons';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { parseCidr } from './cidr';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
@@ -48,6 +49,10 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
         report(at('nodeGroups', groupIndex, 'minSize'), `is ${group.minSize}, above maxSize ${group.maxSize}: expected minSize <= maxSize`);
       }
     });
+    if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
+      const known = Object.keys(clusterAutoscalerImageTags);
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);
+    }
     if (cluster.register && !cluster.caData) {
       report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
     }

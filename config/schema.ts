@@ -56,6 +56,12 @@ const addonIamRoles = object(
 const cluster = object({
   name: dnsLabel,
   ipFamily: oneOf(ipFamilies, { description: 'The IP family the EKS cluster was created with.' }),
+  kubernetesVersion: text({
+    description: 'The Kubernetes minor version of the EKS cluster, quoted so YAML keeps it a string ("1.30", not 1.3); it picks the cluster-autoscaler release.',
+    pattern: /^1\.\d{2}$/,
+    expected: 'a Kubernetes minor version in quotes, such as "1.33"',
+    examples: ['1.33'],
+  }),
   environment: optional(dnsLabel, 'production'),
   server: text({
     description: 'The EKS API server endpoint.',

@@ -1,5 +1,5 @@
 import { addonCatalog } from '../catalog/addons';
-import { AddonValues, irsaAnnotation } from './addon-values';
+import { AddonValues, irsaAnnotation, resources, restrictedContainer } from './addon-values';
 
 export const awsLoadBalancerControllerValues: AddonValues = {
   fleet: () => ({
@@ -7,6 +7,17 @@ export const awsLoadBalancerControllerValues: AddonValues = {
     // IPv6 pods can only be IP targets; instance targets would need IPv4 NodePorts.
     defaultTargetType: 'ip',
     serviceAccount: { create: true, name: addonCatalog.awsLoadBalancerController.awsServiceAccount },
+    // The Service mutator webhook (mservice.elbv2.k8s.aws, failurePolicy Fail on every Service
+    // CREATE in the cluster) only sets loadBalancerClass on LoadBalancer Services, which this
+    // fleet does not use (its apps use ALB Ingresses). Left on, it rejects cert-manager's
+    // Services until the controller runs, while the controller waits for cert-manager to issue
+    // its webhook certificate: neither starts on an empty cluster (chart templates/webhook.yaml).
+    enableServiceMutatorWebhook: false,
+    resources: resources('100m', '128Mi'),
+    // Rendered only when replicaCount > 1 (chart templates/pdb.yaml).
+    podDisruptionBudget: { maxUnavailable: 1 },
+    // Merged with the chart's defaults (non-root, read-only root file system).
+    securityContext: { capabilities: restrictedContainer.capabilities, seccompProfile: restrictedContainer.seccompProfile },
   }),
   cluster: (cluster) => ({
     clusterName: cluster.name,

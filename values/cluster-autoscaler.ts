@@ -1,10 +1,20 @@
-import { addonCatalog } from '../catalog/addons';
-import { AddonValues, irsaAnnotation } from './addon-values';
+import { addonCatalog, clusterAutoscalerImageTags } from '../catalog/addons';
+import { AddonValues, irsaAnnotation, resources, restrictedContainer } from './addon-values';
+
+/** The unprivileged user the distroless cluster-autoscaler image runs as ("nobody"). */
+const nobody = 65534;
 
 export const clusterAutoscalerValues: AddonValues = {
   fleet: () => ({
     cloudProvider: 'aws',
     rbac: { serviceAccount: { create: true, name: addonCatalog.clusterAutoscaler.awsServiceAccount } },
+    resources: resources('100m', '300Mi'),
+    securityContext: { runAsNonRoot: true, runAsUser: nobody, runAsGroup: nobody, seccompProfile: restrictedContainer.seccompProfile },
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: restrictedContainer.capabilities,
+    },
     extraArgs: {
       logtostderr: true,
       stderrthreshold: 'info',
@@ -20,6 +30,9 @@ export const clusterAutoscalerValues: AddonValues = {
     },
   }),
   cluster: (cluster) => ({
+    // The release made for the cluster's Kubernetes minor version (config/rules.ts refuses a
+    // version without one).
+    image: { tag: clusterAutoscalerImageTags[cluster.kubernetesVersion] },
     autoDiscovery: { clusterName: cluster.name },
     awsRegion: cluster.region,
     rbac: { serviceAccount: { annotations: irsaAnnotation(cluster.iamRoles.clusterAutoscaler) } },

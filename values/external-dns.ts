@@ -1,5 +1,5 @@
 import { addonCatalog } from '../catalog/addons';
-import { AddonValues, irsaAnnotation } from './addon-values';
+import { AddonValues, irsaAnnotation, resources, singleStack } from './addon-values';
 
 export const externalDnsValues: AddonValues = {
   fleet: (fleet) => ({
@@ -11,13 +11,16 @@ export const externalDnsValues: AddonValues = {
     policy: 'sync',
     registry: 'txt',
     domainFilters: [fleet.domain],
-    // AAAA: dual-stack ALBs get an A and an AAAA alias record.
-    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
     serviceAccount: { create: true, name: addonCatalog.externalDns.awsServiceAccount },
+    resources: resources('10m', '64Mi'),
   }),
   cluster: (cluster) => ({
     txtOwnerId: cluster.name,
+    // AAAA only where the ALB is dual-stack (IPv6 clusters): an IPv4 ALB has no IPv6 address,
+    // so an AAAA alias record would answer empty.
+    managedRecordTypes: cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME'],
     env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
     serviceAccount: { annotations: irsaAnnotation(cluster.iamRoles.externalDns) },
+    service: singleStack(cluster.ipFamily),
   }),
 };

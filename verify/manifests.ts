@@ -72,6 +72,8 @@ function getAjv(): Ajv {
     });
     ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
     ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) });
+    // OpenAPI's base64 string (CRDs use it for CA bundles).
+    ajv.addFormat('byte', { type: 'string', validate: (s: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) });
     ajvInstance = ajv;
   }
   return ajvInstance;
@@ -312,12 +314,43 @@ function labelOf(obj: Obj): string {
 // Public API
 // ---------------------------------------------------------------------------------------
 
-/** Schema problems of one rendered object, as "kind/name: path: message"; [] when valid. */
-export function manifestErrors(obj: Record<string, unknown>): string[] {
+/** The openAPIV3Schema of each kind the CustomResourceDefinitions among `objects` define, by "apiVersion/kind". */
+export function crdSchemas(objects: readonly Record<string, unknown>[]): Map<string, Obj> {
+  const schemas = new Map<string, Obj>();
+  for (const crd of objects.filter((object) => object.kind === 'CustomResourceDefinition')) {
+    const spec = isRecord(crd.spec) ? crd.spec : {};
+    const kind = isRecord(spec.names) ? spec.names.kind : undefined;
+    for (const version of Array.isArray(spec.versions) ? spec.versions : []) {
+      const schema = isRecord(version) && isRecord(version.schema) ? version.schema.openAPIV3Schema : undefined;
+      if (typeof spec.group === 'string' && typeof kind === 'string' && isRecord(version) && isRecord(schema)) {
+        schemas.set(`${spec.group}/${version.name}/${kind}`, schema);
+      }
+    }
+  }
+  return schemas;
+}
+
+const crdValidators = new WeakMap<Obj, ValidateFunction>();
+
+/**
+ * Schema problems of one rendered object, as "kind/name: path: message"; [] when valid. A
+ * custom resource is checked against its CRD's schema from `crds` (crdSchemas), as the API
+ * server would check it.
+ */
+export function manifestErrors(obj: Record<string, unknown>, crds: ReadonlyMap<string, Obj> = new Map()): string[] {
   const label = labelOf(obj);
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
     return [`${label}: (root): apiVersion and kind must be non-empty strings`];
+  }
+  const crdSchema = crds.get(`${apiVersion}/${kind}`);
+  if (crdSchema) {
+    let validate = crdValidators.get(crdSchema);
+    if (!validate) {
+      validate = getAjv().compile(adaptRootSchema(crdSchema));
+      crdValidators.set(crdSchema, validate);
+    }
+    return validate(obj) ? [] : formatAjvErrors(label, validate.errors ?? [], obj);
   }
 
   if (apiVersion === ARGOCD_API_VERSION) {

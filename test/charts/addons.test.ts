@@ -73,22 +73,33 @@ describe('add-on ApplicationSets', () => {
       expect(manifestErrors(application)).toEqual([]);
       const [helmSource, valuesSource] = application.spec.sources;
       expect(helmSource).toMatchObject({ repoURL: chart.repoURL, chart: chart.chart, targetRevision: chart.version });
-      expect(helmSource.helm.ignoreMissingValueFiles).toBe(true);
+      // A missing values file fails the sync instead of rendering the chart's defaults.
+      expect(helmSource.helm.ignoreMissingValueFiles).toBeUndefined();
       const cluster = application.metadata.labels['fleet/cluster'];
+      expect(files.has(addonValuesFiles(addon).cluster(cluster))).toBe(true);
       expect(helmSource.helm.valueFiles).toEqual([
         `$values/dist/${addonValuesFiles(addon).fleet}`,
         `$values/dist/${addonValuesFiles(addon).cluster(cluster)}`,
       ]);
       expect(valuesSource).toEqual({ repoURL: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' });
       expect(application.spec.destination.namespace).toBe(chart.namespace);
-      expect(application.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['SkipDryRunOnMissingResource=true', 'ServerSideApply=true', 'CreateNamespace=true']));
-      expect(application.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+      expect(application.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['SkipDryRunOnMissingResource=true', 'ServerSideApply=true']));
+      // Its own namespace is created and enforces Pod Security "restricted"; EKS's kube-system is left alone.
+      if (chart.namespace === 'kube-system') {
+        expect(application.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+        expect(application.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
+      } else {
+        expect(application.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+        expect(application.spec.syncPolicy.managedNamespaceMetadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+      }
+      expect(application.spec.syncPolicy.retry.limit).toBe(-1);
     }
   });
 
-  test('a value file a cluster does not need is simply absent (cert-manager has none)', () => {
-    expect(files.has(addonValuesFiles('certManager').cluster('ipv6-east'))).toBe(false);
-    expect(applicationsOf('certManager')[0].spec.sources[0].helm.ignoreMissingValueFiles).toBe(true);
+  test.each(addonKeys)('%s: deleting its Application (the add-on turned off, the cluster removed) never deletes what the chart installed', (addon) => {
+    const appSet = findObject(objects, 'ApplicationSet', `addon-${addonCharts[addon].chart}`);
+    expect(appSet.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    for (const application of applicationsOf(addon)) expect(application.metadata.finalizers).toBeUndefined();
   });
 
   test('disabling an add-on for one cluster removes exactly that cluster from that add-on\'s Applications', () => {
@@ -102,7 +113,7 @@ describe('add-on ApplicationSets', () => {
 
   test('the add-ons project allows exactly the pinned chart repositories and this repo', () => {
     const project = findObject(objects, 'AppProject', 'fleet-addons');
-    expect([...project.spec.sourceRepos].sort()).toEqual([fleet.repo.url, argocdChart.repoURL, ...Object.values(addonCharts).map((chart) => chart.repoURL)].sort());
+    expect([...project.spec.sourceRepos].sort()).toEqual([fleet.repo.url, ...Object.values(addonCharts).map((chart) => chart.repoURL)].sort());
     const destinations = project.spec.destinations.map((destination: Manifest) => `${destination.name ?? destination.server}/${destination.namespace}`);
     for (const addon of addonKeys) for (const cluster of clusterNames) expect(destinations).toContain(`${cluster}/${addonCharts[addon].namespace}`);
   });
@@ -130,14 +141,15 @@ describe.each(fleet.clusters.map((cluster) => [cluster.name, cluster] as const))
     expect(values.installCRDs).toBeUndefined();
   });
 
-  test('external-dns: AWS, an owner id unique to the cluster, the fleet\'s domain, own-records-only policy, AAAA records, explicit region', () => {
+  test('external-dns: AWS, an owner id unique to the cluster, the fleet\'s domain, own-records-only policy, AAAA records where the ALB is dual-stack, explicit region', () => {
     const values = valuesOf('externalDns', name);
     expect(values.provider).toEqual({ name: 'aws' });
     expect(values.txtOwnerId).toBe(name);
     expect(values.registry).toBe('txt');
     expect(values.policy).toBe('sync');
     expect(values.domainFilters).toEqual([fleet.domain]);
-    expect(values.managedRecordTypes).toContain('AAAA');
+    // An IPv4 cluster's ALB has no IPv6 address: an AAAA alias record would answer empty.
+    expect(values.managedRecordTypes).toEqual(cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME']);
     expect(values.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: cluster.region });
     expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.externalDns);
   });

@@ -60,13 +60,26 @@ describe('Argo CD objects of the default fleet', () => {
     }
   });
 
+  test('every Application retries without end, with the newest revision: none gives up before what it needs exists', () => {
+    const applications = [...objects.filter((object) => object.kind === 'Application'), ...generated];
+    expect(applications.length).toBeGreaterThan(10);
+    for (const application of applications) {
+      expect([application.metadata.name, application.spec.syncPolicy.retry.limit]).toEqual([application.metadata.name, -1]);
+      expect(application.spec.syncPolicy.retry.refresh).toBe(true);
+    }
+  });
+
+  test('the root app applies server-side: no last-applied annotation caps its objects at 256 KiB', () => {
+    expect(findObject(objects, 'Application', 'fleet-root').spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+  });
+
   test('the root app syncs the Argo CD part of dist/, itself included', () => {
     const root = findObject(objects, 'Application', 'fleet-root');
     expect(root.spec.source.path).toBe('dist/argocd');
     expect(root.spec.source.directory.recurse).toBe(true);
     expect(root.file).toBe('argocd/root.yaml');
     const argoFiles = [...files.keys()].filter((file) => file.startsWith('argocd/'));
-    expect(argoFiles).toEqual(expect.arrayContaining(['argocd/root.yaml', 'argocd/projects.yaml', 'argocd/applicationsets/test-apps.yaml', 'argocd/clusters/ipv6-east.yaml']));
+    expect(argoFiles).toEqual(expect.arrayContaining(['argocd/root.yaml', 'argocd/projects.yaml', 'argocd/apps/ipv6-east.yaml', 'argocd/clusters/ipv6-east.yaml']));
     for (const object of objects.filter((candidate) => candidate.file.startsWith('argocd/'))) {
       expect(['Application', 'ApplicationSet', 'AppProject', 'Secret']).toContain(object.kind);
       expect(object.metadata.namespace).toBe('argocd');
@@ -78,13 +91,26 @@ describe('Argo CD objects of the default fleet', () => {
     for (const application of applications) expect(application.spec.project).not.toBe('default');
   });
 
-  test('the apps project allows only the GitOps repo, the placed namespaces and the kinds the apps create', () => {
-    const project = findObject(objects, 'AppProject', 'fleet-apps');
+  test('each cluster\'s apps project allows only the GitOps repo, the namespaces placed there and the kinds the apps create', () => {
+    expect(objects.filter((object) => object.kind === 'AppProject' && object.metadata.name.startsWith('fleet-apps')).map((project) => project.metadata.name)).toEqual(['fleet-apps-ipv6-east']);
+    const project = findObject(objects, 'AppProject', 'fleet-apps-ipv6-east');
     expect(project.spec.sourceRepos).toEqual([fleet.repo.url]);
     expect(project.spec.destinations).toEqual(['app0', 'app1', 'app2'].map((namespace) => ({ name: 'ipv6-east', namespace })));
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     const renderedKinds = new Set(objects.filter((object) => object.file.startsWith('apps/') && object.kind !== 'Namespace').map((object) => object.kind));
     expect(project.spec.namespaceResourceWhitelist.map((entry: Manifest) => entry.kind).sort()).toEqual([...renderedKinds].sort());
+    for (const application of testApps) expect(application.spec.project).toBe(`fleet-apps-${application.spec.destination.name}`);
+  });
+
+  test('no chart may create Argo CD\'s own objects: the add-ons\' and Argo CD\'s projects deny argoproj.io, and only the root app may create them', () => {
+    for (const name of ['fleet-addons', 'fleet-argocd']) {
+      expect(findObject(objects, 'AppProject', name).spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }]);
+    }
+    expect(findObject(objects, 'AppProject', 'fleet-addons').spec.destinations.map((destination: Manifest) => destination.namespace)).not.toContain('argocd');
+    expect(findObject(objects, 'Application', 'argo-cd').spec.project).toBe('fleet-argocd');
+    expect(findObject(objects, 'AppProject', 'fleet-argocd').spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    const bootstrap = findObject(objects, 'AppProject', 'fleet-bootstrap');
+    expect(bootstrap.spec.namespaceResourceWhitelist).toEqual(expect.arrayContaining([{ group: 'argoproj.io', kind: 'AppProject' }]));
   });
 
   test('each registered cluster has a Secret with EKS IAM auth, its CA, labels and annotations', () => {
@@ -118,6 +144,7 @@ describe('Argo CD objects of the default fleet', () => {
     const values = require('yaml').parse(files.get('addons/argo-cd/values.yaml')!);
     expect(values.global.dualStack).toEqual({ ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] });
     expect(values['redis-ha'].enabled).toBe(false);
+    expect([values.server.replicas, values.repoServer.replicas, values.applicationSet.replicas]).toEqual([2, 2, 2]);
     expect(values.redis.extraArgs).toEqual(['--bind', '* -::*']);
     expect(JSON.stringify(values)).not.toContain('0.0.0.0');
   });
@@ -141,15 +168,15 @@ describe('migrating app2 from the IPv4 cluster to the IPv6 cluster', () => {
   test('step 2: on both clusters, each Ingress a weighted DNS record named after its cluster', () => {
     const fleet = app2On('[{ name: legacy-ipv4, weight: 90 }, { name: ipv6-east, weight: 10 }]');
     const { objects } = argo(fleet);
-    expect(placements(fleet).map((application) => application.metadata.name)).toEqual(['app2-legacy-ipv4', 'app2-ipv6-east']);
+    expect(placements(fleet).map((application) => application.metadata.name).sort()).toEqual(['app2-ipv6-east', 'app2-legacy-ipv4']);
     for (const [cluster, weight] of [['legacy-ipv4', '90'], ['ipv6-east', '10']]) {
       const ingress = findObject(objects, 'Ingress', 'app2', `apps/app2/clusters/${cluster}.yaml`);
       expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/set-identifier']).toBe(cluster);
       expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/aws-weight']).toBe(weight);
       expect(ingress.spec.rules[0].host).toBe('app2.apps.example.com');
     }
-    const project = findObject(objects, 'AppProject', 'fleet-apps');
-    expect(project.spec.destinations).toEqual(expect.arrayContaining([{ name: 'legacy-ipv4', namespace: 'app2' }, { name: 'ipv6-east', namespace: 'app2' }]));
+    expect(findObject(objects, 'AppProject', 'fleet-apps-legacy-ipv4').spec.destinations).toEqual([{ name: 'legacy-ipv4', namespace: 'app2' }]);
+    expect(findObject(objects, 'AppProject', 'fleet-apps-ipv6-east').spec.destinations).toContainEqual({ name: 'ipv6-east', namespace: 'app2' });
   });
 
   test('step 3: on the IPv6 cluster only; the shared files do not change at any step', () => {
@@ -165,6 +192,6 @@ test('a cluster registered elsewhere (register: false) gets no Secret but can st
   const fleet = demoFleet((text) => text.replace('  - name: ipv6-east\n    ipFamily: ipv6\n', '  - name: ipv6-east\n    ipFamily: ipv6\n    register: false\n'));
   const { secrets, generated } = argo(fleet);
   expect(secrets.map((secret) => secret.metadata.name)).toEqual(['cluster-legacy-ipv4']);
-  expect(expandApplicationSet(findObject(argo(demoFleet()).appSets, 'ApplicationSet', 'test-apps'), [])).toHaveLength(3);
+  expect(expandApplicationSet(findObject(argo(fleet).appSets, 'ApplicationSet', 'test-apps-ipv6-east'), [])).toHaveLength(3);
   expect(generated.filter((application) => application.spec.destination.name === 'ipv6-east').length).toBeGreaterThan(0);
 });

@@ -82,7 +82,7 @@ describe('text output', () => {
   test('added and removed objects are listed with the files', () => {
     const text = formatText(diffAfter((text) => text.replace(/  - name: app1\n(    .*\n)+/, '')), labels);
     expect(text).toContain('  apps/app1  Deployment app1/app1  removed\n');
-    expect(text).toContain('  argocd  ApplicationSet argocd/test-apps  spec.generators[0].list.elements[1]: {app: app1, cluster: ipv6-east} -> (none)\n');
+    expect(text).toContain('  argocd  ApplicationSet argocd/test-apps-ipv6-east  spec.generators[0].list.elements[1]: {app: app1} -> (none)\n');
     expect(text).toContain('Files removed:\n  apps/app1/app.yaml\n  apps/app1/clusters/ipv6-east.yaml\n');
   });
 

