@@ -1,14 +1,15 @@
 /**
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
  * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
- * what it renders, every rendered object is valid, and every app's page works with the real
- * nginx and Chromium.
+ * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
+ * helm into what the clusters accept, and every app's page works with the real nginx and
+ * Chromium.
  *
  *   npm run check            FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
  *
  * Exit status: 0 when every check passes, 1 when one fails, 2 when fleet.yaml is not valid.
- * Without nginx or Chromium the page check is skipped with a warning, except on CI (CI=true),
- * where it fails.
+ * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
+ * with a warning, except on CI (CI=true), where it fails.
  */
 import { existsSync } from 'fs';
 import { planFleet } from '../capacity/plan';
@@ -18,6 +19,8 @@ import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
 import { byPath, readOutput } from '../output/write-dist';
+import { checkCharts } from '../verify/chart-checks';
+import { helmUnavailable } from '../verify/helm';
 import { renderedObjectProblems } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
 import { renderFleet } from './render';
@@ -67,6 +70,17 @@ export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema; every pod template passes Pod Security "restricted"' };
 }
 
+/** The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts). */
+export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult> {
+  const unavailable = helmUnavailable();
+  if (unavailable) {
+    return onCi ? { status: 'failed', summary: 'the charts cannot be rendered', details: [unavailable] } : { status: 'skipped', summary: 'the charts were not rendered', details: [unavailable] };
+  }
+  const problems = await checkCharts(fleet, rendered);
+  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems };
+  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock' };
+}
+
 /** The apps' pages with the real nginx and Chromium. */
 export async function pagesCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult> {
   const missing = missingPagePrograms();
@@ -103,9 +117,9 @@ async function main(): Promise<number> {
   const rendered = renderFleet(fleet);
   const results = [capacityCheck(fleet), syncCheck(outdir, rendered), objectsCheck(rendered)];
   results.forEach(print);
-  const pages = await pagesCheck(fleet, rendered, onCi);
-  print(pages);
-  return [...results, pages].some((result) => result.status === 'failed') ? 1 : 0;
+  const slow = [await chartsCheck(fleet, rendered, onCi), await pagesCheck(fleet, rendered, onCi)];
+  slow.forEach(print);
+  return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;
 }
 
 main().then((code) => {

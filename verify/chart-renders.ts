@@ -9,7 +9,7 @@ import { join } from 'path';
 import { inClusterName, inClusterServer } from '../catalog/argocd';
 import { Fleet } from '../config/fleet';
 import { Json } from '../diff/applicationset';
-import { helmTemplate } from './helm';
+import { helmTemplate, projectRoot } from './helm';
 import { generatedApplications } from './objects';
 import { Manifest, RenderedObject, renderedObjects } from './rendered';
 
@@ -30,7 +30,7 @@ export interface ChartRender {
 
 /** The committed archive of a pinned chart (npm run refresh:vendor copies them from ../shared). */
 export function chartArchive(chart: string, version: string): string {
-  return join(__dirname, '..', 'data', 'charts', 'archives', `${chart}-${version}.tgz`);
+  return join(projectRoot(), 'data', 'charts', 'archives', `${chart}-${version}.tgz`);
 }
 
 /** The Applications of a render that install a Helm chart, each with the fleet cluster it goes to. */

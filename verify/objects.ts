@@ -1,10 +1,12 @@
 /**
  * Every object of a render of dist/, checked as the API server and Argo CD would take it: each
  * object, and each Application the ApplicationSets generate, against its Kubernetes or Argo CD
- * schema, and each pod template against Pod Security "restricted".
+ * schema and the API server's size, name and label limits, and each pod template against Pod
+ * Security "restricted".
  */
 import { clusterLabelKeys } from '../catalog/argocd';
 import { expandApplicationSet, Json } from '../diff/applicationset';
+import { objectLimitProblems } from './limits';
 import { manifestErrors } from './manifests';
 import { podSpecOf, restrictedViolations } from './pod-security';
 import { RenderedObject, renderedObjects } from './rendered';
@@ -26,7 +28,7 @@ export function generatedApplications(objects: readonly RenderedObject[]): Rende
 export function renderedObjectProblems(files: ReadonlyMap<string, string>): string[] {
   const objects = renderedObjects(files);
   const schemaProblems = [...objects, ...generatedApplications(objects)]
-    .flatMap(({ file, ...object }) => manifestErrors(object).map((problem) => `${file}: ${problem}`));
+    .flatMap(({ file, ...object }) => [...manifestErrors(object), ...objectLimitProblems(object)].map((problem) => `${file}: ${problem}`));
   const podProblems = objects.flatMap((object) => {
     const podSpec = podSpecOf(object);
     if (!podSpec) return [];

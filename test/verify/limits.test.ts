@@ -1,0 +1,92 @@
+import { buildFleetInSlices } from '../../app/render';
+import { synthesize } from '../../app/synth';
+import { Fleet } from '../../config/fleet';
+import { parseFleet } from '../../config/load';
+import { maxAnnotationBytes, maxObjectBytes, ObjectLimitError, objectLimitProblems } from '../../verify/limits';
+import { folderState } from '../support/dist-state';
+import { demoFleetText, scratchDist, writeTempFleet } from '../support/fixtures';
+
+/** The demo fleet with `count` more apps, all on ipv6-east, named `prefix<n>`. */
+function withAppsOnOneCluster(count: number, prefix = 'svc'): string {
+  const apps = Array.from({ length: count }, (_, index) =>
+    `  - { name: ${prefix}${index}, backgroundColor: green, containerPort: 8080, replicas: 1, clusters: [ipv6-east] }`);
+  return `${demoFleetText}${apps.join('\n')}\n`;
+}
+
+const jsonBytes = (object: unknown) => Buffer.byteLength(JSON.stringify(object));
+
+/** Every object synth renders for a fleet, as JSON, with its file. */
+function objectsOf(fleet: Fleet): Array<{ file: string; object: Record<string, any> }> {
+  const objects: Array<{ file: string; object: Record<string, any> }> = [];
+  buildFleetInSlices(fleet, (contents) => {
+    for (const content of contents) if ('objects' in content) objects.push(...content.objects.map((object) => ({ file: content.path, object })));
+  });
+  return objects;
+}
+
+describe('objectLimitProblems', () => {
+  const configMap = (data: Record<string, string>, metadata: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'x', ...metadata }, data });
+
+  test('refuses an object over 1 MiB of JSON, and only measures it when its file could hold one', () => {
+    const big = configMap({ page: 'x'.repeat(maxObjectBytes) });
+    expect(objectLimitProblems(big)).toEqual([expect.stringMatching(/^ConfigMap x\/big is 1\.00 MiB of JSON: the API server stores objects of up to 1\.5 MiB/)]);
+    expect(objectLimitProblems(big, 1000)).toEqual([]);
+  });
+
+  test('refuses annotations over 256 KiB in all', () => {
+    const annotated = configMap({}, { annotations: { a: 'x'.repeat(maxAnnotationBytes / 2), b: 'y'.repeat(maxAnnotationBytes / 2) } });
+    expect(objectLimitProblems(annotated)).toEqual(['ConfigMap x/big: its annotations take 257 KiB, over the API server\'s 256 KiB']);
+  });
+
+  test('refuses names and labels the API server would', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's'.repeat(64), labels: { 'fleet/app': 'v'.repeat(64), 'bad key!': 'x' } } };
+    expect(objectLimitProblems(service)).toEqual([
+      `Service ${'s'.repeat(64)}: metadata.name is not a valid name for a Service (a DNS label of at most 63 characters)`,
+      `Service ${'s'.repeat(64)}: label fleet/app has the value "${'v'.repeat(64)}": a label value is at most 63 letters, digits, "-", "_" or "."`,
+      `Service ${'s'.repeat(64)}: label key "bad key!" is not a valid label key`,
+    ]);
+  });
+});
+
+describe('every rendered object stays far under the API server\'s limits', () => {
+  test('with 3,000 apps on one IPv6 cluster, the largest object is under a quarter of the limit', () => {
+    // GIVEN 3,000 apps on ipv6-east: its project lists 3,003 destinations, its ApplicationSet 3,003 elements
+    const objects = objectsOf(parseFleet(withAppsOnOneCluster(3000)));
+    // WHEN every object is measured
+    const sizes = objects.map(({ file, object }) => ({ file, kind: object.kind, bytes: jsonBytes(object) }));
+    const largest = sizes.reduce((a, b) => (a.bytes > b.bytes ? a : b));
+    // THEN the largest (the cluster's test apps) is far under 1 MiB, and every object passes every limit
+    expect(largest.file).toBe('argocd/apps/ipv6-east.yaml');
+    expect(largest.bytes).toBeLessThan(maxObjectBytes / 4);
+    expect(objects.flatMap(({ object }) => objectLimitProblems(object))).toEqual([]);
+  });
+
+  test('a test app\'s objects at the longest names, colour and domain fleet.yaml allows stay small', () => {
+    // GIVEN a 40-character app name, the longest colour form and a 200-character domain
+    const name = `a${'b'.repeat(38)}c`;
+    const domain = `${'d'.repeat(63)}.${'e'.repeat(63)}.${'f'.repeat(63)}.example.com`.slice(-200);
+    const text = withAppsOnOneCluster(0)
+      .replace('domain: apps.example.com', `domain: ${domain.replace(/^\./, 'x')}`)
+      .replace('  - name: app0\n    backgroundColor: yellow', `  - name: ${name}\n    backgroundColor: "hsla(359.999, 100.999%, 100.999%, 0.999)"`);
+    const objects = objectsOf(parseFleet(text)).filter(({ file }) => file.startsWith(`apps/${name}/`));
+    expect(objects.length).toBeGreaterThan(5);
+    // THEN each is under 16 KiB: synth need not measure them (app/render.ts)
+    for (const { object } of objects) expect([object.kind, jsonBytes(object) < 16 * 1024]).toEqual([object.kind, true]);
+  });
+});
+
+describe('synth refuses a fleet whose objects the API server would refuse', () => {
+  test('an AppProject over 1 MiB: an error naming the file, the object and the limit; dist/ untouched', async () => {
+    // GIVEN 10,500 apps with 40-character names on a cluster with a 40-character name: ~1.1 MB of project destinations
+    const cluster = `ipv6-east-${'x'.repeat(30)}`;
+    const text = withAppsOnOneCluster(10_500, 'x'.repeat(34)).replaceAll('ipv6-east', cluster);
+    const outdir = scratchDist();
+    const before = folderState(outdir);
+    // WHEN synth runs
+    const result = synthesize({ configFile: writeTempFleet(text), outdir });
+    // THEN it fails before writing anything
+    await expect(result).rejects.toThrow(ObjectLimitError);
+    await expect(result).rejects.toThrow(new RegExp(`^argocd/apps/${cluster}\\.yaml: AppProject argocd/fleet-apps-${cluster} is 1\\.\\d\\d MiB of JSON`, 'm'));
+    expect(folderState(outdir)).toEqual(before);
+  }, 60_000);
+});
