@@ -107,6 +107,22 @@ describe.each(Object.entries(colours))('test app %s', (app, colour) => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
   });
 
+  test('leaves the ALB without dropping a request: readiness gates, a preStop pause of the deregistration delay, a longer grace period', () => {
+    // GIVEN the rollout of fleet.yaml's defaults: a 30 s deregistration delay, the grace period 15 s longer
+    const namespace = findObject(objects, 'Namespace', app);
+    const ingress = findObject(objects, 'Ingress', app, placementFile(app, 'ipv6-east'));
+    const delay = Number(/^deregistration_delay\.timeout_seconds=(\d+)$/.exec(ingress.metadata.annotations['alb.ingress.kubernetes.io/target-group-attributes'])?.[1]);
+    const pause = Number(container.lifecycle.preStop.exec.command[1]);
+    // THEN the ALB health-checks a pod before it counts as ready (the load balancer controller injects the gate)
+    expect(namespace.metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+    // ... a leaving pod keeps serving through the ALB's drain, and Kubernetes does not kill it before nginx has quit
+    expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
+    expect(delay).toBe(30);
+    expect(pause).toBe(delay);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(pause);
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+  });
+
   test('spreads over zones and nodes without ever blocking scheduling', () => {
     expect(pod.topologySpreadConstraints.map((constraint: Manifest) => [constraint.topologyKey, constraint.whenUnsatisfiable])).toEqual([
       ['topology.kubernetes.io/zone', 'ScheduleAnyway'],

@@ -57,7 +57,7 @@ export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>)
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed. */
 export function capacityCheck(fleet: Fleet): CheckResult {
-  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity.nodeGroupMaxTooSmall === 'error');
+  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity);
   if (errors.length) return { status: 'failed', summary: 'the capacity plan refuses the fleet (npm run plan shows it)', details: [...errors, ...warnings.map((warning) => `warning: ${warning}`)] };
   const summary = `the capacity plan accepts the fleet${warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
   return { status: 'ok', summary, details: warnings.map((warning) => `warning: ${warning}`) };

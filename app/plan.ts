@@ -33,7 +33,7 @@ function main(args: readonly string[]): number {
     return 2;
   }
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity.nodeGroupMaxTooSmall === 'error');
+  const { errors, warnings } = planProblems(plan, fleet.capacity);
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
   } else if (args.includes('--markdown')) {

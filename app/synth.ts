@@ -18,7 +18,7 @@ export class CapacityError extends Error {
 
 /** Applies the capacity plan (npm run plan): throws CapacityError on errors, returns the warnings. */
 export function checkCapacity(fleet: Fleet): readonly string[] {
-  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity.nodeGroupMaxTooSmall === 'error');
+  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity);
   if (errors.length) throw new CapacityError(errors, warnings);
   return warnings;
 }

@@ -1,11 +1,13 @@
 /**
- * Capacity plan: whether what fleet.yaml places on each cluster fits its node groups and, on IPv4, its subnets.
- * Pure functions over the typed fleet; the instance data is config/instance-types.ts. README.md, "Capacity plan",
- * explains the model.
+ * Capacity plan: whether what fleet.yaml places on each cluster fits its node groups, its IPv4 addresses (pods,
+ * nodes and load balancers on IPv4 clusters; nodes and load balancers on IPv6 ones, which are dual-stack) and its
+ * account's load balancer quotas. Pure functions over the typed fleet; the instance data is config/instance-types.ts.
+ * README.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { Cluster, Fleet, NodeGroup } from '../config/fleet';
+import { Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, joinWords } from '../config/messages';
 import { IpFamily } from '../config/schema';
@@ -83,15 +85,42 @@ export interface NodeGroupPlan {
   readonly nodesNeeded: number;
 }
 
-/** The IPv4 addresses of a cluster's subnets and what its pods and nodes take. */
+/**
+ * The IPv4 addresses of a cluster's subnets and what takes them: every pod on an IPv4 cluster (none on an IPv6
+ * one), every node (IPv6 nodes are dual-stack), and every load balancer once in each subnet's zone. The VPC
+ * CNI's warm pool is not counted.
+ */
 export interface Ipv4AddressPlan {
   readonly subnets: readonly { readonly cidr: string; readonly usable: number }[];
   readonly usable: number;
-  /** One address per pod and one per node; the VPC CNI's warm pool is not counted. */
+  readonly pods: number;
+  readonly nodes: number;
+  readonly loadBalancers: number;
   readonly used: number;
 }
 
-export const verdicts = ['fits', 'node-group max too small', 'out of IPv4 addresses'] as const;
+/** A cluster's load balancers: an ALB of its own for every app placed there, every pod of the app one IP target. */
+export interface LoadBalancerPlan {
+  readonly loadBalancers: number;
+  readonly quotas: LoadBalancerQuotas;
+  /** Targets of the busiest ALB (and its one target group): the largest app's pods; 0 without apps. */
+  readonly mostTargets: number;
+  /** Apps with more pods than one ALB or target group may hold, largest first. */
+  readonly overTargetQuota: readonly AppDemand[];
+}
+
+/** The ALBs of one account and region, which share its "Application Load Balancers per Region" quota. */
+export interface RegionPlan {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clusters: readonly string[];
+  readonly loadBalancers: number;
+  readonly quota: number;
+  /** Where fleet.yaml declares the quota: the first of the clusters. */
+  readonly quotaPath: string;
+}
+
+export const verdicts = ['fits', 'load balancer quota exceeded', 'node-group max too small', 'out of IPv4 addresses'] as const;
 export type Verdict = typeof verdicts[number];
 
 /** An app the fix takes off an IPv4 cluster. */
@@ -113,11 +142,17 @@ export type ClusterFix =
     readonly addressesStillMissing: number;
     readonly text: string;
   }
-  | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string };
+  | { readonly action: 'add-ipv4-addresses'; readonly missing: number; readonly text: string }
+  | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
+  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string };
 
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
   readonly cluster: string;
+  /** Where the cluster is in fleet.yaml, e.g. `clusters[1]`. */
+  readonly path: string;
+  readonly accountId: string;
+  readonly region: string;
   readonly ipFamily: IpFamily;
   readonly apps: readonly AppDemand[];
   readonly addons: readonly AddonDemand[];
@@ -129,17 +164,22 @@ export interface ClusterPlan {
   readonly nodesMax: number;
   /** The pods the node groups hold at maxSize. */
   readonly podCapacity: number;
-  /** null on IPv6: a /64 per subnet is never the limit. */
+  /** null on an IPv6 cluster whose IPv4 blocks fleet.yaml does not give (ipv4Subnets); its /64s are never the limit. */
   readonly ipv4Addresses: Ipv4AddressPlan | null;
+  readonly loadBalancers: LoadBalancerPlan;
+  /** The most severe finding. */
   readonly verdict: Verdict;
-  /** null when the cluster fits. */
+  /** The nearest change that makes the addresses or node groups fit; null when they do. */
   readonly fix: ClusterFix | null;
+  /** The quotas to request for the targets; null when they fit. */
+  readonly loadBalancerFix: ClusterFix | null;
 }
 
-/** The capacity plan of every cluster of the fleet, in fleet.yaml order. */
+/** The capacity plan of every cluster of the fleet, in fleet.yaml order, and of every account and region. */
 export interface FleetPlan {
   readonly daemonSetPodsPerNode: number;
   readonly clusters: readonly ClusterPlan[];
+  readonly regions: readonly RegionPlan[];
 }
 
 export function sum(values: readonly number[]): number {
@@ -147,8 +187,12 @@ export function sum(values: readonly number[]): number {
 }
 
 
+function addonPodsOf(demand: ClusterDemand): number {
+  return sum(demand.addons.map((addon) => addon.pods));
+}
+
 function podsOf(demand: ClusterDemand): number {
-  return sum(demand.apps.map((app) => app.pods)) + sum(demand.addons.map((addon) => addon.pods));
+  return sum(demand.apps.map((app) => app.pods)) + addonPodsOf(demand);
 }
 
 /** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
@@ -199,8 +243,10 @@ function fillNodeGroups(groups: readonly NodeGroupSizes[], pods: number): number
   return nodes;
 }
 
-function subnetAddresses(cluster: Cluster): Ipv4AddressPlan['subnets'] {
-  return cluster.subnets.map((cidr) => {
+/** The IPv4 blocks of a cluster: its subnets on IPv4, the IPv4 blocks of its dual-stack subnets on IPv6 (if given). */
+function subnetAddresses(cluster: Cluster): Ipv4AddressPlan['subnets'] | null {
+  const blocks = cluster.ipFamily === 'ipv4' ? cluster.subnets : cluster.ipv4Subnets;
+  return blocks === undefined ? null : blocks.map((cidr) => {
     const parsed = parseCidr(cidr);
     // fleet.yaml was validated, so this is a bug rather than an input error.
     if (typeof parsed !== 'object') throw new Error(`${cluster.name}: subnet "${cidr}" ${parsed}`);
@@ -219,7 +265,7 @@ function moveAppsText(cluster: string, moves: readonly AppMove[], addressesStill
     phrases.push(`take ${cluster} out of ${move.app}'s clusters (it runs on ${move.to} too)`);
   }
   if (addressesStillMissing > 0) {
-    phrases.push(`add IPv4 subnets: the add-ons and nodes alone still lack ${count(addressesStillMissing)} addresses`);
+    phrases.push(`add IPv4 subnets: the add-ons, nodes and load balancers alone still lack ${count(addressesStillMissing)} addresses`);
   }
   return phrases.join('; ');
 }
@@ -227,31 +273,59 @@ function moveAppsText(cluster: string, moves: readonly AppMove[], addressesStill
 /**
  * Moves the apps with most replicas off an IPv4 cluster until what stays fits its addresses. `ipv6Clusters` lists
  * the fleet's IPv6 clusters, preferred first; an app already on one of them just leaves the IPv4 cluster.
+ * `spareAddresses` gives the addresses left once `pods` pods and `apps` apps' load balancers stay.
  */
 function moveAppsFix(
   cluster: string,
   demand: ClusterDemand,
-  spareAddresses: (pods: number) => number,
+  spareAddresses: (pods: number, apps: number) => number,
   ipv6Clusters: readonly string[],
 ): ClusterFix {
   const byPods = demand.apps.filter((app) => app.pods > 0).sort((a, b) => b.pods - a.pods);
   let staying = podsOf(demand);
+  let stayingApps = demand.apps.length;
   const moves: AppMove[] = [];
   for (const app of byPods) {
-    if (spareAddresses(staying) >= 0) break;
+    if (spareAddresses(staying, stayingApps) >= 0) break;
     staying -= app.pods;
+    stayingApps--;
     const current = ipv6Clusters.find((name) => app.clusters.includes(name));
     moves.push({ app: app.app, pods: app.pods, to: current ?? ipv6Clusters[0] ?? null, alreadyThere: current !== undefined });
   }
-  const addressesStillMissing = Math.max(0, -spareAddresses(staying));
+  const addressesStillMissing = Math.max(0, -spareAddresses(staying, stayingApps));
   return { action: 'move-apps', moves, addressesStillMissing, text: moveAppsText(cluster, moves, addressesStillMissing) };
+}
+
+/** The load balancers of a cluster against its account's target quotas. */
+function planLoadBalancers(cluster: Cluster, demand: ClusterDemand): LoadBalancerPlan {
+  const quotas = cluster.loadBalancerQuotas;
+  const targetLimit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
+  return {
+    loadBalancers: demand.apps.length,
+    quotas,
+    mostTargets: Math.max(0, ...demand.apps.map((app) => app.pods)),
+    overTargetQuota: demand.apps.filter((app) => app.pods > targetLimit).sort((a, b) => b.pods - a.pods),
+  };
+}
+
+/** The quotas to request, and where fleet.yaml declares them once granted. */
+function targetQuotaFix(cluster: Cluster, path: string, targets: number): ClusterFix {
+  const quotas = cluster.loadBalancerQuotas;
+  const raise = [
+    ...(quotas.targetsPerLoadBalancer < targets ? [['Targets per Application Load Balancer', 'targetsPerLoadBalancer']] : []),
+    ...(quotas.targetsPerTargetGroup < targets ? [['Targets per Target Group per Region', 'targetsPerTargetGroup']] : []),
+  ];
+  const text = `request ${joinWords(raise.map(([quota]) => `"${quota}"`))} of ${count(targets)} for account ${cluster.accountId} in ${cluster.region} `
+    + `(Service Quotas, Elastic Load Balancing), then declare ${raise.length === 1 ? 'it' : 'them'} in fleet.yaml: `
+    + joinWords(raise.map(([, key]) => `${path}.loadBalancerQuotas.${key}: ${targets}`));
+  return { action: 'raise-target-quotas', targets, text };
 }
 
 /**
  * Plans one cluster for what fleet.yaml places on it. `ipv6Clusters` are where an IPv4 cluster's apps can go,
- * preferred first (planFleet puts the one with most spare pods first).
+ * preferred first (planFleet puts the one with most spare pods first). `path` is where the cluster is in fleet.yaml.
  */
-export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Clusters: readonly string[] = []): ClusterPlan {
+export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Clusters: readonly string[] = [], path = 'clusters'): ClusterPlan {
   const groups = cluster.nodeGroups.map((group) => planNodeGroup(cluster, group)).sort((a, b) => b.usablePodsPerNode - a.usablePodsPerNode);
   const podsWanted = podsOf(demand);
   const nodes = fillNodeGroups(groups, podsWanted);
@@ -262,21 +336,47 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Cluster
 
   let ipv4Addresses: Ipv4AddressPlan | null = null;
   let fix: ClusterFix | null = null;
-  if (cluster.ipFamily === 'ipv4') {
-    const subnets = subnetAddresses(cluster);
+  const subnets = subnetAddresses(cluster);
+  const loadBalancers = planLoadBalancers(cluster, demand);
+  if (subnets) {
     const usable = sum(subnets.map((subnet) => subnet.usable));
-    ipv4Addresses = { subnets, usable, used: podsWanted + nodesNeeded };
-    // Spare addresses once `pods` pods and their nodes have theirs; negative when they do not fit.
-    const spareAddresses = (pods: number): number => usable - pods - sum(fillNodeGroups(groups, pods));
-    if (ipv4Addresses.used > usable) fix = moveAppsFix(cluster.name, demand, spareAddresses, ipv6Clusters);
+    // An ALB takes an address in each zone it spans: one per subnet of the cluster.
+    const perLoadBalancer = subnets.length;
+    const podAddresses = cluster.ipFamily === 'ipv4' ? podsWanted : 0;
+    ipv4Addresses = {
+      subnets,
+      usable,
+      pods: podAddresses,
+      nodes: nodesNeeded,
+      loadBalancers: loadBalancers.loadBalancers * perLoadBalancer,
+      used: podAddresses + nodesNeeded + loadBalancers.loadBalancers * perLoadBalancer,
+    };
+    if (ipv4Addresses.used > usable && cluster.ipFamily === 'ipv4') {
+      // Spare addresses once `pods` pods, their nodes and `apps` apps' ALBs have theirs; negative when they do not fit.
+      const spareAddresses = (pods: number, apps: number): number => usable - pods - sum(fillNodeGroups(groups, pods)) - apps * perLoadBalancer;
+      fix = moveAppsFix(cluster.name, demand, spareAddresses, ipv6Clusters);
+    } else if (ipv4Addresses.used > usable) {
+      const missing = ipv4Addresses.used - usable;
+      fix = {
+        action: 'add-ipv4-addresses',
+        missing,
+        text: `add IPv4 blocks of ${count(missing)} more addresses to ${path}.ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods`,
+      };
+    }
   }
   if (!fix && nodesNeeded > nodesMax) {
     const [first] = nodeGroups;
     fix = { action: 'raise-max-size', nodeGroup: first.name, maxSize: first.nodesNeeded, text: `raise maxSize of ${first.name} to ${first.nodesNeeded}` };
   }
-  const verdict: Verdict = fix?.action === 'move-apps' ? 'out of IPv4 addresses' : fix ? 'node-group max too small' : 'fits';
+  const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0].pods) : null;
+  const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' ? 'out of IPv4 addresses'
+    : fix ? 'node-group max too small'
+      : loadBalancerFix ? 'load balancer quota exceeded' : 'fits';
   return {
     cluster: cluster.name,
+    path,
+    accountId: cluster.accountId,
+    region: cluster.region,
     ipFamily: cluster.ipFamily,
     apps: demand.apps,
     addons: demand.addons,
@@ -286,21 +386,40 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Cluster
     nodesMax,
     podCapacity,
     ipv4Addresses,
+    loadBalancers,
     verdict,
     fix,
+    loadBalancerFix,
   };
+}
+
+/** The ALBs of each account and region against its "Application Load Balancers per Region" quota. */
+function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan[] {
+  const regions = new Map<string, RegionPlan>();
+  fleet.clusters.forEach((cluster, index) => {
+    const key = `${cluster.accountId}/${cluster.region}`;
+    const region = regions.get(key) ?? {
+      accountId: cluster.accountId,
+      region: cluster.region,
+      clusters: [],
+      loadBalancers: 0,
+      quota: cluster.loadBalancerQuotas.loadBalancersPerRegion,
+      quotaPath: `${formatFieldPath(['clusters', index])}.loadBalancerQuotas.loadBalancersPerRegion`,
+    };
+    regions.set(key, { ...region, clusters: [...region.clusters, cluster.name], loadBalancers: region.loadBalancers + clusters[index].loadBalancers.loadBalancers });
+  });
+  return [...regions.values()];
 }
 
 /** Plans every cluster of a valid fleet. */
 export function planFleet(fleet: Fleet): FleetPlan {
-  const plan = (cluster: Cluster, ipv6Clusters?: readonly string[]) => planCluster(cluster, clusterDemand(fleet, cluster), ipv6Clusters);
+  const pathOf = (cluster: Cluster) => formatFieldPath(['clusters', fleet.clusters.indexOf(cluster)]);
+  const plan = (cluster: Cluster, ipv6Clusters?: readonly string[]) => planCluster(cluster, clusterDemand(fleet, cluster), ipv6Clusters, pathOf(cluster));
   const ipv6Plans = new Map(fleet.clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => [cluster.name, plan(cluster)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]
     .sort((a, b) => (b.podCapacity - b.podsWanted) - (a.podCapacity - a.podsWanted))
     .map((ipv6Plan) => ipv6Plan.cluster);
-  return {
-    daemonSetPodsPerNode,
-    clusters: fleet.clusters.map((cluster) => ipv6Plans.get(cluster.name) ?? plan(cluster, ipv6Clusters)),
-  };
+  const clusters = fleet.clusters.map((cluster) => ipv6Plans.get(cluster.name) ?? plan(cluster, ipv6Clusters));
+  return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, clusters) };
 }

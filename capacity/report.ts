@@ -1,14 +1,43 @@
 /** The capacity plan in words: a table per cluster for `npm run plan`, and the errors and warnings synth prints. */
-import { count, joinWords } from '../config/messages';
+import { Fleet } from '../config/fleet';
 import { VcpuSource } from '../config/instance-types';
+import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { ClusterPlan, daemonSetPodsPerNode, FleetPlan, NodeGroupPlan, podsPerPrefix, sum } from './plan';
 
-/** What makes up a cluster's pods, biggest app first: "app2: 10,000, app0: 5, add-ons: 7". */
+/** What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps: 14,990, add-ons: 7". */
 function demandText(cluster: ClusterPlan): string {
-  const apps = cluster.apps.filter((app) => app.pods > 0).sort((a, b) => b.pods - a.pods);
+  const apps = cluster.apps.filter((app) => app.pods > 0).map((app) => ({ name: app.app, amount: app.pods }));
   const addons = sum(cluster.addons.map((addon) => addon.pods));
-  return [...apps.map((app) => `${app.app}: ${count(app.pods)}`), ...(addons ? [`add-ons: ${count(addons)}`] : [])].join(', ');
+  return [...(apps.length ? [largestFirst(apps, 'apps')] : []), ...(addons ? [`add-ons: ${count(addons)}`] : [])].join(', ');
+}
+
+function plural(amount: number, word: string): string {
+  return `${count(amount)} ${word}${amount === 1 ? '' : 's'}`;
+}
+
+/** The IPv4 row: what takes the addresses, against what the subnets have. */
+function ipv4Text(cluster: ClusterPlan): string {
+  const addresses = cluster.ipv4Addresses;
+  if (!addresses) {
+    return `not known: fleet.yaml gives no IPv4 blocks of the subnets (${cluster.path}.ipv4Subnets); ${count(cluster.nodesNeeded)} nodes and `
+      + `${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} (one address in each zone) take IPv4 addresses on a dual-stack cluster`;
+  }
+  const parts = [
+    ...(cluster.ipFamily === 'ipv4' ? [`${count(addresses.pods)} pods`] : []),
+    `${count(addresses.nodes)} nodes`,
+    ...(addresses.loadBalancers ? [`${count(addresses.loadBalancers)} for ${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} in ${plural(addresses.subnets.length, 'zone')}`] : []),
+  ];
+  return `${count(addresses.used)} used (${parts.join(' + ')}) of ${count(addresses.usable)} usable in ${plural(addresses.subnets.length, 'subnet')}`;
+}
+
+/** The load balancer row: ALBs and the busiest one's targets against the quotas. */
+function loadBalancerText(cluster: ClusterPlan): string {
+  const { loadBalancers, mostTargets, quotas } = cluster.loadBalancers;
+  if (!loadBalancers) return 'none';
+  const busiest = cluster.apps.find((app) => app.pods === mostTargets)?.app;
+  return `${plural(loadBalancers, 'ALB')} (one per app, IP targets); most targets: ${count(mostTargets)} (${busiest}) of `
+    + `${count(quotas.targetsPerLoadBalancer)} per ALB and ${count(quotas.targetsPerTargetGroup)} per target group`;
 }
 
 const vcpuSourceText: Record<Exclude<VcpuSource, 'unknown'>, string> = {
@@ -27,20 +56,20 @@ function maxPodsText(group: NodeGroupPlan, ipFamily: IpFamily): string {
   return `${group.maxPods} (${formula}, capped at ${group.ipv6Cap}: ${vcpuText})`;
 }
 
-/** A text table per cluster: addresses, pods, pods per node, nodes, verdict and fix. */
+/** A text table per cluster: addresses of both families, pods, pods per node, nodes, load balancers, verdict and fix; then the regions' ALBs. */
 export function formatPlanTable(plan: FleetPlan): string {
-  return plan.clusters.map((cluster) => {
-    const addresses = cluster.ipv4Addresses;
+  const clusters = plan.clusters.map((cluster) => {
     const addons = sum(cluster.addons.map((addon) => addon.pods));
+    const apps = cluster.apps.map((app) => ({ name: app.app, amount: app.pods }));
     const podParts = [
-      ...cluster.apps.map((app) => `${app.app} ${count(app.pods)}`),
+      ...(apps.length ? [largestFirst(apps, 'apps').replace(/: /g, ' ')] : []),
       ...(addons ? [`add-ons ${addons} (${cluster.addons.map((addon) => `${addon.chart} ${addon.pods}`).join(', ')})`] : []),
     ];
     const several = cluster.nodeGroups.length > 1;
+    const fixes = [cluster.fix, cluster.loadBalancerFix].filter((fix) => fix).map((fix) => fix!.text);
     const rows: [string, string][] = [
-      ['addresses', addresses
-        ? `${count(addresses.used)} used (${count(cluster.podsWanted)} pods + ${count(cluster.nodesNeeded)} nodes) of ${count(addresses.usable)} usable in ${addresses.subnets.length} subnet${addresses.subnets.length === 1 ? '' : 's'}`
-        : 'n/a (IPv6 /64)'],
+      ['IPv4 addresses', ipv4Text(cluster)],
+      ['IPv6 addresses', cluster.ipFamily === 'ipv6' ? 'a /64 per subnet: never the limit' : 'none (IPv4 cluster)'],
       ['pods wanted', `${count(cluster.podsWanted)}${podParts.length ? ` = ${podParts.join(' + ')}` : ''}`],
       ...cluster.nodeGroups.map((group, index): [string, string] => [
         index === 0 ? 'pods per node' : '',
@@ -49,12 +78,16 @@ export function formatPlanTable(plan: FleetPlan): string {
       ['nodes needed', `${count(cluster.nodesNeeded)} of node-group max ${count(cluster.nodesMax)}${several
         ? `, filling the most pods per node first: ${cluster.nodeGroups.map((group) => `${group.name} ${count(group.nodesNeeded)} (min ${group.minSize}, max ${group.maxSize})`).join(', ')}`
         : ` (min ${cluster.nodeGroups[0].minSize})`}`],
+      ['load balancers', loadBalancerText(cluster)],
       ['verdict', cluster.verdict],
-      ['fix', cluster.fix?.text ?? '-'],
+      ['fix', fixes.length ? fixes.join('; and ') : '-'],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     return [`${cluster.cluster} (${cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'})`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)].join('\n');
-  }).join('\n\n') + '\n';
+  });
+  const regions = plan.regions.map((region) => `  ${region.region} (account ${region.accountId}): ${plural(region.loadBalancers, 'ALB')} of `
+    + `${count(region.quota)} per region, for ${firstNames(region.clusters)}`);
+  return `${[...clusters, ['load balancers by account and region', ...regions].join('\n')].join('\n\n')}\n`;
 }
 
 function nodeGroupsText(cluster: ClusterPlan): string {
@@ -64,24 +97,45 @@ function nodeGroupsText(cluster: ClusterPlan): string {
   return `${names} at ${sizes} (max pods - ${daemonSetPodsPerNode} DaemonSet pods), ${count(cluster.podCapacity)} pods in all`;
 }
 
+/** How strictly the plan is applied: fleet.yaml's `capacity`. Running out of IPv4 addresses is always an error. */
+export type PlanStrictness = Fleet['capacity'];
+
 /**
- * Sentences for the person editing fleet.yaml: an IPv4 cluster out of addresses is an error, a node-group max
- * too small is a warning, or an error with `nodeGroupMaxIsError`.
+ * Sentences for the person editing fleet.yaml: a cluster out of IPv4 addresses is an error; a node-group max too
+ * small and a load balancer quota exceeded are warnings, or errors where fleet.yaml's `capacity` says so.
  */
-export function planProblems(plan: FleetPlan, nodeGroupMaxIsError = false): { errors: string[]; warnings: string[] } {
+export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'warning' }): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
+  const add = (level: 'warning' | 'error', message: string) => (level === 'error' ? errors : warnings).push(message);
   for (const cluster of plan.clusters) {
     const { ipv4Addresses: addresses, fix } = cluster;
-    if (!fix) continue;
-    if (cluster.verdict === 'out of IPv4 addresses' && addresses) {
+    if (fix && (fix.action === 'move-apps' || fix.action === 'add-ipv4-addresses') && addresses) {
       const subnets = addresses.subnets.length === 1 ? 'the subnet has' : `the ${addresses.subnets.length} subnets have`;
-      errors.push(`${cluster.cluster}: out of IPv4 addresses: ${count(cluster.podsWanted)} pods (${demandText(cluster)}) + ${count(cluster.nodesNeeded)} nodes `
-        + `need ${count(addresses.used)} addresses, ${subnets} ${count(addresses.usable)}. Fix: ${fix.text}.`);
-    } else {
-      (nodeGroupMaxIsError ? errors : warnings).push(`${cluster.cluster}: node-group max too small: ${count(cluster.podsWanted)} pods `
+      const takers = [
+        ...(cluster.ipFamily === 'ipv4' ? [`${count(cluster.podsWanted)} pods (${demandText(cluster)})`] : []),
+        `${count(cluster.nodesNeeded)} nodes`,
+        `${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} in ${plural(addresses.subnets.length, 'zone')}`,
+      ];
+      add('error', `${cluster.cluster}: out of IPv4 addresses: ${joinWords(takers)} need ${count(addresses.used)} addresses, ${subnets} ${count(addresses.usable)}. Fix: ${fix.text}.`);
+    } else if (fix) {
+      add(strictness.nodeGroupMaxTooSmall, `${cluster.cluster}: node-group max too small: ${count(cluster.podsWanted)} pods `
         + `(${demandText(cluster)}) need ${count(cluster.nodesNeeded)} nodes, but ${nodeGroupsText(cluster)}. Fix: ${fix.text}.`);
     }
+    if (cluster.loadBalancerFix) {
+      const { overTargetQuota, quotas } = cluster.loadBalancers;
+      const limit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
+      const apps = largestFirst(overTargetQuota.map((app) => ({ name: app.app, amount: app.pods })), 'apps');
+      add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} pods behind one ALB each, over the ${count(limit)} IP targets `
+        + `an ALB and its target group may hold: the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, `
+        + `the other pods never become ready, so their rollout stops there. Fix: ${cluster.loadBalancerFix.text}.`);
+    }
+  }
+  for (const region of plan.regions.filter((candidate) => candidate.loadBalancers > candidate.quota)) {
+    add(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
+      + `place ${count(region.loadBalancers)} apps, one ALB each, over the ${count(region.quota)} "Application Load Balancers per Region". `
+      + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
+      + `then declare it in fleet.yaml: ${region.quotaPath}: ${region.loadBalancers} (the same on every cluster of that account and region).`);
   }
   return { errors, warnings };
 }

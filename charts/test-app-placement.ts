@@ -54,6 +54,8 @@ export class TestAppPlacementChart extends FileChart {
           'alb.ingress.kubernetes.io/target-type': 'ip',
           'alb.ingress.kubernetes.io/ip-address-type': cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4',
           'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
+          // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
+          'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
           ...weighted,
         },
       },

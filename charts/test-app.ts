@@ -3,6 +3,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
 import { App } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
@@ -45,10 +46,13 @@ export class TestAppChart extends FileChart {
       metadata: {
         name: app.name,
         labels: {
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
+          ...restrictedNamespaceLabels,
+          // The load balancer controller adds a readiness gate to the app's pods (its
+          // mpod.elbv2.k8s.aws webhook, failurePolicy Ignore, selects this label): a pod counts as
+          // ready only once the ALB health-checks it, so a rollout never takes serving pods away
+          // before their replacements serve. A pod the ALB cannot register (over the targets
+          // quota) never becomes ready: the capacity plan warns of that.
+          'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
         },
       },
     });
@@ -78,7 +82,9 @@ export class TestAppChart extends FileChart {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 10,
+            // Longer than the preStop pause (the deregistration delay) plus nginx's own graceful
+            // quit (the image's stop signal is SIGQUIT), or Kubernetes kills pods still serving.
+            terminationGracePeriodSeconds: app.rollout.terminationGracePeriodSeconds,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: nginxUid,
@@ -108,6 +114,10 @@ export class TestAppChart extends FileChart {
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
+              // The ALB keeps routing to a pod for a moment after it starts to go, and lets the
+              // requests in flight run for the deregistration delay: nginx keeps serving through
+              // both, and only then gets its stop signal. (The image's busybox has sleep.)
+              lifecycle: { preStop: { exec: { command: ['sleep', String(app.rollout.deregistrationDelaySeconds)] } } },
               livenessProbe: {
                 httpGet: { path: nginxPaths.healthPath, port: 'http' },
                 initialDelaySeconds: 5,

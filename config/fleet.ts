@@ -23,6 +23,10 @@ export interface Cluster {
   readonly accountId: string;
   readonly vpcId: string;
   readonly subnets: readonly string[];
+  /** On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets, where nodes and load balancers take IPv4 addresses; absent when fleet.yaml does not say. */
+  readonly ipv4Subnets?: readonly string[];
+  /** The load balancer quotas of the cluster's account and region. */
+  readonly loadBalancerQuotas: LoadBalancerQuotas;
   readonly nodeGroups: readonly NodeGroup[];
   readonly register: boolean;
   /** The role Argo CD assumes to reach the cluster (aws eks get-token --role-arn). */
@@ -30,6 +34,31 @@ export interface Cluster {
   readonly caData?: string;
   readonly addons: Readonly<Record<AddonKey, boolean>>;
   readonly iamRoles: Readonly<Record<AddonWithIamRole, string>>;
+}
+
+/** Elastic Load Balancing quotas of an account and region. */
+export interface LoadBalancerQuotas {
+  readonly targetsPerLoadBalancer: number;
+  readonly targetsPerTargetGroup: number;
+  readonly loadBalancersPerRegion: number;
+}
+
+/** How an app's pods leave the ALB without dropping a request. */
+export interface Rollout {
+  /** The target group's deregistration delay, which the pod's preStop pause also waits out. */
+  readonly deregistrationDelaySeconds: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/** Time nginx gets, after the preStop pause, to finish what it serves before Kubernetes kills the pod. */
+export const nginxShutdownSeconds = 15;
+
+/** An app's rollout with its derived default: a grace period of the deregistration delay plus nginx's shutdown. */
+export function resolveRollout(rollout: { readonly deregistrationDelaySeconds: number; readonly terminationGracePeriodSeconds?: number }): Rollout {
+  return {
+    deregistrationDelaySeconds: rollout.deregistrationDelaySeconds,
+    terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds ?? rollout.deregistrationDelaySeconds + nginxShutdownSeconds,
+  };
 }
 
 /** Where an app runs; a weight makes its DNS record a weighted one. */
@@ -44,6 +73,7 @@ export interface App {
   readonly backgroundColor: string;
   readonly containerPort: number;
   readonly replicas: number;
+  readonly rollout: Rollout;
   readonly placements: readonly Placement[];
 }
 
@@ -52,8 +82,8 @@ export interface Fleet {
   readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
   readonly domain: string;
   readonly argocd: { readonly cluster: string; readonly namespace: string };
-  /** Whether a node-group max too small for the plan stops synth ('error') or is reported ('warning'). */
-  readonly capacity: { readonly nodeGroupMaxTooSmall: 'warning' | 'error' };
+  /** Whether a node-group max too small, or a load balancer quota exceeded, stops synth ('error') or is reported ('warning'). */
+  readonly capacity: { readonly nodeGroupMaxTooSmall: 'warning' | 'error'; readonly loadBalancerQuotaExceeded: 'warning' | 'error' };
   readonly clusters: readonly Cluster[];
   readonly apps: readonly App[];
 }
@@ -81,6 +111,8 @@ function resolveCluster(cluster: ClusterFile): Cluster {
     accountId: cluster.accountId,
     vpcId: cluster.vpcId,
     subnets: cluster.subnets,
+    ipv4Subnets: cluster.ipv4Subnets,
+    loadBalancerQuotas: cluster.loadBalancerQuotas,
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,
     argocdRoleArn: cluster.argocdRoleArn ?? defaultIamRoleArn(cluster, 'argocd'),
@@ -115,6 +147,7 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
       backgroundColor: app.backgroundColor,
       containerPort: app.containerPort,
       replicas: app.replicas,
+      rollout: resolveRollout(app.rollout),
       placements: resolvePlacements(app, clusters),
     })),
   };

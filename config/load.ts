@@ -3,7 +3,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
-import { checkRelations } from './rules';
+import { checkCapacitySettings, checkRelations } from './rules';
 import { FleetFile, fleetSchema } from './schema';
 import { JsonSchema, withDefaults } from './schema-builder';
 
@@ -92,6 +92,7 @@ class FleetReader {
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     const file = withDefaults(fleetSchema, this.document!.toJS() as FleetFile);
     checkRelations(file, (path, message) => this.reportAt(path, message));
+    checkCapacitySettings(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
   }
@@ -234,9 +235,11 @@ function readValidFleet(text: string): Fleet | undefined {
   if (!conforms(fleetSchema, value)) return undefined;
   const file = withDefaults(fleetSchema, value as FleetFile);
   let valid = true;
-  checkRelations(file, () => {
+  const invalid = () => {
     valid = false;
-  });
+  };
+  checkRelations(file, invalid);
+  checkCapacitySettings(file, invalid);
   return valid ? resolveFleet(file) : undefined;
 }
 

@@ -3,6 +3,7 @@ import { clusterAutoscalerImageTags } from '../catalog/addons';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { parseCidr } from './cidr';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
+import { resolveRollout } from './fleet';
 import { FleetFileWithDefaults } from './schema';
 
 /** Reports a problem at a field path. */
@@ -75,6 +76,39 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
     if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
       report(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
+    }
+  });
+}
+
+/** The rules of the capacity-related fields: dual-stack subnets, load balancer quotas, rollouts. */
+export function checkCapacitySettings(file: FleetFileWithDefaults, report: Report): void {
+  file.clusters.forEach((cluster, clusterIndex) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
+    if (cluster.ipv4Subnets && cluster.ipFamily === 'ipv4') {
+      report(at('ipv4Subnets'), 'is set on an IPv4 cluster, whose subnets already are its IPv4 blocks: list them in subnets only');
+    }
+    (cluster.ipv4Subnets ?? []).forEach((subnet, subnetIndex) => {
+      const parsed = parseCidr(subnet);
+      if (typeof parsed !== 'object') report(at('ipv4Subnets', subnetIndex), `"${subnet}" ${parsed}`);
+      else if (parsed.family !== 'ipv4') report(at('ipv4Subnets', subnetIndex), `"${subnet}" is an IPv6 block: expected the IPv4 block of a dual-stack subnet, such as 10.230.32.0/22`);
+      else if (parsed.prefixLength < 16 || parsed.prefixLength > 28) report(at('ipv4Subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an AWS subnet is between /16 and /28`);
+    });
+  });
+  // Quotas belong to an account and a region: clusters that share both must declare the same.
+  const declared = new Map<string, { index: number; quotas: string }>();
+  file.clusters.forEach((cluster, clusterIndex) => {
+    const key = `${cluster.accountId}/${cluster.region}`;
+    const quotas = JSON.stringify(cluster.loadBalancerQuotas);
+    const first = declared.get(key);
+    if (!first) declared.set(key, { index: clusterIndex, quotas });
+    else if (first.quotas !== quotas) {
+      report(['clusters', clusterIndex, 'loadBalancerQuotas'], `differ from those of ${formatFieldPath(['clusters', first.index])} (${file.clusters[first.index].name}), in the same account ${cluster.accountId} and region ${cluster.region}: quotas belong to an account and region, declare the same values`);
+    }
+  });
+  file.apps.forEach((app, appIndex) => {
+    const { deregistrationDelaySeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
+    if (terminationGracePeriodSeconds <= deregistrationDelaySeconds) {
+      report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, not longer than the deregistration delay of ${deregistrationDelaySeconds} s: pods would be killed while the ALB still sends them requests. Expected more than ${deregistrationDelaySeconds}`);
     }
   });
 }

@@ -41,6 +41,31 @@ const nodeGroup = object({
   })),
 }, { description: 'A managed node group.' });
 
+/** AWS's default Elastic Load Balancing quotas (Service Quotas, elasticloadbalancing); each is adjustable on request. */
+export const defaultLoadBalancerQuotas = {
+  targetsPerLoadBalancer: 1000,
+  targetsPerTargetGroup: 1000,
+  loadBalancersPerRegion: 50,
+} as const;
+
+const loadBalancerQuotas = object({
+  targetsPerLoadBalancer: optional(integer({
+    description: 'The "Targets per Application Load Balancer" quota of the cluster\'s account and region: with IP targets every ready pod behind an ALB is one.',
+    minimum: 1,
+    maximum: 1_000_000,
+  }), defaultLoadBalancerQuotas.targetsPerLoadBalancer),
+  targetsPerTargetGroup: optional(integer({
+    description: 'The "Targets per Target Group per Region" quota of the cluster\'s account and region.',
+    minimum: 1,
+    maximum: 1_000_000,
+  }), defaultLoadBalancerQuotas.targetsPerTargetGroup),
+  loadBalancersPerRegion: optional(integer({
+    description: 'The "Application Load Balancers per Region" quota of the cluster\'s account and region: every app placed on a cluster gets an ALB of its own.',
+    minimum: 1,
+    maximum: 100_000,
+  }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
+}, { description: 'The Elastic Load Balancing quotas of the cluster\'s account and region once AWS has raised them; each defaults to AWS\'s default.' });
+
 const addonToggles = object(
   Object.fromEntries(addonKeys.map((key) => [key, optional(boolean({ description: `Whether the cluster runs ${key}.` }), true)])) as
     Record<AddonKey, Optional<Schema<boolean>, true>>,
@@ -81,6 +106,11 @@ const cluster = object({
   }),
   vpcId: text({ description: 'The VPC id.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' }),
   subnets: list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family.', minItems: 1 }),
+  ipv4Subnets: optional(list(cidr, {
+    description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node and every load balancer interface still takes an IPv4 address from them.',
+    minItems: 1,
+  })),
+  loadBalancerQuotas: optional(loadBalancerQuotas),
   nodeGroups: list(nodeGroup, { description: 'The node groups cluster-autoscaler scales.', minItems: 1 }),
   register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
   argocdRoleArn: optional(iamRoleArn),
@@ -108,6 +138,18 @@ const app = object({
   }),
   containerPort: integer({ description: 'The port nginx listens on and the Service exposes.', minimum: 1, maximum: 65535 }),
   replicas: integer({ description: 'The number of nginx pods per cluster the app runs on.', minimum: 0, maximum: 100000 }),
+  rollout: optional(object({
+    deregistrationDelaySeconds: optional(integer({
+      description: 'How long the ALB drains a pod that is going away (the target group\'s deregistration_delay.timeout_seconds): the pod keeps serving that long before nginx stops.',
+      minimum: 0,
+      maximum: 3600,
+    }), 30),
+    terminationGracePeriodSeconds: optional(integer({
+      description: 'How long Kubernetes waits for a pod that is going away before it kills it: longer than the deregistration delay, so no request in flight is cut; defaults to the delay plus 15 s.',
+      minimum: 1,
+      maximum: 7200,
+    })),
+  }, { description: 'How pods leave the ALB in a rollout or a scale-down without dropping a request.' })),
   clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
     minItems: 1,
@@ -136,6 +178,9 @@ export const fleetSchema = object({
   capacity: optional(object({
     nodeGroupMaxTooSmall: optional(oneOf(['warning', 'error'] as const, {
       description: 'What synth does when a node group\'s maxSize cannot hold what is placed on the cluster: warn, or refuse to render.',
+    }), 'warning'),
+    loadBalancerQuotaExceeded: optional(oneOf(['warning', 'error'] as const, {
+      description: 'What synth does when the ALBs or their targets exceed a load balancer quota (clusters[].loadBalancerQuotas): warn, or refuse to render.',
     }), 'warning'),
   }, { description: 'How strictly synth applies the capacity plan (npm run plan). Running out of IPv4 addresses is always an error.' })),
   clusters: list(cluster, { description: 'The EKS clusters of the fleet.', minItems: 1 }),

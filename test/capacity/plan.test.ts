@@ -187,27 +187,30 @@ describe('planFleet: IPv4 addresses', () => {
     const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
     const { errors, warnings } = planProblems(fleetPlan);
     // THEN pods: 10,000 + 7 add-ons = 10,007; m5.large on IPv4: 29 - 3 DaemonSet = 26 pods per node;
-    // nodes: ceil(10,007 / 26) = 385 (26 x 385 = 10,010); addresses: 10,007 + 385 = 10,392 > 3,057
+    // nodes: ceil(10,007 / 26) = 385 (26 x 385 = 10,010); app2's ALB: one address in each of the 3 zones;
+    // addresses: 10,007 + 385 + 3 = 10,395 > 3,057
     expect(legacy.podsWanted).toBe(10000 + 7);
     expect(legacy.nodeGroups[0].usablePodsPerNode).toBe(29 - 3);
     expect(legacy.nodesNeeded).toBe(Math.ceil(10007 / 26));
     expect(legacy.nodesNeeded).toBe(385);
-    expect(legacy.ipv4Addresses?.used).toBe(10007 + 385);
+    expect(legacy.ipv4Addresses).toMatchObject({ pods: 10007, nodes: 385, loadBalancers: 3, used: 10007 + 385 + 3 });
     expect(legacy.verdict).toBe('out of IPv4 addresses');
     expect(legacy.fix).toMatchObject({ action: 'move-apps', moves: [{ app: 'app2', pods: 10000, to: 'ipv6-east', alreadyThere: false }], addressesStillMissing: 0 });
     expect(errors).toEqual([
-      'legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7) + 385 nodes need 10,392 addresses, '
+      'legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7), 385 nodes and 1 load balancer in 3 zones need 10,395 addresses, '
       + 'the 3 subnets have 3,057. Fix: place app2 on ipv6-east instead of legacy-ipv4.',
     ]);
-    expect(warnings).toEqual([]);
+    // ... and 10,000 pods behind one ALB are over its target quotas, wherever it runs
+    expect(warnings).toEqual([expect.stringMatching(/^legacy-ipv4: load balancer quota exceeded: app2: 10,000 pods behind one ALB each/)]);
   });
 
   test('apps with most replicas move first, and only until the rest fits', () => {
-    // GIVEN app2 2,000 + app1 1,500 + 7 add-ons = 3,507 pods, ceil(3,507 / 26) = 135 nodes: 3,642 addresses > 3,057
+    // GIVEN app2 2,000 + app1 1,500 + 7 add-ons = 3,507 pods, ceil(3,507 / 26) = 135 nodes, 2 ALBs in 3 zones:
+    // 3,648 addresses > 3,057
     const apps = [app('app1', 1500, '[legacy-ipv4]'), app('app2', 2000, '[legacy-ipv4]')];
     const legacy = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], apps)), 'legacy-ipv4');
-    expect(legacy.ipv4Addresses?.used).toBe(3507 + Math.ceil(3507 / 26));
-    // THEN without app2: 1,507 pods + ceil(1,507 / 26) = 58 nodes = 1,565 addresses, which fit; app1 stays
+    expect(legacy.ipv4Addresses?.used).toBe(3507 + Math.ceil(3507 / 26) + 2 * 3);
+    // THEN without app2: 1,507 pods + ceil(1,507 / 26) = 58 nodes + 3 = 1,568 addresses, which fit; app1 stays
     expect(legacy.verdict).toBe('out of IPv4 addresses');
     expect(legacy.fix).toMatchObject({ moves: [{ app: 'app2', to: 'ipv6-east' }] });
   });
@@ -237,7 +240,7 @@ describe('planFleet: IPv4 addresses', () => {
     const tiny = ipv4Cluster().replace('[10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]', '[10.230.16.0/28]');
     const legacy = clusterPlan(plan(fleetYaml([tiny], [app('app2', 5, '[legacy-ipv4]')])), 'legacy-ipv4');
     expect(legacy.fix).toMatchObject({ action: 'move-apps', addressesStillMissing: 7 + argocdPods + 3 - 11 });
-    expect(legacy.fix?.text).toMatch(/add IPv4 subnets: the add-ons and nodes alone still lack 9 addresses$/);
+    expect(legacy.fix?.text).toMatch(/add IPv4 subnets: the add-ons, nodes and load balancers alone still lack 9 addresses$/);
   });
 });
 
@@ -251,8 +254,10 @@ describe('planFleet: nodes', () => {
     expect(east.nodeGroups[0].usablePodsPerNode).toBe(110 - daemonSetPodsPerNode);
     expect(east.nodesNeeded).toBe(Math.ceil(ipv6Pods / (110 - 3)));
     expect(east.nodesNeeded).toBe(94);
+    // Without ipv4Subnets the plan does not know the IPv4 blocks; the node groups fit, the ALB's target quotas do not.
     expect(east.ipv4Addresses).toBeNull();
-    expect(east.verdict).toBe('fits');
+    expect(east.fix).toBeNull();
+    expect(east.verdict).toBe('load balancer quota exceeded');
   });
 
   test('a node-group maxSize below the nodes needed is a warning with the maxSize to set', () => {
@@ -269,13 +274,13 @@ describe('planFleet: nodes', () => {
     expect(warnings).toEqual([
       'ipv6-east: node-group max too small: 10,027 pods (app2: 10,000, app0: 5, app1: 5, add-ons: 17) need 94 nodes, but node group default '
       + 'stops at 50 m5.large nodes of 107 pods (max pods - 3 DaemonSet pods), 5,350 pods in all. Fix: raise maxSize of default to 94.',
+      expect.stringMatching(/^ipv6-east: load balancer quota exceeded: /),
     ]);
   });
 
-  test('nodeGroupMaxIsError turns the node-group warning into an error', () => {
-    const { errors, warnings } = planProblems(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(50))], blogApps(10000))), true);
+  test('capacity.nodeGroupMaxTooSmall: error turns the node-group warning into an error', () => {
+    const { errors } = planProblems(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(50))], blogApps(10000))), { nodeGroupMaxTooSmall: 'error', loadBalancerQuotaExceeded: 'warning' });
     expect(errors).toEqual([expect.stringMatching(/^ipv6-east: node-group max too small: .* Fix: raise maxSize of default to 94\.$/)]);
-    expect(warnings).toEqual([]);
   });
 
   test('a node group\'s maxPods overrides the instance type\'s', () => {
@@ -293,7 +298,7 @@ describe('planFleet: nodes', () => {
     // THEN 2,000 + 17 = 2,017 pods; 2 small nodes hold 214; big takes ceil((2,017 - 214) / 247) = 8 nodes
     expect(east.podsWanted).toBe(2000 + 17);
     expect(east.nodeGroups.map((group) => [group.name, group.nodesNeeded])).toEqual([['big', Math.ceil((2017 - 2 * 107) / 247)], ['small', 2]]);
-    expect(east.verdict).toBe('fits');
+    expect(east.fix).toBeNull();
   });
 
   test('with several node groups, pods beyond every max go to the group with most pods per node', () => {
@@ -345,22 +350,31 @@ describe('formatPlanTable', () => {
   const table = formatPlanTable(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000, '[legacy-ipv4]'))));
   const block = (cluster: string) => table.split('\n\n').find((text) => text.startsWith(`${cluster} `))!;
 
-  test('an IPv4 cluster shows addresses used and usable, pods, pods per node, nodes, verdict and fix', () => {
+  test('an IPv4 cluster shows addresses used and usable, pods, pods per node, nodes, load balancers, verdict and fix', () => {
     expect(block('legacy-ipv4').split('\n')).toEqual([
       'legacy-ipv4 (IPv4)',
-      '  addresses      10,392 used (10,007 pods + 385 nodes) of 3,057 usable in 3 subnets',
-      '  pods wanted    10,007 = app2 10,000 + add-ons 7 (cert-manager 3, aws-load-balancer-controller 2, cluster-autoscaler 1, external-dns 1)',
-      '  pods per node  default (m5.large): 29 (3 ENIs x (10 - 1) + 2) - 3 DaemonSet = 26',
-      '  nodes needed   385 of node-group max 30 (min 3)',
-      '  verdict        out of IPv4 addresses',
-      '  fix            place app2 on ipv6-east instead of legacy-ipv4',
+      '  IPv4 addresses  10,395 used (10,007 pods + 385 nodes + 3 for 1 load balancer in 3 zones) of 3,057 usable in 3 subnets',
+      '  IPv6 addresses  none (IPv4 cluster)',
+      '  pods wanted     10,007 = app2 10,000 + add-ons 7 (cert-manager 3, aws-load-balancer-controller 2, cluster-autoscaler 1, external-dns 1)',
+      '  pods per node   default (m5.large): 29 (3 ENIs x (10 - 1) + 2) - 3 DaemonSet = 26',
+      '  nodes needed    385 of node-group max 30 (min 3)',
+      '  load balancers  1 ALB (one per app, IP targets); most targets: 10,000 (app2) of 1,000 per ALB and 1,000 per target group',
+      '  verdict         out of IPv4 addresses',
+      '  fix             place app2 on ipv6-east instead of legacy-ipv4; and request "Targets per Application Load Balancer" and '
+      + '"Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), '
+      + 'then declare them in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 10000 and clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 10000',
     ]);
   });
 
-  test('an IPv6 cluster has no address limit and shows the cap that applied', () => {
-    expect(block('ipv6-east')).toContain('  addresses      n/a (IPv6 /64)\n');
+  test('an IPv6 cluster shows both families: IPv4 unknown without ipv4Subnets, and the cap that applied', () => {
+    expect(block('ipv6-east')).toContain('  IPv4 addresses  not known: fleet.yaml gives no IPv4 blocks of the subnets (clusters[1].ipv4Subnets); 3 nodes and 2 load balancers');
+    expect(block('ipv6-east')).toContain('  IPv6 addresses  a /64 per subnet: never the limit\n');
     expect(block('ipv6-east')).toContain('default (m5.large): 110 (3 ENIs x (10 - 1) x 16 + 2, capped at 110: 2 vCPUs by the size name) - 3 DaemonSet = 107');
-    expect(block('ipv6-east')).toContain('  verdict        fits\n  fix            -');
+    expect(block('ipv6-east')).toContain('  verdict         fits\n  fix             -');
+  });
+
+  test('the regions\' ALBs against their quota', () => {
+    expect(table).toContain('load balancers by account and region\n  us-east-2 (account 111122223333): 3 ALBs of 50 per region, for legacy-ipv4 and ipv6-east\n');
   });
 });
 
@@ -428,5 +442,103 @@ describe('refresh-instance-data.ts reading aws ec2 describe-instance-types', () 
       'p4d.24xlarge': { enis: 15, ipv4PerEni: 50, vcpus: 96, vcpuSource: 'ec2-api' },
       'x9.metal': { enis: 4, ipv4PerEni: 15, vcpus: null, vcpuSource: 'unknown' },
     });
+  });
+});
+
+describe('planFleet: load balancers', () => {
+  const quotas = (targets: number) => `\n    loadBalancerQuotas: { targetsPerLoadBalancer: ${targets}, targetsPerTargetGroup: ${targets} }`;
+
+  test('app2 at 10,000 pods behind one ALB exceeds the default target quotas: a warning that names the quotas to request and the line to declare', () => {
+    // GIVEN app2 at 10,000 on the IPv6 cluster, whose account has AWS's default quotas
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000)));
+    // WHEN
+    const east = clusterPlan(fleetPlan, 'ipv6-east');
+    const { errors, warnings } = planProblems(fleetPlan);
+    // THEN every pod is one IP target of app2's ALB and its target group
+    expect(east.loadBalancers).toMatchObject({ loadBalancers: 3, mostTargets: 10000, quotas: { targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 1000 } });
+    expect(east.loadBalancers.overTargetQuota.map((demand) => demand.app)).toEqual(['app2']);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      'ipv6-east: load balancer quota exceeded: app2: 10,000 pods behind one ALB each, over the 1,000 IP targets an ALB and its target group may hold: '
+      + 'the load balancer controller registers 1,000 (TooManyTargets) and, with readiness gates, the other pods never become ready, so their rollout stops there. '
+      + 'Fix: request "Targets per Application Load Balancer" and "Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 '
+      + '(Service Quotas, Elastic Load Balancing), then declare them in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 10000 and '
+      + 'clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 10000.',
+    ]);
+  });
+
+  test('capacity.loadBalancerQuotaExceeded: error refuses the same fleet', () => {
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000)));
+    const { errors, warnings } = planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' });
+    expect(errors).toEqual([expect.stringMatching(/^ipv6-east: load balancer quota exceeded: app2: 10,000 pods/)]);
+    expect(warnings).toEqual([]);
+  });
+
+  test('the same fleet is clean once the raised quotas are declared', () => {
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', quotas(10000))], blogApps(10000)));
+    expect(clusterPlan(fleetPlan, 'ipv6-east').verdict).toBe('fits');
+    expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
+  });
+
+  test('a quota raised for only one of the two names only that one', () => {
+    const partly = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000 }';
+    const east = clusterPlan(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', partly)], blogApps(10000))), 'ipv6-east');
+    expect(east.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 (Service Quotas, '
+      + 'Elastic Load Balancing), then declare it in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 10000');
+  });
+
+  test('every app has an ALB of its own: 51 apps in one account and region exceed its 50 "Application Load Balancers per Region"', () => {
+    const apps = Array.from({ length: 51 }, (_, index) => app(`svc${index}`, 1));
+    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster()], apps)));
+    expect(warnings).toEqual([
+      'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east place 51 apps, one ALB each, over the 50 "Application Load Balancers per Region". '
+      + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it in fleet.yaml: '
+      + 'clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (the same on every cluster of that account and region).',
+    ]);
+  });
+
+  test('clusters in the same account and region must declare the same quotas', () => {
+    const yaml = fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(120), 'ipv6-east', quotas(5000))], blogApps(5));
+    expect(() => plan(yaml)).toThrow(/clusters\[1\]\.loadBalancerQuotas: differ from those of clusters\[0\] \(legacy-ipv4\), in the same account 111122223333 and region us-east-2/);
+  });
+});
+
+describe('planFleet: the IPv4 addresses of an IPv6 cluster', () => {
+  const ipv4Blocks = (blocks: string) => `\n    ipv4Subnets: ${blocks}`;
+
+  test('nodes and load balancers of a dual-stack cluster take IPv4 addresses from its subnets\' IPv4 blocks', () => {
+    // GIVEN app2 at 10,000 on ipv6-east, with three /22s as its subnets' IPv4 blocks
+    const cluster = ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv4Blocks('[10.240.16.0/22, 10.240.20.0/22, 10.240.24.0/22]'));
+    const east = clusterPlan(plan(fleetYaml([cluster], blogApps(10000))), 'ipv6-east');
+    // THEN 94 nodes and 3 ALBs in 3 zones: 103 of 3,057; pods take none (they have IPv6 addresses only)
+    expect(east.ipv4Addresses).toMatchObject({ pods: 0, nodes: 94, loadBalancers: 9, used: 103, usable: 3057 });
+    expect(east.fix).toBeNull();
+  });
+
+  test('a node budget exhausted: out of IPv4 addresses on an IPv6 cluster, an error with the fix', () => {
+    // GIVEN one /26 (59 usable) for 94 nodes and 3 ALBs
+    const cluster = ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv4Blocks('[10.240.16.0/26]'));
+    const fleetPlan = plan(fleetYaml([cluster], blogApps(10000)));
+    const east = clusterPlan(fleetPlan, 'ipv6-east');
+    expect(east.verdict).toBe('out of IPv4 addresses');
+    expect(east.ipv4Addresses).toMatchObject({ nodes: 94, loadBalancers: 3, used: 97, usable: 59 });
+    expect(planProblems(fleetPlan).errors).toEqual([
+      'ipv6-east: out of IPv4 addresses: 94 nodes and 3 load balancers in 1 zone need 97 addresses, the subnet has 59. '
+      + 'Fix: add IPv4 blocks of 38 more addresses to clusters[0].ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods.',
+    ]);
+  });
+
+  test('ipv4Subnets belong to IPv6 clusters, and hold IPv4 blocks', () => {
+    expect(() => plan(fleetYaml([ipv4Cluster().replace('register: false', 'register: false\n    ipv4Subnets: [10.1.0.0/22]')], []))).toThrow(/clusters\[0\]\.ipv4Subnets: is set on an IPv4 cluster/);
+    expect(() => plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv4Blocks('[2600:1f16:5de:8b03::/64]'))], []))).toThrow(/clusters\[0\]\.ipv4Subnets\[0\]: "2600:1f16:5de:8b03::\/64" is an IPv6 block/);
+  });
+});
+
+describe('messages name the largest contributors and count the rest', () => {
+  test('3,000 apps on a cluster too small: three apps named, 2,997 counted', () => {
+    const apps = [app('app2', 10000), ...Array.from({ length: 2999 }, (_, index) => app(`svc${index}`, 5))];
+    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(50), 'ipv6-east', '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 10000, targetsPerTargetGroup: 10000, loadBalancersPerRegion: 3000 }')], apps)));
+    expect(warnings).toEqual([expect.stringContaining('pods (app2: 10,000, svc0: 5, svc1: 5 and 2,997 more apps: 14,985, add-ons: 17) need')]);
+    expect(warnings[0].length).toBeLessThan(400);
   });
 });

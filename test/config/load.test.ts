@@ -34,14 +34,14 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicaz: 5\n  - name: app1');
     const problems = problemsOf(await rejectedSynth(text));
     const line = lineOf(text, 'replicaz');
-    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, backgroundColor, containerPort, replicas, clusters`);
+    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, backgroundColor, containerPort, replicas, rollout, clusters`);
     expect(problems).toContain(`${lineOf(text, '- name: app0')}:5 apps[0].replicas: is missing: expected an integer from 0 to 100000`);
   });
 
   test('an unknown key with nothing close to suggest', async () => {
     const text = demoFleetText.replace('  - name: app1\n', '  - name: app1\n    colour: red\n');
     expect(problemsOf(await rejectedSynth(text))).toEqual([
-      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, backgroundColor, containerPort, replicas, clusters`,
+      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, backgroundColor, containerPort, replicas, rollout, clusters`,
     ]);
   });
 
@@ -136,6 +136,14 @@ describe('fleet.yaml rules across fields', () => {
   test('an app on several clusters needs a DNS weight on each', () => {
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4, ipv6-east]\n  - name: app1');
     expect(() => parseFleet(text)).toThrow(/apps\[0\]\.clusters: names several clusters: give each a weight/);
+  });
+
+  test('a rollout whose grace period is not longer than its deregistration delay is refused', () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 60, terminationGracePeriodSeconds: 45 }\n  - name: app1');
+    expect(() => parseFleet(text)).toThrow(/apps\[0\]\.rollout\.terminationGracePeriodSeconds: is 45, not longer than the deregistration delay of 60 s: pods would be killed while the ALB still sends them requests/);
+    // A delay alone moves the grace period with it.
+    const delayOnly = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 120 }\n  - name: app1');
+    expect(parseFleet(delayOnly).apps[0].rollout).toEqual({ deregistrationDelaySeconds: 120, terminationGracePeriodSeconds: 135 });
   });
 
   test('a registered cluster needs its CA certificate', () => {
