@@ -82,7 +82,7 @@ describe.each(Object.entries(colours))('test app %s', (app, colour) => {
   });
 
   test('runs a pinned unprivileged image from a registry without pull rate limits', () => {
-    expect(container.image).toMatch(/^public\.ecr\.aws\/nginx\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/);
+    expect(container.image).toMatch(/^public\.ecr\.aws\/nginx\/nginx-unprivileged:\d+\.\d+\.\d+-alpine(@sha256:[0-9a-f]{64})?$/);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101, seccompProfile: { type: 'RuntimeDefault' } });
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });

@@ -9,6 +9,7 @@ import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
+import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
 import { readOutput } from '../output/write-dist';
 import { renderFleet } from './render';
 
@@ -67,7 +68,8 @@ function main(args: string[]): number {
 
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   try {
-    const after = renderFleet(loadFleet(configFile));
+    const afterFleet = loadFleet(configFile);
+    const after = renderFleet(afterFleet);
     let before: Map<string, string>;
     let labels: DiffLabels;
     if (options.base !== undefined) {
@@ -78,7 +80,9 @@ function main(args: string[]): number {
       labels = { before: `${outdir.replace(/\/+$/, '')}/`, after: configFile };
     }
     const diff = compareDist(before, after);
-    process.stdout.write(options.markdown ? formatMarkdown(diff, labels) : formatText(diff, labels));
+    const placementsAfter = placementsOf(afterFleet);
+    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
+    process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
     if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);

@@ -32,6 +32,16 @@ export const distLayout = {
   chartClusterValues: (chart: string, cluster: string) => `addons/${chart}/clusters/${cluster}.yaml`,
 } as const;
 
+/**
+ * A pattern matching the paths `path` builds, capturing the name: `pathPattern(distLayout.clusterApps)` matches
+ * `argocd/apps/ipv6-east.yaml` and captures `ipv6-east`.
+ */
+export function pathPattern(path: (name: string) => string): RegExp {
+  const placeholder = '\u0000';
+  const [before, after] = path(placeholder).split(placeholder).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${before}([^/]+)${after}$`);
+}
+
 /** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects. */
 export function isValuesFile(path: string): boolean {
   return path.startsWith('addons/');

@@ -5,17 +5,25 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
+import images from '../data/images.json';
 import { App } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
 
 /**
- * The nginx image: unprivileged (uid 101), from Amazon ECR Public, which does not rate-limit
- * pulls from AWS the way Docker Hub does, so 10000 pods can start at once.
+ * The nginx image (data/images.json): unprivileged (uid 101), from Amazon ECR Public, which does
+ * not rate-limit pulls from AWS the way Docker Hub does, so 10000 pods can start at once; pinned
+ * by digest beside the tag once `npm run refresh:images` has resolved it, so every pod of every
+ * cluster runs the same bytes.
  */
-export const nginxImage = 'public.ecr.aws/nginx/nginx-unprivileged:1.29.3-alpine';
+export const nginxImage = imageReference(images.nginx);
 const nginxUid = 101;
+
+/** `repository:tag@digest`, or `repository:tag` while the digest is not resolved. */
+export function imageReference(image: { readonly repository: string; readonly tag: string; readonly digest: string | null }): string {
+  return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;
+}
 
 export function selectorLabels(app: App): Record<string, string> {
   return { 'app.kubernetes.io/name': app.name };

@@ -195,8 +195,11 @@ function summaryParts(diff: DistDiff): { counts: string; sources: string; cluste
   };
 }
 
-/** The diff for a terminal: a summary line, then one line per field under each source and its clusters. */
-export function formatText(diff: DistDiff, labels: DiffLabels): string {
+/**
+ * The diff for a terminal: a summary line, the apps and pods the change adds to or removes from each cluster
+ * (`clusters`, diff/placements.ts), then one line per field under each source and its clusters.
+ */
+export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${labels.before} -> ${labels.after}`;
   if (!summary) return `${header}: no changes\n${labels.note ? `${labels.note}\n` : ''}`;
@@ -204,6 +207,7 @@ export function formatText(diff: DistDiff, labels: DiffLabels): string {
     `${header}: ${summary.counts} in ${summary.sources}${summary.clusters.length ? `, going to ${summary.clusters.join(', ')}` : ''}${summary.reformatted ? `; ${summary.reformatted}` : ''}`,
   ];
   if (labels.note) lines.push(labels.note);
+  if (clusters.length) lines.push('', 'Apps and pods per cluster:', ...clusters.map((line) => `  ${line}`));
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `${group.source} -> ${clusterList(group).join(', ')}`);
     for (const entry of group.entries) {
@@ -274,8 +278,8 @@ function markdownEntry(entry: EntryChange): string[] {
   })];
 }
 
-/** The diff as a Markdown section for a pull-request comment: a heading, a summary, a list per source (collapsed when long). */
-export function formatMarkdown(diff: DistDiff, labels: DiffLabels): string {
+/** The diff as a Markdown section for a pull-request comment: a heading, a summary, the apps and pods per cluster, a list per source (collapsed when long). */
+export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${code(labels.before)} → ${code(labels.after)}`;
   const lines = ['## Fleet diff', ''];
@@ -286,6 +290,7 @@ export function formatMarkdown(diff: DistDiff, labels: DiffLabels): string {
     lines.push(`${header}: **${summary.counts}** in ${summary.sources}${going}.${summary.reformatted ? ` ${summary.reformatted}.` : ''}`);
   }
   if (labels.note) lines.push('', `_${labels.note}_`);
+  if (clusters.length) lines.push('', '**Apps and pods per cluster:**', '', ...clusters.map((line) => `- ${escapeHtml(line)}`));
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `### ${code(group.source)} → ${clusterList(group).map(code).join(', ')}`, '');
     const body = group.entries.flatMap(markdownEntry);
