@@ -1,4 +1,6 @@
+import { parse } from 'yaml';
 import { renderFleet } from './app/render';
+import { planFleet } from './capacity/plan';
 import { parseFleet } from './config/load';
 import { largeFleetYaml } from './test/fixtures/large-fleet';
 import { demoFleet, findObject, fixtureFleet, Manifest, renderParsed } from './test/support/fixtures';
@@ -201,6 +203,17 @@ describe('the migration fixture (app0 on both clusters, weighted 90/10)', () => 
   test('gives each cluster a Service in its own IP family', () => {
     expect(['legacy-ipv4', 'ipv6-east'].map((cluster) => findObject(objects, 'Service', 'app0', placementFile('app0', cluster)).spec.ipFamilies))
       .toEqual([['IPv4'], ['IPv6']]);
+  });
+});
+
+describe('the ipv4-argocd fixture (Argo CD on the IPv4 cluster)', () => {
+  const { files, objects } = renderParsed(fixtureFleet('ipv4-argocd'));
+  test('gives Argo CD\'s Services that cluster\'s family, and places Argo CD\'s pods there', () => {
+    const values = parse(files.get('addons/argo-cd/values.yaml')!);
+    expect(values.global.dualStack).toEqual({ ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'] });
+    expect(findObject(objects, 'Application', 'argo-cd').spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
+    const plan = planFleet(fixtureFleet('ipv4-argocd'));
+    expect(plan.clusters.find((cluster) => cluster.cluster === 'legacy-ipv4')!.addons.map((addon) => addon.chart)).toContain('argo-cd');
   });
 });
 

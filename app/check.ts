@@ -11,88 +11,15 @@
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
  * with a warning, except on CI (CI=true), where it fails.
  */
-import { existsSync } from 'fs';
-import { planFleet } from '../capacity/plan';
-import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
-import { byPath, readOutput } from '../output/write-dist';
-import { checkCharts } from '../verify/chart-checks';
-import { helmUnavailable } from '../verify/helm';
-import { renderedObjectProblems } from '../verify/objects';
-import { checkPages, missingPagePrograms } from '../verify/pages';
+import { capacityCheck, chartsCheck, CheckResult, objectsCheck, pagesCheck, syncCheck } from './checks';
 import { renderFleet } from './render';
-
-/** The outcome of one check: passed, failed or skipped, with what to say. */
-export interface CheckResult {
-  readonly status: 'ok' | 'failed' | 'skipped';
-  readonly summary: string;
-  /** What failed, one line each, or why it was skipped. */
-  readonly details?: readonly string[];
-}
 
 /** At most this many lines of one check's details are printed; the rest are counted. */
 const maxDetails = 20;
-
-/** Whether rendered files are what the output folder holds; lists what differs. */
-export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>): CheckResult {
-  if (!existsSync(outdir)) return { status: 'failed', summary: `${outdir}/ does not exist: run npm run synth and commit it` };
-  const onDisk = readOutput(outdir);
-  const changed = [...rendered.keys()].filter((path) => onDisk.has(path) && onDisk.get(path) !== rendered.get(path));
-  const missing = [...rendered.keys()].filter((path) => !onDisk.has(path));
-  const extra = [...onDisk.keys()].filter((path) => !rendered.has(path));
-  if (!changed.length && !missing.length && !extra.length) return { status: 'ok', summary: `${outdir}/ is what fleet.yaml renders (${count(rendered.size)} files)` };
-  return {
-    status: 'failed',
-    summary: `${outdir}/ is not what fleet.yaml renders: run npm run synth and commit ${outdir}/`,
-    details: [
-      ...changed.map((path) => `differs: ${path}`),
-      ...missing.map((path) => `missing: ${path}`),
-      ...extra.map((path) => `not rendered by fleet.yaml: ${path}`),
-    ].sort(byPath),
-  };
-}
-
-/** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed. */
-export function capacityCheck(fleet: Fleet): CheckResult {
-  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity);
-  if (errors.length) return { status: 'failed', summary: 'the capacity plan refuses the fleet (npm run plan shows it)', details: [...errors, ...warnings.map((warning) => `warning: ${warning}`)] };
-  const summary = `the capacity plan accepts the fleet${warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
-  return { status: 'ok', summary, details: warnings.map((warning) => `warning: ${warning}`) };
-}
-
-/** Schemas and Pod Security of every rendered object and generated Application. */
-export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult {
-  const problems = renderedObjectProblems(rendered);
-  if (problems.length) return { status: 'failed', summary: 'rendered objects are not valid', details: problems };
-  return { status: 'ok', summary: 'every rendered object and generated Application matches its schema; every pod template passes Pod Security "restricted"' };
-}
-
-/** The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts). */
-export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult> {
-  const unavailable = helmUnavailable();
-  if (unavailable) {
-    return onCi ? { status: 'failed', summary: 'the charts cannot be rendered', details: [unavailable] } : { status: 'skipped', summary: 'the charts were not rendered', details: [unavailable] };
-  }
-  const problems = await checkCharts(fleet, rendered);
-  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems };
-  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock' };
-}
-
-/** The apps' pages with the real nginx and Chromium. */
-export async function pagesCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult> {
-  const missing = missingPagePrograms();
-  if (missing.length) {
-    const why = `${missing.join(' and ')} not installed: run scripts/install-e2e-deps.sh`;
-    return onCi ? { status: 'failed', summary: 'the apps\' pages cannot be checked', details: [why] } : { status: 'skipped', summary: 'the apps\' pages were not checked', details: [why] };
-  }
-  const problems = await checkPages(rendered, fleet.apps);
-  const apps = `${count(fleet.apps.length)} app${fleet.apps.length === 1 ? '' : 's'}`;
-  if (problems.length) return { status: 'failed', summary: `the pages of ${apps} do not all work`, details: problems };
-  return { status: 'ok', summary: `the pages of ${apps} work: nginx serves them over IPv6 and IPv4, Chromium paints their colours` };
-}
 
 function print(result: CheckResult): void {
   const mark = { ok: 'ok     ', failed: 'FAILED ', skipped: 'skipped' }[result.status];

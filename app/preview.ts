@@ -3,12 +3,14 @@
 // rendered from fleet.yaml (FLEET_CONFIG), so a preview is never of a stale dist/; PNGs of apps
 // that are no longer in the fleet are removed.
 // Run `npm run preview` (needs nginx and chromium: scripts/install-e2e-deps.sh).
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
-import { chromiumBinary, screenshot } from '../verify/chromium';
-import { nginxBinary, renderedSite, startNginx } from '../verify/nginx';
+import { appSharedPath } from '../catalog/dist-layout';
+import { screenshot } from '../verify/chromium';
+import { renderedSite, startNginx } from '../verify/nginx';
+import { missingPagePrograms } from '../verify/pages';
 import { renderFleet } from './render';
 
 const previewDir = 'preview';
@@ -16,7 +18,7 @@ const previewDir = 'preview';
 function indexPage(apps: ReadonlyArray<{ name: string; backgroundColor: string }>): string {
   const figures = apps.map((app) => `  <figure>
     <a href="${app.name}.png"><img src="${app.name}.png" alt="${app.name}'s page: ${app.backgroundColor} background"></a>
-    <figcaption><strong>${app.name}</strong> &middot; ${app.backgroundColor} &middot; dist/apps/${app.name}/app.yaml</figcaption>
+    <figcaption><strong>${app.name}</strong> &middot; ${app.backgroundColor} &middot; dist/${appSharedPath(app.name)}</figcaption>
   </figure>`);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -43,7 +45,7 @@ ${figures.join('\n')}
 }
 
 async function main(): Promise<void> {
-  const missing = [nginxBinary, chromiumBinary].filter((binary) => !existsSync(binary));
+  const missing = missingPagePrograms();
   if (missing.length > 0) throw new Error(`${missing.join(' and ')} not installed: run scripts/install-e2e-deps.sh first.`);
   const { configFile } = synthOptionsFromEnv(process.env);
   const fleet = loadFleet(configFile);

@@ -26,6 +26,8 @@ export const distLayout = {
   /** Inside appDir: what differs on one cluster. */
   appClusterFile: (cluster: string) => `clusters/${cluster}.yaml`,
 
+  /** The folder of every chart's Helm values. */
+  valuesDir: 'addons',
   /** A chart's fleet-wide Helm values. */
   chartValues: (chart: string) => `addons/${chart}/values.yaml`,
   /** A chart's Helm values for one cluster, beside the fleet-wide ones. */
@@ -44,7 +46,7 @@ export function pathPattern(path: (name: string) => string): RegExp {
 
 /** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects. */
 export function isValuesFile(path: string): boolean {
-  return path.startsWith('addons/');
+  return path.startsWith(`${distLayout.valuesDir}/`);
 }
 
 /** Whether a file of dist/ belongs to the root app, which is where Argo CD objects live. */

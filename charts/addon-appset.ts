@@ -8,7 +8,9 @@ import { addonValues } from '../values/addons';
 import { FileChart, ValuesFile } from './file-chart';
 
 export interface AddonChartProps {
+  /** The validated fleet, every default applied. */
   readonly fleet: Fleet;
+  /** The add-on of the catalog (catalog/addons.ts) this chart installs. */
   readonly addon: AddonKey;
 }
 

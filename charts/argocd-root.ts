@@ -6,6 +6,7 @@ import { Application, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
 
 export interface ArgoCdProps {
+  /** The validated fleet, every default applied. */
   readonly fleet: Fleet;
 }
 

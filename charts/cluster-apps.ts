@@ -6,7 +6,9 @@ import { ApplicationSet, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
 
 export interface ClusterAppsProps {
+  /** The validated fleet, every default applied. */
   readonly fleet: Fleet;
+  /** The cluster whose test apps these are. */
   readonly cluster: Cluster;
   /** The apps placed on the cluster, in fleet.yaml order. */
   readonly apps: readonly App[];

@@ -9,6 +9,7 @@ import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
 
 export interface ClusterSecretProps extends ArgoCdProps {
+  /** The cluster Argo CD registers. */
   readonly cluster: Cluster;
 }
 

@@ -17,15 +17,10 @@ export function chartObjects(chart: Chart): Record<string, unknown>[] {
  */
 export function fileContents(root: IConstruct): FileContent[] {
   const contents: FileContent[] = [];
-  const paths = new Map<string, IConstruct>();
   for (const node of root.node.findAll()) {
-    let content: FileContent;
-    if (FileChart.isFileChart(node)) content = { path: node.outputFile, objects: chartObjects(node) };
-    else if (node instanceof ValuesFile) content = { path: node.outputFile, values: node.values };
-    else continue;
-    if (paths.has(content.path)) throw new Error(`two constructs render ${content.path}: ${paths.get(content.path)!.node.path} and ${node.node.path}`);
-    paths.set(content.path, node);
-    contents.push(content);
+    if (FileChart.isFileChart(node)) contents.push({ path: node.outputFile, objects: chartObjects(node) });
+    else if (node instanceof ValuesFile) contents.push({ path: node.outputFile, values: node.values });
   }
+  // Two constructs of one path are refused where the files are gathered: renderFleet, and the write of dist/.
   return contents;
 }

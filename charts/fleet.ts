@@ -29,6 +29,7 @@ export class FleetControlCharts extends Construct {
 }
 
 export interface TestAppChartsProps {
+  /** The validated fleet, every default applied. */
   readonly fleet: Fleet;
   /** The apps to render: all of the fleet's, or a slice of them. */
   readonly apps: readonly App[];

@@ -9,9 +9,13 @@ import { Manifest } from './manifest';
 import { commonLabels, selectorLabels } from './test-app';
 
 export interface TestAppPlacementProps {
+  /** The app placed. */
   readonly app: App;
+  /** The cluster it is placed on: its IP family decides the Service and the ALB. */
   readonly cluster: Cluster;
+  /** The placement, with its DNS weight during a migration. */
   readonly placement: Placement;
+  /** The DNS zone of the app's hostname, <app>.<domain>. */
   readonly domain: string;
 }
 

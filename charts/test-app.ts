@@ -34,6 +34,7 @@ export function commonLabels(app: App): Record<string, string> {
 }
 
 export interface TestAppProps {
+  /** The app, with its page, port, replicas and rollout. */
   readonly app: App;
 }
 

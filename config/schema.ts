@@ -1,4 +1,4 @@
-import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole } from '../catalog/addons';
+import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole, argocdChart } from '../catalog/addons';
 import { cssColorPattern } from './css-colors';
 import { boolean, either, Infer, integer, list, object, oneOf, Optional, optional, Schema, text, WithDefaults } from './schema-builder';
 
@@ -133,7 +133,7 @@ const app = object({
   backgroundColor: text({
     description: 'The page\'s background colour.',
     pattern: cssColorPattern,
-    expected: 'a CSS colour: a lower-case colour name such as yellow, #rgb or #rrggbb, rgb(r, g, b) or hsl(h, s%, l%)',
+    expected: 'a CSS colour: a lower-case colour name such as yellow, #rgb, #rgba, #rrggbb or #rrggbbaa, rgb(r, g, b) or rgba(r, g, b, a) (three numbers or three percentages), or hsl(h, s%, l%) or hsla(h, s%, l%, a)',
     examples: ['yellow', '#ff0000'],
   }),
   containerPort: integer({ description: 'The port nginx listens on and the Service exposes.', minimum: 1, maximum: 65535 }),
@@ -173,7 +173,7 @@ export const fleetSchema = object({
   }),
   argocd: optional(object({
     cluster: optional(dnsLabel),
-    namespace: optional(dnsLabel, 'argocd'),
+    namespace: optional(dnsLabel, argocdChart.namespace),
   }, { description: 'Where Argo CD runs: its cluster (defaults to the first IPv6 cluster) and namespace.' })),
   capacity: optional(object({
     nodeGroupMaxTooSmall: optional(oneOf(['warning', 'error'] as const, {

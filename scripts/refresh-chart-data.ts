@@ -1,5 +1,5 @@
 /**
- * Derives data/charts/<chart>.json from upstream Helm chart files, so that lib/chart-values.ts can check the
+ * Derives data/charts/<chart>.json from upstream Helm chart files, so that verify/chart-values.ts can check the
  * values this project sets without the upstream files being present (tests run from a fresh clone).
  *
  *   npx tsx scripts/refresh-chart-data.ts [chartsDir]
@@ -18,7 +18,7 @@
  *   helm pull REPO/CHART --version V --untar --untardir /tmp/pulled
  *   cp /tmp/pulled/CHART/values.schema.json /tmp/x/CHART-V/
  *   npx tsx scripts/refresh-chart-data.ts /tmp/x
- *   npx jest lib/chart-values.test.ts
+ *   npx jest test/verify/chart-values.test.ts
  *
  * then fix the values that the tests (and the project's own values tests) report as unknown or invalid:
  * those are keys the new version renamed or dropped, which Helm would otherwise ignore without a word.
@@ -26,6 +26,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { ChartName } from '../catalog/addons';
 import {
   freeFormMarker,
   leafMarker,
@@ -89,7 +90,7 @@ interface ChartFreeFormRule {
   paths?: string[];
 }
 
-const chartFreeFormRules: Record<string, ChartFreeFormRule> = {
+const chartFreeFormRules: Partial<Record<ChartName, ChartFreeFormRule>> = {
   // The chart copies every key of these maps except create and annotations into argocd-cm,
   // argocd-cmd-params-cm and argocd-rbac-cm ("Any values you put under .configs.cm are passed to argocd-cm").
   'argo-cd': { paths: ['configs.cm', 'configs.params', 'configs.rbac'] },
@@ -112,7 +113,7 @@ interface ChartYaml {
 }
 
 function freeFormRuleFor(chart: ChartYaml): FreeFormRule {
-  const chartRule = chartFreeFormRules[chart.name] ?? {};
+  const chartRule = chartFreeFormRules[chart.name as ChartName] ?? {};
   // Keys under a subchart (argo-cd's redis-ha) belong to the subchart's own values.yaml, not among these files.
   const subchartKeys = (chart.dependencies ?? []).map((dependency) => dependency.alias ?? dependency.name);
   return {

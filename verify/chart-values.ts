@@ -5,7 +5,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
-import { ChartName } from '../catalog/addons';
+import { parse } from 'yaml';
+import { argocdChart, ChartName, chartNames } from '../catalog/addons';
+import { distLayout, pathPattern } from '../catalog/dist-layout';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 
 /** The chart defines this key and nothing below it. */
@@ -160,4 +162,39 @@ function withoutNullEntries(value: unknown): unknown {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Helm's merge of values files: later files win, maps merge, everything else replaces. */
+export function mergeHelmValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const below = base[key];
+    merged[key] = isPlainObject(value) && isPlainObject(below) ? mergeHelmValues(below, value) : value;
+  }
+  return merged;
+}
+
+/**
+ * Every values problem of a render of dist/: a key of a values file the chart's values.yaml does
+ * not define, and the values of each cluster, merged as Helm merges them, against the chart's
+ * values.schema.json.
+ */
+export function valuesProblems(files: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  for (const chart of chartNames) {
+    const fleetFile = distLayout.chartValues(chart);
+    const fleetText = files.get(fleetFile);
+    if (fleetText === undefined) continue;
+    const fleetValues = (parse(fleetText) ?? {}) as Record<string, unknown>;
+    problems.push(...unknownValueKeys(chart, fleetValues).map((key) => `${fleetFile}: ${key}: not a key of the ${chart} chart's values.yaml (Helm ignores it)`));
+    const clusterFile = pathPattern((cluster) => distLayout.chartClusterValues(chart, cluster));
+    for (const [path, text] of files) {
+      if (!clusterFile.test(path)) continue;
+      const values = (parse(text) ?? {}) as Record<string, unknown>;
+      problems.push(...unknownValueKeys(chart, values).map((key) => `${path}: ${key}: not a key of the ${chart} chart's values.yaml (Helm ignores it)`));
+      problems.push(...schemaErrors(chart, mergeHelmValues(fleetValues, values)).map((error) => `${path} merged with ${fleetFile}: ${error}`));
+    }
+    if (chart === argocdChart.chart) problems.push(...schemaErrors(chart, fleetValues).map((error) => `${fleetFile}: ${error}`));
+  }
+  return problems;
 }

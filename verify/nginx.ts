@@ -10,6 +10,9 @@ import { findObject, parseManifests } from './rendered';
 /** Debian's nginx (`scripts/install-e2e-deps.sh` installs it). */
 export const nginxBinary = '/usr/sbin/nginx';
 
+/** The most sites one nginx serves: each listens on a socket of its own. */
+export const maxSitesPerNginx = 400;
+
 /** The two files of a test app's ConfigMap, exactly as dist/ has them. */
 export interface RenderedSite {
   readonly name: string;
@@ -82,13 +85,16 @@ function unprivilegedIdentity(): { uid: number; gid: number } | undefined {
  * The main config: what the image's /etc/nginx/nginx.conf sets, with the pid file, logs and
  * temp paths in `dir` so an unprivileged nginx can write them, and every site's server config.
  * One process (no master/worker), in the foreground: stopping its pid stops everything it started.
+ * Each site's listening socket counts against worker_connections (512 by default), so it grows
+ * with the sites, with room for the connections of the checks; callers keep the sites of one
+ * nginx below maxSitesPerNginx, which also keeps the open files under a default limit of 1,024.
  */
-function mainConf(dir: string): string {
+function mainConf(dir: string, sites: number): string {
   return `daemon off;
 master_process off;
 pid ${dir}/nginx.pid;
 error_log stderr notice;
-events {}
+events { worker_connections ${sites + 512}; }
 http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -118,7 +124,7 @@ function prepare(sites: readonly RenderedSite[], ports: readonly number[]): Prep
     writeFileSync(join(dir, 'conf.d', `${site.name}.conf`), adaptServerConf(site.serverConf, { port: ports[index], htmlDir }));
     writeFileSync(join(htmlDir, nginxPaths.htmlFile), site.indexHtml);
   });
-  writeFileSync(join(dir, 'nginx.conf'), mainConf(dir));
+  writeFileSync(join(dir, 'nginx.conf'), mainConf(dir, sites.length));
   const identity = unprivilegedIdentity();
   if (identity) chownTree(dir, identity);
   return { dir, args: ['-p', dir, '-e', 'stderr', '-c', join(dir, 'nginx.conf')] };

@@ -3,14 +3,15 @@
  * served by the real nginx (its config as rendered, only the listen port and html root adapted)
  * on IPv6 and IPv4 loopback, and painted by headless Chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { get, IncomingHttpHeaders } from 'http';
 import { hostname, tmpdir } from 'os';
 import { join } from 'path';
 import { nginxPaths } from '../values/test-app-site';
 import { chromiumBinary, decodePng, screenshot } from './chromium';
-import { paintedColour, showsPaint } from './colours';
-import { checkNginxConfig, nginxBinary, RenderedSite, renderedSite, startNginx } from './nginx';
+import { firstNames } from '../config/messages';
+import { Paint, paintedColour, Rgb, showsPaint } from './colours';
+import { checkNginxConfig, maxSitesPerNginx, nginxBinary, RenderedSite, renderedSite, startNginx } from './nginx';
 
 /** The programs the page checks run. */
 export const pageCheckPrograms = [nginxBinary, chromiumBinary] as const;
@@ -65,62 +66,114 @@ export function pageProblems(page: Page, app: ExpectedPage, expectedPodIp: strin
   return problems;
 }
 
-/** The points of a screenshot that show the page background: the margins, away from the centred card. */
+/** The points of a page's screenshot that show its background: the margins, away from the centred card. */
 export function marginPoints(width: number, height: number): Array<[number, number]> {
   return [[4, 4], [width - 5, 4], [4, height - 5], [width - 5, height - 5], [4, height >> 1], [width - 5, height >> 1]];
 }
 
-/** What is wrong with how Chromium paints the page at `url`: its background must be `colour`, its centre the card. */
-export async function paintProblems(url: string, colour: string): Promise<string[]> {
+/** The size of one page in a screenshot, as a browser window shows it. */
+const pageWidth = 800;
+const pageHeight = 600;
+/** Pages side by side on one sheet, and rows of them: one Chromium run paints up to 25 pages. */
+const sheetColumns = 5;
+const sheetRows = 5;
+
+/** What a page is painted to show: its URL and its background colour. */
+export interface PaintedPage {
+  readonly url: string;
+  readonly colour: string;
+}
+
+/**
+ * What is wrong with how Chromium paints each page: its background must be its colour, its
+ * centre the white card with the pod's name and address. The pages are painted 25 at a time,
+ * each in a frame of a window's size on a white sheet, so a fleet of many colours needs few
+ * Chromium runs. (Where the card is indistinguishable from the background, as on white, only
+ * the background is checked.)
+ */
+export async function paintProblems(pages: readonly PaintedPage[]): Promise<string[][]> {
+  const problems: string[][] = [];
+  for (let start = 0; start < pages.length; start += sheetColumns * sheetRows) {
+    problems.push(...await paintSheet(pages.slice(start, start + sheetColumns * sheetRows)));
+  }
+  return problems;
+}
+
+async function paintSheet(pages: readonly PaintedPage[]): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-screenshot-'));
   try {
-    const file = join(dir, 'page.png');
-    await screenshot(url, file);
+    const at = (index: number): [number, number] => [(index % sheetColumns) * pageWidth, Math.floor(index / sheetColumns) * pageHeight];
+    const frames = pages.map((page, index) => {
+      const [left, top] = at(index);
+      return `<iframe src="${page.url}" style="position:absolute;left:${left}px;top:${top}px;width:${pageWidth}px;height:${pageHeight}px;border:0"></iframe>`;
+    });
+    const sheet = join(dir, 'sheet.html');
+    writeFileSync(sheet, `<!DOCTYPE html><html><body style="margin:0;background:white">${frames.join('')}</body></html>\n`);
+    const file = join(dir, 'sheet.png');
+    const rows = Math.ceil(pages.length / sheetColumns);
+    await screenshot(`file://${sheet}`, file, { width: Math.min(pages.length, sheetColumns) * pageWidth, height: rows * pageHeight });
     const image = decodePng(readFileSync(file));
-    const paint = paintedColour(colour);
-    const wrong = marginPoints(image.width, image.height)
-      .map(([x, y]) => ({ x, y, rgb: image.pixel(x, y) }))
-      .filter((point) => !showsPaint(point.rgb, paint));
-    const problems = wrong.map((point) => `paints (${point.x}, ${point.y}) rgb(${point.rgb.join(', ')}), expected rgb(${paint.rgb.join(', ')}) for ${colour}`);
-    if (showsPaint(image.pixel(image.width >> 1, image.height >> 1), paint)) problems.push('paints the centre in the background colour: the card with the pod name and IP is missing');
-    return problems;
+    return pages.map((page, index) => {
+      const [left, top] = at(index);
+      const paint = paintedColour(page.colour);
+      const pixel = (x: number, y: number) => image.pixel(left + x, top + y);
+      const problems = marginPoints(pageWidth, pageHeight)
+        .map(([x, y]) => ({ x, y, rgb: pixel(x, y) }))
+        .filter((point) => !showsPaint(point.rgb, paint))
+        .map((point) => `paints (${point.x}, ${point.y}) rgb(${point.rgb.join(', ')}), expected rgb(${paint.rgb.join(', ')}) for ${page.colour}`);
+      const card = cardPaint(paint.rgb);
+      if (!showsPaint(card.rgb, paint) && showsPaint(pixel(pageWidth >> 1, pageHeight >> 1), paint)) {
+        problems.push('paints the centre in the background colour: the card with the pod name and IP is missing');
+      }
+      return problems;
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The card's paint over a background: white at 85% (values/test-app-site.ts), within 2 of the computed value. */
+function cardPaint(background: Rgb): Paint {
+  return { rgb: background.map((value) => Math.round(255 * 0.85 + value * 0.15)) as unknown as Rgb, tolerance: 2 };
+}
+
 /**
  * Every problem of the apps' pages in a render of dist/ (path -> text), each prefixed with the
  * app's name: nginx -t on every config, every page over IPv6 and IPv4 and its health check, and
- * one Chromium screenshot per distinct background colour (the page differs only in name and
- * colour otherwise). All sites run in one nginx, each on a port of its own.
+ * how Chromium paints one page of each distinct background colour (the page differs only in name
+ * and colour otherwise). The sites run in one nginx, each on a port of its own, a few hundred at
+ * a time.
  */
 export async function checkPages(files: ReadonlyMap<string, string>, apps: readonly ExpectedPage[]): Promise<string[]> {
-  if (!apps.length) return [];
-  const sites: RenderedSite[] = apps.map((app) => renderedSite(files, app.name));
-  const test = await checkNginxConfig(sites);
-  if (!test.ok || /\[(warn|emerg|crit|alert)\]/.test(test.output)) return [`nginx -t rejects the rendered configs:\n${test.output.trim()}`];
-  const server = await startNginx(sites);
   const problems: string[] = [];
-  try {
-    const painted = new Set<string>();
-    for (const app of apps) {
-      const port = server.ports.get(app.name)!;
-      const say = (problem: string) => problems.push(`${app.name}: ${problem}`);
-      for (const [family, podIp] of [[6, '::1'], [4, '::ffff:127.0.0.1']] as const) {
-        const page = await fetchOver(family, port).catch((error: Error) => error);
-        if (page instanceof Error) say(`its page is not reachable over IPv${family}: ${page.message}`);
-        else for (const problem of pageProblems(page, app, podIp)) say(`over IPv${family} its page ${problem}`);
-      }
-      const health = await fetchOver(6, port, nginxPaths.healthPath).catch((error: Error) => error);
-      if (health instanceof Error || health.status !== 200 || health.body !== 'ok\n') say(`its health check ${nginxPaths.healthPath} does not answer 200 "ok"`);
-      if (!painted.has(app.backgroundColor)) {
-        painted.add(app.backgroundColor);
-        for (const problem of await paintProblems(`http://[::1]:${port}/`, app.backgroundColor)) say(`Chromium ${problem}`);
-      }
+  const painted = new Set<string>();
+  for (let start = 0; start < apps.length; start += maxSitesPerNginx) {
+    const batch = apps.slice(start, start + maxSitesPerNginx);
+    const sites: RenderedSite[] = batch.map((app) => renderedSite(files, app.name));
+    const test = await checkNginxConfig(sites);
+    if (!test.ok || /\[(warn|emerg|crit|alert)\]/.test(test.output)) {
+      problems.push(`nginx -t rejects the rendered configs of ${firstNames(batch.map((app) => app.name))}:\n${test.output.trim()}`);
+      continue;
     }
-  } finally {
-    await server.stop();
+    const server = await startNginx(sites);
+    try {
+      for (const app of batch) {
+        const port = server.ports.get(app.name)!;
+        const say = (problem: string) => problems.push(`${app.name}: ${problem}`);
+        for (const [family, podIp] of [[6, '::1'], [4, '::ffff:127.0.0.1']] as const) {
+          const page = await fetchOver(family, port).catch((error: Error) => error);
+          if (page instanceof Error) say(`its page is not reachable over IPv${family}: ${page.message}`);
+          else for (const problem of pageProblems(page, app, podIp)) say(`over IPv${family} its page ${problem}`);
+        }
+        const health = await fetchOver(6, port, nginxPaths.healthPath).catch((error: Error) => error);
+        if (health instanceof Error || health.status !== 200 || health.body !== 'ok\n') say(`its health check ${nginxPaths.healthPath} does not answer 200 "ok"`);
+      }
+      const toPaint = batch.filter((app) => !painted.has(app.backgroundColor) && painted.add(app.backgroundColor));
+      const paint = await paintProblems(toPaint.map((app) => ({ url: `http://[::1]:${server.ports.get(app.name)}/`, colour: app.backgroundColor })));
+      toPaint.forEach((app, index) => problems.push(...paint[index].map((problem) => `${app.name}: Chromium ${problem}`)));
+    } finally {
+      await server.stop();
+    }
   }
   return problems;
 }

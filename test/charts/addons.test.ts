@@ -3,7 +3,7 @@ import { AddonKey, addonCatalog as addonCharts, addonKeys, argocdChart, ChartNam
 import { distLayout, isValuesFile } from '../../catalog/dist-layout';
 import { Fleet } from '../../config/fleet';
 import { expandApplicationSet } from '../../diff/applicationset';
-import { chartData, schemaErrors, unknownValueKeys } from '../../verify/chart-values';
+import { chartData, mergeHelmValues, schemaErrors, unknownValueKeys, valuesProblems } from '../../verify/chart-values';
 import { manifestErrors } from '../../verify/manifests';
 import { demoFleet, findObject, Manifest, renderParsed } from '../support/fixtures';
 
@@ -15,16 +15,6 @@ function addonValuesFiles(addon: AddonKey): { fleet: string; cluster: (clusterNa
 
 type Values = Record<string, any>;
 
-/** Helm's merge of values files: later files win, maps merge, everything else replaces. */
-function mergeValues(base: Values, override: Values): Values {
-  const merged: Values = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const isMap = (candidate: unknown) => candidate !== null && typeof candidate === 'object' && !Array.isArray(candidate);
-    merged[key] = isMap(value) && isMap(base[key]) ? mergeValues(base[key], value) : value;
-  }
-  return merged;
-}
-
 function addonsOf(fleet: Fleet) {
   const { files, objects } = renderParsed(fleet);
   const secrets = objects.filter((object) => object.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster');
@@ -33,7 +23,7 @@ function addonsOf(fleet: Fleet) {
   const valuesOf = (addon: AddonKey, cluster: string): Values => {
     const { fleet: fleetFile, cluster: clusterFile } = addonValuesFiles(addon);
     const clusterText = files.get(clusterFile(cluster));
-    return mergeValues(parse(files.get(fleetFile)!), clusterText ? parse(clusterText) : {});
+    return mergeHelmValues(parse(files.get(fleetFile)!), clusterText ? parse(clusterText) : {}) as Values;
   };
   return { files, objects, applicationsOf, valuesOf };
 }
@@ -54,6 +44,14 @@ describe('add-on values match the pinned charts', () => {
     '%s values for %s, merged as Helm merges them, validate against the chart\'s values.schema.json', (addon, cluster) => {
       expect(schemaErrors(addonCharts[addon].chart as ChartName, valuesOf(addon, cluster))).toEqual([]);
     });
+
+  test('valuesProblems, which npm run check runs, finds none in the render, and finds a misspelt key', () => {
+    expect(valuesProblems(files)).toEqual([]);
+    const path = addonValuesFiles('externalDns').cluster('ipv6-east');
+    const misspelt = new Map([...files, [path, `${files.get(path)}txtOwnerID: x\n`]]);
+    // (external-dns's values.schema.json allows unknown top-level keys: only the key check sees it)
+    expect(valuesProblems(misspelt)).toEqual([`${path}: txtOwnerID: not a key of the external-dns chart's values.yaml (Helm ignores it)`]);
+  });
 
   test('the schema check bites: a wrong type is reported', () => {
     expect(schemaErrors('external-dns', { ...valuesOf('externalDns', 'ipv6-east'), policy: 'delete-everything' })).not.toEqual([]);

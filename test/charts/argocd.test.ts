@@ -24,6 +24,14 @@ describe('Argo CD objects of the default fleet', () => {
     expect(argoObjects.flatMap(({ file, ...object }) => manifestErrors(object))).toEqual([]);
   });
 
+  test('every ApplicationSet templates with Go templates that fail on a missing key, never rendering "<no value>"', () => {
+    const appSets = objects.filter((object) => object.kind === 'ApplicationSet');
+    expect(appSets.length).toBeGreaterThan(4);
+    for (const appSet of appSets) {
+      expect([appSet.metadata.name, appSet.spec.goTemplate, appSet.spec.goTemplateOptions]).toEqual([appSet.metadata.name, true, ['missingkey=error']]);
+    }
+  });
+
   test('the test-app ApplicationSet generates one Application per (app, cluster) placement', () => {
     expect(testApps.map((application) => application.metadata.name)).toEqual(['app0-ipv6-east', 'app1-ipv6-east', 'app2-ipv6-east']);
     expect(testApps).toMatchSnapshot();

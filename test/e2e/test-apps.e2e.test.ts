@@ -119,7 +119,7 @@ describeE2e('test apps served by the real nginx', () => {
 
     test(`Chromium paints its fleet.yaml background colour (${app.backgroundColor}) around the card`, async () => {
       // WHEN
-      const problems = await paintProblems(`http://[::1]:${portOf(app.name)}/`, app.backgroundColor);
+      const [problems] = await paintProblems([{ url: `http://[::1]:${portOf(app.name)}/`, colour: app.backgroundColor }]);
 
       // THEN
       expect(problems).toEqual([]);
@@ -141,6 +141,16 @@ describeE2e('the page check of npm run check', () => {
     // THEN
     expect(problems).toEqual([]);
   }, 60_000);
+
+  test('passes pages whose card is as white as their background, and many colours at once', async () => {
+    // GIVEN 30 apps of 30 colours, white and transparent among them
+    const colours = ['white', '"#fff"', '"rgba(0, 0, 0, 0)"', '"hsl(0, 0%, 100%)"', ...Array.from({ length: 26 }, (_, index) => `"hsl(${index * 13}, 70%, 45%)"`)];
+    const text = fixtureFleet('demo', (demo) => `${demo}${colours.map((colour, index) => `  - { name: c${index}, backgroundColor: ${colour}, containerPort: 8080, replicas: 1 }`).join('\n')}\n`);
+    // WHEN their pages are checked (two sheets of Chromium)
+    const problems = await checkPages(renderFleet(text), text.apps);
+    // THEN
+    expect(problems).toEqual([]);
+  }, 120_000);
 
   test('catches a page painted in another colour than fleet.yaml says', async () => {
     // GIVEN the rendered pages, but the check expects app0 to be green
