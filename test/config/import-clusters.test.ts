@@ -1,0 +1,394 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parseDocument } from 'yaml';
+import {
+  ClusterFacts, formatChange, ImportInput, ImportInputError, ImportRefusedError, importClusters, readClusterFacts,
+} from '../../config/import-clusters';
+import { parseFleet } from '../../config/load';
+import { demoFleetText, projectRoot } from '../support/fixtures';
+
+const importFixtures = join(projectRoot, 'test', 'fixtures', 'import');
+
+/** A fixture's parsed JSON, edited freely by a test. */
+type Json = Record<string, any>;
+
+function fixtureJson(name: string): Json {
+  return JSON.parse(readFileSync(join(importFixtures, `${name}.json`), 'utf8'));
+}
+
+/** An input file from test/fixtures/import/, optionally edited first (a test's one contradiction). */
+function input(name: string, edit: (json: Json) => void = () => undefined): ImportInput {
+  const json = fixtureJson(name);
+  edit(json);
+  return { file: `${name}.json`, text: JSON.stringify(json, null, 2) };
+}
+
+/** What the terraform fixtures say, the values every form of the same cluster must give. */
+function terraformValues(name: string) {
+  const outputs = fixtureJson(name);
+  return {
+    server: outputs.cluster_endpoint.value as string,
+    caData: outputs.cluster_certificate_authority_data.value as string,
+    vpcId: outputs.vpc_id.value as string,
+  };
+}
+
+const legacy = terraformValues('terraform-legacy-ipv4');
+const ipv6East = terraformValues('terraform-ipv6-east');
+const legacySubnets = ['10.240.16.0/22', '10.240.20.0/22', '10.240.24.0/22'];
+const ipv6EastSubnets = ['2600:1f16:5de:9c03::/64', '2600:1f16:5de:9c04::/64', '2600:1f16:5de:9c05::/64'];
+
+/** The 1-based numbers of the lines that differ; the texts must have as many lines. */
+function differingLines(before: string, after: string): number[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  expect(b).toHaveLength(a.length);
+  return a.flatMap((line, index) => (line === b[index] ? [] : [index + 1]));
+}
+
+/** The 1-based numbers of the lines of `text` that contain `fragment`. */
+function linesWith(text: string, fragment: string): number[] {
+  return text.split('\n').flatMap((line, index) => (line.includes(fragment) ? [index + 1] : []));
+}
+
+/** The 1-based numbers of the lines of a cluster in the demo fleet that hold the imported fields. */
+function importedLinesOf(text: string, clusterName: string): number[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line === `  - name: ${clusterName}`);
+  const end = lines.findIndex((line, index) => index > start && !line.startsWith('    '));
+  let inSubnets = false;
+  return lines.slice(start, end).flatMap((line, offset) => {
+    if (/^ {4}\S/.test(line)) inSubnets = line === '    subnets:';
+    const imported = /^ {4}(server|vpcId|caData):/.test(line) || (inSubnets && line.startsWith('      - '));
+    return imported ? [start + offset + 1] : [];
+  });
+}
+
+function refusal(run: () => unknown): ImportRefusedError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ImportRefusedError);
+  return caught as ImportRefusedError;
+}
+
+function inputError(run: () => unknown): string {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ImportInputError);
+  return (caught as Error).message;
+}
+
+describe('readClusterFacts recognises each form by its shape', () => {
+  test('terraform output of an IPv4 cluster stack: its region and account, the IPv4 blocks of its private subnets', () => {
+    // WHEN
+    const facts = readClusterFacts([input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(facts).toEqual<ClusterFacts[]>([{
+      source: 'terraform-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
+      ...legacy, subnets: legacySubnets,
+    }]);
+  });
+
+  test('terraform output of an IPv6 cluster stack: the /64s of its private subnets, not their IPv4 blocks', () => {
+    // WHEN
+    const [facts] = readClusterFacts([input('terraform-ipv6-east')]);
+    // THEN
+    expect(facts).toMatchObject({ name: 'ipv6-east', ipFamily: 'ipv6', ...ipv6East, subnets: ipv6EastSubnets });
+  });
+
+  test('describe-cluster of an IPv4 cluster with describe-subnets: region and account from the ARN, the subnets not tagged for public load balancers', () => {
+    // WHEN
+    const facts = readClusterFacts([input('describe-cluster-legacy-ipv4'), input('describe-subnets-legacy-ipv4')]);
+    // THEN
+    expect(facts).toEqual<ClusterFacts[]>([{
+      source: 'describe-cluster-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
+      kubernetesVersion: '1.33', ...legacy, subnets: legacySubnets,
+    }]);
+  });
+
+  test('describe-cluster of an IPv6 cluster with describe-subnets: untagged subnets are all the cluster\'s, each with its associated /64', () => {
+    // GIVEN the subnets' file first: the order of the files does not matter
+    const inputs = [input('describe-subnets-ipv6-east'), input('describe-cluster-ipv6-east')];
+    // WHEN
+    const [facts] = readClusterFacts(inputs);
+    // THEN the first subnet's disassociated block is not taken
+    expect(facts).toMatchObject({ name: 'ipv6-east', ipFamily: 'ipv6', kubernetesVersion: '1.33', ...ipv6East, subnets: ipv6EastSubnets });
+  });
+
+  test('a describe-cluster without a describe-subnets of its subnets is an error naming the missing ones', () => {
+    // GIVEN only the cluster's file, and that of another cluster's subnets
+    const inputs = [input('describe-cluster-ipv6-east'), input('describe-subnets-legacy-ipv4')];
+    // WHEN / THEN
+    expect(inputError(() => readClusterFacts(inputs))).toBe(
+      'describe-cluster-ipv6-east.json: no describe-subnets file given describes the subnets subnet-0e60000000000c001, subnet-0e60000000000c002, subnet-0e60000000000c003 of cluster ipv6-east: add the output of `aws ec2 describe-subnets --subnet-ids subnet-0e60000000000c001 subnet-0e60000000000c002 subnet-0e60000000000c003 --output json` to the files',
+    );
+  });
+
+  test('a subnet of an IPv6 cluster without an associated /64 is an error naming it', () => {
+    // GIVEN
+    const subnets = input('describe-subnets-ipv6-east', (json) => {
+      json.Subnets[1].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlockState.State = 'disassociated';
+    });
+    // WHEN / THEN
+    expect(inputError(() => readClusterFacts([input('describe-cluster-ipv6-east'), subnets]))).toBe(
+      'describe-subnets-ipv6-east.json: subnet subnet-0e60000000000c002 has no associated IPv6 block, but cluster ipv6-east is an IPv6 cluster: expected every subnet of the cluster to have a /64',
+    );
+  });
+
+  test('an IPv6 cluster stack without IPv6 subnets is an error: fleet.yaml needs its /64s', () => {
+    // GIVEN
+    const outputs = input('terraform-ipv6-east', (json) => {
+      json.private_subnets_ipv6_cidr_blocks.value = [];
+    });
+    // WHEN / THEN
+    expect(inputError(() => readClusterFacts([outputs]))).toBe('terraform-ipv6-east.json: cluster ipv6-east has no private IPv6 subnets: fleet.yaml needs at least one');
+  });
+
+  test('a file of another form is an error naming the forms it reads', () => {
+    expect(inputError(() => readClusterFacts([input('describe-instances')]))).toBe(
+      'describe-instances.json: is not a form import-clusters reads: expected the JSON of `terraform output -json` of a cluster stack, `aws eks describe-cluster --output json` or `aws ec2 describe-subnets --output json`',
+    );
+  });
+
+  test('a file that is not JSON is an error saying so', () => {
+    expect(inputError(() => readClusterFacts([{ file: 'outputs.txt', text: 'cluster_name = "legacy-ipv4"' }]))).toMatch(/^outputs\.txt: is not JSON \(/);
+  });
+
+  test('terraform output of another stack is an error naming the outputs it lacks', () => {
+    // GIVEN the outputs of a stack without the cluster's
+    const outputs = input('terraform-legacy-ipv4', (json) => {
+      delete json.cluster_endpoint;
+      delete json.ip_family;
+    });
+    // WHEN / THEN
+    expect(inputError(() => readClusterFacts([outputs]))).toBe(
+      'terraform-legacy-ipv4.json: this terraform output has no ip_family, cluster_endpoint: expected the outputs of a cluster stack (terraform -chdir=dist/terraform/clusters/<cluster> output -json)',
+    );
+  });
+
+  test('a value of the wrong type is an error naming its path', () => {
+    const outputs = input('terraform-ipv6-east', (json) => {
+      json.private_subnets_ipv6_cidr_blocks.value = '2600:1f16:5de:9c03::/64';
+    });
+    expect(inputError(() => readClusterFacts([outputs]))).toBe(
+      'terraform-ipv6-east.json: private_subnets_ipv6_cidr_blocks.value: expected a list, got "2600:1f16:5de:9c03::/64"',
+    );
+  });
+});
+
+describe('importClusters writes server, caData, vpcId and subnets into fleet.yaml in place', () => {
+  test('only the lines of the four fields of the described cluster change; comments and every other line stay byte-identical', () => {
+    // WHEN
+    const { changes, text } = importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(changes.map((change) => `${change.cluster}.${change.field}`)).toEqual(['legacy-ipv4.server', 'legacy-ipv4.caData', 'legacy-ipv4.vpcId', 'legacy-ipv4.subnets']);
+    expect(differingLines(demoFleetText, text)).toEqual(importedLinesOf(demoFleetText, 'legacy-ipv4'));
+    expect(importedLinesOf(demoFleetText, 'legacy-ipv4')).toHaveLength(6);
+    expect(text).toContain(`    caData: ${legacy.caData}\n`);
+    expect(text).toContain('    subnets:\n      - 10.240.16.0/22\n      - 10.240.20.0/22\n      - 10.240.24.0/22\n');
+    const before = parseFleet(demoFleetText);
+    const after = parseFleet(text);
+    expect(after.clusters[0]).toEqual({ ...before.clusters[0], ...legacy, subnets: legacySubnets });
+    expect(after.clusters[1]).toEqual(before.clusters[1]);
+    expect({ ...after, clusters: [] }).toEqual({ ...before, clusters: [] });
+  });
+
+  test('a second import of the same files has nothing to change', () => {
+    // GIVEN fleet.yaml after a first import of both clusters
+    const inputs = [input('terraform-legacy-ipv4'), input('terraform-ipv6-east')];
+    const first = importClusters(demoFleetText, 'fleet.yaml', inputs);
+    // WHEN
+    const second = importClusters(first.text, 'fleet.yaml', inputs);
+    // THEN
+    expect(first.changes).toHaveLength(8);
+    expect(second.changes).toEqual([]);
+    expect(second.text).toBe(first.text);
+  });
+
+  test('describe-cluster with describe-subnets imports an IPv4 and an IPv6 cluster as their terraform outputs do', () => {
+    // WHEN
+    const described = importClusters(demoFleetText, 'fleet.yaml', [
+      input('describe-cluster-legacy-ipv4'), input('describe-subnets-legacy-ipv4'),
+      input('describe-cluster-ipv6-east'), input('describe-subnets-ipv6-east'),
+    ]);
+    const terraform = importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4'), input('terraform-ipv6-east')]);
+    // THEN
+    expect(described.text).toBe(terraform.text);
+    expect(parseFleet(described.text).clusters[1]).toMatchObject({ name: 'ipv6-east', ...ipv6East, subnets: ipv6EastSubnets });
+  });
+
+  test('the same subnets in another order are no change', () => {
+    // GIVEN fleet.yaml with the imported subnets, listed in another order
+    const imported = importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4')]).text;
+    const reordered = imported.replace('      - 10.240.16.0/22\n      - 10.240.20.0/22\n', '      - 10.240.20.0/22\n      - 10.240.16.0/22\n');
+    // WHEN
+    const { changes } = importClusters(reordered, 'fleet.yaml', [input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(changes).toEqual([]);
+  });
+
+  test('lines the yaml package would write differently stay as they were: flow lists, spacing, quotes', () => {
+    // GIVEN a fleet.yaml written by hand
+    const handWritten = demoFleetText
+      .replace('    replicas: 5\n  - name: app1', '    replicas:   5   # a few\n    clusters: [legacy-ipv4]\n  - name: app1')
+      .replace('domain: apps.example.com', "domain: 'apps.example.com'")
+      .replace('      - 10.230.20.0/22\n', '      # the second zone\n      - 10.230.20.0/22 # b\n');
+    expect(parseDocument(handWritten).toString()).not.toBe(handWritten);
+    // WHEN
+    const { text } = importClusters(handWritten, 'fleet.yaml', [input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(differingLines(handWritten, text)).toEqual([...linesWith(handWritten, 'server: https://4B1D'), ...linesWith(handWritten, 'vpcId: vpc-0a1b'),
+      ...linesWith(handWritten, '      - 10.230.'), ...linesWith(handWritten, 'caData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJmekND')].sort((a, b) => a - b));
+    expect(text).toContain('      # the second zone\n      - 10.240.20.0/22 # b\n');
+  });
+
+  test('a file with CRLF line ends keeps them on the changed lines', () => {
+    // GIVEN
+    const crlf = demoFleetText.replace(/\n/g, '\r\n');
+    // WHEN
+    const { text } = importClusters(crlf, 'fleet.yaml', [input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(text).toBe(importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4')]).text.replace(/\n/g, '\r\n'));
+  });
+
+  test('subnets of another count are written as a block sequence, one subnet a line', () => {
+    // GIVEN four private subnets
+    const outputs = input('terraform-legacy-ipv4', (json) => {
+      json.private_subnets_cidr_blocks.value.push('10.240.28.0/22');
+    });
+    // WHEN
+    const { text } = importClusters(demoFleetText, 'fleet.yaml', [outputs]);
+    // THEN
+    expect(text).toContain('    subnets:\n      - 10.240.16.0/22\n      - 10.240.20.0/22\n      - 10.240.24.0/22\n      - 10.240.28.0/22\n    nodeGroups:\n');
+    expect(text.split('\n')).toHaveLength(demoFleetText.split('\n').length + 1);
+  });
+
+  test('a flow list of subnets stays a flow list', () => {
+    // GIVEN
+    const flow = demoFleetText.replace('subnets:\n      - 10.230.16.0/22\n      - 10.230.20.0/22\n      - 10.230.24.0/22', 'subnets: [10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]');
+    // WHEN
+    const { text } = importClusters(flow, 'fleet.yaml', [input('terraform-legacy-ipv4')]);
+    // THEN
+    expect(text).toContain('    subnets: [ 10.240.16.0/22, 10.240.20.0/22, 10.240.24.0/22 ]\n');
+  });
+
+  test('an absent caData is added after the cluster\'s last field, as a plain scalar on one line', () => {
+    // GIVEN ipv6-east registered elsewhere, without caData
+    const withoutCa = demoFleetText.replace(/\n {4}caData: .*\n\n# The NGINX/, '\n    register: false\n\n# The NGINX');
+    // WHEN
+    const { changes, text } = importClusters(withoutCa, 'fleet.yaml', [input('terraform-ipv6-east')]);
+    // THEN
+    expect(changes.find((change) => change.field === 'caData')).toMatchObject({ before: undefined, after: ipv6East.caData });
+    expect(text).toContain(`    register: false\n    caData: ${ipv6East.caData}\n\n# The NGINX test apps.`);
+  });
+
+  test('a quoted caData becomes a plain scalar', () => {
+    // GIVEN
+    const quoted = demoFleetText.replace(/\n {4}caData: (.*)\n\n# The NGINX/, (_, data: string) => `\n    caData: "${data}"\n\n# The NGINX`);
+    // WHEN
+    const { text } = importClusters(quoted, 'fleet.yaml', [input('terraform-ipv6-east')]);
+    // THEN
+    expect(text).toContain(`\n    caData: ${ipv6East.caData}\n\n# The NGINX`);
+  });
+
+  test('a cluster written on one line is refused: its fields cannot be edited without rewriting the line', () => {
+    // GIVEN legacy-ipv4 as a flow mapping
+    const oneLine = demoFleetText.replace(/ {2}- name: legacy-ipv4\n(?: {4}.*\n)+/, (block) => {
+      const cluster = parseDocument(block.replace(/^ {2}- /, '').replace(/^ {4}/gm, '')).toJSON();
+      return `  - ${JSON.stringify(cluster)}\n`;
+    });
+    expect(parseFleet(oneLine).clusters[0].name).toBe('legacy-ipv4');
+    // WHEN
+    const error = refusal(() => importClusters(oneLine, 'fleet.yaml', [input('terraform-legacy-ipv4')]));
+    // THEN
+    expect(error.message).toBe('fleet.yaml: clusters[0].server, clusters[0].caData, clusters[0].vpcId, clusters[0].subnets cannot be edited without rewriting lines around them: write these fields one per line in block style, or set them by hand');
+  });
+
+  test('values that would make fleet.yaml invalid are refused with the problem found in the edited file', () => {
+    // GIVEN an IPv6 block of /56
+    const outputs = input('terraform-ipv6-east', (json) => {
+      json.private_subnets_ipv6_cidr_blocks.value[0] = '2600:1f16:5de:9c00::/56';
+    });
+    // WHEN
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', [outputs]));
+    // THEN
+    expect(error.message).toBe(`the imported values would make fleet.yaml invalid:\nfleet.yaml:${linesWith(demoFleetText, '2600:1f16:5de:8b03::/64')[0]}:9: clusters[1].subnets[0]: "2600:1f16:5de:9c00::/56" is a /56: AWS gives every IPv6 subnet a /64`);
+  });
+});
+
+describe('importClusters refuses what contradicts fleet.yaml, naming the file, the field and the fix', () => {
+  test.each<[string, ImportInput[], string]>([
+    ['another IP family', [input('terraform-legacy-ipv4', (json) => {
+      json.ip_family.value = 'ipv6';
+      json.private_subnets_ipv6_cidr_blocks.value = ipv6EastSubnets;
+    })], 'terraform-legacy-ipv4.json: cluster legacy-ipv4 is an IPv6 cluster, but fleet.yaml says ipFamily: ipv4 (clusters[0].ipFamily): an EKS cluster keeps the IP family it was created with, so check that the file is of this cluster, or correct ipFamily and subnets in fleet.yaml by hand'],
+    ['another region', [input('terraform-ipv6-east', (json) => {
+      json.region.value = 'us-west-2';
+    })], 'terraform-ipv6-east.json: cluster ipv6-east is in region us-west-2, but fleet.yaml says region: us-east-2 (clusters[1].region): check that the file is of this cluster, or correct region in fleet.yaml by hand'],
+    ['another account, from the ARN', [input('describe-cluster-legacy-ipv4', (json) => {
+      json.cluster.arn = 'arn:aws:eks:us-east-2:444455556666:cluster/legacy-ipv4';
+    }), input('describe-subnets-legacy-ipv4')], 'describe-cluster-legacy-ipv4.json: cluster legacy-ipv4 is in account 444455556666, but fleet.yaml says accountId: "111122223333" (clusters[0].accountId): check that the file is of this cluster, or correct accountId in fleet.yaml by hand'],
+    ['another Kubernetes version', [input('describe-cluster-ipv6-east', (json) => {
+      json.cluster.version = '1.34';
+    }), input('describe-subnets-ipv6-east')], 'describe-cluster-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
+    ['a cluster fleet.yaml does not have', [input('terraform-ipv6-east', (json) => {
+      json.cluster_name.value = 'ipv6-west';
+    })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4, ipv6-east: add it to clusters first, or leave the file out'],
+    ['two files that disagree on a cluster', [input('terraform-legacy-ipv4'), input('describe-cluster-legacy-ipv4', (json) => {
+      json.cluster.endpoint = 'https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com';
+    }), input('describe-subnets-legacy-ipv4')], 'terraform-legacy-ipv4.json and describe-cluster-legacy-ipv4.json give cluster legacy-ipv4 a different server: import the files of one moment'],
+  ])('%s', (_, inputs, message) => {
+    // WHEN
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', inputs));
+    // THEN
+    expect(error.reasons).toEqual([message]);
+  });
+
+  test('every contradiction is listed, and those of one file do not hide another\'s', () => {
+    // GIVEN
+    const inputs = [
+      input('terraform-legacy-ipv4', (json) => {
+        json.region.value = 'eu-west-1';
+        json.account_id.value = '444455556666';
+      }),
+      input('terraform-ipv6-east', (json) => {
+        json.cluster_name.value = 'ipv6-west';
+      }),
+    ];
+    // WHEN
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', inputs));
+    // THEN
+    expect(error.reasons.map((reason) => reason.split(', but')[0].split(' is not in')[0])).toEqual([
+      'terraform-legacy-ipv4.json: cluster legacy-ipv4 is in region eu-west-1',
+      'terraform-legacy-ipv4.json: cluster legacy-ipv4 is in account 444455556666',
+      'terraform-ipv6-east.json: cluster ipv6-west',
+    ]);
+  });
+});
+
+describe('formatChange', () => {
+  test('one line per field: old -> new, caData shortened to a digest, (added) for a field that was absent', () => {
+    // GIVEN
+    const caData = ipv6East.caData;
+    // WHEN
+    const lines = [
+      formatChange({ clusterIndex: 1, cluster: 'ipv6-east', field: 'vpcId', before: 'vpc-0f1e2d3c4b5a69788', after: 'vpc-0e1d2c3b4a5968778' }),
+      formatChange({ clusterIndex: 1, cluster: 'ipv6-east', field: 'caData', after: caData }),
+      formatChange({ clusterIndex: 0, cluster: 'legacy-ipv4', field: 'subnets', before: ['10.230.16.0/22'], after: ['10.240.16.0/22', '10.240.20.0/22'] }),
+      formatChange({ clusterIndex: 0, cluster: 'legacy-ipv4', field: 'server', before: `https://${'a'.repeat(90)}.example.com`, after: 'https://b.example.com' }),
+    ];
+    // THEN
+    expect(lines[0]).toBe('clusters[1].vpcId: vpc-0f1e2d3c4b5a69788 -> vpc-0e1d2c3b4a5968778');
+    expect(lines[1]).toMatch(new RegExp(`^clusters\\[1\\]\\.caData: LS0tLS1C\\.\\.\\. \\(${caData.length} characters, sha256 [0-9a-f]{12}\\) \\(added\\)$`));
+    expect(lines[2]).toBe('clusters[0].subnets: [10.230.16.0/22] -> [10.240.16.0/22, 10.240.20.0/22]');
+    expect(lines[3]).toBe(`clusters[0].server: https://${'a'.repeat(69)}... -> https://b.example.com`);
+  });
+});
