@@ -5,6 +5,8 @@
  *     argocd/                      what the root app syncs into Argo CD's namespace
  *     apps/<app>/                  one test app: app.yaml (every cluster) and clusters/<cluster>.yaml
  *     addons/<chart>/              Helm values: values.yaml (fleet-wide) and clusters/<cluster>.yaml
+ *     terraform/accounts/<id>/     a Terraform root module per AWS account: the IAM roles its clusters share
+ *     terraform/clusters/<name>/   a Terraform root module per cluster: VPC and EKS (or reads them), access, associations
  */
 export const distLayout = {
   /** The folder the root app syncs. */
@@ -32,7 +34,30 @@ export const distLayout = {
   chartValues: (chart: string) => `addons/${chart}/values.yaml`,
   /** A chart's Helm values for one cluster, beside the fleet-wide ones. */
   chartClusterValues: (chart: string, cluster: string) => `addons/${chart}/clusters/${cluster}.yaml`,
+
+  /** The folder of the Terraform root modules; Argo CD never reads it. */
+  terraformDir: 'terraform',
+  /** The root module of what one AWS account's clusters share (Argo CD's role, the add-ons' Pod Identity roles). */
+  terraformAccount: (accountId: string) => `terraform/accounts/${accountId}/main.tf.json`,
+  /** The root module of one cluster: its own apply touches no other cluster. */
+  terraformCluster: (cluster: string) => `terraform/clusters/${cluster}/main.tf.json`,
 } as const;
+
+/** Whether a file of dist/ is Terraform (JSON syntax) rather than Kubernetes objects or Helm values. */
+export function isTerraformFile(path: string): boolean {
+  return path.startsWith(`${distLayout.terraformDir}/`);
+}
+
+/** Whether a file of dist/ holds Kubernetes objects, which Argo CD applies. */
+export function isManifestFile(path: string): boolean {
+  return !isValuesFile(path) && !isTerraformFile(path);
+}
+
+/** `to`, relative to the folder of `from` (both paths under dist/), as a file of one may name the other. */
+export function relativeDistPath(from: string, to: string): string {
+  const depth = from.split('/').length - 1;
+  return `${'../'.repeat(depth)}${to}`;
+}
 
 /**
  * A pattern matching the paths `path` builds, capturing the name: `pathPattern(distLayout.clusterApps)` matches

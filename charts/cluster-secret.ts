@@ -2,6 +2,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { clusterLabelKeys } from '../catalog/argocd';
+import { roleArn, roleNames } from '../catalog/identities';
 import { distLayout } from '../catalog/dist-layout';
 import { Cluster } from '../config/fleet';
 import { clusterAnnotations, clusterLabels } from '../values/cluster-registration';
@@ -14,15 +15,17 @@ export interface ClusterSecretProps extends ArgoCdProps {
 }
 
 /**
- * Registers one EKS cluster with Argo CD. Argo CD authenticates with `aws eks get-token` under
- * the cluster's role (IRSA on Argo CD's pods), so the Secret holds no token, password or key:
- * only the endpoint, the role and the public CA certificate.
+ * Registers one EKS cluster with Argo CD. Argo CD's pods hold the fleet's Argo CD role (EKS Pod
+ * Identity); `argocd-k8s-auth aws` assumes the cluster's `<cluster>-argocd` role from it and
+ * presigns an EKS token (argo-cd cmd/argocd-k8s-auth/commands/aws.go), which the cluster's
+ * access entry for that role admits. dist/terraform/ creates both roles and the entry. So the
+ * Secret holds no token, password or key: only the endpoint, the role and the public CA.
  */
 export class ClusterSecretChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, cluster }: ClusterSecretProps) {
     super(scope, id, distLayout.clusterSecret(cluster.name));
     const config = {
-      awsAuthConfig: { clusterName: cluster.name, roleARN: cluster.argocdRoleArn },
+      awsAuthConfig: { clusterName: cluster.name, roleARN: roleArn(cluster, roleNames.argocdAccess(cluster.name)) },
       tlsClientConfig: { insecure: false, caData: cluster.caData },
     };
     new k8s.KubeSecret(this, 'secret', {

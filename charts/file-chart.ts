@@ -22,3 +22,10 @@ export class ValuesFile extends Construct {
     super(scope, id);
   }
 }
+
+/** A JSON file under dist/, e.g. a Terraform root module `terraform/clusters/ipv6-east/main.tf.json`. */
+export class JsonFile extends Construct {
+  constructor(scope: Construct, id: string, readonly outputFile: string, readonly json: Record<string, unknown>) {
+    super(scope, id);
+  }
+}

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { FileChart, ValuesFile } from './file-chart';
+import { FileChart, JsonFile, ValuesFile } from './file-chart';
 import { FileContent } from '../output/file-content';
 
 /** The Kubernetes objects of a chart as JSON, in the order they were defined. */
@@ -11,7 +11,7 @@ export function chartObjects(chart: Chart): Record<string, unknown>[] {
 }
 
 /**
- * The content of every FileChart and ValuesFile under `root`, in construct order. cdk8s builds
+ * The content of every FileChart, ValuesFile and JsonFile under `root`, in construct order. cdk8s builds
  * the objects; serialising (file-content.ts) is ours, because cdk8s's own output stage
  * re-resolves the whole app per chart and is slow at fleet scale.
  */
@@ -20,6 +20,7 @@ export function fileContents(root: IConstruct): FileContent[] {
   for (const node of root.node.findAll()) {
     if (FileChart.isFileChart(node)) contents.push({ path: node.outputFile, objects: chartObjects(node) });
     else if (node instanceof ValuesFile) contents.push({ path: node.outputFile, values: node.values });
+    else if (node instanceof JsonFile) contents.push({ path: node.outputFile, json: node.json });
   }
   // Two constructs of one path are refused where the files are gathered: renderFleet, and the write of dist/.
   return contents;

@@ -7,10 +7,11 @@ import { ArgoRootChart } from './argocd-root';
 import { ArgoSelfManagementChart } from './argocd-self';
 import { ClusterAppsChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
+import { TerraformFiles } from './terraform';
 import { TestAppChart } from './test-app';
 import { TestAppPlacementChart } from './test-app-placement';
 
-/** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, and the add-ons. */
+/** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
 export class FleetControlCharts extends Construct {
   constructor(scope: Construct, id: string, fleet: Fleet) {
     super(scope, id);
@@ -25,6 +26,7 @@ export class FleetControlCharts extends Construct {
       if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });
     }
     for (const addon of addonKeys) new AddonChart(this, `addon-${addon}`, { fleet, addon });
+    new TerraformFiles(this, 'terraform', fleet);
   }
 }
 

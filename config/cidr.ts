@@ -6,6 +6,8 @@ export interface Cidr {
   readonly prefixLength: number;
   /** The number of addresses in the block, as a bigint because an IPv6 /64 holds 2^64. */
   readonly size: bigint;
+  /** The block's first address. */
+  readonly network: bigint;
 }
 
 /** Why a CIDR is not valid, as a sentence fragment; undefined when it is valid. */
@@ -55,7 +57,37 @@ export function parseCidr(text: string): Cidr | CidrProblem {
     const format = family === 'ipv6' ? formatIpv6 : formatIpv4;
     return `has host bits set: did you mean ${format(network)}/${prefixLength}?`;
   }
-  return { family, prefixLength, size: 1n << hostBits };
+  return { family, prefixLength, size: 1n << hostBits, network: value };
+}
+
+/** Parses a CIDR block the caller knows is valid (one from the schema and the rules, or built here). */
+function validCidr(text: string): Cidr {
+  const parsed = parseCidr(text);
+  if (typeof parsed !== 'object') throw new Error(`"${text}" ${parsed}`);
+  return parsed;
+}
+
+/** Terraform's cidrsubnet(prefix, newbits, netnum) for IPv4: the netnum-th block of prefix length +newbits. */
+export function ipv4Subnet(prefix: string, newBits: number, netNumber: number): string {
+  const parent = validCidr(prefix);
+  if (parent.family !== 'ipv4' || parent.prefixLength + newBits > 32) throw new Error(`cannot take a /${parent.prefixLength + newBits} of ${prefix}`);
+  if (netNumber < 0 || netNumber >= 2 ** newBits) throw new Error(`${prefix} has no ${netNumber}th /${parent.prefixLength + newBits}`);
+  const length = parent.prefixLength + newBits;
+  return `${formatIpv4(parent.network + (BigInt(netNumber) << BigInt(32 - length)))}/${length}`;
+}
+
+/** Whether two blocks of one family share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [first, second] = [validCidr(a), validCidr(b)];
+  if (first.family !== second.family) return false;
+  return first.network < second.network + second.size && second.network < first.network + first.size;
+}
+
+/** Whether `inner` lies inside `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [parent, child] = [validCidr(outer), validCidr(inner)];
+  return parent.family === child.family && child.prefixLength >= parent.prefixLength
+    && child.network >= parent.network && child.network + child.size <= parent.network + parent.size;
 }
 
 /** AWS keeps five addresses of every IPv4 subnet (network, router, DNS, future use, broadcast). */

@@ -1,5 +1,6 @@
-import { AddonKey, addonsWithIamRole, AddonWithIamRole } from '../catalog/addons';
-import { AppFile, ClusterFile, FleetFileWithDefaults, IpFamily } from './schema';
+import { AddonKey } from '../catalog/addons';
+import { privateIpv4Subnets } from './vpc-layout';
+import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, ProvisioningMode } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
 export interface NodeGroup {
@@ -11,29 +12,53 @@ export interface NodeGroup {
   readonly maxPods?: number;
 }
 
-/** An EKS cluster with every default of fleet.yaml applied. */
-export interface Cluster {
+/** The VPC the project creates for a cluster (provisioning: create). */
+export interface VpcSettings {
+  /** The VPC's IPv4 block. */
+  readonly cidr: string;
+  readonly dns64: boolean;
+  /** The IPv4 blocks of its private subnets, one per zone: fleet.yaml's (ipv4Subnets, or subnets on an IPv4 cluster) or those of config/vpc-layout.ts. */
+  readonly privateIpv4Subnets: readonly string[];
+}
+
+/**
+ * What fleet.yaml says of an EKS cluster, defaults applied, before it exists: enough for
+ * dist/terraform/ to create it (provisioning: create) or to read it (existing).
+ */
+export interface ClusterSpec {
   readonly name: string;
+  /** The cluster's index in fleet.yaml's clusters, for messages that point at it. */
+  readonly index: number;
   readonly ipFamily: IpFamily;
   /** The Kubernetes minor version, e.g. "1.33". */
   readonly kubernetesVersion: string;
   readonly environment: string;
-  readonly server: string;
   readonly region: string;
   readonly accountId: string;
-  readonly vpcId: string;
-  readonly subnets: readonly string[];
-  /** On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets, where nodes and load balancers take IPv4 addresses; absent when fleet.yaml does not say. */
+  readonly provisioning: ProvisioningMode;
+  /** How the add-ons get AWS credentials. */
+  readonly identity: IdentityModel;
+  /** Set on a cluster the project creates. */
+  readonly vpc?: VpcSettings;
+  /**
+   * On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets, where nodes and load balancers
+   * take IPv4 addresses: from fleet.yaml, or for a VPC the project creates the blocks it gives
+   * its private subnets; absent when neither says.
+   */
   readonly ipv4Subnets?: readonly string[];
   /** The load balancer quotas of the cluster's account and region. */
   readonly loadBalancerQuotas: LoadBalancerQuotas;
   readonly nodeGroups: readonly NodeGroup[];
   readonly register: boolean;
-  /** The role Argo CD assumes to reach the cluster (aws eks get-token --role-arn). */
-  readonly argocdRoleArn: string;
-  readonly caData?: string;
   readonly addons: Readonly<Record<AddonKey, boolean>>;
-  readonly iamRoles: Readonly<Record<AddonWithIamRole, string>>;
+}
+
+/** An EKS cluster that exists, with every default of fleet.yaml applied: what Argo CD registers and apps run on. */
+export interface Cluster extends ClusterSpec {
+  readonly server: string;
+  readonly vpcId: string;
+  readonly subnets: readonly string[];
+  readonly caData?: string;
 }
 
 /** Elastic Load Balancing quotas of an account and region. */
@@ -81,48 +106,66 @@ export interface App {
 export interface Fleet {
   readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
   readonly domain: string;
+  /** Argo CD's cluster (which may still be pending) and namespace. */
   readonly argocd: { readonly cluster: string; readonly namespace: string };
   /** Whether a node-group max too small, or a load balancer quota exceeded, stops synth ('error') or is reported ('warning'). */
   readonly capacity: { readonly nodeGroupMaxTooSmall: 'warning' | 'error'; readonly loadBalancerQuotaExceeded: 'warning' | 'error' };
+  /** The clusters that exist: Argo CD registers them and apps run on them. */
   readonly clusters: readonly Cluster[];
+  /**
+   * The clusters the project creates that `terraform apply` and `npm run import-clusters` have
+   * not brought into fleet.yaml yet: only dist/terraform/ renders them.
+   */
+  readonly pendingClusters: readonly ClusterSpec[];
   readonly apps: readonly App[];
 }
 
-function kebabCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+/** Every cluster of the fleet, existing and pending, in fleet.yaml's order. */
+export function allClusters(fleet: Fleet): ClusterSpec[] {
+  return [...fleet.clusters, ...fleet.pendingClusters].sort((a, b) => a.index - b.index);
 }
 
-/** The IAM role name an add-on gets by default: <cluster>-<add-on in kebab-case>. */
-export function defaultIamRoleArn(cluster: Pick<ClusterFile, 'name' | 'accountId'>, addon: AddonWithIamRole | 'argocd'): string {
-  return `arn:aws:iam::${cluster.accountId}:role/${cluster.name}-${kebabCase(addon)}`;
+/** Whether a cluster exists (has its endpoint, VPC and subnets), as opposed to pending. */
+export function isCluster(cluster: ClusterSpec): cluster is Cluster {
+  return 'server' in cluster;
 }
 
-function resolveCluster(cluster: ClusterFile): Cluster {
-  const iamRoles = Object.fromEntries(
-    addonsWithIamRole.map((key) => [key, cluster.iamRoles[key] ?? defaultIamRoleArn(cluster, key)]),
-  ) as Record<AddonWithIamRole, string>;
+function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
+  const given = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets;
+  const vpc = cluster.provisioning === 'create'
+    ? { cidr: cluster.vpc.cidr, dns64: cluster.vpc.dns64, privateIpv4Subnets: given ?? privateIpv4Subnets(cluster.vpc.cidr) }
+    : undefined;
+  const ipv4Subnets = cluster.ipFamily === 'ipv6' ? vpc?.privateIpv4Subnets ?? cluster.ipv4Subnets : undefined;
   return {
     name: cluster.name,
+    index,
     ipFamily: cluster.ipFamily,
     kubernetesVersion: cluster.kubernetesVersion,
     environment: cluster.environment,
-    server: cluster.server.replace(/\/$/, ''),
     region: cluster.region,
     accountId: cluster.accountId,
-    vpcId: cluster.vpcId,
-    subnets: cluster.subnets,
-    ipv4Subnets: cluster.ipv4Subnets,
+    provisioning: cluster.provisioning,
+    identity: cluster.identity,
+    vpc,
+    ipv4Subnets,
     loadBalancerQuotas: cluster.loadBalancerQuotas,
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,
-    argocdRoleArn: cluster.argocdRoleArn ?? defaultIamRoleArn(cluster, 'argocd'),
-    caData: cluster.caData,
     addons: cluster.addons,
-    iamRoles,
   };
 }
 
-function resolvePlacements(app: AppFile, clusters: readonly Cluster[]): Placement[] {
+/**
+ * The cluster, or undefined while it is pending: a cluster the project creates whose endpoint,
+ * VPC and subnets are not in fleet.yaml yet (config/rules.ts refuses a cluster that exists
+ * without them, and a half-imported one).
+ */
+function resolveCluster(spec: ClusterSpec, cluster: ClusterFile): Cluster | undefined {
+  if (cluster.server === undefined || cluster.vpcId === undefined || cluster.subnets === undefined) return undefined;
+  return { ...spec, server: cluster.server.replace(/\/$/, ''), vpcId: cluster.vpcId, subnets: cluster.subnets, caData: cluster.caData };
+}
+
+function resolvePlacements(app: AppFile, clusters: readonly ClusterSpec[]): Placement[] {
   if (!app.clusters) {
     return clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => ({ cluster: cluster.name }));
   }
@@ -134,14 +177,22 @@ function resolvePlacements(app: AppFile, clusters: readonly Cluster[]): Placemen
  * depends on other fields derived (role ARNs, placements, the Argo CD cluster).
  */
 export function resolveFleet(file: FleetFileWithDefaults): Fleet {
-  const clusters = file.clusters.map(resolveCluster);
-  const firstIpv6 = clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? clusters[0];
+  const specs = file.clusters.map(resolveClusterSpec);
+  const clusters: Cluster[] = [];
+  const pendingClusters: ClusterSpec[] = [];
+  specs.forEach((spec, index) => {
+    const cluster = resolveCluster(spec, file.clusters[index]);
+    if (cluster) clusters.push(cluster);
+    else pendingClusters.push(spec);
+  });
+  const firstIpv6 = specs.find((cluster) => cluster.ipFamily === 'ipv6') ?? specs[0];
   return {
     repo: file.repo,
     domain: file.domain,
     argocd: { cluster: file.argocd.cluster ?? firstIpv6.name, namespace: file.argocd.namespace },
     capacity: file.capacity,
     clusters,
+    pendingClusters,
     apps: file.apps.map((app) => ({
       name: app.name,
       backgroundColor: app.backgroundColor,

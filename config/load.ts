@@ -3,7 +3,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
-import { checkCapacitySettings, checkRelations } from './rules';
+import { checkCapacitySettings, checkProvisioning, checkRelations } from './rules';
 import { FleetFile, fleetSchema } from './schema';
 import { JsonSchema, withDefaults } from './schema-builder';
 
@@ -90,8 +90,10 @@ class FleetReader {
 
     this.check(fleetSchema, root, []);
     if (this.problems.length) throw new FleetConfigError(this.sorted());
-    const file = withDefaults(fleetSchema, this.document!.toJS() as FleetFile);
+    const written = this.document!.toJS() as FleetFile;
+    const file = withDefaults(fleetSchema, written);
     checkRelations(file, (path, message) => this.reportAt(path, message));
+    checkProvisioning(file, written, (path, message) => this.reportAt(path, message));
     checkCapacitySettings(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
@@ -239,6 +241,7 @@ function readValidFleet(text: string): Fleet | undefined {
     valid = false;
   };
   checkRelations(file, invalid);
+  checkProvisioning(file, value as FleetFile, invalid);
   checkCapacitySettings(file, invalid);
   return valid ? resolveFleet(file) : undefined;
 }

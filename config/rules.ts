@@ -1,10 +1,12 @@
 /** The rules of fleet.yaml that span fields; the schema checks each field on its own. */
-import { clusterAutoscalerImageTags } from '../catalog/addons';
+import { addonsWithIamRole, clusterAutoscalerImageTags } from '../catalog/addons';
+import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
-import { parseCidr } from './cidr';
+import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
 import { resolveRollout } from './fleet';
-import { FleetFileWithDefaults } from './schema';
+import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
+import { databaseIpv4Subnets, narrowestVpcPrefix, publicIpv4Subnets, vpcZones, widestVpcPrefix } from './vpc-layout';
 
 /** Reports a problem at a field path. */
 export type Report = (path: PathSegment[], message: string) => void;
@@ -26,7 +28,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
 
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
-    cluster.subnets.forEach((subnet, subnetIndex) => {
+    (cluster.subnets ?? []).forEach((subnet, subnetIndex) => {
       const parsed = parseCidr(subnet);
       if (typeof parsed !== 'object') {
         report(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
@@ -54,7 +56,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
       const known = Object.keys(clusterAutoscalerImageTags);
       report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);
     }
-    if (cluster.register && !cluster.caData) {
+    if (cluster.register && !cluster.caData && !isPending(cluster)) {
       report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
     }
   });
@@ -63,6 +65,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
   if (file.argocd.cluster && !clusterNames.includes(file.argocd.cluster)) {
     report(['argocd', 'cluster'], `cluster "${file.argocd.cluster}" is not in clusters: ${known}`);
   }
+  const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
   const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
   file.apps.forEach((app, appIndex) => {
     if (!app.clusters) {
@@ -72,11 +75,93 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     const names = app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name));
     names.forEach((name, index) => {
       if (!clusterNames.includes(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not in clusters: ${known}`);
+      else if (pending.has(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not created yet (it has no server): run terraform apply in dist/terraform/clusters/${name} and npm run import-clusters, then place apps on it`);
     });
     checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
     if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
       report(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
     }
+  });
+}
+
+/** The fields a cluster that exists needs, which npm run import-clusters writes for one the project creates. */
+const importedFields = ['server', 'vpcId', 'subnets'] as const;
+
+/** Whether a cluster is one the project creates that has not been imported into fleet.yaml yet. */
+function isPending(cluster: ClusterFile): boolean {
+  return cluster.provisioning === 'create' && importedFields.every((field) => cluster[field] === undefined);
+}
+
+/**
+ * Rules of how clusters are made and reached: imported fields, the VPC the project creates,
+ * identities and IAM role names. `written` is fleet.yaml as written, before defaults, to tell a
+ * `vpc` the file sets from the one defaults fill in.
+ */
+export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFile, report: Report): void {
+  const argocdCluster = file.argocd.cluster ?? (file.clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? file.clusters[0]).name;
+  file.clusters.forEach((cluster, clusterIndex) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
+    const missing = importedFields.filter((field) => cluster[field] === undefined);
+    if (cluster.provisioning === 'existing' && missing.length) {
+      report(at(), `has no ${missing.join(', ')}: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`);
+    } else if (cluster.provisioning === 'create' && missing.length && missing.length < importedFields.length) {
+      report(at(), `has ${importedFields.filter((field) => !missing.includes(field)).join(', ')} but no ${missing.join(', ')}: npm run import-clusters writes all of them from terraform output -json once the cluster is created; until then leave all out`);
+    }
+    if (cluster.name === fleetRolePrefix) {
+      report(at('name'), `is "${fleetRolePrefix}", the prefix of the IAM roles the fleet shares (such as ${roleNames.argocdHub}): choose another name`);
+    }
+    if (cluster.identity === 'irsa') {
+      for (const addon of addonsWithIamRole.filter((key) => cluster.addons[key])) {
+        const role = roleNames.irsaAddon(addon, cluster.name);
+        if (role.length > maxRoleNameLength) {
+          report(at('name'), `makes the IRSA role name ${role} ${role.length} characters long, above IAM's ${maxRoleNameLength}: shorten the name to ${maxRoleNameLength - (role.length - cluster.name.length)} characters or use identity: podIdentity`);
+          break;
+        }
+      }
+      if (cluster.name === argocdCluster) {
+        report(at('identity'), 'is irsa on the cluster Argo CD runs on, whose own pods get their AWS identity from EKS Pod Identity: expected podIdentity here');
+      }
+    }
+    if (cluster.provisioning === 'existing') {
+      if (written.clusters[clusterIndex]?.vpc !== undefined) {
+        report(at('vpc'), 'is set on a cluster that exists (provisioning: existing): the project creates no VPC for it; remove vpc or set provisioning: create');
+      }
+      return;
+    }
+    checkCreatedVpc(cluster, at, report);
+  });
+}
+
+/** The VPC of a cluster the project creates: its IPv4 block, and the private blocks fleet.yaml gives it. */
+function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  const vpcCidr = parseCidr(cluster.vpc.cidr);
+  if (typeof vpcCidr !== 'object') {
+    report(at('vpc', 'cidr'), `"${cluster.vpc.cidr}" ${vpcCidr}`);
+    return;
+  }
+  if (vpcCidr.family !== 'ipv4' || vpcCidr.prefixLength < widestVpcPrefix || vpcCidr.prefixLength > narrowestVpcPrefix) {
+    report(at('vpc', 'cidr'), `is "${cluster.vpc.cidr}": expected an IPv4 block from /${widestVpcPrefix} (AWS's widest VPC) to /${narrowestVpcPrefix} (public subnets of at least /27, as ALBs need)`);
+    return;
+  }
+  const field = cluster.ipFamily === 'ipv6' ? 'ipv4Subnets' : 'subnets';
+  const given = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets;
+  if (!given) return;
+  if (given.length !== vpcZones) {
+    report(at(field), `lists ${given.length} blocks: a VPC the project creates has one private subnet in each of ${vpcZones} availability zones, expected ${vpcZones}`);
+  }
+  const reserved = [...publicIpv4Subnets(cluster.vpc.cidr), ...databaseIpv4Subnets(cluster.vpc.cidr)];
+  given.forEach((subnet, subnetIndex) => {
+    const parsed = parseCidr(subnet);
+    if (typeof parsed !== 'object' || parsed.family !== 'ipv4') return;
+    if (!cidrContains(cluster.vpc.cidr, subnet)) {
+      report(at(field, subnetIndex), `"${subnet}" is not inside the VPC's block ${cluster.vpc.cidr} (vpc.cidr)`);
+      return;
+    }
+    const clash = reserved.find((other) => cidrsOverlap(other, subnet));
+    if (clash) report(at(field, subnetIndex), `"${subnet}" overlaps ${clash}, which the VPC's public or database subnets take (the first /${vpcCidr.prefixLength + 4} of ${cluster.vpc.cidr}): choose blocks after it`);
+    given.slice(0, subnetIndex).forEach((earlier) => {
+      if (typeof parseCidr(earlier) === 'object' && cidrsOverlap(earlier, subnet)) report(at(field, subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap`);
+    });
   });
 }
 

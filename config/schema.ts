@@ -1,21 +1,25 @@
-import { AddonKey, addonKeys, addonsWithIamRole, AddonWithIamRole, argocdChart } from '../catalog/addons';
+import { AddonKey, addonKeys, argocdChart } from '../catalog/addons';
 import { cssColorPattern } from './css-colors';
 import { boolean, either, Infer, integer, list, object, oneOf, Optional, optional, Schema, text, WithDefaults } from './schema-builder';
 
 export const ipFamilies = ['ipv4', 'ipv6'] as const;
 export type IpFamily = typeof ipFamilies[number];
 
+/** How the add-ons and Argo CD of a cluster get AWS credentials. */
+export const identityModels = ['podIdentity', 'irsa'] as const;
+export type IdentityModel = typeof identityModels[number];
+
+/** Whether dist/terraform/ creates the cluster and its VPC, or reads a cluster that exists. */
+export const provisioningModes = ['existing', 'create'] as const;
+export type ProvisioningMode = typeof provisioningModes[number];
+
+/** The IPv4 block of a VPC the project creates when fleet.yaml gives none. */
+export const defaultVpcCidr = '10.0.0.0/16';
+
 const dnsLabel = text({
   description: 'A DNS-1123 label: lower-case letters, digits and "-", starting with a letter, at most 40 characters.',
   pattern: /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
   expected: 'a DNS-1123 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 40 characters)',
-});
-
-const iamRoleArn = text({
-  description: 'An IAM role ARN.',
-  pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-  expected: 'an IAM role ARN such as arn:aws:iam::111122223333:role/name',
-  examples: ['arn:aws:iam::111122223333:role/argocd-deployer'],
 });
 
 const cidr = text({
@@ -72,11 +76,16 @@ const addonToggles = object(
   { description: 'Which add-ons the cluster runs; each defaults to true.' },
 );
 
-const addonIamRoles = object(
-  Object.fromEntries(addonsWithIamRole.map((key) => [key, optional(iamRoleArn)])) as
-    Record<AddonWithIamRole, Optional<Schema<string>, false>>,
-  { description: 'IAM roles (IRSA) of the add-ons that call AWS; each defaults to arn:aws:iam::<accountId>:role/<cluster>-<add-on in kebab-case>.' },
-);
+const vpc = object({
+  cidr: optional(text({
+    description: 'The IPv4 block of the VPC beside its Amazon-provided IPv6 /56, from /16 to /19. It is cut in sixteen: the public and database subnets come from the first sixteenth, the private subnets are the next three unless ipv4Subnets (IPv6 cluster) or subnets (IPv4 cluster) list their own.',
+    expected: 'an IPv4 CIDR block such as 10.231.0.0/16',
+    pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
+  }), defaultVpcCidr),
+  dns64: optional(boolean({
+    description: 'Whether the subnets answer IPv4-only names with synthesized 64:ff9b:: addresses (DNS64, routed through the NAT gateways); off unless an IPv6-only workload needs it.',
+  }), false),
+}, { description: 'The VPC the project creates for a cluster with provisioning: create.' });
 
 const cluster = object({
   name: dnsLabel,
@@ -88,12 +97,19 @@ const cluster = object({
     examples: ['1.33'],
   }),
   environment: optional(dnsLabel, 'production'),
-  server: text({
-    description: 'The EKS API server endpoint.',
+  provisioning: optional(oneOf(provisioningModes, {
+    description: 'existing: the cluster exists and dist/terraform/ reads it, adding only identities, Pod Identity associations and Argo CD\'s access entry; create: dist/terraform/ creates its VPC, EKS cluster and node groups too.',
+  }), 'existing'),
+  identity: optional(oneOf(identityModels, {
+    description: 'How the add-ons get AWS credentials: podIdentity (EKS Pod Identity: one role per add-on per account, an association per cluster) or irsa (a role per add-on per cluster trusting the cluster\'s OIDC provider).',
+  }), 'podIdentity'),
+  vpc: optional(vpc),
+  server: optional(text({
+    description: 'The EKS API server endpoint; for a cluster the project creates, written by npm run import-clusters after terraform apply.',
     pattern: /^https:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/,
     expected: 'an https:// URL of the EKS API endpoint',
     examples: ['https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com'],
-  }),
+  })),
   region: text({
     description: 'The AWS region.',
     pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
@@ -104,8 +120,8 @@ const cluster = object({
     pattern: /^\d{12}$/,
     expected: 'a 12-digit AWS account id in quotes, such as "111122223333"',
   }),
-  vpcId: text({ description: 'The VPC id.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' }),
-  subnets: list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family.', minItems: 1 }),
+  vpcId: optional(text({ description: 'The VPC id; for a cluster the project creates, written by npm run import-clusters.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' })),
+  subnets: optional(list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family; for a cluster the project creates, written by npm run import-clusters.', minItems: 1 })),
   ipv4Subnets: optional(list(cidr, {
     description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node and every load balancer interface still takes an IPv4 address from them.',
     minItems: 1,
@@ -113,14 +129,12 @@ const cluster = object({
   loadBalancerQuotas: optional(loadBalancerQuotas),
   nodeGroups: list(nodeGroup, { description: 'The node groups cluster-autoscaler scales.', minItems: 1 }),
   register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
-  argocdRoleArn: optional(iamRoleArn),
   caData: optional(text({
     description: 'The cluster\'s certificate authority (base64 PEM, as `aws eks describe-cluster` prints it): public, not a secret.',
     pattern: /^[A-Za-z0-9+/]+={0,2}$/,
     expected: 'base64 text (the certificateAuthority.data of aws eks describe-cluster)',
   })),
   addons: optional(addonToggles),
-  iamRoles: optional(addonIamRoles),
 }, { description: 'An EKS cluster of the fleet.' });
 
 const placement = object({

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments } from 'yaml';
-import { isValuesFile } from '../catalog/dist-layout';
+import { isManifestFile } from '../catalog/dist-layout';
 import { PathSegment } from '../output/field-path';
 import { Destination, destinationsIn } from './destinations';
 
@@ -220,7 +220,7 @@ function fileEntries(file: string, text: string): Map<string, Entry> {
     const content: unknown = document.toJS();
     position++;
     if (content === null || content === undefined) continue;
-    const object = isValuesFile(file) ? undefined : objectId(content);
+    const object = isManifestFile(file) ? objectId(content) : undefined;
     const base = object ? `${object.apiVersion}|${object.kind}|${object.namespace ?? ''}|${object.name}` : `#${position}`;
     let key = base;
     for (let copy = 2; entries.has(key); copy++) key = `${base}#${copy}`;

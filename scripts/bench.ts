@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { largeFleetYaml } from '../test/fixtures/large-fleet';
-import { isValuesFile } from '../catalog/dist-layout';
+import { isManifestFile } from '../catalog/dist-layout';
 import { listFiles } from '../output/write-dist';
 
 const root = join(__dirname, '..');
@@ -17,7 +17,7 @@ const rssReporter = join(work, 'report-rss.cjs');
 writeFileSync(rssReporter, "process.on('exit', () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\\n`));\n");
 
 function countObjects(dir: string): number {
-  const manifests = listFiles(dir).filter((path) => !isValuesFile(path));
+  const manifests = listFiles(dir).filter(isManifestFile);
   return manifests.reduce((objects, path) => objects + (readFileSync(join(dir, path), 'utf8').match(/^apiVersion: /gm) ?? []).length, 0);
 }
 

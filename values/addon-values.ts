@@ -1,3 +1,5 @@
+import { AddonWithIamRole } from '../catalog/addons';
+import { roleArn, roleNames } from '../catalog/identities';
 import { Cluster, Fleet } from '../config/fleet';
 import { IpFamily } from '../config/schema';
 
@@ -19,9 +21,18 @@ export interface AddonValues {
   cluster(cluster: Cluster, fleet: Fleet): Values;
 }
 
-/** The ServiceAccount annotation IRSA reads the role from. */
-export function irsaAnnotation(roleArn: string): Record<string, string> {
-  return { 'eks.amazonaws.com/role-arn': roleArn };
+/** The ServiceAccount annotation IRSA's webhook reads the role from. */
+export const irsaRoleAnnotation = 'eks.amazonaws.com/role-arn';
+
+/**
+ * The ServiceAccount of an add-on that calls AWS, as the cluster's values file sets it: on an
+ * IRSA cluster annotated with its role; under Pod Identity nothing, since the association in
+ * dist/terraform/ binds the role to the namespace and name (an annotation left behind would even
+ * win: web identity comes before the container credentials in the SDKs' chain).
+ */
+export function awsServiceAccount(cluster: Cluster, addon: AddonWithIamRole): { annotations: Record<string, string> } | undefined {
+  if (cluster.identity !== 'irsa') return undefined;
+  return { annotations: { [irsaRoleAnnotation]: roleArn(cluster, roleNames.irsaAddon(addon, cluster.name)) } };
 }
 
 /** A Service in the cluster's IP family only, as charts with an IP family knob take it. */

@@ -1,4 +1,4 @@
-import { Fleet } from '../config/fleet';
+import { allClusters, Fleet } from '../config/fleet';
 import { resources, singleStack, Values } from './addon-values';
 
 /** Clusters one application controller shard reconciles; each cluster belongs to exactly one shard. */
@@ -45,8 +45,13 @@ const disruptionBudget = { enabled: true, maxUnavailable: 1 };
  * its localhost probes still pass).
  */
 export function argocdValues(fleet: Fleet): Values {
-  const family = fleet.clusters.find((cluster) => cluster.name === fleet.argocd.cluster)!.ipFamily;
+  const home = allClusters(fleet).find((cluster) => cluster.name === fleet.argocd.cluster)!;
+  const family = home.ipFamily;
   const replicas = argocdReplicas(fleet);
+  // argocd-k8s-auth signs its EKS tokens with the SDK's default configuration, which has no
+  // region unless the environment gives one (it takes no region flag); EKS Pod Identity does
+  // not set one, unlike IRSA's webhook.
+  const region = { name: 'AWS_REGION', value: home.region };
   return {
     global: { dualStack: singleStack(family) },
     configs: {
@@ -56,13 +61,14 @@ export function argocdValues(fleet: Fleet): Values {
     controller: {
       // Also sets ARGOCD_CONTROLLER_REPLICAS, which sharding reads (chart statefulset.yaml).
       replicas: replicas.controller,
+      env: [region],
       resources: resources('500m', '1Gi'),
       pdb: disruptionBudget,
     },
     server: {
       replicas: replicas.server,
       // Argo CD's HA guidance: the API server divides its rate limits by this.
-      env: [{ name: 'ARGOCD_API_SERVER_REPLICAS', value: String(replicas.server) }],
+      env: [{ name: 'ARGOCD_API_SERVER_REPLICAS', value: String(replicas.server) }, region],
       resources: resources('100m', '256Mi'),
       pdb: disruptionBudget,
     },
@@ -76,6 +82,7 @@ export function argocdValues(fleet: Fleet): Values {
     applicationSet: {
       // More than one switches on leader election (chart _helpers.tpl).
       replicas: replicas.applicationSet,
+      extraEnv: [region],
       resources: resources('100m', '256Mi'),
       pdb: disruptionBudget,
     },

@@ -1,5 +1,5 @@
 import { addonCatalog } from '../catalog/addons';
-import { AddonValues, irsaAnnotation, resources, restrictedContainer } from './addon-values';
+import { AddonValues, awsServiceAccount, resources, restrictedContainer } from './addon-values';
 
 export const awsLoadBalancerControllerValues: AddonValues = {
   fleet: () => ({
@@ -23,7 +23,7 @@ export const awsLoadBalancerControllerValues: AddonValues = {
     clusterName: cluster.name,
     region: cluster.region,
     vpcId: cluster.vpcId,
-    serviceAccount: { annotations: irsaAnnotation(cluster.iamRoles.awsLoadBalancerController) },
+    serviceAccount: awsServiceAccount(cluster, 'awsLoadBalancerController'),
     // With cert-manager the webhook certificate is a Certificate, not a secret generated on
     // every render (which Argo CD would show as OutOfSync forever).
     enableCertManager: cluster.addons.certManager,

@@ -1,5 +1,5 @@
 import { addonCatalog, clusterAutoscalerImageTags } from '../catalog/addons';
-import { AddonValues, irsaAnnotation, resources, restrictedContainer } from './addon-values';
+import { AddonValues, awsServiceAccount, resources, restrictedContainer } from './addon-values';
 
 /** The unprivileged user the distroless cluster-autoscaler image runs as ("nobody"). */
 const nobody = 65534;
@@ -29,13 +29,16 @@ export const clusterAutoscalerValues: AddonValues = {
       'scale-down-unneeded-time': '10m',
     },
   }),
-  cluster: (cluster) => ({
-    // The release made for the cluster's Kubernetes minor version (config/rules.ts refuses a
-    // version without one).
-    image: { tag: clusterAutoscalerImageTags[cluster.kubernetesVersion] },
-    autoDiscovery: { clusterName: cluster.name },
-    awsRegion: cluster.region,
-    rbac: { serviceAccount: { annotations: irsaAnnotation(cluster.iamRoles.clusterAutoscaler) } },
-    extraArgs: { 'max-nodes-total': cluster.nodeGroups.reduce((total, group) => total + group.maxSize, 0) },
-  }),
+  cluster: (cluster) => {
+    const serviceAccount = awsServiceAccount(cluster, 'clusterAutoscaler');
+    return {
+      // The release made for the cluster's Kubernetes minor version (config/rules.ts refuses a
+      // version without one).
+      image: { tag: clusterAutoscalerImageTags[cluster.kubernetesVersion] },
+      autoDiscovery: { clusterName: cluster.name },
+      awsRegion: cluster.region,
+      ...(serviceAccount && { rbac: { serviceAccount } }),
+      extraArgs: { 'max-nodes-total': cluster.nodeGroups.reduce((total, group) => total + group.maxSize, 0) },
+    };
+  },
 };

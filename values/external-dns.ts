@@ -1,5 +1,5 @@
 import { addonCatalog } from '../catalog/addons';
-import { AddonValues, irsaAnnotation, resources, singleStack } from './addon-values';
+import { AddonValues, awsServiceAccount, resources, singleStack } from './addon-values';
 
 export const externalDnsValues: AddonValues = {
   fleet: (fleet) => ({
@@ -20,7 +20,7 @@ export const externalDnsValues: AddonValues = {
     // so an AAAA alias record would answer empty.
     managedRecordTypes: cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME'],
     env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
-    serviceAccount: { annotations: irsaAnnotation(cluster.iamRoles.externalDns) },
+    serviceAccount: awsServiceAccount(cluster, 'externalDns'),
     service: singleStack(cluster.ipFamily),
   }),
 };

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { isValuesFile } from '../catalog/dist-layout';
+import { isManifestFile } from '../catalog/dist-layout';
 
 /** A Kubernetes object as parsed from a file of dist/. */
 export type Manifest = Record<string, any>;
@@ -14,7 +14,7 @@ export function parseManifests(text: string): Manifest[] {
 
 /** Every Kubernetes object of a render of dist/ (path -> text); values files hold none. */
 export function renderedObjects(files: ReadonlyMap<string, string>): RenderedObject[] {
-  return [...files].flatMap(([file, text]) => (isValuesFile(file) ? [] : parseManifests(text).map((object) => ({ ...object, file }))));
+  return [...files].flatMap(([file, text]) => (!isManifestFile(file) ? [] : parseManifests(text).map((object) => ({ ...object, file }))));
 }
 
 /** The one object of a kind and name (in `file`, when given); throws when there is not exactly one. */

@@ -1,7 +1,9 @@
 import { parse } from 'yaml';
-import { AddonKey, addonCatalog as addonCharts, addonKeys, argocdChart, ChartName } from '../../catalog/addons';
+import { AddonKey, addonCatalog as addonCharts, addonKeys, AddonWithIamRole, argocdChart, ChartName } from '../../catalog/addons';
 import { distLayout, isValuesFile } from '../../catalog/dist-layout';
-import { Fleet } from '../../config/fleet';
+import { roleArn, roleNames } from '../../catalog/identities';
+import { Cluster, Fleet } from '../../config/fleet';
+import { irsaRoleAnnotation } from '../../values/addon-values';
 import { expandApplicationSet } from '../../diff/applicationset';
 import { chartData, mergeHelmValues, schemaErrors, unknownValueKeys, valuesProblems } from '../../verify/chart-values';
 import { manifestErrors } from '../../verify/manifests';
@@ -14,6 +16,11 @@ function addonValuesFiles(addon: AddonKey): { fleet: string; cluster: (clusterNa
 }
 
 type Values = Record<string, any>;
+
+/** The role an add-on's ServiceAccount names on an IRSA cluster; under Pod Identity it names none (the association binds it). */
+function irsaRole(cluster: Cluster, addon: AddonWithIamRole): string | undefined {
+  return cluster.identity === 'irsa' ? roleArn(cluster, roleNames.irsaAddon(addon, cluster.name)) : undefined;
+}
 
 function addonsOf(fleet: Fleet) {
   const { files, objects } = renderParsed(fleet);
@@ -118,10 +125,10 @@ describe('add-on ApplicationSets', () => {
 });
 
 describe.each(fleet.clusters.map((cluster) => [cluster.name, cluster] as const))('IPv6 specifics on %s', (name, cluster) => {
-  test('AWS Load Balancer Controller: cluster name, region and VPC set explicitly (no instance metadata in IPv6 pods), IRSA, IP targets', () => {
+  test('AWS Load Balancer Controller: cluster name, region and VPC set explicitly (no instance metadata in IPv6 pods), its IRSA role only under IRSA, IP targets', () => {
     const values = valuesOf('awsLoadBalancerController', name);
     expect(values).toMatchObject({ clusterName: name, region: cluster.region, vpcId: cluster.vpcId, defaultTargetType: 'ip' });
-    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.awsLoadBalancerController);
+    expect(values.serviceAccount?.annotations?.[irsaRoleAnnotation]).toBe(irsaRole(cluster, 'awsLoadBalancerController'));
     expect(values.ingressClassParams.spec.ipAddressType).toBe(cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4');
   });
 
@@ -149,14 +156,14 @@ describe.each(fleet.clusters.map((cluster) => [cluster.name, cluster] as const))
     // An IPv4 cluster's ALB has no IPv6 address: an AAAA alias record would answer empty.
     expect(values.managedRecordTypes).toEqual(cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME']);
     expect(values.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: cluster.region });
-    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.externalDns);
+    expect(values.serviceAccount?.annotations?.[irsaRoleAnnotation]).toBe(irsaRole(cluster, 'externalDns'));
   });
 
-  test('cluster-autoscaler: auto-discovery of this cluster, explicit region, IRSA, and room for ~100 nodes', () => {
+  test('cluster-autoscaler: auto-discovery of this cluster, explicit region, its IRSA role only under IRSA, and room for ~100 nodes', () => {
     const values = valuesOf('clusterAutoscaler', name);
     expect(values.autoDiscovery.clusterName).toBe(name);
     expect(values.awsRegion).toBe(cluster.region);
-    expect(values.rbac.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(cluster.iamRoles.clusterAutoscaler);
+    expect(values.rbac?.serviceAccount?.annotations?.[irsaRoleAnnotation]).toBe(irsaRole(cluster, 'clusterAutoscaler'));
     expect(values.extraArgs['max-nodes-total']).toBe(cluster.nodeGroups.reduce((total, group) => total + group.maxSize, 0));
     expect(values.extraArgs['balance-similar-node-groups']).toBe(true);
     expect(values.extraArgs['skip-nodes-with-local-storage']).toBe(false);

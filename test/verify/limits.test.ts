@@ -79,8 +79,9 @@ describe('synth refuses a fleet whose objects the API server would refuse', () =
   test('an AppProject over 1 MiB: an error naming the file, the object and the limit; dist/ untouched', async () => {
     // GIVEN 10,500 apps with 40-character names on a cluster with a 40-character name: ~1.1 MB of project destinations
     const cluster = `ipv6-east-${'x'.repeat(30)}`;
-    // (without the IPv4 blocks of its subnets, which 10,500 ALBs would exhaust first)
+    // (an existing cluster without the IPv4 blocks of its subnets, which 10,500 ALBs would exhaust first)
     const text = withAppsOnOneCluster(10_500, 'x'.repeat(34)).replaceAll('ipv6-east', cluster)
+      .replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, '')
       .replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
     const outdir = scratchDist();
     const before = folderState(outdir);

@@ -1,0 +1,509 @@
+/**
+ * dist/terraform/: the AWS side of the fleet as Terraform root modules in JSON syntax, built
+ * from fleet.yaml with the pinned community modules (terraform/json.ts).
+ *
+ *     accounts/<accountId>/   IAM roles the account's clusters share: Argo CD's own role (in
+ *                             the Argo CD cluster's account), one Pod Identity role per add-on,
+ *                             the VPC CNI's role. Applied first.
+ *     clusters/<cluster>/     one cluster: its VPC, EKS cluster and node groups (provisioning:
+ *                             create) or data sources that read and check it (existing); the
+ *                             role Argo CD assumes for it and its access entry; the add-ons'
+ *                             Pod Identity associations or IRSA roles; on the Argo CD cluster,
+ *                             Argo CD itself with the helm provider.
+ *
+ * Each root module works in one account (allowed_account_ids), so one cluster's apply cannot
+ * touch another's. Role names are fixed (catalog/identities.ts), so a module knows the ARNs of
+ * the others' roles without remote state, and looks the ones of its own account up with a
+ * data source: a plan fails with "role not found" when accounts/ was not applied first.
+ *
+ * Backend and credentials stay the team's: `backend "s3" {}` is a partial configuration
+ * (terraform init -backend-config=...), and the providers read credentials from the environment.
+ */
+import { AddonWithIamRole, addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
+import { distLayout, relativeDistPath } from '../catalog/dist-layout';
+import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, partitionOf, roleArn, roleNames } from '../catalog/identities';
+import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
+import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets, vpcZones } from '../config/vpc-layout';
+import { addonPolicies, podIdentityTrust } from './identities';
+import { identifier, quoted, ref, terraformModules, terraformRequirements, TfObject, TfValue } from './json';
+
+/** One root module: its path under dist/ and its JSON. */
+export interface TerraformFile {
+  readonly path: string;
+  readonly json: TfObject;
+}
+
+/** The comment every root module starts with (a "//" key is ignored in a block body, the root included). */
+export const terraformComment = 'Generated from fleet.yaml by `npm run synth`: edit fleet.yaml, not this file.';
+
+function moduleCall(name: keyof typeof terraformModules, inputs: TfObject): TfObject {
+  return { ...terraformModules[name], ...inputs };
+}
+
+function rootSettings(accountId: string, region: string, helm: boolean): TfObject {
+  return {
+    terraform: {
+      required_version: terraformRequirements.terraform,
+      required_providers: { aws: terraformRequirements.aws, ...(helm ? { helm: terraformRequirements.helm } : {}) },
+      // Partial configuration: the bucket, key and region come from terraform init -backend-config.
+      backend: { s3: {} },
+    },
+    provider: {
+      aws: { region, allowed_account_ids: [accountId], default_tags: { tags: { 'managed-by': 'fleet.yaml' } } },
+    },
+  };
+}
+
+/** The clusters of one account that run an add-on under Pod Identity: its shared role serves exactly them. */
+function podIdentityUsers(clusters: readonly ClusterSpec[], addon: AddonWithIamRole): string[] {
+  return clusters.filter((cluster) => cluster.identity === 'podIdentity' && cluster.addons[addon]).map((cluster) => cluster.name);
+}
+
+/** Whether the cluster's add-on credentials come from associations, so the Pod Identity agent must run there. */
+function usesPodIdentity(fleet: Fleet, cluster: ClusterSpec): boolean {
+  return cluster.name === fleet.argocd.cluster || cluster.provisioning === 'create'
+    || (cluster.identity === 'podIdentity' && addonsWithIamRole.some((addon) => cluster.addons[addon]));
+}
+
+/** The Route 53 zone of fleet.yaml's domain, which external-dns writes into. */
+function hostedZone(fleet: Fleet): TfObject {
+  return { aws_route53_zone: { domain: { name: fleet.domain, private_zone: false } } };
+}
+
+const hostedZoneArn = ref('data.aws_route53_zone.domain.arn');
+
+/** The roles one account's clusters share. */
+export function accountStack(fleet: Fleet, accountId: string): TfObject {
+  const clusters = allClusters(fleet).filter((cluster) => cluster.accountId === accountId);
+  const home = allClusters(fleet).find((cluster) => cluster.name === fleet.argocd.cluster)!;
+  const modules: Record<string, TfValue> = {};
+  const outputs: Record<string, TfValue> = {};
+  let needsZone = false;
+
+  if (home.accountId === accountId) {
+    // Argo CD's own identity: its three ServiceAccounts on its cluster, allowed to assume the
+    // role of every cluster it registers (and to tag that session: Pod Identity's session tags
+    // are transitive, so every AssumeRole from it passes them on, EKS User Guide "pod-id-abac").
+    const registered = allClusters(fleet).filter((cluster) => cluster.register);
+    modules.argocd = moduleCall('eksPodIdentity', {
+      name: roleNames.argocdHub,
+      use_name_prefix: false,
+      description: 'Argo CD: assumes the <cluster>-argocd role of every cluster it syncs',
+      trust_policy_conditions: podIdentityTrust([home.name], fleet.argocd.namespace, argocdAwsComponents.map((component) => component.serviceAccount)),
+      attach_custom_policy: true,
+      policy_statements: [{
+        sid: 'AssumeClusterRoles',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: registered.map((cluster) => roleArn(cluster, roleNames.argocdAccess(cluster.name))),
+      }],
+    });
+    outputs.argocd_role_arn = { value: ref('module.argocd.iam_role_arn') };
+  }
+
+  for (const addon of addonsWithIamRole) {
+    const users = podIdentityUsers(clusters, addon);
+    if (!users.length) continue;
+    const { namespace, name } = addonServiceAccount(addon);
+    const roleName = roleNames.podIdentityAddon(addon);
+    if (addon === 'externalDns') needsZone = true;
+    const key = identifier(roleName);
+    modules[key] = moduleCall('eksPodIdentity', {
+      name: roleName,
+      use_name_prefix: false,
+      description: `${addonCatalog[addon].chart} on the account's clusters (EKS Pod Identity)`,
+      trust_policy_conditions: podIdentityTrust(users, namespace, [name]),
+      ...addonPolicies[addon].podIdentity({ roleName, clusters: users, hostedZoneArn }),
+    });
+    outputs[`${key}_role_arn`] = { value: ref(`module.${key}.iam_role_arn`) };
+  }
+
+  // The VPC CNI of the clusters the project creates runs as aws-node with this role, so no node
+  // role needs the CNI policy (and the account no one-off AmazonEKS_CNI_IPv6_Policy, which the
+  // eks module can create only once per account: its node_groups.tf).
+  const created = clusters.filter((cluster) => cluster.provisioning === 'create');
+  if (created.length) {
+    modules.aws_vpc_cni = moduleCall('eksPodIdentity', {
+      name: roleNames.vpcCni,
+      use_name_prefix: false,
+      description: 'The VPC CNI (aws-node) on the clusters the project creates in the account (EKS Pod Identity)',
+      trust_policy_conditions: podIdentityTrust(created.map((cluster) => cluster.name), 'kube-system', ['aws-node']),
+      attach_aws_vpc_cni_policy: true,
+      aws_vpc_cni_policy_name: roleNames.vpcCni,
+      aws_vpc_cni_enable_ipv4: created.some((cluster) => cluster.ipFamily === 'ipv4'),
+      aws_vpc_cni_enable_ipv6: created.some((cluster) => cluster.ipFamily === 'ipv6'),
+    });
+    outputs.aws_vpc_cni_role_arn = { value: ref('module.aws_vpc_cni.iam_role_arn') };
+  }
+
+  return {
+    '//': terraformComment,
+    ...rootSettings(accountId, clusters[0].region, false),
+    ...(needsZone ? { data: hostedZone(fleet) } : {}),
+    ...(Object.keys(modules).length ? { module: modules } : {}),
+    ...(Object.keys(outputs).length ? { output: outputs } : {}),
+  };
+}
+
+/** How a stack refers to its cluster (Terraform expressions): the eks module it creates, or the data source that reads it. */
+interface ClusterRefs {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly certificateAuthority: string;
+  readonly oidcProviderArn: string;
+}
+
+const createdRefs: ClusterRefs = {
+  name: 'module.eks.cluster_name',
+  endpoint: 'module.eks.cluster_endpoint',
+  certificateAuthority: 'module.eks.cluster_certificate_authority_data',
+  oidcProviderArn: 'module.eks.oidc_provider_arn',
+};
+
+const existingRefs: ClusterRefs = {
+  name: 'data.aws_eks_cluster.this.name',
+  endpoint: 'data.aws_eks_cluster.this.endpoint',
+  certificateAuthority: 'data.aws_eks_cluster.this.certificate_authority[0].data',
+  oidcProviderArn: 'data.aws_iam_openid_connect_provider.this.arn',
+};
+
+/** Whether an instance type is Graviton (arm64): a1, and the families with a "g" after their generation (m7g, c7gn, t4g, x2gd, g5g). */
+export function isArm64(instanceType: string): boolean {
+  const family = instanceType.split('.')[0];
+  return family === 'a1' || /^[a-z]+\d+g[a-z]*$/.test(family);
+}
+
+/** The kubelet's --max-pods as nodeadm takes it (AL2023's NodeConfig, awslabs/amazon-eks-ami "nodeadm"). */
+function maxPodsConfig(maxPods: number): TfObject[] {
+  const content = ['---', 'apiVersion: node.eks.aws/v1alpha1', 'kind: NodeConfig', 'spec:', '  kubelet:', '    config:', `      maxPods: ${maxPods}`, ''].join('\n');
+  return [{ content_type: 'application/node.eks.aws', content }];
+}
+
+/** The eks module's managed node groups, one per fleet.yaml node group, across the private subnets. */
+function nodeGroups(cluster: ClusterSpec): TfObject {
+  return Object.fromEntries(cluster.nodeGroups.map((group) => [group.name, {
+    name: group.name,
+    instance_types: [group.instanceType],
+    ami_type: isArm64(group.instanceType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
+    min_size: group.minSize,
+    max_size: group.maxSize,
+    // The module's default desired size (1) can be below min_size; cluster-autoscaler owns it
+    // afterwards (the module ignores changes to it: modules/eks-managed-node-group main.tf).
+    desired_size: group.minSize,
+    // The VPC CNI has its own role (Pod Identity), not the node's.
+    iam_role_attach_cni_policy: false,
+    ...(group.maxPods ? { cloudinit_pre_nodeadm: maxPodsConfig(group.maxPods) } : {}),
+  }]));
+}
+
+/** The access entry that lets the cluster's Argo CD role in, as the eks module takes it. */
+function argocdAccessEntry(cluster: ClusterSpec): TfObject {
+  return {
+    principal_arn: ref('module.argocd_access.arn'),
+    type: 'STANDARD',
+    policy_associations: {
+      cluster_admin: { policy_arn: accessPolicyArn(cluster), access_scope: { type: 'cluster' } },
+    },
+  };
+}
+
+function accessPolicyArn(cluster: ClusterSpec): string {
+  return `arn:${partitionOf(cluster.region)}:eks::aws:cluster-access-policy/${argocdAccessPolicy}`;
+}
+
+/** The VPC of a cluster the project creates: dual-stack, three zones, IPv6 egress without NAT, IPv4 egress through one NAT gateway per zone. */
+function vpcModule(cluster: ClusterSpec): TfObject {
+  const vpc = cluster.vpc!;
+  return moduleCall('vpc', {
+    name: cluster.name,
+    cidr: vpc.cidr,
+    azs: ref(`slice(data.aws_availability_zones.available.names, 0, ${vpcZones})`),
+    public_subnets: publicIpv4Subnets(vpc.cidr),
+    private_subnets: [...vpc.privateIpv4Subnets],
+    database_subnets: databaseIpv4Subnets(vpc.cidr),
+    enable_ipv6: true,
+    public_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.public],
+    private_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.private],
+    database_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.database],
+    public_subnet_assign_ipv6_address_on_creation: true,
+    private_subnet_assign_ipv6_address_on_creation: true,
+    database_subnet_assign_ipv6_address_on_creation: true,
+    // The module turns DNS64 on with IPv6 (its main.tf): only where fleet.yaml asks for it.
+    public_subnet_enable_dns64: vpc.dns64,
+    private_subnet_enable_dns64: vpc.dns64,
+    database_subnet_enable_dns64: vpc.dns64,
+    create_egress_only_igw: true,
+    enable_nat_gateway: true,
+    one_nat_gateway_per_az: true,
+    enable_dns_hostnames: true,
+    enable_dns_support: true,
+    // The load balancer controller puts internet-facing ALBs in the subnets tagged elb,
+    // internal ones in those tagged internal-elb (its subnet discovery docs).
+    public_subnet_tags: { 'kubernetes.io/role/elb': '1' },
+    private_subnet_tags: { 'kubernetes.io/role/internal-elb': '1' },
+  });
+}
+
+/** The EKS cluster the project creates. */
+function eksModule(cluster: ClusterSpec): TfObject {
+  return moduleCall('eks', {
+    name: cluster.name,
+    kubernetes_version: cluster.kubernetesVersion,
+    ip_family: cluster.ipFamily,
+    vpc_id: ref('module.vpc.vpc_id'),
+    subnet_ids: ref('module.vpc.private_subnets'),
+    // Argo CD reaches clusters at their public endpoint (their Secrets' server).
+    endpoint_public_access: true,
+    authentication_mode: 'API',
+    // Whoever applies can install Argo CD with the helm provider and run kubectl.
+    enable_cluster_creator_admin_permissions: true,
+    // The OIDC provider exists only for IRSA; Pod Identity needs none.
+    enable_irsa: cluster.identity === 'irsa',
+    addons: {
+      'vpc-cni': { before_compute: true, pod_identity_association: [{ role_arn: ref('data.aws_iam_role.aws_vpc_cni.arn'), service_account: 'aws-node' }] },
+      'eks-pod-identity-agent': { before_compute: true },
+      'kube-proxy': {},
+      coredns: {},
+    },
+    access_entries: cluster.register ? { argocd: argocdAccessEntry(cluster) } : {},
+    eks_managed_node_groups: nodeGroups(cluster),
+  });
+}
+
+/** The data source reading a cluster that exists, with what fleet.yaml says of it as postconditions: a plan stops where they disagree. */
+function existingClusterData(cluster: ClusterSpec): TfObject {
+  const at = `clusters[${cluster.index}]`;
+  const conditions: Array<[string, string]> = [
+    [`self.kubernetes_network_config[0].ip_family == ${quoted(cluster.ipFamily)}`, `${at}.ipFamily is ${cluster.ipFamily} in fleet.yaml, but EKS says otherwise (the IP family is fixed when a cluster is created)`],
+    [`self.version == ${quoted(cluster.kubernetesVersion)}`, `${at}.kubernetesVersion is ${cluster.kubernetesVersion} in fleet.yaml, but the cluster runs another version: correct fleet.yaml`],
+    [`self.access_config[0].authentication_mode != "CONFIG_MAP"`, `${cluster.name} authenticates with the aws-auth ConfigMap only: access entries need authentication mode API_AND_CONFIG_MAP or API (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP)`],
+  ];
+  if (isCluster(cluster)) {
+    conditions.push(
+      [`self.vpc_config[0].vpc_id == ${quoted(cluster.vpcId)}`, `${at}.vpcId is ${cluster.vpcId} in fleet.yaml, but the cluster is in another VPC: run npm run import-clusters`],
+      [`trimsuffix(self.endpoint, "/") == ${quoted(cluster.server)}`, `${at}.server is ${cluster.server} in fleet.yaml, but the cluster's endpoint differs: run npm run import-clusters`],
+    );
+    if (cluster.caData) {
+      conditions.push([`self.certificate_authority[0].data == ${quoted(cluster.caData)}`, `${at}.caData in fleet.yaml is not the cluster's certificate authority: run npm run import-clusters`]);
+    }
+  }
+  return {
+    name: cluster.name,
+    lifecycle: { postcondition: conditions.map(([condition, message]) => ({ condition: ref(condition), error_message: message })) },
+  };
+}
+
+/** Node groups of a cluster that exists, checked against fleet.yaml's (the capacity plan counts on their sizes). */
+function existingNodeGroupData(cluster: ClusterSpec): TfObject {
+  return Object.fromEntries(cluster.nodeGroups.map((group, index) => [identifier(group.name), {
+    cluster_name: ref(existingRefs.name),
+    node_group_name: group.name,
+    lifecycle: {
+      postcondition: [
+        {
+          condition: ref(`contains(self.instance_types, ${quoted(group.instanceType)})`),
+          error_message: `clusters[${cluster.index}].nodeGroups[${index}].instanceType is ${group.instanceType} in fleet.yaml, but node group ${group.name} runs other instance types`,
+        },
+        {
+          condition: ref(`self.scaling_config[0].min_size == ${group.minSize} && self.scaling_config[0].max_size == ${group.maxSize}`),
+          error_message: `clusters[${cluster.index}].nodeGroups[${index}] has minSize ${group.minSize} and maxSize ${group.maxSize} in fleet.yaml, but node group ${group.name} scales between other sizes`,
+        },
+      ],
+    },
+  }]));
+}
+
+/** Outputs every cluster stack has: npm run import-clusters reads them (terraform output -json) into fleet.yaml. */
+function clusterOutputs(cluster: ClusterSpec): TfObject {
+  const created = cluster.provisioning === 'create';
+  const refs = created ? createdRefs : existingRefs;
+  const subnets = (attribute: 'cidr_block' | 'ipv6_cidr_block') => (created
+    ? ref(`module.vpc.private_subnets_${attribute === 'cidr_block' ? 'cidr_blocks' : 'ipv6_cidr_blocks'}`)
+    // The cluster's subnets but the public ones, as npm run import-clusters takes them from describe-subnets.
+    : ref(`[for subnet in data.aws_subnet.cluster : subnet.${attribute} if lookup(subnet.tags, "kubernetes.io/role/elb", "") != "1"]`));
+  return {
+    cluster_name: { value: ref(refs.name) },
+    region: { value: cluster.region },
+    account_id: { value: cluster.accountId },
+    ip_family: { value: created ? ref('module.eks.cluster_ip_family') : ref('data.aws_eks_cluster.this.kubernetes_network_config[0].ip_family') },
+    kubernetes_version: { value: created ? ref('module.eks.cluster_version') : ref('data.aws_eks_cluster.this.version') },
+    cluster_endpoint: { value: ref(refs.endpoint) },
+    cluster_certificate_authority_data: { value: ref(refs.certificateAuthority) },
+    vpc_id: { value: created ? ref('module.vpc.vpc_id') : ref('data.aws_eks_cluster.this.vpc_config[0].vpc_id') },
+    private_subnets_cidr_blocks: { value: subnets('cidr_block') },
+    private_subnets_ipv6_cidr_blocks: { value: subnets('ipv6_cidr_block') },
+  };
+}
+
+/**
+ * For a cluster the project created and fleet.yaml has imported: whether fleet.yaml still says
+ * what the cluster is. A check block warns and never blocks an apply, so the outputs that
+ * npm run import-clusters reads stay current even when fleet.yaml is behind.
+ */
+function importedClusterChecks(cluster: ClusterSpec): TfObject | undefined {
+  if (cluster.provisioning !== 'create' || !isCluster(cluster)) return undefined;
+  const assert = (expression: string, expected: string, what: string): TfObject => ({
+    condition: ref(`${expression} == ${quoted(expected)}`),
+    error_message: `${what} is not what clusters[${cluster.index}] in fleet.yaml says (${expected}): run npm run import-clusters`,
+  });
+  return {
+    fleet_yaml: {
+      assert: [
+        assert('module.eks.cluster_endpoint', cluster.server, 'The cluster endpoint'),
+        assert('module.vpc.vpc_id', cluster.vpcId, 'The VPC id'),
+      ],
+    },
+  };
+}
+
+/** Argo CD installed by the helm provider from the values Argo CD later manages itself with (dist/addons/argo-cd/values.yaml). */
+function argocdRelease(fleet: Fleet, cluster: ClusterSpec, dependsOn: readonly string[]): { provider: TfObject; resource: TfObject } {
+  const refs = cluster.provisioning === 'create' ? createdRefs : existingRefs;
+  const valuesPath = relativeDistPath(distLayout.terraformCluster(cluster.name), distLayout.chartValues(argocdChart.chart));
+  return {
+    provider: {
+      helm: {
+        kubernetes: {
+          host: ref(refs.endpoint),
+          cluster_ca_certificate: ref(`base64decode(${refs.certificateAuthority})`),
+          exec: {
+            api_version: 'client.authentication.k8s.io/v1beta1',
+            command: 'aws',
+            args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', cluster.region],
+          },
+        },
+      },
+    },
+    resource: {
+      helm_release: {
+        argocd: {
+          name: argocdChart.releaseName,
+          namespace: fleet.argocd.namespace,
+          create_namespace: true,
+          repository: argocdChart.repoURL,
+          chart: argocdChart.chart,
+          version: argocdChart.version,
+          values: [ref(`file("\${path.module}/${valuesPath}")`)],
+          // Its pods start with their AWS identity, so the first sync can reach every cluster.
+          depends_on: [...dependsOn],
+          // A bootstrap: from then on Argo CD's own Application (dist/argocd/argo-cd.yaml) owns
+          // the release, so a later apply must not roll it back or fight it.
+          lifecycle: { ignore_changes: 'all' },
+        },
+      },
+    },
+  };
+}
+
+/** One cluster's root module. */
+export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
+  const created = cluster.provisioning === 'create';
+  const refs = created ? createdRefs : existingRefs;
+  const isArgocdCluster = cluster.name === fleet.argocd.cluster;
+  const home = allClusters(fleet).find((candidate) => candidate.name === fleet.argocd.cluster)!;
+  const data: Record<string, Record<string, TfValue>> = {};
+  const modules: Record<string, TfValue> = {};
+  const resources: Record<string, Record<string, TfValue>> = {};
+  const put = (into: Record<string, Record<string, TfValue>>, type: string, name: string, body: TfValue) => {
+    (into[type] ??= {})[name] = body;
+  };
+
+  if (created) {
+    put(data, 'aws_availability_zones', 'available', { state: 'available', filter: { name: 'opt-in-status', values: ['opt-in-not-required'] } });
+    put(data, 'aws_iam_role', 'aws_vpc_cni', { name: roleNames.vpcCni });
+    modules.vpc = vpcModule(cluster);
+    modules.eks = eksModule(cluster);
+  } else {
+    put(data, 'aws_eks_cluster', 'this', existingClusterData(cluster));
+    for (const [name, body] of Object.entries(existingNodeGroupData(cluster))) put(data, 'aws_eks_node_group', name, body);
+    put(data, 'aws_subnet', 'cluster', { for_each: ref('toset(data.aws_eks_cluster.this.vpc_config[0].subnet_ids)'), id: ref('each.value') });
+    if (usesPodIdentity(fleet, cluster)) {
+      // Associations give no credentials without the agent: a plan fails here if it is missing.
+      put(data, 'aws_eks_addon', 'pod_identity_agent', { cluster_name: cluster.name, addon_name: 'eks-pod-identity-agent' });
+    }
+    if (cluster.identity === 'irsa') put(data, 'aws_iam_openid_connect_provider', 'this', { url: ref('data.aws_eks_cluster.this.identity[0].oidc[0].issuer') });
+  }
+
+  if (cluster.register) {
+    // The role Argo CD assumes for this cluster, trusting Argo CD's own role; it needs no
+    // permissions in IAM, only the access entry below (Argo CD's declarative-setup docs, "EKS").
+    modules.argocd_access = moduleCall('iamRole', {
+      name: roleNames.argocdAccess(cluster.name),
+      use_name_prefix: false,
+      description: `Argo CD's access to EKS cluster ${cluster.name}`,
+      trust_policy_permissions: {
+        ArgoCd: {
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          principals: [{ type: 'AWS', identifiers: [roleArn(home, roleNames.argocdHub)] }],
+        },
+      },
+    });
+    if (!created) {
+      put(resources, 'aws_eks_access_entry', 'argocd', { cluster_name: ref(refs.name), principal_arn: ref('module.argocd_access.arn'), type: 'STANDARD' });
+      put(resources, 'aws_eks_access_policy_association', 'argocd', {
+        cluster_name: ref(refs.name),
+        principal_arn: ref('aws_eks_access_entry.argocd.principal_arn'),
+        policy_arn: accessPolicyArn(cluster),
+        access_scope: { type: 'cluster' },
+      });
+    }
+  }
+
+  const associations: string[] = [];
+  for (const addon of addonsWithIamRole.filter((key) => cluster.addons[key])) {
+    const { namespace, name } = addonServiceAccount(addon);
+    const key = identifier(addonCatalog[addon].chart);
+    if (cluster.identity === 'podIdentity') {
+      put(data, 'aws_iam_role', key, { name: roleNames.podIdentityAddon(addon) });
+      put(resources, 'aws_eks_pod_identity_association', key, { cluster_name: ref(refs.name), namespace, service_account: name, role_arn: ref(`data.aws_iam_role.${key}.arn`) });
+    } else {
+      const roleName = roleNames.irsaAddon(addon, cluster.name);
+      if (addon === 'externalDns') Object.assign(data, hostedZone(fleet));
+      modules[`irsa_${key}`] = moduleCall('iamRoleForServiceAccounts', {
+        name: roleName,
+        use_name_prefix: false,
+        description: `${addonCatalog[addon].chart} on ${cluster.name} (IRSA)`,
+        oidc_providers: { this: { provider_arn: ref(refs.oidcProviderArn), namespace_service_accounts: [`${namespace}:${name}`] } },
+        ...addonPolicies[addon].irsa({ roleName, clusters: [cluster.name], hostedZoneArn }),
+      });
+    }
+  }
+
+  let argocd: ReturnType<typeof argocdRelease> | undefined;
+  if (isArgocdCluster) {
+    put(data, 'aws_iam_role', 'argocd', { name: roleNames.argocdHub });
+    for (const component of argocdAwsComponents) {
+      const key = `argocd_${identifier(component.component)}`;
+      put(resources, 'aws_eks_pod_identity_association', key, {
+        cluster_name: ref(refs.name),
+        namespace: fleet.argocd.namespace,
+        service_account: component.serviceAccount,
+        role_arn: ref('data.aws_iam_role.argocd.arn'),
+      });
+      associations.push(`aws_eks_pod_identity_association.${key}`);
+    }
+    argocd = argocdRelease(fleet, cluster, [...associations, ...(created ? ['module.eks'] : [])]);
+  }
+
+  const settings = rootSettings(cluster.accountId, cluster.region, Boolean(argocd));
+  const checks = importedClusterChecks(cluster);
+  return {
+    '//': terraformComment,
+    terraform: settings.terraform,
+    provider: { ...(settings.provider as TfObject), ...(argocd?.provider ?? {}) },
+    ...(Object.keys(data).length ? { data } : {}),
+    ...(Object.keys(modules).length ? { module: modules } : {}),
+    ...(Object.keys(resources).length || argocd ? { resource: { ...resources, ...(argocd?.resource ?? {}) } } : {}),
+    ...(checks ? { check: checks } : {}),
+    output: clusterOutputs(cluster),
+  };
+}
+
+/** Every root module of the fleet: one per account, then one per cluster. */
+export function terraformFiles(fleet: Fleet): TerraformFile[] {
+  const clusters = allClusters(fleet);
+  const accounts = [...new Set(clusters.map((cluster) => cluster.accountId))].sort();
+  return [
+    ...accounts.map((accountId) => ({ path: distLayout.terraformAccount(accountId), json: accountStack(fleet, accountId) })),
+    ...clusters.map((cluster) => ({ path: distLayout.terraformCluster(cluster.name), json: clusterStack(fleet, cluster) })),
+  ];
+}
