@@ -2,8 +2,9 @@
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
  * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
  * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
- * helm into what the clusters accept, and every app's page works with the real nginx and
- * Chromium.
+ * helm into what the clusters accept, dist/terraform/ agrees with fleet.yaml and gives exactly the
+ * ServiceAccounts that call AWS their identities, and every app's page works with the real nginx
+ * and Chromium.
  *
  *   npm run check            FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
  *
@@ -15,7 +16,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, objectsCheck, pagesCheck, syncCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
 
 /** At most this many lines of one check's details are printed; the rest are counted. */
@@ -44,7 +45,8 @@ async function main(): Promise<number> {
   const rendered = renderFleet(fleet);
   const results = [capacityCheck(fleet), syncCheck(outdir, rendered), objectsCheck(rendered)];
   results.forEach(print);
-  const slow = [await chartsCheck(fleet, rendered, onCi), await pagesCheck(fleet, rendered, onCi)];
+  const charts = await chartsCheck(fleet, rendered, onCi);
+  const slow = [charts, terraformCheck(fleet, rendered, charts.renders), await pagesCheck(fleet, rendered, onCi)];
   slow.forEach(print);
   return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;
 }

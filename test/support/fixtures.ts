@@ -18,7 +18,7 @@ const fixturesDir = join(projectRoot, 'test', 'fixtures');
  * The fixture fleets the generator is tested on (test/fixtures/<name>.yaml). They are the tests'
  * own: a team's edits of fleet.yaml never change what `npm test` checks.
  */
-export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd'] as const;
+export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd', 'accounts'] as const;
 export type FixtureName = typeof fixtureNames[number];
 
 export function fixturePath(name: FixtureName): string {

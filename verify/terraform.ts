@@ -1,0 +1,451 @@
+/**
+ * Checks that dist/terraform/ and the rest of dist/ agree, read from the rendered files alone (as
+ * Terraform and Argo CD would read them), since no Terraform CLI runs here:
+ *
+ * - terraformProblems: every module call fits its pinned module (terraform-modules.ts); a root
+ *   module exists for every cluster and account and no other; each says what fleet.yaml says
+ *   (names, regions, accounts, IP families, versions, node groups, the VPC); every cluster
+ *   Secret's role is one Argo CD's own role may assume, trusts it back, and has the cluster's
+ *   access entry; IAM's size quotas of the policies the modules will write hold.
+ * - identityProblems: every ServiceAccount that calls AWS, as the charts render (helm), has an
+ *   identity for exactly its namespace and name on its cluster, with a role that trusts it;
+ *   and no association or IRSA role is there for a ServiceAccount that does not exist.
+ */
+import { addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
+import { distLayout, isTerraformFile, pathPattern } from '../catalog/dist-layout';
+import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, roleArn, roleNames } from '../catalog/identities';
+import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
+import { terraformModules } from '../terraform/json';
+import { irsaRoleAnnotation } from '../values/addon-values';
+import { ChartRender } from './chart-renders';
+import { parseManifests } from './rendered';
+import { moduleCallProblems } from './terraform-modules';
+
+type Json = Record<string, any>;
+
+/** The rendered root modules, parsed, by path under dist/. */
+function terraformDocuments(files: ReadonlyMap<string, string>): Map<string, Json> {
+  const documents = new Map<string, Json>();
+  for (const [path, text] of files) if (isTerraformFile(path)) documents.set(path, JSON.parse(text));
+  return documents;
+}
+
+const sourceOf = (name: keyof typeof terraformModules) => terraformModules[name].source;
+
+/** The module calls of a root module of one pinned module. */
+function callsOf(document: Json | undefined, module: keyof typeof terraformModules): Array<[string, Json]> {
+  return Object.entries<Json>(document?.module ?? {}).filter(([, call]) => call.source === sourceOf(module));
+}
+
+/** The expression of a string that is exactly one interpolation, e.g. `module.x.arn` for "${module.x.arn}". */
+function expressionOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^\$\{([^{}]*)\}$/.exec(value)?.[1] : undefined;
+}
+
+/** An IAM role ARN's account and name. */
+function parseRoleArn(arn: string): { accountId: string; name: string } | undefined {
+  const match = /^arn:[\w-]+:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
+  return match ? { accountId: match[1], name: match[2] } : undefined;
+}
+
+/** IAM's quotas (IAM User Guide, "IAM and AWS STS quotas"): characters of a JSON policy, whitespace not counted. */
+export const iamPolicyQuotas = { trustPolicy: 2048, managedPolicy: 6144 } as const;
+
+/**
+ * The trust policy the eks-pod-identity module writes for a call (its main.tf: one statement,
+ * Service pods.eks.amazonaws.com, sts:AssumeRole and sts:TagSession, the call's conditions), as
+ * IAM counts it: minified JSON.
+ */
+function podIdentityTrustPolicyLength(call: Json): number {
+  const conditions: Record<string, Record<string, string[]>> = {};
+  for (const condition of call.trust_policy_conditions ?? []) (conditions[condition.test] ??= {})[condition.variable] = condition.values;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'EKS', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:TagSession', 'sts:AssumeRole'], Condition: conditions }],
+  }).length;
+}
+
+/** The custom policy of a call (its policy_statements), as IAM counts it. */
+function customPolicyLength(call: Json): number {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: (call.policy_statements ?? []).map((statement: Json) => ({ Sid: statement.sid, Effect: 'Allow', Action: statement.actions, Resource: statement.resources })),
+  }).length;
+}
+
+/** What a cluster's root module says the cluster is named: the eks module's name or the data source's. */
+function stackClusterName(document: Json): string | undefined {
+  return document.module?.eks?.name ?? document.data?.aws_eks_cluster?.this?.name;
+}
+
+/** Whether an expression names this stack's own cluster (its literal name, the eks module's, or the data source's). */
+function namesOwnCluster(value: unknown, cluster: string): boolean {
+  return value === cluster || ['module.eks.cluster_name', 'data.aws_eks_cluster.this.name'].includes(expressionOf(value) ?? '');
+}
+
+function conditionsText(block: Json | undefined): string {
+  return JSON.stringify(block?.lifecycle?.postcondition ?? []);
+}
+
+/** The root modules against fleet.yaml: one per cluster and per account, each saying what fleet.yaml says. */
+function agreementProblems(fleet: Fleet, documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  const clusters = allClusters(fleet);
+  const accounts = new Set(clusters.map((cluster) => cluster.accountId));
+  const clusterPath = pathPattern(distLayout.terraformCluster);
+  const accountPath = pathPattern(distLayout.terraformAccount);
+  for (const path of documents.keys()) {
+    const cluster = clusterPath.exec(path)?.[1];
+    const account = accountPath.exec(path)?.[1];
+    if (cluster !== undefined && !clusters.some((candidate) => candidate.name === cluster)) problems.push(`${path}: cluster ${cluster} is not in fleet.yaml`);
+    else if (account !== undefined && !accounts.has(account)) problems.push(`${path}: account ${account} has no cluster in fleet.yaml`);
+    else if (cluster === undefined && account === undefined) problems.push(`${path}: not a root module of the layout (${distLayout.terraformAccount('<account>')}, ${distLayout.terraformCluster('<cluster>')})`);
+  }
+  for (const accountId of accounts) {
+    const path = distLayout.terraformAccount(accountId);
+    const document = documents.get(path);
+    if (!document) problems.push(`${path} is missing: the roles of account ${accountId}'s clusters`);
+    else if (JSON.stringify(document.provider?.aws?.allowed_account_ids) !== JSON.stringify([accountId])) problems.push(`${path}: provider aws may act in ${JSON.stringify(document.provider?.aws?.allowed_account_ids)}, expected exactly ["${accountId}"]`);
+  }
+  for (const cluster of clusters) {
+    const path = distLayout.terraformCluster(cluster.name);
+    const document = documents.get(path);
+    if (!document) {
+      problems.push(`${path} is missing: clusters[${cluster.index}] (${cluster.name}) has no root module`);
+      continue;
+    }
+    const at = `${path}: clusters[${cluster.index}]`;
+    const provider = document.provider?.aws ?? {};
+    if (provider.region !== cluster.region) problems.push(`${at}.region is ${cluster.region}, but the provider's region is ${provider.region}`);
+    if (JSON.stringify(provider.allowed_account_ids) !== JSON.stringify([cluster.accountId])) problems.push(`${at}.accountId is ${cluster.accountId}, but the provider may act in ${JSON.stringify(provider.allowed_account_ids)}`);
+    if (stackClusterName(document) !== cluster.name) problems.push(`${at} is ${cluster.name}, but the root module is of cluster ${stackClusterName(document)}`);
+    problems.push(...(cluster.provisioning === 'create' ? createdClusterProblems(at, cluster, document) : existingClusterProblems(at, cluster, document)));
+  }
+  return problems;
+}
+
+function nodeGroupProblems(at: string, cluster: ClusterSpec, groups: Json, describe: (group: Json) => { instanceTypes?: unknown; minSize?: unknown; maxSize?: unknown } | string): string[] {
+  const problems: string[] = [];
+  const names = Object.keys(groups);
+  const expected = cluster.nodeGroups.map((group) => group.name);
+  if (JSON.stringify([...names].sort()) !== JSON.stringify([...expected].sort())) problems.push(`${at}.nodeGroups are ${expected.join(', ')}, but the root module has ${names.join(', ') || 'none'}`);
+  cluster.nodeGroups.forEach((group, index) => {
+    const rendered = groups[group.name];
+    if (!rendered) return;
+    const seen = describe(rendered);
+    const where = `${at}.nodeGroups[${index}] (${group.name})`;
+    if (typeof seen === 'string') {
+      for (const needed of [`"${group.instanceType}"`, `min_size == ${group.minSize}`, `max_size == ${group.maxSize}`]) {
+        if (!seen.includes(needed.replace(/"/g, '\\"'))) problems.push(`${where}: the node group's postconditions do not check ${needed}`);
+      }
+      return;
+    }
+    if (JSON.stringify(seen.instanceTypes) !== JSON.stringify([group.instanceType])) problems.push(`${where}.instanceType is ${group.instanceType}, but the node group has ${JSON.stringify(seen.instanceTypes)}`);
+    if (seen.minSize !== group.minSize || seen.maxSize !== group.maxSize) problems.push(`${where} scales ${group.minSize}-${group.maxSize}, but the node group ${seen.minSize}-${seen.maxSize}`);
+  });
+  return problems;
+}
+
+function createdClusterProblems(at: string, cluster: ClusterSpec, document: Json): string[] {
+  const problems: string[] = [];
+  const eks = document.module?.eks;
+  const vpc = document.module?.vpc;
+  if (!eks || eks.source !== sourceOf('eks')) return [`${at} has provisioning: create, but the root module calls no eks module`];
+  if (!vpc || vpc.source !== sourceOf('vpc')) problems.push(`${at} has provisioning: create, but the root module calls no vpc module`);
+  if (eks.ip_family !== cluster.ipFamily) problems.push(`${at}.ipFamily is ${cluster.ipFamily}, but the eks module creates ${eks.ip_family}`);
+  if (eks.kubernetes_version !== cluster.kubernetesVersion) problems.push(`${at}.kubernetesVersion is ${cluster.kubernetesVersion}, but the eks module creates ${eks.kubernetes_version}`);
+  if (expressionOf(eks.vpc_id) !== 'module.vpc.vpc_id' || expressionOf(eks.subnet_ids) !== 'module.vpc.private_subnets') problems.push(`${at}: the eks module is not in the vpc module's private subnets`);
+  if (vpc) {
+    if (vpc.cidr !== cluster.vpc!.cidr) problems.push(`${at}.vpc.cidr is ${cluster.vpc!.cidr}, but the vpc module creates ${vpc.cidr}`);
+    if (JSON.stringify(vpc.private_subnets) !== JSON.stringify(cluster.vpc!.privateIpv4Subnets)) problems.push(`${at}: the private subnets are ${cluster.vpc!.privateIpv4Subnets.join(', ')}, but the vpc module creates ${JSON.stringify(vpc.private_subnets)}`);
+    if (vpc.enable_ipv6 !== true) problems.push(`${at}: the vpc module creates no IPv6 /56 (enable_ipv6)`);
+  }
+  problems.push(...nodeGroupProblems(at, cluster, eks.eks_managed_node_groups ?? {}, (group) => ({ instanceTypes: group.instance_types, minSize: group.min_size, maxSize: group.max_size })));
+  return problems;
+}
+
+function existingClusterProblems(at: string, cluster: ClusterSpec, document: Json): string[] {
+  const problems: string[] = [];
+  if (document.module?.eks || document.module?.vpc) problems.push(`${at} exists (provisioning: existing), but the root module would create a cluster or VPC`);
+  const data = document.data?.aws_eks_cluster?.this;
+  if (!data) return [...problems, `${at} exists, but the root module does not read it (data aws_eks_cluster this)`];
+  const checked = conditionsText(data);
+  const expected = [cluster.ipFamily, cluster.kubernetesVersion, ...(isCluster(cluster) ? [cluster.vpcId, cluster.server] : [])];
+  for (const value of expected) if (!checked.includes(`\\"${value}\\"`)) problems.push(`${at}: the cluster's postconditions do not check ${value}, which fleet.yaml says`);
+  problems.push(...nodeGroupProblems(at, cluster, document.data?.aws_eks_node_group ?? {}, (group) => conditionsText(group)));
+  return problems;
+}
+
+/** The hub role, as the account stack of the Argo CD cluster's account defines it. */
+function argocdHub(fleet: Fleet, documents: ReadonlyMap<string, Json>): { arn: string; call?: Json; path: string } {
+  const home = allClusters(fleet).find((cluster) => cluster.name === fleet.argocd.cluster)!;
+  const path = distLayout.terraformAccount(home.accountId);
+  const call = callsOf(documents.get(path), 'eksPodIdentity').find(([, candidate]) => candidate.name === roleNames.argocdHub)?.[1];
+  return { arn: roleArn(home, roleNames.argocdHub), call, path };
+}
+
+/** Every cluster Secret's role: Argo CD's own role may assume it, it trusts that role, and the cluster lets it in as cluster admin. */
+function argocdReachProblems(fleet: Fleet, files: ReadonlyMap<string, string>, documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  const hub = argocdHub(fleet, documents);
+  if (!hub.call) problems.push(`${hub.path} defines no role ${roleNames.argocdHub}: Argo CD's pods have no AWS identity`);
+  const secretPath = pathPattern(distLayout.clusterSecret);
+  for (const [path, text] of files) {
+    if (!secretPath.test(path)) continue;
+    for (const secret of parseManifests(text).filter((object) => object.kind === 'Secret')) {
+      const config = JSON.parse(secret.stringData?.config ?? '{}');
+      const clusterName: string | undefined = config.awsAuthConfig?.clusterName;
+      const arn: string | undefined = config.awsAuthConfig?.roleARN;
+      const where = `${path}: Secret ${secret.metadata?.name}`;
+      if (!clusterName || !arn) {
+        problems.push(`${where} has no awsAuthConfig with clusterName and roleARN: Argo CD would reach the cluster without an EKS identity`);
+        continue;
+      }
+      const role = parseRoleArn(arn);
+      const cluster = allClusters(fleet).find((candidate) => candidate.name === clusterName);
+      const stackPath = distLayout.terraformCluster(clusterName);
+      const stack = documents.get(stackPath);
+      if (!role || !cluster || !stack) {
+        problems.push(`${where}: role ${arn} of cluster ${clusterName}, which dist/terraform/ does not create (${stackPath})`);
+        continue;
+      }
+      if (role.accountId !== cluster.accountId) problems.push(`${where}: role ${arn} is in account ${role.accountId}, but the cluster (and its access entry) in ${cluster.accountId}`);
+      const access = callsOf(stack, 'iamRole').find(([, call]) => call.name === role.name);
+      if (!access) {
+        problems.push(`${where}: role ${arn}, which ${stackPath} does not create`);
+        continue;
+      }
+      const [key, call] = access;
+      const trusted = Object.values<Json>(call.trust_policy_permissions ?? {}).some((statement) => (statement.effect ?? 'Allow') === 'Allow'
+        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action))
+        && (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS' && principal.identifiers?.includes(hub.arn)));
+      if (!trusted) problems.push(`${where}: role ${arn} does not let ${hub.arn} (Argo CD's own role) assume it with sts:AssumeRole and sts:TagSession (Pod Identity's session tags are transitive)`);
+      const allowed = (hub.call?.policy_statements ?? []).some((statement: Json) => (statement.effect ?? 'Allow') === 'Allow'
+        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action)) && statement.resources?.includes(arn));
+      if (hub.call && !allowed) problems.push(`${where}: Argo CD's own role ${hub.arn} (${hub.path}) may not assume ${arn}`);
+      if (!hasAccessEntry(stack, `module.${key}.arn`)) problems.push(`${where}: ${stackPath} gives role ${arn} no access entry with ${argocdAccessPolicy} on the whole cluster`);
+    }
+  }
+  return problems;
+}
+
+/** Whether a cluster's root module gives the principal (an expression) an access entry with cluster admin on the whole cluster. */
+function hasAccessEntry(stack: Json, principal: string): boolean {
+  const admin = (association: Json) => String(association.policy_arn).endsWith(`/${argocdAccessPolicy}`) && association.access_scope?.type === 'cluster';
+  const viaModule = Object.values<Json>(stack.module?.eks?.access_entries ?? {})
+    .some((entry) => expressionOf(entry.principal_arn) === principal && Object.values<Json>(entry.policy_associations ?? {}).some(admin));
+  const entries = Object.entries<Json>(stack.resource?.aws_eks_access_entry ?? {}).filter(([, entry]) => expressionOf(entry.principal_arn) === principal);
+  const viaResources = entries.some(([key]) => Object.values<Json>(stack.resource?.aws_eks_access_policy_association ?? {})
+    .some((association) => expressionOf(association.principal_arn) === `aws_eks_access_entry.${key}.principal_arn` && admin(association)));
+  return viaModule || viaResources;
+}
+
+/** The policies the modules will write, against IAM's size quotas. */
+function iamQuotaProblems(documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  for (const [path, document] of documents) {
+    for (const [key, call] of callsOf(document, 'eksPodIdentity')) {
+      const trust = podIdentityTrustPolicyLength(call);
+      if (trust > iamPolicyQuotas.trustPolicy) {
+        problems.push(`${path}: module ${key}: the trust policy of role ${call.name} is about ${trust} characters, above IAM's ${iamPolicyQuotas.trustPolicy} (raise the "Role trust policy length" quota to 4096, or spread the account's clusters over more accounts)`);
+      }
+      const custom = call.attach_custom_policy ? customPolicyLength(call) : 0;
+      if (custom > iamPolicyQuotas.managedPolicy) problems.push(`${path}: module ${key}: the policy of role ${call.name} is about ${custom} characters, above IAM's ${iamPolicyQuotas.managedPolicy} for a managed policy`);
+    }
+  }
+  return problems;
+}
+
+/** Every problem of dist/terraform/ that needs no chart render (see the file's comment). */
+export function terraformProblems(fleet: Fleet, files: ReadonlyMap<string, string>): string[] {
+  const documents = terraformDocuments(files);
+  return [
+    ...[...documents].flatMap(([path, document]) => moduleCallProblems(path, document).map((problem) => (problem.startsWith(path) ? problem : `${path}: ${problem}`))),
+    ...agreementProblems(fleet, documents),
+    ...argocdReachProblems(fleet, files, documents),
+    ...iamQuotaProblems(documents),
+  ];
+}
+
+/** A ServiceAccount that calls AWS, on a cluster, and the IRSA role its annotation names if any. */
+export interface AwsCaller {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** The chart and Application that render it, or where fleet.yaml alone says it will be. */
+  readonly origin: string;
+  readonly annotatedRole?: string;
+}
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/**
+ * The ServiceAccounts that call AWS in chart renders: those the pods of an add-on that calls AWS
+ * run as, and on Argo CD's cluster those of the components that reach EKS clusters (found by
+ * their app.kubernetes.io/component label, so a renamed ServiceAccount is still found).
+ */
+export function awsCallers(renders: readonly ChartRender[]): AwsCaller[] {
+  const callingCharts = new Set<string>(addonsWithIamRole.map((addon) => addonCatalog[addon].chart));
+  const argocdComponents = new Set<string>(argocdAwsComponents.map((component) => component.component));
+  const callers: AwsCaller[] = [];
+  for (const render of renders) {
+    const isArgocd = render.chart === argocdChart.chart;
+    if (!isArgocd && !callingCharts.has(render.chart)) continue;
+    const accounts = new Map(render.objects.filter((object) => object.kind === 'ServiceAccount').map((object) => [`${object.metadata?.namespace ?? render.namespace}/${object.metadata?.name}`, object]));
+    for (const workload of render.objects.filter((object) => workloadKinds.has(object.kind))) {
+      const template = workload.spec?.template ?? {};
+      if (isArgocd && !argocdComponents.has(template.metadata?.labels?.['app.kubernetes.io/component'])) continue;
+      const namespace = workload.metadata?.namespace ?? render.namespace;
+      const serviceAccount = template.spec?.serviceAccountName ?? 'default';
+      if (callers.some((caller) => caller.cluster === render.cluster && caller.namespace === namespace && caller.serviceAccount === serviceAccount)) continue;
+      callers.push({
+        cluster: render.cluster,
+        namespace,
+        serviceAccount,
+        origin: `${render.chart} (Application ${render.application}, ${workload.kind} ${workload.metadata?.name})`,
+        annotatedRole: accounts.get(`${namespace}/${serviceAccount}`)?.metadata?.annotations?.[irsaRoleAnnotation],
+      });
+    }
+  }
+  return callers;
+}
+
+/**
+ * The callers of a cluster Argo CD does not render charts for yet (one the project creates that
+ * is not imported, or one registered elsewhere): the ServiceAccounts the values name, as the
+ * renders of the clusters that exist prove them.
+ */
+function expectedCallers(fleet: Fleet, cluster: ClusterSpec): AwsCaller[] {
+  const origin = 'fleet.yaml (no render: the cluster is not registered yet)';
+  const annotated = (role: string) => (cluster.identity === 'irsa' ? roleArn(cluster, role) : undefined);
+  return [
+    ...addonsWithIamRole.filter((addon) => cluster.addons[addon]).map((addon) => ({
+      cluster: cluster.name, ...pick(addonServiceAccount(addon)), origin, annotatedRole: annotated(roleNames.irsaAddon(addon, cluster.name)),
+    })),
+    ...(cluster.name === fleet.argocd.cluster
+      ? argocdAwsComponents.map((component) => ({ cluster: cluster.name, namespace: fleet.argocd.namespace, serviceAccount: component.serviceAccount, origin }))
+      : []),
+  ];
+}
+
+function pick(account: { namespace: string; name: string }): { namespace: string; serviceAccount: string } {
+  return { namespace: account.namespace, serviceAccount: account.name };
+}
+
+/** An identity dist/terraform/ gives one ServiceAccount on one cluster. */
+interface Identity {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly kind: 'association' | 'irsa';
+  /** The role's name. */
+  readonly role: string;
+  readonly where: string;
+}
+
+/** The Pod Identity associations and IRSA roles of every cluster's root module. */
+function identitiesOf(fleet: Fleet, documents: ReadonlyMap<string, Json>): { identities: Identity[]; problems: string[] } {
+  const identities: Identity[] = [];
+  const problems: string[] = [];
+  for (const cluster of allClusters(fleet)) {
+    const path = distLayout.terraformCluster(cluster.name);
+    const stack = documents.get(path);
+    if (!stack) continue;
+    for (const [key, association] of Object.entries<Json>(stack.resource?.aws_eks_pod_identity_association ?? {})) {
+      const where = `${path}: aws_eks_pod_identity_association.${key}`;
+      if (!namesOwnCluster(association.cluster_name, cluster.name)) problems.push(`${where} is for cluster ${association.cluster_name}, not ${cluster.name}`);
+      const roleData = /^data\.aws_iam_role\.(\w+)\.arn$/.exec(expressionOf(association.role_arn) ?? '')?.[1];
+      const role = roleData ? stack.data?.aws_iam_role?.[roleData]?.name : parseRoleArn(String(association.role_arn))?.name;
+      if (!role) problems.push(`${where}: role_arn ${association.role_arn} names no role this check can follow`);
+      identities.push({ cluster: cluster.name, namespace: association.namespace, serviceAccount: association.service_account, kind: 'association', role: role ?? '?', where });
+    }
+    for (const [key, call] of callsOf(stack, 'iamRoleForServiceAccounts')) {
+      const where = `${path}: module ${key}`;
+      for (const provider of Object.values<Json>(call.oidc_providers ?? {})) {
+        const own = ['module.eks.oidc_provider_arn', 'data.aws_iam_openid_connect_provider.this.arn'].includes(expressionOf(provider.provider_arn) ?? '');
+        if (!own) problems.push(`${where} trusts OIDC provider ${provider.provider_arn}, not ${cluster.name}'s`);
+        for (const subject of provider.namespace_service_accounts ?? []) {
+          const [namespace, serviceAccount] = String(subject).split(':');
+          identities.push({ cluster: cluster.name, namespace, serviceAccount, kind: 'irsa', role: call.name, where });
+        }
+      }
+    }
+  }
+  return { identities, problems };
+}
+
+/** The trust conditions of a pod identity role: which clusters, namespaces and ServiceAccounts it admits (undefined: any). */
+function admits(call: Json, variable: string, value: string): boolean {
+  const condition = (call.trust_policy_conditions ?? []).find((candidate: Json) => candidate.variable === variable);
+  return !condition || condition.values?.includes(value);
+}
+
+/**
+ * Every ServiceAccount that calls AWS (in `renders`, the charts of every registered cluster as
+ * Argo CD renders them; fleet.yaml's for the clusters without) against the identities of
+ * dist/terraform/: exactly one per caller, for exactly its namespace and name, with a role that
+ * trusts it; none without a caller; no shared role trusting a cluster that does not use it.
+ */
+export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string>, renders: readonly ChartRender[]): string[] {
+  const documents = terraformDocuments(files);
+  const { identities, problems } = identitiesOf(fleet, documents);
+  const rendered = new Set(fleet.clusters.filter((cluster) => cluster.register).map((cluster) => cluster.name));
+  const callers = [
+    ...awsCallers(renders).filter((caller) => rendered.has(caller.cluster)),
+    ...allClusters(fleet).filter((cluster) => !rendered.has(cluster.name)).flatMap((cluster) => expectedCallers(fleet, cluster)),
+  ];
+  const clusters = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster]));
+  const accountRoles = (accountId: string) => new Map(callsOf(documents.get(distLayout.terraformAccount(accountId)), 'eksPodIdentity').map(([, call]) => [call.name as string, call]));
+  const same = (identity: Identity, caller: AwsCaller) => identity.cluster === caller.cluster && identity.namespace === caller.namespace && identity.serviceAccount === caller.serviceAccount;
+
+  for (const caller of callers) {
+    const cluster = clusters.get(caller.cluster)!;
+    const who = `${caller.cluster}: ServiceAccount ${caller.namespace}/${caller.serviceAccount} of ${caller.origin}`;
+    const mine = identities.filter((identity) => same(identity, caller));
+    const association = mine.find((identity) => identity.kind === 'association');
+    if (caller.annotatedRole) {
+      const role = parseRoleArn(caller.annotatedRole);
+      const irsa = mine.find((identity) => identity.kind === 'irsa' && identity.role === role?.name);
+      if (!role || role.accountId !== cluster.accountId || !irsa) {
+        problems.push(`${who} is annotated with IRSA role ${caller.annotatedRole}, which ${distLayout.terraformCluster(caller.cluster)} does not create trusting ${caller.namespace}:${caller.serviceAccount}`);
+      }
+      if (association) problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
+      continue;
+    }
+    if (!association) {
+      problems.push(`${who} calls AWS but has no identity: ${distLayout.terraformCluster(caller.cluster)} has no Pod Identity association for ${caller.namespace}/${caller.serviceAccount} (and the ServiceAccount no IRSA annotation)`);
+      continue;
+    }
+    const call = accountRoles(cluster.accountId).get(association.role);
+    if (!call) {
+      problems.push(`${who}: ${association.where} names role ${association.role}, which ${distLayout.terraformAccount(cluster.accountId)} does not create`);
+      continue;
+    }
+    const refused = [
+      ['eks-cluster-name', caller.cluster],
+      ['kubernetes-namespace', caller.namespace],
+      ['kubernetes-service-account', caller.serviceAccount],
+    ].filter(([tag, value]) => !admits(call, `aws:RequestTag/${tag}`, value));
+    if (refused.length) problems.push(`${who}: role ${association.role} does not trust it (its trust policy admits no ${refused.map(([tag, value]) => `${tag} ${value}`).join(', ')})`);
+  }
+
+  for (const identity of identities) {
+    if (!callers.some((caller) => same(identity, caller))) {
+      problems.push(`${identity.where}: an identity for ${identity.namespace}/${identity.serviceAccount} on ${identity.cluster}, where no ServiceAccount of that name calls AWS (as the charts render)`);
+    }
+  }
+  // A shared role trusting a cluster none of whose ServiceAccounts it serves is an identity without a user too.
+  for (const accountId of new Set(allClusters(fleet).map((cluster) => cluster.accountId))) {
+    for (const [name, call] of accountRoles(accountId)) {
+      if (name === roleNames.vpcCni) continue;
+      const users = identities.filter((identity) => identity.kind === 'association' && identity.role === name && clusters.get(identity.cluster)?.accountId === accountId);
+      const trusted: string[] = (call.trust_policy_conditions ?? []).find((condition: Json) => condition.variable === 'aws:RequestTag/eks-cluster-name')?.values ?? [];
+      const path = distLayout.terraformAccount(accountId);
+      if (!users.length) problems.push(`${path}: role ${name} is associated with no ServiceAccount in the account's clusters`);
+      for (const cluster of trusted.filter((candidate) => !users.some((identity) => identity.cluster === candidate))) {
+        problems.push(`${path}: role ${name} trusts cluster ${cluster}, where no ServiceAccount is associated with it`);
+      }
+    }
+  }
+  return problems;
+}
