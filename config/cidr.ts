@@ -4,6 +4,8 @@ import { IpFamily } from './schema';
 export interface Cidr {
   readonly family: IpFamily;
   readonly prefixLength: number;
+  /** The first address of the block, as a number. */
+  readonly network: bigint;
   /** The number of addresses in the block, as a bigint because an IPv6 /64 holds 2^64. */
   readonly size: bigint;
 }
@@ -55,7 +57,12 @@ export function parseCidr(text: string): Cidr | CidrProblem {
     const format = family === 'ipv6' ? formatIpv6 : formatIpv4;
     return `has host bits set: did you mean ${format(network)}/${prefixLength}?`;
   }
-  return { family, prefixLength, size: 1n << hostBits };
+  return { family, prefixLength, network, size: 1n << hostBits };
+}
+
+/** Whether two blocks share an address: one holds the other, as CIDR blocks never merely cross. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && a.network < b.network + b.size && b.network < a.network + a.size;
 }
 
 /** AWS keeps five addresses of every IPv4 subnet (network, router, DNS, future use, broadcast). */
