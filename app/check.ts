@@ -11,14 +11,15 @@
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
  * with a warning, except on CI (CI=true), where it fails.
  */
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
-import { byPath, readOutput } from '../output/write-dist';
+import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { checkCharts } from '../verify/chart-checks';
 import { helmUnavailable } from '../verify/helm';
 import { renderedObjectProblems } from '../verify/objects';
@@ -36,14 +37,17 @@ export interface CheckResult {
 /** At most this many lines of one check's details are printed; the rest are counted. */
 const maxDetails = 20;
 
-/** Whether rendered files are what the output folder holds; lists what differs. */
+/** Whether rendered files, and the marker that lists them, are what the output folder holds; lists what differs. */
 export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>): CheckResult {
   if (!existsSync(outdir)) return { status: 'failed', summary: `${outdir}/ does not exist: run npm run synth and commit it` };
   const onDisk = readOutput(outdir);
+  const markerFile = join(outdir, outputMarker);
+  const marker = existsSync(markerFile) ? readFileSync(markerFile, 'utf8') : undefined;
   const changed = [...rendered.keys()].filter((path) => onDisk.has(path) && onDisk.get(path) !== rendered.get(path));
-  const missing = [...rendered.keys()].filter((path) => !onDisk.has(path));
+  if (marker !== undefined && marker !== markerText(rendered.keys())) changed.push(outputMarker);
+  const missing = [...(marker === undefined ? [outputMarker] : []), ...[...rendered.keys()].filter((path) => !onDisk.has(path))];
   const extra = [...onDisk.keys()].filter((path) => !rendered.has(path));
-  if (!changed.length && !missing.length && !extra.length) return { status: 'ok', summary: `${outdir}/ is what fleet.yaml renders (${count(rendered.size)} files)` };
+  if (!changed.length && !missing.length && !extra.length) return { status: 'ok', summary: `${outdir}/ is what fleet.yaml renders (${count(rendered.size)} files and ${outputMarker})` };
   return {
     status: 'failed',
     summary: `${outdir}/ is not what fleet.yaml renders: run npm run synth and commit ${outdir}/`,

@@ -23,6 +23,11 @@ export function printable(text: string): string {
   return text.replace(unprintable, (character) => (character === '\n' ? '\\n' : character === '\t' ? '\\t' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+/** Each line of `text` printable, for a message of several lines. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 /** Values longer than this are cut where a message quotes them. */
 export const maxQuotedLength = 60;
 

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { renderFleet } from '../../app/render';
 import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
-import { writeDist } from '../../output/write-dist';
+import { outputMarker, writeDist } from '../../output/write-dist';
 import { RenderedObject, renderedObjects } from '../../verify/rendered';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 
@@ -59,6 +59,11 @@ export function scratchDist(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'dist');
   writeDist(dir, renderFleet(demoFleet()));
   return dir;
+}
+
+/** Every file an output folder holds once synth wrote `files` into it: the rendered files and the marker, in path order. */
+export function outputFiles(files: ReadonlyMap<string, string>): string[] {
+  return [outputMarker, ...files.keys()];
 }
 
 /** Every file of dist/ for a fleet, with its objects parsed. */
