@@ -41,7 +41,8 @@ function describe(node: unknown): string {
   if (isSeq(node)) return 'a list';
   if (!isScalar(node) || node.value === null) return 'nothing';
   const value = node.value;
-  if (typeof value === 'string') return `${quote(value)} (text)`;
+  // A URL's user:password@ (a token, as often as not) is never printed.
+  if (typeof value === 'string') return `${quote(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@'))} (text)`;
   return String(value);
 }
 

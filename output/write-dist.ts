@@ -145,6 +145,10 @@ export class OutputLock {
         const fd = openSync(lockFile, 'wx');
         try {
           writeSync(fd, `${process.pid}\n`);
+        } catch (error) {
+          rmSync(lockFile, { force: true });
+          (error as NodeJS.ErrnoException).path ??= lockFile;
+          throw error;
         } finally {
           closeSync(fd);
         }
@@ -193,7 +197,13 @@ export class OutputLock {
 function outputFolder(outdir: string): string {
   const folder = resolve(outdir);
   if (dirname(folder) === folder) throw new OutputError(`${outdir} is the root of the file system: name a folder for synth's output`);
-  mkdirSync(dirname(folder), { recursive: true });
+  try {
+    mkdirSync(dirname(folder), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    throw new OutputError(`cannot create ${outdir}/: a part of its path is a file, where a folder is expected (${code}): remove that file, or name another folder`);
+  }
   let stats: Stats | undefined;
   try {
     stats = lstatSync(folder);
@@ -268,6 +278,16 @@ function flush(paths: readonly string[]): void {
   }
 }
 
+/** writeFileSync, whose errors name the file: a failed write(2) names none (ENOSPC). */
+function writeFile(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    (error as NodeJS.ErrnoException).path ??= path;
+    throw error;
+  }
+}
+
 /** Where a write reads the current files and stages the new ones: plain data, so a worker thread can stage too. */
 export interface WriteTarget {
   readonly outdir: string;
@@ -306,7 +326,7 @@ export class Stager {
     }
     (current === undefined ? this.added : this.changed).push(path);
     this.makeDir(dirname(join(this.target.staging, path)));
-    writeFileSync(join(this.target.staging, path), text);
+    writeFile(join(this.target.staging, path), text);
   }
 
   get staged(): StagedFiles {
@@ -617,7 +637,7 @@ export class DistWrite {
         this.abort();
         return summary;
       }
-      writeFileSync(join(staging, outputMarker), marker);
+      writeFile(join(staging, outputMarker), marker);
       const written = [...summary.added, ...summary.changed].map((path) => join(staging, path));
       if (!this.target.outdirExists) {
         flush([staging, ...written, ...new Set(written.map((path) => dirname(path)))]);
@@ -629,7 +649,7 @@ export class DistWrite {
       moves = tree.moves([...summary.added, ...summary.changed].sort(byPath), summary.removed);
       makeReplacedDirs(workDir, moves);
       flush([staging, join(staging, outputMarker), ...written, ...new Set(written.map((path) => dirname(path)))]);
-      writeFileSync(join(workDir, `${journalFile}.partial`), 'committed: the staged files in new/ replace those of the output folder\n');
+      writeFile(join(workDir, `${journalFile}.partial`), 'committed: the staged files in new/ replace those of the output folder\n');
       flush([join(workDir, `${journalFile}.partial`)]);
       renameSync(join(workDir, `${journalFile}.partial`), join(workDir, journalFile));
       flush([workDir]);

@@ -9,16 +9,7 @@ import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
 import { markerText, outputMarker, writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, fixturePath, outputFiles, parseManifests, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
-
-/** The real synth, as `npm run synth` runs it, on the demo fleet unless FLEET_CONFIG says otherwise. */
-function runSynth(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
-    cwd: projectRoot,
-    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
-    encoding: 'utf8',
-  });
-}
+import { demoFleet, demoFleetText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 /** Every changed line between two renders, as `file: -old / +new`. */
 function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {

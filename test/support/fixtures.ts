@@ -1,3 +1,4 @@
+import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -45,6 +46,28 @@ export function largeFleetFixture(apps: number, clusters: number): Fleet {
 /** The demo fleet, optionally edited as text first. */
 export function demoFleet(edit: (text: string) => string = (text) => text): Fleet {
   return fixtureFleet('demo', edit);
+}
+
+/** The real synth, as `npm run synth` runs it (the bundle, in a process of its own), on the demo fleet unless FLEET_CONFIG says otherwise. */
+export function runSynth(env: Record<string, string>): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** runSynth without waiting for it: for synths that run at the same time. */
+export function startSynth(env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string; endedAt: number }> {
+  const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr, endedAt: Date.now() })));
 }
 
 /** Writes fleet text to a fleet.yaml in a new temp folder, for a test that runs a command on it. */
