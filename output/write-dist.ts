@@ -84,13 +84,13 @@ export function readOutput(root: string): Map<string, string> {
 
 /** The paths a marker lists; throws OutputError when the file is no marker synth wrote. */
 function parseMarker(text: string, where: string): string[] {
-  const [header, ...paths] = text.replace(/\n$/, '').split('\n');
-  const bad = header !== markerHeader ? 1 : paths.findIndex((path) => !isOutputPath(path)) + 2;
-  if (bad > 1 || header !== markerHeader) {
-    throw new OutputError(`${where} is not a list synth wrote (line ${bad} is not what synth writes there): `
+  const lines = text.replace(/\n$/, '').split('\n');
+  const bad = lines.findIndex((line, index) => (index === 0 ? line !== markerHeader : !isOutputPath(line)));
+  if (bad >= 0) {
+    throw new OutputError(`${where} is not a list synth wrote (line ${bad + 1} is not what synth writes there): `
       + 'restore it from git, or remove the output folder and synth again');
   }
-  return paths;
+  return lines.slice(1);
 }
 
 /** What the marker of `outdir` lists, and its text; undefined when there is no marker. */

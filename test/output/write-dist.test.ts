@@ -8,7 +8,7 @@ import { fileSystemProblem } from '../../output/file-errors';
 import { markerText, OutputError, OutputLock, outputMarker, writeDist } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, runSynth, scratchDist, setReplicas, startSynth, writeTempFleet } from '../support/fixtures';
+import { demoFleet, demoFleetText, outputFiles, runSynth, scratchDist, setReplicas, startSynth, writeTempFleet } from '../support/fixtures';
 
 const asRoot = process.getuid?.() === 0;
 const newFolder = () => mkdtempSync(join(tmpdir(), 'fleet-out-'));
@@ -144,19 +144,22 @@ describe('a failure after the journal is written is rolled back before synth exi
 
 describe('one synth at a time', () => {
   test('two synths of different fleets at once: the second waits, and dist/ is exactly the fleet written last', async () => {
-    // GIVEN two fleets large enough for a synth to take a second, and one dist/
+    // GIVEN two fleets large enough for a synth to hold the lock for a while, and one dist/
     const outdir = join(newFolder(), 'dist');
     const fleets = [largeFleetYaml(240, 8), largeFleetYaml(240, 8).replace(/replicas: 5/g, 'replicas: 6')];
-    const files = fleets.map((text) => writeTempFleet(text));
-    // WHEN both run at the same time
-    const results = await Promise.all(files.map((file) => startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: file })));
-    // THEN both succeed, one of them after waiting for the other, and dist/ is what the last one renders
+    const [first, second] = fleets.map((text) => writeTempFleet(text));
+    // WHEN the second starts while the first holds the lock
+    const firstRun = startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: first });
+    const lockFile = join(outdir, '..', '.dist.lock');
+    for (const started = Date.now(); !existsSync(lockFile) && Date.now() - started < 20_000;) await new Promise((resolve) => setTimeout(resolve, 5));
+    const results = await Promise.all([firstRun, startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: second })]);
+    // THEN both succeed, the second after waiting for the first, and dist/ is exactly what the second renders
     expect(results.map((result) => result.status)).toEqual([0, 0]);
-    expect(results.filter((result) => /waiting for another synth \(pid \d+\) to finish writing/.test(result.stderr))).toHaveLength(1);
-    const last = results[0].endedAt > results[1].endedAt ? 0 : 1;
-    const expected = renderFleet(parseFleet(fleets[last]));
+    expect(results[1].stderr).toMatch(/^waiting for another synth \(pid \d+\) to finish writing .*dist\/$/m);
+    expect(results[1].endedAt).toBeGreaterThanOrEqual(results[0].endedAt);
+    const expected = renderFleet(parseFleet(fleets[1]));
     const written = folderState(outdir);
-    expect(Object.keys(written).length).toBe(expected.size + 1);
+    expect(Object.keys(written).sort()).toEqual(outputFiles(expected));
     for (const [path, text] of expected) expect(written[path].text).toBe(text);
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
