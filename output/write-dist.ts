@@ -17,8 +17,9 @@ export interface WriteSummary {
 
 /** What finishing an interrupted write did. */
 export interface FinishedWrite {
-  /** Files it moved into the output folder. */
+  /** Files it moved into the output folder (a new folder counts once, however many files it holds). */
   readonly written: number;
+  /** Files synth had written before that it deleted. */
   readonly removed: number;
 }
 
@@ -346,6 +347,9 @@ export class Stager {
     }
     try {
       return readFileSync(fd, 'utf8');
+    } catch (error) {
+      (error as NodeJS.ErrnoException).path ??= join(this.target.outdir, path);
+      throw error;
     } finally {
       closeSync(fd);
     }
