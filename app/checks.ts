@@ -2,12 +2,13 @@
  * The checks npm run check runs on the team's fleet (app/check.ts), one function each, so tests
  * can run them on their own.
  */
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
 import { count } from '../config/messages';
-import { byPath, readOutput } from '../output/write-dist';
+import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
 import { ChartRender, renderCharts } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
@@ -25,17 +26,20 @@ export interface CheckResult {
   readonly details?: readonly string[];
 }
 
-/** Whether rendered files are what the output folder holds; lists what differs. */
+/** Whether rendered files, and the marker that lists them, are what the output folder holds; lists what differs. */
 export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>): CheckResult {
   if (!existsSync(outdir)) return { status: 'failed', summary: `${outdir}/ does not exist: run npm run synth and commit it` };
   const onDisk = readOutput(outdir);
+  const markerFile = join(outdir, outputMarker);
+  const marker = existsSync(markerFile) ? readFileSync(markerFile, 'utf8') : undefined;
   const changed = [...rendered.keys()].filter((path) => onDisk.has(path) && onDisk.get(path) !== rendered.get(path));
-  const missing = [...rendered.keys()].filter((path) => !onDisk.has(path));
+  if (marker !== undefined && marker !== markerText(rendered.keys())) changed.push(outputMarker);
+  const missing = [...(marker === undefined ? [outputMarker] : []), ...[...rendered.keys()].filter((path) => !onDisk.has(path))];
   const extra = [...onDisk.keys()].filter((path) => !rendered.has(path));
-  if (!changed.length && !missing.length && !extra.length) return { status: 'ok', summary: `${outdir}/ is what the fleet file renders (${count(rendered.size)} files)` };
+  if (!changed.length && !missing.length && !extra.length) return { status: 'ok', summary: `${outdir}/ is what fleet.yaml renders (${count(rendered.size)} files and ${outputMarker})` };
   return {
     status: 'failed',
-    summary: `${outdir}/ is not what the fleet file renders: run npm run synth and commit ${outdir}/`,
+    summary: `${outdir}/ is not what fleet.yaml renders: run npm run synth and commit ${outdir}/`,
     details: [
       ...changed.map((path) => `differs: ${path}`),
       ...missing.map((path) => `missing: ${path}`),

@@ -1,11 +1,12 @@
-import { planFleet } from '../capacity/plan';
+import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
-import { Fleet } from '../config/fleet';
-import { loadFleet } from '../config/load';
+import { allClusters, Fleet } from '../config/fleet';
+import { formatProblem, loadFleet, locateProblems } from '../config/load';
 import { SynthOptions } from '../config/locations';
+import { count } from '../config/messages';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
 import { fileText } from '../output/file-content';
-import { DistWrite, StagedFiles, Stager, WriteSummary, writeDist } from '../output/write-dist';
+import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, WriteSummary, writeFiles } from '../output/write-dist';
 import { buildFleetInSlices, renderFleet } from './render';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
@@ -16,11 +17,23 @@ export class CapacityError extends Error {
   }
 }
 
-/** Applies the capacity plan (npm run plan): throws CapacityError on errors, returns the warnings. */
-export function checkCapacity(fleet: Fleet): readonly string[] {
-  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity);
-  if (errors.length) throw new CapacityError(errors, warnings);
-  return warnings;
+/**
+ * Applies the capacity plan (npm run plan): throws CapacityError on errors, each located at its
+ * cluster in `configFile` as fleet.yaml's own problems are, and returns the warnings.
+ */
+export function checkCapacity(fleet: Fleet, configFile: string): readonly string[] {
+  const plan = planFleet(fleet);
+  const { errors, warnings } = planProblems(plan, fleet.capacity);
+  if (!errors.length) return warnings;
+  // Each cluster's errors at that cluster (its index in fleet.yaml: pending clusters have no plan),
+  // and those of a region (an account's load balancers there) at the clusters list.
+  const indexes = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster.index]));
+  const perCluster = (cluster: ClusterPlan) => planProblems({ ...plan, clusters: [cluster], regions: [] }, fleet.capacity).errors;
+  const located = locateProblems(configFile, [
+    ...plan.clusters.flatMap((cluster) => perCluster(cluster).map((message) => ({ path: ['clusters', indexes.get(cluster.cluster)!], message }))),
+    ...planProblems({ ...plan, clusters: [] }, fleet.capacity).errors.map((message) => ({ path: ['clusters'], message })),
+  ]);
+  throw new CapacityError(located.map(formatProblem), warnings);
 }
 
 export interface SynthResult extends WriteSummary {
@@ -28,18 +41,45 @@ export interface SynthResult extends WriteSummary {
   readonly warnings: readonly string[];
 }
 
+/** How a synth runs, beyond where it reads and writes. */
+export interface SynthRun {
+  /** The bundle synth runs from: given it, a large fleet is staged on a second thread. */
+  readonly workerScript?: string;
+  /** Told, in a sentence, what happens to the output folder before this synth writes it: a wait for another synth, an interrupted write finished. */
+  readonly notice?: (message: string) => void;
+  /** How long to wait for another synth writing the same folder. */
+  readonly lockWaitMs?: number;
+}
+
 /**
- * Loads the fleet, checks its capacity, renders it and, only if all of that succeeded, writes
- * the output folder. Given the bundle it runs from (`workerScript`), a large fleet is built on
+ * Holds the output folder's lock for the whole run: finishes a write an interrupted synth had
+ * begun, then loads the fleet, checks its capacity, renders it and, only if all of that
+ * succeeded, writes the output folder. Given the bundle it runs from, a large fleet is built on
  * this thread while a second one serialises and stages its files.
  */
-export async function synthesize(options: SynthOptions, workerScript?: string): Promise<SynthResult> {
-  const fleet = loadFleet(options.configFile);
-  const warnings = checkCapacity(fleet);
-  if (!workerScript || fleet.apps.length < backgroundStagingMinApps) {
-    return { ...writeDist(options.outdir, renderFleet(fleet)), warnings };
+export async function synthesize(options: SynthOptions, run: SynthRun = {}): Promise<SynthResult> {
+  const lock = OutputLock.acquire(options.outdir, run.lockWaitMs, (holder) => {
+    run.notice?.(`waiting for another synth${holder ? ` (pid ${holder})` : ''} to finish writing ${options.outdir}/`);
+  });
+  try {
+    const finished = finishInterruptedWrite(lock);
+    if (finished) {
+      run.notice?.(`${options.outdir}/: finished the write an interrupted synth had begun: ${count(finished.written)} files and folders moved in, ${count(finished.removed)} removed`);
+    }
+    const result = await synthesizeLocked(options, lock, run.workerScript);
+    return finished ? { ...result, finished } : result;
+  } finally {
+    lock.release();
   }
-  const write = DistWrite.begin(options.outdir);
+}
+
+async function synthesizeLocked(options: SynthOptions, lock: OutputLock, workerScript?: string): Promise<SynthResult> {
+  const fleet = loadFleet(options.configFile);
+  const warnings = checkCapacity(fleet, options.configFile);
+  if (!workerScript || fleet.apps.length < backgroundStagingMinApps) {
+    return { ...writeFiles(lock, renderFleet(fleet)), warnings };
+  }
+  const write = DistWrite.begin(lock);
   const background = new BackgroundStager(workerScript, write.target);
   const here = new Stager(write.target);
   let staged: StagedFiles[];

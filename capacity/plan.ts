@@ -413,7 +413,7 @@ function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan
 
 /** Plans every cluster of a valid fleet. */
 export function planFleet(fleet: Fleet): FleetPlan {
-  const pathOf = (cluster: Cluster) => formatFieldPath(['clusters', fleet.clusters.indexOf(cluster)]);
+  const pathOf = (cluster: Cluster) => formatFieldPath(['clusters', cluster.index]);
   const plan = (cluster: Cluster, ipv6Clusters?: readonly string[]) => planCluster(cluster, clusterDemand(fleet, cluster), ipv6Clusters, pathOf(cluster));
   const ipv6Plans = new Map(fleet.clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => [cluster.name, plan(cluster)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.

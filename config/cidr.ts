@@ -4,10 +4,10 @@ import { IpFamily } from './schema';
 export interface Cidr {
   readonly family: IpFamily;
   readonly prefixLength: number;
+  /** The first address of the block, as a number. */
+  readonly network: bigint;
   /** The number of addresses in the block, as a bigint because an IPv6 /64 holds 2^64. */
   readonly size: bigint;
-  /** The block's first address. */
-  readonly network: bigint;
 }
 
 /** Why a CIDR is not valid, as a sentence fragment; undefined when it is valid. */
@@ -57,7 +57,7 @@ export function parseCidr(text: string): Cidr | CidrProblem {
     const format = family === 'ipv6' ? formatIpv6 : formatIpv4;
     return `has host bits set: did you mean ${format(network)}/${prefixLength}?`;
   }
-  return { family, prefixLength, size: 1n << hostBits, network: value };
+  return { family, prefixLength, network, size: 1n << hostBits };
 }
 
 /** Parses a CIDR block the caller knows is valid (one from the schema and the rules, or built here). */
@@ -78,9 +78,7 @@ export function ipv4Subnet(prefix: string, newBits: number, netNumber: number): 
 
 /** Whether two blocks of one family share an address. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const [first, second] = [validCidr(a), validCidr(b)];
-  if (first.family !== second.family) return false;
-  return first.network < second.network + second.size && second.network < first.network + first.size;
+  return overlaps(validCidr(a), validCidr(b));
 }
 
 /** Whether `inner` lies inside `outer`. */
@@ -88,6 +86,11 @@ export function cidrContains(outer: string, inner: string): boolean {
   const [parent, child] = [validCidr(outer), validCidr(inner)];
   return parent.family === child.family && child.prefixLength >= parent.prefixLength
     && child.network >= parent.network && child.network + child.size <= parent.network + parent.size;
+}
+
+/** Whether two blocks share an address: one holds the other, as CIDR blocks never merely cross. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && a.network < b.network + b.size && b.network < a.network + a.size;
 }
 
 /** AWS keeps five addresses of every IPv4 subnet (network, router, DNS, future use, broadcast). */

@@ -1,8 +1,10 @@
+import { isUtf8 } from 'buffer';
 import { readFileSync } from 'fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Alias, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit } from 'yaml';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
+import { closest, count, cut, firstLines, printable, quote } from './messages';
 import { checkCapacitySettings, checkProvisioning, checkRelations } from './rules';
 import { FleetFile, fleetSchema } from './schema';
 import { JsonSchema, withDefaults } from './schema-builder';
@@ -17,17 +19,21 @@ export interface FleetProblem {
   readonly message: string;
 }
 
+/** At most this many problems are printed; the rest are counted ("and 99,950 more problems"). */
+export const maxPrintedProblems = 50;
+
 /** Every problem found in a fleet file; `message` lists them one per line, file:line:column first. */
 export class FleetConfigError extends Error {
   constructor(readonly problems: readonly FleetProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super(firstLines(problems.map(formatProblem), maxPrintedProblems, 'more problems').join('\n'));
     this.name = 'FleetConfigError';
   }
 }
 
+/** One problem as one printed line: a value from the file can neither start a line of its own nor reach the terminal as an escape sequence. */
 export function formatProblem(problem: FleetProblem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
+  const where = `${printable(problem.file)}:${problem.line}:${problem.column}`;
+  return printable(problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`);
 }
 
 function describe(node: unknown): string {
@@ -35,28 +41,34 @@ function describe(node: unknown): string {
   if (isSeq(node)) return 'a list';
   if (!isScalar(node) || node.value === null) return 'nothing';
   const value = node.value;
-  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (text)`;
+  // A URL's user:password@ (a token, as often as not) is never printed.
+  if (typeof value === 'string') return `${quote(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@'))} (text)`;
   return String(value);
 }
 
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
+/**
+ * The values aliases may add to the file. An alias shares a value; nested ones multiply it (a
+ * "billion laughs" of a few lines), so what they add is counted, not the aliases.
+ */
+export const maxAliasedValues = 100_000;
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  const scored = candidates.map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }));
-  const best = scored.sort((a, b) => a.distance - b.distance)[0];
-  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+/** The values `root` holds with every alias expanded, and the values it holds as written. */
+function expandedSize(document: Document.Parsed, root: unknown): { expanded: number; written: number } {
+  const sizes = new Map<unknown, number>();
+  let written = 0;
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return size(node.resolve(document));
+    if (!node || typeof node !== 'object') return 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 1); // an alias inside its own anchor counts once, rather than forever
+    written++;
+    let total = 1;
+    if (isCollection(node)) for (const item of node.items) total += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    sizes.set(node, total);
+    return total;
+  };
+  return { expanded: size(root), written };
 }
 
 const compiledPatterns = new Map<string, RegExp>();
@@ -75,22 +87,34 @@ class FleetReader {
   constructor(private readonly file: string, private readonly text: string) {}
 
   read(): Fleet {
-    const documents = parseAllDocuments(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
-    const list = Array.isArray(documents) ? documents : [];
+    const list = this.parse();
     for (const document of list) {
-      for (const error of document.errors) this.report(error.pos[0], [], `YAML syntax error: ${error.message.split('\n')[0]}`);
+      for (const error of document.errors) this.report(error.pos[0], [], `YAML syntax error: ${cut(error.message.split('\n')[0], 200)}`);
+      const { explicit, version } = document.directives.yaml;
+      if (explicit && (version !== '1.2' || document.warnings.some((warning) => warning.code === 'BAD_DIRECTIVE'))) {
+        // YAML 1.1 reads 010 as 8 and yes as true; one meaning, whichever reader reads the file.
+        this.report(document.range[0], [], 'has a %YAML directive for another version than 1.2: fleet.yaml is read as YAML 1.2 only; remove the %YAML line');
+      }
     }
     if (list.length > 1) this.report(list[1].range[0], [], 'holds several YAML documents: expected one fleet');
-    this.document = list[0];
     const root = this.document?.contents;
     if (!this.problems.length && (!root || (isScalar(root) && root.value === null))) {
       this.report(0, [], `is empty: expected ${fleetSchema['x-expected']}`);
+    }
+    if (!this.problems.length) {
+      const { expanded, written } = expandedSize(this.document!, root);
+      if (expanded - written > maxAliasedValues) {
+        let firstAlias: Alias | undefined;
+        visit(this.document!, { Alias: (_, alias) => { firstAlias = alias; return visit.BREAK; } });
+        this.report(firstAlias?.range?.[0] ?? 0, [], `has aliases (*name) that add ${count(expanded - written)} values to the ${count(written)} it holds: at most ${count(maxAliasedValues)} are read; write the values out`);
+      }
     }
     if (this.problems.length) throw new FleetConfigError(this.problems);
 
     this.check(fleetSchema, root, []);
     if (this.problems.length) throw new FleetConfigError(this.sorted());
-    const written = this.document!.toJS() as FleetFile;
+    // The aliases were counted above, by what they add; the yaml package's own count is of aliases alone.
+    const written = this.document!.toJS({ maxAliasCount: -1 }) as FleetFile;
     const file = withDefaults(fleetSchema, written);
     checkRelations(file, (path, message) => this.reportAt(path, message));
     checkProvisioning(file, written, (path, message) => this.reportAt(path, message));
@@ -99,13 +123,29 @@ class FleetReader {
     return resolveFleet(file);
   }
 
+  /** Where a problem found in the fleet after it was read (the capacity plan's) is, as the reader's own problems say. */
+  locate(path: readonly PathSegment[], message: string): FleetProblem {
+    if (!this.document) this.parse();
+    this.reportAt(path, message);
+    return this.problems.pop()!;
+  }
+
+  private parse(): Document.Parsed[] {
+    const documents = parseAllDocuments(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    const list = Array.isArray(documents) ? documents : [];
+    this.document = list[0];
+    return list;
+  }
+
   private sorted(): FleetProblem[] {
     return [...this.problems].sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
   private report(offset: number, path: readonly PathSegment[], message: string): void {
     const { line, col } = this.lines.linePos(offset);
-    this.problems.push({ file: this.file, line, column: col, path: formatFieldPath(path), message });
+    // A key may be megabytes long; the path names it by its start.
+    const shortPath = path.map((segment) => (typeof segment === 'string' ? cut(segment) : segment));
+    this.problems.push({ file: this.file, line, column: col, path: formatFieldPath(shortPath), message });
   }
 
   private reportAt(path: readonly PathSegment[], message: string): void {
@@ -145,7 +185,12 @@ class FleetReader {
             continue;
           }
           seen.add(key);
-          const property = properties[key];
+          if (key === '<<') {
+            this.report(keyOffset, path, 'has a merge key (<<): fleet.yaml is read as YAML 1.2, which has no merge keys; write the keys out');
+            continue;
+          }
+          // Own keys only: "constructor" or "toString" must not find what every object inherits.
+          const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
           if (!property) {
             const known = Object.keys(properties);
             const suggestion = closest(key, known);
@@ -223,11 +268,13 @@ function conforms(schema: JsonSchema, value: unknown): boolean {
  * values in ~0.06 s. So a file is first read with js-yaml and checked without locating
  * anything, and only a file with a problem (or one js-yaml rejects) is read again by
  * FleetReader, which finds and locates every problem. Both parsers resolve untagged scalars
- * the same way (a test holds them to it); explicit tags (`!!float 5`) they do not, so a file
- * with a "!" anywhere takes the slow path.
+ * the same way (a test holds them to it). What they do not read alike takes the slow path, so
+ * that FleetReader alone gives it its meaning: explicit tags (`!!float 5`) and %TAG, so a "!"
+ * anywhere; directives (%YAML 1.1 changes what 010 means); and aliases, which FleetReader
+ * counts by what they expand to, so a "*" anywhere.
  */
 function readValidFleet(text: string): Fleet | undefined {
-  if (text.includes('!')) return undefined;
+  if (text.includes('!') || text.includes('*') || /^%/m.test(text)) return undefined;
   let value: unknown;
   try {
     value = load(text, { schema: CORE_SCHEMA });
@@ -256,13 +303,39 @@ export function parseFleetLocatingProblems(text: string, file = 'fleet.yaml'): F
   return new FleetReader(file, text).read();
 }
 
-/** Reads and validates a fleet file; throws FleetConfigError listing every problem. */
-export function loadFleet(file: string): Fleet {
-  let text: string;
+/** The text of a fleet file; throws FleetConfigError when it cannot be read or is not UTF-8. */
+function readFleetText(file: string): string {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new FleetConfigError([{ file, line: 1, column: 1, path: '', message: `cannot be read: ${(error as Error).message}` }]);
   }
-  return parseFleet(text, file);
+  const text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) {
+    // Node decodes each invalid byte as U+FFFD; the first one not written as U+FFFD in the file is the culprit.
+    let index = text.indexOf('\ufffd');
+    while (index >= 0 && bytes.subarray(Buffer.byteLength(text.slice(0, index))).subarray(0, 3).equals(Buffer.from('\ufffd'))) index = text.indexOf('\ufffd', index + 1);
+    const lines = text.slice(0, index).split('\n');
+    const byte = Buffer.byteLength(text.slice(0, index));
+    throw new FleetConfigError([{
+      file, line: lines.length, column: lines[lines.length - 1].length + 1, path: '',
+      message: `is not UTF-8 text: byte ${count(byte)} (0x${bytes[byte].toString(16).padStart(2, '0')}) starts no UTF-8 character; save the file as UTF-8`,
+    }]);
+  }
+  return text;
+}
+
+/** Reads and validates a fleet file; throws FleetConfigError listing every problem. */
+export function loadFleet(file: string): Fleet {
+  return parseFleet(readFleetText(file), file);
+}
+
+/**
+ * Problems found in a valid fleet file after it was read (the capacity plan's), each located
+ * at its field path as the reader locates its own: file:line:column and path.
+ */
+export function locateProblems(file: string, problems: readonly { readonly path: readonly PathSegment[]; readonly message: string }[]): FleetProblem[] {
+  const reader = new FleetReader(file, readFleetText(file));
+  return problems.map((problem) => reader.locate(problem.path, problem.message));
 }

@@ -1,4 +1,4 @@
-/** How messages to the person editing fleet.yaml write lists and numbers. */
+/** How messages to the person editing fleet.yaml write lists, numbers and the values they quote. */
 
 /** "a, b and c". */
 export function joinWords(words: readonly string[], conjunction = 'and'): string {
@@ -29,4 +29,63 @@ export function largestFirst(amounts: readonly { readonly name: string; readonly
 /** The first few names of a list and the rest counted: "app0, app1, app2 and 12 more". */
 export function firstNames(names: readonly string[], shown = largestShown): string {
   return names.length <= shown ? joinWords(names) : `${names.slice(0, shown).join(', ')} and ${count(names.length - shown)} more`;
+}
+
+/**
+ * Characters a terminal acts on rather than shows: C0 controls (newline included, so a value
+ * cannot print a line of its own), DEL, C1 controls (CSI starts an escape sequence as ESC [
+ * does), the line and paragraph separators and the bidirectional overrides that reorder what
+ * is shown.
+ */
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unprintable character written as an escape (\n, \u001b), so that printing it shows it. */
+export function printable(text: string): string {
+  return text.replace(unprintable, (character) => (character === '\n' ? '\\n' : character === '\t' ? '\\t' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** Each line of `text` printable, for a message of several lines. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
+/** Values longer than this are cut where a message quotes them. */
+export const maxQuotedLength = 60;
+
+/** `text` cut to `max` characters, saying how long it was: a value from fleet.yaml may be megabytes. */
+export function cut(text: string, max = maxQuotedLength): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}... (${count(text.length)} characters)`;
+}
+
+/** A value from fleet.yaml as a message quotes it: cut, in double quotes, every unprintable character escaped. */
+export function quote(value: string): string {
+  return `"${printable(cut(value)).replace(/"/g, '\\"')}"`;
+}
+
+/** The first `max` lines, then "and 99,950 more" in place of the rest. */
+export function firstLines(lines: readonly string[], max: number, what = 'more'): string[] {
+  return lines.length <= max ? [...lines] : [...lines.slice(0, max), `and ${count(lines.length - max)} ${what}`];
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The candidate `word` is most likely a typo of, if one is close enough. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // A long word is no typo of a short candidate, and measuring it costs its length times theirs.
+  if (word.length > 2 * Math.max(0, ...candidates.map((candidate) => candidate.length))) return undefined;
+  const scored = candidates.map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
 }

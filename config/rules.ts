@@ -1,10 +1,13 @@
-/** The rules of fleet.yaml that span fields; the schema checks each field on its own. */
-import { addonsWithIamRole, clusterAutoscalerImageTags } from '../catalog/addons';
+/** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
+import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
+import { systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
-import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
-import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
+import { caDataProblem } from './certificates';
+import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
 import { resolveRollout } from './fleet';
+import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
+import { awsRegionProblem } from './regions';
 import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
 import { databaseIpv4Subnets, narrowestVpcPrefix, publicIpv4Subnets, vpcZones, widestVpcPrefix } from './vpc-layout';
 
@@ -20,16 +23,75 @@ function checkUnique(report: Report, names: readonly string[], path: (index: num
   });
 }
 
-/** Rules that span fields: uniqueness, references, CIDR families, sizes, instance types. */
+/** What owns a namespace an app must not take (its Namespace would relabel the owner's), by namespace. */
+function reservedNamespaces(argocdNamespace: string): Map<string, string> {
+  const owners = new Map<string, string>(systemNamespaces.map((namespace) => [namespace, 'a namespace of Kubernetes itself']));
+  for (const key of addonKeys) if (!owners.has(addonCatalog[key].namespace)) owners.set(addonCatalog[key].namespace, `the namespace of ${addonCatalog[key].chart}`);
+  owners.set(argocdChart.namespace, 'the namespace Argo CD installs into by default');
+  owners.set(argocdNamespace, 'the namespace Argo CD runs in (argocd.namespace)');
+  return owners;
+}
+
+/** Who owns `namespace`, if an app may not take it: the system, an add-on or Argo CD; every kube-* is Kubernetes'. */
+function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>): string | undefined {
+  return owners.get(namespace) ?? (namespace.startsWith('kube-') ? 'a namespace Kubernetes reserves (kube-*)' : undefined);
+}
+
+/** A cluster's subnet, parsed, with where it is. */
+interface LocatedSubnet {
+  readonly cidr: Cidr;
+  readonly text: string;
+  readonly clusterIndex: number;
+  readonly subnetIndex: number;
+}
+
+/**
+ * Subnets that share addresses: the capacity plan would count those addresses twice. Within a
+ * cluster any overlap is an error. Across clusters, an IPv6 block is the same subnet wherever it
+ * is (AWS hands out globally unique /64s), an IPv4 one only within the same VPC: VPCs often reuse
+ * private ranges.
+ */
+function checkSubnetOverlaps(file: FleetFileWithDefaults, subnets: readonly LocatedSubnet[], report: Report): void {
+  subnets.forEach((second, index) => {
+    // The first it overlaps is enough to say; subnets are few (three per cluster), so every pair is compared.
+    const first = subnets.slice(0, index).find((earlier) => overlaps(earlier.cidr, second.cidr)
+      && (earlier.clusterIndex === second.clusterIndex || second.cidr.family === 'ipv6' || file.clusters[earlier.clusterIndex].vpcId === file.clusters[second.clusterIndex].vpcId));
+    if (!first) return;
+    const where = formatFieldPath(['clusters', first.clusterIndex, 'subnets', first.subnetIndex]);
+    const same = first.text === second.text ? `is also ${where}` : `overlaps ${where} (${first.text})`;
+    const path: PathSegment[] = ['clusters', second.clusterIndex, 'subnets', second.subnetIndex];
+    if (first.clusterIndex === second.clusterIndex) report(path, `"${second.text}" ${same}: a subnet's addresses are there once, so list each subnet once`);
+    else report(path, `"${second.text}" ${same}, a subnet of cluster ${file.clusters[first.clusterIndex].name}: two clusters in one subnet share its addresses, which the capacity plan would count twice; give each cluster subnets of its own`);
+  });
+}
+
+/** Rules that span fields: uniqueness, references, reserved names, CIDR families and overlaps, sizes, instance types, regions, certificates. */
 export function checkRelations(file: FleetFileWithDefaults, report: Report): void {
   const clusterNames = file.clusters.map((cluster) => cluster.name);
   checkUnique(report, clusterNames, (index) => ['clusters', index, 'name'], 'cluster name');
   checkUnique(report, file.apps.map((app) => app.name), (index) => ['apps', index, 'name'], 'app name');
 
+  const argocdNamespace = file.argocd.namespace;
+  const owners = reservedNamespaces(argocdNamespace);
+  file.apps.forEach((app, appIndex) => {
+    const owner = namespaceOwner(app.name, owners);
+    if (owner) report(['apps', appIndex, 'name'], `"${app.name}" is ${owner}: an app's name is its namespace, whose Namespace object would take that one over; choose another name`);
+  });
+  const argocdOwner = argocdNamespace === argocdChart.namespace ? undefined : namespaceOwner(argocdNamespace, reservedNamespaces(argocdChart.namespace));
+  if (argocdOwner) {
+    report(['argocd', 'namespace'], `"${argocdNamespace}" is ${argocdOwner}: Argo CD needs a namespace of its own, such as ${argocdChart.namespace}`);
+  }
+
+  const subnets: LocatedSubnet[] = [];
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
+    const regionProblem = awsRegionProblem(cluster.region);
+    if (regionProblem) report(at('region'), regionProblem);
+    const caProblem = cluster.caData === undefined ? undefined : caDataProblem(cluster.caData);
+    if (caProblem) report(at('caData'), caProblem);
     (cluster.subnets ?? []).forEach((subnet, subnetIndex) => {
       const parsed = parseCidr(subnet);
+      if (typeof parsed === 'object' && parsed.family === cluster.ipFamily) subnets.push({ cidr: parsed, text: subnet, clusterIndex, subnetIndex });
       if (typeof parsed !== 'object') {
         report(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
       } else if (parsed.family !== cluster.ipFamily) {
@@ -60,6 +122,8 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
       report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
     }
   });
+
+  checkSubnetOverlaps(file, subnets, report);
 
   const known = `expected one of ${clusterNames.join(', ')}`;
   if (file.argocd.cluster && !clusterNames.includes(file.argocd.cluster)) {
@@ -159,9 +223,12 @@ function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => P
     }
     const clash = reserved.find((other) => cidrsOverlap(other, subnet));
     if (clash) report(at(field, subnetIndex), `"${subnet}" overlaps ${clash}, which the VPC's public or database subnets take (the first /${vpcCidr.prefixLength + 4} of ${cluster.vpc.cidr}): choose blocks after it`);
-    given.slice(0, subnetIndex).forEach((earlier) => {
-      if (typeof parseCidr(earlier) === 'object' && cidrsOverlap(earlier, subnet)) report(at(field, subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap`);
-    });
+    // (subnets of an IPv4 cluster are compared with each other by checkSubnetOverlaps)
+    if (field === 'ipv4Subnets') {
+      given.slice(0, subnetIndex).forEach((earlier) => {
+        if (typeof parseCidr(earlier) === 'object' && cidrsOverlap(earlier, subnet)) report(at(field, subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap`);
+      });
+    }
   });
 }
 

@@ -22,6 +22,19 @@ const dnsLabel = text({
   expected: 'a DNS-1123 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 40 characters)',
 });
 
+/**
+ * Pieces of the URLs and paths below. A DNS name: labels of letters, digits and "-" (never first
+ * or last), at most 63 characters each. A path segment: letters, digits, ".", "_", "~", "-", never
+ * "." or ".." and never starting with "-" (git would read it as an option). None of them has a
+ * character Argo CD's Go templates (`{{`), its globs (`*`, `?`, `[`, `{`) or a shell would read.
+ */
+const label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const hostName = `${label}(?:\\.${label})*`;
+const port = '(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3}))?';
+const segment = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._~][A-Za-z0-9._~-]*';
+const repoPath = `${segment}(?:/${segment})*/?`;
+const sshUser = '[A-Za-z0-9_][A-Za-z0-9._-]*@';
+
 const cidr = text({
   description: 'A subnet CIDR block.',
   pattern: /^[0-9a-fA-F:.]+\/\d{1,3}$/,
@@ -105,14 +118,15 @@ const cluster = object({
   }), 'podIdentity'),
   vpc: optional(vpc),
   server: optional(text({
-    description: 'The EKS API server endpoint; for a cluster the project creates, written by npm run import-clusters after terraform apply.',
-    pattern: /^https:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/,
-    expected: 'an https:// URL of the EKS API endpoint',
+    description: 'The EKS API server endpoint: a DNS name (EKS endpoints are never IP addresses), with an optional port; for a cluster the project creates, written by npm run import-clusters after terraform apply.',
+    // The last label is letters only, so an IP address (169.254.169.254, 127.0.0.1) is no host.
+    pattern: new RegExp(`^https://(?=[^/:]{1,253}(?:[:/]|$))(?:${label}\\.)+[A-Za-z]{2,63}${port}/?$`),
+    expected: 'an https:// URL of the EKS API endpoint: a DNS name such as 0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com (not an IP address), with a port from 1 to 65535 if any',
     examples: ['https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com'],
   })),
   region: text({
-    description: 'The AWS region.',
-    pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+    description: 'The AWS region, one of data/aws-regions.json.',
+    pattern: /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/,
     expected: 'an AWS region such as us-east-2',
   }),
   accountId: text({
@@ -130,8 +144,8 @@ const cluster = object({
   nodeGroups: list(nodeGroup, { description: 'The node groups cluster-autoscaler scales.', minItems: 1 }),
   register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
   caData: optional(text({
-    description: 'The cluster\'s certificate authority (base64 PEM, as `aws eks describe-cluster` prints it): public, not a secret.',
-    pattern: /^[A-Za-z0-9+/]+={0,2}$/,
+    description: 'The cluster\'s certificate authority (base64 of one or more PEM certificates, as `aws eks describe-cluster` prints it): public, not a secret.',
+    pattern: /^(?=.)(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
     expected: 'base64 text (the certificateAuthority.data of aws eks describe-cluster)',
   })),
   addons: optional(addonToggles),
@@ -173,17 +187,28 @@ const app = object({
 export const fleetSchema = object({
   repo: object({
     url: text({
-      description: 'The Git repository Argo CD reads dist/ from.',
-      pattern: /^(https:\/\/|ssh:\/\/|git@)[^\s'"]+$/,
-      expected: 'a Git URL (https://, ssh:// or git@host:path)',
+      description: 'The Git repository Argo CD reads dist/ from, without credentials (Argo CD takes them from a repository Secret).',
+      // Only ssh may name a user (git@), and no URL a password or token.
+      pattern: new RegExp(`^(?:https://${hostName}${port}/${repoPath}|ssh://(?:${sshUser})?${hostName}${port}/${repoPath}|${sshUser}${hostName}:/?${repoPath})$`),
+      expected: 'a Git URL Argo CD clones: https://host/path, ssh://git@host/path or git@host:path, with no password or token in it (Argo CD reads those from a repository Secret)',
+      examples: ['https://github.com/example-org/eks-ipv6-gitops.git', 'git@github.com:example-org/eks-ipv6-gitops.git'],
     }),
-    revision: optional(text({ description: 'The branch, tag or commit Argo CD tracks.', pattern: /^[\w./-]+$/, expected: 'a branch, tag or commit' }), 'main'),
-    path: optional(text({ description: 'Where dist/ is in the repository.', pattern: /^[\w.-]+(\/[\w.-]+)*$/, expected: 'a relative path such as dist' }), 'dist'),
+    revision: optional(text({
+      description: 'The branch, tag or commit Argo CD tracks.',
+      // git check-ref-format's rules, less the characters Go templates and globs read.
+      pattern: /^(?!.*\.\.)(?!.*\.lock(?:\/|$))(?!.*[./]$)[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/,
+      expected: 'a branch, tag or commit: letters, digits and "_", ".", "+", "-" in parts separated by "/", each starting with a letter, digit or "_", with no ".."',
+    }), 'main'),
+    path: optional(text({
+      description: 'Where dist/ is in the repository.',
+      pattern: new RegExp(`^${segment}(?:/${segment})*$`),
+      expected: 'a relative path such as dist: letters, digits, ".", "_", "~" and "-", no ".." and no part starting with "-"',
+    }), 'dist'),
   }, { description: 'The GitOps repository.' }),
   domain: text({
     description: 'The DNS zone app hostnames live in: <app>.<domain>.',
-    pattern: /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/,
-    expected: 'a lower-case DNS domain such as apps.example.com',
+    pattern: /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    expected: 'a lower-case DNS domain such as apps.example.com, of labels of at most 63 characters',
   }),
   argocd: optional(object({
     cluster: optional(dnsLabel),

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { FileContent, fileText } from './file-content';
-import { listFiles, StagedFiles, Stager, WriteTarget } from './write-dist';
+import { OutputError, StagedFiles, Stager, WriteTarget } from './write-dist';
 
 /** Below this many apps, a second thread (~0.1 s of the other core to start) saves nothing. */
 export const backgroundStagingMinApps = 200;
@@ -11,7 +11,7 @@ type StagingMessage = { readonly contents: readonly FileContent[] } | { readonly
 
 /**
  * Serialises and stages dist/ files on a worker thread, while this thread goes on building
- * objects: the worker lists and reads the current files, writes each file's YAML, compares,
+ * objects: the worker reads the current files, writes each file's YAML, compares,
  * and writes the added and changed ones into the staging folder. So the YAML and the disk
  * work overlap the building instead of following it. The worker runs `script`, the bundle
  * synth runs from, which must call `serveStaging` in a worker.
@@ -27,7 +27,8 @@ export class BackgroundStager {
     this.worker = new Worker(script, { workerData: { role: workerRole, target, done: this.done } });
     this.result = new Promise<StagedFiles>((resolve, reject) => {
       this.worker.once('message', resolve);
-      this.worker.once('error', reject);
+      // An error crosses threads as a plain Error; the output's own keep their kind, which decides how it is reported.
+      this.worker.once('error', (error) => reject(error.name === 'OutputError' ? new OutputError(error.message) : error));
       this.worker.once('exit', (code) => reject(new Error(`the staging thread exited (code ${code}) before it finished`)));
     });
     this.result.catch(() => undefined); // awaited by finish(), unless the render fails first
@@ -67,7 +68,7 @@ export function isStagingWorker(): boolean {
 /** The worker's side of BackgroundStager: stages the files it is sent, then reports what it staged. */
 export function serveStaging(): void {
   const { target, done } = workerData as { target: WriteTarget; done: Int32Array };
-  const stager = new Stager(target, listFiles(target.outdir));
+  const stager = new Stager(target);
   parentPort!.on('message', (message: StagingMessage) => {
     if ('contents' in message) {
       for (const content of message.contents) stager.stage(content.path, fileText(content));

@@ -7,18 +7,9 @@ import { parseFleet } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
-import { writeDist } from '../../output/write-dist';
+import { markerText, outputMarker, writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, fixturePath, parseManifests, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
-
-/** The real synth, as `npm run synth` runs it, on the demo fleet unless FLEET_CONFIG says otherwise. */
-function runSynth(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
-    cwd: projectRoot,
-    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
-    encoding: 'utf8',
-  });
-}
+import { demoFleet, demoFleetText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 /** Every changed line between two renders, as `file: -old / +new`. */
 function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {
@@ -47,7 +38,9 @@ describe('npm run synth', () => {
     expect(second.status).toBe(0);
     expect(second.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged files/);
     expect(folderState(outdir)).toEqual(state);
-    expect(Object.keys(state).sort()).toEqual([...renderFleet(demoFleet()).keys()]);
+    const rendered = renderFleet(demoFleet());
+    expect(Object.keys(state).sort()).toEqual(outputFiles(rendered));
+    expect(state[outputMarker].text).toBe(markerText(rendered.keys()));
   });
 
   test('writes a fleet large enough for a staging thread exactly as one thread renders it', () => {
@@ -61,7 +54,7 @@ describe('npm run synth', () => {
     expect(result.status).toBe(0);
     const written = folderState(outdir);
     const expected = renderFleet(parseFleet(text));
-    expect(Object.keys(written).sort()).toEqual([...expected.keys()]);
+    expect(Object.keys(written).sort()).toEqual(outputFiles(expected));
     for (const [path, content] of expected) expect(written[path].text).toBe(content);
   });
 
@@ -77,7 +70,7 @@ describe('npm run synth', () => {
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
     // THEN the staging thread's error fails the synth, and nothing was written or left behind
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\n.*EISDIR/);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\ncannot read .*dist\/apps\/app5\/app\.yaml: it is a folder where a file is expected: remove that folder \(EISDIR\)\n$/);
     expect(folderState(outdir)).toEqual(before);
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
@@ -145,7 +138,7 @@ describe('writing dist/', () => {
     const summary = writeDist(outdir, withoutApp1);
     expect(summary.removed).toEqual(['apps/app1/app.yaml', 'apps/app1/clusters/ipv6-east.yaml']);
     expect(existsSync(join(outdir, 'apps', 'app1'))).toBe(false);
-    expect(Object.keys(folderState(outdir)).sort()).toEqual([...withoutApp1.keys()]);
+    expect(Object.keys(folderState(outdir)).sort()).toEqual(outputFiles(withoutApp1));
   });
 
   test('a one-app change rewrites only that app\'s files; the rest keep their mtime', () => {
@@ -158,35 +151,39 @@ describe('writing dist/', () => {
     expect(after['apps/app2/app.yaml'].text).toContain('replicas: 10000');
   });
 
-  /** Files staged beside outdir by a write whose process died (pid 2^22 + 1 is above Linux's pid_max). */
-  function interruptedWrite(outdir: string, staged: Record<string, string>, journal?: { replace: string[]; remove: string[] }): string {
-    const staging = join(outdir, '..', `.dist.staging-${2 ** 22 + 1}`);
-    mkdirSync(staging);
+  /**
+   * What a write whose process died left beside outdir: its staged files and, once it had
+   * committed, the list of files it was writing (`rendered`) and its journal.
+   */
+  function interruptedWrite(outdir: string, staged: Record<string, string>, rendered?: Iterable<string>): string {
+    const work = join(outdir, '..', '.dist.synth');
     for (const [path, text] of Object.entries(staged)) {
-      mkdirSync(join(staging, path, '..'), { recursive: true });
-      writeFileSync(join(staging, path), text);
+      mkdirSync(join(work, 'new', path, '..'), { recursive: true });
+      writeFileSync(join(work, 'new', path), text);
     }
-    if (journal) writeFileSync(join(staging, '.synth-journal.json'), JSON.stringify(journal));
-    return staging;
+    if (rendered) {
+      writeFileSync(join(work, 'new', outputMarker), markerText(rendered));
+      writeFileSync(join(work, 'journal'), 'committed\n');
+    }
+    return work;
   }
 
-  test('finishes a write that was interrupted after its journal was written', () => {
+  test('finishes a write that was interrupted after its journal was written, and says what it finished', () => {
     // GIVEN a write (app0 at 7 and app2 at 10000 replicas, app9 retired) that died after moving app2's file in
     const outdir = scratchDist();
     const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
     mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
     writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
+    writeFileSync(join(outdir, outputMarker), markerText([...target.keys(), 'apps/app9/clusters/ipv6-east.yaml']));
     writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
-    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, {
-      replace: ['apps/app0/app.yaml', 'apps/app2/app.yaml'],
-      remove: ['apps/app9/clusters/ipv6-east.yaml'],
-    });
+    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, target.keys());
     // WHEN the next write of the same render runs
     const summary = writeDist(outdir, target);
-    // THEN the interrupted write was completed first, so this one has nothing left to do
-    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size });
+    // THEN the interrupted write was completed first, so this one has nothing left to do, and it says what it completed
+    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size, finished: { written: 1, removed: 1 } });
     expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
     expect(existsSync(staging)).toBe(false);
+    expect(readFileSync(join(outdir, outputMarker), 'utf8')).toBe(markerText(target.keys()));
   });
 
   test('discards a write that was interrupted before its journal was written', () => {
@@ -285,11 +282,11 @@ describe('npx cdk8s synth', () => {
     const dir = cdk8sProject(demoFleetText);
     const result = cdk8sSynth(dir);
     expect(result.status).toBe(0);
-    const expected = [...renderFleet(demoFleet()).keys()];
+    const expected = outputFiles(renderFleet(demoFleet()));
     expect(Object.keys(folderState(join(dir, 'dist'))).sort()).toEqual(expected);
     expect(Object.keys(folderState(join(dir, '.cdk8s.out'))).sort()).toEqual(expected);
     // A copy, not hard links: editing the CLI's folder must not edit dist/.
-    const file = expected[0];
+    const file = expected[1];
     expect(statSync(join(dir, '.cdk8s.out', file)).ino).not.toBe(statSync(join(dir, 'dist', file)).ino);
     writeFileSync(join(dir, '.cdk8s.out', file), 'edited');
     expect(readFileSync(join(dir, 'dist', file), 'utf8')).not.toBe('edited');

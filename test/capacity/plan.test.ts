@@ -29,6 +29,8 @@ function ipv4Cluster(nodeGroups = m5LargeGroup(30), name = 'legacy-ipv4'): strin
 }
 
 function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra = ''): string {
+  // Each cluster's own /64s, from its name: two clusters never share a subnet.
+  const site = [...name].reduce((sum, character) => sum + character.charCodeAt(0), 0).toString(16);
   return `
   - name: ${name}
     ipFamily: ipv6
@@ -37,7 +39,7 @@ function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra =
     region: us-east-2
     accountId: "111122223333"
     vpcId: vpc-0f1e2d3c4b5a69788
-    subnets: ["2600:1f16:5de:8b03::/64", "2600:1f16:5de:8b04::/64", "2600:1f16:5de:8b05::/64"]
+    subnets: ["2600:1f16:${site}:8b03::/64", "2600:1f16:${site}:8b04::/64", "2600:1f16:${site}:8b05::/64"]
     register: false
     nodeGroups: ${nodeGroups}${extra}`;
 }

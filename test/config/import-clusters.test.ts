@@ -313,14 +313,14 @@ describe('importClusters writes server, caData, vpcId and subnets into fleet.yam
   });
 
   test('values that would make fleet.yaml invalid are refused with the problem found in the edited file', () => {
-    // GIVEN an IPv6 block of /56
+    // GIVEN an IPv6 block of /56 (one that holds none of the other two /64s)
     const outputs = input('terraform-ipv6-east', (json) => {
-      json.private_subnets_ipv6_cidr_blocks.value[0] = '2600:1f16:5de:9c00::/56';
+      json.private_subnets_ipv6_cidr_blocks.value[0] = '2600:1f16:5de:9d00::/56';
     });
     // WHEN
     const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', [outputs]));
     // THEN
-    expect(error.message).toBe(`the imported values would make fleet.yaml invalid:\nfleet.yaml:${linesWith(demoFleetText, '2600:1f16:5de:8b03::/64')[0]}:9: clusters[1].subnets[0]: "2600:1f16:5de:9c00::/56" is a /56: AWS gives every IPv6 subnet a /64`);
+    expect(error.message).toBe(`the imported values would make fleet.yaml invalid:\nfleet.yaml:${linesWith(demoFleetText, '2600:1f16:5de:8b03::/64')[0]}:9: clusters[1].subnets[0]: "2600:1f16:5de:9d00::/56" is a /56: AWS gives every IPv6 subnet a /64`);
   });
 });
 

@@ -108,9 +108,11 @@ describe('Secrets', () => {
   });
 
   test('a cluster registration whose config changes shows no part of the config', () => {
-    // GIVEN ipv6-east's certificate authority replaced (the config holds it, and the role)
-    const newCa = Buffer.from('-----BEGIN CERTIFICATE-----\nrotated\n-----END CERTIFICATE-----\n').toString('base64');
-    const withNewCa = (text: string) => text.replace(/(- name: ipv6-east[\s\S]*?\n {4}caData: )\S+/, `$1${newCa}`);
+    // GIVEN ipv6-east's certificate authority replaced by another (legacy-ipv4's): the config holds it, and the role
+    const withNewCa = (text: string) => {
+      const [legacyCa] = /(?<=\n {4}caData: )\S+/.exec(text)!;
+      return text.replace(/(- name: ipv6-east[\s\S]*?\n {4}caData: )\S+/, `$1${legacyCa}`);
+    };
     const text = formatText(diffAfter(withNewCa), labels);
     expect(text).toContain('  argocd  Secret argocd/cluster-ipv6-east  stringData.config: changed (secret value hidden)\n');
     expect(text).not.toMatch(/role\/|awsAuthConfig|caData|LS0t/);

@@ -7,7 +7,7 @@ import { FileContent } from '../../output/file-content';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
-import { DistWrite } from '../../output/write-dist';
+import { DistWrite, OutputLock } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
 import { demoFleet, demoFleetText, fixturePath, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
@@ -33,7 +33,8 @@ describe('the staging thread', () => {
   test('writes on its own thread the files that differ from dist/, and reports what it found', async () => {
     // GIVEN a copy of dist/ and the default fleet with app2 at 10000 replicas
     const outdir = scratchDist();
-    const write = DistWrite.begin(outdir);
+    const lock = OutputLock.acquire(outdir);
+    const write = DistWrite.begin(lock);
     const stager = new BackgroundStager(stagingScript, write.target);
     // WHEN every slice is handed to the staging thread
     for (const contents of contentsOf(setReplicas(demoFleetText, 2, 10000))) stager.stage(contents);
@@ -46,21 +47,24 @@ describe('the staging thread', () => {
     const expected = renderFleet(demoFleet((text) => setReplicas(text, 2, 10000)));
     expect(readFileSync(join(write.target.staging, 'apps/app2/app.yaml'), 'utf8')).toBe(expected.get('apps/app2/app.yaml'));
     write.abort();
+    lock.release();
   });
 
   test('fails finish() with the error it met', async () => {
-    const write = DistWrite.begin(scratchDist());
+    const lock = OutputLock.acquire(scratchDist());
+    const write = DistWrite.begin(lock);
     const stager = new BackgroundStager(stagingScript, write.target);
     stager.stage([{ path: 'x/file.yaml', values: { a: 1 } }, { path: 'x/file.yaml/nested.yaml', values: { b: 2 } }]);
     await expect(stager.finish()).rejects.toThrow(/ENOTDIR|EEXIST|EISDIR/);
     write.abort();
+    lock.release();
   });
 });
 
 describe('synthesize', () => {
   test('renders a small fleet without starting the staging thread', async () => {
     const outdir = scratchDist();
-    const result = await synthesize({ configFile: fixturePath('demo'), outdir }, refusingScript);
+    const result = await synthesize({ configFile: fixturePath('demo'), outdir }, { workerScript: refusingScript });
     expect(result.unchanged).toBe(renderFleet(demoFleet()).size);
   });
 
@@ -70,7 +74,7 @@ describe('synthesize', () => {
     const before = folderState(outdir);
     const configFile = writeTempFleet(largeFleetYaml(237, 8));
     // WHEN synth runs THEN the thread was started, its failure is synth's, and dist/ is as it was
-    await expect(synthesize({ configFile, outdir }, refusingScript)).rejects.toThrow('the staging thread was started');
+    await expect(synthesize({ configFile, outdir }, { workerScript: refusingScript })).rejects.toThrow('the staging thread was started');
     expect(folderState(outdir)).toEqual(before);
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });

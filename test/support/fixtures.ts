@@ -1,10 +1,11 @@
+import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderFleet } from '../../app/render';
 import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
-import { writeDist } from '../../output/write-dist';
+import { outputMarker, writeDist } from '../../output/write-dist';
 import { RenderedObject, renderedObjects } from '../../verify/rendered';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 
@@ -47,6 +48,28 @@ export function demoFleet(edit: (text: string) => string = (text) => text): Flee
   return fixtureFleet('demo', edit);
 }
 
+/** The real synth, as `npm run synth` runs it (the bundle, in a process of its own), on the demo fleet unless FLEET_CONFIG says otherwise. */
+export function runSynth(env: Record<string, string>): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** runSynth without waiting for it: for synths that run at the same time. */
+export function startSynth(env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string; endedAt: number }> {
+  const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr, endedAt: Date.now() })));
+}
+
 /** Writes fleet text to a fleet.yaml in a new temp folder, for a test that runs a command on it. */
 export function writeTempFleet(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'fleet.yaml');
@@ -59,6 +82,11 @@ export function scratchDist(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'fleet-test-')), 'dist');
   writeDist(dir, renderFleet(demoFleet()));
   return dir;
+}
+
+/** Every file an output folder holds once synth wrote `files` into it: the rendered files and the marker, in path order. */
+export function outputFiles(files: ReadonlyMap<string, string>): string[] {
+  return [outputMarker, ...files.keys()];
 }
 
 /** Every file of dist/ for a fleet, with its objects parsed. */
