@@ -6,7 +6,7 @@
 import { createHash } from 'crypto';
 import { Document, isMap, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, YAMLMap } from 'yaml';
 import { formatFieldPath } from '../output/field-path';
-import { Cluster, Fleet } from './fleet';
+import { allClusters, ClusterSpec, Fleet, isCluster } from './fleet';
 import { FleetConfigError, parseFleet } from './load';
 import { IpFamily, ipFamilies } from './schema';
 
@@ -286,7 +286,7 @@ function sameValue(field: ImportedField, a: string | readonly string[] | undefin
 }
 
 /** Where the facts contradict fleet.yaml in a field an import only reads: a difference there means another cluster, or a wrong file. */
-function contradictions(facts: ClusterFacts, cluster: Cluster, clusterIndex: number, fleetFile: string): string[] {
+function contradictions(facts: ClusterFacts, cluster: ClusterSpec, clusterIndex: number, fleetFile: string): string[] {
   const at = (field: string) => formatFieldPath(['clusters', clusterIndex, field]);
   const found: string[] = [];
   const says = `${facts.source}: cluster ${facts.name}`;
@@ -315,13 +315,14 @@ export function planImport(fleet: Fleet, fleetFile: string, facts: readonly Clus
   const first = new Map<string, ClusterFacts>();
   const changes: FieldChange[] = [];
   for (const cluster of facts) {
-    const clusterIndex = fleet.clusters.findIndex((candidate) => candidate.name === cluster.name);
-    if (clusterIndex < 0) {
-      const names = fleet.clusters.map((candidate) => candidate.name).join(', ');
+    // A cluster the project creates is in fleet.yaml before it exists (pending): the import brings it in.
+    const inFleet = allClusters(fleet).find((candidate) => candidate.name === cluster.name);
+    if (!inFleet) {
+      const names = allClusters(fleet).map((candidate) => candidate.name).join(', ');
       refusals.push(`${cluster.source}: cluster ${cluster.name} is not in ${fleetFile}, whose clusters are ${names}: add it to clusters first, or leave the file out`);
       continue;
     }
-    const inFleet = fleet.clusters[clusterIndex];
+    const clusterIndex = inFleet.index;
     refusals.push(...contradictions(cluster, inFleet, clusterIndex, fleetFile));
     const earlier = first.get(cluster.name);
     if (earlier) {
@@ -331,7 +332,7 @@ export function planImport(fleet: Fleet, fleetFile: string, facts: readonly Clus
     }
     first.set(cluster.name, cluster);
     const before: Record<ImportedField, string | readonly string[] | undefined> = {
-      server: inFleet.server, caData: inFleet.caData, vpcId: inFleet.vpcId, subnets: inFleet.subnets,
+      ...(isCluster(inFleet) ? { server: inFleet.server, caData: inFleet.caData, vpcId: inFleet.vpcId, subnets: inFleet.subnets } : { server: undefined, caData: undefined, vpcId: undefined, subnets: undefined }),
     };
     for (const field of importedFields) {
       if (!sameValue(field, before[field], cluster[field])) {

@@ -392,3 +392,31 @@ describe('formatChange', () => {
     expect(lines[3]).toBe(`clusters[0].server: https://${'a'.repeat(69)}... -> https://b.example.com`);
   });
 });
+
+describe('a cluster the project created, imported for the first time', () => {
+  test('its four fields are added to its entry, nothing else changes, and it exists from then on', () => {
+    // GIVEN the demo fleet before terraform apply created ipv6-east: no server, caData, vpcId or subnets
+    const pending = demoFleetText
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}server: .*\n/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}vpcId: .*\n {4}subnets:\n( {6}- .*\n)+/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}caData: \S+\n/, '$1');
+    expect(parseFleet(pending).pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-east']);
+    // WHEN the outputs of its root module are imported
+    const { changes, text } = importClusters(pending, 'fleet.yaml', [input('terraform-ipv6-east')]);
+    // THEN exactly the four fields of ipv6-east, added (no field had a value before)
+    expect(changes.map((change) => [change.cluster, change.field, change.before])).toEqual([
+      ['ipv6-east', 'server', undefined], ['ipv6-east', 'caData', undefined], ['ipv6-east', 'vpcId', undefined], ['ipv6-east', 'subnets', undefined],
+    ]);
+    const fleet = parseFleet(text);
+    expect(fleet.pendingClusters).toEqual([]);
+    expect(fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')).toMatchObject({ server: ipv6East.server, caData: ipv6East.caData, vpcId: ipv6East.vpcId, subnets: ipv6EastSubnets });
+    // Every line of the file before is still there, in order: only lines were added.
+    const added = text.split('\n');
+    let at = 0;
+    for (const line of pending.split('\n')) {
+      at = added.indexOf(line, at);
+      expect([line, at >= 0]).toEqual([line, true]);
+    }
+    expect(added.length - pending.split('\n').length).toBe(1 + 1 + 1 + 4);
+  });
+});

@@ -1,0 +1,133 @@
+import { renderFleet } from '../../app/render';
+import { planFleet } from '../../capacity/plan';
+import { distLayout } from '../../catalog/dist-layout';
+import { cidrContains, cidrsOverlap, ipv4Subnet } from '../../config/cidr';
+import { FleetConfigError, parseFleet } from '../../config/load';
+import { databaseIpv4Subnets, privateIpv4Subnets, publicIpv4Subnets } from '../../config/vpc-layout';
+import { demoFleetText, fixtureText } from '../support/fixtures';
+
+function problemsOf(text: string): string[] {
+  try {
+    parseFleet(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FleetConfigError);
+    return (error as FleetConfigError).problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
+  }
+  throw new Error('the fleet was accepted');
+}
+
+const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+/** ipv6-east of the demo fleet, edited: `edit` gets the lines from its name to its nodeGroups. */
+const editIpv6East = (edit: (block: string) => string) => demoFleetText.replace(/ {2}- name: ipv6-east\n[\s\S]*?(?= {4}nodeGroups:)/, edit);
+/** The demo fleet's ipv6-east before terraform apply: no endpoint, VPC, subnets or CA yet. */
+const pendingIpv6East = editIpv6East((block) => block.replace(/ {4}server: .*\n/, '').replace(/ {4}vpcId: .*\n/, '').replace(/ {4}subnets:\n( {6}- .*\n)+/, ''))
+  .replace(/ {4}caData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJmVENDQVNX\S*\n/, '');
+
+describe('clusters the project creates and clusters that exist', () => {
+  test('a cluster that exists needs its endpoint, VPC and subnets', () => {
+    const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1');
+    expect(problemsOf(text)).toEqual([`${lineOf(text, '- name: legacy-ipv4') + 0}:5 clusters[0]: has no server: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`]);
+  });
+
+  test('a cluster the project creates, before terraform apply: accepted, rendered only in dist/terraform/, no app placed on it by default', () => {
+    const fleet = parseFleet(pendingIpv6East);
+    expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['legacy-ipv4']);
+    expect(fleet.pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-east']);
+    // Argo CD's cluster by default is the first IPv6 cluster, pending or not: its values and its install by Terraform are rendered.
+    expect(fleet.argocd.cluster).toBe('ipv6-east');
+    const files = renderFleet(fleet);
+    expect([...files.keys()].filter((path) => path.includes('ipv6-east'))).toEqual([distLayout.terraformCluster('ipv6-east')]);
+    expect(files.has(distLayout.chartValues('argo-cd'))).toBe(true);
+    expect(JSON.parse(files.get(distLayout.terraformCluster('ipv6-east'))!).resource.helm_release.argocd).toBeDefined();
+    expect(fleet.apps.every((app) => app.placements.length === 0)).toBe(true);
+  });
+
+  test('an app placed on a cluster that is not created yet is refused, saying what to do', () => {
+    const text = pendingIpv6East.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [ipv6-east]\n  - name: app1');
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/apps\[0\]\.clusters\[0\]: cluster "ipv6-east" is not created yet \(it has no server\): run terraform apply in dist\/terraform\/clusters\/ipv6-east and npm run import-clusters, then place apps on it$/)]);
+  });
+
+  test('half an import is refused: the four fields come together', () => {
+    const text = editIpv6East((block) => block.replace(/ {4}vpcId: .*\n/, ''));
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[1\]: has server, subnets but no vpcId: npm run import-clusters writes all of them/)]);
+  });
+
+  test('a vpc on a cluster that exists is refused, not ignored', () => {
+    const text = demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    vpc:\n      cidr: 10.230.0.0/16\n');
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[0\]\.vpc: is set on a cluster that exists \(provisioning: existing\)/)]);
+  });
+
+  test.each([
+    ['10.230.0.0/15', 'expected an IPv4 block from /16'],
+    ['10.231.0.0/20', 'expected an IPv4 block from /16'],
+    ['10.231.0.1/16', 'has host bits set'],
+  ])('vpc.cidr %s is refused: %s', (cidr, message) => {
+    const text = demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${cidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
+    expect(problemsOf(text).join('\n')).toContain(message);
+  });
+
+  test('private blocks outside the VPC, over its public subnets, or not one per zone are refused', () => {
+    const outside = demoFleetText.replace('      - 10.231.24.0/22', '      - 10.232.24.0/22');
+    expect(problemsOf(outside)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[2]: "10.232.24.0/22" is not inside the VPC\'s block 10.231.0.0/16 (vpc.cidr)')]);
+    const overPublic = demoFleetText.replace('      - 10.231.16.0/22', '      - 10.231.0.0/22');
+    expect(problemsOf(overPublic)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[0]: "10.231.0.0/22" overlaps 10.231.0.0/24, which the VPC\'s public or database subnets take')]);
+    const two = demoFleetText.replace('      - 10.231.24.0/22\n', '');
+    expect(problemsOf(two)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 2 blocks: a VPC the project creates has one private subnet in each of 3 availability zones')]);
+  });
+
+  test('without ipv4Subnets, a created VPC\'s private IPv4 blocks are the layout\'s, and the capacity plan counts them', () => {
+    const fleet = parseFleet(demoFleetText.replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
+    const east = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
+    expect(east.ipv4Subnets).toEqual(['10.231.16.0/20', '10.231.32.0/20', '10.231.48.0/20']);
+    expect(planFleet(fleet).clusters.find((plan) => plan.cluster === 'ipv6-east')!.ipv4Addresses!.usable).toBe(3 * (4096 - 5));
+  });
+});
+
+describe('identities', () => {
+  test('a cluster may not be named like the roles the fleet shares', () => {
+    const text = demoFleetText.replace(/legacy-ipv4/g, 'fleet');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].name: is "fleet", the prefix of the IAM roles the fleet shares (such as fleet-argocd): choose another name')]);
+  });
+
+  test('IRSA: a role name over IAM\'s 64 characters is refused, naming the longest name that fits', () => {
+    const name = 'legacy-ipv4-in-the-old-datacentre-vpc';
+    const text = demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    identity: irsa\n');
+    expect(problemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long, above IAM's 64: shorten the name to 35 characters or use identity: podIdentity`)]);
+    // Under Pod Identity the add-ons' roles are the fleet's, whatever the cluster is named.
+    expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name))).not.toThrow();
+  });
+
+  test('the cluster Argo CD runs on must use Pod Identity, which Argo CD\'s own pods use', () => {
+    const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    identity: irsa\n'));
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].identity: is irsa on the cluster Argo CD runs on')]);
+  });
+
+  test('the accounts fixture, with a cluster of each kind, is valid', () => {
+    expect(() => parseFleet(fixtureText('accounts'))).not.toThrow();
+  });
+});
+
+describe('the VPC layout and CIDR arithmetic', () => {
+  test('a /16: public and database /24s in its first /20, three private /20s after it', () => {
+    expect(publicIpv4Subnets('10.231.0.0/16')).toEqual(['10.231.0.0/24', '10.231.1.0/24', '10.231.2.0/24']);
+    expect(databaseIpv4Subnets('10.231.0.0/16')).toEqual(['10.231.8.0/24', '10.231.9.0/24', '10.231.10.0/24']);
+    expect(privateIpv4Subnets('10.231.0.0/16')).toEqual(['10.231.16.0/20', '10.231.32.0/20', '10.231.48.0/20']);
+  });
+
+  test('a /19, the narrowest: public subnets of /27, the smallest an ALB accepts', () => {
+    expect(publicIpv4Subnets('10.0.32.0/19')).toEqual(['10.0.32.0/27', '10.0.32.32/27', '10.0.32.64/27']);
+    expect(privateIpv4Subnets('10.0.32.0/19')).toEqual(['10.0.34.0/23', '10.0.36.0/23', '10.0.38.0/23']);
+  });
+
+  test('the tiers never overlap', () => {
+    const all = [...publicIpv4Subnets('10.0.0.0/16'), ...databaseIpv4Subnets('10.0.0.0/16'), ...privateIpv4Subnets('10.0.0.0/16')];
+    all.forEach((a, i) => all.slice(i + 1).forEach((b) => expect([a, b, cidrsOverlap(a, b)]).toEqual([a, b, false])));
+    for (const subnet of all) expect(cidrContains('10.0.0.0/16', subnet)).toBe(true);
+  });
+
+  test('ipv4Subnet is Terraform\'s cidrsubnet', () => {
+    // cidrsubnet("10.1.0.0/16", 8, 2) = "10.1.2.0/24" (Terraform's docs)
+    expect(ipv4Subnet('10.1.0.0/16', 8, 2)).toBe('10.1.2.0/24');
+    expect(() => ipv4Subnet('10.1.0.0/16', 2, 4)).toThrow('has no 4th /18');
+  });
+});

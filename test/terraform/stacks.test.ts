@@ -1,0 +1,287 @@
+import { dirname, join, normalize } from 'path';
+import { renderFleet } from '../../app/render';
+import { argocdChart } from '../../catalog/addons';
+import { distLayout } from '../../catalog/dist-layout';
+import { roleArn, roleNames } from '../../catalog/identities';
+import { allClusters } from '../../config/fleet';
+import { parseFleet } from '../../config/load';
+import { isArm64, terraformComment } from '../../terraform/stacks';
+import { literal, terraformModules } from '../../terraform/json';
+import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, largeFleetFixture, parseManifests } from '../support/fixtures';
+
+type Json = Record<string, any>;
+
+/** Every key of a JSON value, at any depth. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+}
+
+function stacksOf(files: ReadonlyMap<string, string>): Map<string, Json> {
+  return new Map([...files].filter(([path]) => path.startsWith('terraform/')).map(([path, text]) => [path, JSON.parse(text)]));
+}
+
+const demo = demoFleet();
+const demoFiles = renderFleet(demo);
+const demoStacks = stacksOf(demoFiles);
+const ipv6East = demoStacks.get(distLayout.terraformCluster('ipv6-east'))!;
+const legacy = demoStacks.get(distLayout.terraformCluster('legacy-ipv4'))!;
+const account = demoStacks.get(distLayout.terraformAccount('111122223333'))!;
+
+describe('the layout of dist/terraform/', () => {
+  test('one root module per account and per cluster, each starting with the generated-file comment', () => {
+    expect([...demoStacks.keys()].sort()).toEqual([
+      'terraform/accounts/111122223333/main.tf.json',
+      'terraform/clusters/ipv6-east/main.tf.json',
+      'terraform/clusters/legacy-ipv4/main.tf.json',
+    ]);
+    for (const stack of demoStacks.values()) expect(Object.keys(stack)[0]).toBe('//');
+    for (const stack of demoStacks.values()) expect(stack['//']).toBe(terraformComment);
+  });
+
+  test.each(fixtureNames)('%s: every root module works in one account, in its cluster\'s region, with a partial S3 backend and no credentials', (name) => {
+    const fleet = fixtureFleet(name);
+    const stacks = stacksOf(renderFleet(fleet));
+    for (const cluster of allClusters(fleet)) {
+      const stack = stacks.get(distLayout.terraformCluster(cluster.name))!;
+      expect(stack.provider.aws).toMatchObject({ region: cluster.region, allowed_account_ids: [cluster.accountId] });
+    }
+    for (const [path, stack] of stacks) {
+      expect([path, stack.terraform.backend]).toEqual([path, { s3: {} }]);
+      // The team's own credentials: no keys, profiles, roles to assume or tokens in any provider.
+      expect([path, keysOf(stack.provider).filter((key) => /access_key|secret_key|token|profile|assume_role|shared_credentials|password/.test(key))]).toEqual([path, []]);
+    }
+  });
+
+  test('a cluster in another account gets a root module of that account, and its account the shared roles', () => {
+    const fleet = fixtureFleet('accounts');
+    const stacks = stacksOf(renderFleet(fleet));
+    expect([...stacks.keys()].filter((path) => path.startsWith('terraform/accounts/'))).toEqual([
+      'terraform/accounts/111122223333/main.tf.json',
+      'terraform/accounts/444455556666/main.tf.json',
+    ]);
+    const other = stacks.get(distLayout.terraformAccount('444455556666'))!;
+    // Argo CD's own role lives in its cluster's account only.
+    expect(Object.keys(other.module)).not.toContain('argocd');
+    // The cluster's access role trusts Argo CD's role across accounts.
+    const partner = stacks.get(distLayout.terraformCluster('partner-ipv4'))!;
+    expect(partner.module.argocd_access.trust_policy_permissions.ArgoCd.principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:role/fleet-argocd'] }]);
+  });
+
+  test('every module source is a registry module at its exact pinned version', () => {
+    const pinned = Object.values(terraformModules).map((module) => `${module.source}@${module.version}`);
+    for (const stack of demoStacks.values()) {
+      for (const call of Object.values<Json>(stack.module ?? {})) expect(pinned).toContain(`${call.source}@${call.version}`);
+    }
+  });
+});
+
+describe('the IPv6 cluster the project creates (ipv6-east)', () => {
+  test('a dual-stack VPC: Amazon-provided /56, a /64 per subnet, egress-only IGW, NAT for IPv4, no DNS64, ALB subnet tags, IPv6 on by default', () => {
+    expect(ipv6East.module.vpc).toMatchObject({
+      source: 'terraform-aws-modules/vpc/aws',
+      version: '6.6.0',
+      cidr: '10.231.0.0/16',
+      enable_ipv6: true,
+      public_subnet_ipv6_prefixes: [0, 1, 2],
+      private_subnet_ipv6_prefixes: [3, 4, 5],
+      database_subnet_ipv6_prefixes: [6, 7, 8],
+      private_subnet_assign_ipv6_address_on_creation: true,
+      public_subnet_assign_ipv6_address_on_creation: true,
+      create_egress_only_igw: true,
+      enable_nat_gateway: true,
+      private_subnet_enable_dns64: false,
+      public_subnet_enable_dns64: false,
+      public_subnet_tags: { 'kubernetes.io/role/elb': '1' },
+      private_subnet_tags: { 'kubernetes.io/role/internal-elb': '1' },
+    });
+    // The private IPv4 blocks are fleet.yaml's ipv4Subnets, which the capacity plan counts.
+    expect(ipv6East.module.vpc.private_subnets).toEqual(['10.231.16.0/22', '10.231.20.0/22', '10.231.24.0/22']);
+  });
+
+  test('the EKS cluster: IPv6, the version of fleet.yaml, its node groups, the VPC CNI and the Pod Identity agent before the nodes, no OIDC provider', () => {
+    const eks = ipv6East.module.eks;
+    expect(eks).toMatchObject({ source: 'terraform-aws-modules/eks/aws', version: '21.19.0', name: 'ipv6-east', ip_family: 'ipv6', kubernetes_version: '1.33', enable_irsa: false, endpoint_public_access: true });
+    expect(eks.addons['vpc-cni']).toEqual({ before_compute: true, pod_identity_association: [{ role_arn: '${data.aws_iam_role.aws_vpc_cni.arn}', service_account: 'aws-node' }] });
+    expect(eks.addons['eks-pod-identity-agent']).toEqual({ before_compute: true });
+    expect(ipv6East.data.aws_iam_role.aws_vpc_cni).toEqual({ name: roleNames.vpcCni });
+    expect(eks.eks_managed_node_groups).toEqual({
+      default: { name: 'default', instance_types: ['m5.large'], ami_type: 'AL2023_x86_64_STANDARD', min_size: 3, max_size: 120, desired_size: 3, iam_role_attach_cni_policy: false },
+    });
+    // The VPC CNI's role may call the IPv6 APIs (the account's shared role).
+    expect(account.module.aws_vpc_cni).toMatchObject({ attach_aws_vpc_cni_policy: true, aws_vpc_cni_enable_ipv6: true, aws_vpc_cni_enable_ipv4: false });
+  });
+
+  test('once imported, a check warns (never blocks) when the cluster is no longer what fleet.yaml says', () => {
+    expect(ipv6East.check.fleet_yaml.assert).toEqual([
+      expect.objectContaining({ condition: '${module.eks.cluster_endpoint == "https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-east-2.eks.amazonaws.com"}' }),
+      expect.objectContaining({ condition: '${module.vpc.vpc_id == "vpc-0f1e2d3c4b5a69788"}' }),
+    ]);
+  });
+
+  test('Argo CD installed with the helm provider from dist/addons/argo-cd/values.yaml, the chart its own Application pins, after its identity', () => {
+    const release = ipv6East.resource.helm_release.argocd;
+    const self = findObject(parseManifests(demoFiles.get(distLayout.argocdSelf)!), 'Application', 'argo-cd');
+    const source = self.spec.sources.find((candidate: Json) => candidate.chart);
+    expect(release).toMatchObject({ name: source.helm.releaseName, namespace: demo.argocd.namespace, repository: source.repoURL, chart: source.chart, version: source.targetRevision });
+    // path.module is the root module's folder: the values file it names is the one the Application reads.
+    const [, relative] = /^\$\{file\("\$\{path\.module\}\/(.+)"\)\}$/.exec(release.values[0])!;
+    expect(normalize(join(dirname(distLayout.terraformCluster('ipv6-east')), relative))).toBe(distLayout.chartValues(argocdChart.chart));
+    expect(demoFiles.has(distLayout.chartValues(argocdChart.chart))).toBe(true);
+    expect(release.depends_on).toEqual(expect.arrayContaining(['aws_eks_pod_identity_association.argocd_application_controller', 'aws_eks_pod_identity_association.argocd_server', 'module.eks']));
+    // Argo CD manages itself afterwards: a later apply must not fight it.
+    expect(release.lifecycle).toEqual({ ignore_changes: 'all' });
+    expect(ipv6East.provider.helm.kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'ipv6-east', '--region', 'us-east-2']);
+    expect(legacy.resource.helm_release).toBeUndefined();
+  });
+});
+
+describe('the cluster that exists (legacy-ipv4)', () => {
+  test('only read: no VPC, no cluster; fleet.yaml\'s IP family, version, VPC, endpoint, CA and node groups checked at plan time', () => {
+    expect(legacy.module.vpc).toBeUndefined();
+    expect(legacy.module.eks).toBeUndefined();
+    const conditions = JSON.stringify(legacy.data.aws_eks_cluster.this.lifecycle.postcondition);
+    for (const expected of ['ip_family == \\"ipv4\\"', 'version == \\"1.33\\"', 'vpc_id == \\"vpc-0a1b2c3d4e5f60718\\"', '\\"https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com\\"', 'authentication_mode != \\"CONFIG_MAP\\"']) {
+      expect(conditions).toContain(expected);
+    }
+    expect(conditions).toContain(demo.clusters.find((cluster) => cluster.name === 'legacy-ipv4')!.caData);
+    expect(JSON.stringify(legacy.data.aws_eks_node_group.default.lifecycle.postcondition)).toContain('min_size == 3 && self.scaling_config[0].max_size == 30');
+    expect(legacy.data.aws_eks_addon.pod_identity_agent).toEqual({ cluster_name: 'legacy-ipv4', addon_name: 'eks-pod-identity-agent' });
+  });
+
+  test('Argo CD\'s access entry: its role for this cluster, cluster admin on the whole cluster', () => {
+    expect(legacy.resource.aws_eks_access_entry.argocd).toEqual({ cluster_name: '${data.aws_eks_cluster.this.name}', principal_arn: '${module.argocd_access.arn}', type: 'STANDARD' });
+    expect(legacy.resource.aws_eks_access_policy_association.argocd).toMatchObject({
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+    });
+    expect(legacy.module.argocd_access.name).toBe('legacy-ipv4-argocd');
+  });
+
+  test('the outputs npm run import-clusters reads, from the data sources', () => {
+    expect(Object.keys(legacy.output)).toEqual(expect.arrayContaining([
+      'cluster_name', 'region', 'account_id', 'ip_family', 'cluster_endpoint', 'cluster_certificate_authority_data', 'vpc_id', 'private_subnets_cidr_blocks', 'private_subnets_ipv6_cidr_blocks',
+    ]));
+    expect(legacy.output.vpc_id.value).toBe('${data.aws_eks_cluster.this.vpc_config[0].vpc_id}');
+  });
+});
+
+describe('identities', () => {
+  test('Pod Identity: one role per add-on for the account\'s clusters, trusting exactly its namespace and ServiceAccount, named after the role with its policy', () => {
+    const lbc = account.module.fleet_aws_load_balancer_controller;
+    expect(lbc).toMatchObject({ name: 'fleet-aws-load-balancer-controller', use_name_prefix: false, attach_aws_lb_controller_policy: true, aws_lb_controller_policy_name: 'fleet-aws-load-balancer-controller' });
+    expect(lbc.trust_policy_conditions).toEqual([
+      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: ['legacy-ipv4', 'ipv6-east'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['kube-system'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['aws-load-balancer-controller'] },
+    ]);
+    expect(account.module.fleet_external_dns.external_dns_hosted_zone_arns).toEqual(['${data.aws_route53_zone.domain.arn}']);
+    expect(account.data.aws_route53_zone.domain).toEqual({ name: 'apps.example.com', private_zone: false });
+    for (const stack of [legacy, ipv6East]) {
+      expect(stack.resource.aws_eks_pod_identity_association.aws_load_balancer_controller).toMatchObject({ namespace: 'kube-system', service_account: 'aws-load-balancer-controller', role_arn: '${data.aws_iam_role.aws_load_balancer_controller.arn}' });
+    }
+  });
+
+  test('cluster-autoscaler\'s shared role scales only the node groups of the cluster the session comes from, in one statement for any number of clusters', () => {
+    const autoscaler = account.module.fleet_cluster_autoscaler;
+    expect(autoscaler.cluster_autoscaler_cluster_names).toEqual([]);
+    expect(autoscaler.policy_statements).toEqual([expect.objectContaining({
+      actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+      // An IAM policy variable, escaped so Terraform does not read it as its own interpolation.
+      condition: [{ test: 'StringEquals', variable: 'aws:ResourceTag/eks:cluster-name', values: ['$${aws:PrincipalTag/eks-cluster-name}'] }],
+    })]);
+  });
+
+  test('Argo CD: its own role for its three ServiceAccounts on its cluster, allowed to assume every registered cluster\'s role, which the Secrets name', () => {
+    const hub = account.module.argocd;
+    expect(hub.name).toBe(roleNames.argocdHub);
+    expect(hub.trust_policy_conditions).toContainEqual({ test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['argocd-application-controller', 'argocd-applicationset-controller', 'argocd-server'] });
+    expect(hub.policy_statements[0]).toMatchObject({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['arn:aws:iam::111122223333:role/legacy-ipv4-argocd', 'arn:aws:iam::111122223333:role/ipv6-east-argocd'] });
+    for (const cluster of demo.clusters) {
+      const secret = findObject(parseManifests(demoFiles.get(distLayout.clusterSecret(cluster.name))!), 'Secret', `cluster-${cluster.name}`);
+      expect(JSON.parse(secret.stringData.config).awsAuthConfig).toEqual({ clusterName: cluster.name, roleARN: roleArn(cluster, roleNames.argocdAccess(cluster.name)) });
+    }
+    expect(Object.keys(ipv6East.resource.aws_eks_pod_identity_association)).toEqual(expect.arrayContaining(['argocd_application_controller', 'argocd_applicationset_controller', 'argocd_server']));
+    expect(legacy.resource.aws_eks_pod_identity_association.argocd_server).toBeUndefined();
+  });
+
+  test('Argo CD\'s pods get the region their SDK signs EKS tokens in', () => {
+    const values = demoFiles.get(distLayout.chartValues(argocdChart.chart))!;
+    expect(values.match(/name: AWS_REGION\n\s+value: us-east-2/g)).toHaveLength(3);
+  });
+
+  test('IRSA on a cluster that uses it: a role per add-on trusting the cluster\'s OIDC provider for exactly its ServiceAccount, and the annotation naming it', () => {
+    const fleet = fixtureFleet('accounts');
+    const files = renderFleet(fleet);
+    const partner = stacksOf(files).get(distLayout.terraformCluster('partner-ipv4'))!;
+    expect(partner.module.irsa_aws_load_balancer_controller).toMatchObject({
+      source: 'terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts',
+      name: 'partner-ipv4-aws-load-balancer-controller',
+      use_name_prefix: false,
+      policy_name: 'partner-ipv4-aws-load-balancer-controller',
+      attach_load_balancer_controller_policy: true,
+      oidc_providers: { this: { provider_arn: '${data.aws_iam_openid_connect_provider.this.arn}', namespace_service_accounts: ['kube-system:aws-load-balancer-controller'] } },
+    });
+    expect(partner.data.aws_iam_openid_connect_provider.this.url).toBe('${data.aws_eks_cluster.this.identity[0].oidc[0].issuer}');
+    expect(partner.resource.aws_eks_pod_identity_association).toBeUndefined();
+    expect(files.get(distLayout.chartClusterValues('aws-load-balancer-controller', 'partner-ipv4'))).toContain('eks.amazonaws.com/role-arn: arn:aws:iam::444455556666:role/partner-ipv4-aws-load-balancer-controller');
+    // Under Pod Identity the ServiceAccount is not annotated: an annotation would win over the association.
+    expect(files.get(distLayout.chartClusterValues('aws-load-balancer-controller', 'ipv6-hub'))).not.toContain('eks.amazonaws.com/role-arn');
+  });
+
+  test('an add-on off on a cluster: no association there, and the shared role no longer trusts that cluster', () => {
+    const fleet = demoFleet((text) => text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      externalDns: false\n'));
+    const stacks = stacksOf(renderFleet(fleet));
+    expect(stacks.get(distLayout.terraformCluster('legacy-ipv4'))!.resource.aws_eks_pod_identity_association.external_dns).toBeUndefined();
+    expect(stacks.get(distLayout.terraformAccount('111122223333'))!.module.fleet_external_dns.trust_policy_conditions[0].values).toEqual(['ipv6-east']);
+  });
+});
+
+describe('a cluster the project creates, before terraform apply (pending)', () => {
+  const fleet = fixtureFleet('accounts');
+  const files = renderFleet(fleet);
+  const west = stacksOf(files).get(distLayout.terraformCluster('ipv6-west'))!;
+
+  test('only dist/terraform/ renders it: no Secret, no values, no apps; its stack creates it with the VPC of fleet.yaml', () => {
+    expect(fleet.pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-west']);
+    expect([...files.keys()].filter((path) => path.includes('ipv6-west'))).toEqual([distLayout.terraformCluster('ipv6-west')]);
+    expect(west.module.vpc).toMatchObject({ cidr: '10.40.0.0/16', private_subnets: ['10.40.16.0/20', '10.40.32.0/20', '10.40.48.0/20'], public_subnets: ['10.40.0.0/24', '10.40.1.0/24', '10.40.2.0/24'], database_subnets: ['10.40.8.0/24', '10.40.9.0/24', '10.40.10.0/24'] });
+    // DNS64 where fleet.yaml asks for it (the module then routes 64:ff9b::/96 to the NAT gateways).
+    expect(west.module.vpc.private_subnet_enable_dns64).toBe(true);
+    expect(west.check).toBeUndefined();
+    // cluster-autoscaler is off there: no association for it.
+    expect(west.resource.aws_eks_pod_identity_association.cluster_autoscaler).toBeUndefined();
+  });
+
+  test('its node groups on Graviton get the ARM AMI, and maxPods reaches the kubelet through nodeadm', () => {
+    const hub = stacksOf(files).get(distLayout.terraformCluster('ipv6-hub'))!;
+    const group = hub.module.eks.eks_managed_node_groups.general;
+    expect(group.ami_type).toBe('AL2023_ARM_64_STANDARD');
+    expect(group.cloudinit_pre_nodeadm).toEqual([{ content_type: 'application/node.eks.aws', content: expect.stringContaining('kind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 110\n') }]);
+  });
+});
+
+test.each([
+  ['m5.large', false], ['m7g.large', true], ['c7gn.xlarge', true], ['t4g.micro', true], ['x2gd.large', true], ['a1.medium', true],
+  ['g4dn.xlarge', false], ['g5g.xlarge', true], ['im4gn.large', true], ['c7i.large', false], ['inf2.xlarge', false],
+])('%s is arm64: %s', (instanceType, arm) => {
+  expect(isArm64(instanceType)).toBe(arm);
+});
+
+test('literal escapes Terraform\'s template sequences, so IAM policy variables pass through', () => {
+  expect(literal('${aws:username} and %{if}')).toBe('$${aws:username} and %%{if}');
+});
+
+test('72 clusters in one account: one root module each, and every shared role within IAM\'s policy quotas (npm run check counts them)', () => {
+  const fleet = largeFleetFixture(72, 72);
+  const stacks = stacksOf(renderFleet(fleet));
+  expect([...stacks.keys()].filter((path) => path.startsWith('terraform/clusters/'))).toHaveLength(72);
+  const shared = stacks.get(distLayout.terraformAccount('111122223333'))!;
+  expect(shared.module.argocd.policy_statements[0].resources).toHaveLength(72);
+});
+
+test('a fleet.yaml without the Terraform fields renders what it did: every cluster exists, Pod Identity', () => {
+  const fleet = parseFleet(demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, ''));
+  expect(fleet.clusters.map((cluster) => [cluster.name, cluster.provisioning, cluster.identity])).toEqual([['legacy-ipv4', 'existing', 'podIdentity'], ['ipv6-east', 'existing', 'podIdentity']]);
+});
