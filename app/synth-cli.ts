@@ -16,12 +16,13 @@ export async function runSynth(workerScript?: string): Promise<void> {
   const outdir = printable(options.outdir);
   const configFile = printable(options.configFile);
   try {
-    const { added, changed, removed, unchanged, warnings } = await synthesize(options, {
+    const { added, changed, removed, unchanged, warnings, clusterChanges } = await synthesize(options, {
       workerScript,
       notice: (message) => console.error(printable(message)),
     });
     for (const warning of warnings) console.error(`warning: ${printable(warning)}`);
     console.log(`${outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged files (from ${configFile})`);
+    if (clusterChanges.length) console.log(['Apps and pods per cluster:', ...clusterChanges.map((line) => `  ${printable(line)}`)].join('\n'));
   } catch (error) {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${configFile} is not valid:\n${error.message}`;

@@ -7,6 +7,7 @@ import { count } from '../config/messages';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
 import { fileText } from '../output/file-content';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, WriteSummary, writeFiles } from '../output/write-dist';
+import { clusterChanges, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { buildFleetInSlices, renderFleet } from './render';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
@@ -39,6 +40,8 @@ export function checkCapacity(fleet: Fleet, configFile: string): readonly string
 export interface SynthResult extends WriteSummary {
   /** Capacity warnings, for the person who runs synth. */
   readonly warnings: readonly string[];
+  /** One line per cluster whose apps or pods the change adds or removes (diff/placements.ts). */
+  readonly clusterChanges: readonly string[];
 }
 
 /** How a synth runs, beyond where it reads and writes. */
@@ -76,10 +79,17 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, workerScript?: string): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
+  // What the change does to each cluster, from the previous texts of the files that say where
+  // apps run and with how many pods, which the write reads anyway to compare.
+  const changesOf = (summary: WriteSummary) => {
+    const after = placementsOf(fleet);
+    return formatClusterChanges(clusterChanges(placementsBefore(after, new Map(summary.previous)), after));
+  };
   if (!workerScript || fleet.apps.length < backgroundStagingMinApps) {
-    return { ...writeFiles(lock, renderFleet(fleet)), warnings };
+    const summary = writeFiles(lock, renderFleet(fleet), placementFilesPattern);
+    return { ...summary, warnings, clusterChanges: changesOf(summary) };
   }
-  const write = DistWrite.begin(lock);
+  const write = DistWrite.begin(lock, placementFilesPattern);
   const background = new BackgroundStager(workerScript, write.target);
   const here = new Stager(write.target);
   let staged: StagedFiles[];
@@ -96,5 +106,6 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, workerS
     write.abort();
     throw error;
   }
-  return { ...write.commit(staged), warnings };
+  const summary = write.commit(staged);
+  return { ...summary, warnings, clusterChanges: changesOf(summary) };
 }

@@ -13,6 +13,12 @@ export interface WriteSummary {
   readonly unchanged: number;
   /** What an interrupted write had left to do, when this write finished it first. */
   readonly finished?: FinishedWrite;
+  /**
+   * The text before this write of every added, changed or removed file whose path matches the
+   * write's `keep` pattern (undefined for an added file): what a change did, said without
+   * reading dist/ twice.
+   */
+  readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
 }
 
 /** What finishing an interrupted write did. */
@@ -295,6 +301,8 @@ export interface WriteTarget {
   readonly staging: string;
   /** False when outdir does not exist yet, so there is nothing to compare with. */
   readonly outdirExists: boolean;
+  /** The source of a regular expression: the previous text of a file whose path matches it and that changes is kept (WriteSummary.previous). */
+  readonly keep?: string;
 }
 
 /** What a stager found and staged. */
@@ -304,6 +312,29 @@ export interface StagedFiles {
   readonly added: readonly string[];
   readonly changed: readonly string[];
   readonly unchanged: number;
+  /** The previous texts the target's `keep` asks for, of the files this stager added or changed. */
+  readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
+}
+
+/** The text outdir holds at `path`, never read through a symbolic link; undefined when there is none. */
+function currentText(outdir: string, path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(join(outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw symbolicLinkError(path);
+    throw error;
+  }
+  try {
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    (error as NodeJS.ErrnoException).path ??= join(outdir, path);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Compares rendered files with outdir and writes the added and changed ones into the staging folder. */
@@ -312,47 +343,30 @@ export class Stager {
   private readonly paths: string[] = [];
   private readonly added: string[] = [];
   private readonly changed: string[] = [];
+  private readonly previous: Array<readonly [string, string | undefined]> = [];
+  private readonly keep: RegExp | undefined;
   private unchanged = 0;
 
   constructor(private readonly target: WriteTarget) {
     this.madeDirs.add(target.staging);
+    this.keep = target.keep === undefined ? undefined : new RegExp(target.keep);
   }
 
   stage(path: string, text: string): void {
     this.paths.push(path);
-    const current = this.target.outdirExists ? this.current(path) : undefined;
+    const current = this.target.outdirExists ? currentText(this.target.outdir, path) : undefined;
     if (current === text) {
       this.unchanged++;
       return;
     }
     (current === undefined ? this.added : this.changed).push(path);
+    if (this.keep?.test(path)) this.previous.push([path, current]);
     this.makeDir(dirname(join(this.target.staging, path)));
     writeFile(join(this.target.staging, path), text);
   }
 
   get staged(): StagedFiles {
-    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged };
-  }
-
-  /** The text outdir holds at `path`, never read through a symbolic link; undefined when there is none. */
-  private current(path: string): string | undefined {
-    let fd: number;
-    try {
-      fd = openSync(join(this.target.outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
-      if (code === 'ELOOP') throw symbolicLinkError(path);
-      throw error;
-    }
-    try {
-      return readFileSync(fd, 'utf8');
-    } catch (error) {
-      (error as NodeJS.ErrnoException).path ??= join(this.target.outdir, path);
-      throw error;
-    } finally {
-      closeSync(fd);
-    }
+    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged, previous: this.previous };
   }
 
   /** One mkdir per directory, however many files go into it. */
@@ -592,7 +606,7 @@ export class DistWrite {
    * Starts a write of the locked folder, first finishing or discarding an interrupted one.
    * Throws OutputError for a folder that is not empty and was not written by synth.
    */
-  static begin(lock: OutputLock): DistWrite {
+  static begin(lock: OutputLock, keep?: string): DistWrite {
     const finished = finishInterruptedWrite(lock);
     const { outdir, workDir, label } = lock;
     const outdirExists = existsSync(outdir);
@@ -602,7 +616,7 @@ export class DistWrite {
         + 'so it writes only into an empty folder or its own; name another folder (CDK8S_OUTDIR), or empty this one');
     }
     mkdirSync(join(workDir, stagedDir), { recursive: true });
-    return new DistWrite(lock, { outdir, staging: join(workDir, stagedDir), outdirExists }, previous ?? { paths: [], text: '' }, finished);
+    return new DistWrite(lock, { outdir, staging: join(workDir, stagedDir), outdirExists, keep }, previous ?? { paths: [], text: '' }, finished);
   }
 
   private constructor(
@@ -628,12 +642,15 @@ export class DistWrite {
         rendered.add(path);
       }
       const tree = new OutputTree(outdir);
+      const removed = this.previous.paths.filter((path) => !rendered.has(path) && (!this.target.outdirExists || tree.kind(path) === 'file')).sort(byPath);
+      const keep = this.target.keep === undefined ? undefined : new RegExp(this.target.keep);
       summary = {
         added: staged.flatMap((part) => part.added).sort(byPath),
         changed: staged.flatMap((part) => part.changed).sort(byPath),
-        removed: this.previous.paths.filter((path) => !rendered.has(path) && (!this.target.outdirExists || tree.kind(path) === 'file')).sort(byPath),
+        removed,
         unchanged: staged.reduce((count, part) => count + part.unchanged, 0),
         ...(this.finished ? { finished: this.finished } : {}),
+        previous: [...staged.flatMap((part) => part.previous), ...removed.filter((path) => keep?.test(path)).map((path) => [path, currentText(outdir, path)] as const)],
       };
       const marker = markerText(rendered);
       markerChanged = this.previous.text !== marker;
@@ -683,9 +700,9 @@ export class DistWrite {
   }
 }
 
-/** Makes the locked folder hold exactly `files` (path under it -> text), all or nothing: see DistWrite. */
-export function writeFiles(lock: OutputLock, files: ReadonlyMap<string, string>): WriteSummary {
-  const write = DistWrite.begin(lock);
+/** Makes the locked folder hold exactly `files` (path under it -> text), all or nothing: see DistWrite; `keep` as WriteTarget's. */
+export function writeFiles(lock: OutputLock, files: ReadonlyMap<string, string>, keep?: string): WriteSummary {
+  const write = DistWrite.begin(lock, keep);
   const stager = new Stager(write.target);
   try {
     for (const [path, text] of files) stager.stage(path, text);

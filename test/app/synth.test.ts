@@ -75,6 +75,36 @@ describe('npm run synth', () => {
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
 
+  test('says in one line per cluster which apps and pods a change adds, removes or scales there', () => {
+    // GIVEN a dist/ of the demo fleet
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    const first = runSynth({ CDK8S_OUTDIR: outdir });
+    expect(first.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: adds app0, app1 and app2 (+15 pods); 0 -> 15 pods\n');
+    // WHEN app2 is scaled to 10,000 and app1 taken off the fleet
+    const text = setReplicas(demoFleetText, 2, 10_000).replace(/ {2}- name: app1\n( {4}.*\n)+/, '');
+    const second = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
+    // THEN the cluster says both, with the pods before and after
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: removes app1 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 15 -> 10,005 pods\n');
+    // AND a synth that changes nothing says nothing of clusters
+    expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).stdout).not.toContain('Apps and pods per cluster');
+  });
+
+  test('an app moving to another cluster says so on both, on the staging thread\'s path too', () => {
+    // GIVEN a large fleet written once
+    const text = largeFleetYaml(backgroundStagingMinApps + 37, 8);
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).status).toBe(0);
+    // WHEN app3 moves from its cluster to another
+    const moved = text.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]');
+    expect(moved).not.toBe(text);
+    const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(moved) });
+    // THEN both clusters say it
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\n {2}ipv6-01: adds app3 \(\+5 pods\); [\d,]+ -> [\d,]+ pods\n/);
+    expect(result.stdout).toMatch(/\n {2}ipv6-07: removes app3 \(-5 pods\); [\d,]+ -> [\d,]+ pods\n/);
+  });
+
   test('exits non-zero with the config error and leaves dist/ exactly as it was', () => {
     const outdir = scratchDist();
     const before = folderState(outdir);
@@ -180,7 +210,7 @@ describe('writing dist/', () => {
     // WHEN the next write of the same render runs
     const summary = writeDist(outdir, target);
     // THEN the interrupted write was completed first, so this one has nothing left to do, and it says what it completed
-    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size, finished: { written: 1, removed: 1 } });
+    expect(summary).toEqual({ added: [], changed: [], removed: [], unchanged: target.size, finished: { written: 1, removed: 1 }, previous: [] });
     expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
     expect(existsSync(staging)).toBe(false);
     expect(readFileSync(join(outdir, outputMarker), 'utf8')).toBe(markerText(target.keys()));

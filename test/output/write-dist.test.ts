@@ -10,6 +10,9 @@ import { largeFleetYaml } from '../fixtures/large-fleet';
 import { folderState } from '../support/dist-state';
 import { demoFleet, demoFleetText, outputFiles, runSynth, scratchDist, setReplicas, startSynth, writeTempFleet } from '../support/fixtures';
 
+// These tests run real synths, two at once for the lock: on a loaded 2-core machine one takes seconds.
+jest.setTimeout(60_000);
+
 const asRoot = process.getuid?.() === 0;
 const newFolder = () => mkdtempSync(join(tmpdir(), 'fleet-out-'));
 const withoutApp1 = (text: string) => text.replace(/  - name: app1\n(    .*\n)+/, '');
