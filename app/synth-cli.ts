@@ -4,12 +4,13 @@ import { printable, printableLines } from '../config/messages';
 import { fileSystemProblem } from '../output/file-errors';
 import { OutputError, PartialWriteError } from '../output/write-dist';
 import { ObjectLimitError } from '../verify/limits';
+import { bundleVersion } from './fingerprint';
 import { CapacityError, synthesize } from './synth';
 
 /**
  * `npm run synth`: synthesizes with the options from the environment, prints what changed in
  * the output folder (or why nothing did) and sets the exit code. `workerScript` is the bundle
- * synth runs from, for the staging thread of a large fleet.
+ * synth runs from: the script of the staging thread, and by its hash the version of the code.
  */
 export async function runSynth(workerScript?: string): Promise<void> {
   const options = synthOptionsFromEnv(process.env);
@@ -18,6 +19,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
   try {
     const { added, changed, removed, unchanged, warnings, clusterChanges } = await synthesize(options, {
       workerScript,
+      generator: workerScript === undefined ? undefined : bundleVersion(workerScript),
       notice: (message) => console.error(printable(message)),
     });
     for (const warning of warnings) console.error(`warning: ${printable(warning)}`);

@@ -6,7 +6,7 @@
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, joinWords } from '../config/messages';
@@ -197,8 +197,7 @@ function podsOf(demand: ClusterDemand): number {
 
 /** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
 export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
-  const apps = fleet.apps
-    .filter((app) => app.placements.some((placement) => placement.cluster === cluster.name))
+  const apps = appsOn(fleet, cluster.name)
     .map((app) => ({ app: app.name, pods: app.replicas, clusters: app.placements.map((placement) => placement.cluster) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));

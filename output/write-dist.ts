@@ -193,6 +193,11 @@ export class OutputLock {
     return join(dirname(this.outdir), `.${basename(this.outdir)}.synth`);
   }
 
+  /** Where synth remembers what it wrote into this folder (RenderCache): beside it, like the lock. */
+  get cacheFile(): string {
+    return join(dirname(this.outdir), `.${basename(this.outdir)}.cache`);
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -314,6 +319,11 @@ export interface StagedFiles {
   readonly unchanged: number;
   /** The previous texts the target's `keep` asks for, of the files this stager added or changed. */
   readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
+}
+
+/** Files a write leaves as they are, known to hold what was rendered without being read (RenderCache): part of the render all the same. */
+export function unchangedFiles(paths: readonly string[]): StagedFiles {
+  return { paths, added: [], changed: [], unchanged: paths.length, previous: [] };
 }
 
 /** The text outdir holds at `path`, never read through a symbolic link; undefined when there is none. */

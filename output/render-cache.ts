@@ -1,0 +1,96 @@
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { OutputLock } from './write-dist';
+
+const header = 'fleet-synth render cache 1';
+
+/**
+ * What synth remembers of the files it left in the output folder, so that the next synth need not
+ * render, serialise and compare them again: per unit of files (one test app), the fingerprint of
+ * what they were rendered from, and each file's identity on disk as synth left it (inode, size,
+ * and modification and change times to the nanosecond). It is kept beside the folder
+ * (`.dist.cache`, never committed: inodes and times are of one checkout), written under the
+ * output lock, replaced by a rename, so never written through a link.
+ *
+ * It is checked, not trusted: a unit is skipped only when its fingerprint is the one recorded and
+ * every one of its files is still the very file synth left, which nothing can fake, since any
+ * write of a file (an edit by hand, a git checkout, a restore) changes its change time. A cache
+ * that is missing, unreadable, of another format, or a link just means everything is rendered.
+ */
+export class RenderCache {
+  /** The cache of the locked folder; empty when `outdirExists` is false or there is none to read. */
+  static read(lock: OutputLock, outdirExists: boolean): RenderCache {
+    const entries = new Map<string, string>();
+    if (outdirExists) {
+      try {
+        if (lstatSync(lock.cacheFile).isFile()) {
+          const lines = readFileSync(lock.cacheFile, 'utf8').split('\n');
+          if (lines[0] === header) {
+            for (const line of lines.slice(1)) {
+              const tab = line.indexOf('\t');
+              if (tab > 0) entries.set(line.slice(0, tab), line.slice(tab + 1));
+            }
+          }
+        }
+      } catch {
+        entries.clear(); // unreadable: render everything
+      }
+    }
+    return new RenderCache(lock, entries);
+  }
+
+  /** The entries the next synth gets: those held or recorded by this one. */
+  private readonly next = new Map<string, string>();
+  private changed = false;
+
+  private constructor(private readonly lock: OutputLock, private readonly entries: ReadonlyMap<string, string>) {}
+
+  /** Whether the output folder holds, exactly as synth left them, the files `paths` of `unit` rendered from `fingerprint`. */
+  holds(unit: string, fingerprint: string, paths: readonly string[]): boolean {
+    const entry = this.entries.get(unit);
+    if (entry === undefined || !entry.startsWith(`${fingerprint}\t`) || this.entry(fingerprint, paths) !== entry) return false;
+    this.next.set(unit, entry);
+    return true;
+  }
+
+  /** Records that the output folder now holds the files `paths` of `unit`, rendered from `fingerprint`. */
+  record(unit: string, fingerprint: string, paths: readonly string[]): void {
+    const entry = this.entry(fingerprint, paths);
+    if (entry === undefined) return;
+    this.next.set(unit, entry);
+    if (this.entries.get(unit) !== entry) this.changed = true;
+  }
+
+  /**
+   * Writes what this synth held and recorded for the next one, when that differs from what it
+   * read. A failure is no failure of synth: the files are written, and the cache it leaves
+   * still says only what is true (a file rewritten since no longer matches its entry).
+   */
+  save(): void {
+    if (!this.changed && this.next.size === this.entries.size) return;
+    const file = this.lock.cacheFile;
+    const partial = `${file}.${process.pid}`;
+    try {
+      writeFileSync(partial, [header, ...[...this.next].map(([unit, entry]) => `${unit}\t${entry}`), ''].join('\n'));
+      renameSync(partial, file);
+    } catch {
+      rmSync(partial, { force: true });
+    }
+  }
+
+  /** `fingerprint`, then each path with the identity of the file there: undefined when one is not a plain file. */
+  private entry(fingerprint: string, paths: readonly string[]): string | undefined {
+    let entry = fingerprint;
+    for (const path of paths) {
+      let stats;
+      try {
+        stats = lstatSync(join(this.lock.outdir, path), { bigint: true, throwIfNoEntry: false });
+      } catch {
+        return undefined; // a part of the path is no folder, or cannot be read: the write says which
+      }
+      if (!stats?.isFile()) return undefined;
+      entry += `\t${path} ${stats.ino} ${stats.size} ${stats.mtimeNs} ${stats.ctimeNs}`;
+    }
+    return entry;
+  }
+}
