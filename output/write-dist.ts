@@ -272,14 +272,18 @@ function breakLock(lockFile: string, text: string): void {
   }
 }
 
+/** Up to this many paths are flushed one by one; more with one syncfs. */
+const maxPathsFlushedEach = 16;
+
 /**
- * Makes `paths` (files and folders) durable before the step that depends on them: one
- * syncfs(2) of their file system (coreutils `sync -f`, a few milliseconds), or, where that
- * command is missing, an fsync of each.
+ * Makes `paths` (files and folders) durable before the step that depends on them: an fsync of
+ * each when they are few (a one-app change: starting a process would cost more, and a syncfs
+ * would wait for whatever else the file system has to write), else one syncfs(2) of their file
+ * system (coreutils `sync -f`), or, where that command is missing, an fsync of each.
  */
 function flush(paths: readonly string[]): void {
   if (!paths.length) return;
-  if (spawnSync('sync', ['-f', paths[0]], { stdio: 'ignore' }).status === 0) return;
+  if (paths.length > maxPathsFlushedEach && spawnSync('sync', ['-f', paths[0]], { stdio: 'ignore' }).status === 0) return;
   for (const path of paths) {
     const fd = openSync(path, 'r');
     try {
