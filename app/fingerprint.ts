@@ -48,12 +48,13 @@ export function sourceVersion(): string {
 }
 
 /**
- * The fingerprint of each test app, by name: a hash of the generator's version and of the app's
- * inputs (its entry in fleet.yaml with defaults applied, the clusters it is placed on, the domain).
- * Two renders of apps with equal fingerprints are byte-identical, so synth skips an app whose
+ * The fingerprint of a test app: a hash of the generator's version and of the app's inputs (its
+ * entry in fleet.yaml with defaults applied, the clusters it is placed on, the domain). Two
+ * renders of apps with equal fingerprints are byte-identical, so synth skips an app whose
  * fingerprint it already wrote, and a diff of two fleets skips an app both render alike.
+ * Returns the function that computes it for the apps of one fleet.
  */
-export function testAppFingerprints(apps: readonly TestAppInputs[], generator: string): Map<string, string> {
+export function testAppFingerprint(generator: string): (inputs: TestAppInputs) => string {
   // Each cluster is hashed once, not once per app placed on it (its caData alone is kilobytes).
   const clusterDigests = new Map<Cluster, string>();
   const clusterDigest = (cluster: Cluster) => {
@@ -61,8 +62,5 @@ export function testAppFingerprints(apps: readonly TestAppInputs[], generator: s
     if (known === undefined) clusterDigests.set(cluster, (known = digest(JSON.stringify(cluster))));
     return known;
   };
-  return new Map(apps.map(({ app, clusters, domain }) => [
-    app.name,
-    digest(JSON.stringify([generator, domain, app, clusters.map(clusterDigest)])),
-  ]));
+  return ({ app, clusters, domain }) => digest(JSON.stringify([generator, domain, app, clusters.map(clusterDigest)]));
 }

@@ -5,7 +5,7 @@ import { FleetControlCharts, TestAppCharts, TestAppInputs, testAppInputs } from 
 import { Fleet } from '../config/fleet';
 import { FileContent, fileText } from '../output/file-content';
 import { byPath } from '../output/write-dist';
-import { testAppFingerprints } from './fingerprint';
+import { testAppFingerprint } from './fingerprint';
 import { ObjectLimitError, objectLimitProblems } from '../verify/limits';
 
 /**
@@ -29,9 +29,11 @@ export function renderFleet(fleet: Fleet, apps: readonly TestAppInputs[] = testA
  * sides, so neither side renders them.
  */
 export function renderForComparison(before: Fleet, after: Fleet): [Map<string, string>, Map<string, string>] {
+  const fingerprint = testAppFingerprint('');
   const [beforeApps, afterApps] = [testAppInputs(before), testAppInputs(after)];
-  const [beforeFingerprints, afterFingerprints] = [testAppFingerprints(beforeApps, ''), testAppFingerprints(afterApps, '')];
-  const differs = ({ app }: TestAppInputs) => beforeFingerprints.get(app.name) !== afterFingerprints.get(app.name);
+  const beforeFingerprints = new Map(beforeApps.map((inputs) => [inputs.app.name, fingerprint(inputs)]));
+  const alike = new Set(afterApps.filter((inputs) => beforeFingerprints.get(inputs.app.name) === fingerprint(inputs)).map(({ app }) => app.name));
+  const differs = ({ app }: TestAppInputs) => !alike.has(app.name);
   return [renderFleet(before, beforeApps.filter(differs)), renderFleet(after, afterApps.filter(differs))];
 }
 

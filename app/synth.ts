@@ -10,7 +10,7 @@ import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
-import { sourceVersion, testAppFingerprints } from './fingerprint';
+import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
@@ -90,29 +90,33 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
-  const apps = testAppInputs(fleet);
-  const fingerprints = testAppFingerprints(apps, run.generator ?? sourceVersion());
+  const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
   const write = DistWrite.begin(lock, placementFilesPattern);
   let cache: RenderCache;
-  let rendered: TestAppInputs[];
+  const rendered: TestAppInputs[] = [];
+  const fingerprints: string[] = [];
   let staged: StagedFiles[];
   try {
     // An app whose fingerprint and files are as the last synth left them is neither rendered nor compared.
     cache = RenderCache.read(lock, write.target.outdirExists);
     const kept: string[] = [];
-    rendered = apps.filter(({ app }) => {
-      const paths = testAppPaths(app);
-      if (!cache.holds(app.name, fingerprints.get(app.name)!, paths)) return true;
-      kept.push(...paths);
-      return false;
-    });
+    for (const inputs of testAppInputs(fleet)) {
+      const paths = testAppPaths(inputs.app);
+      const appFingerprint = fingerprint(inputs);
+      if (cache.holds(inputs.app.name, appFingerprint, paths)) {
+        for (const path of paths) kept.push(path);
+      } else {
+        rendered.push(inputs);
+        fingerprints.push(appFingerprint);
+      }
+    }
     staged = [...await stageFleet(fleet, rendered, write.target, run.workerScript), unchangedFiles(kept)];
   } catch (error) {
     write.abort();
     throw error;
   }
   const summary = write.commit(staged);
-  for (const { app } of rendered) cache.record(app.name, fingerprints.get(app.name)!, testAppPaths(app));
+  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app)));
   cache.save();
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.

@@ -283,7 +283,23 @@ const maxPathsFlushedEach = 16;
  */
 function flush(paths: readonly string[]): void {
   if (!paths.length) return;
-  if (paths.length > maxPathsFlushedEach && spawnSync('sync', ['-f', paths[0]], { stdio: 'ignore' }).status === 0) return;
+  if (paths.length > maxPathsFlushedEach && syncFileSystem(paths[0])) return;
+  fsyncEach(paths);
+}
+
+/** flush of the staged `files` (paths under `staging`), their folders and `also`, listing them only when each is flushed. */
+function flushStaged(staging: string, files: readonly string[], also: readonly string[]): void {
+  if (files.length + also.length > maxPathsFlushedEach && syncFileSystem(staging)) return;
+  const written = files.map((path) => join(staging, path));
+  fsyncEach([...also, ...written, ...new Set(written.map((path) => dirname(path)))]);
+}
+
+/** syncfs(2) of the file system `path` is on (coreutils `sync -f`); false where that command is missing or fails. */
+function syncFileSystem(path: string): boolean {
+  return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status === 0;
+}
+
+function fsyncEach(paths: readonly string[]): void {
   for (const path of paths) {
     const fd = openSync(path, 'r');
     try {
@@ -355,7 +371,7 @@ function currentText(outdir: string, path: string): string | undefined {
 export class Stager {
   private readonly madeDirs = new Set<string>();
   private readonly paths: string[] = [];
-  private readonly added: string[] = [];
+  private readonly added: string[];
   private readonly changed: string[] = [];
   private readonly previous: Array<readonly [string, string | undefined]> = [];
   private readonly keep: RegExp | undefined;
@@ -364,6 +380,8 @@ export class Stager {
   constructor(private readonly target: WriteTarget) {
     this.madeDirs.add(target.staging);
     this.keep = target.keep === undefined ? undefined : new RegExp(target.keep);
+    // Into a folder that does not exist yet, every file is added: one list is both (and crosses threads once).
+    this.added = target.outdirExists ? [] : this.paths;
   }
 
   stage(path: string, text: string): void {
@@ -373,7 +391,8 @@ export class Stager {
       this.unchanged++;
       return;
     }
-    (current === undefined ? this.added : this.changed).push(path);
+    if (current !== undefined) this.changed.push(path);
+    else if (this.added !== this.paths) this.added.push(path);
     if (this.keep?.test(path)) this.previous.push([path, current]);
     this.makeDir(dirname(join(this.target.staging, path)));
     writeFile(join(this.target.staging, path), text);
@@ -673,17 +692,17 @@ export class DistWrite {
         return summary;
       }
       writeFile(join(staging, outputMarker), marker);
-      const written = [...summary.added, ...summary.changed].map((path) => join(staging, path));
+      const written = [...summary.added, ...summary.changed];
       if (!this.target.outdirExists) {
-        flush([staging, ...written, ...new Set(written.map((path) => dirname(path)))]);
+        flushStaged(staging, written, [staging]);
         renameSync(staging, outdir);
         flush([dirname(outdir)]);
         rmSync(workDir, { recursive: true, force: true });
         return summary;
       }
-      moves = tree.moves([...summary.added, ...summary.changed].sort(byPath), summary.removed);
+      moves = tree.moves(written.sort(byPath), summary.removed);
       makeReplacedDirs(workDir, moves);
-      flush([staging, join(staging, outputMarker), ...written, ...new Set(written.map((path) => dirname(path)))]);
+      flushStaged(staging, written, [staging, join(staging, outputMarker)]);
       writeFile(join(workDir, `${journalFile}.partial`), 'committed: the staged files in new/ replace those of the output folder\n');
       flush([join(workDir, `${journalFile}.partial`)]);
       renameSync(join(workDir, `${journalFile}.partial`), join(workDir, journalFile));
