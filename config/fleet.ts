@@ -106,6 +106,8 @@ export interface App {
 export interface Fleet {
   readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
   readonly domain: string;
+  /** The account whose Route 53 hosted zone holds `domain`. */
+  readonly domainAccountId: string;
   /** Argo CD's cluster (which may still be pending) and namespace. */
   readonly argocd: { readonly cluster: string; readonly namespace: string };
   /** Whether a node-group max too small, or a load balancer quota exceeded, stops synth ('error') or is reported ('warning'). */
@@ -186,10 +188,12 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
     else pendingClusters.push(spec);
   });
   const firstIpv6 = specs.find((cluster) => cluster.ipFamily === 'ipv6') ?? specs[0];
+  const argocdCluster = file.argocd.cluster ?? firstIpv6.name;
   return {
     repo: file.repo,
     domain: file.domain,
-    argocd: { cluster: file.argocd.cluster ?? firstIpv6.name, namespace: file.argocd.namespace },
+    domainAccountId: file.domainAccountId ?? specs.find((cluster) => cluster.name === argocdCluster)!.accountId,
+    argocd: { cluster: argocdCluster, namespace: file.argocd.namespace },
     capacity: file.capacity,
     clusters,
     pendingClusters,

@@ -151,10 +151,29 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
 /** The fields a cluster that exists needs, which npm run import-clusters writes for one the project creates. */
 const importedFields = ['server', 'vpcId', 'subnets'] as const;
 
+/**
+ * The imported fields a cluster the project creates has not got yet. An IPv4 one may list its
+ * private subnets before it exists: they are the VPC's blocks then (config/vpc-layout.ts), and
+ * the import writes the same ones back.
+ */
+function fieldsToImport(cluster: ClusterFile): Array<typeof importedFields[number]> {
+  return importedFields.filter((field) => cluster[field] === undefined);
+}
+
 /** Whether a cluster is one the project creates that has not been imported into fleet.yaml yet. */
 function isPending(cluster: ClusterFile): boolean {
-  return cluster.provisioning === 'create' && importedFields.every((field) => cluster[field] === undefined);
+  if (cluster.provisioning !== 'create') return false;
+  const missing = fieldsToImport(cluster);
+  return missing.length === importedFields.length || (cluster.ipFamily === 'ipv4' && missing.length === importedFields.length - 1 && !missing.includes('subnets'));
 }
+
+/**
+ * The longest names the pinned modules take for a cluster the project creates: the eks module
+ * names the cluster's IAM role with the prefix "<name>-cluster-" and each node group's with
+ * "<group>-eks-node-group-" (its main.tf and modules/eks-managed-node-group/main.tf), and the
+ * AWS provider allows a role name prefix of 38 characters (64 less a 26-character suffix).
+ */
+export const createdNameLimits = { cluster: 38 - '-cluster-'.length, nodeGroup: 38 - '-eks-node-group-'.length } as const;
 
 /**
  * Rules of how clusters are made and reached: imported fields, the VPC the project creates,
@@ -165,10 +184,10 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
   const argocdCluster = file.argocd.cluster ?? (file.clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? file.clusters[0]).name;
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
-    const missing = importedFields.filter((field) => cluster[field] === undefined);
+    const missing = fieldsToImport(cluster);
     if (cluster.provisioning === 'existing' && missing.length) {
       report(at(), `has no ${missing.join(', ')}: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`);
-    } else if (cluster.provisioning === 'create' && missing.length && missing.length < importedFields.length) {
+    } else if (cluster.provisioning === 'create' && missing.length && !isPending(cluster)) {
       report(at(), `has ${importedFields.filter((field) => !missing.includes(field)).join(', ')} but no ${missing.join(', ')}: npm run import-clusters writes all of them from terraform output -json once the cluster is created; until then leave all out`);
     }
     if (cluster.name === fleetRolePrefix) {
@@ -193,6 +212,14 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
       return;
     }
     checkCreatedVpc(cluster, at, report);
+    if (cluster.name.length > createdNameLimits.cluster) {
+      report(at('name'), `is ${cluster.name.length} characters long: the eks module names the cluster's IAM role with the prefix "${cluster.name}-cluster-", over the 38 characters IAM allows a name prefix; expected at most ${createdNameLimits.cluster} for a cluster the project creates`);
+    }
+    cluster.nodeGroups.forEach((group, groupIndex) => {
+      if (group.name.length > createdNameLimits.nodeGroup) {
+        report(at('nodeGroups', groupIndex, 'name'), `is ${group.name.length} characters long: the eks module names the node group's IAM role with the prefix "${group.name}-eks-node-group-", over the 38 characters IAM allows a name prefix; expected at most ${createdNameLimits.nodeGroup}`);
+      }
+    });
   });
 }
 

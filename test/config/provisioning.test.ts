@@ -83,6 +83,28 @@ describe('clusters the project creates and clusters that exist', () => {
   });
 });
 
+describe('names the pinned modules take for a cluster the project creates', () => {
+  test('a cluster name over 29 characters, a node group name over 22, are refused with the limit', () => {
+    const text = demoFleetText.replace(/ipv6-east/g, 'ipv6-east-in-the-new-vpc-of-2026').replace('      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', '      - name: general-purpose-graviton4\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120');
+    expect(problemsOf(text)).toEqual([
+      expect.stringContaining('clusters[1].name: is 32 characters long: the eks module names the cluster\'s IAM role with the prefix "ipv6-east-in-the-new-vpc-of-2026-cluster-", over the 38 characters IAM allows a name prefix; expected at most 29'),
+      expect.stringContaining('clusters[1].nodeGroups[0].name: is 25 characters long: the eks module names the node group\'s IAM role with the prefix "general-purpose-graviton4-eks-node-group-"'),
+    ]);
+  });
+
+  test('a cluster that exists may have longer names: its roles are not the module\'s', () => {
+    expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
+  });
+
+  test('an IPv4 cluster the project creates may list its private subnets before it exists', () => {
+    const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n')
+      .replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}vpcId: .*\n/, '$1')
+      .replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}caData: \S+\n/, '$1');
+    const fleet = parseFleet(text);
+    expect(fleet.pendingClusters.map((cluster) => [cluster.name, cluster.vpc?.privateIpv4Subnets])).toEqual([['legacy-ipv4', ['10.230.16.0/22', '10.230.20.0/22', '10.230.24.0/22']]]);
+  });
+});
+
 describe('identities', () => {
   test('a cluster may not be named like the roles the fleet shares', () => {
     const text = demoFleetText.replace(/legacy-ipv4/g, 'fleet');
