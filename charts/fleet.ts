@@ -51,6 +51,7 @@ export class TestAppCharts extends Construct {
           placement,
           cluster: clusters.get(placement.cluster)!,
           domain: fleet.domain,
+          onlyIpv6: app.placements.every((candidate) => clusters.get(candidate.cluster)!.ipFamily === 'ipv6'),
         });
       }
     }

@@ -70,19 +70,35 @@ export interface LoadBalancerQuotas {
 
 /** How an app's pods leave the ALB without dropping a request. */
 export interface Rollout {
-  /** The target group's deregistration delay, which the pod's preStop pause also waits out. */
+  /** The target group's deregistration delay. */
   readonly deregistrationDelaySeconds: number;
+  /** How long a going pod keeps serving before nginx gets its stop signal (the preStop pause). */
+  readonly drainSeconds: number;
   readonly terminationGracePeriodSeconds: number;
 }
 
 /** Time nginx gets, after the preStop pause, to finish what it serves before Kubernetes kills the pod. */
 export const nginxShutdownSeconds = 15;
 
-/** An app's rollout with its derived default: a grace period of the deregistration delay plus nginx's shutdown. */
+/** The shortest time nginx may get after the pause: it finishes its requests in flight (a graceful quit). */
+export const minimumShutdownSeconds = 5;
+
+/**
+ * The shortest preStop pause, whatever the deregistration delay: a going pod leaves the
+ * Service's endpoints at once, but the load balancer controller deregisters it from the target
+ * group only when it next reconciles, and the ALB takes a few seconds more to stop sending it
+ * requests (its pod graceful shutdown docs advise a preStop sleep for this). With a delay of 0
+ * nginx would otherwise stop while requests still arrive.
+ */
+export const minimumDrainSeconds = 10;
+
+/** An app's rollout with its derived values: a pause of the deregistration delay (at least minimumDrainSeconds), a grace period of the pause plus nginx's shutdown. */
 export function resolveRollout(rollout: { readonly deregistrationDelaySeconds: number; readonly terminationGracePeriodSeconds?: number }): Rollout {
+  const drainSeconds = Math.max(rollout.deregistrationDelaySeconds, minimumDrainSeconds);
   return {
     deregistrationDelaySeconds: rollout.deregistrationDelaySeconds,
-    terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds ?? rollout.deregistrationDelaySeconds + nginxShutdownSeconds,
+    drainSeconds,
+    terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds ?? drainSeconds + nginxShutdownSeconds,
   };
 }
 

@@ -4,8 +4,9 @@ import { systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
+import { firstNames } from './messages';
 import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
-import { resolveRollout } from './fleet';
+import { minimumDrainSeconds, minimumShutdownSeconds, resolveRollout } from './fleet';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
 import { awsRegionProblem } from './regions';
 import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
@@ -131,6 +132,14 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
   }
   const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
   const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
+  // The test apps' Ingresses are ALBs, which only the load balancer controller makes.
+  const withoutLoadBalancers = new Set(file.clusters.filter((cluster) => !cluster.addons.awsLoadBalancerController).map((cluster) => cluster.name));
+  const defaultPlaced = file.apps.filter((app) => !app.clusters).map((app) => app.name);
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (defaultPlaced.length && cluster.ipFamily === 'ipv6' && withoutLoadBalancers.has(cluster.name) && !pending.has(cluster.name)) {
+      report(['clusters', clusterIndex, 'addons', 'awsLoadBalancerController'], `is false, but ${firstNames(defaultPlaced)} run on every IPv6 cluster by default, this one too: their Ingresses would get no ALB and their namespaces could not be deleted; give those apps clusters of their own, or turn the add-on on`);
+    }
+  });
   file.apps.forEach((app, appIndex) => {
     if (!app.clusters) {
       if (!hasIpv6) report(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster to place it on by default: add clusters: [<name>]');
@@ -140,6 +149,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     names.forEach((name, index) => {
       if (!clusterNames.includes(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not in clusters: ${known}`);
       else if (pending.has(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not created yet (it has no server): run terraform apply in dist/terraform/clusters/${name} and npm run import-clusters, then place apps on it`);
+      else if (withoutLoadBalancers.has(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false): the app's Ingress would get no ALB, its pods' readiness gates would never pass, and its namespace could not be deleted (the Ingress finalizer): place it elsewhere, or turn the add-on on`);
     });
     checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
     if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
@@ -285,9 +295,9 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     }
   });
   file.apps.forEach((app, appIndex) => {
-    const { deregistrationDelaySeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
-    if (terminationGracePeriodSeconds <= deregistrationDelaySeconds) {
-      report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, not longer than the deregistration delay of ${deregistrationDelaySeconds} s: pods would be killed while the ALB still sends them requests. Expected more than ${deregistrationDelaySeconds}`);
+    const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
+    if (terminationGracePeriodSeconds < drainSeconds + minimumShutdownSeconds) {
+      report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
     }
   });
 }

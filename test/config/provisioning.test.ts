@@ -153,3 +153,27 @@ describe('the VPC layout and CIDR arithmetic', () => {
     expect(() => ipv4Subnet('10.1.0.0/16', 2, 4)).toThrow('has no 4th /18');
   });
 });
+
+describe('add-ons a cluster can run', () => {
+  test('a Kubernetes version no cluster-autoscaler release is made for is refused, unless cluster-autoscaler is off there', () => {
+    const text = demoFleetText.replace('    kubernetesVersion: "1.33"\n', '    kubernetesVersion: "1.31"\n');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports (its minor version must match the cluster\'s): expected one of 1.32, 1.33, 1.34, 1.35, or addons.clusterAutoscaler: false')]);
+    expect(() => parseFleet(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).not.toThrow();
+  });
+});
+
+describe('apps need the load balancer controller where they run', () => {
+  test('an app placed on a cluster without it is refused', () => {
+    const text = demoFleetText
+      .replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n')
+      .replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('apps[0].clusters[0]: cluster "legacy-ipv4" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false)')]);
+  });
+
+  test('an IPv6 cluster without it, where apps run by default, is refused at the add-on', () => {
+    const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    addons:\n      awsLoadBalancerController: false\n'));
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1 and app2 run on every IPv6 cluster by default, this one too')]);
+    // A cluster without apps may run without it.
+    expect(() => parseFleet(demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n'))).not.toThrow();
+  });
+});
