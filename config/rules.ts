@@ -38,11 +38,24 @@ function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>):
   return owners.get(namespace) ?? (namespace.startsWith('kube-') ? 'a namespace Kubernetes reserves (kube-*)' : undefined);
 }
 
-/** A cluster's subnet, parsed, with where it is. */
+/**
+ * Whether a URL is an EKS API endpoint of the region: EKS names every endpoint
+ * <id>.<zone>.<region>.eks.<the partition's domain> (amazonaws.com; amazonaws.com.cn in China). Argo CD sends the cluster's token
+ * to this address, so nothing else may stand here: not Argo CD's in-cluster address, not the
+ * instance metadata service.
+ */
+function isEksEndpoint(server: string, region: string): boolean {
+  const host = /^https:\/\/([^/:]+)/.exec(server)?.[1]?.toLowerCase() ?? '';
+  // The partition's own domain follows (amazonaws.com, amazonaws.com.cn, and those of the isolated partitions).
+  return new RegExp(`^[a-z0-9]+\\.[a-z0-9]+\\.${region.replace(/[.-]/g, '\\$&')}\\.eks\\.[a-z0-9-]+(\\.[a-z0-9-]+)+$`).test(host);
+}
+
+/** A cluster's subnet, parsed, with where it is: in subnets, or (the IPv4 blocks of an IPv6 cluster's dual-stack subnets) in ipv4Subnets. */
 interface LocatedSubnet {
   readonly cidr: Cidr;
   readonly text: string;
   readonly clusterIndex: number;
+  readonly field: 'subnets' | 'ipv4Subnets';
   readonly subnetIndex: number;
 }
 
@@ -55,12 +68,17 @@ interface LocatedSubnet {
 function checkSubnetOverlaps(file: FleetFileWithDefaults, subnets: readonly LocatedSubnet[], report: Report): void {
   subnets.forEach((second, index) => {
     // The first it overlaps is enough to say; subnets are few (three per cluster), so every pair is compared.
+    // (a cluster not created yet has no VPC id: its VPC is a new one)
+    const sameVpc = (a: LocatedSubnet, b: LocatedSubnet) => {
+      const [first, second] = [file.clusters[a.clusterIndex].vpcId, file.clusters[b.clusterIndex].vpcId];
+      return first !== undefined && first === second;
+    };
     const first = subnets.slice(0, index).find((earlier) => overlaps(earlier.cidr, second.cidr)
-      && (earlier.clusterIndex === second.clusterIndex || second.cidr.family === 'ipv6' || file.clusters[earlier.clusterIndex].vpcId === file.clusters[second.clusterIndex].vpcId));
+      && (earlier.clusterIndex === second.clusterIndex || second.cidr.family === 'ipv6' || sameVpc(earlier, second)));
     if (!first) return;
-    const where = formatFieldPath(['clusters', first.clusterIndex, 'subnets', first.subnetIndex]);
+    const where = formatFieldPath(['clusters', first.clusterIndex, first.field, first.subnetIndex]);
     const same = first.text === second.text ? `is also ${where}` : `overlaps ${where} (${first.text})`;
-    const path: PathSegment[] = ['clusters', second.clusterIndex, 'subnets', second.subnetIndex];
+    const path: PathSegment[] = ['clusters', second.clusterIndex, second.field, second.subnetIndex];
     if (first.clusterIndex === second.clusterIndex) report(path, `"${second.text}" ${same}: a subnet's addresses are there once, so list each subnet once`);
     else report(path, `"${second.text}" ${same}, a subnet of cluster ${file.clusters[first.clusterIndex].name}: two clusters in one subnet share its addresses, which the capacity plan would count twice; give each cluster subnets of its own`);
   });
@@ -74,9 +92,12 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
 
   const argocdNamespace = file.argocd.namespace;
   const owners = reservedNamespaces(argocdNamespace);
+  // Apps whose name is already refused (a namespace taken over, a name used twice) are not refused again for their Applications' names.
+  const refusedApps = new Set<number>();
   file.apps.forEach((app, appIndex) => {
     const owner = namespaceOwner(app.name, owners);
     if (owner) report(['apps', appIndex, 'name'], `"${app.name}" is ${owner}: an app's name is its namespace, whose Namespace object would take that one over; choose another name`);
+    if (owner || file.apps.findIndex((other) => other.name === app.name) !== appIndex) refusedApps.add(appIndex);
   });
   const argocdOwner = argocdNamespace === argocdChart.namespace ? undefined : namespaceOwner(argocdNamespace, reservedNamespaces(argocdChart.namespace));
   if (argocdOwner) {
@@ -88,11 +109,14 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
     const regionProblem = awsRegionProblem(cluster.region);
     if (regionProblem) report(at('region'), regionProblem);
+    else if (cluster.server !== undefined && !isEksEndpoint(cluster.server, cluster.region)) {
+      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.amazonaws.com (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
+    }
     const caProblem = cluster.caData === undefined ? undefined : caDataProblem(cluster.caData);
     if (caProblem) report(at('caData'), caProblem);
     (cluster.subnets ?? []).forEach((subnet, subnetIndex) => {
       const parsed = parseCidr(subnet);
-      if (typeof parsed === 'object' && parsed.family === cluster.ipFamily) subnets.push({ cidr: parsed, text: subnet, clusterIndex, subnetIndex });
+      if (typeof parsed === 'object' && parsed.family === cluster.ipFamily) subnets.push({ cidr: parsed, text: subnet, clusterIndex, field: 'subnets', subnetIndex });
       if (typeof parsed !== 'object') {
         report(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
       } else if (parsed.family !== cluster.ipFamily) {
@@ -124,6 +148,13 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     }
   });
 
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (cluster.ipFamily !== 'ipv6') return;
+    (cluster.ipv4Subnets ?? []).forEach((subnet, subnetIndex) => {
+      const parsed = parseCidr(subnet);
+      if (typeof parsed === 'object' && parsed.family === 'ipv4') subnets.push({ cidr: parsed, text: subnet, clusterIndex, field: 'ipv4Subnets', subnetIndex });
+    });
+  });
   checkSubnetOverlaps(file, subnets, report);
 
   const known = `expected one of ${clusterNames.join(', ')}`;
@@ -135,6 +166,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
   // The test apps' Ingresses are ALBs, which only the load balancer controller makes.
   const withoutLoadBalancers = new Set(file.clusters.filter((cluster) => !cluster.addons.awsLoadBalancerController).map((cluster) => cluster.name));
   const defaultPlaced = file.apps.filter((app) => !app.clusters).map((app) => app.name);
+  checkApplicationNames(file, pending, refusedApps, report);
   file.clusters.forEach((cluster, clusterIndex) => {
     if (defaultPlaced.length && cluster.ipFamily === 'ipv6' && withoutLoadBalancers.has(cluster.name) && !pending.has(cluster.name)) {
       report(['clusters', clusterIndex, 'addons', 'awsLoadBalancerController'], `is false, but ${firstNames(defaultPlaced)} run on every IPv6 cluster by default, this one too: their Ingresses would get no ALB and their namespaces could not be deleted; give those apps clusters of their own, or turn the add-on on`);
@@ -154,6 +186,34 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
     if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
       report(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
+    }
+  });
+}
+
+/**
+ * The Applications Argo CD generates must have names of their own: an app's is
+ * `<app>-<cluster>`, an add-on's `<chart>-<cluster>` (charts/cluster-apps.ts, addon-appset.ts),
+ * Argo CD's own `argo-cd`. Two ApplicationSets generating one name fight over it: one of them
+ * replaces the other's Application, or never creates its own. (An app named cluster-autoscaler
+ * would take that add-on's Application on every cluster it runs on.)
+ */
+function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet<string>, refusedApps: ReadonlySet<number>, report: Report): void {
+  const owners = new Map<string, string>([['argo-cd', 'Argo CD\'s own Application'], ['fleet-root', 'the root app']]);
+  for (const cluster of file.clusters) {
+    for (const addon of addonKeys.filter((key) => cluster.addons[key])) owners.set(`${addonCatalog[addon].chart}-${cluster.name}`, `the Application of add-on ${addonCatalog[addon].chart} on ${cluster.name}`);
+  }
+  const defaultClusters = file.clusters.filter((cluster) => cluster.ipFamily === 'ipv6' && !pending.has(cluster.name)).map((cluster) => cluster.name);
+  file.apps.forEach((app, appIndex) => {
+    if (refusedApps.has(appIndex)) return;
+    const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
+    for (const cluster of clusters) {
+      const name = `${app.name}-${cluster}`;
+      const owner = owners.get(name);
+      if (owner) {
+        report(['apps', appIndex, 'name'], `"${app.name}" on ${cluster} makes the Application ${name}, which is already ${owner}: the two would take over each other's Application; choose another name`);
+        return;
+      }
+      owners.set(name, `the Application of app ${app.name} on ${cluster}`);
     }
   });
 }
@@ -260,12 +320,7 @@ function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => P
     }
     const clash = reserved.find((other) => cidrsOverlap(other, subnet));
     if (clash) report(at(field, subnetIndex), `"${subnet}" overlaps ${clash}, which the VPC's public or database subnets take (the first /${vpcCidr.prefixLength + 4} of ${cluster.vpc.cidr}): choose blocks after it`);
-    // (subnets of an IPv4 cluster are compared with each other by checkSubnetOverlaps)
-    if (field === 'ipv4Subnets') {
-      given.slice(0, subnetIndex).forEach((earlier) => {
-        if (typeof parseCidr(earlier) === 'object' && cidrsOverlap(earlier, subnet)) report(at(field, subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap`);
-      });
-    }
+    // (the blocks are compared with each other, and with other clusters', by checkSubnetOverlaps)
   });
 }
 
