@@ -5,6 +5,7 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
+import { testAppRollingUpdate } from '../catalog/test-app';
 import images from '../data/images.json';
 import { App } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
@@ -92,10 +93,11 @@ export class TestAppChart extends FileChart {
         revisionHistoryLimit: 3,
         selector: { matchLabels: selectorLabels(app) },
         // Percentages scale with replicas: one extra pod at 5 replicas, 500 at a time at 10000,
-        // which bounds both the surge capacity and the pods out of service during a rollout.
+        // which bounds both the surge capacity and the pods out of service during a rollout
+        // (the capacity plan counts the surge in nodes, addresses and ALB targets).
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '5%', maxUnavailable: '5%' },
+          rollingUpdate: { maxSurge: `${testAppRollingUpdate.maxSurgePercent}%`, maxUnavailable: `${testAppRollingUpdate.maxUnavailablePercent}%` },
         },
         template: {
           metadata: {

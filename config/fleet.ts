@@ -1,5 +1,5 @@
 import { AddonKey } from '../catalog/addons';
-import { privateIpv4Subnets } from './vpc-layout';
+import { privateIpv4Subnets, publicIpv4Subnets } from './vpc-layout';
 import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, ProvisioningMode } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
@@ -46,6 +46,12 @@ export interface ClusterSpec {
    * its private subnets; absent when neither says.
    */
   readonly ipv4Subnets?: readonly string[];
+  /**
+   * The IPv4 blocks of the public subnets the load balancer controller puts the apps' internet-facing
+   * ALBs in, one per zone: for a VPC the project creates its layout's (config/vpc-layout.ts), else
+   * fleet.yaml's publicSubnets; absent when neither says.
+   */
+  readonly publicSubnets?: readonly string[];
   /** The load balancer quotas of the cluster's account and region. */
   readonly loadBalancerQuotas: LoadBalancerQuotas;
   readonly nodeGroups: readonly NodeGroup[];
@@ -154,6 +160,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     ? { cidr: cluster.vpc.cidr, dns64: cluster.vpc.dns64, privateIpv4Subnets: given ?? privateIpv4Subnets(cluster.vpc.cidr) }
     : undefined;
   const ipv4Subnets = cluster.ipFamily === 'ipv6' ? vpc?.privateIpv4Subnets ?? cluster.ipv4Subnets : undefined;
+  const publicSubnets = vpc ? publicIpv4Subnets(vpc.cidr) : cluster.publicSubnets;
   return {
     name: cluster.name,
     index,
@@ -166,6 +173,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     identity: cluster.identity,
     vpc,
     ipv4Subnets,
+    publicSubnets,
     loadBalancerQuotas: cluster.loadBalancerQuotas,
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,

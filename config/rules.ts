@@ -324,7 +324,42 @@ function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => P
   });
 }
 
-/** The rules of the capacity-related fields: dual-stack subnets, load balancer quotas, rollouts. */
+/** The narrowest subnet Elastic Load Balancing takes for an ALB ("Subnets for your load balancer": at least a /27). */
+const narrowestLoadBalancerSubnet = 27;
+
+/** The public subnets of a cluster that exists: IPv4 blocks an ALB can use, none of them one of the cluster's private blocks or listed twice. */
+function checkPublicSubnets(cluster: ClusterFile, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  const given = cluster.publicSubnets;
+  if (!given) return;
+  if (cluster.provisioning === 'create') {
+    report(at('publicSubnets'), 'is set on a cluster the project creates, whose public subnets are its VPC\'s (the first sixteenth of vpc.cidr, see README "The AWS side"): remove publicSubnets');
+    return;
+  }
+  const privateField = cluster.ipFamily === 'ipv6' ? 'ipv4Subnets' : 'subnets';
+  const privateBlocks = (cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets) ?? [];
+  const isIpv4Block = (text: string) => {
+    const parsed = parseCidr(text);
+    return typeof parsed === 'object' && parsed.family === 'ipv4';
+  };
+  given.forEach((subnet, subnetIndex) => {
+    const parsed = parseCidr(subnet);
+    if (typeof parsed !== 'object') report(at('publicSubnets', subnetIndex), `"${subnet}" ${parsed}`);
+    else if (parsed.family !== 'ipv4') report(at('publicSubnets', subnetIndex), `"${subnet}" is an IPv6 block: expected the IPv4 block of a public subnet, such as 10.230.0.0/24 (an ALB takes IPv4 addresses there in either family)`);
+    else if (parsed.prefixLength < 16 || parsed.prefixLength > narrowestLoadBalancerSubnet) {
+      report(at('publicSubnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an ALB's subnet is between /16 and /${narrowestLoadBalancerSubnet}`);
+    } else {
+      const privateIndex = privateBlocks.findIndex((block) => isIpv4Block(block) && cidrsOverlap(block, subnet));
+      const earlier = given.slice(0, subnetIndex).find((block) => isIpv4Block(block) && cidrsOverlap(block, subnet));
+      if (privateIndex >= 0) {
+        report(at('publicSubnets', subnetIndex), `"${subnet}" overlaps ${formatFieldPath(at(privateField, privateIndex))} (${privateBlocks[privateIndex]}), a private subnet of the nodes: expected the public subnets tagged kubernetes.io/role/elb, where the ALBs go`);
+      } else if (earlier) {
+        report(at('publicSubnets', subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap, one per zone`);
+      }
+    }
+  });
+}
+
+/** The rules of the capacity-related fields: dual-stack and public subnets, load balancer quotas, rollouts. */
 export function checkCapacitySettings(file: FleetFileWithDefaults, report: Report): void {
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
@@ -337,6 +372,7 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
       else if (parsed.family !== 'ipv4') report(at('ipv4Subnets', subnetIndex), `"${subnet}" is an IPv6 block: expected the IPv4 block of a dual-stack subnet, such as 10.230.32.0/22`);
       else if (parsed.prefixLength < 16 || parsed.prefixLength > 28) report(at('ipv4Subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an AWS subnet is between /16 and /28`);
     });
+    checkPublicSubnets(cluster, at, report);
   });
   // Quotas belong to an account and a region: clusters that share both must declare the same.
   const declared = new Map<string, { index: number; quotas: string }>();

@@ -139,7 +139,11 @@ const cluster = object({
   vpcId: optional(text({ description: 'The VPC id; for a cluster the project creates, written by npm run import-clusters.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' })),
   subnets: optional(list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family; for a cluster the project creates, written by npm run import-clusters.', minItems: 1 })),
   ipv4Subnets: optional(list(cidr, {
-    description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node and every load balancer interface still takes an IPv4 address from them.',
+    description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node still takes an IPv4 address from them.',
+    minItems: 1,
+  })),
+  publicSubnets: optional(list(cidr, {
+    description: 'On a cluster that exists, the IPv4 blocks of the public subnets (tagged kubernetes.io/role/elb, one per zone) the load balancer controller puts the apps\' internet-facing ALBs in: every ALB takes at least one address in each, and the controller uses a subnet only while 8 are free. A cluster the project creates has its VPC\'s.',
     minItems: 1,
   })),
   loadBalancerQuotas: optional(loadBalancerQuotas),

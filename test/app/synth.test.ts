@@ -258,9 +258,10 @@ describe('the capacity plan inside synth', () => {
     const outdir = scratchDist();
     const before = folderState(outdir);
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[legacy-ipv4]')(demoFleetText)) });
-    // 3 x (1024 - 5) = 3,057 addresses; 10,007 pods need ceil(10,007 / (29 - 3)) = 385 nodes, app2's ALB 3: 10,395 addresses
+    // 3 x (1024 - 5) = 3,057 addresses; 11,507 pods at a rollout's peak need ceil(11,507 / (29 - 3)) = 443 nodes of 3 ENIs x 10 addresses: 13,290
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7), 385 nodes and 1 load balancer in 3 zones need 10,395 addresses, the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
+    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 11,507 pods at a rollout\'s peak (app2: 11,500, add-ons: 7) on 443 nodes hold 13,290 addresses '
+      + 'with their 1,329 ENIs (the VPC CNI attaches whole ENIs and keeps one warm), the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
     expect(folderState(outdir)).toEqual(before);
   });
 
@@ -268,8 +269,8 @@ describe('the capacity plan inside synth', () => {
     const outdir = scratchDist();
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[ipv6-east]')(demoFleetText)) });
     expect(result.status).toBe(0);
-    // The whole truth: 10,000 pods are more IP targets than the default quotas let one ALB hold.
-    expect(result.stderr).toMatch(/^warning: ipv6-east: load balancer quota exceeded: app2: 10,000 pods behind one ALB each.* Fix: request "Targets per Application Load Balancer"/);
+    // The whole truth: 10,000 pods, 11,500 in a rollout, are more IP targets than the default quotas let one ALB hold.
+    expect(result.stderr).toMatch(/^warning: ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets at a rollout's peak.* Fix: request "Targets per Application Load Balancer"/);
     expect(readFileSync(join(outdir, 'apps/app2/app.yaml'), 'utf8')).toContain('replicas: 10000');
   });
 
@@ -277,9 +278,9 @@ describe('the capacity plan inside synth', () => {
 
   test('warns, and still renders, when a node group max is too small', () => {
     const result = runSynth({ CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(tooSmall(demoFleetText)) });
-    // (10,000 + 10 + 14 add-on pods) / 107 pods per m5.large node = 93.7, so 94 nodes
+    // at a rollout's peak (11,500 + 7 + 7 + 17 pods) / 107 pods per m5.large node = 107.8, so 108 nodes
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 94\.$/m);
+    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 108\.$/m);
   });
 
   test('refuses a node group max that is too small when fleet.yaml says capacity.nodeGroupMaxTooSmall: error', () => {
@@ -288,7 +289,7 @@ describe('the capacity plan inside synth', () => {
     const strict = `${tooSmall(demoFleetText)}\ncapacity:\n  nodeGroupMaxTooSmall: error\n`;
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(strict) });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Fix: raise maxSize of default to 94.');
+    expect(result.stderr).toContain('Fix: raise maxSize of default to 108.');
     expect(folderState(outdir)).toEqual(before);
   });
 });
