@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../../config/editor-schema';
@@ -7,7 +7,7 @@ import { parseFleet } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
-import { markerText, outputMarker, writeDist } from '../../output/write-dist';
+import { markerText, outputMarker, readOutput, writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
 import { demoFleet, demoFleetText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
@@ -70,7 +70,7 @@ describe('npm run synth', () => {
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
     // THEN the staging thread's error fails the synth, and nothing was written or left behind
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\ncannot read .*dist\/apps\/app5\/app\.yaml: it is a folder where a file is expected: remove that folder \(EISDIR\)\n$/);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\napps\/app5\/app\.yaml in the output folder is not a plain file \(a FIFO, a device, a socket or a folder\): synth writes only files there; remove it\n$/);
     expect(folderState(outdir)).toEqual(before);
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
@@ -214,6 +214,50 @@ describe('writing dist/', () => {
     expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
     expect(existsSync(staging)).toBe(false);
     expect(readFileSync(join(outdir, outputMarker), 'utf8')).toBe(markerText(target.keys()));
+  });
+
+  test('a finish of an interrupted write that fails keeps its journal, and the next synth finishes it', () => {
+    // GIVEN the interrupted write above, whose finish cannot move app9's retired file out (its folder unchangeable)
+    const outdir = scratchDist();
+    const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
+    mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
+    writeFileSync(join(outdir, outputMarker), markerText([...target.keys(), 'apps/app9/clusters/ipv6-east.yaml']));
+    writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
+    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, target.keys());
+    const folder = join(outdir, 'apps/app9/clusters');
+    const root = process.getuid?.() === 0;
+    const locked = root ? spawnSync('chattr', ['+i', folder]).status === 0 : (chmodSync(folder, 0o555), true);
+    if (!locked) return console.warn('skipped: neither chmod nor chattr +i can make a folder unchangeable here');
+    try {
+      // WHEN a synth runs THEN finishing fails, and says the next synth finishes the write
+      expect(() => writeDist(outdir, target)).toThrow(/could not finish the write an interrupted synth had begun .*the next synth finishes the write/);
+      // AND the journal is still there for it
+      expect(existsSync(join(staging, 'journal'))).toBe(true);
+    } finally {
+      if (root) spawnSync('chattr', ['-i', folder]);
+      else chmodSync(folder, 0o755);
+    }
+    // WHEN the cause is gone and synth runs again THEN the write is finished: dist/ is exactly the render
+    writeDist(outdir, target);
+    expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
+    expect(existsSync(staging)).toBe(false);
+    const state = folderState(outdir);
+    expect(Object.keys(state).sort()).toEqual(outputFiles(target));
+    for (const [path, text] of target) expect(state[path].text).toBe(text);
+  });
+
+  test('a FIFO in dist/ is refused with a sentence, not waited on for ever', () => {
+    const outdir = scratchDist();
+    rmSync(join(outdir, 'apps/app0/app.yaml'));
+    expect(spawnSync('mkfifo', [join(outdir, 'apps/app0/app.yaml')]).status).toBe(0);
+    const result = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+      cwd: projectRoot, env: { ...process.env, CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(demoFleetText) }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('apps/app0/app.yaml in the output folder is not a plain file (a FIFO, a device, a socket or a folder)');
+    expect(() => readOutput(outdir)).toThrow(/is not a plain file/);
   });
 
   test('discards a write that was interrupted before its journal was written', () => {

@@ -15,12 +15,15 @@ const projectRoot = join(__dirname, '..', '..');
 // Fixtures: the blog's two clusters, each with one m5.large node group unless a test gives others.
 const m5LargeGroup = (maxSize: number, extra = '') => `[{ name: default, instanceType: m5.large, minSize: 3, maxSize: ${maxSize}${extra} }]`;
 
+/** An EKS endpoint's id for a cluster name: hex, as EKS gives it. */
+const endpointId = (name: string) => Buffer.from(name).toString('hex').toUpperCase().padEnd(32, '0').slice(0, 32);
+
 function ipv4Cluster(nodeGroups = m5LargeGroup(30), name = 'legacy-ipv4', extra = ''): string {
   return `
   - name: ${name}
     ipFamily: ipv4
     kubernetesVersion: "1.33"
-    server: https://${name}.example.com
+    server: https://${endpointId(name)}.gr7.us-east-2.eks.amazonaws.com
     region: us-east-2
     accountId: "111122223333"
     vpcId: vpc-0a1b2c3d4e5f60718
@@ -36,7 +39,7 @@ function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra =
   - name: ${name}
     ipFamily: ipv6
     kubernetesVersion: "1.33"
-    server: https://${name}.example.com
+    server: https://${endpointId(name)}.gr7.us-east-2.eks.amazonaws.com
     region: us-east-2
     accountId: "111122223333"
     vpcId: vpc-0f1e2d3c4b5a69788

@@ -409,3 +409,32 @@ describe('review of the hardening: what still got through', () => {
     expect(problemsOf(text)).toEqual([expect.stringMatching(/^clusters\[0\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2: expected https:\/\/<id>\.<zone>\.us-east-2\.eks\.amazonaws\.com/)]);
   });
 });
+
+describe('review of the hardening: one meaning, no secret in a message', () => {
+  test.each([
+    ['a carriage return inside a line', demoFleetText.replace('    containerPort: 80\n    replicas: 5\n  - name: app1', '    containerPort: 80 # port\r    replicas: 7\n  - name: app1')],
+    ['carriage returns as the only line ends', demoFleetText.replace(/\n/g, '\r')],
+  ])('%s: refused by both readers alike, at its line', (_, text) => {
+    const expected = outcome(parseFleet, text);
+    expect(expected).toMatch(/^fleet\.yaml:\d+:\d+: has a carriage return \(\\r\) that does not end a line with a line feed/);
+    expect(outcome(parseFleetLocatingProblems, text)).toBe(expected);
+    // With a "!", which sends a file to the locating reader alone: the same.
+    expect(outcome(parseFleet, `${text}# !\n`)).toBe(expected);
+  });
+
+  test('CRLF line ends are still fine', () => {
+    expect(parseFleet(demoFleetText.replace(/\n/g, '\r\n')).apps.map((app) => app.name)).toEqual(['app0', 'app1', 'app2']);
+  });
+
+  test.each([
+    'https://user:pa/ss@github.com/example-org/eks-ipv6-gitops.git',
+    'https://user:p@ss@github.com/example-org/eks-ipv6-gitops.git',
+    'https://github.com/example-org/eks-ipv6-gitops.git?private_token=glpat-0123456789abcdef',
+    'git:SECRET@github.com:example-org/eks-ipv6-gitops.git',
+    ' https://user:pass@github.com/example-org/eks-ipv6-gitops.git',
+  ])('a refused repo.url %j is quoted without its credential', (url) => {
+    const message = outcome(parseFleet, demoFleetText.replace('url: https://github.com/example-org/eks-ipv6-gitops.git', `url: "${url}"`)) as string;
+    expect(message).toMatch(/repo\.url/);
+    expect(message).not.toMatch(/pa\/ss|ss@github|glpat|SECRET|pass@/);
+  });
+});
