@@ -18,6 +18,7 @@ import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
 import { capacityCheck, chartsCheck, CheckResult, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
+import { OutputError } from '../output/write-dist';
 
 /** At most this many lines of one check's details are printed; the rest are counted. */
 const maxDetails = 20;
@@ -54,6 +55,6 @@ async function main(): Promise<number> {
 main().then((code) => {
   process.exitCode = code;
 }, (error: Error) => {
-  console.error(`check failed:\n${error.stack ?? error}`);
+  console.error(error instanceof OutputError ? `check failed: ${error.message}` : `check failed:\n${error.stack ?? error}`);
   process.exitCode = 1;
 });

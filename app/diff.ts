@@ -10,7 +10,7 @@ import { synthOptionsFromEnv } from '../config/locations';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
-import { readOutput } from '../output/write-dist';
+import { OutputError, readOutput } from '../output/write-dist';
 import { renderFleet, renderForComparison } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
@@ -87,7 +87,7 @@ function main(args: string[]): number {
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
     if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);
-    else if (error instanceof DiffError) console.error(`diff failed: ${error.message}`);
+    else if (error instanceof DiffError || error instanceof OutputError) console.error(`diff failed: ${error.message}`);
     else console.error(`diff failed:\n${String((error as Error).stack ?? error)}`);
     return 2;
   }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const server = await startNginx(renderedSite(files, app.name));
     try {
       const file = join(previewDir, `${app.name}.png`);
-      await screenshot(`http://[::1]:${server.port}/`, file);
+      writeFileSync(file, (await screenshot(`http://[::1]:${server.port}/`)).png);
       console.log(`wrote ${file}`);
     } finally {
       await server.stop();

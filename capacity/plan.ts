@@ -1,16 +1,18 @@
 /**
- * Capacity plan: whether what fleet.yaml places on each cluster fits its node groups, its IPv4 addresses (pods,
- * nodes and load balancers on IPv4 clusters; nodes and load balancers on IPv6 ones, which are dual-stack) and its
- * account's load balancer quotas. Pure functions over the typed fleet; the instance data is config/instance-types.ts.
- * README.md, "Capacity plan", explains the model.
+ * Capacity plan: whether what fleet.yaml places on each cluster fits its node groups at the peak of a rollout, its
+ * IPv4 addresses (in the private subnets: what the nodes' ENIs hold on IPv4 clusters, one per node on IPv6 ones,
+ * which are dual-stack; in the public subnets: the ALBs) and its account's load balancer quotas. Pure functions over
+ * the typed fleet; the instance data is config/instance-types.ts. README.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
-import { parseCidr, usableIpv4Addresses } from '../config/cidr';
+import { testAppRollingUpdate } from '../catalog/test-app';
+import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
-import { count, joinWords } from '../config/messages';
+import { count, firstNames, joinWords } from '../config/messages';
 import { IpFamily } from '../config/schema';
+import { narrowestVpcPrefix, widestVpcPrefix } from '../config/vpc-layout';
 import { argocdPods } from '../values/argo-cd';
 
 /**
@@ -25,6 +27,19 @@ export const podsPerPrefix = 16;
 export const smallNodeMaxPods = 110;
 export const largeNodeMaxPods = 250;
 const largeNodeVcpus = 30;
+
+/**
+ * The ENIs of free addresses the VPC CNI keeps beside the pods' on an IPv4 node: its default WARM_ENI_TARGET=1
+ * ("a full ENI" of available IPs, amazon-vpc-cni-k8s docs/eni-and-ip-target.md), which the project does not change;
+ * a cluster set up with WARM_IP_TARGET or IPv4 prefix delegation holds fewer addresses than planned.
+ */
+export const warmEniTarget = 1;
+
+/**
+ * Free addresses the load balancer controller needs in a subnet to put an ALB there (its subnet discovery docs:
+ * "at least eight available IP addresses"); an ALB takes at least one in each zone, and more as it scales.
+ */
+export const albFreeAddressesPerSubnet = 8;
 
 export function ipv6MaxPodsCap(vcpus: number | null): number {
   // Unknown vCPUs get the lower cap: planning with fewer pods per node errs on the safe side.
@@ -44,11 +59,45 @@ export function maxPodsPerNode(instanceType: string, family: IpFamily, override?
   return family === 'ipv4' ? slots + 2 : Math.min(slots * podsPerPrefix + 2, ipv6MaxPodsCap(vcpus));
 }
 
+/**
+ * The ENIs an IPv4 node holds with `pods` pods, as the VPC CNI attaches them by default: enough for the pods'
+ * secondary addresses (ipv4PerEni - 1 per ENI) and one ENI of free ones beside them (WARM_ENI_TARGET=1), at most
+ * the instance type's. An attached ENI holds all its addresses, its primary one included, so the node holds
+ * ENIs x ipv4PerEni: a full m5.large 3 x 10 = 30.
+ */
+export function ipv4NodeEnis(instance: Pick<InstanceTypeData, 'enis' | 'ipv4PerEni'>, pods: number): number {
+  return Math.min(instance.enis, Math.ceil(pods / Math.max(1, instance.ipv4PerEni - 1)) + warmEniTarget);
+}
+
+/** What a rolling update of an app adds to its pods at its peak. */
+export interface RolloutPeak {
+  /** New pods beyond the replicas: maxSurge, rounded up as Kubernetes rounds it. */
+  readonly surge: number;
+  /**
+   * Old pods still draining from the ALB (its deregistration delay, which their preStop pause waits out) while
+   * their replacements already run: a step's maxSurge + maxUnavailable (rounded down). The Deployment does not count
+   * terminating pods, so it creates the replacements at once; they keep their node slot, address and ALB target.
+   */
+  readonly draining: number;
+  /** replicas + surge + draining: the pods, and the ALB's IP targets, at the peak. */
+  readonly pods: number;
+}
+
+/** The peak of a rolling update of `replicas` pods with the test app's strategy (catalog/test-app.ts). */
+export function rolloutPeak(replicas: number): RolloutPeak {
+  const surge = Math.ceil((replicas * testAppRollingUpdate.maxSurgePercent) / 100);
+  const unavailable = Math.floor((replicas * testAppRollingUpdate.maxUnavailablePercent) / 100);
+  const draining = Math.min(replicas, surge + unavailable);
+  return { surge, draining, pods: replicas + surge + draining };
+}
+
 /** An app's pods on one cluster. */
 export interface AppDemand {
   readonly app: string;
   /** The app's replicas: every cluster it is placed on runs all of them. */
   readonly pods: number;
+  /** What a rollout adds at its peak: every app may roll at once (a change of the shared nginx image rolls them all). */
+  readonly rollout: RolloutPeak;
   /** Every cluster the app is placed on, this one included. */
   readonly clusters: readonly string[];
 }
@@ -81,31 +130,63 @@ export interface NodeGroupPlan {
   readonly usablePodsPerNode: number;
   readonly minSize: number;
   readonly maxSize: number;
-  /** Nodes for the cluster's pods, at least minSize; above maxSize when the max is too small. */
+  /** Nodes for the cluster's pods at a rollout's peak, at least minSize; above maxSize when the max is too small. */
   readonly nodesNeeded: number;
 }
 
+/** An IPv4 block of a subnet and the addresses AWS leaves usable in it. */
+export interface Ipv4Block {
+  readonly cidr: string;
+  readonly usable: number;
+}
+
 /**
- * The IPv4 addresses of a cluster's subnets and what takes them: every pod on an IPv4 cluster (none on an IPv6
- * one), every node (IPv6 nodes are dual-stack), and every load balancer once in each subnet's zone. The VPC
- * CNI's warm pool is not counted.
+ * The IPv4 addresses of a cluster's private subnets and what holds them, at a rollout's peak. On an IPv4 cluster the
+ * nodes' ENIs, as the VPC CNI attaches them: every pod's address, every ENI's primary one (the node's own among
+ * them) and the warm ENI's free ones. On an IPv6 cluster one per node, the primary address of its primary ENI.
  */
 export interface Ipv4AddressPlan {
-  readonly subnets: readonly { readonly cidr: string; readonly usable: number }[];
+  readonly subnets: readonly Ipv4Block[];
   readonly usable: number;
+  /** Pods with an IPv4 address: every pod on an IPv4 cluster (DaemonSet pods use their node's), none on IPv6. */
   readonly pods: number;
   readonly nodes: number;
-  readonly loadBalancers: number;
+  /** ENIs the nodes hold: on IPv6 each node's primary ENI only. */
+  readonly enis: number;
+  /** Secondary addresses attached to the ENIs that no pod has: the VPC CNI's warm pool (0 on IPv6). */
+  readonly warm: number;
+  /** pods + enis + warm: every address the nodes hold. */
   readonly used: number;
+}
+
+/** A public subnet of a cluster and what its ALBs, and those of clusters sharing it, take there. */
+export interface PublicSubnetPlan extends Ipv4Block {
+  /** ALBs in the subnet, one address each at the least: the cluster's and those of the clusters sharing it. */
+  readonly loadBalancers: number;
+  /** The NAT gateway a VPC the project creates has in each public subnet; 0 where fleet.yaml does not say. */
+  readonly natGateways: number;
+  /** usable - loadBalancers - natGateways. */
+  readonly free: number;
+}
+
+/** The IPv4 addresses the cluster's internet-facing ALBs take in the public subnets, where the controller puts them. */
+export interface LoadBalancerAddressPlan {
+  /** The fleet.yaml key the blocks come from: `<path>.vpc.cidr` (the created VPC's layout) or `<path>.publicSubnets`. */
+  readonly source: string;
+  readonly subnets: readonly PublicSubnetPlan[];
+  /** Other clusters whose ALBs go into the same subnets (the same VPC and blocks). */
+  readonly sharedWith: readonly string[];
+  /** Addresses the tightest subnet lacks to keep 8 free, which is as many ALBs too many; 0 when they fit. */
+  readonly missing: number;
 }
 
 /** A cluster's load balancers: an ALB of its own for every app placed there, every pod of the app one IP target. */
 export interface LoadBalancerPlan {
   readonly loadBalancers: number;
   readonly quotas: LoadBalancerQuotas;
-  /** Targets of the busiest ALB (and its one target group): the largest app's pods; 0 without apps. */
+  /** Targets of the busiest ALB (and its one target group) at a rollout's peak; 0 without apps. */
   readonly mostTargets: number;
-  /** Apps with more pods than one ALB or target group may hold, largest first. */
+  /** Apps with more targets at a rollout's peak than one ALB or target group may hold, most first. */
   readonly overTargetQuota: readonly AppDemand[];
 }
 
@@ -138,11 +219,12 @@ export type ClusterFix =
   | {
     readonly action: 'move-apps';
     readonly moves: readonly AppMove[];
-    /** Addresses the add-ons and nodes alone still lack once every move is made (0 when the moves suffice). */
+    /** Addresses the add-ons and their nodes alone still lack once every move is made (0 when the moves suffice). */
     readonly addressesStillMissing: number;
     readonly text: string;
   }
   | { readonly action: 'add-ipv4-addresses'; readonly missing: number; readonly text: string }
+  | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
   | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string };
 
@@ -156,7 +238,10 @@ export interface ClusterPlan {
   readonly ipFamily: IpFamily;
   readonly apps: readonly AppDemand[];
   readonly addons: readonly AddonDemand[];
+  /** The apps' replicas and the add-ons' pods. */
   readonly podsWanted: number;
+  /** The same at a rollout's peak: what the nodes, addresses and targets are planned for. */
+  readonly podsAtPeak: number;
   /** In the order they are filled: most usable pods per node first. */
   readonly nodeGroups: readonly NodeGroupPlan[];
   readonly nodesNeeded: number;
@@ -164,13 +249,17 @@ export interface ClusterPlan {
   readonly nodesMax: number;
   /** The pods the node groups hold at maxSize. */
   readonly podCapacity: number;
-  /** null on an IPv6 cluster whose IPv4 blocks fleet.yaml does not give (ipv4Subnets); its /64s are never the limit. */
+  /** The private subnets; null on an IPv6 cluster whose IPv4 blocks fleet.yaml does not give (ipv4Subnets). */
   readonly ipv4Addresses: Ipv4AddressPlan | null;
+  /** The public subnets; null when fleet.yaml says neither vpc (provisioning: create) nor publicSubnets. */
+  readonly loadBalancerAddresses: LoadBalancerAddressPlan | null;
   readonly loadBalancers: LoadBalancerPlan;
   /** The most severe finding. */
   readonly verdict: Verdict;
-  /** The nearest change that makes the addresses or node groups fit; null when they do. */
+  /** The nearest change that makes the private addresses or node groups fit; null when they do. */
   readonly fix: ClusterFix | null;
+  /** The change that makes the ALBs fit their public subnets; null when they do or the subnets are not known. */
+  readonly publicSubnetFix: ClusterFix | null;
   /** The quotas to request for the targets; null when they fit. */
   readonly loadBalancerFix: ClusterFix | null;
 }
@@ -186,7 +275,6 @@ export function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-
 function addonPodsOf(demand: ClusterDemand): number {
   return sum(demand.addons.map((addon) => addon.pods));
 }
@@ -195,10 +283,15 @@ function podsOf(demand: ClusterDemand): number {
   return sum(demand.apps.map((app) => app.pods)) + addonPodsOf(demand);
 }
 
+/** The pods at a rollout's peak of every app at once, and the add-ons'. */
+function peakPodsOf(demand: ClusterDemand): number {
+  return sum(demand.apps.map((app) => app.rollout.pods)) + addonPodsOf(demand);
+}
+
 /** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
 export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
   const apps = appsOn(fleet, cluster.name)
-    .map((app) => ({ app: app.name, pods: app.replicas, clusters: app.placements.map((placement) => placement.cluster) }));
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: app.placements.map((placement) => placement.cluster) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -242,10 +335,60 @@ function fillNodeGroups(groups: readonly NodeGroupSizes[], pods: number): number
   return nodes;
 }
 
-/** The IPv4 blocks of a cluster: its subnets on IPv4, the IPv4 blocks of its dual-stack subnets on IPv6 (if given). */
-function subnetAddresses(cluster: Cluster): Ipv4AddressPlan['subnets'] | null {
-  const blocks = cluster.ipFamily === 'ipv4' ? cluster.subnets : cluster.ipv4Subnets;
-  return blocks === undefined ? null : blocks.map((cidr) => {
+/** Nodes of one group that run the same number of pods. */
+export interface NodeShare {
+  readonly group: number;
+  readonly nodes: number;
+  readonly podsPerNode: number;
+}
+
+/**
+ * `pods` spread as evenly as they go over the nodes of each group (`nodes[i]` of group i), no node above its group's
+ * usable pods: the scheduler spreads them (its default scoring prefers the least allocated node, and the test apps
+ * spread over hostnames); spread pods also take about the most ENIs they can, so the plan errs on the safe side.
+ */
+export function spreadPods(groups: readonly Pick<NodeGroupSizes, 'usablePodsPerNode'>[], nodes: readonly number[], pods: number): NodeShare[] {
+  const order = groups.map((_, index) => index).filter((index) => nodes[index] > 0)
+    .sort((a, b) => groups[a].usablePodsPerNode - groups[b].usablePodsPerNode);
+  const shares: NodeShare[] = [];
+  let podsLeft = pods;
+  let nodesLeft = sum(order.map((index) => nodes[index]));
+  let position = 0;
+  // Groups whose nodes fill up below the even level are full; the others share the rest evenly.
+  for (; position < order.length; position++) {
+    const index = order[position];
+    if (groups[index].usablePodsPerNode * nodesLeft > podsLeft) break;
+    shares.push({ group: index, nodes: nodes[index], podsPerNode: groups[index].usablePodsPerNode });
+    podsLeft -= nodes[index] * groups[index].usablePodsPerNode;
+    nodesLeft -= nodes[index];
+  }
+  if (nodesLeft === 0) return shares;
+  const level = Math.floor(podsLeft / nodesLeft);
+  let oneMore = podsLeft - level * nodesLeft;
+  for (const index of order.slice(position)) {
+    const above = Math.min(oneMore, nodes[index]);
+    oneMore -= above;
+    if (above) shares.push({ group: index, nodes: above, podsPerNode: level + 1 });
+    if (nodes[index] > above) shares.push({ group: index, nodes: nodes[index] - above, podsPerNode: level });
+  }
+  return shares;
+}
+
+/** The ENIs and addresses IPv4 nodes hold for `pods` pods spread over `nodes` (per group). */
+function ipv4NodeHoldings(groups: readonly Pick<NodeGroupPlan, 'usablePodsPerNode' | 'instance'>[], nodes: readonly number[], pods: number): { enis: number; addresses: number } {
+  let enis = 0;
+  let addresses = 0;
+  for (const share of spreadPods(groups, nodes, pods)) {
+    const { instance } = groups[share.group];
+    const held = ipv4NodeEnis(instance, share.podsPerNode) * share.nodes;
+    enis += held;
+    addresses += held * instance.ipv4PerEni;
+  }
+  return { enis, addresses };
+}
+
+function ipv4Blocks(cluster: Cluster, blocks: readonly string[]): Ipv4Block[] {
+  return blocks.map((cidr) => {
     const parsed = parseCidr(cidr);
     // fleet.yaml was validated, so this is a bug rather than an input error.
     if (typeof parsed !== 'object') throw new Error(`${cluster.name}: subnet "${cidr}" ${parsed}`);
@@ -253,18 +396,88 @@ function subnetAddresses(cluster: Cluster): Ipv4AddressPlan['subnets'] | null {
   });
 }
 
+/** The IPv4 blocks of a cluster's private subnets: its subnets on IPv4, the IPv4 blocks of its dual-stack subnets on IPv6 (if given). */
+function privateSubnetBlocks(cluster: Cluster): Ipv4Block[] | null {
+  const blocks = cluster.ipFamily === 'ipv4' ? cluster.subnets : cluster.ipv4Subnets;
+  return blocks === undefined ? null : ipv4Blocks(cluster, blocks);
+}
+
+/** The ALBs that clusters put into one public subnet. */
+export interface PublicSubnetLoad {
+  readonly clusters: readonly string[];
+  readonly loadBalancers: number;
+}
+
+/** Public subnets are the same subnets when they are the same blocks of the same VPC. */
+function publicSubnetKey(cluster: Cluster, cidr: string): string {
+  return `${cluster.vpcId} ${cidr}`;
+}
+
+/** The ALBs of every cluster in each public subnet, for clusters of one VPC that share them. */
+function publicSubnetLoads(clusters: readonly { readonly cluster: Cluster; readonly demand: ClusterDemand }[]): Map<string, PublicSubnetLoad> {
+  const loads = new Map<string, PublicSubnetLoad>();
+  for (const { cluster, demand } of clusters) {
+    for (const cidr of cluster.publicSubnets ?? []) {
+      const key = publicSubnetKey(cluster, cidr);
+      const load = loads.get(key) ?? { clusters: [], loadBalancers: 0 };
+      loads.set(key, { clusters: [...load.clusters, cluster.name], loadBalancers: load.loadBalancers + demand.apps.length });
+    }
+  }
+  return loads;
+}
+
+/** Where the cluster's ALBs go and what is left free there; null when fleet.yaml does not say. */
+function planLoadBalancerAddresses(cluster: Cluster, demand: ClusterDemand, path: string, loads?: ReadonlyMap<string, PublicSubnetLoad>): LoadBalancerAddressPlan | null {
+  if (!cluster.publicSubnets) return null;
+  const created = cluster.provisioning === 'create';
+  const sharedWith = new Set<string>();
+  const subnets = ipv4Blocks(cluster, cluster.publicSubnets).map((block): PublicSubnetPlan => {
+    const load = loads?.get(publicSubnetKey(cluster, block.cidr));
+    load?.clusters.filter((name) => name !== cluster.name).forEach((name) => sharedWith.add(name));
+    const loadBalancers = load?.loadBalancers ?? demand.apps.length;
+    const natGateways = created ? 1 : 0;
+    return { ...block, loadBalancers, natGateways, free: block.usable - loadBalancers - natGateways };
+  });
+  const missing = Math.max(0, ...subnets.map((subnet) => albFreeAddressesPerSubnet - subnet.free));
+  return { source: `${path}.${created ? 'vpc.cidr' : 'publicSubnets'}`, subnets, sharedWith: [...sharedWith], missing };
+}
+
+/** The widest public subnets a created VPC can have are a 256th of it: the smallest VPC prefix whose public subnets keep 8 free beside `taken` addresses; null when even the widest VPC's do not. */
+function vpcPrefixFor(taken: number): number | null {
+  const publicPrefix = 32 - Math.ceil(Math.log2(taken + albFreeAddressesPerSubnet + awsReservedAddressesPerSubnet));
+  const prefix = Math.min(narrowestVpcPrefix, publicPrefix - 8);
+  return prefix >= widestVpcPrefix ? prefix : null;
+}
+
+function publicSubnetFixText(cluster: Cluster, plan: LoadBalancerAddressPlan): string {
+  const where = plan.sharedWith.length ? `${cluster.name} or ${firstNames(plan.sharedWith)}, which share its public subnets` : cluster.name;
+  const fewer = `place ${count(plan.missing)} fewer apps on ${where} (each ALB takes an address in each public subnet)`;
+  if (cluster.provisioning === 'create') {
+    const prefix = vpcPrefixFor(Math.max(...plan.subnets.map((subnet) => subnet.loadBalancers + subnet.natGateways)));
+    return prefix === null ? `${fewer}: even a /${widestVpcPrefix} ${plan.source} has public subnets too small for them`
+      : `${fewer}, or recreate its VPC with a /${prefix} ${plan.source}, whose public subnets are /${prefix + 8}s (changing vpc.cidr replaces the VPC and the cluster in it)`;
+  }
+  return `${fewer}, or give the ALBs public subnets (tagged kubernetes.io/role/elb) of ${count(plan.missing)} more addresses each and list their IPv4 blocks in ${plan.source}`;
+}
+
+/** "place a, b, c and 997 more on ipv6-east instead of legacy-ipv4": the apps with most pods named, the rest counted. */
 function moveAppsText(cluster: string, moves: readonly AppMove[], addressesStillMissing: number): string {
   const phrases: string[] = [];
   const placed = moves.filter((move) => !move.alreadyThere);
   for (const to of new Set(placed.map((move) => move.to))) {
-    const apps = joinWords(placed.filter((move) => move.to === to).map((move) => move.app));
+    const apps = firstNames(placed.filter((move) => move.to === to).map((move) => move.app));
     phrases.push(to === null ? `move ${apps} to an IPv6 cluster (the fleet has none yet: add one)` : `place ${apps} on ${to} instead of ${cluster}`);
   }
-  for (const move of moves.filter((candidate) => candidate.alreadyThere)) {
-    phrases.push(`take ${cluster} out of ${move.app}'s clusters (it runs on ${move.to} too)`);
+  const leaving = moves.filter((move) => move.alreadyThere);
+  if (leaving.length === 1) {
+    phrases.push(`take ${cluster} out of ${leaving[0].app}'s clusters (it runs on ${leaving[0].to} too)`);
+  } else if (leaving.length > 1) {
+    const destinations = [...new Set(leaving.map((move) => move.to!))];
+    const too = destinations.length === 1 ? `on ${destinations[0]}` : `on IPv6 clusters (${firstNames(destinations)})`;
+    phrases.push(`take ${cluster} out of the clusters of ${firstNames(leaving.map((move) => move.app))} (they run ${too} too)`);
   }
   if (addressesStillMissing > 0) {
-    phrases.push(`add IPv4 subnets: the add-ons, nodes and load balancers alone still lack ${count(addressesStillMissing)} addresses`);
+    phrases.push(`add IPv4 subnets: the add-ons and their nodes alone still lack ${count(addressesStillMissing)} addresses`);
   }
   return phrases.join('; ');
 }
@@ -272,62 +485,66 @@ function moveAppsText(cluster: string, moves: readonly AppMove[], addressesStill
 /**
  * Moves the apps with most replicas off an IPv4 cluster until what stays fits its addresses. `ipv6Clusters` lists
  * the fleet's IPv6 clusters, preferred first; an app already on one of them just leaves the IPv4 cluster.
- * `spareAddresses` gives the addresses left once `pods` pods and `apps` apps' load balancers stay.
+ * `spareAddresses` gives the addresses left once `pods` pods (at a rollout's peak) and their nodes stay.
  */
-function moveAppsFix(
-  cluster: string,
-  demand: ClusterDemand,
-  spareAddresses: (pods: number, apps: number) => number,
-  ipv6Clusters: readonly string[],
-): ClusterFix {
+function moveAppsFix(cluster: string, demand: ClusterDemand, spareAddresses: (pods: number) => number, ipv6Clusters: readonly string[]): ClusterFix {
   const byPods = demand.apps.filter((app) => app.pods > 0).sort((a, b) => b.pods - a.pods);
-  let staying = podsOf(demand);
-  let stayingApps = demand.apps.length;
+  let staying = peakPodsOf(demand);
   const moves: AppMove[] = [];
   for (const app of byPods) {
-    if (spareAddresses(staying, stayingApps) >= 0) break;
-    staying -= app.pods;
-    stayingApps--;
+    if (spareAddresses(staying) >= 0) break;
+    staying -= app.rollout.pods;
     const current = ipv6Clusters.find((name) => app.clusters.includes(name));
     moves.push({ app: app.app, pods: app.pods, to: current ?? ipv6Clusters[0] ?? null, alreadyThere: current !== undefined });
   }
-  const addressesStillMissing = Math.max(0, -spareAddresses(staying, stayingApps));
+  const addressesStillMissing = Math.max(0, -spareAddresses(staying));
   return { action: 'move-apps', moves, addressesStillMissing, text: moveAppsText(cluster, moves, addressesStillMissing) };
 }
 
-/** The load balancers of a cluster against its account's target quotas. */
+/** The load balancers of a cluster against its account's target quotas, at a rollout's peak. */
 function planLoadBalancers(cluster: Cluster, demand: ClusterDemand): LoadBalancerPlan {
   const quotas = cluster.loadBalancerQuotas;
   const targetLimit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
   return {
     loadBalancers: demand.apps.length,
     quotas,
-    mostTargets: Math.max(0, ...demand.apps.map((app) => app.pods)),
-    overTargetQuota: demand.apps.filter((app) => app.pods > targetLimit).sort((a, b) => b.pods - a.pods),
+    mostTargets: Math.max(0, ...demand.apps.map((app) => app.rollout.pods)),
+    overTargetQuota: demand.apps.filter((app) => app.rollout.pods > targetLimit).sort((a, b) => b.rollout.pods - a.rollout.pods),
   };
 }
 
-/** The quotas to request, and where fleet.yaml declares them once granted. */
-function targetQuotaFix(cluster: Cluster, path: string, targets: number): ClusterFix {
+/** The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once granted. */
+function targetQuotaFix(cluster: Cluster, path: string, busiest: AppDemand): ClusterFix {
   const quotas = cluster.loadBalancerQuotas;
+  const targets = busiest.rollout.pods;
   const raise = [
     ...(quotas.targetsPerLoadBalancer < targets ? [['Targets per Application Load Balancer', 'targetsPerLoadBalancer']] : []),
     ...(quotas.targetsPerTargetGroup < targets ? [['Targets per Target Group per Region', 'targetsPerTargetGroup']] : []),
   ];
-  const text = `request ${joinWords(raise.map(([quota]) => `"${quota}"`))} of ${count(targets)} for account ${cluster.accountId} in ${cluster.region} `
+  const headroom = `${busiest.app}'s ${count(busiest.pods)} pods and, in a rollout, ${count(busiest.rollout.surge)} surge and ${count(busiest.rollout.draining)} draining`;
+  const text = `request ${joinWords(raise.map(([quota]) => `"${quota}"`))} of ${count(targets)} (${headroom}) for account ${cluster.accountId} in ${cluster.region} `
     + `(Service Quotas, Elastic Load Balancing), then declare ${raise.length === 1 ? 'it' : 'them'} in fleet.yaml: `
     + joinWords(raise.map(([, key]) => `${path}.loadBalancerQuotas.${key}: ${targets}`));
   return { action: 'raise-target-quotas', targets, text };
 }
 
-/**
- * Plans one cluster for what fleet.yaml places on it. `ipv6Clusters` are where an IPv4 cluster's apps can go,
- * preferred first (planFleet puts the one with most spare pods first). `path` is where the cluster is in fleet.yaml.
- */
-export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Clusters: readonly string[] = [], path = 'clusters'): ClusterPlan {
+/** What planCluster needs to know of the rest of the fleet. */
+export interface PlanContext {
+  /** Where an IPv4 cluster's apps can go, preferred first (planFleet puts the one with most spare pods first). */
+  readonly ipv6Clusters?: readonly string[];
+  /** Where the cluster is in fleet.yaml. */
+  readonly path?: string;
+  /** The ALBs of every cluster per public subnet (publicSubnetLoads); without it, only the cluster's own. */
+  readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
+}
+
+/** Plans one cluster for what fleet.yaml places on it. */
+export function planCluster(cluster: Cluster, demand: ClusterDemand, context: PlanContext = {}): ClusterPlan {
+  const { ipv6Clusters = [], path = 'clusters' } = context;
   const groups = cluster.nodeGroups.map((group) => planNodeGroup(cluster, group)).sort((a, b) => b.usablePodsPerNode - a.usablePodsPerNode);
   const podsWanted = podsOf(demand);
-  const nodes = fillNodeGroups(groups, podsWanted);
+  const podsAtPeak = peakPodsOf(demand);
+  const nodes = fillNodeGroups(groups, podsAtPeak);
   const nodeGroups = groups.map((group, index) => ({ ...group, nodesNeeded: nodes[index] }));
   const nodesNeeded = sum(nodes);
   const nodesMax = sum(groups.map((group) => group.maxSize));
@@ -335,40 +552,40 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Cluster
 
   let ipv4Addresses: Ipv4AddressPlan | null = null;
   let fix: ClusterFix | null = null;
-  const subnets = subnetAddresses(cluster);
-  const loadBalancers = planLoadBalancers(cluster, demand);
+  const subnets = privateSubnetBlocks(cluster);
   if (subnets) {
     const usable = sum(subnets.map((subnet) => subnet.usable));
-    // An ALB takes an address in each zone it spans: one per subnet of the cluster.
-    const perLoadBalancer = subnets.length;
-    const podAddresses = cluster.ipFamily === 'ipv4' ? podsWanted : 0;
-    ipv4Addresses = {
-      subnets,
-      usable,
-      pods: podAddresses,
-      nodes: nodesNeeded,
-      loadBalancers: loadBalancers.loadBalancers * perLoadBalancer,
-      used: podAddresses + nodesNeeded + loadBalancers.loadBalancers * perLoadBalancer,
-    };
-    if (ipv4Addresses.used > usable && cluster.ipFamily === 'ipv4') {
-      // Spare addresses once `pods` pods, their nodes and `apps` apps' ALBs have theirs; negative when they do not fit.
-      const spareAddresses = (pods: number, apps: number): number => usable - pods - sum(fillNodeGroups(groups, pods)) - apps * perLoadBalancer;
-      fix = moveAppsFix(cluster.name, demand, spareAddresses, ipv6Clusters);
-    } else if (ipv4Addresses.used > usable) {
-      const missing = ipv4Addresses.used - usable;
-      fix = {
-        action: 'add-ipv4-addresses',
-        missing,
-        text: `add IPv4 blocks of ${count(missing)} more addresses to ${path}.ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods`,
-      };
+    if (cluster.ipFamily === 'ipv4') {
+      const held = ipv4NodeHoldings(groups, nodes, podsAtPeak);
+      ipv4Addresses = { subnets, usable, pods: podsAtPeak, nodes: nodesNeeded, enis: held.enis, warm: held.addresses - podsAtPeak - held.enis, used: held.addresses };
+      if (held.addresses > usable) {
+        // Spare addresses once `pods` pods and their nodes have theirs; negative when they do not fit.
+        const spareAddresses = (pods: number): number => usable - ipv4NodeHoldings(groups, fillNodeGroups(groups, pods), pods).addresses;
+        fix = moveAppsFix(cluster.name, demand, spareAddresses, ipv6Clusters);
+      }
+    } else {
+      ipv4Addresses = { subnets, usable, pods: 0, nodes: nodesNeeded, enis: nodesNeeded, warm: 0, used: nodesNeeded };
+      if (nodesNeeded > usable) {
+        const missing = nodesNeeded - usable;
+        fix = {
+          action: 'add-ipv4-addresses',
+          missing,
+          text: `add IPv4 blocks of ${count(missing)} more addresses to ${path}.ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods`,
+        };
+      }
     }
   }
   if (!fix && nodesNeeded > nodesMax) {
     const [first] = nodeGroups;
     fix = { action: 'raise-max-size', nodeGroup: first.name, maxSize: first.nodesNeeded, text: `raise maxSize of ${first.name} to ${first.nodesNeeded}` };
   }
-  const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0].pods) : null;
-  const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' ? 'out of IPv4 addresses'
+  const loadBalancerAddresses = planLoadBalancerAddresses(cluster, demand, path, context.publicSubnetLoads);
+  const publicSubnetFix: ClusterFix | null = loadBalancerAddresses?.missing && demand.apps.length
+    ? { action: 'free-public-addresses', missing: loadBalancerAddresses.missing, text: publicSubnetFixText(cluster, loadBalancerAddresses) }
+    : null;
+  const loadBalancers = planLoadBalancers(cluster, demand);
+  const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0]) : null;
+  const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' || publicSubnetFix ? 'out of IPv4 addresses'
     : fix ? 'node-group max too small'
       : loadBalancerFix ? 'load balancer quota exceeded' : 'fits';
   return {
@@ -380,14 +597,17 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, ipv6Cluster
     apps: demand.apps,
     addons: demand.addons,
     podsWanted,
+    podsAtPeak,
     nodeGroups,
     nodesNeeded,
     nodesMax,
     podCapacity,
     ipv4Addresses,
+    loadBalancerAddresses,
     loadBalancers,
     verdict,
     fix,
+    publicSubnetFix,
     loadBalancerFix,
   };
 }
@@ -412,13 +632,15 @@ function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan
 
 /** Plans every cluster of a valid fleet. */
 export function planFleet(fleet: Fleet): FleetPlan {
-  const pathOf = (cluster: Cluster) => formatFieldPath(['clusters', cluster.index]);
-  const plan = (cluster: Cluster, ipv6Clusters?: readonly string[]) => planCluster(cluster, clusterDemand(fleet, cluster), ipv6Clusters, pathOf(cluster));
-  const ipv6Plans = new Map(fleet.clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => [cluster.name, plan(cluster)]));
+  const demands = fleet.clusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
+  const loads = publicSubnetLoads(demands);
+  const plan = ({ cluster, demand }: typeof demands[number], ipv6Clusters?: readonly string[]) =>
+    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads });
+  const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]
-    .sort((a, b) => (b.podCapacity - b.podsWanted) - (a.podCapacity - a.podsWanted))
+    .sort((a, b) => (b.podCapacity - b.podsAtPeak) - (a.podCapacity - a.podsAtPeak))
     .map((ipv6Plan) => ipv6Plan.cluster);
-  const clusters = fleet.clusters.map((cluster) => ipv6Plans.get(cluster.name) ?? plan(cluster, ipv6Clusters));
+  const clusters = demands.map((entry) => ipv6Plans.get(entry.cluster.name) ?? plan(entry, ipv6Clusters));
   return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, clusters) };
 }

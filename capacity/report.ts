@@ -1,13 +1,17 @@
 /** The capacity plan in words: a table per cluster for `npm run plan`, and the errors and warnings synth prints. */
+import { testAppRollingUpdate } from '../catalog/test-app';
 import { Fleet } from '../config/fleet';
 import { VcpuSource } from '../config/instance-types';
 import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
-import { ClusterPlan, daemonSetPodsPerNode, FleetPlan, NodeGroupPlan, podsPerPrefix, sum } from './plan';
+import { albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, sum } from './plan';
 
-/** What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps: 14,990, add-ons: 7". */
-function demandText(cluster: ClusterPlan): string {
-  const apps = cluster.apps.filter((app) => app.pods > 0).map((app) => ({ name: app.app, amount: app.pods }));
+/**
+ * What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps:
+ * 14,990, add-ons: 7"; at a rollout's peak with `peak`.
+ */
+function demandText(cluster: ClusterPlan, peak = false): string {
+  const apps = cluster.apps.filter((app) => app.pods > 0).map((app) => ({ name: app.app, amount: peak ? app.rollout.pods : app.pods }));
   const addons = sum(cluster.addons.map((addon) => addon.pods));
   return [...(apps.length ? [largestFirst(apps, 'apps')] : []), ...(addons ? [`add-ons: ${count(addons)}`] : [])].join(', ');
 }
@@ -16,27 +20,59 @@ function plural(amount: number, word: string): string {
   return `${count(amount)} ${word}${amount === 1 ? '' : 's'}`;
 }
 
-/** The IPv4 row: what takes the addresses, against what the subnets have. */
+/** "1 node takes", "3 nodes take". */
+function pluralTake(amount: number, word: string): string {
+  return `${plural(amount, word)} ${amount === 1 ? 'takes' : 'take'}`;
+}
+
+/** The IPv4 row: what holds the private subnets' addresses at a rollout's peak, against what they have. */
 function ipv4Text(cluster: ClusterPlan): string {
   const addresses = cluster.ipv4Addresses;
   if (!addresses) {
-    return `not known: fleet.yaml gives no IPv4 blocks of the subnets (${cluster.path}.ipv4Subnets); ${count(cluster.nodesNeeded)} nodes and `
-      + `${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} (one address in each zone) take IPv4 addresses on a dual-stack cluster`;
+    return `not planned: fleet.yaml gives no IPv4 blocks of the subnets (${cluster.path}.ipv4Subnets), where ${pluralTake(cluster.nodesNeeded, 'node')} one address each on a dual-stack cluster`;
   }
-  const parts = [
-    ...(cluster.ipFamily === 'ipv4' ? [`${count(addresses.pods)} pods`] : []),
-    `${count(addresses.nodes)} nodes`,
-    ...(addresses.loadBalancers ? [`${count(addresses.loadBalancers)} for ${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} in ${plural(addresses.subnets.length, 'zone')}`] : []),
-  ];
-  return `${count(addresses.used)} used (${parts.join(' + ')}) of ${count(addresses.usable)} usable in ${plural(addresses.subnets.length, 'subnet')}`;
+  const of = `of ${count(addresses.usable)} usable in ${plural(addresses.subnets.length, 'subnet')}`;
+  if (cluster.ipFamily === 'ipv6') return `${count(addresses.used)} used (${plural(addresses.nodes, 'node')}, one each) ${of}`;
+  return `${count(addresses.used)} held by ${count(addresses.enis)} ENIs of ${plural(addresses.nodes, 'node')} (${count(addresses.pods)} pods + `
+    + `${count(addresses.enis)} ENI primary addresses + ${count(addresses.warm)} warm) ${of}`;
 }
 
-/** The load balancer row: ALBs and the busiest one's targets against the quotas. */
+/** The public subnet most taken: the one that keeps the fewest addresses free. */
+function tightestSubnet(addresses: LoadBalancerAddressPlan): PublicSubnetPlan {
+  return addresses.subnets.reduce((tightest, subnet) => (subnet.free < tightest.free ? subnet : tightest));
+}
+
+/** The ALB row: what the ALBs take in the public subnets, against what the controller needs free there. */
+function albAddressText(cluster: ClusterPlan): string {
+  const addresses = cluster.loadBalancerAddresses;
+  const albs = cluster.loadBalancers.loadBalancers;
+  if (!albs) return 'none (no apps)';
+  if (!addresses) return `not planned: fleet.yaml gives no public subnets (${cluster.path}.publicSubnets), where ${pluralTake(albs, 'ALB')} an address in each zone`;
+  const tightest = tightestSubnet(addresses);
+  const takers = [
+    plural(tightest.loadBalancers, 'ALB'),
+    ...(tightest.natGateways ? [plural(tightest.natGateways, 'NAT gateway')] : []),
+  ];
+  const shared = addresses.sharedWith.length ? ` (with ${firstNames(addresses.sharedWith)})` : '';
+  return `${joinWords(takers)}${shared} take ${count(tightest.loadBalancers + tightest.natGateways)} of ${count(tightest.usable)} in ${tightest.cidr}, `
+    + `the tightest of ${plural(addresses.subnets.length, 'public subnet')} (${addresses.source}); the controller needs ${albFreeAddressesPerSubnet} free`;
+}
+
+/** The rollout row: the pods every app's rolling update adds at its peak. */
+function rolloutText(cluster: ClusterPlan): string {
+  if (!cluster.apps.length) return 'the same (no apps)';
+  const apps = cluster.apps.map((app) => ({ name: app.app, amount: app.rollout.pods }));
+  const addons = sum(cluster.addons.map((addon) => addon.pods));
+  const parts = [largestFirst(apps, 'apps').replace(/: /g, ' '), ...(addons ? [`add-ons ${addons}`] : [])];
+  return `${count(cluster.podsAtPeak)} = ${parts.join(' + ')} (replicas + ${testAppRollingUpdate.maxSurgePercent}% surge + a step's old pods draining)`;
+}
+
+/** The load balancer row: ALBs and the busiest one's targets at a rollout's peak against the quotas. */
 function loadBalancerText(cluster: ClusterPlan): string {
   const { loadBalancers, mostTargets, quotas } = cluster.loadBalancers;
   if (!loadBalancers) return 'none';
-  const busiest = cluster.apps.find((app) => app.pods === mostTargets)?.app;
-  return `${plural(loadBalancers, 'ALB')} (one per app, IP targets); most targets: ${count(mostTargets)} (${busiest}) of `
+  const busiest = cluster.apps.find((app) => app.rollout.pods === mostTargets)?.app;
+  return `${plural(loadBalancers, 'ALB')} (one per app, IP targets); most targets in a rollout: ${count(mostTargets)} (${busiest}) of `
     + `${count(quotas.targetsPerLoadBalancer)} per ALB and ${count(quotas.targetsPerTargetGroup)} per target group`;
 }
 
@@ -66,11 +102,13 @@ export function formatPlanTable(plan: FleetPlan): string {
       ...(addons ? [`add-ons ${addons} (${cluster.addons.map((addon) => `${addon.chart} ${addon.pods}`).join(', ')})`] : []),
     ];
     const several = cluster.nodeGroups.length > 1;
-    const fixes = [cluster.fix, cluster.loadBalancerFix].filter((fix) => fix).map((fix) => fix!.text);
+    const fixes = [cluster.fix, cluster.publicSubnetFix, cluster.loadBalancerFix].filter((fix) => fix).map((fix) => fix!.text);
     const rows: [string, string][] = [
       ['IPv4 addresses', ipv4Text(cluster)],
+      ['ALB addresses', albAddressText(cluster)],
       ['IPv6 addresses', cluster.ipFamily === 'ipv6' ? 'a /64 per subnet: never the limit' : 'none (IPv4 cluster)'],
       ['pods wanted', `${count(cluster.podsWanted)}${podParts.length ? ` = ${podParts.join(' + ')}` : ''}`],
+      ['rollout peak', rolloutText(cluster)],
       ...cluster.nodeGroups.map((group, index): [string, string] => [
         index === 0 ? 'pods per node' : '',
         `${group.name} (${group.instanceType}): ${maxPodsText(group, cluster.ipFamily)} - ${plan.daemonSetPodsPerNode} DaemonSet = ${group.usablePodsPerNode}`,
@@ -100,9 +138,25 @@ function nodeGroupsText(cluster: ClusterPlan): string {
 /** How strictly the plan is applied: fleet.yaml's `capacity`. Running out of IPv4 addresses is always an error. */
 export type PlanStrictness = Fleet['capacity'];
 
+/** What takes a cluster's IPv4 addresses that fleet.yaml does not say where: the fields to add, and who needs them. */
+function unplannedIpv4(cluster: ClusterPlan): { fields: string[]; takers: string[] } {
+  const fields: string[] = [];
+  const takers: string[] = [];
+  if (!cluster.ipv4Addresses && cluster.nodesNeeded) {
+    fields.push(`${cluster.path}.ipv4Subnets`);
+    takers.push(`its ${pluralTake(cluster.nodesNeeded, 'node')} one each from its dual-stack subnets`);
+  }
+  if (!cluster.loadBalancerAddresses && cluster.loadBalancers.loadBalancers) {
+    fields.push(`${cluster.path}.publicSubnets`);
+    takers.push(`its ${pluralTake(cluster.loadBalancers.loadBalancers, 'ALB')} at least one in each zone from its public subnets`);
+  }
+  return { fields, takers };
+}
+
 /**
  * Sentences for the person editing fleet.yaml: a cluster out of IPv4 addresses is an error; a node-group max too
- * small and a load balancer quota exceeded are warnings, or errors where fleet.yaml's `capacity` says so.
+ * small and a load balancer quota exceeded are warnings, or errors where fleet.yaml's `capacity` says so; IPv4
+ * addresses the plan cannot count are a warning.
  */
 export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'warning' }): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
@@ -112,23 +166,36 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
     const { ipv4Addresses: addresses, fix } = cluster;
     if (fix && (fix.action === 'move-apps' || fix.action === 'add-ipv4-addresses') && addresses) {
       const subnets = addresses.subnets.length === 1 ? 'the subnet has' : `the ${addresses.subnets.length} subnets have`;
-      const takers = [
-        ...(cluster.ipFamily === 'ipv4' ? [`${count(cluster.podsWanted)} pods (${demandText(cluster)})`] : []),
-        `${count(cluster.nodesNeeded)} nodes`,
-        `${plural(cluster.loadBalancers.loadBalancers, 'load balancer')} in ${plural(addresses.subnets.length, 'zone')}`,
-      ];
-      add('error', `${cluster.cluster}: out of IPv4 addresses: ${joinWords(takers)} need ${count(addresses.used)} addresses, ${subnets} ${count(addresses.usable)}. Fix: ${fix.text}.`);
+      const need = cluster.ipFamily === 'ipv4'
+        ? `${count(cluster.podsAtPeak)} pods at a rollout's peak (${demandText(cluster, true)}) on ${plural(cluster.nodesNeeded, 'node')} hold ${count(addresses.used)} addresses `
+          + `with their ${count(addresses.enis)} ENIs (the VPC CNI attaches whole ENIs and keeps one warm)`
+        : `${pluralTake(cluster.nodesNeeded, 'node')} ${count(addresses.used)} addresses, one each`;
+      add('error', `${cluster.cluster}: out of IPv4 addresses: ${need}, ${subnets} ${count(addresses.usable)}. Fix: ${fix.text}.`);
     } else if (fix) {
-      add(strictness.nodeGroupMaxTooSmall, `${cluster.cluster}: node-group max too small: ${count(cluster.podsWanted)} pods `
-        + `(${demandText(cluster)}) need ${count(cluster.nodesNeeded)} nodes, but ${nodeGroupsText(cluster)}. Fix: ${fix.text}.`);
+      add(strictness.nodeGroupMaxTooSmall, `${cluster.cluster}: node-group max too small: ${count(cluster.podsWanted)} pods (${demandText(cluster)}), `
+        + `${count(cluster.podsAtPeak)} at a rollout's peak, need ${count(cluster.nodesNeeded)} nodes, but ${nodeGroupsText(cluster)}. Fix: ${fix.text}.`);
+    }
+    if (cluster.publicSubnetFix && cluster.loadBalancerAddresses) {
+      const tightest = tightestSubnet(cluster.loadBalancerAddresses);
+      const shared = cluster.loadBalancerAddresses.sharedWith.length ? ` (its own and ${firstNames(cluster.loadBalancerAddresses.sharedWith)}'s)` : ' (one per app)';
+      const nat = tightest.natGateways ? ` and ${plural(tightest.natGateways, 'NAT gateway')}` : '';
+      add('error', `${cluster.cluster}: out of IPv4 addresses in its public subnets: ${plural(tightest.loadBalancers, 'ALB')}${shared}${nat} take at least `
+        + `${count(tightest.loadBalancers + tightest.natGateways)} of the ${count(tightest.usable)} addresses of ${tightest.cidr} (${cluster.loadBalancerAddresses.source}), `
+        + `and the load balancer controller puts an ALB only in a subnet with ${albFreeAddressesPerSubnet} free. Fix: ${cluster.publicSubnetFix.text}.`);
+    }
+    const unplanned = unplannedIpv4(cluster);
+    if (unplanned.fields.length) {
+      add('warning', `${cluster.cluster}: IPv4 addresses not planned: ${joinWords(unplanned.takers)}, and fleet.yaml does not say their IPv4 blocks. `
+        + `Fix: add them as ${joinWords(unplanned.fields)}.`);
     }
     if (cluster.loadBalancerFix) {
       const { overTargetQuota, quotas } = cluster.loadBalancers;
       const limit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
-      const apps = largestFirst(overTargetQuota.map((app) => ({ name: app.app, amount: app.pods })), 'apps');
-      add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} pods behind one ALB each, over the ${count(limit)} IP targets `
-        + `an ALB and its target group may hold: the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, `
-        + `the other pods never become ready, so their rollout stops there. Fix: ${cluster.loadBalancerFix.text}.`);
+      const apps = largestFirst(overTargetQuota.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
+      add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} IP targets at a rollout's peak (the pods, `
+        + `their ${testAppRollingUpdate.maxSurgePercent}% surge and the old pods still draining) behind one ALB each, over the ${count(limit)} an ALB and its target group may hold: `
+        + `the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, the pods beyond never become ready, so the rollout stops there. `
+        + `Fix: ${cluster.loadBalancerFix.text}.`);
     }
   }
   for (const region of plan.regions.filter((candidate) => candidate.loadBalancers > candidate.quota)) {

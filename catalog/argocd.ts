@@ -35,7 +35,13 @@ export function addonEnableLabel(addon: AddonKey): string {
   return `enable_${addon.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`;
 }
 
-/** The finalizer that makes deleting an Application delete what it deployed. */
+/**
+ * The finalizer that makes deleting an Application delete what it deployed, and deleting an
+ * AppProject wait until no Application uses it (Argo CD's declarative-setup docs, "Projects";
+ * argo-cd #3967). Without it on a project, pruning the project together with its Applications
+ * (one file of dist/ holds both) can remove the project first, and Argo CD then cannot finalize
+ * the Applications: their deletion fails and what they deployed stays (argo-cd #4369).
+ */
 export const resourcesFinalizer = 'resources-finalizer.argocd.argoproj.io';
 
 /**

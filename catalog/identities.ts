@@ -25,6 +25,8 @@ export const roleNames = {
   irsaAddon: (addon: AddonWithIamRole, cluster: string) => `${cluster}-${kebabCase(addon)}`,
   /** The VPC CNI's role (Pod Identity on aws-node) in the accounts of clusters the project creates. */
   vpcCni: `${fleetRolePrefix}-aws-vpc-cni`,
+  /** The role in the hosted zone's account that external-dns of the other accounts assumes to write records. */
+  externalDnsZone: `${fleetRolePrefix}-external-dns-zone`,
 } as const;
 
 /** IAM's longest role name (IAM User Guide, "IAM object quotas"). */
@@ -42,6 +44,11 @@ export function partitionOf(region: string): string {
 /** A role's ARN from where it lives and its name. */
 export function roleArn(place: { readonly accountId: string; readonly region: string }, name: string): string {
   return `arn:${partitionOf(place.region)}:iam::${place.accountId}:role/${name}`;
+}
+
+/** The role external-dns of a cluster outside the hosted zone's account assumes (`--aws-assume-role`), or undefined in that account. */
+export function externalDnsZoneRole(cluster: { readonly accountId: string; readonly region: string }, domainAccountId: string): string | undefined {
+  return cluster.accountId === domainAccountId ? undefined : roleArn({ accountId: domainAccountId, region: cluster.region }, roleNames.externalDnsZone);
 }
 
 /** A ServiceAccount, as an association or a trust policy names it. */

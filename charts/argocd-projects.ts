@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { addonCatalog, addonKeys, argocdChart, clusterScopedKinds } from '../catalog/addons';
-import { inClusterServer, projectNames } from '../catalog/argocd';
+import { inClusterServer, projectNames, resourcesFinalizer } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { AppProject } from '../imports/argocd-argoproj.io';
 import { ArgoCdProps } from './argocd-root';
@@ -23,7 +23,7 @@ export class ArgoProjectsChart extends FileChart {
       return namespaces.map((addonNamespace) => ({ name: cluster.name, namespace: addonNamespace }));
     });
     new AppProject(this, 'addons', {
-      metadata: { name: projectNames.addons, namespace },
+      metadata: { finalizers: [resourcesFinalizer], name: projectNames.addons, namespace },
       spec: {
         description: 'Cluster add-ons from their pinned upstream charts, each in its own namespace, never Argo CD\'s objects.',
         sourceRepos: [fleet.repo.url, ...addonKeys.map((addon) => addonCatalog[addon].repoURL)],
@@ -34,7 +34,7 @@ export class ArgoProjectsChart extends FileChart {
     });
 
     new AppProject(this, 'argocd', {
-      metadata: { name: projectNames.argocd, namespace },
+      metadata: { finalizers: [resourcesFinalizer], name: projectNames.argocd, namespace },
       spec: {
         description: 'Argo CD managing itself from its pinned chart: only its own namespace on its own cluster.',
         sourceRepos: [fleet.repo.url, argocdChart.repoURL],

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { inClusterServer, projectNames, syncRetry } from '../catalog/argocd';
+import { inClusterServer, projectNames, resourcesFinalizer, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { Application, AppProject } from '../imports/argocd-argoproj.io';
@@ -19,7 +19,7 @@ export class ArgoRootChart extends FileChart {
     super(scope, id, distLayout.argocdRoot);
     const namespace = fleet.argocd.namespace;
     new AppProject(this, 'project', {
-      metadata: { name: projectNames.bootstrap, namespace },
+      metadata: { finalizers: [resourcesFinalizer], name: projectNames.bootstrap, namespace },
       spec: {
         description: 'The root app: Argo CD projects, ApplicationSets and cluster registrations of the fleet.',
         sourceRepos: [fleet.repo.url],

@@ -31,7 +31,7 @@ export class ClusterAppsChart extends FileChart {
     const project = projectNames.apps(cluster.name);
 
     new AppProject(this, 'project', {
-      metadata: { name: project, namespace },
+      metadata: { finalizers: [resourcesFinalizer], name: project, namespace },
       spec: {
         description: `The NGINX test apps on ${cluster.name}, each only in its own namespace.`,
         sourceRepos: [fleet.repo.url],

@@ -5,6 +5,7 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
+import { testAppRollingUpdate } from '../catalog/test-app';
 import images from '../data/images.json';
 import { App } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
@@ -33,6 +34,18 @@ export function commonLabels(app: App): Record<string, string> {
   return { ...selectorLabels(app), 'app.kubernetes.io/part-of': 'test-apps', 'app.kubernetes.io/managed-by': 'fleet-generator' };
 }
 
+/** The annotation Argo CD orders a sync by: lower waves first, each healthy before the next. */
+export const syncWaveAnnotation = 'argocd.argoproj.io/sync-wave';
+
+/**
+ * The order a test app syncs in. The load balancer controller injects a pod's readiness gate
+ * only when the pod's target group binding already exists, which it creates from the Ingress
+ * ("create ingress or service before pod", its pod readiness gate docs); Argo CD would apply
+ * the Deployment first (its default kind order). So the Namespace goes first, then the Service
+ * and the Ingress, which Argo CD deems healthy once the ALB exists, then the pods.
+ */
+export const testAppSyncWaves = { namespace: '-2', traffic: '-1' } as const;
+
 export interface TestAppProps {
   /** The app, with its page, port, replicas and rollout. */
   readonly app: App;
@@ -54,10 +67,12 @@ export class TestAppChart extends FileChart {
       kind: 'Namespace',
       metadata: {
         name: app.name,
+        // Before the Service and Ingress it holds (testAppSyncWaves).
+        annotations: { [syncWaveAnnotation]: testAppSyncWaves.namespace },
         labels: {
           ...restrictedNamespaceLabels,
           // The load balancer controller adds a readiness gate to the app's pods (its
-          // mpod.elbv2.k8s.aws webhook, failurePolicy Ignore, selects this label): a pod counts as
+          // mpod.elbv2.k8s.aws webhook, failurePolicy Fail, selects this label): a pod counts as
           // ready only once the ALB health-checks it, so a rollout never takes serving pods away
           // before their replacements serve. A pod the ALB cannot register (over the targets
           // quota) never becomes ready: the capacity plan warns of that.
@@ -78,10 +93,11 @@ export class TestAppChart extends FileChart {
         revisionHistoryLimit: 3,
         selector: { matchLabels: selectorLabels(app) },
         // Percentages scale with replicas: one extra pod at 5 replicas, 500 at a time at 10000,
-        // which bounds both the surge capacity and the pods out of service during a rollout.
+        // which bounds both the surge capacity and the pods out of service during a rollout
+        // (the capacity plan counts the surge in nodes, addresses and ALB targets).
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '5%', maxUnavailable: '5%' },
+          rollingUpdate: { maxSurge: `${testAppRollingUpdate.maxSurgePercent}%`, maxUnavailable: `${testAppRollingUpdate.maxUnavailablePercent}%` },
         },
         template: {
           metadata: {
@@ -91,8 +107,8 @@ export class TestAppChart extends FileChart {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            // Longer than the preStop pause (the deregistration delay) plus nginx's own graceful
-            // quit (the image's stop signal is SIGQUIT), or Kubernetes kills pods still serving.
+            // Longer than the preStop pause plus nginx's own graceful quit (the image's stop
+            // signal is SIGQUIT), or Kubernetes kills pods still serving (config/rules.ts).
             terminationGracePeriodSeconds: app.rollout.terminationGracePeriodSeconds,
             securityContext: {
               runAsNonRoot: true,
@@ -125,8 +141,9 @@ export class TestAppChart extends FileChart {
               },
               // The ALB keeps routing to a pod for a moment after it starts to go, and lets the
               // requests in flight run for the deregistration delay: nginx keeps serving through
-              // both, and only then gets its stop signal. (The image's busybox has sleep.)
-              lifecycle: { preStop: { exec: { command: ['sleep', String(app.rollout.deregistrationDelaySeconds)] } } },
+              // both (config/fleet.ts minimumDrainSeconds), and only then gets its stop signal.
+              // (The image's busybox has sleep.)
+              lifecycle: { preStop: { exec: { command: ['sleep', String(app.rollout.drainSeconds)] } } },
               livenessProbe: {
                 httpGet: { path: nginxPaths.healthPath, port: 'http' },
                 initialDelaySeconds: 5,

@@ -1,5 +1,5 @@
 import { AddonKey } from '../catalog/addons';
-import { privateIpv4Subnets } from './vpc-layout';
+import { privateIpv4Subnets, publicIpv4Subnets } from './vpc-layout';
 import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, ProvisioningMode } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
@@ -46,6 +46,12 @@ export interface ClusterSpec {
    * its private subnets; absent when neither says.
    */
   readonly ipv4Subnets?: readonly string[];
+  /**
+   * The IPv4 blocks of the public subnets the load balancer controller puts the apps' internet-facing
+   * ALBs in, one per zone: for a VPC the project creates its layout's (config/vpc-layout.ts), else
+   * fleet.yaml's publicSubnets; absent when neither says.
+   */
+  readonly publicSubnets?: readonly string[];
   /** The load balancer quotas of the cluster's account and region. */
   readonly loadBalancerQuotas: LoadBalancerQuotas;
   readonly nodeGroups: readonly NodeGroup[];
@@ -70,19 +76,35 @@ export interface LoadBalancerQuotas {
 
 /** How an app's pods leave the ALB without dropping a request. */
 export interface Rollout {
-  /** The target group's deregistration delay, which the pod's preStop pause also waits out. */
+  /** The target group's deregistration delay. */
   readonly deregistrationDelaySeconds: number;
+  /** How long a going pod keeps serving before nginx gets its stop signal (the preStop pause). */
+  readonly drainSeconds: number;
   readonly terminationGracePeriodSeconds: number;
 }
 
 /** Time nginx gets, after the preStop pause, to finish what it serves before Kubernetes kills the pod. */
 export const nginxShutdownSeconds = 15;
 
-/** An app's rollout with its derived default: a grace period of the deregistration delay plus nginx's shutdown. */
+/** The shortest time nginx may get after the pause: it finishes its requests in flight (a graceful quit). */
+export const minimumShutdownSeconds = 5;
+
+/**
+ * The shortest preStop pause, whatever the deregistration delay: a going pod leaves the
+ * Service's endpoints at once, but the load balancer controller deregisters it from the target
+ * group only when it next reconciles, and the ALB takes a few seconds more to stop sending it
+ * requests (its pod graceful shutdown docs advise a preStop sleep for this). With a delay of 0
+ * nginx would otherwise stop while requests still arrive.
+ */
+export const minimumDrainSeconds = 10;
+
+/** An app's rollout with its derived values: a pause of the deregistration delay (at least minimumDrainSeconds), a grace period of the pause plus nginx's shutdown. */
 export function resolveRollout(rollout: { readonly deregistrationDelaySeconds: number; readonly terminationGracePeriodSeconds?: number }): Rollout {
+  const drainSeconds = Math.max(rollout.deregistrationDelaySeconds, minimumDrainSeconds);
   return {
     deregistrationDelaySeconds: rollout.deregistrationDelaySeconds,
-    terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds ?? rollout.deregistrationDelaySeconds + nginxShutdownSeconds,
+    drainSeconds,
+    terminationGracePeriodSeconds: rollout.terminationGracePeriodSeconds ?? drainSeconds + nginxShutdownSeconds,
   };
 }
 
@@ -106,6 +128,8 @@ export interface App {
 export interface Fleet {
   readonly repo: { readonly url: string; readonly revision: string; readonly path: string };
   readonly domain: string;
+  /** The account whose Route 53 hosted zone holds `domain`. */
+  readonly domainAccountId: string;
   /** Argo CD's cluster (which may still be pending) and namespace. */
   readonly argocd: { readonly cluster: string; readonly namespace: string };
   /** Whether a node-group max too small, or a load balancer quota exceeded, stops synth ('error') or is reported ('warning'). */
@@ -158,6 +182,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     ? { cidr: cluster.vpc.cidr, dns64: cluster.vpc.dns64, privateIpv4Subnets: given ?? privateIpv4Subnets(cluster.vpc.cidr) }
     : undefined;
   const ipv4Subnets = cluster.ipFamily === 'ipv6' ? vpc?.privateIpv4Subnets ?? cluster.ipv4Subnets : undefined;
+  const publicSubnets = vpc ? publicIpv4Subnets(vpc.cidr) : cluster.publicSubnets;
   return {
     name: cluster.name,
     index,
@@ -170,6 +195,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     identity: cluster.identity,
     vpc,
     ipv4Subnets,
+    publicSubnets,
     loadBalancerQuotas: cluster.loadBalancerQuotas,
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,
@@ -208,10 +234,12 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
     else pendingClusters.push(spec);
   });
   const firstIpv6 = specs.find((cluster) => cluster.ipFamily === 'ipv6') ?? specs[0];
+  const argocdCluster = file.argocd.cluster ?? firstIpv6.name;
   return {
     repo: file.repo,
     domain: file.domain,
-    argocd: { cluster: file.argocd.cluster ?? firstIpv6.name, namespace: file.argocd.namespace },
+    domainAccountId: file.domainAccountId ?? specs.find((cluster) => cluster.name === argocdCluster)!.accountId,
+    argocd: { cluster: argocdCluster, namespace: file.argocd.namespace },
     capacity: file.capacity,
     clusters,
     pendingClusters,

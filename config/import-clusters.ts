@@ -151,6 +151,8 @@ function terraformFacts(file: string, outputs: JsonObject): ClusterFacts {
     caData: fields.text(value('cluster_certificate_authority_data'), 'cluster_certificate_authority_data.value'),
     vpcId: fields.text(value('vpc_id'), 'vpc_id.value'),
     subnets: fields.texts(value(subnetsOutput), `${subnetsOutput}.value`),
+    // Root modules rendered before this output existed have none.
+    ...(Object.hasOwn(outputs, 'kubernetes_version') ? { kubernetesVersion: fields.text((outputs.kubernetes_version as JsonObject).value, 'kubernetes_version.value') } : {}),
   };
 }
 

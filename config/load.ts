@@ -36,13 +36,25 @@ export function formatProblem(problem: FleetProblem): string {
   return printable(problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`);
 }
 
+/**
+ * A value as a message may quote it: whatever may carry a credential in a URL is masked, however
+ * the URL is written (a token is a password as often as not): what precedes the last "@" of a
+ * URL's authority or of an scp-like address (git:token@host:path), and a query string
+ * (?private_token=...).
+ */
+export function withoutCredentials(value: string): string {
+  return value
+    .replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^?#]*@/i, '$1***@')
+    .replace(/^(\s*)[^\s/@:]+(:[^\s/@]*)?@(?=[^\s/@]+:)/, '$1***@')
+    .replace(/\?.*$/s, '?***');
+}
+
 function describe(node: unknown): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
   if (!isScalar(node) || node.value === null) return 'nothing';
   const value = node.value;
-  // A URL's user:password@ (a token, as often as not) is never printed.
-  if (typeof value === 'string') return `${quote(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@'))} (text)`;
+  if (typeof value === 'string') return `${quote(withoutCredentials(value))} (text)`;
   return String(value);
 }
 
@@ -341,12 +353,29 @@ function readValidFleet(text: string): Fleet | undefined {
 
 /** Parses fleet.yaml text; throws FleetConfigError listing every problem. */
 export function parseFleet(text: string, file = 'fleet.yaml'): Fleet {
+  refuseBareCarriageReturns(text, file);
   return readValidFleet(text) ?? new FleetReader(file, text).read();
 }
 
 /** FleetReader alone, which every file went through before the fast path: for tests that compare the two. */
 export function parseFleetLocatingProblems(text: string, file = 'fleet.yaml'): Fleet {
+  refuseBareCarriageReturns(text, file);
   return new FleetReader(file, text).read();
+}
+
+/**
+ * A carriage return not followed by a line feed: js-yaml ends a line there, the yaml package
+ * (and with it the editor's YAML language server) does not, so the two readers would read the
+ * file differently. CRLF line ends are fine.
+ */
+function refuseBareCarriageReturns(text: string, file: string): void {
+  const index = text.search(/\r(?!\n)/);
+  if (index < 0) return;
+  const lines = text.slice(0, index).split('\n');
+  throw new FleetConfigError([{
+    file, line: lines.length, column: lines[lines.length - 1].length + 1, path: '',
+    message: 'has a carriage return (\\r) that does not end a line with a line feed: YAML readers disagree on where such a line ends; save the file with LF (or CRLF) line ends',
+  }]);
 }
 
 /** The text of a fleet file; throws FleetConfigError when it cannot be read or is not UTF-8. */

@@ -4,8 +4,9 @@ import { systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
+import { firstNames } from './messages';
 import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
-import { resolveRollout } from './fleet';
+import { minimumDrainSeconds, minimumShutdownSeconds, resolveRollout } from './fleet';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
 import { awsRegionProblem } from './regions';
 import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
@@ -37,11 +38,24 @@ function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>):
   return owners.get(namespace) ?? (namespace.startsWith('kube-') ? 'a namespace Kubernetes reserves (kube-*)' : undefined);
 }
 
-/** A cluster's subnet, parsed, with where it is. */
+/**
+ * Whether a URL is an EKS API endpoint of the region: EKS names every endpoint
+ * <id>.<zone>.<region>.eks.<the partition's domain> (amazonaws.com; amazonaws.com.cn in China). Argo CD sends the cluster's token
+ * to this address, so nothing else may stand here: not Argo CD's in-cluster address, not the
+ * instance metadata service.
+ */
+function isEksEndpoint(server: string, region: string): boolean {
+  const host = /^https:\/\/([^/:]+)/.exec(server)?.[1]?.toLowerCase() ?? '';
+  // The partition's own domain follows (amazonaws.com, amazonaws.com.cn, and those of the isolated partitions).
+  return new RegExp(`^[a-z0-9]+\\.[a-z0-9]+\\.${region.replace(/[.-]/g, '\\$&')}\\.eks\\.[a-z0-9-]+(\\.[a-z0-9-]+)+$`).test(host);
+}
+
+/** A cluster's subnet, parsed, with where it is: in subnets, or (the IPv4 blocks of an IPv6 cluster's dual-stack subnets) in ipv4Subnets. */
 interface LocatedSubnet {
   readonly cidr: Cidr;
   readonly text: string;
   readonly clusterIndex: number;
+  readonly field: 'subnets' | 'ipv4Subnets';
   readonly subnetIndex: number;
 }
 
@@ -54,12 +68,17 @@ interface LocatedSubnet {
 function checkSubnetOverlaps(file: FleetFileWithDefaults, subnets: readonly LocatedSubnet[], report: Report): void {
   subnets.forEach((second, index) => {
     // The first it overlaps is enough to say; subnets are few (three per cluster), so every pair is compared.
+    // (a cluster not created yet has no VPC id: its VPC is a new one)
+    const sameVpc = (a: LocatedSubnet, b: LocatedSubnet) => {
+      const [first, second] = [file.clusters[a.clusterIndex].vpcId, file.clusters[b.clusterIndex].vpcId];
+      return first !== undefined && first === second;
+    };
     const first = subnets.slice(0, index).find((earlier) => overlaps(earlier.cidr, second.cidr)
-      && (earlier.clusterIndex === second.clusterIndex || second.cidr.family === 'ipv6' || file.clusters[earlier.clusterIndex].vpcId === file.clusters[second.clusterIndex].vpcId));
+      && (earlier.clusterIndex === second.clusterIndex || second.cidr.family === 'ipv6' || sameVpc(earlier, second)));
     if (!first) return;
-    const where = formatFieldPath(['clusters', first.clusterIndex, 'subnets', first.subnetIndex]);
+    const where = formatFieldPath(['clusters', first.clusterIndex, first.field, first.subnetIndex]);
     const same = first.text === second.text ? `is also ${where}` : `overlaps ${where} (${first.text})`;
-    const path: PathSegment[] = ['clusters', second.clusterIndex, 'subnets', second.subnetIndex];
+    const path: PathSegment[] = ['clusters', second.clusterIndex, second.field, second.subnetIndex];
     if (first.clusterIndex === second.clusterIndex) report(path, `"${second.text}" ${same}: a subnet's addresses are there once, so list each subnet once`);
     else report(path, `"${second.text}" ${same}, a subnet of cluster ${file.clusters[first.clusterIndex].name}: two clusters in one subnet share its addresses, which the capacity plan would count twice; give each cluster subnets of its own`);
   });
@@ -73,9 +92,12 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
 
   const argocdNamespace = file.argocd.namespace;
   const owners = reservedNamespaces(argocdNamespace);
+  // Apps whose name is already refused (a namespace taken over, a name used twice) are not refused again for their Applications' names.
+  const refusedApps = new Set<number>();
   file.apps.forEach((app, appIndex) => {
     const owner = namespaceOwner(app.name, owners);
     if (owner) report(['apps', appIndex, 'name'], `"${app.name}" is ${owner}: an app's name is its namespace, whose Namespace object would take that one over; choose another name`);
+    if (owner || file.apps.findIndex((other) => other.name === app.name) !== appIndex) refusedApps.add(appIndex);
   });
   const argocdOwner = argocdNamespace === argocdChart.namespace ? undefined : namespaceOwner(argocdNamespace, reservedNamespaces(argocdChart.namespace));
   if (argocdOwner) {
@@ -87,11 +109,14 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
     const regionProblem = awsRegionProblem(cluster.region);
     if (regionProblem) report(at('region'), regionProblem);
+    else if (cluster.server !== undefined && !isEksEndpoint(cluster.server, cluster.region)) {
+      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.amazonaws.com (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
+    }
     const caProblem = cluster.caData === undefined ? undefined : caDataProblem(cluster.caData);
     if (caProblem) report(at('caData'), caProblem);
     (cluster.subnets ?? []).forEach((subnet, subnetIndex) => {
       const parsed = parseCidr(subnet);
-      if (typeof parsed === 'object' && parsed.family === cluster.ipFamily) subnets.push({ cidr: parsed, text: subnet, clusterIndex, subnetIndex });
+      if (typeof parsed === 'object' && parsed.family === cluster.ipFamily) subnets.push({ cidr: parsed, text: subnet, clusterIndex, field: 'subnets', subnetIndex });
       if (typeof parsed !== 'object') {
         report(at('subnets', subnetIndex), `"${subnet}" ${parsed}`);
       } else if (parsed.family !== cluster.ipFamily) {
@@ -123,6 +148,13 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     }
   });
 
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (cluster.ipFamily !== 'ipv6') return;
+    (cluster.ipv4Subnets ?? []).forEach((subnet, subnetIndex) => {
+      const parsed = parseCidr(subnet);
+      if (typeof parsed === 'object' && parsed.family === 'ipv4') subnets.push({ cidr: parsed, text: subnet, clusterIndex, field: 'ipv4Subnets', subnetIndex });
+    });
+  });
   checkSubnetOverlaps(file, subnets, report);
 
   const known = `expected one of ${clusterNames.join(', ')}`;
@@ -131,6 +163,15 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
   }
   const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
   const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
+  // The test apps' Ingresses are ALBs, which only the load balancer controller makes.
+  const withoutLoadBalancers = new Set(file.clusters.filter((cluster) => !cluster.addons.awsLoadBalancerController).map((cluster) => cluster.name));
+  const defaultPlaced = file.apps.filter((app) => !app.clusters).map((app) => app.name);
+  checkApplicationNames(file, pending, refusedApps, report);
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (defaultPlaced.length && cluster.ipFamily === 'ipv6' && withoutLoadBalancers.has(cluster.name) && !pending.has(cluster.name)) {
+      report(['clusters', clusterIndex, 'addons', 'awsLoadBalancerController'], `is false, but ${firstNames(defaultPlaced)} run on every IPv6 cluster by default, this one too: their Ingresses would get no ALB and their namespaces could not be deleted; give those apps clusters of their own, or turn the add-on on`);
+    }
+  });
   file.apps.forEach((app, appIndex) => {
     if (!app.clusters) {
       if (!hasIpv6) report(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster to place it on by default: add clusters: [<name>]');
@@ -140,6 +181,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     names.forEach((name, index) => {
       if (!clusterNames.includes(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not in clusters: ${known}`);
       else if (pending.has(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" is not created yet (it has no server): run terraform apply in dist/terraform/clusters/${name} and npm run import-clusters, then place apps on it`);
+      else if (withoutLoadBalancers.has(name)) report(['apps', appIndex, 'clusters', index], `cluster "${name}" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false): the app's Ingress would get no ALB, its pods' readiness gates would never pass, and its namespace could not be deleted (the Ingress finalizer): place it elsewhere, or turn the add-on on`);
     });
     checkUnique(report, names, (index) => ['apps', appIndex, 'clusters', index], 'cluster');
     if (app.clusters.length > 1 && app.clusters.some((entry) => typeof entry === 'string')) {
@@ -148,13 +190,60 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
   });
 }
 
+/**
+ * The Applications Argo CD generates must have names of their own: an app's is
+ * `<app>-<cluster>`, an add-on's `<chart>-<cluster>` (charts/cluster-apps.ts, addon-appset.ts),
+ * Argo CD's own `argo-cd`. Two ApplicationSets generating one name fight over it: one of them
+ * replaces the other's Application, or never creates its own. (An app named cluster-autoscaler
+ * would take that add-on's Application on every cluster it runs on.)
+ */
+function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet<string>, refusedApps: ReadonlySet<number>, report: Report): void {
+  const owners = new Map<string, string>([['argo-cd', 'Argo CD\'s own Application'], ['fleet-root', 'the root app']]);
+  for (const cluster of file.clusters) {
+    for (const addon of addonKeys.filter((key) => cluster.addons[key])) owners.set(`${addonCatalog[addon].chart}-${cluster.name}`, `the Application of add-on ${addonCatalog[addon].chart} on ${cluster.name}`);
+  }
+  const defaultClusters = file.clusters.filter((cluster) => cluster.ipFamily === 'ipv6' && !pending.has(cluster.name)).map((cluster) => cluster.name);
+  file.apps.forEach((app, appIndex) => {
+    if (refusedApps.has(appIndex)) return;
+    const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
+    for (const cluster of clusters) {
+      const name = `${app.name}-${cluster}`;
+      const owner = owners.get(name);
+      if (owner) {
+        report(['apps', appIndex, 'name'], `"${app.name}" on ${cluster} makes the Application ${name}, which is already ${owner}: the two would take over each other's Application; choose another name`);
+        return;
+      }
+      owners.set(name, `the Application of app ${app.name} on ${cluster}`);
+    }
+  });
+}
+
 /** The fields a cluster that exists needs, which npm run import-clusters writes for one the project creates. */
 const importedFields = ['server', 'vpcId', 'subnets'] as const;
 
+/**
+ * The imported fields a cluster the project creates has not got yet. An IPv4 one may list its
+ * private subnets before it exists: they are the VPC's blocks then (config/vpc-layout.ts), and
+ * the import writes the same ones back.
+ */
+function fieldsToImport(cluster: ClusterFile): Array<typeof importedFields[number]> {
+  return importedFields.filter((field) => cluster[field] === undefined);
+}
+
 /** Whether a cluster is one the project creates that has not been imported into fleet.yaml yet. */
 function isPending(cluster: ClusterFile): boolean {
-  return cluster.provisioning === 'create' && importedFields.every((field) => cluster[field] === undefined);
+  if (cluster.provisioning !== 'create') return false;
+  const missing = fieldsToImport(cluster);
+  return missing.length === importedFields.length || (cluster.ipFamily === 'ipv4' && missing.length === importedFields.length - 1 && !missing.includes('subnets'));
 }
+
+/**
+ * The longest names the pinned modules take for a cluster the project creates: the eks module
+ * names the cluster's IAM role with the prefix "<name>-cluster-" and each node group's with
+ * "<group>-eks-node-group-" (its main.tf and modules/eks-managed-node-group/main.tf), and the
+ * AWS provider allows a role name prefix of 38 characters (64 less a 26-character suffix).
+ */
+export const createdNameLimits = { cluster: 38 - '-cluster-'.length, nodeGroup: 38 - '-eks-node-group-'.length } as const;
 
 /**
  * Rules of how clusters are made and reached: imported fields, the VPC the project creates,
@@ -165,10 +254,10 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
   const argocdCluster = file.argocd.cluster ?? (file.clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? file.clusters[0]).name;
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
-    const missing = importedFields.filter((field) => cluster[field] === undefined);
+    const missing = fieldsToImport(cluster);
     if (cluster.provisioning === 'existing' && missing.length) {
       report(at(), `has no ${missing.join(', ')}: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`);
-    } else if (cluster.provisioning === 'create' && missing.length && missing.length < importedFields.length) {
+    } else if (cluster.provisioning === 'create' && missing.length && !isPending(cluster)) {
       report(at(), `has ${importedFields.filter((field) => !missing.includes(field)).join(', ')} but no ${missing.join(', ')}: npm run import-clusters writes all of them from terraform output -json once the cluster is created; until then leave all out`);
     }
     if (cluster.name === fleetRolePrefix) {
@@ -193,6 +282,14 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
       return;
     }
     checkCreatedVpc(cluster, at, report);
+    if (cluster.name.length > createdNameLimits.cluster) {
+      report(at('name'), `is ${cluster.name.length} characters long: the eks module names the cluster's IAM role with the prefix "${cluster.name}-cluster-", over the 38 characters IAM allows a name prefix; expected at most ${createdNameLimits.cluster} for a cluster the project creates`);
+    }
+    cluster.nodeGroups.forEach((group, groupIndex) => {
+      if (group.name.length > createdNameLimits.nodeGroup) {
+        report(at('nodeGroups', groupIndex, 'name'), `is ${group.name.length} characters long: the eks module names the node group's IAM role with the prefix "${group.name}-eks-node-group-", over the 38 characters IAM allows a name prefix; expected at most ${createdNameLimits.nodeGroup}`);
+      }
+    });
   });
 }
 
@@ -223,16 +320,46 @@ function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => P
     }
     const clash = reserved.find((other) => cidrsOverlap(other, subnet));
     if (clash) report(at(field, subnetIndex), `"${subnet}" overlaps ${clash}, which the VPC's public or database subnets take (the first /${vpcCidr.prefixLength + 4} of ${cluster.vpc.cidr}): choose blocks after it`);
-    // (subnets of an IPv4 cluster are compared with each other by checkSubnetOverlaps)
-    if (field === 'ipv4Subnets') {
-      given.slice(0, subnetIndex).forEach((earlier) => {
-        if (typeof parseCidr(earlier) === 'object' && cidrsOverlap(earlier, subnet)) report(at(field, subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap`);
-      });
+    // (the blocks are compared with each other, and with other clusters', by checkSubnetOverlaps)
+  });
+}
+
+/** The narrowest subnet Elastic Load Balancing takes for an ALB ("Subnets for your load balancer": at least a /27). */
+const narrowestLoadBalancerSubnet = 27;
+
+/** The public subnets of a cluster that exists: IPv4 blocks an ALB can use, none of them one of the cluster's private blocks or listed twice. */
+function checkPublicSubnets(cluster: ClusterFile, at: (...rest: PathSegment[]) => PathSegment[], report: Report): void {
+  const given = cluster.publicSubnets;
+  if (!given) return;
+  if (cluster.provisioning === 'create') {
+    report(at('publicSubnets'), 'is set on a cluster the project creates, whose public subnets are its VPC\'s (the first sixteenth of vpc.cidr, see README "The AWS side"): remove publicSubnets');
+    return;
+  }
+  const privateField = cluster.ipFamily === 'ipv6' ? 'ipv4Subnets' : 'subnets';
+  const privateBlocks = (cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets) ?? [];
+  const isIpv4Block = (text: string) => {
+    const parsed = parseCidr(text);
+    return typeof parsed === 'object' && parsed.family === 'ipv4';
+  };
+  given.forEach((subnet, subnetIndex) => {
+    const parsed = parseCidr(subnet);
+    if (typeof parsed !== 'object') report(at('publicSubnets', subnetIndex), `"${subnet}" ${parsed}`);
+    else if (parsed.family !== 'ipv4') report(at('publicSubnets', subnetIndex), `"${subnet}" is an IPv6 block: expected the IPv4 block of a public subnet, such as 10.230.0.0/24 (an ALB takes IPv4 addresses there in either family)`);
+    else if (parsed.prefixLength < 16 || parsed.prefixLength > narrowestLoadBalancerSubnet) {
+      report(at('publicSubnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an ALB's subnet is between /16 and /${narrowestLoadBalancerSubnet}`);
+    } else {
+      const privateIndex = privateBlocks.findIndex((block) => isIpv4Block(block) && cidrsOverlap(block, subnet));
+      const earlier = given.slice(0, subnetIndex).find((block) => isIpv4Block(block) && cidrsOverlap(block, subnet));
+      if (privateIndex >= 0) {
+        report(at('publicSubnets', subnetIndex), `"${subnet}" overlaps ${formatFieldPath(at(privateField, privateIndex))} (${privateBlocks[privateIndex]}), a private subnet of the nodes: expected the public subnets tagged kubernetes.io/role/elb, where the ALBs go`);
+      } else if (earlier) {
+        report(at('publicSubnets', subnetIndex), `"${subnet}" overlaps "${earlier}": expected blocks that do not overlap, one per zone`);
+      }
     }
   });
 }
 
-/** The rules of the capacity-related fields: dual-stack subnets, load balancer quotas, rollouts. */
+/** The rules of the capacity-related fields: dual-stack and public subnets, load balancer quotas, rollouts. */
 export function checkCapacitySettings(file: FleetFileWithDefaults, report: Report): void {
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
@@ -245,6 +372,7 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
       else if (parsed.family !== 'ipv4') report(at('ipv4Subnets', subnetIndex), `"${subnet}" is an IPv6 block: expected the IPv4 block of a dual-stack subnet, such as 10.230.32.0/22`);
       else if (parsed.prefixLength < 16 || parsed.prefixLength > 28) report(at('ipv4Subnets', subnetIndex), `"${subnet}" is a /${parsed.prefixLength}: an AWS subnet is between /16 and /28`);
     });
+    checkPublicSubnets(cluster, at, report);
   });
   // Quotas belong to an account and a region: clusters that share both must declare the same.
   const declared = new Map<string, { index: number; quotas: string }>();
@@ -258,9 +386,9 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     }
   });
   file.apps.forEach((app, appIndex) => {
-    const { deregistrationDelaySeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
-    if (terminationGracePeriodSeconds <= deregistrationDelaySeconds) {
-      report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, not longer than the deregistration delay of ${deregistrationDelaySeconds} s: pods would be killed while the ALB still sends them requests. Expected more than ${deregistrationDelaySeconds}`);
+    const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
+    if (terminationGracePeriodSeconds < drainSeconds + minimumShutdownSeconds) {
+      report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
     }
   });
 }

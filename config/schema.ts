@@ -16,6 +16,12 @@ export type ProvisioningMode = typeof provisioningModes[number];
 /** The IPv4 block of a VPC the project creates when fleet.yaml gives none. */
 export const defaultVpcCidr = '10.0.0.0/16';
 
+const accountId = text({
+  description: 'The AWS account id, quoted so YAML keeps it a string.',
+  pattern: /^\d{12}$/,
+  expected: 'a 12-digit AWS account id in quotes, such as "111122223333"',
+});
+
 const dnsLabel = text({
   description: 'A DNS-1123 label: lower-case letters, digits and "-", starting with a letter, at most 40 characters.',
   pattern: /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
@@ -129,15 +135,15 @@ const cluster = object({
     pattern: /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/,
     expected: 'an AWS region such as us-east-2',
   }),
-  accountId: text({
-    description: 'The AWS account id, quoted so YAML keeps it a string.',
-    pattern: /^\d{12}$/,
-    expected: 'a 12-digit AWS account id in quotes, such as "111122223333"',
-  }),
+  accountId,
   vpcId: optional(text({ description: 'The VPC id; for a cluster the project creates, written by npm run import-clusters.', pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, expected: 'a VPC id such as vpc-0a1b2c3d4e5f60718' })),
   subnets: optional(list(cidr, { description: 'The private subnets pods get addresses from, in the cluster\'s IP family; for a cluster the project creates, written by npm run import-clusters.', minItems: 1 })),
   ipv4Subnets: optional(list(cidr, {
-    description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node and every load balancer interface still takes an IPv4 address from them.',
+    description: 'On an IPv6 cluster, the IPv4 blocks of its dual-stack subnets: every node still takes an IPv4 address from them.',
+    minItems: 1,
+  })),
+  publicSubnets: optional(list(cidr, {
+    description: 'On a cluster that exists, the IPv4 blocks of the public subnets (tagged kubernetes.io/role/elb, one per zone) the load balancer controller puts the apps\' internet-facing ALBs in: every ALB takes at least one address in each, and the controller uses a subnet only while 8 are free. A cluster the project creates has its VPC\'s.',
     minItems: 1,
   })),
   loadBalancerQuotas: optional(loadBalancerQuotas),
@@ -209,6 +215,10 @@ export const fleetSchema = object({
     description: 'The DNS zone app hostnames live in: <app>.<domain>.',
     pattern: /^(?=.{1,200}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
     expected: 'a lower-case DNS domain such as apps.example.com, of labels of at most 63 characters',
+  }),
+  domainAccountId: optional({
+    ...accountId,
+    description: 'The AWS account whose public Route 53 hosted zone holds domain, quoted; defaults to the account of the Argo CD cluster. external-dns on clusters of other accounts writes through the role fleet-external-dns-zone there.',
   }),
   argocd: optional(object({
     cluster: optional(dnsLabel),

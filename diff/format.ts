@@ -1,6 +1,7 @@
 import { formatFieldPath, isPlainKey } from '../output/field-path';
 import { alignSequences, changeKinds, DistDiff, EntryChange, FieldChange, hasDifferences } from './compare';
 import { Destination } from './destinations';
+import { isTerraformFile } from '../catalog/dist-layout';
 
 /** What the two sides of a diff are, for its summary line. */
 export interface DiffLabels {
@@ -24,6 +25,7 @@ const maxDiffLines = 40;
 const maxOpenLines = 12;
 
 const unknownDestination = '(unknown destination)';
+const terraformDestination = 'AWS, by terraform apply';
 const absent = '(none)';
 
 /** Strings shown without quotes: nothing that could pass for a number, a boolean or YAML/flow syntax. */
@@ -150,7 +152,13 @@ function entryTitle(entry: EntryChange): string {
   return kind ? `${kind} ${name}` : name;
 }
 
+/** Whether a source folder is Terraform's, which no Application reads: `terraform apply` takes it to AWS. */
+function isTerraformSource(source: string): boolean {
+  return isTerraformFile(`${source}/`);
+}
+
 function clusterList(destination: Destination): string[] {
+  if (isTerraformSource(destination.source)) return [terraformDestination];
   return destination.clusters.length ? [...destination.clusters] : [unknownDestination];
 }
 
@@ -186,10 +194,16 @@ function plural(count: number, word: string): string {
 function summaryParts(diff: DistDiff): { counts: string; sources: string; clusters: string[]; reformatted: string } | undefined {
   if (!hasDifferences(diff)) return undefined;
   const groups = groupBySource(diff.changes);
-  const clusters = [...new Set(groups.flatMap(clusterList))].sort();
+  const argocd = groups.filter((group) => !isTerraformSource(group.source));
+  const terraform = new Set(groups.filter((group) => isTerraformSource(group.source)).map((group) => group.source)).size;
+  const clusters = [...new Set(argocd.flatMap(clusterList))].sort();
+  const sources = [
+    ...(argocd.length || !terraform ? [plural(new Set(argocd.map((group) => group.source)).size, 'Argo CD source')] : []),
+    ...(terraform ? [plural(terraform, 'Terraform folder')] : []),
+  ];
   return {
     counts: `${countChanges(diff.changes)} objects`,
-    sources: plural(new Set(groups.map((group) => group.source)).size, 'Argo CD source'),
+    sources: sources.join(' and '),
     clusters,
     reformatted: diff.reformatted.length ? `${plural(diff.reformatted.length, 'file')} differ only in formatting or comments` : '',
   };

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import {
-  closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync,
+  closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync,
   Stats, statSync, writeFileSync, writeSync,
 } from 'fs';
 import { basename, dirname, join, relative, resolve, sep } from 'path';
@@ -86,7 +86,7 @@ export function listFiles(root: string): string[] {
 
 /** Every file under `root` but the marker, with its text, keyed by its path under root with / separators, in path order. */
 export function readOutput(root: string): Map<string, string> {
-  return new Map(listFiles(root).sort(byPath).map((path) => [path.split(sep).join('/'), readFileSync(join(root, path), 'utf8')]));
+  return new Map(listFiles(root).sort(byPath).map((path) => [path.split(sep).join('/'), currentText(root, path) ?? '']));
 }
 
 /** The paths a marker lists; throws OutputError when the file is no marker synth wrote. */
@@ -346,11 +346,15 @@ export function unchangedFiles(paths: readonly string[]): StagedFiles {
   return { paths, added: [], changed: [], unchanged: paths.length, previous: [] };
 }
 
-/** The text outdir holds at `path`, never read through a symbolic link; undefined when there is none. */
+/**
+ * The text outdir holds at `path`, never read through a symbolic link; undefined when there is
+ * none. Opened without blocking and checked to be a plain file first: reading a FIFO (or a
+ * device) would wait for ever, with the lock held.
+ */
 function currentText(outdir: string, path: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(join(outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(join(outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -358,6 +362,9 @@ function currentText(outdir: string, path: string): string | undefined {
     throw error;
   }
   try {
+    if (!fstatSync(fd).isFile()) {
+      throw new OutputError(`${path} in the output folder is not a plain file (a FIFO, a device, a socket or a folder): synth writes only files there; remove it`);
+    }
     return readFileSync(fd, 'utf8');
   } catch (error) {
     (error as NodeJS.ErrnoException).path ??= join(outdir, path);
@@ -500,7 +507,7 @@ class OutputTree {
  * rollback is finished forwards); when that fails too, PartialWriteError says so, and the
  * journal stays for the next write to finish.
  */
-function applyMoves(outdir: string, workDir: string, moves: readonly Move[], markerChanged: boolean, label: string): void {
+function applyMoves(outdir: string, workDir: string, moves: readonly Move[], markerChanged: boolean, label: string, keepJournal = false): void {
   const staged = (path: string) => join(workDir, stagedDir, path);
   const replaced = (path: string) => join(workDir, replacedDir, path);
   const target = (path: string) => join(outdir, path);
@@ -523,7 +530,10 @@ function applyMoves(outdir: string, workDir: string, moves: readonly Move[], mar
       throw new PartialWriteError(`could not put back the files of ${label}/ after a failed write (${(rollbackError as Error).message}), `
         + `so ${label}/ is partly new: the next synth finishes the write from ${join(workDir, journalFile)}`, error);
     }
-    rmSync(join(workDir, journalFile), { force: true });
+    // Put back: outdir is as it was before these renames. A write of this synth's own is
+    // given up; the finish of an interrupted one keeps its journal, since outdir is still partly
+    // that write's and the next synth must finish it.
+    if (!keepJournal) rmSync(join(workDir, journalFile), { force: true });
     throw error;
   }
   // Complete: what follows only tidies up, and a failure of it is repaired by the next write.
@@ -609,7 +619,7 @@ export function finishInterruptedWrite(lock: OutputLock): FinishedWrite | undefi
   }
   try {
     makeReplacedDirs(workDir, moves);
-    applyMoves(outdir, workDir, moves, markerChanged, label);
+    applyMoves(outdir, workDir, moves, markerChanged, label, true);
   } catch (error) {
     if (error instanceof PartialWriteError) throw error;
     throw new PartialWriteError(`could not finish the write an interrupted synth had begun (${(error as Error).message}), `

@@ -75,6 +75,8 @@ const apps = `{{- range $app := .Values.apps }}
 apiVersion: v1
 kind: Namespace
 metadata:
+  annotations:
+    argocd.argoproj.io/sync-wave: "-2"
   labels:
 ${labels('    ')}
     elbv2.k8s.aws/pod-readiness-gate-inject: enabled
@@ -123,7 +125,7 @@ ${labels('        ')}
               exec:
                 command:
                   - sleep
-                  - {{ $app.rollout.deregistrationDelaySeconds | quote }}
+                  - {{ $app.rollout.drainSeconds | quote }}
           livenessProbe:
             failureThreshold: 3
 ${probe('            ', ['initialDelaySeconds: 5', 'periodSeconds: 10'])}
@@ -209,7 +211,13 @@ ${selector('      ')}
 ---
 apiVersion: v1
 kind: Service
-${metadata}
+metadata:
+  annotations:
+    argocd.argoproj.io/sync-wave: "-1"
+  labels:
+${labels('    ')}
+  name: {{ $app.name }}
+  namespace: {{ $app.name }}
 spec:
   ipFamilies:
     - {{ if eq $placement.ipFamily "ipv6" }}IPv6{{ else }}IPv4{{ end }}
@@ -232,10 +240,11 @@ metadata:
     external-dns.alpha.kubernetes.io/set-identifier: {{ $placement.cluster }}
     {{- end }}
     alb.ingress.kubernetes.io/healthcheck-path: ${nginxPaths.healthPath}
-    alb.ingress.kubernetes.io/ip-address-type: {{ if eq $placement.ipFamily "ipv6" }}dualstack{{ else }}ipv4{{ end }}
+    alb.ingress.kubernetes.io/ip-address-type: {{ if and (eq $placement.ipFamily "ipv6") $app.onlyIpv6 }}dualstack{{ else }}ipv4{{ end }}
     alb.ingress.kubernetes.io/scheme: internet-facing
     alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds={{ $app.rollout.deregistrationDelaySeconds }}
     alb.ingress.kubernetes.io/target-type: ip
+    argocd.argoproj.io/sync-wave: "-1"
   labels:
 ${labels('    ')}
   name: {{ $app.name }}
@@ -272,6 +281,7 @@ export function benchChartValues(fleet: Fleet): string {
     domain: fleet.domain,
     apps: fleet.apps.map((app) => ({
       ...app,
+      onlyIpv6: app.placements.every((placement) => ipFamilies.get(placement.cluster) === 'ipv6'),
       placements: app.placements.map((placement) => ({ ...placement, ipFamily: ipFamilies.get(placement.cluster) })),
     })),
   });

@@ -13,8 +13,15 @@ export interface PolicyContext {
   readonly roleName: string;
   /** The clusters the role serves: cluster-autoscaler may only scale their node groups. */
   readonly clusters: readonly string[];
-  /** The Route 53 hosted zone external-dns writes app records into. */
+  /** The Route 53 hosted zone external-dns writes app records into, when it is in the role's account. */
   readonly hostedZoneArn: string;
+  /** Outside the hosted zone's account: the role there that external-dns assumes to write records. */
+  readonly zoneRoleArn?: string;
+}
+
+/** Assuming the hosted zone's role: with sts:TagSession, since EKS Pod Identity's session tags are transitive. */
+function assumeZoneRole(zoneRoleArn: string): TfObject {
+  return { sid: 'AssumeHostedZoneRole', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [zoneRoleArn] };
 }
 
 /** The module inputs that attach an add-on's policy, for one model. */
@@ -34,12 +41,14 @@ export const addonPolicies: Readonly<Record<AddonWithIamRole, AddonPolicy>> = {
     irsa: ({ roleName }) => ({ attach_load_balancer_controller_policy: true, policy_name: roleName }),
   },
   externalDns: {
-    podIdentity: ({ roleName, hostedZoneArn }) => ({
-      attach_external_dns_policy: true,
-      external_dns_policy_name: roleName,
-      external_dns_hosted_zone_arns: [hostedZoneArn],
-    }),
-    irsa: ({ roleName, hostedZoneArn }) => ({ attach_external_dns_policy: true, external_dns_hosted_zone_arns: [hostedZoneArn], policy_name: roleName }),
+    // A hosted zone belongs to one account: elsewhere external-dns writes through the role the
+    // zone's account gives it (external-dns's AWS tutorial, "Assume Role").
+    podIdentity: ({ roleName, hostedZoneArn, zoneRoleArn }): TfObject => (zoneRoleArn
+      ? { attach_custom_policy: true, policy_statements: [assumeZoneRole(zoneRoleArn)] }
+      : { attach_external_dns_policy: true, external_dns_policy_name: roleName, external_dns_hosted_zone_arns: [hostedZoneArn] }),
+    irsa: ({ roleName, hostedZoneArn, zoneRoleArn }): TfObject => (zoneRoleArn
+      ? { permissions: { AssumeHostedZoneRole: assumeZoneRole(zoneRoleArn) }, policy_name: roleName }
+      : { attach_external_dns_policy: true, external_dns_hosted_zone_arns: [hostedZoneArn], policy_name: roleName }),
   },
   clusterAutoscaler: {
     // The module's policy grants SetDesiredCapacity and TerminateInstanceInAutoScalingGroup in
@@ -47,12 +56,14 @@ export const addonPolicies: Readonly<Record<AddonWithIamRole, AddonPolicy>> = {
     // role shared by 30 clusters would pass IAM's 6,144 of a managed policy. So the shared role
     // takes only the module's read statement, and scales by attribute instead: only groups whose
     // eks:cluster-name tag (EKS tags the Auto Scaling group of every managed node group so) is
-    // the cluster the session comes from, a tag EKS Pod Identity sets on every session.
+    // the cluster the session comes from, a tag EKS Pod Identity sets on every session. The
+    // statement goes into the module's base document, which its cluster-autoscaler policy
+    // includes (source_policy_documents); attach_custom_policy would make a second policy of
+    // the role's name, which IAM refuses (EntityAlreadyExists).
     podIdentity: ({ roleName }) => ({
       attach_cluster_autoscaler_policy: true,
       cluster_autoscaler_policy_name: roleName,
       cluster_autoscaler_cluster_names: [],
-      attach_custom_policy: true,
       policy_statements: [{
         sid: 'ScaleOwnClusterOnly',
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
@@ -71,10 +82,16 @@ export const podIdentityTags = {
   serviceAccount: 'aws:RequestTag/kubernetes-service-account',
 } as const;
 
-/** A pod identity role's trust, narrowed to exactly these clusters, namespace and ServiceAccounts. */
-export function podIdentityTrust(clusters: readonly string[], namespace: string, serviceAccounts: readonly string[]): TfObject[] {
+/**
+ * A pod identity role's trust, narrowed to exactly this namespace and these ServiceAccounts, as
+ * the EKS User Guide's "pod-id-role" example does, and to `clusters` when given. A role the
+ * account's clusters share names none: which clusters use it is what their associations say
+ * (creating one needs iam:PassRole on the role), and a list of every cluster would outgrow the
+ * trust policy's 2,048 characters at fleet scale.
+ */
+export function podIdentityTrust(namespace: string, serviceAccounts: readonly string[], clusters?: readonly string[]): TfObject[] {
   return [
-    { test: 'StringEquals', variable: podIdentityTags.clusterName, values: [...clusters] },
+    ...(clusters ? [{ test: 'StringEquals', variable: podIdentityTags.clusterName, values: [...clusters] }] : []),
     { test: 'StringEquals', variable: podIdentityTags.namespace, values: [namespace] },
     { test: 'StringEquals', variable: podIdentityTags.serviceAccount, values: [...serviceAccounts] },
   ];

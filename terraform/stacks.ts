@@ -21,7 +21,7 @@
  */
 import { AddonWithIamRole, addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
 import { distLayout, relativeDistPath } from '../catalog/dist-layout';
-import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, partitionOf, roleArn, roleNames } from '../catalog/identities';
+import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole as externalDnsZoneRoleOf, partitionOf, roleArn, roleNames } from '../catalog/identities';
 import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
 import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets, vpcZones } from '../config/vpc-layout';
 import { addonPolicies, podIdentityTrust } from './identities';
@@ -72,13 +72,56 @@ function hostedZone(fleet: Fleet): TfObject {
 
 const hostedZoneArn = ref('data.aws_route53_zone.domain.arn');
 
-/** The roles one account's clusters share. */
+/** The zone role external-dns of a cluster in this account assumes, or undefined in the zone's account. */
+function externalDnsZoneRoleArn(fleet: Fleet, accountId: string): string | undefined {
+  const home = allClusters(fleet).find((cluster) => cluster.name === fleet.argocd.cluster)!;
+  return externalDnsZoneRoleOf({ accountId, region: home.region }, fleet.domainAccountId);
+}
+
+/** The roles external-dns runs under on clusters outside the hosted zone's account: they assume its zone role. */
+function remoteExternalDnsRoles(fleet: Fleet): string[] {
+  const remote = allClusters(fleet).filter((cluster) => cluster.addons.externalDns && cluster.accountId !== fleet.domainAccountId);
+  const roles = remote.map((cluster) => roleArn(cluster, cluster.identity === 'irsa' ? roleNames.irsaAddon('externalDns', cluster.name) : roleNames.podIdentityAddon('externalDns')));
+  return [...new Set(roles)].sort();
+}
+
+/**
+ * The role in the hosted zone's account through which external-dns of the other accounts writes
+ * records. It trusts those accounts, narrowed to exactly their external-dns roles by
+ * aws:PrincipalArn: a condition, unlike a role principal, need not exist when the policy is
+ * written, so the accounts' root modules can be applied in any order.
+ */
+function externalDnsZoneRole(fleet: Fleet, remoteRoles: readonly string[]): TfObject {
+  const accounts = [...new Set(remoteRoles.map((arn) => arn.split(':')[4]))].sort();
+  const partition = remoteRoles[0].split(':')[1];
+  return moduleCall('iamRole', {
+    name: roleNames.externalDnsZone,
+    use_name_prefix: false,
+    description: `external-dns of the fleet's other accounts: records of ${fleet.domain}`,
+    trust_policy_permissions: {
+      ExternalDns: {
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'AWS', identifiers: accounts.map((account) => `arn:${partition}:iam::${account}:root`) }],
+        condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [...remoteRoles] }],
+      },
+    },
+    // The permissions of external-dns's AWS tutorial, on the one zone.
+    create_inline_policy: true,
+    inline_policy_permissions: {
+      ChangeRecords: { actions: ['route53:ChangeResourceRecordSets'], resources: [hostedZoneArn] },
+      ReadZones: { actions: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource', 'route53:ListTagsForResources'], resources: ['*'] },
+    },
+  });
+}
+
+/** The roles one account's clusters share, and in the hosted zone's account the zone role. */
 export function accountStack(fleet: Fleet, accountId: string): TfObject {
   const clusters = allClusters(fleet).filter((cluster) => cluster.accountId === accountId);
   const home = allClusters(fleet).find((cluster) => cluster.name === fleet.argocd.cluster)!;
   const modules: Record<string, TfValue> = {};
   const outputs: Record<string, TfValue> = {};
   let needsZone = false;
+  const zoneRole = externalDnsZoneRoleArn(fleet, accountId);
 
   if (home.accountId === accountId) {
     // Argo CD's own identity: its three ServiceAccounts on its cluster, allowed to assume the
@@ -89,7 +132,7 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
       name: roleNames.argocdHub,
       use_name_prefix: false,
       description: 'Argo CD: assumes the <cluster>-argocd role of every cluster it syncs',
-      trust_policy_conditions: podIdentityTrust([home.name], fleet.argocd.namespace, argocdAwsComponents.map((component) => component.serviceAccount)),
+      trust_policy_conditions: podIdentityTrust(fleet.argocd.namespace, argocdAwsComponents.map((component) => component.serviceAccount), [home.name]),
       attach_custom_policy: true,
       policy_statements: [{
         sid: 'AssumeClusterRoles',
@@ -105,14 +148,14 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
     if (!users.length) continue;
     const { namespace, name } = addonServiceAccount(addon);
     const roleName = roleNames.podIdentityAddon(addon);
-    if (addon === 'externalDns') needsZone = true;
+    if (addon === 'externalDns' && !zoneRole) needsZone = true;
     const key = identifier(roleName);
     modules[key] = moduleCall('eksPodIdentity', {
       name: roleName,
       use_name_prefix: false,
       description: `${addonCatalog[addon].chart} on the account's clusters (EKS Pod Identity)`,
-      trust_policy_conditions: podIdentityTrust(users, namespace, [name]),
-      ...addonPolicies[addon].podIdentity({ roleName, clusters: users, hostedZoneArn }),
+      trust_policy_conditions: podIdentityTrust(namespace, [name]),
+      ...addonPolicies[addon].podIdentity({ roleName, clusters: users, hostedZoneArn, zoneRoleArn: zoneRole }),
     });
     outputs[`${key}_role_arn`] = { value: ref(`module.${key}.iam_role_arn`) };
   }
@@ -126,7 +169,7 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
       name: roleNames.vpcCni,
       use_name_prefix: false,
       description: 'The VPC CNI (aws-node) on the clusters the project creates in the account (EKS Pod Identity)',
-      trust_policy_conditions: podIdentityTrust(created.map((cluster) => cluster.name), 'kube-system', ['aws-node']),
+      trust_policy_conditions: podIdentityTrust('kube-system', ['aws-node']),
       attach_aws_vpc_cni_policy: true,
       aws_vpc_cni_policy_name: roleNames.vpcCni,
       aws_vpc_cni_enable_ipv4: created.some((cluster) => cluster.ipFamily === 'ipv4'),
@@ -135,9 +178,17 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
     outputs.aws_vpc_cni_role_arn = { value: ref('module.aws_vpc_cni.iam_role_arn') };
   }
 
+  const remoteRoles = accountId === fleet.domainAccountId ? remoteExternalDnsRoles(fleet) : [];
+  if (remoteRoles.length) {
+    needsZone = true;
+    modules.external_dns_zone = externalDnsZoneRole(fleet, remoteRoles);
+    outputs.external_dns_zone_role_arn = { value: ref('module.external_dns_zone.arn') };
+  }
+
   return {
     '//': terraformComment,
-    ...rootSettings(accountId, clusters[0].region, false),
+    // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
+    ...rootSettings(accountId, (clusters[0] ?? home).region, false),
     ...(needsZone ? { data: hostedZone(fleet) } : {}),
     ...(Object.keys(modules).length ? { module: modules } : {}),
     ...(Object.keys(outputs).length ? { output: outputs } : {}),
@@ -228,7 +279,10 @@ function vpcModule(cluster: ClusterSpec): TfObject {
     private_subnet_assign_ipv6_address_on_creation: true,
     database_subnet_assign_ipv6_address_on_creation: true,
     // The module turns DNS64 on with IPv6 (its main.tf): only where fleet.yaml asks for it.
-    public_subnet_enable_dns64: vpc.dns64,
+    // The module routes 64:ff9b::/96 to the NAT gateways from the private and database subnets
+    // only (its main.tf): public subnets never get DNS64, or their IPv6 clients would get
+    // synthesized addresses that lead nowhere.
+    public_subnet_enable_dns64: false,
     private_subnet_enable_dns64: vpc.dns64,
     database_subnet_enable_dns64: vpc.dns64,
     create_egress_only_igw: true,
@@ -300,7 +354,8 @@ function existingNodeGroupData(cluster: ClusterSpec): TfObject {
     lifecycle: {
       postcondition: [
         {
-          condition: ref(`contains(self.instance_types, ${quoted(group.instanceType)})`),
+          // A node group launched from a launch template that names the type has no instance_types.
+          condition: ref(`self.instance_types == null || contains(coalesce(self.instance_types, []), ${quoted(group.instanceType)})`),
           error_message: `clusters[${cluster.index}].nodeGroups[${index}].instanceType is ${group.instanceType} in fleet.yaml, but node group ${group.name} runs other instance types`,
         },
         {
@@ -320,10 +375,13 @@ function clusterOutputs(cluster: ClusterSpec): TfObject {
     ? ref(`module.vpc.private_subnets_${attribute === 'cidr_block' ? 'cidr_blocks' : 'ipv6_cidr_blocks'}`)
     // The cluster's subnets but the public ones, as npm run import-clusters takes them from describe-subnets.
     : ref(`[for subnet in data.aws_subnet.cluster : subnet.${attribute} if lookup(subnet.tags, "kubernetes.io/role/elb", "") != "1"]`));
+  // Region and account from the cluster's ARN (arn:<partition>:eks:<region>:<account>:cluster/<name>),
+  // not from fleet.yaml: npm run import-clusters refuses outputs of another region or account.
+  const arn = created ? 'module.eks.cluster_arn' : 'data.aws_eks_cluster.this.arn';
   return {
     cluster_name: { value: ref(refs.name) },
-    region: { value: cluster.region },
-    account_id: { value: cluster.accountId },
+    region: { value: ref(`split(":", ${arn})[3]`) },
+    account_id: { value: ref(`split(":", ${arn})[4]`) },
     ip_family: { value: created ? ref('module.eks.cluster_ip_family') : ref('data.aws_eks_cluster.this.kubernetes_network_config[0].ip_family') },
     kubernetes_version: { value: created ? ref('module.eks.cluster_version') : ref('data.aws_eks_cluster.this.version') },
     cluster_endpoint: { value: ref(refs.endpoint) },
@@ -457,13 +515,14 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
       put(resources, 'aws_eks_pod_identity_association', key, { cluster_name: ref(refs.name), namespace, service_account: name, role_arn: ref(`data.aws_iam_role.${key}.arn`) });
     } else {
       const roleName = roleNames.irsaAddon(addon, cluster.name);
-      if (addon === 'externalDns') Object.assign(data, hostedZone(fleet));
+      const zoneRoleArn = addon === 'externalDns' ? externalDnsZoneRoleOf(cluster, fleet.domainAccountId) : undefined;
+      if (addon === 'externalDns' && !zoneRoleArn) Object.assign(data, hostedZone(fleet));
       modules[`irsa_${key}`] = moduleCall('iamRoleForServiceAccounts', {
         name: roleName,
         use_name_prefix: false,
         description: `${addonCatalog[addon].chart} on ${cluster.name} (IRSA)`,
         oidc_providers: { this: { provider_arn: ref(refs.oidcProviderArn), namespace_service_accounts: [`${namespace}:${name}`] } },
-        ...addonPolicies[addon].irsa({ roleName, clusters: [cluster.name], hostedZoneArn }),
+        ...addonPolicies[addon].irsa({ roleName, clusters: [cluster.name], hostedZoneArn, zoneRoleArn }),
       });
     }
   }
@@ -501,7 +560,9 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
 /** Every root module of the fleet: one per account, then one per cluster. */
 export function terraformFiles(fleet: Fleet): TerraformFile[] {
   const clusters = allClusters(fleet);
-  const accounts = [...new Set(clusters.map((cluster) => cluster.accountId))].sort();
+  // The hosted zone's account has a root module even without clusters, when external-dns of another account writes through it.
+  const zoneAccount = remoteExternalDnsRoles(fleet).length ? [fleet.domainAccountId] : [];
+  const accounts = [...new Set([...clusters.map((cluster) => cluster.accountId), ...zoneAccount])].sort();
   return [
     ...accounts.map((accountId) => ({ path: distLayout.terraformAccount(accountId), json: accountStack(fleet, accountId) })),
     ...clusters.map((cluster) => ({ path: distLayout.terraformCluster(cluster.name), json: clusterStack(fleet, cluster) })),

@@ -16,6 +16,11 @@ export const awsLoadBalancerControllerValues: AddonValues = {
     resources: resources('100m', '128Mi'),
     // Rendered only when replicaCount > 1 (chart templates/pdb.yaml).
     podDisruptionBudget: { maxUnavailable: 1 },
+    // A pod created while the webhook is down would get no readiness gate and count as ready
+    // before the ALB checks it (the chart's default Ignore; its pod readiness gate docs advise
+    // Fail). It selects only namespaces labelled for injection (the test apps'), so the
+    // controller's own pods and every add-on start without it.
+    podMutatorWebhookConfig: { failurePolicy: 'Fail' },
     // Merged with the chart's defaults (non-root, read-only root file system).
     securityContext: { capabilities: restrictedContainer.capabilities, seccompProfile: restrictedContainer.seccompProfile },
   }),
@@ -27,6 +32,10 @@ export const awsLoadBalancerControllerValues: AddonValues = {
     // With cert-manager the webhook certificate is a Certificate, not a secret generated on
     // every render (which Argo CD would show as OutOfSync forever).
     enableCertManager: cluster.addons.certManager,
+    // Every ALB of an IPv6 cluster is dual-stack, whatever an Ingress says: IPv6 pods can only be
+    // targets of a dual-stack ALB, and IngressClassParams' ipAddressType wins over the Ingress
+    // annotation (its IngressClass docs, "spec.ipAddressType"), which then only tells
+    // external-dns whether to publish AAAA (charts/test-app-placement.ts).
     ingressClassParams: { spec: { ipAddressType: cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4' } },
   }),
 };

@@ -1,4 +1,5 @@
 import { addonCatalog } from '../catalog/addons';
+import { externalDnsZoneRole } from '../catalog/identities';
 import { AddonValues, awsServiceAccount, resources, singleStack } from './addon-values';
 
 export const externalDnsValues: AddonValues = {
@@ -14,13 +15,18 @@ export const externalDnsValues: AddonValues = {
     serviceAccount: { create: true, name: addonCatalog.externalDns.awsServiceAccount },
     resources: resources('10m', '64Mi'),
   }),
-  cluster: (cluster) => ({
-    txtOwnerId: cluster.name,
-    // AAAA only where the ALB is dual-stack (IPv6 clusters): an IPv4 ALB has no IPv6 address,
-    // so an AAAA alias record would answer empty.
-    managedRecordTypes: cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME'],
-    env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
-    serviceAccount: awsServiceAccount(cluster, 'externalDns'),
-    service: singleStack(cluster.ipFamily),
-  }),
+  cluster: (cluster, fleet) => {
+    // Outside the hosted zone's account, records are written through its zone role (external-dns's AWS tutorial, "Assume Role").
+    const zoneRole = externalDnsZoneRole(cluster, fleet.domainAccountId);
+    return {
+      txtOwnerId: cluster.name,
+      // AAAA only where the ALB is dual-stack (IPv6 clusters): an IPv4 ALB has no IPv6 address,
+      // so an AAAA alias record would answer empty.
+      managedRecordTypes: cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME'],
+      env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
+      serviceAccount: awsServiceAccount(cluster, 'externalDns'),
+      service: singleStack(cluster.ipFamily),
+      ...(zoneRole ? { extraArgs: { 'aws-assume-role': zoneRole } } : {}),
+    };
+  },
 };

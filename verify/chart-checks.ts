@@ -85,10 +85,28 @@ function checkDisruptionBudgets(render: ChartRender, report: Report): void {
     const replicas = object.spec?.replicas ?? 1;
     if (replicas <= 1) continue;
     const labels = object.spec?.template?.metadata?.labels ?? {};
-    if (!budgets.some((budget) => selects(budget.spec?.selector, labels))) {
+    const selecting = budgets.filter((budget) => selects(budget.spec?.selector, labels));
+    if (!selecting.length) {
       report(object, 'spec.replicas', `is ${replicas}, but no PodDisruptionBudget selects its pods: a drain (cluster-autoscaler scaling down) may evict every replica at once`);
+      continue;
+    }
+    for (const budget of selecting) {
+      const allowed = allowedDisruptions(budget.spec ?? {}, replicas);
+      if (allowed < 1) report(budget, 'spec', `allows ${allowed} of the ${replicas} pods of ${object.kind} ${object.metadata?.name} to be evicted at full health: a drain never finishes (node upgrades and cluster-autoscaler's scale-down wait forever); allow at least one`);
     }
   }
+}
+
+/**
+ * The evictions a budget allows when every pod is healthy, as the disruption controller counts
+ * them: maxUnavailable, or the pods above minAvailable; percentages of the replicas, rounded up
+ * (kubernetes.io, "Specifying a Disruption Budget for your Application").
+ */
+export function allowedDisruptions(spec: { readonly minAvailable?: number | string; readonly maxUnavailable?: number | string }, replicas: number): number {
+  const count = (value: number | string) => (typeof value === 'number' ? value : Math.ceil((Number.parseFloat(value) / 100) * replicas));
+  if (spec.maxUnavailable !== undefined) return count(spec.maxUnavailable);
+  if (spec.minAvailable !== undefined) return replicas - count(spec.minAvailable);
+  return replicas;
 }
 
 /** Images must name a version: a tag other than latest, or a digest. */

@@ -37,16 +37,19 @@ export function chartArchive(chart: string, version: string): string {
 export function chartApplications(fleet: Fleet, objects: readonly RenderedObject[]): Array<{ application: Json; cluster: string }> {
   const applications = [...objects.filter((object) => object.kind === 'Application'), ...generatedApplications(objects)];
   const byServer = new Map(fleet.clusters.map((cluster) => [cluster.server, cluster.name]));
+  const pending = new Set(fleet.pendingClusters.map((cluster) => cluster.name));
   return applications
     .filter((application) => (application.spec?.sources ?? [application.spec?.source]).some((source: Json | undefined) => source?.chart))
-    .map((application) => {
+    .flatMap((application) => {
       const destination = application.spec.destination ?? {};
       const server = destination.server === inClusterServer ? inClusterName : destination.server;
       const cluster = server === inClusterName || destination.name === inClusterName ? fleet.argocd.cluster : (destination.name ?? byServer.get(server));
+      // Argo CD's own Application, while its cluster is still being created: nothing renders there yet.
+      if (cluster !== undefined && pending.has(cluster)) return [];
       if (!cluster || !fleet.clusters.some((candidate) => candidate.name === cluster)) {
         throw new Error(`Application ${application.metadata?.name} goes to ${destination.name ?? destination.server}, which is not a cluster of the fleet`);
       }
-      return { application, cluster };
+      return [{ application, cluster }];
     });
 }
 

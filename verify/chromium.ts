@@ -1,13 +1,14 @@
 import { spawn } from 'child_process';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { Readable, Writable } from 'stream';
 import { inflateSync } from 'zlib';
+import { Rgb } from './colours';
+import { DevToolsEvent, DevToolsPipe, DevToolsSession } from './devtools';
 
 /** Debian's Chromium launcher (`scripts/install-e2e-deps.sh` installs it). */
 export const chromiumBinary = '/usr/bin/chromium';
-
-import { Rgb } from './colours';
 
 export interface Viewport {
   readonly width: number;
@@ -16,7 +17,8 @@ export interface Viewport {
 
 /**
  * The flags every run uses: headless, no sandbox (CI runs as root), nothing that talks to the
- * network on its own, and a fixed scale so screenshot pixels are CSS pixels.
+ * network on its own, a fixed scale so screenshot pixels are CSS pixels, and the DevTools
+ * protocol on a pipe, through which each run is driven.
  */
 const baseFlags = [
   '--headless',
@@ -28,20 +30,70 @@ const baseFlags = [
   '--disable-sync',
   '--hide-scrollbars',
   '--force-device-scale-factor=1',
+  '--remote-debugging-pipe',
 ];
 
+/** How long a page and the frames waited for have, from the navigation, to load and paint. */
+export const paintDeadlineMs = 15_000;
+/** How long one Chromium run may take in all before its process group is killed. */
+const runDeadlineMs = 30_000;
+
+/** What a frame of the page showed, as its own document reports it. */
+export interface FrameReport {
+  /** The URL of its document: the page's, or chrome-error://... where Chromium could not load it. */
+  readonly url: string;
+  /** The HTTP status its document came with (its navigation entry's `responseStatus`). */
+  readonly status: number;
+  /** Whether its document had painted (a Paint Timing `paint` entry) within the deadline. */
+  readonly painted: boolean;
+}
+
+/** What Chromium painted. */
+export interface Screenshot {
+  /** The viewport, as a PNG. */
+  readonly png: Buffer;
+  /** Each frame waited for, by name; one is missing when Chromium had no document in it to ask. */
+  readonly frames: ReadonlyMap<string, FrameReport>;
+}
+
 /**
- * Loads `url` in headless Chromium with a fresh profile and writes a PNG screenshot of the
- * viewport to `file`. Chromium runs in its own process group, which is killed afterwards, so
- * no helper process outlives the call.
+ * Loads `url` in headless Chromium with a fresh profile and captures the viewport once the page
+ * has loaded and every frame named in `frameNames` (an `<iframe name>` of the page) has painted,
+ * or the deadline has passed; the screenshot's `frames` tell which did. Chromium runs in its own
+ * process group, which is killed afterwards, so no helper process outlives the call.
+ *
+ * Chromium's own `--screenshot` cannot be used for a page of frames: it captures as soon as the
+ * top document fires `load` (headless_command.js in Chromium's components/headless), and the
+ * flags that tune it only bound that wait (`--timeout`) or fast-forward timers
+ * (`--virtual-time-budget`), see https://developer.chrome.com/docs/automation-and-testing/headless-cli.
+ * `load` waits for every frame to have loaded, not painted. A frame of another site, such as a
+ * page of http://[::1]:PORT/ in a file:// sheet, is an out-of-process frame: another renderer
+ * paints it, and on a busy machine its first paint reaches the screen hundreds of milliseconds
+ * after `load`, so the capture showed the sheet's white in its place (also with
+ * `--run-all-compositor-stages-before-draw`, which orders one compositor's stages and does not
+ * wait for another renderer's first frame). Here each frame waited for is asked, in an isolated
+ * world, for its first `paint` performance entry (Paint Timing, https://www.w3.org/TR/paint-timing/:
+ * the first time the browser rendered its document), and the capture (`Page.captureScreenshot`)
+ * comes after them all.
  */
-export async function screenshot(url: string, file: string, viewport: Viewport = { width: 800, height: 600 }): Promise<void> {
+export async function screenshot(url: string, viewport: Viewport = { width: 800, height: 600 }, frameNames: readonly string[] = []): Promise<Screenshot> {
   const profile = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
-  const args = [...baseFlags, `--user-data-dir=${profile}`, `--window-size=${viewport.width},${viewport.height}`, `--screenshot=${file}`, url];
-  const child = spawn(chromiumBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const args = [...baseFlags, `--user-data-dir=${profile}`, `--window-size=${viewport.width},${viewport.height}`];
+  const child = spawn(chromiumBinary, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
+  const devtools = new DevToolsPipe(child.stdio[3] as Writable, child.stdio[4] as Readable);
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (error) => {
+      devtools.close(new Error(`cannot start ${chromiumBinary}: ${error.message}`));
+      resolve();
+    });
+    child.once('close', (code, signal) => {
+      devtools.close(new Error(`chromium ${signal ?? `exited ${code}`} before it had painted ${url}`));
+      resolve();
+    });
+  });
   const killGroup = () => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -49,20 +101,111 @@ export async function screenshot(url: string, file: string, viewport: Viewport =
       // The group has already gone.
     }
   };
-  const timer = setTimeout(killGroup, 30_000);
+  const timer = setTimeout(() => {
+    devtools.close(new Error(`chromium did not paint ${url} within ${runDeadlineMs / 1000} s`));
+    killGroup();
+  }, runDeadlineMs);
   try {
-    const result = await new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, signal) => resolve({ code, signal }));
-    });
-    if (result.code !== 0 || !existsSync(file)) {
-      throw new Error(`chromium ${result.signal ?? `exited ${result.code}`} without writing ${file}:\n${output.slice(-4000)}`);
-    }
+    return await capture(devtools, url, viewport, frameNames);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
   } finally {
     clearTimeout(timer);
+    // Nothing of the run is needed any more, so no clean shutdown: killed processes write nothing
+    // to the profile that is removed next.
     killGroup();
+    await exited;
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * Run in a frame, `remainingMs` before the deadline: its name and FrameReport as soon as its
+ * document has painted (first-paint or first-contentful-paint, whichever Chromium records
+ * first), or at the deadline. An entry recorded before the call is read at once, a later one
+ * observed, so no paint is missed in between.
+ */
+const frameProbe = (remainingMs: number) => `new Promise((resolve) => {
+  const report = (painted) => resolve({
+    name: window.name,
+    url: location.href,
+    status: performance.getEntriesByType('navigation')[0]?.responseStatus ?? 0,
+    painted,
+  });
+  if (performance.getEntriesByType('paint').length > 0) return report(true);
+  new PerformanceObserver((entries, observer) => { observer.disconnect(); report(true); }).observe({ type: 'paint' });
+  setTimeout(() => report(false), ${remainingMs});
+})`;
+
+async function capture(devtools: DevToolsPipe, url: string, viewport: Viewport, frameNames: readonly string[]): Promise<Screenshot> {
+  const deadline = Date.now() + paintDeadlineMs;
+  const browser = devtools.session();
+  const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank' });
+  const page = devtools.session((await browser.send('Target.attachToTarget', { targetId, flatten: true })).sessionId);
+  // Out-of-process frames are targets of their own, attached as Chromium creates them (before
+  // they load, so before the page's `load`), each with a session of its own.
+  const frameSessions: DevToolsSession[] = [];
+  const loadedDocuments = new Set<string>();
+  const stopListening = devtools.listen((event) => {
+    if (event.sessionId !== page.id) return;
+    if (event.method === 'Target.attachedToTarget' && event.params.targetInfo.type === 'iframe') frameSessions.push(devtools.session(event.params.sessionId));
+    if (event.method === 'Page.lifecycleEvent' && event.params.name === 'load') loadedDocuments.add(event.params.loaderId);
+  });
+  try {
+    await page.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+    await page.send('Emulation.setDeviceMetricsOverride', { width: viewport.width, height: viewport.height, deviceScaleFactor: 1, mobile: false });
+    await page.send('Page.enable');
+    await page.send('Page.setLifecycleEventsEnabled', { enabled: true });
+    const navigation = await page.send('Page.navigate', { url });
+    if (navigation.errorText) throw new Error(`Chromium cannot load ${url}: ${navigation.errorText}`);
+    // Its `load` may have been read with the navigation's answer, before this line runs.
+    if (!loadedDocuments.has(navigation.loaderId)) {
+      await nextEvent(devtools, (event) => event.sessionId === page.id && event.method === 'Page.lifecycleEvent'
+        && event.params.name === 'load' && event.params.loaderId === navigation.loaderId, deadline);
+    }
+    const reports = await frameReports(page, frameSessions, frameNames, deadline);
+    const { data } = await page.send('Page.captureScreenshot', { format: 'png' });
+    return { png: Buffer.from(data, 'base64'), frames: reports };
+  } finally {
+    stopListening();
+  }
+}
+
+/** Waits for the next event that `matches`, or for the deadline. */
+function nextEvent(devtools: DevToolsPipe, matches: (event: DevToolsEvent) => boolean, deadline: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { stop(); resolve(); }, Math.max(0, deadline - Date.now()));
+    const stop = devtools.listen((event) => {
+      if (!matches(event)) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
+}
+
+/**
+ * The report of each frame named in `names`, by name, once each has painted or the deadline
+ * has passed. A frame is probed where it lives: the page's own (same-process) frames through
+ * the page's session, an out-of-process one through its own session. A probe that fails (its
+ * frame is not in that session, or its document was replaced) leaves the frame unreported.
+ */
+async function frameReports(page: DevToolsSession, frameSessions: readonly DevToolsSession[], names: readonly string[], deadline: number): Promise<Map<string, FrameReport>> {
+  const reports = new Map<string, FrameReport>();
+  if (names.length === 0) return reports;
+  const probeFrames = async (session: DevToolsSession, childrenOnly: boolean) => {
+    const { frameTree } = await session.send('Page.getFrameTree');
+    const frames: Array<{ frame: { id: string } }> = childrenOnly ? frameTree.childFrames ?? [] : [frameTree];
+    await Promise.allSettled(frames.map(async ({ frame }) => {
+      const { executionContextId } = await session.send('Page.createIsolatedWorld', { frameId: frame.id, worldName: 'paint-check' });
+      const expression = frameProbe(Math.max(0, deadline - Date.now()));
+      const { result } = await session.send('Runtime.evaluate', { expression, contextId: executionContextId, awaitPromise: true, returnByValue: true });
+      const { name, ...report } = result.value as FrameReport & { name: string };
+      if (names.includes(name)) reports.set(name, report);
+    }));
+  };
+  await Promise.allSettled([probeFrames(page, true), ...frameSessions.map((session) => probeFrames(session, false))]);
+  return reports;
 }
 
 export interface Image extends Viewport {

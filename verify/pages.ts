@@ -3,12 +3,12 @@
  * served by the real nginx (its config as rendered, only the listen port and html root adapted)
  * on IPv6 and IPv4 loopback, and painted by headless Chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { get, IncomingHttpHeaders } from 'http';
 import { hostname, tmpdir } from 'os';
 import { join } from 'path';
 import { nginxPaths } from '../values/test-app-site';
-import { chromiumBinary, decodePng, screenshot } from './chromium';
+import { chromiumBinary, decodePng, FrameReport, paintDeadlineMs, screenshot } from './chromium';
 import { firstNames } from '../config/messages';
 import { Paint, paintedColour, Rgb, showsPaint } from './colours';
 import { checkNginxConfig, maxSitesPerNginx, nginxBinary, RenderedSite, renderedSite, startNginx } from './nginx';
@@ -103,17 +103,21 @@ async function paintSheet(pages: readonly PaintedPage[]): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-screenshot-'));
   try {
     const at = (index: number): [number, number] => [(index % sheetColumns) * pageWidth, Math.floor(index / sheetColumns) * pageHeight];
+    const frameName = (index: number) => `page-${index}`;
     const frames = pages.map((page, index) => {
       const [left, top] = at(index);
-      return `<iframe src="${page.url}" style="position:absolute;left:${left}px;top:${top}px;width:${pageWidth}px;height:${pageHeight}px;border:0"></iframe>`;
+      return `<iframe name="${frameName(index)}" src="${page.url}" style="position:absolute;left:${left}px;top:${top}px;width:${pageWidth}px;height:${pageHeight}px;border:0"></iframe>`;
     });
     const sheet = join(dir, 'sheet.html');
     writeFileSync(sheet, `<!DOCTYPE html><html><body style="margin:0;background:white">${frames.join('')}</body></html>\n`);
-    const file = join(dir, 'sheet.png');
     const rows = Math.ceil(pages.length / sheetColumns);
-    await screenshot(`file://${sheet}`, file, { width: Math.min(pages.length, sheetColumns) * pageWidth, height: rows * pageHeight });
-    const image = decodePng(readFileSync(file));
+    const viewport = { width: Math.min(pages.length, sheetColumns) * pageWidth, height: rows * pageHeight };
+    const shot = await screenshot(`file://${sheet}`, viewport, pages.map((_, index) => frameName(index)));
+    const image = decodePng(shot.png);
     return pages.map((page, index) => {
+      // A page Chromium did not load or paint shows the sheet's white: that is no colour to report.
+      const loadProblem = frameProblem(page, shot.frames.get(frameName(index)));
+      if (loadProblem) return [loadProblem];
       const [left, top] = at(index);
       const paint = paintedColour(page.colour);
       const pixel = (x: number, y: number) => image.pixel(left + x, top + y);
@@ -130,6 +134,16 @@ async function paintSheet(pages: readonly PaintedPage[]): Promise<string[][]> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Why the page's frame on the sheet shows no page, if it does not: it did not load, or did not paint. */
+function frameProblem(page: PaintedPage, frame: FrameReport | undefined): string | undefined {
+  const seconds = paintDeadlineMs / 1000;
+  if (!frame) return `did not load: Chromium had no document in its frame after ${seconds} s`;
+  if (frame.url !== page.url) return `did not load: Chromium shows ${frame.url} instead of ${page.url}`;
+  if (frame.status !== 200) return `did not load: Chromium got HTTP status ${frame.status} for ${page.url}`;
+  if (!frame.painted) return `loaded, but Chromium had not painted it within ${seconds} s`;
+  return undefined;
 }
 
 /** The card's paint over a background: white at 85% (values/test-app-site.ts), within 2 of the computed value. */

@@ -13,8 +13,9 @@
  */
 import { addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
 import { distLayout, isTerraformFile, pathPattern } from '../catalog/dist-layout';
-import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, roleArn, roleNames } from '../catalog/identities';
+import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole, roleArn, roleNames } from '../catalog/identities';
 import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
+import { podIdentityTags } from '../terraform/identities';
 import { terraformModules } from '../terraform/json';
 import { irsaRoleAnnotation } from '../values/addon-values';
 import { ChartRender } from './chart-renders';
@@ -135,9 +136,11 @@ function nodeGroupProblems(at: string, cluster: ClusterSpec, groups: Json, descr
     const seen = describe(rendered);
     const where = `${at}.nodeGroups[${index}] (${group.name})`;
     if (typeof seen === 'string') {
-      for (const needed of [`"${group.instanceType}"`, `min_size == ${group.minSize}`, `max_size == ${group.maxSize}`]) {
-        if (!seen.includes(needed.replace(/"/g, '\\"'))) problems.push(`${where}: the node group's postconditions do not check ${needed}`);
-      }
+      // The numbers the postconditions compare with, read whole (min_size == 3 is no check of 30).
+      const checked = (field: string) => [...seen.matchAll(new RegExp(`${field} == (\\d+)(?!\\d)`, 'g'))].map((match) => Number(match[1]));
+      if (!seen.includes(`\\"${group.instanceType}\\"`)) problems.push(`${where}: the node group's postconditions do not check instance type ${group.instanceType}`);
+      if (JSON.stringify(checked('min_size')) !== JSON.stringify([group.minSize])) problems.push(`${where}: the node group's postconditions check min_size ${checked('min_size').join(', ') || 'not at all'}, not ${group.minSize}`);
+      if (JSON.stringify(checked('max_size')) !== JSON.stringify([group.maxSize])) problems.push(`${where}: the node group's postconditions check max_size ${checked('max_size').join(', ') || 'not at all'}, not ${group.maxSize}`);
       return;
     }
     if (JSON.stringify(seen.instanceTypes) !== JSON.stringify([group.instanceType])) problems.push(`${where}.instanceType is ${group.instanceType}, but the node group has ${JSON.stringify(seen.instanceTypes)}`);
@@ -189,6 +192,7 @@ function argocdReachProblems(fleet: Fleet, files: ReadonlyMap<string, string>, d
   const problems: string[] = [];
   const hub = argocdHub(fleet, documents);
   if (!hub.call) problems.push(`${hub.path} defines no role ${roleNames.argocdHub}: Argo CD's pods have no AWS identity`);
+  else if (hub.call.attach_custom_policy !== true) problems.push(`${hub.path}: role ${roleNames.argocdHub} has its statements but no policy of them (attach_custom_policy): Argo CD may assume no cluster's role`);
   const secretPath = pathPattern(distLayout.clusterSecret);
   for (const [path, text] of files) {
     if (!secretPath.test(path)) continue;
@@ -256,6 +260,81 @@ function iamQuotaProblems(documents: ReadonlyMap<string, Json>): string[] {
   return problems;
 }
 
+/**
+ * The VPC CNI of every cluster the project creates: installed before the nodes with a Pod
+ * Identity association for aws-node (the node roles have no CNI policy), the agent before the
+ * nodes too, and the account's role with the CNI policy for the cluster's IP family, trusting
+ * kube-system/aws-node. Without it no pod gets an address.
+ */
+function vpcCniProblems(fleet: Fleet, documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  for (const cluster of allClusters(fleet).filter((candidate) => candidate.provisioning === 'create')) {
+    const path = distLayout.terraformCluster(cluster.name);
+    const stack = documents.get(path);
+    const addons = stack?.module?.eks?.addons ?? {};
+    if (!stack?.module?.eks) continue;
+    if (addons['eks-pod-identity-agent']?.before_compute !== true) problems.push(`${path}: the eks module installs no eks-pod-identity-agent before the nodes: no association gives credentials`);
+    const cni = addons['vpc-cni'];
+    const association = (cni?.pod_identity_association ?? []).find((candidate: Json) => candidate.service_account === 'aws-node');
+    const roleData = /^data\.aws_iam_role\.(\w+)\.arn$/.exec(expressionOf(association?.role_arn) ?? '')?.[1];
+    const roleName = roleData ? stack.data?.aws_iam_role?.[roleData]?.name : undefined;
+    if (cni?.before_compute !== true || !association) {
+      problems.push(`${path}: the VPC CNI has no Pod Identity association for kube-system/aws-node before the nodes, and the node roles no CNI policy: no pod gets an address`);
+      continue;
+    }
+    if (roleName !== roleNames.vpcCni) {
+      problems.push(`${path}: the VPC CNI's association names role ${roleName ?? association.role_arn}, not ${roleNames.vpcCni}`);
+      continue;
+    }
+    const accountPath = distLayout.terraformAccount(cluster.accountId);
+    const call = callsOf(documents.get(accountPath), 'eksPodIdentity').find(([, candidate]) => candidate.name === roleNames.vpcCni)?.[1];
+    if (!call) problems.push(`${accountPath} creates no ${roleNames.vpcCni}, which ${cluster.name}'s VPC CNI runs as`);
+    else if (call.attach_aws_vpc_cni_policy !== true || call[`aws_vpc_cni_enable_${cluster.ipFamily}`] !== true) problems.push(`${accountPath}: role ${roleNames.vpcCni} may not manage ${cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'} addresses (attach_aws_vpc_cni_policy, aws_vpc_cni_enable_${cluster.ipFamily}), which ${cluster.name} needs`);
+    else if (!admits(call, podIdentityTags.namespace, 'kube-system') || !admits(call, podIdentityTags.serviceAccount, 'aws-node') || !admits(call, podIdentityTags.clusterName, cluster.name)) problems.push(`${accountPath}: role ${roleNames.vpcCni} does not trust kube-system/aws-node on ${cluster.name}`);
+  }
+  return problems;
+}
+
+/**
+ * The managed policies each module call creates, by name, across the root modules of one
+ * account: IAM refuses a second policy of a name (EntityAlreadyExists). Names as the modules
+ * make them with use_name_prefix off: eks-pod-identity names its custom policy after the role and
+ * each attached one `<x>_policy_name` or a fixed AmazonEKS_ default (its *.tf files);
+ * iam-role-for-service-accounts names its one policy policy_name or a fixed default.
+ */
+function policyNameProblems(documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  const byAccount = new Map<string, Map<string, string>>();
+  const add = (accountId: string, name: string, where: string) => {
+    const names = byAccount.get(accountId) ?? new Map<string, string>();
+    byAccount.set(accountId, names);
+    const earlier = names.get(name);
+    if (earlier) problems.push(`${where} creates IAM policy ${name}, as ${earlier} does in account ${accountId}: IAM refuses the second (EntityAlreadyExists)`);
+    else names.set(name, where);
+  };
+  const podIdentityPolicies: Array<[string, string, string]> = [
+    ['attach_aws_lb_controller_policy', 'aws_lb_controller_policy_name', 'LoadBalancerController'],
+    ['attach_external_dns_policy', 'external_dns_policy_name', 'ExternalDNS'],
+    ['attach_cluster_autoscaler_policy', 'cluster_autoscaler_policy_name', 'ClusterAutoscaler'],
+    ['attach_cert_manager_policy', 'cert_manager_policy_name', 'CertManager'],
+    ['attach_aws_vpc_cni_policy', 'aws_vpc_cni_policy_name', 'AWS_VPC_CNI'],
+  ];
+  const accountOf = (path: string, document: Json) => String(document.provider?.aws?.allowed_account_ids?.[0] ?? path);
+  for (const [path, document] of documents) {
+    const accountId = accountOf(path, document);
+    for (const [key, call] of callsOf(document, 'eksPodIdentity')) {
+      if (call.use_name_prefix !== false) continue;
+      const where = `${path}: module ${key}`;
+      if (call.attach_custom_policy) add(accountId, call.name, where);
+      for (const [flag, nameInput, suffix] of podIdentityPolicies) if (call[flag]) add(accountId, call[nameInput] ?? `${call.policy_name_prefix ?? 'AmazonEKS_'}${suffix}`, where);
+    }
+    for (const [key, call] of callsOf(document, 'iamRoleForServiceAccounts')) {
+      if (call.use_name_prefix === false && call.create_policy !== false) add(accountId, call.policy_name ?? call.name, `${path}: module ${key}`);
+    }
+  }
+  return problems;
+}
+
 /** Every problem of dist/terraform/ that needs no chart render (see the file's comment). */
 export function terraformProblems(fleet: Fleet, files: ReadonlyMap<string, string>): string[] {
   const documents = terraformDocuments(files);
@@ -263,6 +342,9 @@ export function terraformProblems(fleet: Fleet, files: ReadonlyMap<string, strin
     ...[...documents].flatMap(([path, document]) => moduleCallProblems(path, document).map((problem) => (problem.startsWith(path) ? problem : `${path}: ${problem}`))),
     ...agreementProblems(fleet, documents),
     ...argocdReachProblems(fleet, files, documents),
+    ...vpcCniProblems(fleet, documents),
+    ...trustConditionProblems(documents),
+    ...policyNameProblems(documents),
     ...iamQuotaProblems(documents),
   ];
 }
@@ -272,9 +354,13 @@ export interface AwsCaller {
   readonly cluster: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** The chart that runs it. */
+  readonly chart: string;
   /** The chart and Application that render it, or where fleet.yaml alone says it will be. */
   readonly origin: string;
   readonly annotatedRole?: string;
+  /** The role its pods' `--aws-assume-role` names (external-dns outside the hosted zone's account); absent when no render says. */
+  readonly assumedRole?: string | null;
 }
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -298,10 +384,13 @@ export function awsCallers(renders: readonly ChartRender[]): AwsCaller[] {
       const namespace = workload.metadata?.namespace ?? render.namespace;
       const serviceAccount = template.spec?.serviceAccountName ?? 'default';
       if (callers.some((caller) => caller.cluster === render.cluster && caller.namespace === namespace && caller.serviceAccount === serviceAccount)) continue;
+      const args: string[] = (template.spec?.containers ?? []).flatMap((container: Json) => container.args ?? []);
       callers.push({
         cluster: render.cluster,
         namespace,
         serviceAccount,
+        chart: render.chart,
+        assumedRole: args.find((arg) => arg.startsWith('--aws-assume-role='))?.slice('--aws-assume-role='.length) ?? null,
         origin: `${render.chart} (Application ${render.application}, ${workload.kind} ${workload.metadata?.name})`,
         annotatedRole: accounts.get(`${namespace}/${serviceAccount}`)?.metadata?.annotations?.[irsaRoleAnnotation],
       });
@@ -320,10 +409,10 @@ function expectedCallers(fleet: Fleet, cluster: ClusterSpec): AwsCaller[] {
   const annotated = (role: string) => (cluster.identity === 'irsa' ? roleArn(cluster, role) : undefined);
   return [
     ...addonsWithIamRole.filter((addon) => cluster.addons[addon]).map((addon) => ({
-      cluster: cluster.name, ...pick(addonServiceAccount(addon)), origin, annotatedRole: annotated(roleNames.irsaAddon(addon, cluster.name)),
+      cluster: cluster.name, ...pick(addonServiceAccount(addon)), chart: addonCatalog[addon].chart, origin, annotatedRole: annotated(roleNames.irsaAddon(addon, cluster.name)),
     })),
     ...(cluster.name === fleet.argocd.cluster
-      ? argocdAwsComponents.map((component) => ({ cluster: cluster.name, namespace: fleet.argocd.namespace, serviceAccount: component.serviceAccount, origin }))
+      ? argocdAwsComponents.map((component) => ({ cluster: cluster.name, namespace: fleet.argocd.namespace, serviceAccount: component.serviceAccount, chart: argocdChart.chart, origin }))
       : []),
   ];
 }
@@ -341,6 +430,8 @@ interface Identity {
   /** The role's name. */
   readonly role: string;
   readonly where: string;
+  /** The IRSA role's module call. */
+  readonly call?: Json;
 }
 
 /** The Pod Identity associations and IRSA roles of every cluster's root module. */
@@ -366,7 +457,7 @@ function identitiesOf(fleet: Fleet, documents: ReadonlyMap<string, Json>): { ide
         if (!own) problems.push(`${where} trusts OIDC provider ${provider.provider_arn}, not ${cluster.name}'s`);
         for (const subject of provider.namespace_service_accounts ?? []) {
           const [namespace, serviceAccount] = String(subject).split(':');
-          identities.push({ cluster: cluster.name, namespace, serviceAccount, kind: 'irsa', role: call.name, where });
+          identities.push({ cluster: cluster.name, namespace, serviceAccount, kind: 'irsa', role: call.name, where, call });
         }
       }
     }
@@ -374,10 +465,78 @@ function identitiesOf(fleet: Fleet, documents: ReadonlyMap<string, Json>): { ide
   return { identities, problems };
 }
 
-/** The trust conditions of a pod identity role: which clusters, namespaces and ServiceAccounts it admits (undefined: any). */
+/**
+ * Whether a pod identity role's trust admits a session tag's value: a condition on it must list
+ * the value (StringEquals); no condition on it admits any. Conditions of another kind are
+ * refused by trustConditionProblems, so this never reads one it does not understand.
+ */
 function admits(call: Json, variable: string, value: string): boolean {
-  const condition = (call.trust_policy_conditions ?? []).find((candidate: Json) => candidate.variable === variable);
-  return !condition || condition.values?.includes(value);
+  const conditions = (call.trust_policy_conditions ?? []).filter((candidate: Json) => candidate.variable === variable);
+  return conditions.every((condition: Json) => condition.values?.includes(value));
+}
+
+/** The session tags of EKS Pod Identity a trust condition may test here, and how. */
+const understoodTrustTags = new Set(Object.values(podIdentityTags));
+
+/** Trust conditions these checks cannot read: another operator, or a key that is not a Pod Identity session tag (aws:PrincipalTag/... is no request tag). */
+function trustConditionProblems(documents: ReadonlyMap<string, Json>): string[] {
+  const problems: string[] = [];
+  for (const [path, document] of documents) {
+    for (const [key, call] of callsOf(document, 'eksPodIdentity')) {
+      for (const condition of call.trust_policy_conditions ?? []) {
+        if (condition.test !== 'StringEquals' || !understoodTrustTags.has(condition.variable)) {
+          problems.push(`${path}: module ${key}: trust condition ${condition.test} ${condition.variable} is not a StringEquals on a session tag EKS Pod Identity sets (${[...understoodTrustTags].join(', ')}): IAM would refuse or ignore what this check cannot prove`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function allows(statements: readonly Json[] | undefined, actions: readonly string[], resource: string): boolean {
+  return (statements ?? []).some((statement) => (statement.effect ?? 'Allow') === 'Allow'
+    && actions.every((action) => statement.actions?.includes(action)) && statement.resources?.includes(resource));
+}
+
+/**
+ * Whether an add-on's role may do what the add-on does: its upstream policy attached, on the
+ * hosted zone for external-dns in the zone's account, and elsewhere the zone role to assume,
+ * which trusts exactly it and which the pods name (--aws-assume-role).
+ */
+function permissionProblems(fleet: Fleet, caller: AwsCaller, cluster: ClusterSpec, call: Json, kind: 'association' | 'irsa', documents: ReadonlyMap<string, Json>): string[] {
+  const addon = addonsWithIamRole.find((candidate) => addonCatalog[candidate].chart === caller.chart);
+  if (!addon) return [];
+  const role = `role ${call.name}`;
+  const problems: string[] = [];
+  if (addon === 'awsLoadBalancerController' && call[kind === 'association' ? 'attach_aws_lb_controller_policy' : 'attach_load_balancer_controller_policy'] !== true) {
+    problems.push(`${role} has no load balancer controller policy attached`);
+  }
+  if (addon === 'clusterAutoscaler') {
+    const abac = (call.policy_statements ?? []).some((statement: Json) => (statement.condition ?? []).some((condition: Json) => condition.variable === 'aws:ResourceTag/eks:cluster-name' && condition.values?.includes('$${aws:PrincipalTag/eks-cluster-name}')));
+    if (call.attach_cluster_autoscaler_policy !== true) problems.push(`${role} has no cluster-autoscaler policy attached`);
+    else if (!abac && !(call.cluster_autoscaler_cluster_names ?? []).includes(cluster.name)) problems.push(`${role} may not scale the node groups of ${cluster.name}`);
+  }
+  if (addon === 'externalDns') {
+    const zoneRole = externalDnsZoneRole(cluster, fleet.domainAccountId);
+    if (!zoneRole) {
+      if (call.attach_external_dns_policy !== true || !(call.external_dns_hosted_zone_arns ?? []).length) problems.push(`${role} may not change records of the hosted zone of ${fleet.domain}`);
+    } else {
+      const statements = kind === 'association' ? (call.attach_custom_policy ? call.policy_statements : []) : Object.values<Json>(call.permissions ?? {});
+      if (!allows(statements, ['sts:AssumeRole', 'sts:TagSession'], zoneRole)) problems.push(`${role} may not assume ${zoneRole}, the hosted zone's role in account ${fleet.domainAccountId}`);
+      if (caller.assumedRole !== undefined && caller.assumedRole !== zoneRole) problems.push(`its pods assume ${caller.assumedRole ?? 'no role'} (--aws-assume-role), not the hosted zone's role ${zoneRole}`);
+      const zonePath = distLayout.terraformAccount(fleet.domainAccountId);
+      const zone = callsOf(documents.get(zonePath), 'iamRole').find(([, candidate]) => candidate.name === roleNames.externalDnsZone)?.[1];
+      const me = roleArn(cluster, call.name);
+      const trusted = Object.values<Json>(zone?.trust_policy_permissions ?? {}).some((statement) => ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action))
+        && (statement.principals ?? []).some((principal: Json) => principal.identifiers?.includes(`arn:${me.split(':')[1]}:iam::${cluster.accountId}:root`) || principal.identifiers?.includes(me))
+        && (statement.condition ?? []).every((condition: Json) => condition.variable !== 'aws:PrincipalArn' || condition.values?.includes(me)));
+      const writes = Object.values<Json>(zone?.inline_policy_permissions ?? {}).some((statement) => statement.actions?.includes('route53:ChangeResourceRecordSets'));
+      if (!zone) problems.push(`${zonePath} creates no ${roleNames.externalDnsZone} for external-dns of other accounts`);
+      else if (!trusted) problems.push(`${roleNames.externalDnsZone} in ${zonePath} does not let ${me} assume it`);
+      else if (!writes || zone.create_inline_policy !== true) problems.push(`${roleNames.externalDnsZone} in ${zonePath} may not change records`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -408,6 +567,8 @@ export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string
       const irsa = mine.find((identity) => identity.kind === 'irsa' && identity.role === role?.name);
       if (!role || role.accountId !== cluster.accountId || !irsa) {
         problems.push(`${who} is annotated with IRSA role ${caller.annotatedRole}, which ${distLayout.terraformCluster(caller.cluster)} does not create trusting ${caller.namespace}:${caller.serviceAccount}`);
+      } else {
+        problems.push(...permissionProblems(fleet, caller, cluster, irsa.call!, 'irsa', documents).map((problem) => `${who}: ${problem}`));
       }
       if (association) problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
       continue;
@@ -427,6 +588,7 @@ export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string
       ['kubernetes-service-account', caller.serviceAccount],
     ].filter(([tag, value]) => !admits(call, `aws:RequestTag/${tag}`, value));
     if (refused.length) problems.push(`${who}: role ${association.role} does not trust it (its trust policy admits no ${refused.map(([tag, value]) => `${tag} ${value}`).join(', ')})`);
+    problems.push(...permissionProblems(fleet, caller, cluster, call, 'association', documents).map((problem) => `${who}: ${problem}`));
   }
 
   for (const identity of identities) {
@@ -434,12 +596,12 @@ export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string
       problems.push(`${identity.where}: an identity for ${identity.namespace}/${identity.serviceAccount} on ${identity.cluster}, where no ServiceAccount of that name calls AWS (as the charts render)`);
     }
   }
-  // A shared role trusting a cluster none of whose ServiceAccounts it serves is an identity without a user too.
+  // A shared role no ServiceAccount is associated with, or trusting a cluster it serves nothing on, is an identity without a user too.
   for (const accountId of new Set(allClusters(fleet).map((cluster) => cluster.accountId))) {
     for (const [name, call] of accountRoles(accountId)) {
       if (name === roleNames.vpcCni) continue;
       const users = identities.filter((identity) => identity.kind === 'association' && identity.role === name && clusters.get(identity.cluster)?.accountId === accountId);
-      const trusted: string[] = (call.trust_policy_conditions ?? []).find((condition: Json) => condition.variable === 'aws:RequestTag/eks-cluster-name')?.values ?? [];
+      const trusted: string[] = (call.trust_policy_conditions ?? []).find((condition: Json) => condition.variable === podIdentityTags.clusterName)?.values ?? [];
       const path = distLayout.terraformAccount(accountId);
       if (!users.length) problems.push(`${path}: role ${name} is associated with no ServiceAccount in the account's clusters`);
       for (const cluster of trusted.filter((candidate) => !users.some((identity) => identity.cluster === candidate))) {

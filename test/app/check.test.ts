@@ -37,7 +37,10 @@ describe('syncCheck: dist/ against what fleet.yaml renders', () => {
 describe('capacityCheck and objectsCheck', () => {
   test('the capacity plan\'s refusal fails the check, its warnings do not', () => {
     const refused = demoFleet((text) => setReplicas(text, 2, 10000).replace(/(  - name: app2\n(    .*\n)+)/, '$1    clusters: [legacy-ipv4]\n'));
-    expect(capacityCheck(refused)).toMatchObject({ status: 'failed', details: [expect.stringMatching(/^legacy-ipv4: out of IPv4 addresses/), expect.stringMatching(/^warning: /)] });
+    expect(capacityCheck(refused)).toMatchObject({
+      status: 'failed',
+      details: [expect.stringMatching(/^legacy-ipv4: out of IPv4 addresses/), expect.stringMatching(/^warning: legacy-ipv4: IPv4 addresses not planned: /), expect.stringMatching(/^warning: legacy-ipv4: load balancer quota exceeded: /)],
+    });
     const warned = demoFleet((text) => setReplicas(text, 2, 10000));
     expect(capacityCheck(warned)).toMatchObject({ status: 'ok', summary: 'the capacity plan accepts the fleet with 1 warning' });
   });

@@ -51,7 +51,15 @@ describe('npm run diff against dist/ on disk', () => {
     const result = runDiff(['--markdown'], env);
     expect(result.stdout.startsWith('## Fleet diff\n')).toBe(true);
     expect(result.stdout).toContain('  - `spec.replicas`: `5` → `10000`\n');
+    expect(result.stdout).toContain('**Apps and pods per cluster:**\n\n- ipv6-east: scales app2 5 -&gt; 10,000 (+9,995 pods); 15 -&gt; 10,010 pods\n');
     expect(result.status).toBe(1);
+  });
+
+  test('says in one line per cluster which apps and pods a change adds or removes there', () => {
+    // GIVEN app0 moved from ipv6-east onto legacy-ipv4, and app2 scaled
+    const moved = setReplicas(demoFleetText, 2, 10000).replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
+    const result = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(moved) });
+    expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 15 -> 10,005 pods\n');
   });
 
   test('exits 2 with the fleet.yaml problem when fleet.yaml is not valid', () => {

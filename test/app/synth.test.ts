@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { fleetSchemaDocument } from '../../config/editor-schema';
@@ -7,7 +7,7 @@ import { parseFleet } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
-import { markerText, outputMarker, writeDist } from '../../output/write-dist';
+import { markerText, outputMarker, readOutput, writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
 import { demoFleet, demoFleetText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
@@ -71,7 +71,7 @@ describe('npm run synth', () => {
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
     // THEN the staging thread's error fails the synth, and nothing was written or left behind
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\ncannot read .*dist\/apps\/app5\/app\.yaml: it is a folder where a file is expected: remove that folder \(EISDIR\)\n$/);
+    expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\napps\/app5\/app\.yaml in the output folder is not a plain file \(a FIFO, a device, a socket or a folder\): synth writes only files there; remove it\n$/);
     expect(folderState(outdir)).toEqual(before);
     expect(readdirSync(join(outdir, '..'))).toEqual(['.dist.cache', 'dist']);
     expect(readFileSync(join(outdir, '..', '.dist.cache'), 'utf8')).toBe(cache);
@@ -218,6 +218,50 @@ describe('writing dist/', () => {
     expect(readFileSync(join(outdir, outputMarker), 'utf8')).toBe(markerText(target.keys()));
   });
 
+  test('a finish of an interrupted write that fails keeps its journal, and the next synth finishes it', () => {
+    // GIVEN the interrupted write above, whose finish cannot move app9's retired file out (its folder unchangeable)
+    const outdir = scratchDist();
+    const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
+    mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
+    writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
+    writeFileSync(join(outdir, outputMarker), markerText([...target.keys(), 'apps/app9/clusters/ipv6-east.yaml']));
+    writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
+    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, target.keys());
+    const folder = join(outdir, 'apps/app9/clusters');
+    const root = process.getuid?.() === 0;
+    const locked = root ? spawnSync('chattr', ['+i', folder]).status === 0 : (chmodSync(folder, 0o555), true);
+    if (!locked) return console.warn('skipped: neither chmod nor chattr +i can make a folder unchangeable here');
+    try {
+      // WHEN a synth runs THEN finishing fails, and says the next synth finishes the write
+      expect(() => writeDist(outdir, target)).toThrow(/could not finish the write an interrupted synth had begun .*the next synth finishes the write/);
+      // AND the journal is still there for it
+      expect(existsSync(join(staging, 'journal'))).toBe(true);
+    } finally {
+      if (root) spawnSync('chattr', ['-i', folder]);
+      else chmodSync(folder, 0o755);
+    }
+    // WHEN the cause is gone and synth runs again THEN the write is finished: dist/ is exactly the render
+    writeDist(outdir, target);
+    expect(existsSync(join(outdir, 'apps', 'app9'))).toBe(false);
+    expect(existsSync(staging)).toBe(false);
+    const state = folderState(outdir);
+    expect(Object.keys(state).sort()).toEqual(outputFiles(target));
+    for (const [path, text] of target) expect(state[path].text).toBe(text);
+  });
+
+  test('a FIFO in dist/ is refused with a sentence, not waited on for ever', () => {
+    const outdir = scratchDist();
+    rmSync(join(outdir, 'apps/app0/app.yaml'));
+    expect(spawnSync('mkfifo', [join(outdir, 'apps/app0/app.yaml')]).status).toBe(0);
+    const result = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
+      cwd: projectRoot, env: { ...process.env, CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(demoFleetText) }, encoding: 'utf8', timeout: 30_000,
+    });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('apps/app0/app.yaml in the output folder is not a plain file (a FIFO, a device, a socket or a folder)');
+    expect(() => readOutput(outdir)).toThrow(/is not a plain file/);
+  });
+
   test('discards a write that was interrupted before its journal was written', () => {
     const outdir = scratchDist();
     const before = folderState(outdir);
@@ -260,9 +304,10 @@ describe('the capacity plan inside synth', () => {
     const outdir = scratchDist();
     const before = folderState(outdir);
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[legacy-ipv4]')(demoFleetText)) });
-    // 3 x (1024 - 5) = 3,057 addresses; 10,007 pods need ceil(10,007 / (29 - 3)) = 385 nodes, app2's ALB 3: 10,395 addresses
+    // 3 x (1024 - 5) = 3,057 addresses; 11,507 pods at a rollout's peak need ceil(11,507 / (29 - 3)) = 443 nodes of 3 ENIs x 10 addresses: 13,290
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7), 385 nodes and 1 load balancer in 3 zones need 10,395 addresses, the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
+    expect(result.stderr).toContain('legacy-ipv4: out of IPv4 addresses: 11,507 pods at a rollout\'s peak (app2: 11,500, add-ons: 7) on 443 nodes hold 13,290 addresses '
+      + 'with their 1,329 ENIs (the VPC CNI attaches whole ENIs and keeps one warm), the 3 subnets have 3,057. Fix: place app2 on ipv6-east');
     expect(folderState(outdir)).toEqual(before);
   });
 
@@ -270,8 +315,8 @@ describe('the capacity plan inside synth', () => {
     const outdir = scratchDist();
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(app2(10000, '[ipv6-east]')(demoFleetText)) });
     expect(result.status).toBe(0);
-    // The whole truth: 10,000 pods are more IP targets than the default quotas let one ALB hold.
-    expect(result.stderr).toMatch(/^warning: ipv6-east: load balancer quota exceeded: app2: 10,000 pods behind one ALB each.* Fix: request "Targets per Application Load Balancer"/);
+    // The whole truth: 10,000 pods, 11,500 in a rollout, are more IP targets than the default quotas let one ALB hold.
+    expect(result.stderr).toMatch(/^warning: ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets at a rollout's peak.* Fix: request "Targets per Application Load Balancer"/);
     expect(readFileSync(join(outdir, 'apps/app2/app.yaml'), 'utf8')).toContain('replicas: 10000');
   });
 
@@ -279,9 +324,9 @@ describe('the capacity plan inside synth', () => {
 
   test('warns, and still renders, when a node group max is too small', () => {
     const result = runSynth({ CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(tooSmall(demoFleetText)) });
-    // (10,000 + 10 + 14 add-on pods) / 107 pods per m5.large node = 93.7, so 94 nodes
+    // at a rollout's peak (11,500 + 7 + 7 + 17 pods) / 107 pods per m5.large node = 107.8, so 108 nodes
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 94\.$/m);
+    expect(result.stderr).toMatch(/^warning: ipv6-east: node-group max too small: .*Fix: raise maxSize of default to 108\.$/m);
   });
 
   test('refuses a node group max that is too small when fleet.yaml says capacity.nodeGroupMaxTooSmall: error', () => {
@@ -290,7 +335,7 @@ describe('the capacity plan inside synth', () => {
     const strict = `${tooSmall(demoFleetText)}\ncapacity:\n  nodeGroupMaxTooSmall: error\n`;
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(strict) });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Fix: raise maxSize of default to 94.');
+    expect(result.stderr).toContain('Fix: raise maxSize of default to 108.');
     expect(folderState(outdir)).toEqual(before);
   });
 });

@@ -3,29 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FleetConfigError, parseFleet } from '../../config/load';
 import { defaultInstanceSource, instanceDataFile, instanceDataText, vcpusFromSizeName } from '../../scripts/refresh-instance-data';
-import { daemonSetPodsPerNode, maxPodsPerNode, planFleet, type ClusterPlan, type FleetPlan } from '../../capacity/plan';
+import { daemonSetPodsPerNode, ipv4NodeEnis, maxPodsPerNode, planFleet, rolloutPeak, spreadPods, type ClusterPlan, type FleetPlan } from '../../capacity/plan';
 import { formatPlanTable, planProblems } from '../../capacity/report';
 import { addonCatalog } from '../../catalog/addons';
+import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
-import { demoFleet } from '../support/fixtures';
+import { demoFleet, findObject, renderParsed } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
 
 // Fixtures: the blog's two clusters, each with one m5.large node group unless a test gives others.
 const m5LargeGroup = (maxSize: number, extra = '') => `[{ name: default, instanceType: m5.large, minSize: 3, maxSize: ${maxSize}${extra} }]`;
 
-function ipv4Cluster(nodeGroups = m5LargeGroup(30), name = 'legacy-ipv4'): string {
+/** An EKS endpoint's id for a cluster name: hex, as EKS gives it. */
+const endpointId = (name: string) => Buffer.from(name).toString('hex').toUpperCase().padEnd(32, '0').slice(0, 32);
+
+function ipv4Cluster(nodeGroups = m5LargeGroup(30), name = 'legacy-ipv4', extra = ''): string {
   return `
   - name: ${name}
     ipFamily: ipv4
     kubernetesVersion: "1.33"
-    server: https://${name}.example.com
+    server: https://${endpointId(name)}.gr7.us-east-2.eks.amazonaws.com
     region: us-east-2
     accountId: "111122223333"
     vpcId: vpc-0a1b2c3d4e5f60718
     subnets: [10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]
     register: false
-    nodeGroups: ${nodeGroups}`;
+    nodeGroups: ${nodeGroups}${extra}`;
 }
 
 function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra = ''): string {
@@ -35,7 +39,7 @@ function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra =
   - name: ${name}
     ipFamily: ipv6
     kubernetesVersion: "1.33"
-    server: https://${name}.example.com
+    server: https://${endpointId(name)}.gr7.us-east-2.eks.amazonaws.com
     region: us-east-2
     accountId: "111122223333"
     vpcId: vpc-0f1e2d3c4b5a69788
@@ -43,6 +47,14 @@ function ipv6Cluster(nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra =
     register: false
     nodeGroups: ${nodeGroups}${extra}`;
 }
+
+/** An IPv6 cluster the project created (provisioning: create) and imported: its private and public IPv4 blocks are its VPC's. */
+function createdIpv6Cluster(vpcCidr: string, nodeGroups = m5LargeGroup(120), name = 'ipv6-east', extra = ''): string {
+  return ipv6Cluster(nodeGroups, name, `\n    provisioning: create\n    vpc: { cidr: ${vpcCidr} }${extra}`);
+}
+
+/** The IPv4 blocks of an existing IPv6 cluster's dual-stack and public subnets, so the plan counts every IPv4 address. */
+const ipv6Blocks = '\n    ipv4Subnets: [10.240.16.0/22, 10.240.20.0/22, 10.240.24.0/22]\n    publicSubnets: [10.240.0.0/24, 10.240.1.0/24, 10.240.2.0/24]';
 
 /** apps: YAML list items, e.g. `{ name: app2, ..., replicas: 10000, clusters: [legacy-ipv4] }`. */
 function fleetYaml(clusters: readonly string[], apps: readonly string[]): string {
@@ -165,6 +177,60 @@ describe('vCPUs from the size name (scripts/refresh-instance-data.ts)', () => {
   });
 });
 
+describe('ipv4NodeEnis: the VPC CNI\'s ENIs on an IPv4 node (WARM_ENI_TARGET=1)', () => {
+  // The cases of amazon-vpc-cni-k8s docs/eni-and-ip-target.md with WARM_ENI_TARGET=1: t3.small (3 ENIs, 4 addresses
+  // each, 3 of them secondary) and p3dn.24xlarge (15 ENIs, 50 each).
+  test.each([
+    ['t3.small', 0, 1],
+    ['t3.small', 5, 3],
+    ['t3.small', 9, 3],
+    ['p3dn.24xlarge', 0, 1],
+    ['p3dn.24xlarge', 3, 2],
+    ['p3dn.24xlarge', 95, 3],
+  ])('%s with %d pods holds %d ENIs', (instanceType, pods, enis) => {
+    expect(ipv4NodeEnis(instanceTypeData(instanceType), pods)).toBe(enis);
+  });
+
+  test('a full m5.large (26 pods) holds all 3 ENIs, 30 addresses', () => {
+    expect(ipv4NodeEnis(instanceTypeData('m5.large'), 29 - 3)).toBe(3);
+  });
+
+  test('a node whose pods exactly fill its ENIs still attaches a warm one', () => {
+    // m5.large: 9 secondary addresses per ENI; 9 pods fill the first ENI, so a second one is attached warm
+    expect(ipv4NodeEnis(instanceTypeData('m5.large'), 9)).toBe(2);
+    expect(ipv4NodeEnis(instanceTypeData('m5.large'), 10)).toBe(3);
+  });
+});
+
+describe('spreadPods: pods spread over the nodes as the scheduler spreads them', () => {
+  test('evenly over one group: the remainder one pod more on as many nodes', () => {
+    expect(spreadPods([{ usablePodsPerNode: 26 }], [3], 7)).toEqual([{ group: 0, nodes: 1, podsPerNode: 3 }, { group: 0, nodes: 2, podsPerNode: 2 }]);
+  });
+
+  test('a group with fewer pods per node fills up first, the others share the rest', () => {
+    // GIVEN 2 nodes of 10 pods and 2 of 100: 201 pods fill the small ones, the big ones take 91 and 90
+    const shares = spreadPods([{ usablePodsPerNode: 100 }, { usablePodsPerNode: 10 }], [2, 2], 201);
+    expect(shares).toEqual([{ group: 1, nodes: 2, podsPerNode: 10 }, { group: 0, nodes: 1, podsPerNode: 91 }, { group: 0, nodes: 1, podsPerNode: 90 }]);
+  });
+});
+
+describe('rolloutPeak: the pods of a rolling update at its peak (maxSurge 5% up, maxUnavailable 5% down)', () => {
+  test.each([
+    [10000, 500, 1000, 11500],
+    [5, 1, 1, 7],
+    [2850, 143, 285, 3278],
+    [0, 0, 0, 0],
+  ])('%d replicas: %d surge, %d draining, %d at the peak', (replicas, surge, draining, pods) => {
+    expect(rolloutPeak(replicas)).toEqual({ surge, draining, pods });
+  });
+
+  test('the plan counts the strategy the chart renders', () => {
+    const { objects } = renderParsed(demoFleet());
+    expect(findObject(objects, 'Deployment', 'app0').spec.strategy.rollingUpdate)
+      .toEqual({ maxSurge: `${testAppRollingUpdate.maxSurgePercent}%`, maxUnavailable: `${testAppRollingUpdate.maxUnavailablePercent}%` });
+  });
+});
+
 describe('planFleet: IPv4 addresses', () => {
   test('three /22 subnets give 3 x (1024 - 5) = 3,057 usable addresses', () => {
     const legacy = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(5))), 'legacy-ipv4');
@@ -173,13 +239,30 @@ describe('planFleet: IPv4 addresses', () => {
     expect(legacy.ipv4Addresses?.usable).toBe(3057);
   });
 
-  test('every pod and every node takes one address', () => {
+  test('every node holds whole ENIs: the pods\' addresses, the ENIs\' primary ones and a warm ENI\'s', () => {
     // GIVEN only the add-ons on legacy-ipv4 (the apps default to IPv6 clusters)
     const legacy = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(5))), 'legacy-ipv4');
-    // THEN 7 pods fit on one node, but minSize keeps 3 nodes: 7 + 3 addresses
+    // THEN 7 pods spread over the 3 nodes minSize keeps (3, 2, 2): each node has pods on its primary ENI and a warm
+    // second ENI, 2 x 10 addresses
     expect(legacy.podsWanted).toBe(addonPodsPerCluster);
     expect(legacy.nodesNeeded).toBe(3);
-    expect(legacy.ipv4Addresses?.used).toBe(addonPodsPerCluster + 3);
+    expect(legacy.ipv4Addresses).toMatchObject({ pods: 7, nodes: 3, enis: 3 * 2, warm: 60 - 7 - 6, used: 3 * 2 * 10 });
+  });
+
+  test('110 full m5.large nodes hold 3 ENIs x 10 = 3,300 addresses, more than three /22s have', () => {
+    // GIVEN app1 at 2,480 replicas: 2,480 + 124 surge + 248 draining + 7 add-ons = 2,859 pods at a rollout's peak,
+    // ceil(2,859 / 26) = 110 nodes, each with 25 or 26 pods: all 3 ENIs
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(200)), ipv6Cluster()], [app('app1', 2480, '[legacy-ipv4]')]));
+    const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
+    expect(legacy.podsAtPeak).toBe(2859);
+    expect(legacy.nodesNeeded).toBe(110);
+    // THEN 3,300 > 3,057, where one address per pod and per node would have been 2,969
+    expect(legacy.ipv4Addresses).toMatchObject({ pods: 2859, nodes: 110, enis: 330, used: 3300, usable: 3057 });
+    expect(legacy.verdict).toBe('out of IPv4 addresses');
+    expect(planProblems(fleetPlan).errors).toEqual([
+      'legacy-ipv4: out of IPv4 addresses: 2,859 pods at a rollout\'s peak (app1: 2,852, add-ons: 7) on 110 nodes hold 3,300 addresses with their 330 ENIs '
+      + '(the VPC CNI attaches whole ENIs and keeps one warm), the 3 subnets have 3,057. Fix: place app1 on ipv6-east instead of legacy-ipv4.',
+    ]);
   });
 
   test('app2 at 10000 replicas on the IPv4 cluster is refused, and the fix places it on the IPv6 cluster', () => {
@@ -188,31 +271,31 @@ describe('planFleet: IPv4 addresses', () => {
     // WHEN
     const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
     const { errors, warnings } = planProblems(fleetPlan);
-    // THEN pods: 10,000 + 7 add-ons = 10,007; m5.large on IPv4: 29 - 3 DaemonSet = 26 pods per node;
-    // nodes: ceil(10,007 / 26) = 385 (26 x 385 = 10,010); app2's ALB: one address in each of the 3 zones;
-    // addresses: 10,007 + 385 + 3 = 10,395 > 3,057
+    // THEN pods at a rollout's peak: 11,500 + 7 add-ons = 11,507; m5.large on IPv4: 29 - 3 DaemonSet = 26 pods per node;
+    // nodes: ceil(11,507 / 26) = 443, each with 25 or 26 pods, so all 3 ENIs of 10 addresses: 13,290 > 3,057
     expect(legacy.podsWanted).toBe(10000 + 7);
+    expect(legacy.podsAtPeak).toBe(11500 + 7);
     expect(legacy.nodeGroups[0].usablePodsPerNode).toBe(29 - 3);
-    expect(legacy.nodesNeeded).toBe(Math.ceil(10007 / 26));
-    expect(legacy.nodesNeeded).toBe(385);
-    expect(legacy.ipv4Addresses).toMatchObject({ pods: 10007, nodes: 385, loadBalancers: 3, used: 10007 + 385 + 3 });
+    expect(legacy.nodesNeeded).toBe(Math.ceil(11507 / 26));
+    expect(legacy.nodesNeeded).toBe(443);
+    expect(legacy.ipv4Addresses).toMatchObject({ pods: 11507, nodes: 443, enis: 443 * 3, used: 443 * 3 * 10 });
     expect(legacy.verdict).toBe('out of IPv4 addresses');
     expect(legacy.fix).toMatchObject({ action: 'move-apps', moves: [{ app: 'app2', pods: 10000, to: 'ipv6-east', alreadyThere: false }], addressesStillMissing: 0 });
     expect(errors).toEqual([
-      'legacy-ipv4: out of IPv4 addresses: 10,007 pods (app2: 10,000, add-ons: 7), 385 nodes and 1 load balancer in 3 zones need 10,395 addresses, '
-      + 'the 3 subnets have 3,057. Fix: place app2 on ipv6-east instead of legacy-ipv4.',
+      'legacy-ipv4: out of IPv4 addresses: 11,507 pods at a rollout\'s peak (app2: 11,500, add-ons: 7) on 443 nodes hold 13,290 addresses with their 1,329 ENIs '
+      + '(the VPC CNI attaches whole ENIs and keeps one warm), the 3 subnets have 3,057. Fix: place app2 on ipv6-east instead of legacy-ipv4.',
     ]);
-    // ... and 10,000 pods behind one ALB are over its target quotas, wherever it runs
-    expect(warnings).toEqual([expect.stringMatching(/^legacy-ipv4: load balancer quota exceeded: app2: 10,000 pods behind one ALB each/)]);
+    // ... and 11,500 targets behind one ALB are over its target quotas, wherever it runs
+    expect(warnings).toContainEqual(expect.stringMatching(/^legacy-ipv4: load balancer quota exceeded: app2: 11,500 IP targets at a rollout's peak/));
   });
 
   test('apps with most replicas move first, and only until the rest fits', () => {
-    // GIVEN app2 2,000 + app1 1,500 + 7 add-ons = 3,507 pods, ceil(3,507 / 26) = 135 nodes, 2 ALBs in 3 zones:
-    // 3,648 addresses > 3,057
+    // GIVEN app2 2,000 (2,300 at the peak) + app1 1,500 (1,725) + 7 add-ons = 4,032 pods on ceil(4,032 / 26) = 156 full nodes:
+    // 4,680 addresses > 3,057
     const apps = [app('app1', 1500, '[legacy-ipv4]'), app('app2', 2000, '[legacy-ipv4]')];
     const legacy = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], apps)), 'legacy-ipv4');
-    expect(legacy.ipv4Addresses?.used).toBe(3507 + Math.ceil(3507 / 26) + 2 * 3);
-    // THEN without app2: 1,507 pods + ceil(1,507 / 26) = 58 nodes + 3 = 1,568 addresses, which fit; app1 stays
+    expect(legacy.ipv4Addresses?.used).toBe(156 * 30);
+    // THEN without app2: 1,732 pods on 67 full nodes, 2,010 addresses, which fit; app1 stays
     expect(legacy.verdict).toBe('out of IPv4 addresses');
     expect(legacy.fix).toMatchObject({ moves: [{ app: 'app2', to: 'ipv6-east' }] });
   });
@@ -222,7 +305,7 @@ describe('planFleet: IPv4 addresses', () => {
     const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000, weighted)));
     expect(clusterPlan(fleetPlan, 'legacy-ipv4').fix?.text).toBe("take legacy-ipv4 out of app2's clusters (it runs on ipv6-east too)");
     // Every cluster an app is placed on runs all its replicas.
-    expect(clusterPlan(fleetPlan, 'ipv6-east').apps).toContainEqual({ app: 'app2', pods: 10000, clusters: ['legacy-ipv4', 'ipv6-east'] });
+    expect(clusterPlan(fleetPlan, 'ipv6-east').apps).toContainEqual({ app: 'app2', pods: 10000, rollout: { surge: 500, draining: 1000, pods: 11500 }, clusters: ['legacy-ipv4', 'ipv6-east'] });
   });
 
   test('the fix names the IPv6 cluster with most spare pods', () => {
@@ -238,77 +321,108 @@ describe('planFleet: IPv4 addresses', () => {
   });
 
   test('when the add-ons and nodes alone do not fit, the fix also asks for subnets', () => {
-    // GIVEN one /28: 16 - 5 = 11 usable; add-ons 7 + Argo CD 10 = 17 pods on 3 nodes need 20
+    // GIVEN one /28: 16 - 5 = 11 usable; add-ons 7 + Argo CD 10 = 17 pods on 3 nodes (6, 6, 5) of 2 ENIs each hold 60
     const tiny = ipv4Cluster().replace('[10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]', '[10.230.16.0/28]');
     const legacy = clusterPlan(plan(fleetYaml([tiny], [app('app2', 5, '[legacy-ipv4]')])), 'legacy-ipv4');
-    expect(legacy.fix).toMatchObject({ action: 'move-apps', addressesStillMissing: 7 + argocdPods + 3 - 11 });
-    expect(legacy.fix?.text).toMatch(/add IPv4 subnets: the add-ons, nodes and load balancers alone still lack 9 addresses$/);
+    expect(legacy.fix).toMatchObject({ action: 'move-apps', addressesStillMissing: 3 * 2 * 10 - 11 });
+    expect(legacy.fix?.text).toMatch(/add IPv4 subnets: the add-ons and their nodes alone still lack 49 addresses$/);
+  });
+
+  test('a fix that moves 1,000 apps names the three largest and counts the rest, in the table and in the error', () => {
+    // GIVEN 1,000 apps of 5 replicas on the IPv4 cluster, the first one larger
+    const apps = [app('big', 50, '[legacy-ipv4]'), ...Array.from({ length: 999 }, (_, index) => app(`svc${index}`, 5, '[legacy-ipv4]'))];
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], apps));
+    const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
+    // THEN the moves are all there for machines, the text names three
+    expect(legacy.fix?.action === 'move-apps' && legacy.fix.moves.length).toBeGreaterThan(500);
+    expect(legacy.fix?.text).toMatch(/^place big, svc0, svc1 and [\d,]+ more on ipv6-east instead of legacy-ipv4$/);
+    const [error] = planProblems(fleetPlan).errors;
+    expect(error.length).toBeLessThan(400);
+    const fixLine = formatPlanTable(fleetPlan).split('\n').find((line) => line.startsWith('  fix') && line.includes('legacy-ipv4'))!;
+    expect(fixLine.length).toBeLessThan(200);
+  });
+
+  test('apps that already run on IPv6 clusters leave in one phrase, the first three named', () => {
+    const weighted = '[{ name: legacy-ipv4, weight: 100 }, { name: ipv6-east, weight: 0 }]';
+    const apps = Array.from({ length: 500 }, (_, index) => app(`svc${index}`, 10, weighted));
+    const fix = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(200))], apps)), 'legacy-ipv4').fix;
+    expect(fix?.text).toMatch(/^take legacy-ipv4 out of the clusters of svc0, svc1, svc2 and [\d,]+ more \(they run on ipv6-east too\)$/);
   });
 });
 
 describe('planFleet: nodes', () => {
   // app0 5 + app1 5 + app2 10,000 + 7 add-ons + 10 Argo CD pods (Argo CD runs on the first IPv6 cluster)
   const ipv6Pods = 5 + 5 + 10000 + addonPodsPerCluster + argocdPods;
+  // at a rollout's peak: app0 and app1 7 each (1 surge, 1 draining), app2 11,500 (500 surge, 1,000 draining)
+  const ipv6PeakPods = 7 + 7 + 11500 + addonPodsPerCluster + argocdPods;
 
-  test('app2 at 10000 on the IPv6 cluster needs ceil(10,027 / (110 - 3)) = 94 m5.large nodes and fits below maxSize 120', () => {
+  test('app2 at 10000 on the IPv6 cluster needs ceil(11,531 / (110 - 3)) = 108 m5.large nodes at a rollout\'s peak, below maxSize 120', () => {
     const east = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(120))], blogApps(10000))), 'ipv6-east');
     expect(east.podsWanted).toBe(ipv6Pods);
+    expect(east.podsAtPeak).toBe(ipv6PeakPods);
+    expect(east.podsAtPeak).toBe(11531);
     expect(east.nodeGroups[0].usablePodsPerNode).toBe(110 - daemonSetPodsPerNode);
-    expect(east.nodesNeeded).toBe(Math.ceil(ipv6Pods / (110 - 3)));
-    expect(east.nodesNeeded).toBe(94);
+    expect(east.nodesNeeded).toBe(Math.ceil(ipv6PeakPods / (110 - 3)));
+    expect(east.nodesNeeded).toBe(108);
     // Without ipv4Subnets the plan does not know the IPv4 blocks; the node groups fit, the ALB's target quotas do not.
     expect(east.ipv4Addresses).toBeNull();
     expect(east.fix).toBeNull();
     expect(east.verdict).toBe('load balancer quota exceeded');
   });
 
+  test('nodes for the rollout\'s surge: 100 nodes hold the 10,027 pods (94 nodes) but not the 11,531 of a rollout', () => {
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(100))], blogApps(10000)));
+    expect(Math.ceil(ipv6Pods / 107)).toBe(94);
+    expect(clusterPlan(fleetPlan, 'ipv6-east').fix).toEqual({ action: 'raise-max-size', nodeGroup: 'default', maxSize: 108, text: 'raise maxSize of default to 108' });
+  });
+
   test('a node-group maxSize below the nodes needed is a warning with the maxSize to set', () => {
-    // GIVEN maxSize 50: 50 x 107 = 5,350 pods < 10,027
-    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(50))], blogApps(10000)));
+    // GIVEN maxSize 50: 50 x 107 = 5,350 pods < 11,531
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(50), 'ipv6-east', ipv6Blocks)], blogApps(10000)));
     // WHEN
     const east = clusterPlan(fleetPlan, 'ipv6-east');
     const { errors, warnings } = planProblems(fleetPlan);
     // THEN
     expect(east.verdict).toBe('node-group max too small');
     expect(east.podCapacity).toBe(50 * 107);
-    expect(east.fix).toEqual({ action: 'raise-max-size', nodeGroup: 'default', maxSize: 94, text: 'raise maxSize of default to 94' });
+    expect(east.fix).toEqual({ action: 'raise-max-size', nodeGroup: 'default', maxSize: 108, text: 'raise maxSize of default to 108' });
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      'ipv6-east: node-group max too small: 10,027 pods (app2: 10,000, app0: 5, app1: 5, add-ons: 17) need 94 nodes, but node group default '
-      + 'stops at 50 m5.large nodes of 107 pods (max pods - 3 DaemonSet pods), 5,350 pods in all. Fix: raise maxSize of default to 94.',
+      'ipv6-east: node-group max too small: 10,027 pods (app2: 10,000, app0: 5, app1: 5, add-ons: 17), 11,531 at a rollout\'s peak, need 108 nodes, but node group default '
+      + 'stops at 50 m5.large nodes of 107 pods (max pods - 3 DaemonSet pods), 5,350 pods in all. Fix: raise maxSize of default to 108.',
       expect.stringMatching(/^ipv6-east: load balancer quota exceeded: /),
     ]);
   });
 
   test('capacity.nodeGroupMaxTooSmall: error turns the node-group warning into an error', () => {
     const { errors } = planProblems(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(50))], blogApps(10000))), { nodeGroupMaxTooSmall: 'error', loadBalancerQuotaExceeded: 'warning' });
-    expect(errors).toEqual([expect.stringMatching(/^ipv6-east: node-group max too small: .* Fix: raise maxSize of default to 94\.$/)]);
+    expect(errors).toEqual([expect.stringMatching(/^ipv6-east: node-group max too small: .* Fix: raise maxSize of default to 108\.$/)]);
   });
 
   test('a node group\'s maxPods overrides the instance type\'s', () => {
-    // 58 - 3 = 55 pods per node: ceil(10,027 / 55) = 183 nodes (55 x 182 = 10,010)
-    const east = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(200, ', maxPods: 58'))], blogApps(10000))), 'ipv6-east');
+    // 58 - 3 = 55 pods per node: ceil(11,531 / 55) = 210 nodes (55 x 209 = 11,495)
+    const east = clusterPlan(plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(250, ', maxPods: 58'))], blogApps(10000))), 'ipv6-east');
     expect(east.nodeGroups[0]).toMatchObject({ maxPods: 58, maxPodsOverridden: true, ipv6Cap: null, usablePodsPerNode: 58 - 3 });
-    expect(east.nodesNeeded).toBe(Math.ceil(ipv6Pods / 55));
-    expect(east.nodesNeeded).toBe(183);
+    expect(east.nodesNeeded).toBe(Math.ceil(ipv6PeakPods / 55));
+    expect(east.nodesNeeded).toBe(210);
   });
 
   test('several node groups: minSize nodes first, then the group with most pods per node fills first', () => {
     // GIVEN small: m5.large, 107 pods per node, min 2; big: m5.8xlarge, 250 - 3 = 247 pods per node, min 0
     const groups = '[{ name: small, instanceType: m5.large, minSize: 2, maxSize: 50 }, { name: big, instanceType: m5.8xlarge, minSize: 0, maxSize: 10 }]';
     const east = clusterPlan(plan(fleetYaml([ipv6Cluster(groups)], [app('app2', 2000)])), 'ipv6-east');
-    // THEN 2,000 + 17 = 2,017 pods; 2 small nodes hold 214; big takes ceil((2,017 - 214) / 247) = 8 nodes
-    expect(east.podsWanted).toBe(2000 + 17);
-    expect(east.nodeGroups.map((group) => [group.name, group.nodesNeeded])).toEqual([['big', Math.ceil((2017 - 2 * 107) / 247)], ['small', 2]]);
+    // THEN 2,300 at a rollout's peak + 17 = 2,317 pods; 2 small nodes hold 214; big takes ceil((2,317 - 214) / 247) = 9 nodes
+    expect(east.podsAtPeak).toBe(2300 + 17);
+    expect(east.nodeGroups.map((group) => [group.name, group.nodesNeeded])).toEqual([['big', Math.ceil((2317 - 2 * 107) / 247)], ['small', 2]]);
     expect(east.fix).toBeNull();
   });
 
   test('with several node groups, pods beyond every max go to the group with most pods per node', () => {
-    // GIVEN 10,017 pods; at max: big 10 x 247 + small 50 x 107 = 7,820; 2,197 left: ceil(2,197 / 247) = 9 more big nodes
+    // GIVEN 11,517 pods at a rollout's peak; at max: big 10 x 247 + small 50 x 107 = 7,820; 3,697 left: ceil(3,697 / 247) = 15 more big nodes
     const groups = '[{ name: small, instanceType: m5.large, minSize: 2, maxSize: 50 }, { name: big, instanceType: m5.8xlarge, minSize: 1, maxSize: 10 }]';
     const east = clusterPlan(plan(fleetYaml([ipv6Cluster(groups)], [app('app2', 10000)])), 'ipv6-east');
     expect(east.podCapacity).toBe(10 * 247 + 50 * 107);
-    expect(east.fix).toMatchObject({ action: 'raise-max-size', nodeGroup: 'big', maxSize: 10 + Math.ceil((10017 - 7820) / 247) });
+    expect(east.fix).toMatchObject({ action: 'raise-max-size', nodeGroup: 'big', maxSize: 10 + Math.ceil((11517 - 7820) / 247) });
   });
 });
 
@@ -352,27 +466,36 @@ describe('formatPlanTable', () => {
   const table = formatPlanTable(plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000, '[legacy-ipv4]'))));
   const block = (cluster: string) => table.split('\n\n').find((text) => text.startsWith(`${cluster} `))!;
 
-  test('an IPv4 cluster shows addresses used and usable, pods, pods per node, nodes, load balancers, verdict and fix', () => {
+  test('an IPv4 cluster shows addresses held and usable, ALB addresses, pods, the rollout peak, pods per node, nodes, load balancers, verdict and fix', () => {
     expect(block('legacy-ipv4').split('\n')).toEqual([
       'legacy-ipv4 (IPv4)',
-      '  IPv4 addresses  10,395 used (10,007 pods + 385 nodes + 3 for 1 load balancer in 3 zones) of 3,057 usable in 3 subnets',
+      '  IPv4 addresses  13,290 held by 1,329 ENIs of 443 nodes (11,507 pods + 1,329 ENI primary addresses + 454 warm) of 3,057 usable in 3 subnets',
+      '  ALB addresses   not planned: fleet.yaml gives no public subnets (clusters[0].publicSubnets), where 1 ALB takes an address in each zone',
       '  IPv6 addresses  none (IPv4 cluster)',
       '  pods wanted     10,007 = app2 10,000 + add-ons 7 (cert-manager 3, aws-load-balancer-controller 2, cluster-autoscaler 1, external-dns 1)',
+      '  rollout peak    11,507 = app2 11,500 + add-ons 7 (replicas + 5% surge + a step\'s old pods draining)',
       '  pods per node   default (m5.large): 29 (3 ENIs x (10 - 1) + 2) - 3 DaemonSet = 26',
-      '  nodes needed    385 of node-group max 30 (min 3)',
-      '  load balancers  1 ALB (one per app, IP targets); most targets: 10,000 (app2) of 1,000 per ALB and 1,000 per target group',
+      '  nodes needed    443 of node-group max 30 (min 3)',
+      '  load balancers  1 ALB (one per app, IP targets); most targets in a rollout: 11,500 (app2) of 1,000 per ALB and 1,000 per target group',
       '  verdict         out of IPv4 addresses',
       '  fix             place app2 on ipv6-east instead of legacy-ipv4; and request "Targets per Application Load Balancer" and '
-      + '"Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), '
-      + 'then declare them in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 10000 and clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 10000',
+      + '"Targets per Target Group per Region" of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 '
+      + '(Service Quotas, Elastic Load Balancing), then declare them in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 11500 and '
+      + 'clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500',
     ]);
   });
 
-  test('an IPv6 cluster shows both families: IPv4 unknown without ipv4Subnets, and the cap that applied', () => {
-    expect(block('ipv6-east')).toContain('  IPv4 addresses  not known: fleet.yaml gives no IPv4 blocks of the subnets (clusters[1].ipv4Subnets); 3 nodes and 2 load balancers');
+  test('an IPv6 cluster shows both families: IPv4 not planned without ipv4Subnets, and the cap that applied', () => {
+    expect(block('ipv6-east')).toContain('  IPv4 addresses  not planned: fleet.yaml gives no IPv4 blocks of the subnets (clusters[1].ipv4Subnets), where 3 nodes take one address each');
     expect(block('ipv6-east')).toContain('  IPv6 addresses  a /64 per subnet: never the limit\n');
     expect(block('ipv6-east')).toContain('default (m5.large): 110 (3 ENIs x (10 - 1) x 16 + 2, capped at 110: 2 vCPUs by the size name) - 3 DaemonSet = 107');
     expect(block('ipv6-east')).toContain('  verdict         fits\n  fix             -');
+  });
+
+  test('a created cluster shows its VPC\'s public subnets, where its ALBs and NAT gateways are', () => {
+    const created = formatPlanTable(plan(fleetYaml([createdIpv6Cluster('10.231.0.0/16')], blogApps(5))));
+    expect(created).toContain('  ALB addresses   3 ALBs and 1 NAT gateway take 4 of 251 in 10.231.0.0/24, the tightest of 3 public subnets (clusters[0].vpc.cidr); the controller needs 8 free\n');
+    expect(created).toContain('  IPv4 addresses  3 used (3 nodes, one each) of 12,273 usable in 3 subnets\n');
   });
 
   test('the regions\' ALBs against their quota', () => {
@@ -449,35 +572,46 @@ describe('refresh-instance-data.ts reading aws ec2 describe-instance-types', () 
 
 describe('planFleet: load balancers', () => {
   const quotas = (targets: number) => `\n    loadBalancerQuotas: { targetsPerLoadBalancer: ${targets}, targetsPerTargetGroup: ${targets} }`;
+  const quotaWarnings = (warnings: readonly string[]) => warnings.filter((warning) => warning.includes('load balancer quota exceeded'));
 
   test('app2 at 10,000 pods behind one ALB exceeds the default target quotas: a warning that names the quotas to request and the line to declare', () => {
     // GIVEN app2 at 10,000 on the IPv6 cluster, whose account has AWS's default quotas
-    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000)));
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], blogApps(10000)));
     // WHEN
     const east = clusterPlan(fleetPlan, 'ipv6-east');
     const { errors, warnings } = planProblems(fleetPlan);
-    // THEN every pod is one IP target of app2's ALB and its target group
-    expect(east.loadBalancers).toMatchObject({ loadBalancers: 3, mostTargets: 10000, quotas: { targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 1000 } });
+    // THEN every pod is one IP target of app2's ALB and its target group, and a rollout adds 500 surge and 1,000 draining
+    expect(east.loadBalancers).toMatchObject({ loadBalancers: 3, mostTargets: 11500, quotas: { targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 1000 } });
     expect(east.loadBalancers.overTargetQuota.map((demand) => demand.app)).toEqual(['app2']);
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      'ipv6-east: load balancer quota exceeded: app2: 10,000 pods behind one ALB each, over the 1,000 IP targets an ALB and its target group may hold: '
-      + 'the load balancer controller registers 1,000 (TooManyTargets) and, with readiness gates, the other pods never become ready, so their rollout stops there. '
-      + 'Fix: request "Targets per Application Load Balancer" and "Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 '
-      + '(Service Quotas, Elastic Load Balancing), then declare them in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 10000 and '
-      + 'clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 10000.',
+      'ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets at a rollout\'s peak (the pods, their 5% surge and the old pods still draining) behind one ALB each, '
+      + 'over the 1,000 an ALB and its target group may hold: the load balancer controller registers 1,000 (TooManyTargets) and, with readiness gates, the pods beyond '
+      + 'never become ready, so the rollout stops there. Fix: request "Targets per Application Load Balancer" and "Targets per Target Group per Region" of 11,500 '
+      + '(app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), '
+      + 'then declare them in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 11500 and clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 11500.',
     ]);
+  });
+
+  test('replicas equal to the target quota do not fit: a rollout registers its surge and still holds its draining pods', () => {
+    // GIVEN quotas of 10,000 and app2 at 10,000 replicas
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks + quotas(10000))], blogApps(10000)));
+    const east = clusterPlan(fleetPlan, 'ipv6-east');
+    // THEN 11,500 targets at the peak: the fix asks for that much
+    expect(east.verdict).toBe('load balancer quota exceeded');
+    expect(east.loadBalancerFix).toMatchObject({ action: 'raise-target-quotas', targets: 11500 });
+    expect(quotaWarnings(planProblems(fleetPlan).warnings)).toEqual([expect.stringContaining(' of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) ')]);
   });
 
   test('capacity.loadBalancerQuotaExceeded: error refuses the same fleet', () => {
     const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000)));
     const { errors, warnings } = planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' });
-    expect(errors).toEqual([expect.stringMatching(/^ipv6-east: load balancer quota exceeded: app2: 10,000 pods/)]);
-    expect(warnings).toEqual([]);
+    expect(errors).toEqual([expect.stringMatching(/^ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets/)]);
+    expect(quotaWarnings(warnings)).toEqual([]);
   });
 
-  test('the same fleet is clean once the raised quotas are declared', () => {
-    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', quotas(10000))], blogApps(10000)));
+  test('the same fleet is clean once quotas with the rollout\'s headroom are declared', () => {
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks + quotas(11500))], blogApps(10000)));
     expect(clusterPlan(fleetPlan, 'ipv6-east').verdict).toBe('fits');
     expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
   });
@@ -485,13 +619,13 @@ describe('planFleet: load balancers', () => {
   test('a quota raised for only one of the two names only that one', () => {
     const partly = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000 }';
     const east = clusterPlan(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', partly)], blogApps(10000))), 'ipv6-east');
-    expect(east.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 10,000 for account 111122223333 in us-east-2 (Service Quotas, '
-      + 'Elastic Load Balancing), then declare it in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 10000');
+    expect(east.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) '
+      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500');
   });
 
   test('every app has an ALB of its own: 51 apps in one account and region exceed its 50 "Application Load Balancers per Region"', () => {
     const apps = Array.from({ length: 51 }, (_, index) => app(`svc${index}`, 1));
-    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster()], apps)));
+    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps)));
     expect(warnings).toEqual([
       'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east place 51 apps, one ALB each, over the 50 "Application Load Balancers per Region". '
       + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it in fleet.yaml: '
@@ -505,29 +639,136 @@ describe('planFleet: load balancers', () => {
   });
 });
 
+describe('planFleet: the ALBs\' addresses in the public subnets', () => {
+  const manyApps = (count: number, clusters?: string) => Array.from({ length: count }, (_, index) => app(`svc${index}`, 2, clusters));
+  const publicBlocks = (blocks: string) => `\n    publicSubnets: ${blocks}`;
+
+  test('ALBs take no address from the private blocks: 260 apps fit an IPv6 cluster of three /24 ipv4Subnets', () => {
+    // GIVEN 260 small apps on an existing IPv6 cluster whose dual-stack subnets have /24 IPv4 blocks (753 usable)
+    const cluster = ipv6Cluster(m5LargeGroup(30), 'ipv6-west', '\n    ipv4Subnets: [10.40.16.0/24, 10.40.17.0/24, 10.40.18.0/24]\n    loadBalancerQuotas: { loadBalancersPerRegion: 300 }');
+    const fleetPlan = plan(fleetYaml([cluster], manyApps(260)));
+    const west = clusterPlan(fleetPlan, 'ipv6-west');
+    // THEN its nodes alone take private addresses; the ALBs are not planned, and a warning names the key that plans them
+    expect(west.ipv4Addresses).toMatchObject({ nodes: west.nodesNeeded, used: west.nodesNeeded, usable: 753 });
+    expect(west.loadBalancerAddresses).toBeNull();
+    expect(west.verdict).toBe('fits');
+    const { errors, warnings } = planProblems(fleetPlan);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      'ipv6-west: IPv4 addresses not planned: its 260 ALBs take at least one in each zone from its public subnets, and fleet.yaml does not say their IPv4 blocks. '
+      + 'Fix: add them as clusters[0].publicSubnets.',
+    ]);
+  });
+
+  test('a created /19 VPC has public /27s of 27 addresses: 45 apps are refused, and the fix names vpc.cidr', () => {
+    // GIVEN the VPC layout's public subnets of 10.231.0.0/19: 10.231.0.0/27, .32/27, .64/27, each with a NAT gateway
+    const fleetPlan = plan(fleetYaml([createdIpv6Cluster('10.231.0.0/19')], Array.from({ length: 45 }, (_, index) => app(`svc${index}`, 10))));
+    const east = clusterPlan(fleetPlan, 'ipv6-east');
+    // THEN 45 ALBs + 1 NAT gateway leave 27 - 46 free, and the controller needs 8: 27 too many
+    expect(east.loadBalancerAddresses).toMatchObject({ source: 'clusters[0].vpc.cidr', missing: 8 - (27 - 46) });
+    expect(east.loadBalancerAddresses?.subnets.map((subnet) => [subnet.cidr, subnet.usable, subnet.loadBalancers, subnet.natGateways]))
+      .toEqual([['10.231.0.0/27', 27, 45, 1], ['10.231.0.32/27', 27, 45, 1], ['10.231.0.64/27', 27, 45, 1]]);
+    // ... and the private blocks (the layout's /23s) carry the nodes only
+    expect(east.ipv4Addresses).toMatchObject({ used: east.nodesNeeded, usable: 3 * (512 - 5) });
+    expect(east.verdict).toBe('out of IPv4 addresses');
+    expect(planProblems(fleetPlan).errors).toEqual([
+      'ipv6-east: out of IPv4 addresses in its public subnets: 45 ALBs (one per app) and 1 NAT gateway take at least 46 of the 27 addresses of 10.231.0.0/27 '
+      + '(clusters[0].vpc.cidr), and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: place 27 fewer apps on ipv6-east (each ALB takes '
+      + 'an address in each public subnet), or recreate its VPC with a /18 clusters[0].vpc.cidr, whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it).',
+    ]);
+  });
+
+  test('the controller keeps 8 free: a public /27 with its NAT gateway holds 18 ALBs, not 19', () => {
+    const fits = (apps: number) => clusterPlan(plan(fleetYaml([createdIpv6Cluster('10.231.0.0/19')], manyApps(apps))), 'ipv6-east');
+    expect(fits(18)).toMatchObject({ verdict: 'fits', publicSubnetFix: null });
+    expect(fits(19)).toMatchObject({ verdict: 'out of IPv4 addresses', publicSubnetFix: { action: 'free-public-addresses', missing: 1 } });
+  });
+
+  test('a created /16 VPC\'s public /24s hold the same 45 apps', () => {
+    const east = clusterPlan(plan(fleetYaml([createdIpv6Cluster('10.231.0.0/16')], manyApps(45))), 'ipv6-east');
+    expect(east.loadBalancerAddresses?.subnets[0]).toMatchObject({ cidr: '10.231.0.0/24', usable: 251, loadBalancers: 45, natGateways: 1, free: 251 - 46 });
+    expect(east.verdict).toBe('fits');
+  });
+
+  test('a cluster that exists counts its ALBs against publicSubnets, and the fix names that key', () => {
+    // GIVEN an IPv4 cluster whose ALBs go into public /27s (27 usable, no NAT gateway the plan knows of)
+    const cluster = ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', publicBlocks('[10.230.0.0/27, 10.230.0.32/27, 10.230.0.64/27]'));
+    const accepted = clusterPlan(plan(fleetYaml([cluster, ipv6Cluster()], manyApps(19, '[legacy-ipv4]'))), 'legacy-ipv4');
+    expect(accepted.loadBalancerAddresses).toMatchObject({ source: 'clusters[0].publicSubnets', missing: 0 });
+    expect(accepted.ipv4Addresses?.used).toBe(accepted.ipv4Addresses!.pods + accepted.ipv4Addresses!.enis + accepted.ipv4Addresses!.warm);
+    const refused = plan(fleetYaml([cluster, ipv6Cluster()], manyApps(20, '[legacy-ipv4]')));
+    expect(planProblems(refused).errors).toEqual([
+      'legacy-ipv4: out of IPv4 addresses in its public subnets: 20 ALBs (one per app) take at least 20 of the 27 addresses of 10.230.0.0/27 (clusters[0].publicSubnets), '
+      + 'and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: place 1 fewer apps on legacy-ipv4 (each ALB takes an address in each public subnet), '
+      + 'or give the ALBs public subnets (tagged kubernetes.io/role/elb) of 1 more addresses each and list their IPv4 blocks in clusters[0].publicSubnets.',
+    ]);
+  });
+
+  test('clusters of one VPC that list the same public subnets share them: their ALBs add up', () => {
+    // GIVEN two IPv4 clusters in one VPC, 10 apps each, both with the same public /27s
+    const shared = publicBlocks('[10.230.0.0/27, 10.230.0.32/27, 10.230.0.64/27]');
+    const second = ipv4Cluster(m5LargeGroup(30), 'legacy-b', shared).replace('[10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]', '[10.230.32.0/22]');
+    const apps = [...manyApps(10, '[legacy-ipv4]'), ...Array.from({ length: 10 }, (_, index) => app(`other${index}`, 2, '[legacy-b]'))];
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', shared), second, ipv6Cluster()], apps));
+    // THEN 20 ALBs in each /27: 7 free, one too many, for each of them
+    const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
+    expect(legacy.loadBalancerAddresses).toMatchObject({ sharedWith: ['legacy-b'], missing: 1 });
+    expect(legacy.loadBalancerAddresses?.subnets[0]).toMatchObject({ loadBalancers: 20, free: 7 });
+    expect(legacy.publicSubnetFix?.text).toMatch(/^place 1 fewer apps on legacy-ipv4 or legacy-b, which share its public subnets /);
+    expect(clusterPlan(fleetPlan, 'legacy-b').verdict).toBe('out of IPv4 addresses');
+  });
+
+  test('publicSubnets: IPv4 blocks an ALB can use, not the private ones, and only on a cluster that exists', () => {
+    const withPublic = (blocks: string) => plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', publicBlocks(blocks))], []));
+    expect(() => withPublic('[10.230.0.0/28]')).toThrow(/clusters\[0\]\.publicSubnets\[0\]: "10\.230\.0\.0\/28" is a \/28: an ALB's subnet is between \/16 and \/27/);
+    expect(() => withPublic('["2600:1f16:5de:8b00::/64"]')).toThrow(/clusters\[0\]\.publicSubnets\[0\]: "2600:1f16:5de:8b00::\/64" is an IPv6 block/);
+    expect(() => withPublic('[10.230.16.0/24]')).toThrow(/clusters\[0\]\.publicSubnets\[0\]: "10\.230\.16\.0\/24" overlaps clusters\[0\]\.subnets\[0\] \(10\.230\.16\.0\/22\), a private subnet of the nodes/);
+    expect(() => withPublic('[10.230.0.0/24, 10.230.0.128/25]')).toThrow(/clusters\[0\]\.publicSubnets\[1\]: "10\.230\.0\.128\/25" overlaps "10\.230\.0\.0\/24"/);
+    expect(() => plan(fleetYaml([createdIpv6Cluster('10.231.0.0/16', m5LargeGroup(120), 'ipv6-east', publicBlocks('[10.231.0.0/24]'))], [])))
+      .toThrow(/clusters\[0\]\.publicSubnets: is set on a cluster the project creates, whose public subnets are its VPC's/);
+  });
+});
+
 describe('planFleet: the IPv4 addresses of an IPv6 cluster', () => {
   const ipv4Blocks = (blocks: string) => `\n    ipv4Subnets: ${blocks}`;
 
-  test('nodes and load balancers of a dual-stack cluster take IPv4 addresses from its subnets\' IPv4 blocks', () => {
+  test('nodes of a dual-stack cluster take one IPv4 address each from its subnets\' IPv4 blocks, the ALBs none', () => {
     // GIVEN app2 at 10,000 on ipv6-east, with three /22s as its subnets' IPv4 blocks
     const cluster = ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv4Blocks('[10.240.16.0/22, 10.240.20.0/22, 10.240.24.0/22]'));
     const east = clusterPlan(plan(fleetYaml([cluster], blogApps(10000))), 'ipv6-east');
-    // THEN 94 nodes and 3 ALBs in 3 zones: 103 of 3,057; pods take none (they have IPv6 addresses only)
-    expect(east.ipv4Addresses).toMatchObject({ pods: 0, nodes: 94, loadBalancers: 9, used: 103, usable: 3057 });
+    // THEN 108 nodes at a rollout's peak: 108 of 3,057; pods take none (they have IPv6 addresses only), nor do the ALBs (public subnets)
+    expect(east.ipv4Addresses).toMatchObject({ pods: 0, nodes: 108, enis: 108, warm: 0, used: 108, usable: 3057 });
     expect(east.fix).toBeNull();
   });
 
   test('a node budget exhausted: out of IPv4 addresses on an IPv6 cluster, an error with the fix', () => {
-    // GIVEN one /26 (59 usable) for 94 nodes and 3 ALBs
+    // GIVEN one /26 (59 usable) for 108 nodes
     const cluster = ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv4Blocks('[10.240.16.0/26]'));
     const fleetPlan = plan(fleetYaml([cluster], blogApps(10000)));
     const east = clusterPlan(fleetPlan, 'ipv6-east');
     expect(east.verdict).toBe('out of IPv4 addresses');
-    expect(east.ipv4Addresses).toMatchObject({ nodes: 94, loadBalancers: 3, used: 97, usable: 59 });
+    expect(east.ipv4Addresses).toMatchObject({ nodes: 108, used: 108, usable: 59 });
     expect(planProblems(fleetPlan).errors).toEqual([
-      'ipv6-east: out of IPv4 addresses: 94 nodes and 3 load balancers in 1 zone need 97 addresses, the subnet has 59. '
-      + 'Fix: add IPv4 blocks of 38 more addresses to clusters[0].ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods.',
+      'ipv6-east: out of IPv4 addresses: 108 nodes take 108 addresses, one each, the subnet has 59. '
+      + 'Fix: add IPv4 blocks of 49 more addresses to clusters[0].ipv4Subnets (larger subnets, or more of them), or use larger instance types so fewer nodes run the same pods.',
     ]);
+  });
+
+  test('an existing IPv6 cluster without ipv4Subnets: a warning that its nodes\' IPv4 addresses are not planned, naming the key', () => {
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', '\n    publicSubnets: [10.240.0.0/24, 10.240.1.0/24, 10.240.2.0/24]')], blogApps(10000)));
+    expect(planProblems(fleetPlan).warnings).toContainEqual('ipv6-east: IPv4 addresses not planned: its 108 nodes take one each from its dual-stack subnets, '
+      + 'and fleet.yaml does not say their IPv4 blocks. Fix: add them as clusters[0].ipv4Subnets.');
+  });
+
+  test('without ipv4Subnets nor publicSubnets the one warning names both keys', () => {
+    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster()], blogApps(10000))));
+    expect(warnings).toContainEqual('ipv6-east: IPv4 addresses not planned: its 108 nodes take one each from its dual-stack subnets and its 3 ALBs take at least one '
+      + 'in each zone from its public subnets, and fleet.yaml does not say their IPv4 blocks. Fix: add them as clusters[0].ipv4Subnets and clusters[0].publicSubnets.');
+  });
+
+  test('with both given, nothing is left unplanned', () => {
+    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], blogApps(5))));
+    expect(warnings).toEqual([]);
   });
 
   test('ipv4Subnets belong to IPv6 clusters, and hold IPv4 blocks', () => {
@@ -539,8 +780,18 @@ describe('planFleet: the IPv4 addresses of an IPv6 cluster', () => {
 describe('messages name the largest contributors and count the rest', () => {
   test('3,000 apps on a cluster too small: three apps named, 2,997 counted', () => {
     const apps = [app('app2', 10000), ...Array.from({ length: 2999 }, (_, index) => app(`svc${index}`, 5))];
-    const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(50), 'ipv6-east', '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 10000, targetsPerTargetGroup: 10000, loadBalancersPerRegion: 3000 }')], apps)));
-    expect(warnings).toEqual([expect.stringContaining('pods (app2: 10,000, svc0: 5, svc1: 5 and 2,997 more apps: 14,985, add-ons: 17) need')]);
-    expect(warnings[0].length).toBeLessThan(400);
+    const quotas = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000, targetsPerTargetGroup: 20000, loadBalancersPerRegion: 3000 }';
+    const { errors, warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(50), 'ipv6-east', quotas)], apps)));
+    expect(warnings).toContainEqual(expect.stringContaining('pods (app2: 10,000, svc0: 5, svc1: 5 and 2,997 more apps: 14,985, add-ons: 17), '));
+    expect([...errors, ...warnings].every((message) => message.length < 400)).toBe(true);
+  });
+
+  test('3,000 apps on an IPv4 cluster: the error and its fix stay short', () => {
+    const apps = Array.from({ length: 3000 }, (_, index) => app(`svc${index}`, 5, '[legacy-ipv4]'));
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', '\n    loadBalancerQuotas: { loadBalancersPerRegion: 3000 }'), ipv6Cluster(m5LargeGroup(120), 'ipv6-east', '\n    loadBalancerQuotas: { loadBalancersPerRegion: 3000 }')], apps));
+    const { errors, warnings } = planProblems(fleetPlan);
+    expect(errors).toHaveLength(1);
+    expect([...errors, ...warnings].every((message) => message.length < 400)).toBe(true);
+    expect(formatPlanTable(fleetPlan).split('\n').every((line) => line.length < 400)).toBe(true);
   });
 });

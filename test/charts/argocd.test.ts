@@ -1,6 +1,7 @@
 import { Fleet } from '../../config/fleet';
 import { expandApplicationSet } from '../../diff/applicationset';
-import { demoFleet, findObject, Manifest, renderParsed } from '../support/fixtures';
+import { argocdValues } from '../../values/argo-cd';
+import { demoFleet, findObject, largeFleetFixture, Manifest, renderParsed } from '../support/fixtures';
 import { manifestErrors } from '../../verify/manifests';
 
 function argo(fleet: Fleet) {
@@ -66,6 +67,28 @@ describe('Argo CD objects of the default fleet', () => {
       expect(application.spec.syncPolicy.retry.backoff).toEqual({ duration: '10s', factor: 2, maxDuration: '5m' });
       expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     }
+  });
+
+  test('a test app syncs its Namespace, then its Service and Ingress, then its pods: readiness gates need the target group binding first', () => {
+    const wave = (object: Manifest) => object.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0';
+    for (const app of ['app0', 'app1', 'app2']) {
+      const appObjects = objects.filter((object) => object.file.startsWith(`apps/${app}/`));
+      const waves = Object.fromEntries(appObjects.map((object) => [object.kind, Number(wave(object))]));
+      expect(waves.Namespace).toBeLessThan(waves.Service);
+      expect(waves.Service).toBe(waves.Ingress);
+      expect(waves.Ingress).toBeLessThan(waves.Deployment);
+      expect(waves.ConfigMap).toBeLessThanOrEqual(waves.Deployment);
+    }
+  });
+
+  test('every AppProject waits for its Applications before it goes: a project pruned with them cannot strand their deletion', () => {
+    // argocd/apps/<cluster>.yaml holds a cluster's project and ApplicationSet: removing the
+    // cluster's last app prunes both at once. Argo CD finalizes an Application through its
+    // project (controller finalizeApplicationDeletion); the finalizer keeps the project until
+    // no Application uses it (declarative-setup docs, "Projects").
+    const projects = objects.filter((object) => object.kind === 'AppProject');
+    expect(projects.map((project) => project.metadata.name).sort()).toEqual(['fleet-addons', 'fleet-apps-ipv6-east', 'fleet-argocd', 'fleet-bootstrap']);
+    for (const project of projects) expect([project.metadata.name, project.metadata.finalizers]).toEqual([project.metadata.name, ['resources-finalizer.argocd.argoproj.io']]);
   });
 
   test('every Application retries without end, with the newest revision: none gives up before what it needs exists', () => {
@@ -187,6 +210,16 @@ describe('migrating app2 from the IPv4 cluster to the IPv6 cluster', () => {
     expect(findObject(objects, 'AppProject', 'fleet-apps-ipv6-east').spec.destinations).toContainEqual({ name: 'ipv6-east', namespace: 'app2' });
   });
 
+  test('during the migration the weights decide for IPv6 clients too: no AAAA record until every placement is dual-stack', () => {
+    // Route 53 weighs records of one name and type: an AAAA record of ipv6-east alone would take
+    // every client that prefers IPv6, at weight 10 as at 0. external-dns publishes AAAA only for an
+    // Ingress annotated dualstack (the ALB of an IPv6 cluster is dual-stack either way).
+    const annotation = (fleet: Fleet, cluster: string) => findObject(argo(fleet).objects, 'Ingress', 'app2', `apps/app2/clusters/${cluster}.yaml`).metadata.annotations['alb.ingress.kubernetes.io/ip-address-type'];
+    const during = app2On('[{ name: legacy-ipv4, weight: 90 }, { name: ipv6-east, weight: 10 }]');
+    expect([annotation(during, 'legacy-ipv4'), annotation(during, 'ipv6-east')]).toEqual(['ipv4', 'ipv4']);
+    expect(annotation(app2On('[ipv6-east]'), 'ipv6-east')).toBe('dualstack');
+  });
+
   test('step 3: on the IPv6 cluster only; the shared files do not change at any step', () => {
     const shared = (fleet: Fleet) => argo(fleet).files.get('apps/app2/app.yaml');
     const final = app2On('[ipv6-east]');
@@ -202,4 +235,15 @@ test('a cluster registered elsewhere (register: false) gets no Secret but can st
   expect(secrets.map((secret) => secret.metadata.name)).toEqual(['cluster-legacy-ipv4']);
   expect(expandApplicationSet(findObject(argo(fleet).appSets, 'ApplicationSet', 'test-apps-ipv6-east'), [])).toHaveLength(3);
   expect(generated.filter((application) => application.spec.destination.name === 'ipv6-east').length).toBeGreaterThan(0);
+});
+
+describe('Argo CD sized from the fleet', () => {
+  test.each([[2, 1], [9, 1], [10, 2], [19, 2], [72, 8]])('%i registered clusters (and the in-cluster one): %i application controller shards, at most ten clusters each', (clusters, shards) => {
+    const fleet = largeFleetFixture(1, clusters);
+    const values = argocdValues(fleet) as { controller: { replicas: number }; server: { replicas: number } };
+    expect(values.controller.replicas).toBe(shards);
+    // Each shard holds the watches and caches of its clusters: round-robin gives each at most ten.
+    expect(Math.ceil((clusters + 1) / values.controller.replicas)).toBeLessThanOrEqual(10);
+    expect(values.server.replicas).toBe(2);
+  });
 });

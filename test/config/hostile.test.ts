@@ -226,7 +226,7 @@ describe('values that cannot work', () => {
   });
 
   test.each(['eu-central-2', 'cn-north-1', 'us-gov-west-1', 'us-isob-east-1', 'eusc-de-east-1'])('region %s of any partition is accepted', (region) => {
-    expect(parseFleet(demoFleetText.replace('region: us-east-2', `region: ${region}`)).clusters[0].region).toBe(region);
+    expect(parseFleet(demoFleetText.replace(/us-east-2/g, region)).clusters[0].region).toBe(region);
   });
 
   test('invalid UTF-8 is an error at its line and column, not a silent U+FFFD', () => {
@@ -370,4 +370,71 @@ describe('messages print what a value is, never what it would do to a terminal',
 
 test('the fixture fleets stay valid under every rule above', () => {
   for (const name of fixtureNames) expect(() => loadFleet(fixturePath(name))).not.toThrow();
+});
+
+describe('review of the hardening: what still got through', () => {
+  test('the IPv4 blocks of an IPv6 cluster\'s subnets listed twice, or shared with an IPv4 cluster of the same VPC, are refused', () => {
+    // An existing IPv6 cluster (no VPC layout of the project's) with one /22 three times.
+    const existing = demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, '');
+    const twice = existing.replace('      - 10.231.20.0/22\n      - 10.231.24.0/22\n', '      - 10.231.16.0/22\n      - 10.231.16.0/22\n');
+    expect(problemsOf(twice)).toEqual([
+      'clusters[1].ipv4Subnets[1]: "10.231.16.0/22" is also clusters[1].ipv4Subnets[0]: a subnet\'s addresses are there once, so list each subnet once',
+      'clusters[1].ipv4Subnets[2]: "10.231.16.0/22" is also clusters[1].ipv4Subnets[0]: a subnet\'s addresses are there once, so list each subnet once',
+    ]);
+    const shared = existing.replace('vpcId: vpc-0f1e2d3c4b5a69788', 'vpcId: vpc-0a1b2c3d4e5f60718').replace(/10\.231\.(16|20|24)\.0\/22/g, '10.230.$1.0/22');
+    expect(problemsOf(shared)).toEqual([0, 1, 2].map((index) => expect.stringMatching(new RegExp(`^clusters\\[1\\]\\.ipv4Subnets\\[${index}\\]: "10\\.230\\.\\d+\\.0/22" is also clusters\\[0\\]\\.subnets\\[${index}\\], a subnet of cluster legacy-ipv4: two clusters in one subnet share its addresses`))));
+  });
+
+  test.each(['cluster-autoscaler', 'aws-load-balancer-controller'])('an app named %s, which would take over that add-on\'s Application, is refused', (name) => {
+    const text = demoFleetText.replace('  - name: app1\n', `  - name: ${name}\n`);
+    expect(problemsOf(text)).toEqual([`apps[1].name: "${name}" on ipv6-east makes the Application ${name}-ipv6-east, which is already the Application of add-on ${name} on ipv6-east: the two would take over each other's Application; choose another name`]);
+  });
+
+  test('two apps whose Applications would share a name on different clusters are refused', () => {
+    // app "app0-legacy" on ipv4 cluster "x", and app "app0" on cluster "legacy-x"? Names of clusters here: app1 on ipv6-east vs app "app1-ipv6" on cluster "east".
+    const text = demoFleetText
+      .replace(/legacy-ipv4/g, 'east')
+      .replace('  - name: app2\n', '  - name: app1-ipv6\n')
+      .replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [ipv6-east]\n  - name: app1');
+    const problems = problemsOf(text.replace(/( {2}- name: app1-ipv6\n(?: {4}.*\n)*? {4}replicas: 5\n)/, '$1    clusters: [east]\n'));
+    expect(problems).toEqual(['apps[2].name: "app1-ipv6" on east makes the Application app1-ipv6-east, which is already the Application of app app1 on ipv6-east: the two would take over each other\'s Application; choose another name']);
+  });
+
+  test.each([
+    ['https://kubernetes.default.svc', 'Argo CD\'s own in-cluster address'],
+    ['https://instance-data.ec2.internal', 'the instance metadata service'],
+    ['https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-west-2.eks.amazonaws.com', 'an endpoint of another region'],
+  ])('server %s (%s) is refused: only an EKS endpoint of the cluster\'s region gets its token', (server) => {
+    const text = demoFleetText.replace(/server: https:\/\/4B1D\S+/, `server: ${server}`);
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/^clusters\[0\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2: expected https:\/\/<id>\.<zone>\.us-east-2\.eks\.amazonaws\.com/)]);
+  });
+});
+
+describe('review of the hardening: one meaning, no secret in a message', () => {
+  test.each([
+    ['a carriage return inside a line', demoFleetText.replace('    containerPort: 80\n    replicas: 5\n  - name: app1', '    containerPort: 80 # port\r    replicas: 7\n  - name: app1')],
+    ['carriage returns as the only line ends', demoFleetText.replace(/\n/g, '\r')],
+  ])('%s: refused by both readers alike, at its line', (_, text) => {
+    const expected = outcome(parseFleet, text);
+    expect(expected).toMatch(/^fleet\.yaml:\d+:\d+: has a carriage return \(\\r\) that does not end a line with a line feed/);
+    expect(outcome(parseFleetLocatingProblems, text)).toBe(expected);
+    // With a "!", which sends a file to the locating reader alone: the same.
+    expect(outcome(parseFleet, `${text}# !\n`)).toBe(expected);
+  });
+
+  test('CRLF line ends are still fine', () => {
+    expect(parseFleet(demoFleetText.replace(/\n/g, '\r\n')).apps.map((app) => app.name)).toEqual(['app0', 'app1', 'app2']);
+  });
+
+  test.each([
+    'https://user:pa/ss@github.com/example-org/eks-ipv6-gitops.git',
+    'https://user:p@ss@github.com/example-org/eks-ipv6-gitops.git',
+    'https://github.com/example-org/eks-ipv6-gitops.git?private_token=glpat-0123456789abcdef',
+    'git:SECRET@github.com:example-org/eks-ipv6-gitops.git',
+    ' https://user:pass@github.com/example-org/eks-ipv6-gitops.git',
+  ])('a refused repo.url %j is quoted without its credential', (url) => {
+    const message = outcome(parseFleet, demoFleetText.replace('url: https://github.com/example-org/eks-ipv6-gitops.git', `url: "${url}"`)) as string;
+    expect(message).toMatch(/repo\.url/);
+    expect(message).not.toMatch(/pa\/ss|ss@github|glpat|SECRET|pass@/);
+  });
 });

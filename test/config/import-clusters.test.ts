@@ -87,14 +87,21 @@ function inputError(run: () => unknown): string {
 }
 
 describe('readClusterFacts recognises each form by its shape', () => {
-  test('terraform output of an IPv4 cluster stack: its region and account, the IPv4 blocks of its private subnets', () => {
+  test('terraform output of an IPv4 cluster stack: its region, account and version, the IPv4 blocks of its private subnets', () => {
     // WHEN
     const facts = readClusterFacts([input('terraform-legacy-ipv4')]);
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'terraform-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      ...legacy, subnets: legacySubnets,
+      ...legacy, subnets: legacySubnets, kubernetesVersion: '1.33',
     }]);
+  });
+
+  test('terraform output of a root module without kubernetes_version (rendered before it existed) is still read', () => {
+    const [facts] = readClusterFacts([input('terraform-legacy-ipv4', (json) => {
+      delete json.kubernetes_version;
+    })]);
+    expect(facts.kubernetesVersion).toBeUndefined();
   });
 
   test('terraform output of an IPv6 cluster stack: the /64s of its private subnets, not their IPv4 blocks', () => {
@@ -339,6 +346,9 @@ describe('importClusters refuses what contradicts fleet.yaml, naming the file, t
     ['another Kubernetes version', [input('describe-cluster-ipv6-east', (json) => {
       json.cluster.version = '1.34';
     }), input('describe-subnets-ipv6-east')], 'describe-cluster-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
+    ['another Kubernetes version, from terraform output', [input('terraform-ipv6-east', (json) => {
+      json.kubernetes_version.value = '1.34';
+    })], 'terraform-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
     ['a cluster fleet.yaml does not have', [input('terraform-ipv6-east', (json) => {
       json.cluster_name.value = 'ipv6-west';
     })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4, ipv6-east: add it to clusters first, or leave the file out'],

@@ -3,7 +3,8 @@ import { FleetConfigError, loadInPieces, parseFleet, parseFleetLocatingProblems 
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { synthesize } from '../../app/synth';
 import { folderState } from '../support/dist-state';
-import { demoFleetText, scratchDist, writeTempFleet } from '../support/fixtures';
+import { renderFleet } from '../../app/render';
+import { demoFleetText, parseManifests, scratchDist, writeTempFleet } from '../support/fixtures';
 
 /** Runs the real synth on an edited fleet.yaml against a copy of dist/ and returns the error. */
 async function rejectedSynth(text: string): Promise<FleetConfigError> {
@@ -115,7 +116,7 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
 
   test('an empty file', async () => {
     expect(problemsOf(await rejectedSynth('# nothing yet\n'))).toEqual([
-      '1:1 : is empty: expected a mapping with keys repo, domain, argocd, capacity, clusters, apps',
+      '1:1 : is empty: expected a mapping with keys repo, domain, domainAccountId, argocd, capacity, clusters, apps',
     ]);
   });
 
@@ -139,12 +140,23 @@ describe('fleet.yaml rules across fields', () => {
     expect(() => parseFleet(text)).toThrow(/apps\[0\]\.clusters: names several clusters: give each a weight/);
   });
 
-  test('a rollout whose grace period is not longer than its deregistration delay is refused', () => {
+  test('a rollout whose grace period does not cover the pause and nginx\'s shutdown is refused', () => {
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 60, terminationGracePeriodSeconds: 45 }\n  - name: app1');
-    expect(() => parseFleet(text)).toThrow(/apps\[0\]\.rollout\.terminationGracePeriodSeconds: is 45, not longer than the deregistration delay of 60 s: pods would be killed while the ALB still sends them requests/);
-    // A delay alone moves the grace period with it.
+    expect(() => parseFleet(text)).toThrow(/apps\[0\]\.rollout\.terminationGracePeriodSeconds: is 45, but a going pod keeps serving for 60 s \(the deregistration delay, at least 10 s\) and nginx needs 5 s more to finish its requests: pods would be killed while they still serve\. Expected at least 65/);
+    // One second more than the delay leaves nginx no time to finish.
+    const tight = text.replace('terminationGracePeriodSeconds: 45', 'terminationGracePeriodSeconds: 61');
+    expect(() => parseFleet(tight)).toThrow(/is 61, .* Expected at least 65/);
+    // A delay alone moves the pause and the grace period with it.
     const delayOnly = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 120 }\n  - name: app1');
-    expect(parseFleet(delayOnly).apps[0].rollout).toEqual({ deregistrationDelaySeconds: 120, terminationGracePeriodSeconds: 135 });
+    expect(parseFleet(delayOnly).apps[0].rollout).toEqual({ deregistrationDelaySeconds: 120, drainSeconds: 120, terminationGracePeriodSeconds: 135 });
+  });
+
+  test('a deregistration delay of 0 still keeps the going pod serving while the ALB stops sending it requests', () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 0 }\n  - name: app1');
+    const fleet = parseFleet(text);
+    expect(fleet.apps[0].rollout).toEqual({ deregistrationDelaySeconds: 0, drainSeconds: 10, terminationGracePeriodSeconds: 25 });
+    const deployment = parseManifests(renderFleet(fleet).get('apps/app0/app.yaml')!).find((object) => object.kind === 'Deployment')!;
+    expect(deployment.spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '10']);
   });
 
   test('a registered cluster needs its CA certificate', () => {

@@ -83,6 +83,28 @@ describe('clusters the project creates and clusters that exist', () => {
   });
 });
 
+describe('names the pinned modules take for a cluster the project creates', () => {
+  test('a cluster name over 29 characters, a node group name over 22, are refused with the limit', () => {
+    const text = demoFleetText.replace(/ipv6-east/g, 'ipv6-east-in-the-new-vpc-of-2026').replace('      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', '      - name: general-purpose-graviton4\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120');
+    expect(problemsOf(text)).toEqual([
+      expect.stringContaining('clusters[1].name: is 32 characters long: the eks module names the cluster\'s IAM role with the prefix "ipv6-east-in-the-new-vpc-of-2026-cluster-", over the 38 characters IAM allows a name prefix; expected at most 29'),
+      expect.stringContaining('clusters[1].nodeGroups[0].name: is 25 characters long: the eks module names the node group\'s IAM role with the prefix "general-purpose-graviton4-eks-node-group-"'),
+    ]);
+  });
+
+  test('a cluster that exists may have longer names: its roles are not the module\'s', () => {
+    expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
+  });
+
+  test('an IPv4 cluster the project creates may list its private subnets before it exists', () => {
+    const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n')
+      .replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}vpcId: .*\n/, '$1')
+      .replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}caData: \S+\n/, '$1');
+    const fleet = parseFleet(text);
+    expect(fleet.pendingClusters.map((cluster) => [cluster.name, cluster.vpc?.privateIpv4Subnets])).toEqual([['legacy-ipv4', ['10.230.16.0/22', '10.230.20.0/22', '10.230.24.0/22']]]);
+  });
+});
+
 describe('identities', () => {
   test('a cluster may not be named like the roles the fleet shares', () => {
     const text = demoFleetText.replace(/legacy-ipv4/g, 'fleet');
@@ -129,5 +151,29 @@ describe('the VPC layout and CIDR arithmetic', () => {
     // cidrsubnet("10.1.0.0/16", 8, 2) = "10.1.2.0/24" (Terraform's docs)
     expect(ipv4Subnet('10.1.0.0/16', 8, 2)).toBe('10.1.2.0/24');
     expect(() => ipv4Subnet('10.1.0.0/16', 2, 4)).toThrow('has no 4th /18');
+  });
+});
+
+describe('add-ons a cluster can run', () => {
+  test('a Kubernetes version no cluster-autoscaler release is made for is refused, unless cluster-autoscaler is off there', () => {
+    const text = demoFleetText.replace('    kubernetesVersion: "1.33"\n', '    kubernetesVersion: "1.31"\n');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports (its minor version must match the cluster\'s): expected one of 1.32, 1.33, 1.34, 1.35, or addons.clusterAutoscaler: false')]);
+    expect(() => parseFleet(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).not.toThrow();
+  });
+});
+
+describe('apps need the load balancer controller where they run', () => {
+  test('an app placed on a cluster without it is refused', () => {
+    const text = demoFleetText
+      .replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n')
+      .replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('apps[0].clusters[0]: cluster "legacy-ipv4" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false)')]);
+  });
+
+  test('an IPv6 cluster without it, where apps run by default, is refused at the add-on', () => {
+    const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    addons:\n      awsLoadBalancerController: false\n'));
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1 and app2 run on every IPv6 cluster by default, this one too')]);
+    // A cluster without apps may run without it.
+    expect(() => parseFleet(demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n'))).not.toThrow();
   });
 });

@@ -2,7 +2,7 @@ import { hostname } from 'os';
 import { renderFleet } from '../../app/render';
 import { nginxPaths } from '../../values/test-app-site';
 import { paintedColour } from '../../verify/colours';
-import { adaptServerConf, checkNginxConfig, NginxServer, renderedSite, startNginx } from '../../verify/nginx';
+import { adaptServerConf, checkNginxConfig, freePort, NginxServer, renderedSite, startNginx } from '../../verify/nginx';
 import { checkPages, fetchOver, missingPagePrograms, pageField, paintProblems } from '../../verify/pages';
 import { demoFleet, fixtureFleet } from '../support/fixtures';
 
@@ -161,6 +161,60 @@ describeE2e('the page check of npm run check', () => {
     expect(problems.some((problem) => /^app0: over IPv6 its page does not set the background green/.test(problem))).toBe(true);
     expect(problems.some((problem) => /^app0: Chromium paints .* expected rgb\(0, 128, 0\) for green/.test(problem))).toBe(true);
   }, 60_000);
+});
+
+/** How much later than it loads the late page below paints. */
+const paintDelayMs = 1_500;
+
+/**
+ * A page as rendered, but hidden until `paintDelayMs` after its `load` event: a frame that has
+ * loaded and has not painted yet, as an out-of-process frame is for a moment on a busy machine.
+ */
+function paintedLate(indexHtml: string): string {
+  const late = indexHtml
+    .replace('<html lang="en">', '<html lang="en" style="display:none">')
+    .replace('</body>', `<script>addEventListener('load', () => setTimeout(() => { document.documentElement.style.display = ''; }, ${paintDelayMs}));</script>\n</body>`);
+  if (!late.includes('style="display:none"') || !late.includes('<script>')) throw new Error('the rendered page no longer has the <html lang="en"> and </body> this test edits');
+  return late;
+}
+
+describeE2e('the paint check, on pages that paint late or do not load', () => {
+  let server: NginxServer;
+  const app = apps[0];
+  const pageOf = (name: string) => ({ url: `http://[::1]:${server.ports.get(name)}/`, colour: app.backgroundColor });
+
+  beforeAll(async () => {
+    assertInstalled();
+    const site = renderedSite(files, app.name);
+    server = await startNginx([site, { ...site, name: 'late', indexHtml: paintedLate(site.indexHtml) }]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('waits for a page that has loaded but not yet painted, instead of reading the sheet behind it', async () => {
+    // GIVEN app0's page painted late, next to app0's page as rendered, on one sheet
+    const pages = [pageOf('late'), pageOf(app.name)];
+
+    // WHEN
+    const problems = await paintProblems(pages);
+
+    // THEN: both show app0's colour, not the sheet's white where the late one is.
+    expect(problems).toEqual([[], []]);
+  }, 30_000);
+
+  test('reports a page Chromium cannot load as not loaded, not as a wrong colour', async () => {
+    // GIVEN a page on a port nothing listens on, next to app0's page
+    const nowhere = `http://[::1]:${await freePort()}/`;
+
+    // WHEN
+    const problems = await paintProblems([{ url: nowhere, colour: app.backgroundColor }, pageOf(app.name)]);
+
+    // THEN
+    expect(problems[0]).toEqual([expect.stringMatching(/^did not load: Chromium shows chrome-error:\/\/\S* instead of http:\/\/\[::1\]:\d+\/$/)]);
+    expect(problems[1]).toEqual([]);
+  }, 30_000);
 });
 
 describeE2e('the old `listen PORT;` config', () => {

@@ -171,8 +171,9 @@ describe('identities', () => {
   test('Pod Identity: one role per add-on for the account\'s clusters, trusting exactly its namespace and ServiceAccount, named after the role with its policy', () => {
     const lbc = account.module.fleet_aws_load_balancer_controller;
     expect(lbc).toMatchObject({ name: 'fleet-aws-load-balancer-controller', use_name_prefix: false, attach_aws_lb_controller_policy: true, aws_lb_controller_policy_name: 'fleet-aws-load-balancer-controller' });
+    // Namespace and ServiceAccount, as the EKS User Guide's pod-id-role example: the clusters are
+    // those whose associations name the role, so the trust policy does not grow with the fleet.
     expect(lbc.trust_policy_conditions).toEqual([
-      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: ['legacy-ipv4', 'ipv6-east'] },
       { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['kube-system'] },
       { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['aws-load-balancer-controller'] },
     ]);
@@ -186,6 +187,9 @@ describe('identities', () => {
   test('cluster-autoscaler\'s shared role scales only the node groups of the cluster the session comes from, in one statement for any number of clusters', () => {
     const autoscaler = account.module.fleet_cluster_autoscaler;
     expect(autoscaler.cluster_autoscaler_cluster_names).toEqual([]);
+    // The statement goes into the module's base document, which its cluster-autoscaler policy
+    // includes: a custom policy would take the role's name, which the autoscaler policy has.
+    expect(autoscaler.attach_custom_policy).toBeUndefined();
     expect(autoscaler.policy_statements).toEqual([expect.objectContaining({
       actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
       // An IAM policy variable, escaped so Terraform does not read it as its own interpolation.
@@ -230,11 +234,52 @@ describe('identities', () => {
     expect(files.get(distLayout.chartClusterValues('aws-load-balancer-controller', 'ipv6-hub'))).not.toContain('eks.amazonaws.com/role-arn');
   });
 
-  test('an add-on off on a cluster: no association there, and the shared role no longer trusts that cluster', () => {
+  test('an add-on off on a cluster: no association there; off on every cluster of the account: no role', () => {
     const fleet = demoFleet((text) => text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      externalDns: false\n'));
     const stacks = stacksOf(renderFleet(fleet));
     expect(stacks.get(distLayout.terraformCluster('legacy-ipv4'))!.resource.aws_eks_pod_identity_association.external_dns).toBeUndefined();
-    expect(stacks.get(distLayout.terraformAccount('111122223333'))!.module.fleet_external_dns.trust_policy_conditions[0].values).toEqual(['ipv6-east']);
+    expect(stacks.get(distLayout.terraformCluster('ipv6-east'))!.resource.aws_eks_pod_identity_association.external_dns).toBeDefined();
+    const none = demoFleet((text) => text.replace(/( {2}- name: (legacy-ipv4|ipv6-east)\n)/g, '$1    addons:\n      externalDns: false\n'));
+    const shared = stacksOf(renderFleet(none)).get(distLayout.terraformAccount('111122223333'))!;
+    expect(shared.module.fleet_external_dns).toBeUndefined();
+    expect(shared.data).toBeUndefined();
+  });
+
+  test('external-dns outside the hosted zone\'s account writes through the zone\'s role, which trusts exactly those roles', () => {
+    const fleet = fixtureFleet('accounts');
+    const files = renderFleet(fleet);
+    const stacks = stacksOf(files);
+    const zoneAccount = stacks.get(distLayout.terraformAccount('111122223333'))!;
+    const other = stacks.get(distLayout.terraformAccount('444455556666'))!;
+    expect(zoneAccount.module.external_dns_zone).toMatchObject({
+      name: 'fleet-external-dns-zone',
+      trust_policy_permissions: { ExternalDns: {
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::444455556666:root'] }],
+        condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::444455556666:role/fleet-external-dns', 'arn:aws:iam::444455556666:role/partner-ipv4-external-dns'] }],
+      } },
+      create_inline_policy: true,
+    });
+    expect(zoneAccount.module.external_dns_zone.inline_policy_permissions.ChangeRecords).toEqual({ actions: ['route53:ChangeResourceRecordSets'], resources: ['${data.aws_route53_zone.domain.arn}'] });
+    // The other account looks up no zone (it has none) and its role may only assume the zone's role.
+    expect(other.data).toBeUndefined();
+    expect(other.module.fleet_external_dns).toMatchObject({ attach_custom_policy: true, policy_statements: [{ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['arn:aws:iam::111122223333:role/fleet-external-dns-zone'] }] });
+    expect(other.module.fleet_external_dns.attach_external_dns_policy).toBeUndefined();
+    const partner = stacks.get(distLayout.terraformCluster('partner-ipv4'))!;
+    expect(partner.module.irsa_external_dns.permissions.AssumeHostedZoneRole.resources).toEqual(['arn:aws:iam::111122223333:role/fleet-external-dns-zone']);
+    expect(partner.data.aws_route53_zone).toBeUndefined();
+    // The pods name the role to assume.
+    expect(files.get(distLayout.chartClusterValues('external-dns', 'partner-ipv4'))).toContain('extraArgs:\n  aws-assume-role: arn:aws:iam::111122223333:role/fleet-external-dns-zone\n');
+    expect(files.get(distLayout.chartClusterValues('external-dns', 'ipv6-hub'))).not.toContain('aws-assume-role');
+  });
+
+  test('the hosted zone in an account without clusters: a root module of its own holds the zone role', () => {
+    const fleet = fixtureFleet('accounts', (text) => text.replace('domain: apps.example.com\n', 'domain: apps.example.com\ndomainAccountId: "777788889999"\n'));
+    const stacks = stacksOf(renderFleet(fleet));
+    const dns = stacks.get(distLayout.terraformAccount('777788889999'))!;
+    expect(dns.provider.aws).toMatchObject({ allowed_account_ids: ['777788889999'], region: 'us-east-2' });
+    expect(dns.module.external_dns_zone.trust_policy_permissions.ExternalDns.principals[0].identifiers).toEqual(['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:root']);
+    expect(dns.module.argocd).toBeUndefined();
   });
 });
 

@@ -73,6 +73,24 @@ describeHelm('each defect of the review, put back, is caught', () => {
     expect(problems).toContain('aws-load-balancer-controller on legacy-ipv4 (Application aws-load-balancer-controller-legacy-ipv4): Deployment kube-system/aws-load-balancer-controller: spec.replicas: is 2, but no PodDisruptionBudget selects its pods: a drain (cluster-autoscaler scaling down) may evict every replica at once');
   });
 
+  test('a PodDisruptionBudget that allows no eviction at full health blocks every drain', async () => {
+    const edited = withValues(files, lbcValues, (values) => { values.podDisruptionBudget = { minAvailable: 2 }; });
+    // (with cert-manager, whose CRDs the controller's Certificate needs)
+    const problems = await checkCharts(fleet, edited, only('aws-load-balancer-controller-legacy-ipv4', 'cert-manager-legacy-ipv4'));
+    expect(problems).toEqual([expect.stringMatching(/PodDisruptionBudget kube-system\/aws-load-balancer-controller: spec: allows 0 of the 2 pods of Deployment aws-load-balancer-controller to be evicted at full health: a drain never finishes/)]);
+    const percent = withValues(files, lbcValues, (values) => { values.podDisruptionBudget = { maxUnavailable: '0%' }; });
+    expect(await checkCharts(fleet, percent, only('aws-load-balancer-controller-legacy-ipv4', 'cert-manager-legacy-ipv4'))).toHaveLength(1);
+  });
+
+  test('the pod readiness gate webhook back on its default Ignore: a pod made while it is down would count as ready unchecked', async () => {
+    const renders = await renderCharts(fleet, files, only('aws-load-balancer-controller-ipv6-east'));
+    const webhook = renders[0].objects.filter((object) => object.kind === 'MutatingWebhookConfiguration')
+      .flatMap((object) => object.webhooks).find((candidate) => candidate.name === 'mpod.elbv2.k8s.aws');
+    expect(webhook.failurePolicy).toBe('Fail');
+    // Only the namespaces labelled for injection: the test apps', never kube-system, where the controller itself runs.
+    expect(webhook.namespaceSelector.matchExpressions).toContainEqual({ key: 'elbv2.k8s.aws/pod-readiness-gate-inject', operator: 'In', values: ['enabled'] });
+  });
+
   test('Argo CD\'s Services in IPv4 on the IPv6 cluster it runs on', async () => {
     const edited = withValues(files, distLayout.chartValues('argo-cd'), (values) => { values.global.dualStack.ipFamilies = ['IPv4']; });
     const problems = await checkCharts(fleet, edited, only('argo-cd'));

@@ -136,9 +136,53 @@ describe('dist/terraform/ agrees with fleet.yaml and Argo CD can reach every clu
     ]));
   });
 
+  test('the VPC CNI of a created cluster: its association, its role\'s IPv6 policy, the agent before the nodes', () => {
+    const noAssociation = withStack(demoFiles, clusterStack('ipv6-east'), (stack) => {
+      delete stack.module.eks.addons['vpc-cni'].pod_identity_association;
+    });
+    expect(terraformProblems(demo, noAssociation)).toEqual([expect.stringContaining('terraform/clusters/ipv6-east/main.tf.json: the VPC CNI has no Pod Identity association for kube-system/aws-node before the nodes')]);
+    const ipv4Only = withStack(demoFiles, accountStack, (stack) => {
+      stack.module.aws_vpc_cni.aws_vpc_cni_enable_ipv6 = false;
+    });
+    expect(terraformProblems(demo, ipv4Only)).toEqual([expect.stringContaining('role fleet-aws-vpc-cni may not manage IPv6 addresses')]);
+    const noAgent = withStack(demoFiles, clusterStack('ipv6-east'), (stack) => {
+      delete stack.module.eks.addons['eks-pod-identity-agent'];
+    });
+    expect(terraformProblems(demo, noAgent)).toEqual([expect.stringContaining('installs no eks-pod-identity-agent before the nodes')]);
+  });
+
+  test('a trust condition these checks cannot read is refused, not taken as "any"', () => {
+    const edited = withStack(demoFiles, accountStack, (stack) => {
+      stack.module.fleet_external_dns.trust_policy_conditions[0].variable = 'aws:PrincipalTag/kubernetes-namespace';
+    });
+    expect(terraformProblems(demo, edited)).toEqual([expect.stringContaining('module fleet_external_dns: trust condition StringEquals aws:PrincipalTag/kubernetes-namespace is not a StringEquals on a session tag EKS Pod Identity sets')]);
+  });
+
+  test('two policies of one name in an account (IAM refuses the second) are caught', () => {
+    const edited = withStack(demoFiles, accountStack, (stack) => {
+      stack.module.fleet_cluster_autoscaler.attach_custom_policy = true;
+    });
+    expect(terraformProblems(demo, edited)).toEqual([expect.stringContaining('creates IAM policy fleet-cluster-autoscaler, as terraform/accounts/111122223333/main.tf.json: module fleet_cluster_autoscaler does in account 111122223333: IAM refuses the second')]);
+  });
+
+  test('Argo CD\'s role with its statements but no policy of them', () => {
+    const edited = withStack(demoFiles, accountStack, (stack) => {
+      delete stack.module.argocd.attach_custom_policy;
+    });
+    expect(terraformProblems(demo, edited)).toEqual([`${accountStack}: role fleet-argocd has its statements but no policy of them (attach_custom_policy): Argo CD may assume no cluster's role`]);
+  });
+
+  test('node group sizes are compared as numbers: a check of 30 is no check of 3', () => {
+    const edited = withStack(demoFiles, clusterStack('legacy-ipv4'), (stack) => {
+      const condition = stack.data.aws_eks_node_group.default.lifecycle.postcondition[1];
+      condition.condition = condition.condition.replace('min_size == 3 ', 'min_size == 30 ');
+    });
+    expect(terraformProblems(demo, edited)).toEqual(['terraform/clusters/legacy-ipv4/main.tf.json: clusters[0].nodeGroups[0] (default): the node group\'s postconditions check min_size 30, not 3']);
+  });
+
   test('a trust policy over IAM\'s quota is caught before apply', () => {
     const edited = withStack(demoFiles, accountStack, (stack) => {
-      stack.module.fleet_external_dns.trust_policy_conditions[0].values = Array.from({ length: 200 }, (_, index) => `cluster-${index}`);
+      stack.module.fleet_external_dns.trust_policy_conditions[1].values = Array.from({ length: 200 }, (_, index) => `service-account-${index}`);
     });
     expect(terraformProblems(demo, edited).join('\n')).toMatch(new RegExp(`role fleet-external-dns is about \\d+ characters, above IAM's ${iamPolicyQuotas.trustPolicy}`));
   });
@@ -155,6 +199,26 @@ describeHelm('every ServiceAccount that calls AWS, as the charts render, has exa
     const fleet = fixtureFleet(name);
     const files = renderFleet(fleet);
     expect(identityProblems(fleet, files, await renders(fleet, files, name))).toEqual([]);
+  });
+
+  test('while the Argo CD cluster is still being created, the checks of npm run check pass and expect its identities', async () => {
+    // GIVEN the demo fleet before terraform apply created ipv6-east, which runs Argo CD
+    const pending = demoFleet((text) => text
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}server: .*\n/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}vpcId: .*\n {4}subnets:\n( {6}- .*\n)+/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}caData: \S+\n/, '$1'));
+    expect(pending.pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-east']);
+    const files = renderFleet(pending);
+    // WHEN the charts are rendered and the identities checked, as npm run check does
+    const chartRenders = await renderCharts(pending, files);
+    // THEN Argo CD's chart is not rendered for a cluster that does not exist, and its identities are expected from fleet.yaml
+    expect(chartRenders.map((render) => render.application)).not.toContain('argo-cd');
+    expect(terraformProblems(pending, files)).toEqual([]);
+    expect(identityProblems(pending, files, chartRenders)).toEqual([]);
+    const withoutArgocdIdentity = withStack(files, clusterStack('ipv6-east'), (stack) => {
+      delete stack.resource.aws_eks_pod_identity_association.argocd_server;
+    });
+    expect(identityProblems(pending, withoutArgocdIdentity, chartRenders)).toEqual([expect.stringMatching(/^ipv6-east: ServiceAccount argocd\/argocd-server of fleet\.yaml \(no render: the cluster is not registered yet\) calls AWS but has no identity/)]);
   });
 
   test('the callers are found in the renders: the AWS add-ons\' ServiceAccounts, and Argo CD\'s three on its cluster', async () => {
@@ -209,7 +273,7 @@ describeHelm('every ServiceAccount that calls AWS, as the charts render, has exa
 
   test('a shared role that trusts a cluster it serves nothing on', async () => {
     const edited = withStack(demoFiles, accountStack, (stack) => {
-      stack.module.fleet_external_dns.trust_policy_conditions[0].values.push('ipv6-west');
+      stack.module.fleet_external_dns.trust_policy_conditions.unshift({ test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-name', values: ['legacy-ipv4', 'ipv6-east', 'ipv6-west'] });
     });
     const problems = identityProblems(demo, edited, await renders(demo, demoFiles, 'demo'));
     expect(problems).toEqual([`${accountStack}: role fleet-external-dns trusts cluster ipv6-west, where no ServiceAccount is associated with it`]);
@@ -217,10 +281,36 @@ describeHelm('every ServiceAccount that calls AWS, as the charts render, has exa
 
   test('a role that does not trust the ServiceAccount it is associated with', async () => {
     const edited = withStack(demoFiles, accountStack, (stack) => {
-      stack.module.fleet_cluster_autoscaler.trust_policy_conditions[2].values = ['autoscaler'];
+      stack.module.fleet_cluster_autoscaler.trust_policy_conditions[1].values = ['autoscaler'];
     });
     const problems = identityProblems(demo, edited, await renders(demo, demoFiles, 'demo'));
     expect(problems).toContainEqual(expect.stringMatching(/^ipv6-east: ServiceAccount kube-system\/cluster-autoscaler .*: role fleet-cluster-autoscaler does not trust it \(its trust policy admits no kubernetes-service-account cluster-autoscaler\)$/));
+  });
+
+  test('a role whose permissions are missing: no add-on policy attached, no hosted zone, no zone role to assume', async () => {
+    const noLbc = withStack(demoFiles, accountStack, (stack) => {
+      delete stack.module.fleet_aws_load_balancer_controller.attach_aws_lb_controller_policy;
+      stack.module.fleet_external_dns.external_dns_hosted_zone_arns = [];
+      stack.module.fleet_cluster_autoscaler.policy_statements = [];
+    });
+    const problems = identityProblems(demo, noLbc, await renders(demo, demoFiles, 'demo'));
+    expect(problems).toContainEqual(expect.stringMatching(/^ipv6-east: ServiceAccount kube-system\/aws-load-balancer-controller .*: role fleet-aws-load-balancer-controller has no load balancer controller policy attached$/));
+    expect(problems).toContainEqual(expect.stringMatching(/^legacy-ipv4: ServiceAccount external-dns\/external-dns .*: role fleet-external-dns may not change records of the hosted zone of apps\.example\.com$/));
+    expect(problems).toContainEqual(expect.stringMatching(/^ipv6-east: ServiceAccount kube-system\/cluster-autoscaler .*: role fleet-cluster-autoscaler may not scale the node groups of ipv6-east$/));
+    // Across accounts: the zone role must let the other account's role in, and the pods must name it.
+    const fleet = fixtureFleet('accounts');
+    const files = renderFleet(fleet);
+    const untrusted = withStack(files, accountStack, (stack) => {
+      stack.module.external_dns_zone.trust_policy_permissions.ExternalDns.condition[0].values = ['arn:aws:iam::444455556666:role/fleet-external-dns'];
+    });
+    expect(identityProblems(fleet, untrusted, await renders(fleet, files, 'accounts'))).toEqual([
+      expect.stringMatching(/^partner-ipv4: ServiceAccount external-dns\/external-dns .*: fleet-external-dns-zone in terraform\/accounts\/111122223333\/main\.tf\.json does not let arn:aws:iam::444455556666:role\/partner-ipv4-external-dns assume it$/),
+    ]);
+    const unnamed = withValues(files, distLayout.chartClusterValues('external-dns', 'partner-ipv4'), (values) => {
+      delete values.extraArgs;
+    });
+    const problemsUnnamed = identityProblems(fleet, unnamed, await renderCharts(fleet, unnamed, (application) => application === 'external-dns-partner-ipv4'));
+    expect(problemsUnnamed).toContainEqual(expect.stringMatching(/^partner-ipv4: ServiceAccount external-dns\/external-dns .*: its pods assume no role \(--aws-assume-role\), not the hosted zone's role arn:aws:iam::111122223333:role\/fleet-external-dns-zone$/));
   });
 
   test('an association naming a role the account does not create', async () => {
