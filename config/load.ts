@@ -287,9 +287,9 @@ const appsKeyLine = /^apps:[ \t]*(?:#.*)?\r?$/;
  * block sequence of a top-level `apps:` key is cut before every 1,000th item: a line of the items'
  * indentation that starts with "-". In valid YAML such a line starts an item and nothing else
  * (the content of a block scalar is indented further, and a quoted scalar or a flow collection
- * continued on it would be less indented than js-yaml requires, an error). The file with
- * `apps: []` in place of the sequence, and each piece of items, are read on their own and the
- * items put back. Read in pieces or whole, a file means the same (a test holds them to it); a
+ * continued on it would be less indented than js-yaml requires, an error). The file with only
+ * the first 1,000 items of the sequence, and each further piece of items, are read on their own
+ * and the items put back. Read in pieces or whole, a file means the same (a test holds them to it); a
  * piece that does not read leaves the whole file to js-yaml, which then reports it.
  */
 export function loadInPieces(text: string): unknown {
@@ -305,10 +305,12 @@ export function loadInPieces(text: string): unknown {
   const starts = lines.slice(first, end).flatMap((line, index) => (startsItem.test(line) ? [first + index] : []));
   if (starts.length <= appsPerPiece) return load(text, { schema: CORE_SCHEMA });
   try {
-    const rest = load([...lines.slice(0, keys[0]), 'apps: []', ...lines.slice(end)].join('\n'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
-    if (!Array.isArray(rest?.apps) || rest.apps.length) throw new Error('apps is not where it was');
-    const apps: unknown[] = [];
-    for (let index = 0; index < starts.length; index += appsPerPiece) {
+    // The file with its first 1,000 items in place, so that they are read where they stand (a
+    // block sequence inside a flow mapping, say, is refused as when the whole file is read).
+    const rest = load([...lines.slice(0, starts[appsPerPiece]), ...lines.slice(end)].join('\n'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
+    if (!Array.isArray(rest?.apps) || rest.apps.length !== appsPerPiece) throw new Error('apps is not where it was');
+    const apps: unknown[] = rest.apps;
+    for (let index = appsPerPiece; index < starts.length; index += appsPerPiece) {
       const piece = load(lines.slice(starts[index], starts[index + appsPerPiece] ?? end).join('\n'), { schema: CORE_SCHEMA });
       if (!Array.isArray(piece)) throw new Error('a piece of apps is not a list');
       for (const app of piece) apps.push(app);

@@ -252,6 +252,7 @@ describe('a long fleet.yaml is read in pieces, meaning what it means read whole'
     ['a quoted scalar continued too far left', true, `apps:\n${listed(1000, app)}  - name: "a\n  - b"\n${listed(1100, app)}`],
     ['an item less indented than the others', true, `apps:\n${listed(1500, app)} - name: odd\n${listed(700, app)}`],
     ['a key at the items\' indentation after them', true, `apps:\n${listed(2100, app)}  domain: d\n`],
+    ['a block list of apps inside a flow mapping, refused whole', true, `{"repo": {"url": "x"},\napps:\n${listed(1200, app)}}\n`],
     ['two apps keys', false, `apps:\n${listed(1100, app)}apps:\n${listed(1100, app)}`],
     ['several documents', false, `apps:\n${listed(2100, app)}---\napps: []\n`],
     ['few apps', false, `apps:\n${listed(20, app)}`],
