@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { testAppInputs } from '../../charts/fleet';
 import { parseFleet } from '../../config/load';
 import { renderFleet, testAppPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
-import { outputMarker, writeDist } from '../../output/write-dist';
+import { DistWrite, outputMarker, writeDist } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, fixtureNames, fixturePath, fixtureText, projectRoot, runSynth, setReplicas, writeTempFleet } from '../support/fixtures';
@@ -15,9 +15,23 @@ jest.setTimeout(60_000);
 
 const newOutdir = () => join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
 
-/** A synth in this process of `text` into `outdir`, by the code of version `generator`. */
-function synth(outdir: string, text: string, generator = 'v1'): Promise<SynthResult> {
-  return synthesize({ configFile: writeTempFleet(text), outdir }, { generator });
+/** When the last synth of these tests ended. */
+let lastSynthEnded = 0;
+
+/** Waits until 60 ms have passed since the last synth ended: a file written within 50 ms of a commit is not remembered (RenderCache). */
+async function settle(): Promise<void> {
+  const wait = lastSynthEnded + 60 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** A synth in this process of `text` into `outdir`, by the code of version `generator`, once the last one's files have settled. */
+async function synth(outdir: string, text: string, generator = 'v1'): Promise<SynthResult> {
+  await settle();
+  try {
+    return await synthesize({ configFile: writeTempFleet(text), outdir }, { generator });
+  } finally {
+    lastSynthEnded = Date.now();
+  }
 }
 
 /** The texts of an output folder. */
@@ -32,6 +46,15 @@ function freshRender(text: string): Record<string, string> {
   return texts(outdir);
 }
 
+/**
+ * A dist/ of `text` that synth remembers whole: the first synth writes it, but files written
+ * within 50 ms of their commit are not remembered (all of a small fleet's), so a second one
+ * compares them and remembers them. Returns the two synths' results.
+ */
+async function remembered(outdir: string, text: string, generator?: string): Promise<[SynthResult, SynthResult]> {
+  return [await synth(outdir, text, generator), await synth(outdir, text, generator)];
+}
+
 const appNames = (text: string) => parseFleet(text).apps.map((app) => app.name);
 
 /** 24 apps on 8 clusters: app<n> is on the IPv6 cluster n % 4 (ipv6-01, -03, -05, -07). */
@@ -39,23 +62,37 @@ const largeFleet = largeFleetYaml(24, 8);
 const appsOn = (cluster: string) => parseFleet(largeFleet).apps.filter((app) => app.placements.some((placement) => placement.cluster === cluster)).map((app) => app.name);
 
 describe('synth renders only the test apps that changed', () => {
-  test('a second synth of the same fleet renders no test app, and changes nothing', async () => {
-    // GIVEN a dist/ synth wrote
+  test('a synth of the same fleet renders no test app once synth remembers its files, and changes nothing', async () => {
+    // GIVEN a dist/ synth wrote, then compared (its files were all written within 50 ms of the commit)
     const outdir = newOutdir();
-    const first = await synth(outdir, demoFleetText);
+    const [first, second] = await remembered(outdir, demoFleetText);
     const state = folderState(outdir);
     // WHEN it runs again
-    const second = await synth(outdir, demoFleetText);
-    // THEN the first rendered every app, the second none, and not a file was touched
+    const third = await synth(outdir, demoFleetText);
+    // THEN the first rendered every app, the second too (and changed nothing), the third none, and not a file was touched
     expect(first.renderedApps).toEqual(['app0', 'app1', 'app2']);
-    expect(second.renderedApps).toEqual([]);
-    expect(second.unchanged).toBe(first.added.length);
+    expect(second.renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect([second.added, second.changed, second.removed]).toEqual([[], [], []]);
+    expect(third.renderedApps).toEqual([]);
+    expect(third.unchanged).toBe(first.added.length);
     expect(folderState(outdir)).toEqual(state);
+  });
+
+  test('a file written long enough before the commit is remembered by the synth that wrote it', async () => {
+    // GIVEN a fleet of many apps, whose first files are staged well before the commit
+    const outdir = newOutdir();
+    const text = largeFleetYaml(400, 8);
+    const first = await synth(outdir, text);
+    // WHEN synth runs again THEN it renders at most the apps staged last (within 50 ms of the commit)
+    const second = await synth(outdir, text);
+    expect(first.renderedApps).toHaveLength(400);
+    expect(second.renderedApps.length).toBeLessThan(400);
+    expect(second.renderedApps).toEqual(first.renderedApps.slice(400 - second.renderedApps.length));
   });
 
   test('scaling one app renders that app alone', async () => {
     const outdir = newOutdir();
-    await synth(outdir, demoFleetText);
+    await remembered(outdir, demoFleetText);
     const result = await synth(outdir, setReplicas(demoFleetText, 2, 10_000));
     expect(result.renderedApps).toEqual(['app2']);
     expect(result.changed).toEqual(['apps/app2/app.yaml']);
@@ -64,7 +101,7 @@ describe('synth renders only the test apps that changed', () => {
 
   test('a change of the code renders every app again', async () => {
     const outdir = newOutdir();
-    await synth(outdir, demoFleetText, 'v1');
+    await remembered(outdir, demoFleetText, 'v1');
     const result = await synth(outdir, demoFleetText, 'v2');
     expect(result.renderedApps).toEqual(['app0', 'app1', 'app2']);
     expect(result.unchanged).toBe(Object.keys(freshRender(demoFleetText)).length - 1);
@@ -73,10 +110,10 @@ describe('synth renders only the test apps that changed', () => {
   test('a change of the domain renders every app again; a change of the repository none, and its files all the same', async () => {
     // GIVEN a dist/ of the large fleet
     const outdir = newOutdir();
-    await synth(outdir, largeFleet);
+    await remembered(outdir, largeFleet);
     // WHEN the domain changes THEN every app is rendered and its per-cluster file (the Ingress host) rewritten
     const domain = largeFleet.replace('domain: apps.example.com', 'domain: apps.example.org');
-    const moved = await synth(outdir, domain);
+    const [moved] = await remembered(outdir, domain);
     expect(moved.renderedApps).toEqual(appNames(largeFleet));
     expect(moved.changed.filter((path) => path.startsWith('apps/'))).toEqual(moved.changed.filter((path) => /^apps\/[^/]+\/clusters\//.test(path)));
     expect(moved.changed.filter((path) => path.startsWith('apps/'))).toHaveLength(24);
@@ -92,7 +129,7 @@ describe('synth renders only the test apps that changed', () => {
   test('a change of a cluster renders the apps placed on it, and only those', async () => {
     // GIVEN a dist/ of the large fleet
     const outdir = newOutdir();
-    await synth(outdir, largeFleet);
+    await remembered(outdir, largeFleet);
     // WHEN one cluster's node group grows
     const grown = largeFleet.replace(/( {2}- name: ipv6-03\n(?: {4}.*\n)*? {6}- \{ name: default, instanceType: m5\.large, minSize: 3, maxSize: )200/, '$1300');
     expect(grown).not.toBe(largeFleet);
@@ -105,7 +142,7 @@ describe('synth renders only the test apps that changed', () => {
 
   test('moving an app renders it, and both clusters say so', async () => {
     const outdir = newOutdir();
-    await synth(outdir, largeFleet);
+    await remembered(outdir, largeFleet);
     const moved = largeFleet.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]');
     expect(moved).not.toBe(largeFleet);
     const result = await synth(outdir, moved);
@@ -121,7 +158,7 @@ describe('a file of dist/ changed by anyone but synth is found and written again
   test('an edit that keeps the file\'s size and modification time', async () => {
     // GIVEN a dist/ synth wrote, and app1's shared file edited to the same size, its mtime put back
     const outdir = newOutdir();
-    await synth(outdir, demoFleetText);
+    await remembered(outdir, demoFleetText);
     const file = join(outdir, 'apps/app1/app.yaml');
     const { atime, mtime } = statSync(file);
     const original = readFileSync(file, 'utf8');
@@ -137,7 +174,7 @@ describe('a file of dist/ changed by anyone but synth is found and written again
 
   test('a deleted file, and a file replaced by a copy of itself', async () => {
     const outdir = newOutdir();
-    await synth(outdir, demoFleetText);
+    await remembered(outdir, demoFleetText);
     const state = texts(outdir);
     rmSync(join(outdir, 'apps/app0/clusters/ipv6-east.yaml'));
     const copied = join(outdir, 'apps/app2/app.yaml');
@@ -149,6 +186,56 @@ describe('a file of dist/ changed by anyone but synth is found and written again
     expect(result.added).toEqual(['apps/app0/clusters/ipv6-east.yaml']);
     expect(result.changed).toEqual([]);
     expect(texts(outdir)).toEqual(state);
+  });
+
+  test('a file edited while synth runs, after synth compared it, is written again by the next synth', async () => {
+    // GIVEN a dist/ synth wrote long ago, and no memory of it (a fresh clone): every app is compared
+    const outdir = newOutdir();
+    await remembered(outdir, demoFleetText);
+    rmSync(join(outdir, '..', '.dist.cache'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const file = join(outdir, 'apps/app1/app.yaml');
+    const original = readFileSync(file, 'utf8');
+    // WHEN someone edits app1's file while synth runs, once synth has compared it (an editor saving, a git pull)
+    const commit = DistWrite.prototype.commit;
+    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+      writeFileSync(file, `${original}# edited while synth ran\n`);
+      return commit.call(this, staged);
+    });
+    try {
+      await synth(outdir, demoFleetText);
+    } finally {
+      during.mockRestore();
+    }
+    // THEN that synth did not remember the edited file as its own: the next one renders app1, finds the edit and puts the file back
+    const next = await synth(outdir, demoFleetText);
+    expect(next.renderedApps).toContain('app1');
+    expect(next.changed).toEqual(['apps/app1/app.yaml']);
+    expect(texts(outdir)).toEqual(freshRender(demoFleetText));
+  });
+
+  test('a file synth wrote, edited after the commit began, is written again by the next synth', async () => {
+    // GIVEN a fleet of many apps (the first ones staged well before the commit)
+    const outdir = newOutdir();
+    const text = largeFleetYaml(400, 8);
+    const file = join(outdir, 'apps/app0/app.yaml');
+    // WHEN app0's file, just renamed into place, is edited before synth records what it wrote
+    const commit = DistWrite.prototype.commit;
+    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+      const summary = commit.call(this, staged);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}# edited as synth finished\n`);
+      return summary;
+    });
+    try {
+      await synth(outdir, text);
+    } finally {
+      during.mockRestore();
+    }
+    // THEN the next synth renders app0 again and puts the file back
+    const next = await synth(outdir, text);
+    expect(next.renderedApps).toContain('app0');
+    expect(next.changed).toEqual(['apps/app0/app.yaml']);
+    expect(texts(outdir)).toEqual(freshRender(text));
   });
 
   test('a file replaced by a link to an identical one is refused, as every link is', async () => {
@@ -191,10 +278,10 @@ describe('what synth writes does not depend on what it remembers', () => {
     // GIVEN a dist/ whose cache beside it claims every app's files hold another render
     const outdir = newOutdir();
     const scaled = setReplicas(demoFleetText, 1, 8);
-    await synth(outdir, scaled);
+    await remembered(outdir, scaled);
     const cache = join(outdir, '..', '.dist.cache');
     const planted = readFileSync(cache, 'utf8');
-    await synth(outdir, demoFleetText);
+    await remembered(outdir, demoFleetText);
     writeFileSync(cache, planted);
     // WHEN synth renders the scaled fleet THEN app1 is found out and written
     const result = await synth(outdir, scaled);
@@ -212,6 +299,21 @@ describe('what synth writes does not depend on what it remembers', () => {
     expect(lstatSync(cache).isFile()).toBe(true);
   });
 
+  test('a cache that cannot be written fails nothing: the write stands, and the next synth renders every app', async () => {
+    // GIVEN a folder where the cache would go
+    const outdir = newOutdir();
+    await remembered(outdir, demoFleetText);
+    const cache = join(outdir, '..', '.dist.cache');
+    rmSync(cache);
+    mkdirSync(cache);
+    // WHEN synth writes a change THEN it succeeds, and the next synth, with nothing remembered, renders every app
+    const scaled = setReplicas(demoFleetText, 0, 7);
+    expect((await synth(outdir, scaled)).changed).toEqual(['apps/app0/app.yaml']);
+    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect(texts(outdir)).toEqual(freshRender(scaled));
+    expect(lstatSync(cache).isDirectory()).toBe(true);
+  });
+
   test('the files an app renders are the ones the cache is asked about', () => {
     for (const text of [demoFleetText, fixtureText('migration'), largeFleet]) {
       const fleet = parseFleet(text);
@@ -222,7 +324,7 @@ describe('what synth writes does not depend on what it remembers', () => {
 
   test('the marker still lists every file when apps are left as they were', async () => {
     const outdir = newOutdir();
-    await synth(outdir, demoFleetText);
+    await remembered(outdir, demoFleetText);
     await synth(outdir, setReplicas(demoFleetText, 0, 3));
     expect(readFileSync(join(outdir, outputMarker), 'utf8')).toBe(freshRender(setReplicas(demoFleetText, 0, 3))[outputMarker]);
   });
@@ -230,8 +332,9 @@ describe('what synth writes does not depend on what it remembers', () => {
 
 describe('npm run synth', () => {
   test('a change of the bundle renders every app again', () => {
-    // GIVEN a dist/ written by the bundle
+    // GIVEN a dist/ written by the bundle, and remembered by the next synth
     const outdir = newOutdir();
+    expect(runSynth({ CDK8S_OUTDIR: outdir }).status).toBe(0);
     expect(runSynth({ CDK8S_OUTDIR: outdir }).status).toBe(0);
     const cache = join(outdir, '..', '.dist.cache');
     const before = readFileSync(cache, 'utf8');
