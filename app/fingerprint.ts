@@ -2,7 +2,6 @@ import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
 import { TestAppInputs } from '../charts/fleet';
-import { Cluster } from '../config/fleet';
 
 function digest(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('base64url');
@@ -49,18 +48,11 @@ export function sourceVersion(): string {
 
 /**
  * The fingerprint of a test app: a hash of the generator's version and of the app's inputs (its
- * entry in fleet.yaml with defaults applied, the clusters it is placed on, the domain). Two
- * renders of apps with equal fingerprints are byte-identical, so synth skips an app whose
- * fingerprint it already wrote, and a diff of two fleets skips an app both render alike.
- * Returns the function that computes it for the apps of one fleet.
+ * entry in fleet.yaml with defaults applied, the name and IP family of each cluster it is placed
+ * on, the domain). Two renders of apps with equal fingerprints are byte-identical, so synth
+ * skips an app whose fingerprint it already wrote, and a diff of two fleets skips an app both
+ * render alike. Returns the function that computes it for the apps of one fleet.
  */
 export function testAppFingerprint(generator: string): (inputs: TestAppInputs) => string {
-  // Each cluster is hashed once, not once per app placed on it (its caData alone is kilobytes).
-  const clusterDigests = new Map<Cluster, string>();
-  const clusterDigest = (cluster: Cluster) => {
-    let known = clusterDigests.get(cluster);
-    if (known === undefined) clusterDigests.set(cluster, (known = digest(JSON.stringify(cluster))));
-    return known;
-  };
-  return ({ app, clusters, domain }) => digest(JSON.stringify([generator, domain, app, clusters.map(clusterDigest)]));
+  return ({ app, clusters, domain }) => digest(JSON.stringify([generator, domain, app, clusters]));
 }

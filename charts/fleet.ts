@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { addonKeys } from '../catalog/addons';
-import { App, appsOn, Cluster, Fleet } from '../config/fleet';
+import { App, appsOn, Fleet } from '../config/fleet';
 import { AddonChart } from './addon-appset';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
@@ -9,7 +9,7 @@ import { ClusterAppsChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
 import { TerraformFiles } from './terraform';
 import { TestAppChart } from './test-app';
-import { TestAppPlacementChart } from './test-app-placement';
+import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
 export class FleetControlCharts extends Construct {
@@ -38,15 +38,15 @@ export class FleetControlCharts extends Construct {
 export interface TestAppInputs {
   /** The app, with its placements. */
   readonly app: App;
-  /** The clusters of its placements, in the same order. */
-  readonly clusters: readonly Cluster[];
+  /** What it reads of the clusters of its placements, in the same order. */
+  readonly clusters: readonly PlacedCluster[];
   /** The DNS zone of its hostname, fleet.yaml's domain. */
   readonly domain: string;
 }
 
 /** The inputs of every test app of the fleet, in fleet.yaml order. */
 export function testAppInputs(fleet: Fleet): TestAppInputs[] {
-  const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
+  const clusters = new Map(fleet.clusters.map(({ name, ipFamily }): [string, PlacedCluster] => [name, { name, ipFamily }]));
   return fleet.apps.map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
 }
 

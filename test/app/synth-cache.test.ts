@@ -126,18 +126,30 @@ describe('synth renders only the test apps that changed', () => {
     expect(texts(outdir)).toEqual(freshRender(repo));
   });
 
-  test('a change of a cluster renders the apps placed on it, and only those', async () => {
+  test("a change of what a cluster's apps read of it renders the apps placed on it, and only those; a change of anything else none", async () => {
     // GIVEN a dist/ of the large fleet
     const outdir = newOutdir();
     await remembered(outdir, largeFleet);
+    const ipv603 = /( {2}- name: ipv6-03\n(?: {4}.*\n| {6}.*\n)*?)(?= {2}- name:)/;
     // WHEN one cluster's node group grows
-    const grown = largeFleet.replace(/( {2}- name: ipv6-03\n(?: {4}.*\n)*? {6}- \{ name: default, instanceType: m5\.large, minSize: 3, maxSize: )200/, '$1300');
+    const grown = largeFleet.replace(ipv603, (block) => block.replace(/maxSize: 200/, 'maxSize: 300'));
     expect(grown).not.toBe(largeFleet);
-    const result = await synth(outdir, grown);
-    // THEN the apps placed on it are rendered again (their files are the same), no other
+    // THEN no app is rendered again: their files read nothing of it
+    const [resized] = await remembered(outdir, grown);
+    expect(resized.renderedApps).toEqual([]);
+    expect(resized.changed.filter((path) => path.startsWith('apps/'))).toEqual([]);
+    // WHEN the cluster becomes an IPv4 one
+    const ipv4 = grown.replace(ipv603, (block) => block
+      .replace('ipFamily: ipv6', 'ipFamily: ipv4')
+      .replace(/2600:1f16:3:(\d)::\/64/g, (_, subnet) => `10.3.${Number(subnet) * 4}.0/22`)
+      .replace(/ {4}ipv4Subnets: .*\n/, ''));
+    expect(ipv4).toContain('ipFamily: ipv4\n    kubernetesVersion: "1.33"\n    server: https://00000000000000000000000000000003.');
+    const result = await synth(outdir, ipv4);
+    // THEN the apps placed on it are rendered again, their per-cluster files rewritten (the Service's family), no other
     expect(result.renderedApps).toEqual(appsOn('ipv6-03'));
     expect(result.renderedApps).toHaveLength(6);
-    expect(result.changed.filter((path) => path.startsWith('apps/'))).toEqual([]);
+    expect(result.changed.filter((path) => path.startsWith('apps/')).sort()).toEqual(appsOn('ipv6-03').map((app) => `apps/${app}/clusters/ipv6-03.yaml`).sort());
+    expect(texts(outdir)).toEqual(freshRender(ipv4));
   });
 
   test('moving an app renders it, and both clusters say so', async () => {
