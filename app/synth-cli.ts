@@ -33,7 +33,8 @@ export async function runSynth(workerScript?: string): Promise<void> {
   try {
     const { added, changed, removed, unchanged, warnings, clusterChanges } = await synthesize(options, {
       workerScript,
-      generator: workerScript === undefined ? undefined : bundleVersion(workerScript),
+      // The hash scripts/run.mjs took of the bytes it runs, or else of the bundle on disk.
+      generator: workerScript === undefined ? undefined : (globalThis as { fleetBundleVersion?: string }).fleetBundleVersion ?? bundleVersion(workerScript),
       notice: (message) => console.error(printable(message)),
     });
     for (const warning of warnings) console.error(`warning: ${printable(warning)}`);

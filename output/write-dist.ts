@@ -287,11 +287,18 @@ function flush(paths: readonly string[]): void {
   fsyncEach(paths);
 }
 
-/** flush of the staged `files` (paths under `staging`), their folders and `also`, listing them only when each is flushed. */
+/**
+ * flush of the staged `files` (paths under `staging`), every folder from theirs up to `staging`
+ * (a new app's folder, and the folder that holds it, are entries the commit renames), and
+ * `also`, listing them only when each is flushed.
+ */
 function flushStaged(staging: string, files: readonly string[], also: readonly string[]): void {
   if (files.length + also.length > maxPathsFlushedEach && syncFileSystem(staging)) return;
-  const written = files.map((path) => join(staging, path));
-  fsyncEach([...also, ...written, ...new Set(written.map((path) => dirname(path)))]);
+  const folders = new Set<string>([staging]);
+  for (const path of files) {
+    for (let folder = dirname(path); folder !== '.' && !folders.has(join(staging, folder)); folder = dirname(folder)) folders.add(join(staging, folder));
+  }
+  fsyncEach([...also, ...files.map((path) => join(staging, path)), ...folders]);
 }
 
 /** syncfs(2) of the file system `path` is on (coreutils `sync -f`); false where that command is missing or fails. */

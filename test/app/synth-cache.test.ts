@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { testAppInputs } from '../../charts/fleet';
 import { parseFleet } from '../../config/load';
+import { bundleVersion, testAppFingerprint } from '../../app/fingerprint';
 import { renderFleet, testAppPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
 import { DistWrite, outputMarker, writeDist } from '../../output/write-dist';
@@ -352,6 +353,10 @@ describe('npm run synth', () => {
     const before = readFileSync(cache, 'utf8');
     expect(runSynth({ CDK8S_OUTDIR: outdir }).status).toBe(0);
     expect(readFileSync(cache, 'utf8')).toBe(before);
+    // (the version in each fingerprint is the hash of the bundle that ran)
+    const demo = parseFleet(demoFleetText);
+    const fingerprint = testAppFingerprint(bundleVersion(join(projectRoot, '.build', 'main.js')));
+    expect(before.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(testAppInputs(demo).map((inputs) => [inputs.app.name, fingerprint(inputs)]));
     // WHEN another bundle (the same code and a comment more) writes it
     const bundle = join(mkdtempSync(join(tmpdir(), 'fleet-bundle-')), 'main.js');
     writeFileSync(bundle, `${readFileSync(join(projectRoot, '.build', 'main.js'), 'utf8')}\n// another version\n`);
