@@ -11,7 +11,7 @@ import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
 import { OutputError, readOutput } from '../output/write-dist';
-import { renderFleet } from './render';
+import { renderFleet, renderForComparison } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
 
@@ -69,13 +69,14 @@ function main(args: string[]): number {
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   try {
     const afterFleet = loadFleet(configFile);
-    const after = renderFleet(afterFleet);
+    let after: Map<string, string>;
     let before: Map<string, string>;
     let labels: DiffLabels;
     if (options.base !== undefined) {
-      before = renderFleet(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`));
+      [before, after] = renderForComparison(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`), afterFleet);
       labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
     } else {
+      after = renderFleet(afterFleet);
       before = readDist(outdir);
       labels = { before: `${outdir.replace(/\/+$/, '')}/`, after: configFile };
     }

@@ -1,45 +1,73 @@
 import { App } from 'cdk8s';
+import { appClusterPath, appSharedPath } from '../catalog/dist-layout';
 import { fileContents } from '../charts/file-contents';
-import { FleetControlCharts, TestAppCharts } from '../charts/fleet';
+import { FleetControlCharts, TestAppCharts, TestAppInputs, testAppInputs } from '../charts/fleet';
 import { Fleet } from '../config/fleet';
 import { FileContent, fileText } from '../output/file-content';
 import { byPath } from '../output/write-dist';
+import { testAppFingerprint } from './fingerprint';
 import { ObjectLimitError, objectLimitProblems } from '../verify/limits';
 
-/** Renders a fleet to the text of every file of dist/, sorted by path, without touching the disk. */
-export function renderFleet(fleet: Fleet): Map<string, string> {
+/**
+ * Renders a fleet to the text of every file of dist/, sorted by path, without touching the disk:
+ * the Argo CD, add-on and Terraform files and those of `apps` (every test app unless told).
+ */
+export function renderFleet(fleet: Fleet, apps: readonly TestAppInputs[] = testAppInputs(fleet)): Map<string, string> {
   const files = new Map<string, string>();
   buildFleetInSlices(fleet, (contents) => {
     for (const content of contents) {
       if (files.has(content.path)) throw new Error(`two charts render ${content.path}`);
       files.set(content.path, fileText(content));
     }
-  });
+  }, apps);
   return new Map([...files].sort(([a], [b]) => byPath(a, b)));
+}
+
+/**
+ * The renders of two fleets by this code, for comparing them: every file, but those of the test
+ * apps both fleets render alike (equal fingerprints), which would be the same text on both
+ * sides, so neither side renders them.
+ */
+export function renderForComparison(before: Fleet, after: Fleet): [Map<string, string>, Map<string, string>] {
+  const fingerprint = testAppFingerprint('');
+  const [beforeApps, afterApps] = [testAppInputs(before), testAppInputs(after)];
+  const beforeFingerprints = new Map(beforeApps.map((inputs) => [inputs.app.name, fingerprint(inputs)]));
+  const alike = new Set(afterApps.filter((inputs) => beforeFingerprints.get(inputs.app.name) === fingerprint(inputs)).map(({ app }) => app.name));
+  const differs = ({ app }: TestAppInputs) => !alike.has(app.name);
+  return [renderFleet(before, beforeApps.filter(differs)), renderFleet(after, afterApps.filter(differs))];
 }
 
 /** Test apps built at a time by buildFleetInSlices. */
 const appsPerSlice = 50;
 
 /**
- * Builds every chart of the fleet and hands over the file contents a slice at a time, with the
- * number of slices still to come: the Argo CD and add-on charts, then 50 test apps after 50,
- * each slice built in an App of its own and dropped once its objects are JSON, so memory holds
- * data rather than constructs. Every object is checked against the API server's limits first
- * (ObjectLimitError).
+ * Builds the charts of the fleet and hands over the file contents a slice at a time, with the
+ * number of slices still to come: the Argo CD, add-on and Terraform charts, then the test apps
+ * `apps` (every one unless told), 50 after 50, each slice built in an App of its own and
+ * dropped once its objects are JSON, so memory holds data rather than constructs. Every object
+ * is checked against the API server's limits first (ObjectLimitError).
  */
-export function buildFleetInSlices(fleet: Fleet, take: (contents: FileContent[], slicesLeft: number) => void): void {
+export function buildFleetInSlices(
+  fleet: Fleet,
+  take: (contents: FileContent[], slicesLeft: number) => void,
+  apps: readonly TestAppInputs[] = testAppInputs(fleet),
+): void {
   withoutEnvironmentOverrides(() => {
     const control = new App();
     new FleetControlCharts(control, 'control', fleet);
-    const slices = Math.ceil(fleet.apps.length / appsPerSlice);
+    const slices = Math.ceil(apps.length / appsPerSlice);
     take(withinLimits(fileContents(control), true), slices);
     for (let index = 0; index < slices; index++) {
       const slice = new App();
-      new TestAppCharts(slice, 'apps', { fleet, apps: fleet.apps.slice(index * appsPerSlice, (index + 1) * appsPerSlice) });
+      new TestAppCharts(slice, 'apps', { apps: apps.slice(index * appsPerSlice, (index + 1) * appsPerSlice) });
       take(withinLimits(fileContents(slice), false), slices - index - 1);
     }
   });
+}
+
+/** The files of dist/ a test app renders: what its clusters share, and one per cluster it is placed on. */
+export function testAppPaths(app: Fleet['apps'][number]): string[] {
+  return [appSharedPath(app.name), ...app.placements.map((placement) => appClusterPath(app.name, placement.cluster))];
 }
 
 /**

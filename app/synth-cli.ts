@@ -1,23 +1,40 @@
+import { setFlagsFromString } from 'v8';
 import { FleetConfigError } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { printable, printableLines } from '../config/messages';
 import { fileSystemProblem } from '../output/file-errors';
 import { OutputError, PartialWriteError } from '../output/write-dist';
 import { ObjectLimitError } from '../verify/limits';
+import { bundleVersion } from './fingerprint';
 import { CapacityError, synthesize } from './synth';
+
+/**
+ * How V8 manages synth's heap, set before any work (they apply to the staging thread too). By
+ * default V8 lets the old generation grow to four times what survived its last full collection,
+ * and allocates there directly the objects of code whose objects lived long before. Rendering a
+ * fleet slice after slice defeats both guesses: the fleet is read once and lives, every slice's
+ * objects die young, yet the same code builds both, so many slice objects are born where only a
+ * full collection frees them, and V8 waits until there are four fleets of them. Collecting once
+ * the old generation doubled, and no such pretenuring, take the peak heap of 100,000 apps from
+ * ~350 MB to ~170 MB, and render no slower (README, Performance).
+ */
+const heapFlags = ['--heap-growing-percent=100', '--no-allocation-site-pretenuring'];
 
 /**
  * `npm run synth`: synthesizes with the options from the environment, prints what changed in
  * the output folder (or why nothing did) and sets the exit code. `workerScript` is the bundle
- * synth runs from, for the staging thread of a large fleet.
+ * synth runs from: the script of the staging thread, and by its hash the version of the code.
  */
 export async function runSynth(workerScript?: string): Promise<void> {
+  for (const flag of heapFlags) setFlagsFromString(flag);
   const options = synthOptionsFromEnv(process.env);
   const outdir = printable(options.outdir);
   const configFile = printable(options.configFile);
   try {
     const { added, changed, removed, unchanged, warnings, clusterChanges } = await synthesize(options, {
       workerScript,
+      // The hash scripts/run.mjs took of the bytes it runs, or else of the bundle on disk.
+      generator: workerScript === undefined ? undefined : (globalThis as { fleetBundleVersion?: string }).fleetBundleVersion ?? bundleVersion(workerScript),
       notice: (message) => console.error(printable(message)),
     });
     for (const warning of warnings) console.error(`warning: ${printable(warning)}`);

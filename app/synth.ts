@@ -1,14 +1,17 @@
 import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
+import { TestAppInputs, testAppInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
 import { formatProblem, loadFleet, locateProblems } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
-import { fileText } from '../output/file-content';
-import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, WriteSummary, writeFiles } from '../output/write-dist';
-import { clusterChanges, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
-import { buildFleetInSlices, renderFleet } from './render';
+import { FileContent, fileText } from '../output/file-content';
+import { RenderCache } from '../output/render-cache';
+import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
+import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
+import { sourceVersion, testAppFingerprint } from './fingerprint';
+import { buildFleetInSlices, testAppPaths } from './render';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
 export class CapacityError extends Error {
@@ -42,12 +45,19 @@ export interface SynthResult extends WriteSummary {
   readonly warnings: readonly string[];
   /** One line per cluster whose apps or pods the change adds or removes (diff/placements.ts). */
   readonly clusterChanges: readonly string[];
+  /** The test apps rendered; every other one was left as the last synth wrote it (RenderCache). */
+  readonly renderedApps: readonly string[];
 }
 
 /** How a synth runs, beyond where it reads and writes. */
 export interface SynthRun {
   /** The bundle synth runs from: given it, a large fleet is staged on a second thread. */
   readonly workerScript?: string;
+  /**
+   * The version of the code that renders, part of every app's fingerprint: a hash of the bundle synth runs from (bundleVersion).
+   * @default a hash of the sources, as synth runs from them in the tests (sourceVersion)
+   */
+  readonly generator?: string;
   /** Told, in a sentence, what happens to the output folder before this synth writes it: a wait for another synth, an interrupted write finished. */
   readonly notice?: (message: string) => void;
   /** How long to wait for another synth writing the same folder. */
@@ -57,8 +67,9 @@ export interface SynthRun {
 /**
  * Holds the output folder's lock for the whole run: finishes a write an interrupted synth had
  * begun, then loads the fleet, checks its capacity, renders it and, only if all of that
- * succeeded, writes the output folder. Given the bundle it runs from, a large fleet is built on
- * this thread while a second one serialises and stages its files.
+ * succeeded, writes the output folder. Only the test apps that changed since the last synth are
+ * rendered (RenderCache); the Argo CD, add-on and Terraform files always are. Given the bundle
+ * it runs from, many apps are rendered on this thread while a second one stages their files.
  */
 export async function synthesize(options: SynthOptions, run: SynthRun = {}): Promise<SynthResult> {
   const lock = OutputLock.acquire(options.outdir, run.lockWaitMs, (holder) => {
@@ -69,43 +80,83 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
     if (finished) {
       run.notice?.(`${options.outdir}/: finished the write an interrupted synth had begun: ${count(finished.written)} files and folders moved in, ${count(finished.removed)} removed`);
     }
-    const result = await synthesizeLocked(options, lock, run.workerScript);
+    const result = await synthesizeLocked(options, lock, run);
     return finished ? { ...result, finished } : result;
   } finally {
     lock.release();
   }
 }
 
-async function synthesizeLocked(options: SynthOptions, lock: OutputLock, workerScript?: string): Promise<SynthResult> {
+async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
-  // What the change does to each cluster, from the previous texts of the files that say where
-  // apps run and with how many pods, which the write reads anyway to compare.
-  const changesOf = (summary: WriteSummary) => {
-    const after = placementsOf(fleet);
-    return formatClusterChanges(clusterChanges(placementsBefore(after, new Map(summary.previous)), after));
-  };
-  if (!workerScript || fleet.apps.length < backgroundStagingMinApps) {
-    const summary = writeFiles(lock, renderFleet(fleet), placementFilesPattern);
-    return { ...summary, warnings, clusterChanges: changesOf(summary) };
-  }
+  const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
   const write = DistWrite.begin(lock, placementFilesPattern);
-  const background = new BackgroundStager(workerScript, write.target);
-  const here = new Stager(write.target);
+  let cache: RenderCache;
+  const rendered: TestAppInputs[] = [];
+  const fingerprints: string[] = [];
   let staged: StagedFiles[];
   try {
-    buildFleetInSlices(fleet, (contents, slicesLeft) => {
-      // Near the end, a slice the staging thread would only reach after this thread has built
-      // the rest is staged here instead, so both finish together (a fresh dist/ on a slow disk).
-      if (background.backlog > slicesLeft + 1) for (const content of contents) here.stage(content.path, fileText(content));
-      else background.stage(contents);
-    });
-    staged = [await background.finish(), here.staged];
+    // An app whose fingerprint and files are as the last synth left them is neither rendered nor compared.
+    cache = RenderCache.read(lock, write.target.outdirExists);
+    const kept: string[] = [];
+    for (const inputs of testAppInputs(fleet)) {
+      const paths = testAppPaths(inputs.app);
+      const appFingerprint = fingerprint(inputs);
+      if (cache.holds(inputs.app.name, appFingerprint, paths)) {
+        for (const path of paths) kept.push(path);
+      } else {
+        rendered.push(inputs);
+        fingerprints.push(appFingerprint);
+      }
+    }
+    staged = [...await stageFleet(fleet, rendered, write.target, run.workerScript), unchangedFiles(kept)];
   } catch (error) {
-    await background.cancel();
     write.abort();
     throw error;
   }
+  cache.committing();
   const summary = write.commit(staged);
-  return { ...summary, warnings, clusterChanges: changesOf(summary) };
+  // Into a new folder every file was written; else those added or changed (a few, usually).
+  const written = write.target.outdirExists ? new Set([...summary.added, ...summary.changed]) : undefined;
+  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), (path) => written?.has(path) ?? true));
+  cache.save();
+  // What the change does to each cluster, from the previous texts of the files that say where
+  // apps run and with how many pods, which the write reads anyway to compare.
+  const after = placementsOf(fleet);
+  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
+  return { ...summary, warnings, clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
 }
+
+/**
+ * Renders the fleet's Argo CD, add-on and Terraform files and those of `apps`, and stages them
+ * for `target`. With the bundle synth runs from and enough apps, a second thread compares and
+ * stages the files while this one renders and serialises the next slices.
+ */
+async function stageFleet(fleet: Fleet, apps: readonly TestAppInputs[], target: WriteTarget, workerScript?: string): Promise<StagedFiles[]> {
+  const here = new Stager(target);
+  const stageHere = (contents: readonly FileContent[]) => {
+    for (const content of contents) here.stage(content.path, fileText(content));
+  };
+  if (!workerScript || apps.length < backgroundStagingMinApps) {
+    buildFleetInSlices(fleet, stageHere, apps);
+    return [here.staged];
+  }
+  const background = new BackgroundStager(workerScript, target);
+  try {
+    buildFleetInSlices(fleet, (contents, slicesLeft) => {
+      // A slice the staging thread would only reach after this thread has built the rest, or
+      // one that would queue more texts in memory than a few slices hold, is staged here
+      // instead: both threads finish together, and a slow disk holds up no more than that.
+      if (background.backlog > Math.min(slicesLeft + 1, maxBacklogSlices)) stageHere(contents);
+      else background.stage(contents.map((content) => [content.path, fileText(content)] as const));
+    }, apps);
+    return [await background.finish(), here.staged];
+  } catch (error) {
+    await background.cancel();
+    throw error;
+  }
+}
+
+/** Slices handed to the staging thread and not staged yet, at most. */
+const maxBacklogSlices = 8;

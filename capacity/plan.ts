@@ -7,7 +7,7 @@
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { testAppRollingUpdate } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
@@ -290,8 +290,7 @@ function peakPodsOf(demand: ClusterDemand): number {
 
 /** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
 export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
-  const apps = fleet.apps
-    .filter((app) => app.placements.some((placement) => placement.cluster === cluster.name))
+  const apps = appsOn(fleet, cluster.name)
     .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: app.placements.map((placement) => placement.cluster) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { addonKeys } from '../catalog/addons';
-import { App, Fleet } from '../config/fleet';
+import { App, appsOn, Fleet } from '../config/fleet';
 import { AddonChart } from './addon-appset';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
@@ -9,7 +9,7 @@ import { ClusterAppsChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
 import { TerraformFiles } from './terraform';
 import { TestAppChart } from './test-app';
-import { TestAppPlacementChart } from './test-app-placement';
+import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
 export class FleetControlCharts extends Construct {
@@ -22,7 +22,7 @@ export class FleetControlCharts extends Construct {
       new ClusterSecretChart(this, `cluster-${cluster.name}`, { fleet, cluster });
     }
     for (const cluster of fleet.clusters) {
-      const apps = fleet.apps.filter((app) => app.placements.some((placement) => placement.cluster === cluster.name));
+      const apps = appsOn(fleet, cluster.name);
       if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });
     }
     for (const addon of addonKeys) new AddonChart(this, `addon-${addon}`, { fleet, addon });
@@ -30,30 +30,42 @@ export class FleetControlCharts extends Construct {
   }
 }
 
+/**
+ * Everything the files of one test app are rendered from, and nothing else: the fingerprint
+ * that lets synth skip an unchanged app (app/fingerprint.ts) hashes exactly this, so a value
+ * the charts read without it being here would go stale in dist/.
+ */
+export interface TestAppInputs {
+  /** The app, with its placements. */
+  readonly app: App;
+  /** What it reads of the clusters of its placements, in the same order. */
+  readonly clusters: readonly PlacedCluster[];
+  /** The DNS zone of its hostname, fleet.yaml's domain. */
+  readonly domain: string;
+}
+
+/** The inputs of every test app of the fleet, in fleet.yaml order. */
+export function testAppInputs(fleet: Fleet): TestAppInputs[] {
+  const clusters = new Map(fleet.clusters.map(({ name, ipFamily }): [string, PlacedCluster] => [name, { name, ipFamily }]));
+  return fleet.apps.map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
+}
+
 export interface TestAppChartsProps {
-  /** The validated fleet, every default applied. */
-  readonly fleet: Fleet;
-  /** The apps to render: all of the fleet's, or a slice of them. */
-  readonly apps: readonly App[];
+  /** The apps to render: all of the fleet's, or some of them. */
+  readonly apps: readonly TestAppInputs[];
 }
 
 /** The files of test apps: each app's shared objects, and what differs per cluster it is placed on. */
 export class TestAppCharts extends Construct {
   constructor(scope: Construct, id: string, props: TestAppChartsProps) {
     super(scope, id);
-    const { fleet, apps } = props;
-    const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
-    for (const app of apps) {
+    for (const { app, clusters, domain } of props.apps) {
       new TestAppChart(this, `app-${app.name}`, { app });
-      for (const placement of app.placements) {
-        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, {
-          app,
-          placement,
-          cluster: clusters.get(placement.cluster)!,
-          domain: fleet.domain,
-          onlyIpv6: app.placements.every((candidate) => clusters.get(candidate.cluster)!.ipFamily === 'ipv6'),
-        });
-      }
+      // Dual-stack ALBs only when every cluster of the app is IPv6 (charts/test-app-placement.ts).
+      const onlyIpv6 = clusters.every((cluster) => cluster.ipFamily === 'ipv6');
+      app.placements.forEach((placement, index) => {
+        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain, onlyIpv6 });
+      });
     }
   }
 }

@@ -8,11 +8,19 @@ import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
 import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } from './test-app';
 
+/**
+ * What the files of a test app read of a cluster it is placed on: its name and IP family, and
+ * nothing else (its endpoint, CA, subnets and node groups go into other files). A test app's
+ * fingerprint hashes exactly this (app/fingerprint.ts), so a cluster's other fields can change
+ * without rendering its apps again; the type keeps the charts from reading more.
+ */
+export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily'>;
+
 export interface TestAppPlacementProps {
   /** The app placed. */
   readonly app: App;
   /** The cluster it is placed on: its IP family decides the Service and the ALB. */
-  readonly cluster: Cluster;
+  readonly cluster: PlacedCluster;
   /** The placement, with its DNS weight during a migration. */
   readonly placement: Placement;
   /** The DNS zone of the app's hostname, <app>.<domain>. */

@@ -274,6 +274,54 @@ function conforms(schema: JsonSchema, value: unknown): boolean {
   }
 }
 
+/** Apps js-yaml reads at a time from a long fleet.yaml (loadInPieces). */
+const appsPerPiece = 1000;
+
+/** The top-level `apps:` line of a block sequence (nothing after the colon but a comment). */
+const appsKeyLine = /^apps:[ \t]*(?:#.*)?\r?$/;
+
+/**
+ * What js-yaml reads from `text` (one YAML 1.2 document), read in pieces when it has many apps.
+ * js-yaml 5 turns its whole input into a list of events before it builds any value, so 100,000
+ * apps would hold some 300 MB of events at once, for a fleet whose value takes 30 MB. So the
+ * block sequence of a top-level `apps:` key is cut before every 1,000th item: a line of the items'
+ * indentation that starts with "-". In valid YAML such a line starts an item and nothing else
+ * (the content of a block scalar is indented further, and a quoted scalar or a flow collection
+ * continued on it would be less indented than js-yaml requires, an error). The file with only
+ * the first 1,000 items of the sequence, and each further piece of items, are read on their own
+ * and the items put back. Read in pieces or whole, a file means the same (a test holds them to it); a
+ * piece that does not read leaves the whole file to js-yaml, which then reports it.
+ */
+export function loadInPieces(text: string): unknown {
+  const lines = text.split('\n');
+  const keys = lines.flatMap((line, index) => (appsKeyLine.test(line) ? [index] : []));
+  const first = keys.length === 1 ? lines.findIndex((line, index) => index > keys[0] && !/^[ \t]*(?:#.*)?\r?$/.test(line)) : -1;
+  const indent = first >= 0 ? /^( *)-(?:[ \t]|\r?$)/.exec(lines[first])?.[1].length : undefined;
+  if (indent === undefined || /^(?:---|\.\.\.)(?:[ \t]|\r?$)/m.test(text)) return load(text, { schema: CORE_SCHEMA });
+  const startsItem = new RegExp(`^ {${indent}}-(?:[ \\t]|\\r?$)`);
+  const inSequence = (line: string) => startsItem.test(line) || /^[ \t]*(?:#.*)?\r?$/.test(line) || (/^ */.exec(line)![0].length > indent);
+  let end = first;
+  while (end < lines.length && inSequence(lines[end])) end++;
+  const starts = lines.slice(first, end).flatMap((line, index) => (startsItem.test(line) ? [first + index] : []));
+  if (starts.length <= appsPerPiece) return load(text, { schema: CORE_SCHEMA });
+  try {
+    // The file with its first 1,000 items in place, so that they are read where they stand (a
+    // block sequence inside a flow mapping, say, is refused as when the whole file is read).
+    const rest = load([...lines.slice(0, starts[appsPerPiece]), ...lines.slice(end)].join('\n'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
+    if (!Array.isArray(rest?.apps) || rest.apps.length !== appsPerPiece) throw new Error('apps is not where it was');
+    const apps: unknown[] = rest.apps;
+    for (let index = appsPerPiece; index < starts.length; index += appsPerPiece) {
+      const piece = load(lines.slice(starts[index], starts[index + appsPerPiece] ?? end).join('\n'), { schema: CORE_SCHEMA });
+      if (!Array.isArray(piece)) throw new Error('a piece of apps is not a list');
+      for (const app of piece) apps.push(app);
+    }
+    rest.apps = apps;
+    return rest;
+  } catch {
+    return load(text, { schema: CORE_SCHEMA });
+  }
+}
+
 /**
  * The fleet in `text` if it is valid, else undefined. The `yaml` document model that locates
  * problems costs ~0.3 s for a 3,000-app fleet; js-yaml reads the same YAML 1.2 core schema
@@ -289,7 +337,7 @@ function readValidFleet(text: string): Fleet | undefined {
   if (text.includes('!') || text.includes('*') || /^%/m.test(text)) return undefined;
   let value: unknown;
   try {
-    value = load(text, { schema: CORE_SCHEMA });
+    value = loadInPieces(text);
   } catch {
     return undefined;
   }

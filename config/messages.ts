@@ -5,9 +5,10 @@ export function joinWords(words: readonly string[], conjunction = 'and'): string
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }
 
-/** A count with thousands separators: 10,000. */
+/** A count with thousands separators: 10,000. (Not toLocaleString: its first call loads the locale data, ~15 ms of a synth.) */
 export function count(value: number): string {
-  return value.toLocaleString('en-US');
+  if (!Number.isSafeInteger(value)) return value.toLocaleString('en-US');
+  return String(value).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** How many of the largest contributors a message names before it counts the rest. */

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { clusterLabelKeys, inClusterName, inClusterServer } from '../catalog/argocd';
 import { isArgocdFile } from '../catalog/dist-layout';
 import { ApplicationSetError, clusterParams, expandApplicationSet, Json } from './applicationset';
@@ -43,8 +43,16 @@ function namesDistPath(repoPath: string, distPath: string): boolean {
   return repoPath === distPath || repoPath.endsWith(`/${distPath}`);
 }
 
-/** Argo CD's include and exclude globs: `*` and `?` (which may cross folders) and `{a,b}`. */
+const globs = new Map<string, RegExp>();
+
+/** Argo CD's include and exclude globs: `*` and `?` (which may cross folders) and `{a,b}`; each compiled once. */
 function globRegExp(pattern: string): RegExp {
+  let glob = globs.get(pattern);
+  if (!glob) globs.set(pattern, (glob = compileGlob(pattern)));
+  return glob;
+}
+
+function compileGlob(pattern: string): RegExp {
   let source = '';
   let depth = 0;
   for (const char of pattern) {
@@ -103,15 +111,20 @@ interface ArgoObjects {
   readonly clusterSecrets: readonly unknown[];
 }
 
+/** The objects of one file; none when it is not YAML. */
+function documentsOf(text: string): unknown[] {
+  try {
+    return loadAll(text, null, { schema: CORE_SCHEMA });
+  } catch {
+    return [];
+  }
+}
+
 /** The Argo CD objects of a tree: only argocd/, which the root app syncs, can hold them. Unreadable files are skipped. */
 function argoObjects(files: ReadonlyMap<string, string>): ArgoObjects {
   const objects: unknown[] = [];
   for (const [file, content] of files) {
-    if (!isArgocdFile(file)) continue;
-    const documents = parseAllDocuments(content);
-    for (const document of Array.isArray(documents) ? documents : []) {
-      if (!document.errors.length) objects.push(document.toJS());
-    }
+    if (isArgocdFile(file)) objects.push(...documentsOf(content));
   }
   const ofKind = (kind: string) => objects.filter((object) => at(object, 'kind') === kind);
   return {
@@ -161,7 +174,14 @@ function applicationDeliveries(application: unknown, clusterSecrets: readonly un
  * sides of a diff), a file goes to the clusters of either. A file nothing reads has no clusters.
  */
 export function destinationsIn(trees: readonly ReadonlyMap<string, string>[]): (file: string) => Destination {
-  const deliveries = trees.flatMap((files) => {
+  // Two sides of a diff often hold the same argocd/ (a change of replicas or colours): it is read once.
+  const argocdOf = (files: ReadonlyMap<string, string>) => [...files].filter(([file]) => isArgocdFile(file));
+  const sameArgocd = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) => {
+    const [left, right] = [argocdOf(a), argocdOf(b)];
+    return left.length === right.length && left.every(([file, text]) => b.get(file) === text);
+  };
+  const distinct = trees.filter((files, index) => !trees.slice(0, index).some((earlier) => sameArgocd(earlier, files)));
+  const deliveries = distinct.flatMap((files) => {
     const { applications, applicationSets, clusterSecrets } = argoObjects(files);
     const generated = applicationSets.flatMap((applicationSet) => expandOrSkip(applicationSet, clusterSecrets));
     return [...applications, ...generated].flatMap((application) => applicationDeliveries(application, clusterSecrets));

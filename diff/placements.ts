@@ -4,7 +4,7 @@
  * its ApplicationSet (argocd/apps/<cluster>.yaml), an app's pods the replicas of its Deployment
  * (apps/<app>/app.yaml), so a new cluster that quietly takes every default-placed app says so.
  */
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { appSharedPath, distLayout, pathPattern } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { count, firstNames, largestShown } from '../config/messages';
@@ -32,8 +32,13 @@ export function tellsPlacements(path: string): boolean {
 /** The regular expression of tellsPlacements, for code that cannot import this module (the staging thread). */
 export const placementFilesPattern = `${clusterAppsFile.source}|${appFile.source}`;
 
+/** The objects of a file of dist/ (js-yaml, which synth has warmed up reading fleet.yaml); none when it is not YAML. */
 function documents(text: string): any[] {
-  return parseAllDocuments(text).map((document) => document.toJS()).filter((object) => object);
+  try {
+    return loadAll(text, null, { schema: CORE_SCHEMA }).filter((object) => object);
+  } catch {
+    return [];
+  }
 }
 
 /** The apps an ApplicationSet of argocd/apps/<cluster>.yaml lists. */

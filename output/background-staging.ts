@@ -1,5 +1,4 @@
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { FileContent, fileText } from './file-content';
 import { OutputError, StagedFiles, Stager, WriteTarget } from './write-dist';
 
 /** Below this many apps, a second thread (~0.1 s of the other core to start) saves nothing. */
@@ -7,14 +6,17 @@ export const backgroundStagingMinApps = 200;
 
 const workerRole = 'fleet-dist-stager';
 
-type StagingMessage = { readonly contents: readonly FileContent[] } | { readonly done: true };
+/** A file of dist/ as it is written: its path under dist/ and its text. */
+export type FileText = readonly [path: string, text: string];
+
+type StagingMessage = { readonly files: readonly FileText[] } | { readonly done: true };
 
 /**
- * Serialises and stages dist/ files on a worker thread, while this thread goes on building
- * objects: the worker reads the current files, writes each file's YAML, compares,
- * and writes the added and changed ones into the staging folder. So the YAML and the disk
- * work overlap the building instead of following it. The worker runs `script`, the bundle
- * synth runs from, which must call `serveStaging` in a worker.
+ * Stages dist/ files on a worker thread, while this thread goes on building and serialising:
+ * the worker reads the current files, compares, and writes the added and changed ones into the
+ * staging folder, so the disk work overlaps the rendering instead of following it. It is handed
+ * texts, which cross threads as one copy each (an object graph would be cloned field by field).
+ * The worker runs `script`, the bundle synth runs from, which must call `serveStaging` in a worker.
  */
 export class BackgroundStager {
   private readonly worker: Worker;
@@ -34,8 +36,8 @@ export class BackgroundStager {
     this.result.catch(() => undefined); // awaited by finish(), unless the render fails first
   }
 
-  stage(contents: readonly FileContent[]): void {
-    this.worker.postMessage({ contents } satisfies StagingMessage);
+  stage(files: readonly FileText[]): void {
+    this.worker.postMessage({ files } satisfies StagingMessage);
     this.handedOver++;
   }
 
@@ -70,8 +72,8 @@ export function serveStaging(): void {
   const { target, done } = workerData as { target: WriteTarget; done: Int32Array };
   const stager = new Stager(target);
   parentPort!.on('message', (message: StagingMessage) => {
-    if ('contents' in message) {
-      for (const content of message.contents) stager.stage(content.path, fileText(content));
+    if ('files' in message) {
+      for (const [path, text] of message.files) stager.stage(path, text);
       Atomics.add(done, 0, 1);
     } else {
       parentPort!.postMessage(stager.staged);

@@ -193,6 +193,11 @@ export class OutputLock {
     return join(dirname(this.outdir), `.${basename(this.outdir)}.synth`);
   }
 
+  /** Where synth remembers what it wrote into this folder (RenderCache): beside it, like the lock. */
+  get cacheFile(): string {
+    return join(dirname(this.outdir), `.${basename(this.outdir)}.cache`);
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -267,14 +272,41 @@ function breakLock(lockFile: string, text: string): void {
   }
 }
 
+/** Up to this many paths are flushed one by one; more with one syncfs. */
+const maxPathsFlushedEach = 16;
+
 /**
- * Makes `paths` (files and folders) durable before the step that depends on them: one
- * syncfs(2) of their file system (coreutils `sync -f`, a few milliseconds), or, where that
- * command is missing, an fsync of each.
+ * Makes `paths` (files and folders) durable before the step that depends on them: an fsync of
+ * each when they are few (a one-app change: starting a process would cost more, and a syncfs
+ * would wait for whatever else the file system has to write), else one syncfs(2) of their file
+ * system (coreutils `sync -f`), or, where that command is missing, an fsync of each.
  */
 function flush(paths: readonly string[]): void {
   if (!paths.length) return;
-  if (spawnSync('sync', ['-f', paths[0]], { stdio: 'ignore' }).status === 0) return;
+  if (paths.length > maxPathsFlushedEach && syncFileSystem(paths[0])) return;
+  fsyncEach(paths);
+}
+
+/**
+ * flush of the staged `files` (paths under `staging`), every folder from theirs up to `staging`
+ * (a new app's folder, and the folder that holds it, are entries the commit renames), and
+ * `also`, listing them only when each is flushed.
+ */
+function flushStaged(staging: string, files: readonly string[], also: readonly string[]): void {
+  if (files.length + also.length > maxPathsFlushedEach && syncFileSystem(staging)) return;
+  const folders = new Set<string>([staging]);
+  for (const path of files) {
+    for (let folder = dirname(path); folder !== '.' && !folders.has(join(staging, folder)); folder = dirname(folder)) folders.add(join(staging, folder));
+  }
+  fsyncEach([...also, ...files.map((path) => join(staging, path)), ...folders]);
+}
+
+/** syncfs(2) of the file system `path` is on (coreutils `sync -f`); false where that command is missing or fails. */
+function syncFileSystem(path: string): boolean {
+  return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status === 0;
+}
+
+function fsyncEach(paths: readonly string[]): void {
   for (const path of paths) {
     const fd = openSync(path, 'r');
     try {
@@ -316,6 +348,11 @@ export interface StagedFiles {
   readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
 }
 
+/** Files a write leaves as they are, known to hold what was rendered without being read (RenderCache): part of the render all the same. */
+export function unchangedFiles(paths: readonly string[]): StagedFiles {
+  return { paths, added: [], changed: [], unchanged: paths.length, previous: [] };
+}
+
 /**
  * The text outdir holds at `path`, never read through a symbolic link; undefined when there is
  * none. Opened without blocking and checked to be a plain file first: reading a FIFO (or a
@@ -348,7 +385,7 @@ function currentText(outdir: string, path: string): string | undefined {
 export class Stager {
   private readonly madeDirs = new Set<string>();
   private readonly paths: string[] = [];
-  private readonly added: string[] = [];
+  private readonly added: string[];
   private readonly changed: string[] = [];
   private readonly previous: Array<readonly [string, string | undefined]> = [];
   private readonly keep: RegExp | undefined;
@@ -357,6 +394,8 @@ export class Stager {
   constructor(private readonly target: WriteTarget) {
     this.madeDirs.add(target.staging);
     this.keep = target.keep === undefined ? undefined : new RegExp(target.keep);
+    // Into a folder that does not exist yet, every file is added: one list is both (and crosses threads once).
+    this.added = target.outdirExists ? [] : this.paths;
   }
 
   stage(path: string, text: string): void {
@@ -366,7 +405,8 @@ export class Stager {
       this.unchanged++;
       return;
     }
-    (current === undefined ? this.added : this.changed).push(path);
+    if (current !== undefined) this.changed.push(path);
+    else if (this.added !== this.paths) this.added.push(path);
     if (this.keep?.test(path)) this.previous.push([path, current]);
     this.makeDir(dirname(join(this.target.staging, path)));
     writeFile(join(this.target.staging, path), text);
@@ -669,17 +709,17 @@ export class DistWrite {
         return summary;
       }
       writeFile(join(staging, outputMarker), marker);
-      const written = [...summary.added, ...summary.changed].map((path) => join(staging, path));
+      const written = [...summary.added, ...summary.changed];
       if (!this.target.outdirExists) {
-        flush([staging, ...written, ...new Set(written.map((path) => dirname(path)))]);
+        flushStaged(staging, written, [staging]);
         renameSync(staging, outdir);
         flush([dirname(outdir)]);
         rmSync(workDir, { recursive: true, force: true });
         return summary;
       }
-      moves = tree.moves([...summary.added, ...summary.changed].sort(byPath), summary.removed);
+      moves = tree.moves(written.sort(byPath), summary.removed);
       makeReplacedDirs(workDir, moves);
-      flush([staging, join(staging, outputMarker), ...written, ...new Set(written.map((path) => dirname(path)))]);
+      flushStaged(staging, written, [staging, join(staging, outputMarker)]);
       writeFile(join(workDir, `${journalFile}.partial`), 'committed: the staged files in new/ replace those of the output folder\n');
       flush([join(workDir, `${journalFile}.partial`)]);
       renameSync(join(workDir, `${journalFile}.partial`), join(workDir, journalFile));

@@ -4,7 +4,8 @@
 // module. The bundle is rebuilt only when one of its inputs changed, so the usual synth is a
 // single node process.
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
-import { createRequire } from 'module';
+import { createHash } from 'crypto';
+import Module from 'module';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 
@@ -50,5 +51,13 @@ export async function bundle(entry) {
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const entry = process.argv[2] ?? 'main.ts';
   process.argv.splice(2, 1);
-  createRequire(import.meta.url)(await bundle(entry));
+  const file = await bundle(entry);
+  // The bundle is read once, hashed and run from the same bytes: the hash is the version of the
+  // code that renders (app/fingerprint.ts), true even if another run rebuilds the bundle meanwhile.
+  const code = readFileSync(file, 'utf8');
+  globalThis.fleetBundleVersion = createHash('sha256').update(code).digest('base64url');
+  const bundled = new Module(file);
+  bundled.filename = file;
+  bundled.paths = Module._nodeModulePaths(dirname(file));
+  bundled._compile(code, file);
 }

@@ -4,7 +4,7 @@
  * names the Application (chart and cluster), the object and the field.
  */
 import { appClusterPath, appSharedPath } from '../catalog/dist-layout';
-import { Fleet } from '../config/fleet';
+import { appsOn, Fleet } from '../config/fleet';
 import { IpFamily } from '../config/schema';
 import { Json } from '../diff/applicationset';
 import { ChartRender, renderCharts } from './chart-renders';
@@ -315,7 +315,7 @@ export function webhookCycles(applications: readonly ClusterApplication[]): stri
 
 /** The test apps placed on a cluster, as Applications of the objects they sync there. */
 export function testAppApplications(fleet: Fleet, files: ReadonlyMap<string, string>, cluster: string): ClusterApplication[] {
-  return fleet.apps.filter((app) => app.placements.some((placement) => placement.cluster === cluster)).map((app) => {
+  return appsOn(fleet, cluster).map((app) => {
     const objects = [appSharedPath(app.name), appClusterPath(app.name, cluster)].flatMap((path) => parseManifests(files.get(path) ?? ''));
     const namespace = objects.find((object) => object.kind === 'Namespace');
     return { name: `${app.name}-${cluster}`, namespace: app.name, namespaceLabels: { 'kubernetes.io/metadata.name': app.name, ...(namespace?.metadata?.labels ?? {}) }, objects };

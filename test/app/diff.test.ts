@@ -2,6 +2,11 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { renderFleet, renderForComparison } from '../../app/render';
+import { parseFleet } from '../../config/load';
+import { compareDist } from '../../diff/compare';
+import { previousPlacementTexts } from '../../diff/placements';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 function runDiff(args: readonly string[], env: Record<string, string>, cwd = projectRoot) {
@@ -96,5 +101,40 @@ describe('npm run diff --base <rev>', () => {
     const result = runDiff(['--base', 'no-such-revision'], {}, repository);
     expect(result.stderr).toContain('cannot read fleet.yaml at no-such-revision');
     expect(result.status).toBe(2);
+  });
+});
+
+describe('the two renders --base compares', () => {
+  /** Edits of fleet.yaml a pull request makes, each compared with the fleet before it. */
+  const large = largeFleetYaml(60, 8);
+  const edits: Array<[string, string, (text: string) => string]> = [
+    ['nothing', large, (text) => text],
+    ['one app scaled', large, (text) => setReplicas(text, 7, 12)],
+    ['an app moved', large, (text) => text.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]')],
+    ['an app added and one removed', large, (text) => text.replace(/ {2}- name: app5\n( {4}.*\n)+?(?= {2}- )/, '').replace('apps:\n', 'apps:\n  - { name: new, backgroundColor: red, containerPort: 80, replicas: 2, clusters: [ipv6-03] }\n')],
+    ['a cluster changed', large, (text) => text.replace(/( {2}- name: ipv6-03\n(?: {4}.*\n)*? {4}kubernetesVersion: )"1\.33"/, '$1"1.34"')],
+    ['the domain', demoFleetText, (text) => text.replace('domain: apps.example.com', 'domain: apps.example.org')],
+    ['the repository', demoFleetText, (text) => text.replace('example-org/eks-ipv6-gitops.git', 'example-org/fleet.git')],
+  ];
+
+  test.each(edits)('%s: the diff and the per-cluster lines are those of two whole renders', (name, text, edit) => {
+    // GIVEN a fleet and its edit
+    expect(edit(text) === text).toBe(name === 'nothing');
+    const [before, after] = [parseFleet(text), parseFleet(edit(text))];
+    // WHEN both are rendered for comparison, and in whole
+    const [partBefore, partAfter] = renderForComparison(before, after);
+    const [wholeBefore, wholeAfter] = [renderFleet(before), renderFleet(after)];
+    // THEN the test apps both render alike are left out of both, and the comparison is the same
+    expect(partAfter.size).toBeLessThanOrEqual(wholeAfter.size);
+    expect(compareDist(partBefore, partAfter)).toEqual(compareDist(wholeBefore, wholeAfter));
+    expect(previousPlacementTexts(partBefore, partAfter)).toEqual(previousPlacementTexts(wholeBefore, wholeAfter));
+  });
+
+  test('leaves out every app both fleets render alike, and no other', () => {
+    const [before, after] = [parseFleet(large), parseFleet(setReplicas(large, 7, 12))];
+    const [partBefore, partAfter] = renderForComparison(before, after);
+    const apps = (files: Map<string, string>) => [...new Set([...files.keys()].filter((path) => path.startsWith('apps/')).map((path) => path.split('/')[1]))];
+    expect(apps(partBefore)).toEqual(['app7']);
+    expect(apps(partAfter)).toEqual(['app7']);
   });
 });

@@ -66,13 +66,15 @@ describe('npm run synth', () => {
     rmSync(join(outdir, 'apps/app5/app.yaml'));
     mkdirSync(join(outdir, 'apps/app5/app.yaml'));
     const before = folderState(outdir);
+    const cache = readFileSync(join(outdir, '..', '.dist.cache'), 'utf8');
     // WHEN synth runs on a changed fleet
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(setReplicas(text, 3, 9)) });
     // THEN the staging thread's error fails the synth, and nothing was written or left behind
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/synth failed; .*dist\/ was left as it was\.\napps\/app5\/app\.yaml in the output folder is not a plain file \(a FIFO, a device, a socket or a folder\): synth writes only files there; remove it\n$/);
     expect(folderState(outdir)).toEqual(before);
-    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['.dist.cache', 'dist']);
+    expect(readFileSync(join(outdir, '..', '.dist.cache'), 'utf8')).toBe(cache);
   });
 
   test('says in one line per cluster which apps and pods a change adds, removes or scales there', () => {
@@ -95,8 +97,8 @@ describe('npm run synth', () => {
     const text = largeFleetYaml(backgroundStagingMinApps + 37, 8);
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
     expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).status).toBe(0);
-    // WHEN app3 moves from its cluster to another
-    const moved = text.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]');
+    // WHEN app3 moves from its cluster to another, and a new domain has every app rendered again (on the staging thread)
+    const moved = text.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]').replace('domain: apps.example.com', 'domain: apps.example.org');
     expect(moved).not.toBe(text);
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(moved) });
     // THEN both clusters say it

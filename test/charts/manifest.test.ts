@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
-import { TestAppCharts } from '../../charts/fleet';
+import { TestAppCharts, testAppInputs } from '../../charts/fleet';
 import { Manifest } from '../../charts/manifest';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleet, writeTempFleet } from '../support/fixtures';
@@ -24,7 +24,7 @@ describe('Manifest renders what cdk8s ApiObject renders', () => {
     for (const fleet of [demoFleet(), loadFleet(writeTempFleet(largeFleetYaml(300, 8)))]) {
       // GIVEN the fleet's charts
       const app = Testing.app();
-      new TestAppCharts(app, 'apps', { fleet, apps: fleet.apps });
+      new TestAppCharts(app, 'apps', { apps: testAppInputs(fleet) });
       const manifests = manifestsOf(app);
       // THEN every Deployment, Service, ... renders exactly as cdk8s would
       expect(manifests.length).toBeGreaterThanOrEqual(6 * fleet.apps.length);

@@ -1,4 +1,5 @@
-import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { FleetConfigError, loadInPieces, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { synthesize } from '../../app/synth';
 import { folderState } from '../support/dist-state';
@@ -217,5 +218,58 @@ describe('the fast path for valid files reads what the locating reader reads', (
       demoFleetText.replace('replicas: 5', 'replicas:\t5'),
     ];
     for (const text of variants) expect(outcome(parseFleet, text)).toStrictEqual(outcome(parseFleetLocatingProblems, text));
+  });
+});
+
+describe('a long fleet.yaml is read in pieces, meaning what it means read whole', () => {
+  /** What js-yaml reads from the text whole, or the first line of its error. */
+  function whole(text: string): unknown {
+    try {
+      return load(text, { schema: CORE_SCHEMA });
+    } catch (error) {
+      return `error: ${(error as Error).message.split('\n')[0]}`;
+    }
+  }
+  function inPieces(text: string): unknown {
+    try {
+      return loadInPieces(text);
+    } catch (error) {
+      return `error: ${(error as Error).message.split('\n')[0]}`;
+    }
+  }
+  /** `count` apps as fleet.yaml lists them, each item `item(index)`. */
+  const listed = (count: number, item: (index: number) => string) => Array.from({ length: count }, (_, index) => item(index)).join('');
+  const app = (index: number) => `  - name: app${index}\n    replicas: ${index % 7}\n    clusters: [a, b]\n`;
+
+  test.each<[string, boolean, string]>([
+    ['items indented', true, `repo: {url: x}\napps:\n${listed(2500, app)}capacity: {a: 1}\n`],
+    ['items at the key\'s indentation', true, `apps:\n${listed(2100, (index) => `- name: app${index}\n  replicas: 1\n`)}domain: d\n`],
+    ['comments, blank lines and a trailing comment on the key', true, `apps: # the apps\n\n${listed(2100, (index) => `${index % 3 ? '' : '# about the next one\n'}${app(index)}\n    # deeper\n`)}`],
+    ['Windows line ends', true, `apps:\r\n${listed(2100, (index) => `  - name: app${index}\r\n    replicas: 1\r\n`)}`],
+    ['block scalars whose lines look like items', true, `apps:\n${listed(2100, (index) => `  - name: app${index}\n    page: |\n      - not an item\n        - nor this\n\n      end ${index}\n`)}`],
+    ['a flow sequence over lines', true, `apps:\n${listed(2100, (index) => `  - name: app${index}\n    clusters: [a,\n      b]\n`)}`],
+    ['a quoted scalar over lines', true, `apps:\n${listed(2100, (index) => `  - name: "app${index}\n      continued"\n`)}`],
+    ['a quoted scalar continued too far left', true, `apps:\n${listed(1000, app)}  - name: "a\n  - b"\n${listed(1100, app)}`],
+    ['an item less indented than the others', true, `apps:\n${listed(1500, app)} - name: odd\n${listed(700, app)}`],
+    ['a key at the items\' indentation after them', true, `apps:\n${listed(2100, app)}  domain: d\n`],
+    ['a block list of apps inside a flow mapping, refused whole', true, `{"repo": {"url": "x"},\napps:\n${listed(1200, app)}}\n`],
+    ['two apps keys', false, `apps:\n${listed(1100, app)}apps:\n${listed(1100, app)}`],
+    ['several documents', false, `apps:\n${listed(2100, app)}---\napps: []\n`],
+    ['few apps', false, `apps:\n${listed(20, app)}`],
+  ])('%s (read in pieces first: %s)', (_, readInPieces, text) => {
+    // (the module object itself: what config/load.ts calls)
+    const reads = jest.spyOn(require('js-yaml') as typeof import('js-yaml'), 'load');
+    try {
+      expect(inPieces(text)).toStrictEqual(whole(text));
+      // (in pieces: the file without its apps, then each 1,000 of them; once more whole for the comparison, or when a piece fails)
+      expect(reads.mock.calls.length > 2).toBe(readInPieces);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  test('a benchmark fleet of 2,500 apps reads as the locating reader reads it', () => {
+    const text = largeFleetYaml(2500, 8);
+    expect(parseFleet(text)).toStrictEqual(parseFleetLocatingProblems(text));
   });
 });

@@ -2,8 +2,8 @@ import { buildSync } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BackgroundStager } from '../../output/background-staging';
-import { FileContent } from '../../output/file-content';
+import { BackgroundStager, FileText } from '../../output/background-staging';
+import { fileText } from '../../output/file-content';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
@@ -22,10 +22,10 @@ function workerScript(source: string): string {
 const stagingScript = workerScript(`import { serveStaging } from ${JSON.stringify(join(projectRoot, 'output', 'background-staging'))};\nserveStaging();\n`);
 const refusingScript = workerScript("throw new Error('the staging thread was started');\n");
 
-/** The slices synth would hand over for a fleet. */
-function contentsOf(text: string): FileContent[][] {
-  const slices: FileContent[][] = [];
-  buildFleetInSlices(demoFleet(() => text), (contents) => slices.push(contents));
+/** The slices synth would hand over for a fleet, serialised. */
+function slicesOf(text: string): FileText[][] {
+  const slices: FileText[][] = [];
+  buildFleetInSlices(demoFleet(() => text), (contents) => slices.push(contents.map((content) => [content.path, fileText(content)])));
   return slices;
 }
 
@@ -37,7 +37,7 @@ describe('the staging thread', () => {
     const write = DistWrite.begin(lock);
     const stager = new BackgroundStager(stagingScript, write.target);
     // WHEN every slice is handed to the staging thread
-    for (const contents of contentsOf(setReplicas(demoFleetText, 2, 10000))) stager.stage(contents);
+    for (const files of slicesOf(setReplicas(demoFleetText, 2, 10000))) stager.stage(files);
     const staged = await stager.finish();
     // THEN it staged app2's file alone, with the YAML synth renders, and has no backlog left
     expect(staged.added).toEqual([]);
@@ -54,7 +54,7 @@ describe('the staging thread', () => {
     const lock = OutputLock.acquire(scratchDist());
     const write = DistWrite.begin(lock);
     const stager = new BackgroundStager(stagingScript, write.target);
-    stager.stage([{ path: 'x/file.yaml', values: { a: 1 } }, { path: 'x/file.yaml/nested.yaml', values: { b: 2 } }]);
+    stager.stage([['x/file.yaml', 'a: 1\n'], ['x/file.yaml/nested.yaml', 'b: 2\n']]);
     await expect(stager.finish()).rejects.toThrow(/ENOTDIR|EEXIST|EISDIR/);
     write.abort();
     lock.release();

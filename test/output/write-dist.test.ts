@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -155,11 +155,25 @@ describe('one synth at a time', () => {
     const outdir = join(newFolder(), 'dist');
     const fleets = [largeFleetYaml(240, 8), largeFleetYaml(240, 8).replace(/replicas: 5/g, 'replicas: 6')];
     const [first, second] = fleets.map((text) => writeTempFleet(text));
-    // WHEN the second starts while the first holds the lock
-    const firstRun = startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: first });
+    // WHEN the second starts while the first holds the lock: the first is stopped (SIGSTOP) once
+    // its lock names it, and let go once the second says it waits, so the two overlap however
+    // fast the first would be
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const lockText = (file: string) => { try { return readFileSync(file, 'utf8'); } catch { return undefined; } };
+    let firstChild: ChildProcess | undefined;
+    const firstRun = startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: first }, (child) => (firstChild = child));
     const lockFile = join(outdir, '..', '.dist.lock');
-    for (const started = Date.now(); !existsSync(lockFile) && Date.now() - started < 20_000;) await new Promise((resolve) => setTimeout(resolve, 5));
-    const results = await Promise.all([firstRun, startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: second })]);
+    for (const started = Date.now(); lockText(lockFile) !== `${firstChild!.pid}\n` && Date.now() - started < 20_000;) await pause();
+    process.kill(firstChild!.pid!, 'SIGSTOP');
+    let secondRun: ReturnType<typeof startSynth>;
+    try {
+      let waiting = false;
+      secondRun = startSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: second }, (child) => child.stderr!.on('data', (chunk) => (waiting ||= String(chunk).includes('waiting for another synth'))));
+      for (const started = Date.now(); !waiting && Date.now() - started < 20_000;) await pause();
+    } finally {
+      process.kill(firstChild!.pid!, 'SIGCONT');
+    }
+    const results = await Promise.all([firstRun, secondRun]);
     // THEN both succeed, the second after waiting for the first, and dist/ is exactly what the second renders
     expect(results.map((result) => result.status)).toEqual([0, 0]);
     expect(results[1].stderr).toMatch(/^waiting for another synth \(pid \d+\) to finish writing .*dist\/$/m);
@@ -168,7 +182,8 @@ describe('one synth at a time', () => {
     const written = folderState(outdir);
     expect(Object.keys(written).sort()).toEqual(outputFiles(expected));
     for (const [path, text] of expected) expect(written[path].text).toBe(text);
-    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+    // (and beside it, what synth remembers of the files it wrote: no lock, no staging left)
+    expect(readdirSync(join(outdir, '..'))).toEqual(['.dist.cache', 'dist']);
   });
 
   test('a synth that cannot get the lock in time fails with who holds it and what to do', () => {

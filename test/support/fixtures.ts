@@ -1,4 +1,4 @@
-import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
+import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -58,11 +58,12 @@ export function runSynth(env: Record<string, string>): SpawnSyncReturns<string> 
 }
 
 /** runSynth without waiting for it: for synths that run at the same time. */
-export function startSynth(env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string; endedAt: number }> {
+export function startSynth(env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<{ status: number | null; stdout: string; stderr: string; endedAt: number }> {
   const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, FLEET_CONFIG: fixturePath('demo'), ...env },
   });
+  onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

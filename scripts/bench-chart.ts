@@ -1,0 +1,288 @@
+/**
+ * The yardstick of npm run bench: one Helm chart that renders, from a values file, the same
+ * objects per test app as synth renders into dist/apps/ (Namespace, ConfigMap with the page and
+ * the nginx config, Deployment, PodDisruptionBudget, and a Service and an Ingress per placement),
+ * so `helm template` of it does the work synth does for the apps. A test holds the two to the
+ * same objects (test/scripts/bench-chart.test.ts).
+ */
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { restrictedNamespaceLabels } from '../catalog/argocd';
+import { Fleet } from '../config/fleet';
+import { nginxImage } from '../charts/test-app';
+import { nginxPaths } from '../values/test-app-site';
+
+const labels = (indent: string) => ['app.kubernetes.io/managed-by: fleet-generator', 'app.kubernetes.io/name: {{ $app.name }}', 'app.kubernetes.io/part-of: test-apps']
+  .map((line) => `${indent}${line}`).join('\n');
+const selector = (indent: string) => `${indent}app.kubernetes.io/name: {{ $app.name }}`;
+const metadata = `metadata:
+  labels:
+${labels('    ')}
+  name: {{ $app.name }}
+  namespace: {{ $app.name }}`;
+
+const helpers = `{{- define "conf" -}}
+# {{ .name }}: rendered by the fleet generator; served on IPv6 and IPv4.
+server {
+    listen [::]:{{ .containerPort }} ipv6only=off;
+    server_name _;
+    root ${nginxPaths.htmlDir};
+
+    location = ${nginxPaths.healthPath} {
+        access_log off;
+        default_type text/plain;
+        return 200 "ok\\n";
+    }
+
+    location / {
+        ssi on;
+        index ${nginxPaths.htmlFile};
+        add_header Cache-Control "no-store" always;
+    }
+}
+{{ end -}}
+{{- define "page" -}}
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .name }}</title>
+<style>
+  html, body { height: 100%; margin: 0; }
+  body { background-color: {{ .backgroundColor }}; font-family: sans-serif; display: flex; align-items: center; justify-content: center; }
+  main { background: rgba(255, 255, 255, 0.85); padding: 2rem 3rem; border-radius: 0.5rem; text-align: center; }
+  code { font-size: 1.2rem; }
+</style>
+</head>
+<body>
+<main>
+  <h1 id="app-name">{{ .name }}</h1>
+  <p>Pod name: <code id="pod-name"><!--# echo var="hostname" --></code></p>
+  <p>Pod IP: <code id="pod-ip"><!--# echo var="server_addr" --></code></p>
+</main>
+</body>
+</html>
+{{ end -}}
+`;
+
+const probe = (indent: string, extra: string[]) => [`${indent}httpGet:`, `${indent}  path: ${nginxPaths.healthPath}`, `${indent}  port: http`, ...extra.map((line) => `${indent}${line}`)].join('\n');
+
+const apps = `{{- range $app := .Values.apps }}
+{{- $conf := include "conf" $app }}
+{{- $page := include "page" $app }}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  annotations:
+    argocd.argoproj.io/sync-wave: "-2"
+  labels:
+${labels('    ')}
+    elbv2.k8s.aws/pod-readiness-gate-inject: enabled
+${Object.entries(restrictedNamespaceLabels).map(([key, value]) => `    ${key}: ${value}`).join('\n')}
+  name: {{ $app.name }}
+---
+apiVersion: v1
+kind: ConfigMap
+${metadata}
+data:
+  ${nginxPaths.confFile}: |
+{{ $conf | indent 4 }}
+  ${nginxPaths.htmlFile}: |
+{{ $page | indent 4 }}
+---
+apiVersion: apps/v1
+kind: Deployment
+${metadata}
+spec:
+  replicas: {{ $app.replicas }}
+  revisionHistoryLimit: 3
+  selector:
+    matchLabels:
+${selector('      ')}
+  strategy:
+    rollingUpdate:
+      maxSurge: 5%
+      maxUnavailable: 5%
+    type: RollingUpdate
+  template:
+    metadata:
+      annotations:
+        checksum/content: {{ printf "${nginxPaths.confFile}\\x00%s\\x00${nginxPaths.htmlFile}\\x00%s\\x00" $conf $page | sha256sum | quote }}
+      labels:
+${labels('        ')}
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - env:
+            - name: NGINX_ENTRYPOINT_QUIET_LOGS
+              value: "1"
+          image: ${nginxImage}
+          imagePullPolicy: IfNotPresent
+          lifecycle:
+            preStop:
+              exec:
+                command:
+                  - sleep
+                  - {{ $app.rollout.drainSeconds | quote }}
+          livenessProbe:
+            failureThreshold: 3
+${probe('            ', ['initialDelaySeconds: 5', 'periodSeconds: 10'])}
+          name: nginx
+          ports:
+            - containerPort: {{ $app.containerPort }}
+              name: http
+              protocol: TCP
+          readinessProbe:
+            failureThreshold: 2
+${probe('            ', ['periodSeconds: 5'])}
+          resources:
+            limits:
+              memory: 64Mi
+            requests:
+              cpu: 10m
+              memory: 16Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            readOnlyRootFilesystem: true
+            runAsNonRoot: true
+          volumeMounts:
+            - mountPath: ${nginxPaths.confDir}
+              name: config
+              readOnly: true
+            - mountPath: ${nginxPaths.htmlDir}
+              name: html
+              readOnly: true
+            - mountPath: /tmp
+              name: tmp
+      enableServiceLinks: false
+      securityContext:
+        runAsGroup: 101
+        runAsNonRoot: true
+        runAsUser: 101
+        seccompProfile:
+          type: RuntimeDefault
+        {{- if lt (int $app.containerPort) 1024 }}
+        sysctls:
+          - name: net.ipv4.ip_unprivileged_port_start
+            value: {{ $app.containerPort | quote }}
+        {{- end }}
+      terminationGracePeriodSeconds: {{ $app.rollout.terminationGracePeriodSeconds }}
+      topologySpreadConstraints:
+        {{- range $key := list "topology.kubernetes.io/zone" "kubernetes.io/hostname" }}
+        - labelSelector:
+            matchLabels:
+${selector('              ')}
+          maxSkew: 1
+          topologyKey: {{ $key }}
+          whenUnsatisfiable: ScheduleAnyway
+        {{- end }}
+      volumes:
+        - configMap:
+            items:
+              - key: ${nginxPaths.confFile}
+                path: ${nginxPaths.confFile}
+            name: {{ $app.name }}
+          name: config
+        - configMap:
+            items:
+              - key: ${nginxPaths.htmlFile}
+                path: ${nginxPaths.htmlFile}
+            name: {{ $app.name }}
+          name: html
+        - emptyDir:
+            medium: Memory
+            sizeLimit: 16Mi
+          name: tmp
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+${metadata}
+spec:
+  maxUnavailable: 10%
+  selector:
+    matchLabels:
+${selector('      ')}
+{{- range $placement := $app.placements }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  annotations:
+    argocd.argoproj.io/sync-wave: "-1"
+  labels:
+${labels('    ')}
+  name: {{ $app.name }}
+  namespace: {{ $app.name }}
+spec:
+  ipFamilies:
+    - {{ if eq $placement.ipFamily "ipv6" }}IPv6{{ else }}IPv4{{ end }}
+  ipFamilyPolicy: SingleStack
+  ports:
+    - name: http
+      port: {{ $app.containerPort }}
+      protocol: TCP
+      targetPort: http
+  selector:
+${selector('    ')}
+  type: ClusterIP
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  annotations:
+    {{- if hasKey $placement "weight" }}
+    external-dns.alpha.kubernetes.io/aws-weight: {{ $placement.weight | quote }}
+    external-dns.alpha.kubernetes.io/set-identifier: {{ $placement.cluster }}
+    {{- end }}
+    alb.ingress.kubernetes.io/healthcheck-path: ${nginxPaths.healthPath}
+    alb.ingress.kubernetes.io/ip-address-type: {{ if and (eq $placement.ipFamily "ipv6") $app.onlyIpv6 }}dualstack{{ else }}ipv4{{ end }}
+    alb.ingress.kubernetes.io/scheme: internet-facing
+    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds={{ $app.rollout.deregistrationDelaySeconds }}
+    alb.ingress.kubernetes.io/target-type: ip
+    argocd.argoproj.io/sync-wave: "-1"
+  labels:
+${labels('    ')}
+  name: {{ $app.name }}
+  namespace: {{ $app.name }}
+spec:
+  ingressClassName: alb
+  rules:
+    - host: {{ $app.name }}.{{ $.Values.domain }}
+      http:
+        paths:
+          - backend:
+              service:
+                name: {{ $app.name }}
+                port:
+                  name: http
+            path: /
+            pathType: Prefix
+{{- end }}
+{{- end }}
+`;
+
+/** Writes the chart into `dir` (a folder of its own): Chart.yaml and its templates. */
+export function writeBenchChart(dir: string): void {
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: test-apps\nversion: 1.0.0\ndescription: The test apps of a fleet, as npm run synth renders them, for npm run bench\n');
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), helpers);
+  writeFileSync(join(dir, 'templates', 'apps.yaml'), apps);
+}
+
+/** The chart's values for a fleet: its domain, and each app with its placements and their clusters' IP families (JSON, which is YAML). */
+export function benchChartValues(fleet: Fleet): string {
+  const ipFamilies = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster.ipFamily]));
+  return JSON.stringify({
+    domain: fleet.domain,
+    apps: fleet.apps.map((app) => ({
+      ...app,
+      onlyIpv6: app.placements.every((placement) => ipFamilies.get(placement.cluster) === 'ipv6'),
+      placements: app.placements.map((placement) => ({ ...placement, ipFamily: ipFamilies.get(placement.cluster) })),
+    })),
+  });
+}
