@@ -115,11 +115,11 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
     write.abort();
     throw error;
   }
-  cache.committing();
   const summary = write.commit(staged);
-  // Into a new folder every file was written; else those added or changed (a few, usually).
-  const written = write.target.outdirExists ? new Set([...summary.added, ...summary.changed]) : undefined;
-  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), (path) => written?.has(path) ?? true));
+  // What synth found as rendered, as it was when read; a file it wrote has no identity here.
+  const identities = new Map<string, string>();
+  for (const part of staged) for (const [path, identity] of part.identities) identities.set(path, identity);
+  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), (path) => identities.get(path)));
   cache.save();
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.

@@ -297,7 +297,8 @@ export function loadInPieces(text: string): unknown {
   const keys = lines.flatMap((line, index) => (appsKeyLine.test(line) ? [index] : []));
   const first = keys.length === 1 ? lines.findIndex((line, index) => index > keys[0] && !/^[ \t]*(?:#.*)?\r?$/.test(line)) : -1;
   const indent = first >= 0 ? /^( *)-(?:[ \t]|\r?$)/.exec(lines[first])?.[1].length : undefined;
-  if (indent === undefined || /^(?:---|\.\.\.)(?:[ \t]|\r?$)/m.test(text)) return load(text, { schema: CORE_SCHEMA });
+  // Aliases are read whole: an anchor in one piece and its alias in another would not meet.
+  if (indent === undefined || text.includes('*') || /^(?:---|\.\.\.)(?:[ \t]|\r?$)/m.test(text)) return load(text, { schema: CORE_SCHEMA });
   const startsItem = new RegExp(`^ {${indent}}-(?:[ \\t]|\\r?$)`);
   const inSequence = (line: string) => startsItem.test(line) || /^[ \t]*(?:#.*)?\r?$/.test(line) || (/^ */.exec(line)![0].length > indent);
   let end = first;
@@ -307,11 +308,13 @@ export function loadInPieces(text: string): unknown {
   try {
     // The file with its first 1,000 items in place, so that they are read where they stand (a
     // block sequence inside a flow mapping, say, is refused as when the whole file is read).
-    const rest = load([...lines.slice(0, starts[appsPerPiece]), ...lines.slice(end)].join('\n'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
+    // Lines as the file has them: each ends in a line break but the file's last (a kept block scalar, |+, keeps what it had).
+    const linesOf = (from: number, to: number) => `${lines.slice(from, to).join('\n')}${to < lines.length ? '\n' : ''}`;
+    const rest = load(`${linesOf(0, starts[appsPerPiece])}${lines.slice(end).join('\n')}`, { schema: CORE_SCHEMA }) as Record<string, unknown>;
     if (!Array.isArray(rest?.apps) || rest.apps.length !== appsPerPiece) throw new Error('apps is not where it was');
     const apps: unknown[] = rest.apps;
     for (let index = appsPerPiece; index < starts.length; index += appsPerPiece) {
-      const piece = load(lines.slice(starts[index], starts[index + appsPerPiece] ?? end).join('\n'), { schema: CORE_SCHEMA });
+      const piece = load(linesOf(starts[index], starts[index + appsPerPiece] ?? end), { schema: CORE_SCHEMA });
       if (!Array.isArray(piece)) throw new Error('a piece of apps is not a list');
       for (const app of piece) apps.push(app);
     }

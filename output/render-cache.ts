@@ -1,14 +1,28 @@
 import { randomBytes } from 'crypto';
-import { BigIntStats, closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { OutputLock } from './write-dist';
+import { fileIdentity, identityChangeTime, OutputLock } from './write-dist';
 
 const header = 'fleet-synth render cache 1';
 
-/** How much older than the moment synth looked a file's times must be to prove it untouched since (more than a clock tick). */
-const racyMarginNs = 50_000_000n;
-
-const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+/**
+ * Now by the clock and at the granularity of the file system that holds `file`: the change time
+ * of a file created there and removed at once. 0 when none can be made (then nothing is recorded).
+ */
+function fileSystemNow(file: string): bigint {
+  const stamp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  try {
+    const fd = openSync(stamp, 'wx');
+    try {
+      return fstatSync(fd, { bigint: true }).ctimeNs;
+    } finally {
+      closeSync(fd);
+      rmSync(stamp, { force: true });
+    }
+  } catch {
+    return 0n;
+  }
+}
 
 /**
  * What synth remembers of the files it left in the output folder, so that the next synth need not
@@ -23,13 +37,15 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
  * hand, a git checkout, a restore) changes its change time. A cache that is missing, unreadable,
  * of another format, or a link just means everything is rendered.
  *
- * What it records must be what synth compared or wrote, not what a file became while synth ran
- * (an editor saving, a git pull in another terminal). So a file is recorded only when its times
- * prove it untouched since: one synth compared and left as it was must have changed last before
- * this synth began (`startedAtMs`), and one synth wrote must have been written before the commit
- * began (`committing`), since its rename changes the change time but not the modification time.
- * File times come from a clock that lags the real one by up to a tick (10 ms where the kernel
- * ticks 100 times a second), hence a margin. A file not recorded is rendered and compared again.
+ * What it records is the identity each file had just before synth read it and found it as
+ * rendered (the fstat of the descriptor it read), never what a file became while synth ran (an
+ * editor saving, a git pull in another terminal, a folder swapped for a copy): any later write
+ * or replacement gives the file another identity, which the next synth notices. A write within
+ * the same tick of the file system's clock as the read could keep the change time, so a file is
+ * recorded only if it last changed strictly before this synth began, by that same clock: the
+ * change time of a file synth creates beside the folder as it starts. A file synth writes is not
+ * recorded at all: the next synth compares it once, then records it. A file not recorded is
+ * rendered and compared again.
  */
 export class RenderCache {
   /** The cache of the locked folder; empty when `outdirExists` is false or there is none to read. */
@@ -56,16 +72,11 @@ export class RenderCache {
   /** The entries the next synth gets: those held or recorded by this one. */
   private readonly next = new Map<string, string>();
   private changed = false;
-  /** When this synth began: before it compared any file. */
-  private readonly startedAtNs = nowNs();
-  /** When its commit began: after it wrote every staged file, before it renamed any into place. */
-  private committedAtNs: bigint | undefined;
+  /** When this synth began, before it read any file, by the output's file system (fileSystemNow). */
+  private readonly startedAt: bigint;
 
-  private constructor(private readonly lock: OutputLock, private readonly entries: ReadonlyMap<string, string>) {}
-
-  /** Tells the cache the write's commit begins now: every file this synth writes is staged. */
-  committing(): void {
-    this.committedAtNs = nowNs();
+  private constructor(private readonly lock: OutputLock, private readonly entries: ReadonlyMap<string, string>) {
+    this.startedAt = fileSystemNow(lock.cacheFile);
   }
 
   /** Whether the output folder holds, exactly as synth left them, the files `paths` of `unit` rendered from `fingerprint`. */
@@ -77,17 +88,19 @@ export class RenderCache {
   }
 
   /**
-   * Records that the output folder now holds the files `paths` of `unit`, rendered from
-   * `fingerprint`, of which synth wrote those `written` says (the others it compared and left),
-   * unless a file's times do not prove it untouched since (see the class).
+   * Records that the output folder holds the files `paths` of `unit`, rendered from
+   * `fingerprint`, when synth found each of them as rendered: `identityOf` gives the identity a
+   * file had just before it was read (undefined for one synth wrote). Not recorded when one was
+   * written, or changed in the tick this synth began (see the class).
    */
-  record(unit: string, fingerprint: string, paths: readonly string[], written: (path: string) => boolean): void {
-    if (this.committedAtNs === undefined) throw new Error('RenderCache.record before committing()');
-    const committedAtNs = this.committedAtNs;
-    const entry = this.entry(fingerprint, paths, (path, stats) => (written(path)
-      ? stats.mtimeNs < committedAtNs - racyMarginNs
-      : stats.ctimeNs < this.startedAtNs - racyMarginNs));
-    if (entry === undefined) return;
+  record(unit: string, fingerprint: string, paths: readonly string[], identityOf: (path: string) => string | undefined): void {
+    const parts = [fingerprint];
+    for (const path of paths) {
+      const identity = identityOf(path);
+      if (identity === undefined || identityChangeTime(identity) >= this.startedAt) return;
+      parts.push(`${path} ${identity}`);
+    }
+    const entry = parts.join('\t');
     this.next.set(unit, entry);
     if (this.entries.get(unit) !== entry) this.changed = true;
   }
@@ -128,8 +141,8 @@ export class RenderCache {
     }
   }
 
-  /** `fingerprint`, then each path with the identity of the file there: undefined when one is not a plain file, or not `trusted`. */
-  private entry(fingerprint: string, paths: readonly string[], trusted?: (path: string, stats: BigIntStats) => boolean): string | undefined {
+  /** `fingerprint`, then each path with the identity of the file there now: undefined when one is not a plain file. */
+  private entry(fingerprint: string, paths: readonly string[]): string | undefined {
     // Joined, not concatenated: a string built by += is a tree of pieces, several times its size.
     const parts = [fingerprint];
     for (const path of paths) {
@@ -139,8 +152,8 @@ export class RenderCache {
       } catch {
         return undefined; // a part of the path is no folder, or cannot be read: the write says which
       }
-      if (!stats?.isFile() || (trusted && !trusted(path, stats))) return undefined;
-      parts.push(`${path} ${stats.ino} ${stats.size} ${stats.mtimeNs} ${stats.ctimeNs}`);
+      if (!stats?.isFile()) return undefined;
+      parts.push(`${path} ${fileIdentity(stats)}`);
     }
     return parts.join('\t');
   }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import {
+  BigIntStats,
   closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync,
   Stats, statSync, writeFileSync, writeSync,
 } from 'fs';
@@ -346,19 +347,36 @@ export interface StagedFiles {
   readonly unchanged: number;
   /** The previous texts the target's `keep` asks for, of the files this stager added or changed. */
   readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
+  /** Each file found unchanged, with its identity just before it was read (fileIdentity). */
+  readonly identities: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Files a write leaves as they are, known to hold what was rendered without being read (RenderCache): part of the render all the same. */
 export function unchangedFiles(paths: readonly string[]): StagedFiles {
-  return { paths, added: [], changed: [], unchanged: paths.length, previous: [] };
+  return { paths, added: [], changed: [], unchanged: paths.length, previous: [], identities: [] };
+}
+
+/**
+ * The identity of a file on disk as synth records it (RenderCache): inode, size, and modification
+ * and change times to the nanosecond. Any write of the file, or another file put in its place,
+ * gives another.
+ */
+export function fileIdentity(stats: BigIntStats): string {
+  return `${stats.ino} ${stats.size} ${stats.mtimeNs} ${stats.ctimeNs}`;
+}
+
+/** The change time in a fileIdentity. */
+export function identityChangeTime(identity: string): bigint {
+  return BigInt(identity.slice(identity.lastIndexOf(' ') + 1));
 }
 
 /**
  * The text outdir holds at `path`, never read through a symbolic link; undefined when there is
  * none. Opened without blocking and checked to be a plain file first: reading a FIFO (or a
- * device) would wait for ever, with the lock held.
+ * device) would wait for ever, with the lock held. `identity` is told the file's identity as
+ * it was just before it was read (fileIdentity).
  */
-function currentText(outdir: string, path: string): string | undefined {
+function currentText(outdir: string, path: string, identity?: (identity: string) => void): string | undefined {
   let fd: number;
   try {
     fd = openSync(join(outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -369,9 +387,11 @@ function currentText(outdir: string, path: string): string | undefined {
     throw error;
   }
   try {
-    if (!fstatSync(fd).isFile()) {
+    const stats = fstatSync(fd, { bigint: true });
+    if (!stats.isFile()) {
       throw new OutputError(`${path} in the output folder is not a plain file (a FIFO, a device, a socket or a folder): synth writes only files there; remove it`);
     }
+    identity?.(fileIdentity(stats));
     return readFileSync(fd, 'utf8');
   } catch (error) {
     (error as NodeJS.ErrnoException).path ??= join(outdir, path);
@@ -388,6 +408,7 @@ export class Stager {
   private readonly added: string[];
   private readonly changed: string[] = [];
   private readonly previous: Array<readonly [string, string | undefined]> = [];
+  private readonly identities: Array<readonly [string, string]> = [];
   private readonly keep: RegExp | undefined;
   private unchanged = 0;
 
@@ -400,9 +421,11 @@ export class Stager {
 
   stage(path: string, text: string): void {
     this.paths.push(path);
-    const current = this.target.outdirExists ? currentText(this.target.outdir, path) : undefined;
+    let identity: string | undefined;
+    const current = this.target.outdirExists ? currentText(this.target.outdir, path, (found) => (identity = found)) : undefined;
     if (current === text) {
       this.unchanged++;
+      if (identity !== undefined) this.identities.push([path, identity]);
       return;
     }
     if (current !== undefined) this.changed.push(path);
@@ -413,7 +436,7 @@ export class Stager {
   }
 
   get staged(): StagedFiles {
-    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged, previous: this.previous };
+    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged, previous: this.previous, identities: this.identities };
   }
 
   /** One mkdir per directory, however many files go into it. */

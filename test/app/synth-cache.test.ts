@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { testAppInputs } from '../../charts/fleet';
@@ -7,7 +7,7 @@ import { parseFleet } from '../../config/load';
 import { bundleVersion, testAppFingerprint } from '../../app/fingerprint';
 import { renderFleet, testAppPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
-import { DistWrite, outputMarker, writeDist } from '../../output/write-dist';
+import { DistWrite, outputMarker, Stager, writeDist } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, fixtureNames, fixturePath, fixtureText, projectRoot, runSynth, setReplicas, writeTempFleet } from '../support/fixtures';
@@ -19,7 +19,11 @@ const newOutdir = () => join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
 /** When the last synth of these tests ended. */
 let lastSynthEnded = 0;
 
-/** Waits until 60 ms have passed since the last synth ended: a file written within 50 ms of a commit is not remembered (RenderCache). */
+/**
+ * Waits until 60 ms have passed since the last synth ended: a file is remembered only if it last
+ * changed in an earlier tick of the file system's clock than the synth that compares it began
+ * (RenderCache), and a person's next synth comes later than that.
+ */
 async function settle(): Promise<void> {
   const wait = lastSynthEnded + 60 - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -48,9 +52,9 @@ function freshRender(text: string): Record<string, string> {
 }
 
 /**
- * A dist/ of `text` that synth remembers whole: the first synth writes it, but files written
- * within 50 ms of their commit are not remembered (all of a small fleet's), so a second one
- * compares them and remembers them. Returns the two synths' results.
+ * A dist/ of `text` that synth remembers whole: the first synth writes it, and remembers none
+ * of the files it wrote; a second one compares them and remembers them. Returns the two
+ * synths' results.
  */
 async function remembered(outdir: string, text: string, generator?: string): Promise<[SynthResult, SynthResult]> {
   return [await synth(outdir, text, generator), await synth(outdir, text, generator)];
@@ -64,7 +68,7 @@ const appsOn = (cluster: string) => parseFleet(largeFleet).apps.filter((app) => 
 
 describe('synth renders only the test apps that changed', () => {
   test('a synth of the same fleet renders no test app once synth remembers its files, and changes nothing', async () => {
-    // GIVEN a dist/ synth wrote, then compared (its files were all written within 50 ms of the commit)
+    // GIVEN a dist/ synth wrote, then compared (a synth remembers none of the files it writes)
     const outdir = newOutdir();
     const [first, second] = await remembered(outdir, demoFleetText);
     const state = folderState(outdir);
@@ -77,18 +81,6 @@ describe('synth renders only the test apps that changed', () => {
     expect(third.renderedApps).toEqual([]);
     expect(third.unchanged).toBe(first.added.length);
     expect(folderState(outdir)).toEqual(state);
-  });
-
-  test('a file written long enough before the commit is remembered by the synth that wrote it', async () => {
-    // GIVEN a fleet of many apps, whose first files are staged well before the commit
-    const outdir = newOutdir();
-    const text = largeFleetYaml(400, 8);
-    const first = await synth(outdir, text);
-    // WHEN synth runs again THEN it renders at most the apps staged last (within 50 ms of the commit)
-    const second = await synth(outdir, text);
-    expect(first.renderedApps).toHaveLength(400);
-    expect(second.renderedApps.length).toBeLessThan(400);
-    expect(second.renderedApps).toEqual(first.renderedApps.slice(400 - second.renderedApps.length));
   });
 
   test('scaling one app renders that app alone', async () => {
@@ -227,28 +219,88 @@ describe('a file of dist/ changed by anyone but synth is found and written again
     expect(texts(outdir)).toEqual(freshRender(demoFleetText));
   });
 
-  test('a file synth wrote, edited after the commit began, is written again by the next synth', async () => {
-    // GIVEN a fleet of many apps (the first ones staged well before the commit)
+  test('a file synth wrote, replaced at once by an older copy (mv keeps its times), is written again by the next synth', async () => {
+    // GIVEN a dist/ synth remembers, and an older copy of app0's file with an edit
     const outdir = newOutdir();
-    const text = largeFleetYaml(400, 8);
+    await remembered(outdir, demoFleetText);
     const file = join(outdir, 'apps/app0/app.yaml');
-    // WHEN app0's file, just renamed into place, is edited before synth records what it wrote
+    const older = join(outdir, '..', 'app0-older.yaml');
+    writeFileSync(older, `${readFileSync(file, 'utf8')}# an older copy\n`);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // WHEN a synth writes app0's file, and just after its commit the older copy is moved in over it
+    const scaled = setReplicas(demoFleetText, 0, 7);
     const commit = DistWrite.prototype.commit;
     const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
       const summary = commit.call(this, staged);
-      writeFileSync(file, `${readFileSync(file, 'utf8')}# edited as synth finished\n`);
+      renameSync(older, file);
       return summary;
     });
     try {
-      await synth(outdir, text);
+      expect((await synth(outdir, scaled)).changed).toEqual(['apps/app0/app.yaml']);
     } finally {
       during.mockRestore();
     }
-    // THEN the next synth renders app0 again and puts the file back
-    const next = await synth(outdir, text);
-    expect(next.renderedApps).toContain('app0');
+    // THEN the next synth renders app0 again, finds the copy and puts its file back
+    const next = await synth(outdir, scaled);
+    expect(next.renderedApps).toEqual(['app0']);
     expect(next.changed).toEqual(['apps/app0/app.yaml']);
-    expect(texts(outdir)).toEqual(freshRender(text));
+    expect(texts(outdir)).toEqual(freshRender(scaled));
+  });
+
+  test("an app's folder swapped for an older copy while synth runs (a rename keeps every file's times) is written again by the next synth", async () => {
+    // GIVEN a dist/ synth wrote long ago, an edited copy of app1's folder with the same times, and no memory (every app is compared)
+    const outdir = newOutdir();
+    await remembered(outdir, demoFleetText);
+    const folder = join(outdir, 'apps/app1');
+    const copy = join(outdir, '..', 'app1-copy');
+    cpSync(folder, copy, { recursive: true, preserveTimestamps: true });
+    writeFileSync(join(copy, 'app.yaml'), readFileSync(join(copy, 'app.yaml'), 'utf8').replace('replicas: 5', 'replicas: 42'));
+    rmSync(join(outdir, '..', '.dist.cache'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // WHEN the copy is swapped in once synth compared app1's files
+    const commit = DistWrite.prototype.commit;
+    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+      renameSync(folder, join(outdir, '..', 'app1-away'));
+      renameSync(copy, folder);
+      return commit.call(this, staged);
+    });
+    try {
+      await synth(outdir, demoFleetText);
+    } finally {
+      during.mockRestore();
+    }
+    // THEN the next synth renders app1 again and puts its file back
+    const next = await synth(outdir, demoFleetText);
+    expect(next.renderedApps).toContain('app1');
+    expect(next.changed).toEqual(['apps/app1/app.yaml']);
+    expect(texts(outdir)).toEqual(freshRender(demoFleetText));
+  });
+
+  test('a file rewritten as it was after synth began, before synth read it, is compared again by the next synth', async () => {
+    // GIVEN a dist/ synth wrote long ago, and no memory of it (every app is compared)
+    const outdir = newOutdir();
+    await remembered(outdir, demoFleetText);
+    rmSync(join(outdir, '..', '.dist.cache'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // WHEN app1's file is written again, with the same text, after synth began and just before synth reads it
+    // (in the same tick of the file system's clock as the read, an edit after it could keep every time)
+    const file = join(outdir, 'apps/app1/app.yaml');
+    const stage = Stager.prototype.stage;
+    const during = jest.spyOn(Stager.prototype, 'stage').mockImplementation(function (this: Stager, path, text) {
+      if (path === 'apps/app1/app.yaml') writeFileSync(file, readFileSync(file, 'utf8'));
+      return stage.call(this, path, text);
+    });
+    let result: SynthResult;
+    try {
+      result = await synth(outdir, demoFleetText);
+    } finally {
+      during.mockRestore();
+    }
+    expect(result.changed).toEqual([]);
+    // THEN synth did not remember it, though it found it as rendered: the next one compares app1 again, and only app1
+    const next = await synth(outdir, demoFleetText);
+    expect(next.renderedApps).toEqual(['app1']);
+    expect(next.changed).toEqual([]);
   });
 
   test('a file replaced by a link to an identical one is refused, as every link is', async () => {
