@@ -110,16 +110,16 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
         fingerprints.push(appFingerprint);
       }
     }
-    staged = [...await stageFleet(fleet, rendered, write.target, run.workerScript), unchangedFiles(kept)];
+    staged = [...await stageFleet(fleet, rendered, { ...write.target, units: cache.units }, run.workerScript), unchangedFiles(kept)];
   } catch (error) {
     write.abort();
     throw error;
   }
   const summary = write.commit(staged);
-  // What synth found as rendered, as it was when read; a file it wrote has no identity here.
-  const identities = new Map<string, string>();
-  for (const part of staged) for (const [path, identity] of part.identities) identities.set(path, identity);
-  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), (path) => identities.get(path)));
+  // The apps whose files the write found as rendered, with their identities as they were read.
+  const found = new Map<string, string>();
+  for (const part of staged) for (let index = 0; index < part.units.length; index += 2) found.set(part.units[index], part.units[index + 1]);
+  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), found.get(app.name)));
   cache.save();
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.

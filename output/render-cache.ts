@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { fileIdentity, identityChangeTime, OutputLock } from './write-dist';
+import { fileIdentity, OutputLock, WriteTarget } from './write-dist';
 
 const header = 'fleet-synth render cache 1';
 
@@ -88,19 +88,24 @@ export class RenderCache {
   }
 
   /**
-   * Records that the output folder holds the files `paths` of `unit`, rendered from
-   * `fingerprint`, when synth found each of them as rendered: `identityOf` gives the identity a
-   * file had just before it was read (undefined for one synth wrote). Not recorded when one was
-   * written, or changed in the tick this synth began (see the class).
+   * The units of a write's target (WriteTarget.units): of files under `apps/<unit>/`, found
+   * unchanged and last changed before this synth began (see the class).
    */
-  record(unit: string, fingerprint: string, paths: readonly string[], identityOf: (path: string) => string | undefined): void {
-    const parts = [fingerprint];
-    for (const path of paths) {
-      const identity = identityOf(path);
-      if (identity === undefined || identityChangeTime(identity) >= this.startedAt) return;
-      parts.push(`${path} ${identity}`);
-    }
-    const entry = parts.join('\t');
+  get units(): NonNullable<WriteTarget['units']> {
+    return { pattern: '^apps/([^/]+)/', changedBefore: String(this.startedAt) };
+  }
+
+  /**
+   * Records that the output folder holds the files `paths` of `unit`, rendered from
+   * `fingerprint`, when the write found every one of them as rendered: `found` is what it told
+   * of the unit (StagedFiles.units), undefined when it told nothing (one was written, or changed
+   * in the tick this synth began).
+   */
+  record(unit: string, fingerprint: string, paths: readonly string[], found: string | undefined): void {
+    if (found === undefined) return;
+    const parts = found.split('\t');
+    if (parts.length !== paths.length || parts.some((part, index) => !part.startsWith(`${paths[index]} `))) return;
+    const entry = `${fingerprint}\t${found}`;
     this.next.set(unit, entry);
     if (this.entries.get(unit) !== entry) this.changed = true;
   }

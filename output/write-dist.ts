@@ -307,6 +307,16 @@ function syncFileSystem(path: string): boolean {
   return spawnSync('sync', ['-f', path], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * The folders of outdir whose entries `moves` changed, outdir first: what must be durable before
+ * the journal goes (a file renamed into dist/apps/app0 is an entry of that folder, not of dist/).
+ * Only those that still exist (a removal may have taken its folder with it).
+ */
+function landedFolders(outdir: string, moves: readonly Move[]): string[] {
+  const folders = new Set([outdir, ...moves.map((move) => join(outdir, dirname(move.path)))]);
+  return [...folders].filter((folder) => existsSync(folder));
+}
+
 function fsyncEach(paths: readonly string[]): void {
   for (const path of paths) {
     const fd = openSync(path, 'r');
@@ -336,6 +346,14 @@ export interface WriteTarget {
   readonly outdirExists: boolean;
   /** The source of a regular expression: the previous text of a file whose path matches it and that changes is kept (WriteSummary.previous). */
   readonly keep?: string;
+  /**
+   * What to remember of units of files found as rendered (RenderCache): `pattern`, the source of
+   * a regular expression whose first group names the unit of a path (files of one unit are
+   * staged one after another), and `changedBefore`, a change time (ns, by the output's file
+   * system): a unit is told (StagedFiles.units) when every one of its files was found unchanged
+   * and had last changed before then.
+   */
+  readonly units?: { readonly pattern: string; readonly changedBefore: string };
 }
 
 /** What a stager found and staged. */
@@ -347,13 +365,17 @@ export interface StagedFiles {
   readonly unchanged: number;
   /** The previous texts the target's `keep` asks for, of the files this stager added or changed. */
   readonly previous: ReadonlyArray<readonly [string, string | undefined]>;
-  /** Each file found unchanged, with its identity just before it was read (fileIdentity). */
-  readonly identities: ReadonlyArray<readonly [string, string]>;
+  /**
+   * With the target's `units`: each unit whose files were all found unchanged, and each of those
+   * files' path and identity just before it was read (fileIdentity), as `<unit>`, then
+   * `<path> <identity>` joined by tabs: one string per unit, alternately.
+   */
+  readonly units: readonly string[];
 }
 
 /** Files a write leaves as they are, known to hold what was rendered without being read (RenderCache): part of the render all the same. */
 export function unchangedFiles(paths: readonly string[]): StagedFiles {
-  return { paths, added: [], changed: [], unchanged: paths.length, previous: [], identities: [] };
+  return { paths, added: [], changed: [], unchanged: paths.length, previous: [], units: [] };
 }
 
 /**
@@ -365,18 +387,14 @@ export function fileIdentity(stats: BigIntStats): string {
   return `${stats.ino} ${stats.size} ${stats.mtimeNs} ${stats.ctimeNs}`;
 }
 
-/** The change time in a fileIdentity. */
-export function identityChangeTime(identity: string): bigint {
-  return BigInt(identity.slice(identity.lastIndexOf(' ') + 1));
-}
 
 /**
  * The text outdir holds at `path`, never read through a symbolic link; undefined when there is
  * none. Opened without blocking and checked to be a plain file first: reading a FIFO (or a
- * device) would wait for ever, with the lock held. `identity` is told the file's identity as
- * it was just before it was read (fileIdentity).
+ * device) would wait for ever, with the lock held. `found` is told the file's stats as they
+ * were just before it was read.
  */
-function currentText(outdir: string, path: string, identity?: (identity: string) => void): string | undefined {
+function currentText(outdir: string, path: string, found?: (stats: BigIntStats) => void): string | undefined {
   let fd: number;
   try {
     fd = openSync(join(outdir, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -391,7 +409,7 @@ function currentText(outdir: string, path: string, identity?: (identity: string)
     if (!stats.isFile()) {
       throw new OutputError(`${path} in the output folder is not a plain file (a FIFO, a device, a socket or a folder): synth writes only files there; remove it`);
     }
-    identity?.(fileIdentity(stats));
+    found?.(stats);
     return readFileSync(fd, 'utf8');
   } catch (error) {
     (error as NodeJS.ErrnoException).path ??= join(outdir, path);
@@ -408,26 +426,37 @@ export class Stager {
   private readonly added: string[];
   private readonly changed: string[] = [];
   private readonly previous: Array<readonly [string, string | undefined]> = [];
-  private readonly identities: Array<readonly [string, string]> = [];
+  private readonly units: string[] = [];
+  private readonly unitPattern: RegExp | undefined;
+  private readonly changedBefore: bigint;
+  /** The unit being staged: its name, and its files' parts while all were found unchanged (else undefined). */
+  private unit: string | undefined;
+  private unitParts: string[] | undefined;
   private readonly keep: RegExp | undefined;
   private unchanged = 0;
 
   constructor(private readonly target: WriteTarget) {
     this.madeDirs.add(target.staging);
     this.keep = target.keep === undefined ? undefined : new RegExp(target.keep);
+    this.unitPattern = target.units && new RegExp(target.units.pattern);
+    this.changedBefore = BigInt(target.units?.changedBefore ?? 0);
     // Into a folder that does not exist yet, every file is added: one list is both (and crosses threads once).
     this.added = target.outdirExists ? [] : this.paths;
   }
 
   stage(path: string, text: string): void {
     this.paths.push(path);
-    let identity: string | undefined;
-    const current = this.target.outdirExists ? currentText(this.target.outdir, path, (found) => (identity = found)) : undefined;
+    let stats: BigIntStats | undefined;
+    const current = this.target.outdirExists ? currentText(this.target.outdir, path, this.unitPattern && ((found) => (stats = found))) : undefined;
+    const unit = this.unitPattern?.exec(path)?.[1];
+    if (unit !== this.unit) this.endUnit(unit);
     if (current === text) {
       this.unchanged++;
-      if (identity !== undefined) this.identities.push([path, identity]);
+      if (this.unitParts && stats && stats.ctimeNs < this.changedBefore) this.unitParts.push(`${path} ${fileIdentity(stats)}`);
+      else this.unitParts = undefined;
       return;
     }
+    this.unitParts = undefined;
     if (current !== undefined) this.changed.push(path);
     else if (this.added !== this.paths) this.added.push(path);
     if (this.keep?.test(path)) this.previous.push([path, current]);
@@ -436,7 +465,15 @@ export class Stager {
   }
 
   get staged(): StagedFiles {
-    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged, previous: this.previous, identities: this.identities };
+    this.endUnit(undefined);
+    return { paths: this.paths, added: this.added, changed: this.changed, unchanged: this.unchanged, previous: this.previous, units: this.units };
+  }
+
+  /** Tells the unit staged so far, if all its files were found as rendered, and begins `next`. */
+  private endUnit(next: string | undefined): void {
+    if (this.unit !== undefined && this.unitParts?.length) this.units.push(this.unit, this.unitParts.join('\t'));
+    this.unit = next;
+    this.unitParts = next === undefined ? undefined : [];
   }
 
   /** One mkdir per directory, however many files go into it. */
@@ -655,7 +692,7 @@ export function finishInterruptedWrite(lock: OutputLock): FinishedWrite | undefi
     throw new PartialWriteError(`could not finish the write an interrupted synth had begun (${(error as Error).message}), `
       + `so ${label}/ is partly new: fix that, and the next synth finishes the write from ${join(workDir, journalFile)}`, error);
   }
-  flush([outdir]);
+  flush(landedFolders(outdir, moves));
   rmSync(workDir, { recursive: true, force: true });
   if (!moves.length && !markerChanged) return undefined;
   return {
@@ -758,7 +795,7 @@ export class DistWrite {
       if (!(error instanceof PartialWriteError)) this.abort();
       throw error;
     }
-    flush([outdir]);
+    flush(landedFolders(outdir, moves));
     rmSync(workDir, { recursive: true, force: true });
     return summary;
   }

@@ -372,3 +372,37 @@ describe('nothing in the environment changes dist/', () => {
     expect(texts(hostile)).toEqual(texts(plain));
   });
 });
+
+describe('what the commit depends on is on disk before the journal goes', () => {
+  test('every folder a file was renamed into is flushed, not only dist/ itself', () => {
+    // GIVEN a dist/ of the demo fleet, and a fleet that changes one app's file and adds an app
+    const outdir = scratchDist();
+    const files = renderFleet(parseFleet(setReplicas(demoFleetText, 2, 7).replace('apps:\n', 'apps:\n  - name: app9\n    backgroundColor: teal\n    containerPort: 8080\n    replicas: 2\n')));
+    // WHEN it is written, with every fsync watched
+    const fs = require('fs') as typeof import('fs');
+    const opened = new Map<number, string>();
+    const open = fs.openSync;
+    const opening = jest.spyOn(fs, 'openSync').mockImplementation(((path: string, ...rest: unknown[]) => {
+      const fd = (open as (...args: unknown[]) => number)(path, ...rest);
+      opened.set(fd, String(path));
+      return fd;
+    }) as typeof fs.openSync);
+    const flushed: string[] = [];
+    const fsync = fs.fsyncSync;
+    const flushing = jest.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+      flushed.push(opened.get(fd as number) ?? `fd ${fd}`);
+      fsync(fd);
+    });
+    try {
+      writeDist(outdir, files);
+    } finally {
+      opening.mockRestore();
+      flushing.mockRestore();
+    }
+    // THEN the folders that got the changed file and the new app's folder were flushed, after the journal was
+    const journal = flushed.findIndex((path) => path.endsWith('journal.partial'));
+    expect(journal).toBeGreaterThanOrEqual(0);
+    const after = flushed.slice(journal + 1);
+    expect(after).toEqual(expect.arrayContaining([outdir, join(outdir, 'apps'), join(outdir, 'apps', 'app2')]));
+  });
+});
