@@ -69,8 +69,8 @@ export class RenderCache {
     return new RenderCache(lock, entries);
   }
 
-  /** The entries the next synth gets: those held or recorded by this one. */
-  private readonly next = new Map<string, string>();
+  /** The entries the next synth gets: those held, or recorded (a fingerprint and what the write found, joined only as they are saved). */
+  private readonly next = new Map<string, string | readonly [string, string]>();
   private changed = false;
   /** When this synth began, before it read any file, by the output's file system (fileSystemNow). */
   private readonly startedAt: bigint;
@@ -105,9 +105,10 @@ export class RenderCache {
     if (found === undefined) return;
     const parts = found.split('\t');
     if (parts.length !== paths.length || parts.some((part, index) => !part.startsWith(`${paths[index]} `))) return;
-    const entry = `${fingerprint}\t${found}`;
-    this.next.set(unit, entry);
-    if (this.entries.get(unit) !== entry) this.changed = true;
+    // Kept apart, not joined: at 100,000 apps the joined entries would be 30 MB more to hold.
+    this.next.set(unit, [fingerprint, found]);
+    const old = this.entries.get(unit);
+    if (old === undefined || old.length !== fingerprint.length + 1 + found.length || !old.startsWith(`${fingerprint}\t`) || !old.endsWith(found)) this.changed = true;
   }
 
   /**
@@ -127,7 +128,7 @@ export class RenderCache {
       try {
         let lines = [header];
         for (const [unit, entry] of this.next) {
-          lines.push(`${unit}\t${entry}`);
+          lines.push(typeof entry === 'string' ? `${unit}\t${entry}` : `${unit}\t${entry[0]}\t${entry[1]}`);
           if (lines.length < 1000) continue;
           writeFileSync(fd, `${lines.join('\n')}\n`);
           lines = [];
