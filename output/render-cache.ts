@@ -104,7 +104,13 @@ export class RenderCache {
   record(unit: string, fingerprint: string, paths: readonly string[], found: string | undefined): void {
     if (found === undefined) return;
     const parts = found.split('\t');
-    if (parts.length !== paths.length || parts.some((part, index) => !part.startsWith(`${paths[index]} `))) return;
+    if (parts.length !== paths.length) return;
+    if (parts.some((part, index) => !part.startsWith(`${paths[index]} `))) {
+      // Staged in another order than holds() reads them: put in that order, if every path is there once.
+      const byPath = new Map(parts.map((part) => [part.slice(0, part.indexOf(' ')), part]));
+      if (byPath.size !== paths.length || paths.some((path) => !byPath.has(path))) return;
+      found = paths.map((path) => byPath.get(path)!).join('\t');
+    }
     // Kept apart, not joined: at 100,000 apps the joined entries would be 30 MB more to hold.
     this.next.set(unit, [fingerprint, found]);
     const old = this.entries.get(unit);

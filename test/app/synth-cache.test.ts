@@ -83,6 +83,13 @@ describe('synth renders only the test apps that changed', () => {
     expect(folderState(outdir)).toEqual(state);
   });
 
+  test('an app on several clusters, placed in another order than their names, is remembered too', async () => {
+    // (app0 of the migration fleet runs on legacy-ipv4 and ipv6-east, in that order)
+    const outdir = newOutdir();
+    await remembered(outdir, fixtureText('migration'));
+    expect((await synth(outdir, fixtureText('migration'))).renderedApps).toEqual([]);
+  });
+
   test('scaling one app renders that app alone', async () => {
     const outdir = newOutdir();
     await remembered(outdir, demoFleetText);
