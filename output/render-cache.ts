@@ -1,9 +1,26 @@
 import { randomBytes } from 'crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { basename, dirname, join } from 'path';
 import { fileIdentity, OutputLock, WriteTarget } from './write-dist';
 
 const header = 'fleet-synth render cache 1';
+
+/**
+ * Removes what a synth killed while it wrote the cache or took its start stamp left beside the
+ * folder: files named `<cache>.<pid>.<12 hex digits>`, which only synth makes, and only under the
+ * lock this synth now holds.
+ */
+function removeLeftovers(cacheFile: string): void {
+  const name = basename(cacheFile);
+  const leftover = new RegExp(`^${name.replace(/\./g, '\\.')}\\.\\d+\\.[0-9a-f]{12}$`);
+  try {
+    for (const entry of readdirSync(dirname(cacheFile), { withFileTypes: true })) {
+      if (entry.isFile() && leftover.test(entry.name)) rmSync(join(dirname(cacheFile), entry.name), { force: true });
+    }
+  } catch {
+    // nothing to tidy, or it cannot be: harmless either way
+  }
+}
 
 /**
  * Now by the clock and at the granularity of the file system that holds `file`: the change time
@@ -33,8 +50,10 @@ function fileSystemNow(file: string): bigint {
  * output lock, replaced by a rename, so never written through a link.
  *
  * It is checked, not trusted: a unit is skipped only when its fingerprint is the one recorded and
- * every one of its files is still the very file synth left: any write of a file (an edit by
- * hand, a git checkout, a restore) changes its change time. A cache that is missing, unreadable,
+ * every one of its files is still the very file synth left: a write of a file (an edit by
+ * hand, a git checkout, a restore) changes its change time (not a second write through a shared
+ * memory mapping, nor one a network file system's attribute cache hides: npm run check compares
+ * dist/ with a full render, and deleting the cache renders everything). A cache that is missing, unreadable,
  * of another format, or a link just means everything is rendered.
  *
  * What it records is the identity each file had just before synth read it and found it as
@@ -50,6 +69,7 @@ function fileSystemNow(file: string): bigint {
 export class RenderCache {
   /** The cache of the locked folder; empty when `outdirExists` is false or there is none to read. */
   static read(lock: OutputLock, outdirExists: boolean): RenderCache {
+    removeLeftovers(lock.cacheFile);
     const entries = new Map<string, string>();
     if (outdirExists) {
       try {

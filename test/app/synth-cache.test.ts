@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { testAppInputs } from '../../charts/fleet';
@@ -384,6 +384,16 @@ describe('what synth writes does not depend on what it remembers', () => {
     expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2']);
     expect(texts(outdir)).toEqual(freshRender(scaled));
     expect(lstatSync(cache).isDirectory()).toBe(true);
+  });
+
+  test('what a synth killed while it wrote the cache left beside the folder is removed, and nothing else', async () => {
+    const outdir = newOutdir();
+    await synth(outdir, demoFleetText);
+    const parent = join(outdir, '..');
+    writeFileSync(join(parent, '.dist.cache.4242.0123456789ab'), 'half a cache');
+    writeFileSync(join(parent, '.dist.cache.notes'), 'a file of someone else');
+    await synth(outdir, demoFleetText);
+    expect(readdirSync(parent).sort()).toEqual(['.dist.cache', '.dist.cache.notes', 'dist']);
   });
 
   test('the files an app renders are the ones the cache is asked about', () => {
