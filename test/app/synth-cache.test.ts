@@ -7,7 +7,7 @@ import { parseFleet } from '../../config/load';
 import { bundleVersion, testAppFingerprint } from '../../app/fingerprint';
 import { renderFleet, testAppPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
-import { DistWrite, outputMarker, Stager, writeDist } from '../../output/write-dist';
+import { DistWrite, outputMarker, Stager, writeDist, WriteSummary } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, fixtureNames, fixturePath, fixtureText, projectRoot, runSynth, setReplicas, writeTempFleet } from '../support/fixtures';
@@ -58,6 +58,32 @@ function freshRender(text: string): Record<string, string> {
  */
 async function remembered(outdir: string, text: string, generator?: string): Promise<[SynthResult, SynthResult]> {
   return [await synth(outdir, text, generator), await synth(outdir, text, generator)];
+}
+
+/** Waits `ms` milliseconds. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A dist/ of `text` written long ago that synth does not remember (a fresh clone): every app is compared. */
+async function forgotten(outdir: string, text: string): Promise<void> {
+  await remembered(outdir, text);
+  rmSync(join(outdir, '..', '.dist.cache'));
+  await pause(60);
+}
+
+/**
+ * A synth of `text` whose commit runs through `through`, given the real commit: to act on dist/
+ * just before or just after it, as another program would while synth runs.
+ */
+async function synthCommittingThrough(outdir: string, text: string, through: (commit: () => WriteSummary) => WriteSummary): Promise<SynthResult> {
+  const commit = DistWrite.prototype.commit;
+  const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+    return through(() => commit.call(this, staged));
+  });
+  try {
+    return await synth(outdir, text);
+  } finally {
+    during.mockRestore();
+  }
 }
 
 const appNames = (text: string) => parseFleet(text).apps.map((app) => app.name);
@@ -203,22 +229,14 @@ describe('a file of dist/ changed by anyone but synth is found and written again
   test('a file edited while synth runs, after synth compared it, is written again by the next synth', async () => {
     // GIVEN a dist/ synth wrote long ago, and no memory of it (a fresh clone): every app is compared
     const outdir = newOutdir();
-    await remembered(outdir, demoFleetText);
-    rmSync(join(outdir, '..', '.dist.cache'));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await forgotten(outdir, demoFleetText);
     const file = join(outdir, 'apps/app1/app.yaml');
     const original = readFileSync(file, 'utf8');
     // WHEN someone edits app1's file while synth runs, once synth has compared it (an editor saving, a git pull)
-    const commit = DistWrite.prototype.commit;
-    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+    await synthCommittingThrough(outdir, demoFleetText, (commit) => {
       writeFileSync(file, `${original}# edited while synth ran\n`);
-      return commit.call(this, staged);
+      return commit();
     });
-    try {
-      await synth(outdir, demoFleetText);
-    } finally {
-      during.mockRestore();
-    }
     // THEN that synth did not remember the edited file as its own: the next one renders app1, finds the edit and puts the file back
     const next = await synth(outdir, demoFleetText);
     expect(next.renderedApps).toContain('app1');
@@ -233,20 +251,15 @@ describe('a file of dist/ changed by anyone but synth is found and written again
     const file = join(outdir, 'apps/app0/app.yaml');
     const older = join(outdir, '..', 'app0-older.yaml');
     writeFileSync(older, `${readFileSync(file, 'utf8')}# an older copy\n`);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await pause(60);
     // WHEN a synth writes app0's file, and just after its commit the older copy is moved in over it
     const scaled = setReplicas(demoFleetText, 0, 7);
-    const commit = DistWrite.prototype.commit;
-    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
-      const summary = commit.call(this, staged);
+    const written = await synthCommittingThrough(outdir, scaled, (commit) => {
+      const summary = commit();
       renameSync(older, file);
       return summary;
     });
-    try {
-      expect((await synth(outdir, scaled)).changed).toEqual(['apps/app0/app.yaml']);
-    } finally {
-      during.mockRestore();
-    }
+    expect(written.changed).toEqual(['apps/app0/app.yaml']);
     // THEN the next synth renders app0 again, finds the copy and puts its file back
     const next = await synth(outdir, scaled);
     expect(next.renderedApps).toEqual(['app0']);
@@ -263,19 +276,13 @@ describe('a file of dist/ changed by anyone but synth is found and written again
     cpSync(folder, copy, { recursive: true, preserveTimestamps: true });
     writeFileSync(join(copy, 'app.yaml'), readFileSync(join(copy, 'app.yaml'), 'utf8').replace('replicas: 5', 'replicas: 42'));
     rmSync(join(outdir, '..', '.dist.cache'));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await pause(60);
     // WHEN the copy is swapped in once synth compared app1's files
-    const commit = DistWrite.prototype.commit;
-    const during = jest.spyOn(DistWrite.prototype, 'commit').mockImplementation(function (this: DistWrite, staged) {
+    await synthCommittingThrough(outdir, demoFleetText, (commit) => {
       renameSync(folder, join(outdir, '..', 'app1-away'));
       renameSync(copy, folder);
-      return commit.call(this, staged);
+      return commit();
     });
-    try {
-      await synth(outdir, demoFleetText);
-    } finally {
-      during.mockRestore();
-    }
     // THEN the next synth renders app1 again and puts its file back
     const next = await synth(outdir, demoFleetText);
     expect(next.renderedApps).toContain('app1');
@@ -286,9 +293,7 @@ describe('a file of dist/ changed by anyone but synth is found and written again
   test('a file rewritten as it was after synth began, before synth read it, is compared again by the next synth', async () => {
     // GIVEN a dist/ synth wrote long ago, and no memory of it (every app is compared)
     const outdir = newOutdir();
-    await remembered(outdir, demoFleetText);
-    rmSync(join(outdir, '..', '.dist.cache'));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await forgotten(outdir, demoFleetText);
     // WHEN app1's file is written again, with the same text, after synth began and just before synth reads it
     // (in the same tick of the file system's clock as the read, an edit after it could keep every time)
     const file = join(outdir, 'apps/app1/app.yaml');
