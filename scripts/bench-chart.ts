@@ -10,7 +10,7 @@ import { join } from 'path';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { Fleet } from '../config/fleet';
 import { nginxImage } from '../charts/test-app';
-import { nginxPaths } from '../values/test-app-site';
+import { indexHtml, nginxPaths, nginxServerConf, TestAppContent } from '../values/test-app-site';
 
 const labels = (indent: string) => ['app.kubernetes.io/managed-by: fleet-generator', 'app.kubernetes.io/name: {{ $app.name }}', 'app.kubernetes.io/part-of: test-apps']
   .map((line) => `${indent}${line}`).join('\n');
@@ -21,49 +21,15 @@ ${labels('    ')}
   name: {{ $app.name }}
   namespace: {{ $app.name }}`;
 
+/**
+ * The server config and the page as Helm templates: synth's own texts (values/test-app-site.ts),
+ * with Helm's placeholders where an app's values go, so the two cannot drift apart.
+ */
+const placeholders = { name: '{{ .name }}', backgroundColor: '{{ .backgroundColor }}', containerPort: '{{ .containerPort }}' } as unknown as TestAppContent;
 const helpers = `{{- define "conf" -}}
-# {{ .name }}: rendered by the fleet generator; served on IPv6 and IPv4.
-server {
-    listen [::]:{{ .containerPort }} ipv6only=off;
-    server_name _;
-    root ${nginxPaths.htmlDir};
-
-    location = ${nginxPaths.healthPath} {
-        access_log off;
-        default_type text/plain;
-        return 200 "ok\\n";
-    }
-
-    location / {
-        ssi on;
-        index ${nginxPaths.htmlFile};
-        add_header Cache-Control "no-store" always;
-    }
-}
-{{ end -}}
+${nginxServerConf(placeholders)}{{ end -}}
 {{- define "page" -}}
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ .name }}</title>
-<style>
-  html, body { height: 100%; margin: 0; }
-  body { background-color: {{ .backgroundColor }}; font-family: sans-serif; display: flex; align-items: center; justify-content: center; }
-  main { background: rgba(255, 255, 255, 0.85); padding: 2rem 3rem; border-radius: 0.5rem; text-align: center; }
-  code { font-size: 1.2rem; }
-</style>
-</head>
-<body>
-<main>
-  <h1 id="app-name">{{ .name }}</h1>
-  <p>Pod name: <code id="pod-name"><!--# echo var="hostname" --></code></p>
-  <p>Pod IP: <code id="pod-ip"><!--# echo var="server_addr" --></code></p>
-</main>
-</body>
-</html>
-{{ end -}}
+${indexHtml(placeholders)}{{ end -}}
 `;
 
 const probe = (indent: string, extra: string[]) => [`${indent}httpGet:`, `${indent}  path: ${nginxPaths.healthPath}`, `${indent}  port: http`, ...extra.map((line) => `${indent}${line}`)].join('\n');
