@@ -203,8 +203,8 @@ describe('writing dist/', () => {
     return work;
   }
 
-  test('finishes a write that was interrupted after its journal was written, and says what it finished', () => {
-    // GIVEN a write (app0 at 7 and app2 at 10000 replicas, app9 retired) that died after moving app2's file in
+  /** A dist/ whose write (app0 at 7 and app2 at 10000 replicas, app9 retired) died after its journal, having moved app2's file in. */
+  function writeInterruptedAfterApp2(): { outdir: string; target: Map<string, string>; staging: string } {
     const outdir = scratchDist();
     const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
     mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
@@ -212,6 +212,12 @@ describe('writing dist/', () => {
     writeFileSync(join(outdir, outputMarker), markerText([...target.keys(), 'apps/app9/clusters/ipv6-east.yaml']));
     writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
     const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, target.keys());
+    return { outdir, target, staging };
+  }
+
+  test('finishes a write that was interrupted after its journal was written, and says what it finished', () => {
+    // GIVEN a write (app0 at 7 and app2 at 10000 replicas, app9 retired) that died after moving app2's file in
+    const { outdir, target, staging } = writeInterruptedAfterApp2();
     // WHEN the next write of the same render runs
     const summary = writeDist(outdir, target);
     // THEN the interrupted write was completed first, so this one has nothing left to do, and it says what it completed
@@ -223,13 +229,7 @@ describe('writing dist/', () => {
 
   test('a finish of an interrupted write that fails keeps its journal, and the next synth finishes it', () => {
     // GIVEN the interrupted write above, whose finish cannot move app9's retired file out (its folder unchangeable)
-    const outdir = scratchDist();
-    const target = renderFleet(demoFleet((text) => setReplicas(setReplicas(text, 0, 7), 2, 10000)));
-    mkdirSync(join(outdir, 'apps/app9/clusters'), { recursive: true });
-    writeFileSync(join(outdir, 'apps/app9/clusters/ipv6-east.yaml'), 'retired');
-    writeFileSync(join(outdir, outputMarker), markerText([...target.keys(), 'apps/app9/clusters/ipv6-east.yaml']));
-    writeFileSync(join(outdir, 'apps/app2/app.yaml'), target.get('apps/app2/app.yaml')!);
-    const staging = interruptedWrite(outdir, { 'apps/app0/app.yaml': target.get('apps/app0/app.yaml')! }, target.keys());
+    const { outdir, target, staging } = writeInterruptedAfterApp2();
     const folder = join(outdir, 'apps/app9/clusters');
     const root = process.getuid?.() === 0;
     const locked = root ? spawnSync('chattr', ['+i', folder]).status === 0 : (chmodSync(folder, 0o555), true);
