@@ -224,23 +224,26 @@ function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet
   });
 }
 
-/** The fields a cluster that exists needs, which npm run import-clusters writes for one the project creates. */
-const importedFields = ['server', 'vpcId', 'subnets'] as const;
+/**
+ * The fields that tell a created cluster exists: npm run import-clusters writes them (with caData,
+ * config/import-clusters.ts existenceFields, which is checked on its own: registered clusters need it).
+ */
+const existenceFields = ['server', 'vpcId', 'subnets'] as const;
 
 /**
  * The imported fields a cluster the project creates has not got yet. An IPv4 one may list its
  * private subnets before it exists: they are the VPC's blocks then (config/vpc-layout.ts), and
  * the import writes the same ones back.
  */
-function fieldsToImport(cluster: ClusterFile): Array<typeof importedFields[number]> {
-  return importedFields.filter((field) => cluster[field] === undefined);
+function fieldsToImport(cluster: ClusterFile): Array<typeof existenceFields[number]> {
+  return existenceFields.filter((field) => cluster[field] === undefined);
 }
 
 /** Whether a cluster is one the project creates that has not been imported into fleet.yaml yet. */
 function isPending(cluster: ClusterFile): boolean {
   if (cluster.provisioning !== 'create') return false;
   const missing = fieldsToImport(cluster);
-  return missing.length === importedFields.length || (cluster.ipFamily === 'ipv4' && missing.length === importedFields.length - 1 && !missing.includes('subnets'));
+  return missing.length === existenceFields.length || (cluster.ipFamily === 'ipv4' && missing.length === existenceFields.length - 1 && !missing.includes('subnets'));
 }
 
 /**
@@ -264,7 +267,7 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
     if (cluster.provisioning === 'existing' && missing.length) {
       report(at(), `has no ${missing.join(', ')}: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`);
     } else if (cluster.provisioning === 'create' && missing.length && !isPending(cluster)) {
-      report(at(), `has ${importedFields.filter((field) => !missing.includes(field)).join(', ')} but no ${missing.join(', ')}: npm run import-clusters writes all of them from terraform output -json once the cluster is created; until then leave all out`);
+      report(at(), `has ${existenceFields.filter((field) => !missing.includes(field)).join(', ')} but no ${missing.join(', ')}: npm run import-clusters writes all of them from terraform output -json once the cluster is created; until then leave all out`);
     }
     if (cluster.name === fleetRolePrefix) {
       report(at('name'), `is "${fleetRolePrefix}", the prefix of the IAM roles the fleet shares (such as ${roleNames.argocdHub}): choose another name`);
