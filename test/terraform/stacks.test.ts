@@ -182,6 +182,19 @@ describe('identities', () => {
     for (const stack of [legacy, ipv6East]) {
       expect(stack.resource.aws_eks_pod_identity_association.aws_load_balancer_controller).toMatchObject({ namespace: 'kube-system', service_account: 'aws-load-balancer-controller', role_arn: '${data.aws_iam_role.aws_load_balancer_controller.arn}' });
     }
+    // Every add-on role, and the VPC CNI's, trusts exactly the namespace and ServiceAccount its chart renders (verify/terraform.ts checks the renders)
+    const trusted = (module: { trust_policy_conditions: Array<{ variable: string; values: string[] }> }) => Object.fromEntries(module.trust_policy_conditions.map(({ variable, values }) => [variable, values]));
+    for (const [module, namespace, serviceAccount] of [
+      ['fleet_aws_load_balancer_controller', 'kube-system', 'aws-load-balancer-controller'],
+      ['fleet_cluster_autoscaler', 'kube-system', 'cluster-autoscaler'],
+      ['fleet_external_dns', 'external-dns', 'external-dns'],
+      ['aws_vpc_cni', 'kube-system', 'aws-node'],
+    ]) {
+      expect([module, trusted(account.module[module])]).toEqual([module, { 'aws:RequestTag/kubernetes-namespace': [namespace], 'aws:RequestTag/kubernetes-service-account': [serviceAccount] }]);
+    }
+    for (const [association, namespace, serviceAccount] of [['cluster_autoscaler', 'kube-system', 'cluster-autoscaler'], ['external_dns', 'external-dns', 'external-dns']]) {
+      expect(ipv6East.resource.aws_eks_pod_identity_association[association]).toMatchObject({ namespace, service_account: serviceAccount });
+    }
   });
 
   test('cluster-autoscaler\'s shared role scales only the node groups of the cluster the session comes from, in one statement for any number of clusters', () => {
