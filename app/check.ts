@@ -2,7 +2,8 @@
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
  * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
  * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
- * helm into what the clusters accept, dist/terraform/ agrees with fleet.yaml and gives exactly the
+ * helm into what the clusters accept, every app's DNS name answers clients of both IP families by
+ * its weights, dist/terraform/ agrees with fleet.yaml and gives exactly the
  * ServiceAccounts that call AWS their identities, and every app's page works with the real nginx
  * and Chromium.
  *
@@ -16,7 +17,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
 import { OutputError } from '../output/write-dist';
 
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const results = [capacityCheck(fleet), syncCheck(outdir, rendered), objectsCheck(rendered)];
+  const results = [capacityCheck(fleet), syncCheck(outdir, rendered), objectsCheck(rendered), dnsCheck(fleet, rendered)];
   results.forEach(print);
   const charts = await chartsCheck(fleet, rendered, onCi);
   const slow = [charts, terraformCheck(fleet, rendered, charts.renders), await pagesCheck(fleet, rendered, onCi)];

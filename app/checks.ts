@@ -12,6 +12,7 @@ import { byPath, markerText, outputMarker, readOutput } from '../output/write-di
 import { chartProblems } from '../verify/chart-checks';
 import { ChartRender, renderCharts } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
+import { dnsProblems, fleetRecords } from '../verify/dns-records';
 import { helmUnavailable } from '../verify/helm';
 import { renderedObjectProblems } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
@@ -61,6 +62,18 @@ export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult
   const problems = [...renderedObjectProblems(rendered), ...valuesProblems(rendered)];
   if (problems.length) return { status: 'failed', summary: 'rendered objects are not valid', details: problems };
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema and the API server\'s limits; every pod template passes Pod Security "restricted"; every values key exists in its chart' };
+}
+
+/**
+ * The Route 53 records each cluster's external-dns would own for the apps (verify/dns-records.ts):
+ * every weighted name answers clients of both IP families by its weights.
+ */
+export function dnsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>): CheckResult {
+  const records = fleetRecords(fleet, rendered);
+  const problems = dnsProblems(records);
+  if (problems.length) return { status: 'failed', summary: 'Route 53 would not answer every app\'s name by its weights', details: problems };
+  const names = new Set(records.map((record) => record.name)).size;
+  return { status: 'ok', summary: `external-dns would publish ${count(records.length)} records of ${count(names)} app names; every weighted name has an A and an AAAA record of each placement, with its weight` };
 }
 
 /** The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts); the renders, for the identity check. */

@@ -61,10 +61,8 @@ export class TestAppCharts extends Construct {
     super(scope, id);
     for (const { app, clusters, domain } of props.apps) {
       new TestAppChart(this, `app-${app.name}`, { app });
-      // Dual-stack ALBs only when every cluster of the app is IPv6 (charts/test-app-placement.ts).
-      const onlyIpv6 = clusters.every((cluster) => cluster.ipFamily === 'ipv6');
       app.placements.forEach((placement, index) => {
-        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain, onlyIpv6 });
+        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain });
       });
     }
   }

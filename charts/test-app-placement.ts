@@ -25,19 +25,18 @@ export interface TestAppPlacementProps {
   readonly placement: Placement;
   /** The DNS zone of the app's hostname, <app>.<domain>. */
   readonly domain: string;
-  /** Whether every cluster the app runs on is an IPv6 one, so its ALBs may answer on both families. */
-  readonly onlyIpv6: boolean;
 }
 
 /**
  * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
- * hostname external-dns publishes — as a weighted record when the placement has a weight, so
- * traffic moves between clusters by changing weights in fleet.yaml; on both families once the
- * app runs on IPv6 clusters only.
+ * hostname external-dns publishes as an A and an AAAA alias of the ALB — weighted when the
+ * placement has a weight, so traffic moves between clusters by changing weights in fleet.yaml.
+ * The ALB's IP address type is the cluster's (its IngressClassParams), never the Ingress's: the
+ * same for every Ingress of a cluster, as an IngressGroup's shared ALB needs.
  */
 export class TestAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
-    const { app, cluster, placement, domain, onlyIpv6 } = props;
+    const { app, cluster, placement, domain } = props;
     const traffic = { [syncWaveAnnotation]: testAppSyncWaves.traffic };
     super(scope, id, appClusterPath(app.name, cluster.name), { labels: commonLabels(app) });
     const metadata = { name: app.name, namespace: app.name };
@@ -69,13 +68,6 @@ export class TestAppPlacementChart extends FileChart {
           'alb.ingress.kubernetes.io/scheme': 'internet-facing',
           // IPv6 pods can only be IP targets.
           'alb.ingress.kubernetes.io/target-type': 'ip',
-          // What external-dns reads to publish an AAAA alias beside the A one (its ingress source,
-          // ALBDualstackAnnotationKey); the ALB itself is dual-stack on an IPv6 cluster either way
-          // (the cluster's IngressClassParams win, values/aws-load-balancer-controller.ts).
-          // Dual-stack only when every placement is: Route 53 weighs only records of one name and
-          // type, so during a migration an AAAA record of the IPv6 cluster alone would take every
-          // IPv6 client whatever the weights say.
-          'alb.ingress.kubernetes.io/ip-address-type': cluster.ipFamily === 'ipv6' && onlyIpv6 ? 'dualstack' : 'ipv4',
           'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
           // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
           'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,

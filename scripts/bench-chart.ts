@@ -206,7 +206,6 @@ metadata:
     external-dns.alpha.kubernetes.io/set-identifier: {{ $placement.cluster }}
     {{- end }}
     alb.ingress.kubernetes.io/healthcheck-path: ${nginxPaths.healthPath}
-    alb.ingress.kubernetes.io/ip-address-type: {{ if and (eq $placement.ipFamily "ipv6") $app.onlyIpv6 }}dualstack{{ else }}ipv4{{ end }}
     alb.ingress.kubernetes.io/scheme: internet-facing
     alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds={{ $app.rollout.deregistrationDelaySeconds }}
     alb.ingress.kubernetes.io/target-type: ip
@@ -247,7 +246,6 @@ export function benchChartValues(fleet: Fleet): string {
     domain: fleet.domain,
     apps: fleet.apps.map((app) => ({
       ...app,
-      onlyIpv6: app.placements.every((placement) => ipFamilies.get(placement.cluster) === 'ipv6'),
       placements: app.placements.map((placement) => ({ ...placement, ipFamily: ipFamilies.get(placement.cluster) })),
     })),
   });

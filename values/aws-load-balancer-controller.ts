@@ -32,10 +32,11 @@ export const awsLoadBalancerControllerValues: AddonValues = {
     // With cert-manager the webhook certificate is a Certificate, not a secret generated on
     // every render (which Argo CD would show as OutOfSync forever).
     enableCertManager: cluster.addons.certManager,
-    // Every ALB of an IPv6 cluster is dual-stack, whatever an Ingress says: IPv6 pods can only be
-    // targets of a dual-stack ALB, and IngressClassParams' ipAddressType wins over the Ingress
-    // annotation (its IngressClass docs, "spec.ipAddressType"), which then only tells
-    // external-dns whether to publish AAAA (charts/test-app-placement.ts).
+    // The ALB's IP address type is the cluster's, whatever an Ingress says: IngressClassParams'
+    // ipAddressType wins over the Ingress annotation (v3.5.0 pkg/ingress/model_build_load_balancer.go,
+    // buildLoadBalancerIPAddressType), so the Ingresses carry none and every Ingress of a group
+    // agrees. Every ALB of an IPv6 cluster is dual-stack: IPv6 pods can only be targets of a
+    // dual-stack ALB. external-dns publishes A and AAAA either way (values/external-dns.ts).
     ingressClassParams: { spec: { ipAddressType: cluster.ipFamily === 'ipv6' ? 'dualstack' : 'ipv4' } },
   }),
 };

@@ -11,6 +11,16 @@ export const externalDnsValues: AddonValues = {
     // never another cluster's; removing a placement removes that cluster's record.
     policy: 'sync',
     registry: 'txt',
+    // Every cluster, whatever its family, owns an AAAA record beside each A record, of the same
+    // set identifier and weight: external-dns v0.21.0 adds an AAAA alias beside the A alias of
+    // every load balancer (provider/aws/aws.go, AdjustEndpoints; since v0.16.0, #5111), and the
+    // Ingress's ip-address-type no longer changes that. On an IPv4 cluster the AAAA alias of its
+    // IPv4 ALB answers empty (docs/tutorials/aws.md, v0.21.0), so during a migration the IPv6
+    // clients of that cluster's share fall back to its A record, and Route 53 weighs the AAAA
+    // records of every placement as it weighs the A ones. Left out on one cluster, the other
+    // cluster's AAAA would be the only one of the name and take every client that prefers IPv6
+    // (verify/dns-records.ts checks every app's records for that).
+    managedRecordTypes: ['A', 'AAAA', 'CNAME'],
     domainFilters: [fleet.domain],
     serviceAccount: { create: true, name: addonCatalog.externalDns.awsServiceAccount },
     resources: resources('10m', '64Mi'),
@@ -20,9 +30,6 @@ export const externalDnsValues: AddonValues = {
     const zoneRole = externalDnsZoneRole(cluster, fleet.domainAccountId);
     return {
       txtOwnerId: cluster.name,
-      // AAAA only where the ALB is dual-stack (IPv6 clusters): an IPv4 ALB has no IPv6 address,
-      // so an AAAA alias record would answer empty.
-      managedRecordTypes: cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.region }],
       serviceAccount: awsServiceAccount(cluster, 'externalDns'),
       service: singleStack(cluster.ipFamily),

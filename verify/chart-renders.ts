@@ -54,7 +54,7 @@ export function chartApplications(fleet: Fleet, objects: readonly RenderedObject
 }
 
 /** The values file texts an Application's helm source names, in order; missing ones are skipped where the source allows it. */
-function valueTexts(application: Json, source: Json, files: ReadonlyMap<string, string>, repoPath: string): string[] {
+export function valueTexts(application: Json, source: Json, files: ReadonlyMap<string, string>, repoPath: string): string[] {
   const refs = new Map<string, Json>((application.spec.sources ?? []).filter((candidate: Json) => candidate.ref).map((candidate: Json) => [candidate.ref, candidate]));
   return (source.helm?.valueFiles ?? []).flatMap((valueFile: string) => {
     const match = /^\$([^/]+)\/(.+)$/.exec(valueFile);

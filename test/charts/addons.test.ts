@@ -146,15 +146,16 @@ describe.each(fleet.clusters.map((cluster) => [cluster.name, cluster] as const))
     expect(values.installCRDs).toBeUndefined();
   });
 
-  test('external-dns: AWS, an owner id unique to the cluster, the fleet\'s domain, own-records-only policy, AAAA records where the ALB is dual-stack, explicit region', () => {
+  test('external-dns: AWS, an owner id unique to the cluster, the fleet\'s domain, own-records-only policy, A and AAAA records on every cluster, explicit region', () => {
     const values = valuesOf('externalDns', name);
     expect(values.provider).toEqual({ name: 'aws' });
     expect(values.txtOwnerId).toBe(name);
     expect(values.registry).toBe('txt');
     expect(values.policy).toBe('sync');
     expect(values.domainFilters).toEqual([fleet.domain]);
-    // An IPv4 cluster's ALB has no IPv6 address: an AAAA alias record would answer empty.
-    expect(values.managedRecordTypes).toEqual(cluster.ipFamily === 'ipv6' ? ['A', 'AAAA', 'CNAME'] : ['A', 'CNAME']);
+    // external-dns v0.21.0 adds an AAAA alias beside every A alias: each placement must own both,
+    // of one weight, or the other cluster's AAAA alone takes every client that asks for AAAA.
+    expect(values.managedRecordTypes).toEqual(['A', 'AAAA', 'CNAME']);
     expect(values.env).toContainEqual({ name: 'AWS_DEFAULT_REGION', value: cluster.region });
     expect(values.serviceAccount?.annotations?.[irsaRoleAnnotation]).toBe(irsaRole(cluster, 'externalDns'));
   });

@@ -174,11 +174,9 @@ describeHelm('what the charts render, against what the project assumes of them',
     }
   });
 
-  test('external-dns manages AAAA records only where the ALB is dual-stack', () => {
+  test('external-dns manages A and AAAA records on every cluster, whatever its family', () => {
     const args = (cluster: string) => podSpecOf(renders.find((candidate) => candidate.application === `external-dns-${cluster}`)!.objects.find((object) => object.kind === 'Deployment')!)!.containers[0].args;
-    expect(args('ipv6-east')).toEqual(expect.arrayContaining(['--managed-record-types=A', '--managed-record-types=AAAA']));
-    expect(args('legacy-ipv4')).toContain('--managed-record-types=A');
-    expect(args('legacy-ipv4')).not.toContain('--managed-record-types=AAAA');
+    for (const cluster of ['ipv6-east', 'legacy-ipv4']) expect(args(cluster)).toEqual(expect.arrayContaining(['--managed-record-types=A', '--managed-record-types=AAAA']));
   });
 
   test('Argo CD has as many application controller shards as the chart is told, and spreads clusters round-robin', () => {
