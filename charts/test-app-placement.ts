@@ -16,12 +16,18 @@ import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } fr
  */
 export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily'>;
 
+/**
+ * The Route 53 weight of a placement fleet.yaml gives none: an app on one cluster, or placed by
+ * default on every IPv6 cluster (an equal share each).
+ */
+export const defaultDnsWeight = 1;
+
 export interface TestAppPlacementProps {
   /** The app placed. */
   readonly app: App;
   /** The cluster it is placed on: its IP family decides the Service and the ALB. */
   readonly cluster: PlacedCluster;
-  /** The placement, with its DNS weight during a migration. */
+  /** The placement, with its DNS weight (defaultDnsWeight when it has none). */
   readonly placement: Placement;
   /** The DNS zone of the app's hostname, <app>.<domain>. */
   readonly domain: string;
@@ -29,8 +35,8 @@ export interface TestAppPlacementProps {
 
 /**
  * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
- * hostname external-dns publishes as an A and an AAAA alias of the ALB — weighted when the
- * placement has a weight, so traffic moves between clusters by changing weights in fleet.yaml.
+ * hostname external-dns publishes as an A and an AAAA alias of the ALB, weighted, so traffic
+ * moves between clusters by changing weights in fleet.yaml.
  * The ALB's IP address type is the cluster's (its IngressClassParams), never the Ingress's: the
  * same for every Ingress of a cluster, as an IngressGroup's shared ALB needs.
  */
@@ -54,9 +60,15 @@ export class TestAppPlacementChart extends FileChart {
       },
     });
 
-    const weighted: Record<string, string> = placement.weight === undefined ? {} : {
+    // Weighted from the first placement on, even alone: external-dns v0.21.0 cannot turn a simple
+    // record into a weighted one or back (it creates the new record before deleting the old, and
+    // Route 53 refuses a weighted record beside a simple one of the same name and type:
+    // provider/aws/aws.go ApplyChanges; kubernetes-sigs/external-dns#1411), so a migration that
+    // started from a simple record would never publish its weights. Named after the cluster, a
+    // placement keeps its record through every step; only the weight changes (an UPSERT).
+    const weighted: Record<string, string> = {
       'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
-      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight),
+      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),
     };
     new Manifest<IIngress>(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',

@@ -10,6 +10,7 @@ import { join } from 'path';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { Fleet } from '../config/fleet';
 import { nginxImage } from '../charts/test-app';
+import { defaultDnsWeight } from '../charts/test-app-placement';
 import { indexHtml, nginxPaths, nginxServerConf, TestAppContent } from '../values/test-app-site';
 
 const labels = (indent: string) => ['app.kubernetes.io/managed-by: fleet-generator', 'app.kubernetes.io/name: {{ $app.name }}', 'app.kubernetes.io/part-of: test-apps']
@@ -201,10 +202,8 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   annotations:
-    {{- if hasKey $placement "weight" }}
     external-dns.alpha.kubernetes.io/aws-weight: {{ $placement.weight | quote }}
     external-dns.alpha.kubernetes.io/set-identifier: {{ $placement.cluster }}
-    {{- end }}
     alb.ingress.kubernetes.io/healthcheck-path: ${nginxPaths.healthPath}
     alb.ingress.kubernetes.io/scheme: internet-facing
     alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds={{ $app.rollout.deregistrationDelaySeconds }}
@@ -239,14 +238,14 @@ export function writeBenchChart(dir: string): void {
   writeFileSync(join(dir, 'templates', 'apps.yaml'), apps);
 }
 
-/** The chart's values for a fleet: its domain, and each app with its placements and their clusters' IP families (JSON, which is YAML). */
+/** The chart's values for a fleet: its domain, and each app with its placements (their DNS weights, defaulted) and their clusters' IP families (JSON, which is YAML). */
 export function benchChartValues(fleet: Fleet): string {
   const ipFamilies = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster.ipFamily]));
   return JSON.stringify({
     domain: fleet.domain,
     apps: fleet.apps.map((app) => ({
       ...app,
-      placements: app.placements.map((placement) => ({ ...placement, ipFamily: ipFamilies.get(placement.cluster) })),
+      placements: app.placements.map((placement) => ({ ...placement, weight: placement.weight ?? defaultDnsWeight, ipFamily: ipFamilies.get(placement.cluster) })),
     })),
   });
 }

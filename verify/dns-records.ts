@@ -294,6 +294,37 @@ export function dnsProblems(records: readonly OwnedRecord[]): string[] {
   return problems;
 }
 
+/**
+ * What Route 53 refuses when a change of fleet.yaml moves from the records `before` to `after`:
+ * a name and type whose records turn from simple to weighted or back. external-dns v0.21.0
+ * submits its creations before its deletions in one change batch (provider/aws/aws.go,
+ * ApplyChanges), and Route 53 refuses a weighted record beside a simple one of the same name and
+ * type, and the reverse (kubernetes-sigs/external-dns#1411): the batch fails at every sync and the
+ * old records stay, so the step never takes effect.
+ */
+export function transitionProblems(before: readonly OwnedRecord[], after: readonly OwnedRecord[]): string[] {
+  const key = (record: OwnedRecord) => `${record.name} ${record.type} ${record.setIdentifier ?? ''}`;
+  const existing = new Set(before.map(key));
+  const problems: string[] = [];
+  for (const name of [...new Set(after.map((record) => record.name))].sort()) {
+    for (const type of recordTypes) {
+      const old = before.filter((record) => record.name === name && record.type === type);
+      const created = after.filter((record) => record.name === name && record.type === type && !existing.has(key(record)));
+      const simple = old.filter((record) => !record.setIdentifier);
+      const weighted = old.filter((record) => record.setIdentifier);
+      const newWeighted = created.filter((record) => record.setIdentifier);
+      const newSimple = created.filter((record) => !record.setIdentifier);
+      if (simple.length && newWeighted.length) {
+        problems.push(`${type} ${name}: the simple record of ${simple.map(placementOf).join(', ')} would become weighted records (${newWeighted.map(placementOf).join(', ')}): external-dns creates them before deleting it, Route 53 refuses them beside it, and the change never takes effect`);
+      }
+      if (weighted.length && newSimple.length) {
+        problems.push(`${type} ${name}: the weighted records of ${weighted.map(placementOf).join(', ')} would become a simple record (${newSimple.map(placementOf).join(', ')}): external-dns creates it before deleting them, Route 53 refuses it beside them, and the change never takes effect`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** The share of a name's queries of one type Route 53 answers with each record (a weight of 0 everywhere is an equal share each; Route 53's weighted routing). */
 function typeShares(records: readonly OwnedRecord[]): Map<OwnedRecord, number> {
   const total = records.reduce((sum, record) => sum + (record.weight ?? 1), 0);

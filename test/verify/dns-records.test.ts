@@ -6,7 +6,7 @@ import { distLayout } from '../../catalog/dist-layout';
 import { fileText } from '../../output/file-content';
 import { renderCharts } from '../../verify/chart-renders';
 import { mergeHelmValues } from '../../verify/chart-values';
-import { dnsProblems, externalDnsArgs, externalDnsFlags, fleetRecords, OwnedRecord, ownedRecords, trafficShares } from '../../verify/dns-records';
+import { dnsProblems, externalDnsArgs, externalDnsFlags, fleetRecords, OwnedRecord, ownedRecords, trafficShares, transitionProblems } from '../../verify/dns-records';
 import { helmUnavailable } from '../../verify/helm';
 import { podSpecOf } from '../../verify/pod-security';
 import { demoFleet, fixtureFleet } from '../support/fixtures';
@@ -32,8 +32,8 @@ const summary = (records: readonly OwnedRecord[]) => records.map(({ cluster, typ
 // the records external-dns v0.21.0 on each cluster would own for app2.<domain>.
 const walk: Array<[string, string, Array<Array<string | number>>]> = [
   ['1. start', '[legacy-ipv4]', [
-    ['legacy-ipv4', 'A', '-', '-', 'ipv4', 'answers'],
-    ['legacy-ipv4', 'AAAA', '-', '-', 'ipv4', 'empty'],
+    ['legacy-ipv4', 'A', 'legacy-ipv4', 1, 'ipv4', 'answers'],
+    ['legacy-ipv4', 'AAAA', 'legacy-ipv4', 1, 'ipv4', 'empty'],
   ]],
   ['2. the IPv6 cluster added at 10', '[{ name: legacy-ipv4, weight: 90 }, { name: ipv6-east, weight: 10 }]', [
     ['legacy-ipv4', 'A', 'legacy-ipv4', 90, 'ipv4', 'answers'],
@@ -54,8 +54,8 @@ const walk: Array<[string, string, Array<Array<string | number>>]> = [
     ['ipv6-east', 'AAAA', 'ipv6-east', 255, 'dualstack', 'answers'],
   ]],
   ['4. the old placement removed', '[ipv6-east]', [
-    ['ipv6-east', 'A', '-', '-', 'dualstack', 'answers'],
-    ['ipv6-east', 'AAAA', '-', '-', 'dualstack', 'answers'],
+    ['ipv6-east', 'A', 'ipv6-east', 1, 'dualstack', 'answers'],
+    ['ipv6-east', 'AAAA', 'ipv6-east', 1, 'dualstack', 'answers'],
   ]],
 ];
 
@@ -73,6 +73,23 @@ describe('the migration walk, as each cluster\'s external-dns would publish it',
 
   test.each(steps.map((step) => [step.step, step]))('%s: no family of clients ignores the weights (no type with records of some placements only, no weight differing between A and AAAA)', (_, { records }) => {
     expect(dnsProblems(records)).toEqual([]);
+  });
+
+  test.each(steps.slice(1).map((step, index) => [steps[index].step, step.step, steps[index], step]))('from %s to %s: no record turns from simple to weighted or back, which external-dns v0.21.0 cannot do', (_, __, before, after) => {
+    expect(transitionProblems(before.records, after.records)).toEqual([]);
+  });
+
+  test('a simple record at the start (an Ingress without set identifier) would keep step 2 from ever taking effect', () => {
+    // GIVEN the start as it was rendered before: app2's Ingress on legacy-ipv4 without set identifier and weight
+    const path = 'apps/app2/clusters/legacy-ipv4.yaml';
+    const simple = new Map(steps[0].files);
+    simple.set(path, simple.get(path)!.replace(/\n {4}external-dns\.alpha\.kubernetes\.io\/(aws-weight|set-identifier): .*/g, ''));
+    // WHEN
+    const before = fleetRecords(steps[0].fleet, simple);
+    // THEN
+    expect(summary(before.filter((record) => record.name === app2))).toEqual([['legacy-ipv4', 'A', '-', '-', 'ipv4', 'answers'], ['legacy-ipv4', 'AAAA', '-', '-', 'ipv4', 'empty']]);
+    expect(transitionProblems(before, steps[1].records)).toEqual(['A', 'AAAA'].map((type) =>
+      `${type} ${app2}: the simple record of legacy-ipv4 would become weighted records (legacy-ipv4 (weight 90), ipv6-east (weight 10)): external-dns creates them before deleting it, Route 53 refuses them beside it, and the change never takes effect`));
   });
 
   test.each(steps.map((step) => [step.step, step]))('%s: clients with IPv4 go by the weights, clients with IPv6 only by the weights of the clusters that can serve them', (_, { records, fleet }) => {
