@@ -11,8 +11,9 @@
  * - the AWS Load Balancer Controller v3.5.0 (chart 3.5.0): pkg/ingress/model_build_load_balancer.go
  *   buildLoadBalancerIPAddressType (IngressClassParams' ipAddressType wins over the Ingress's
  *   annotation; ipv4 without either).
- * A flag or annotation the model does not know is an error, never silently ignored.
+ * A flag the model does not know, or an Ingress target annotation, is an error, never a guess.
  */
+import { parse } from 'yaml';
 import { addonCatalog } from '../catalog/addons';
 import { Fleet } from '../config/fleet';
 import { Json } from '../diff/applicationset';
@@ -20,7 +21,6 @@ import { chartApplications, valueTexts } from './chart-renders';
 import { mergeHelmValues } from './chart-values';
 import { generatedApplications } from './objects';
 import { parseManifests, RenderedObject, renderedObjects } from './rendered';
-import { parse } from 'yaml';
 
 export const recordTypes = ['A', 'AAAA', 'CNAME'] as const;
 export type RecordType = typeof recordTypes[number];
