@@ -2,7 +2,7 @@ import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { TestAppInputs, testAppInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
-import { formatProblem, loadFleet, locateProblems } from '../config/load';
+import { fieldLines, formatProblem, loadFleet, locateProblems } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
@@ -27,7 +27,7 @@ export class CapacityError extends Error {
  */
 export function checkCapacity(fleet: Fleet, configFile: string): readonly string[] {
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity);
+  const { errors, warnings } = planProblems(plan, fleet.capacity, (paths) => fieldLines(configFile, paths));
   if (!errors.length) return warnings;
   // Each cluster's errors at that cluster (its index in fleet.yaml: pending clusters have no plan),
   // and those of a region (an account's load balancers there) at the clusters list.
@@ -35,7 +35,7 @@ export function checkCapacity(fleet: Fleet, configFile: string): readonly string
   const perCluster = (cluster: ClusterPlan) => planProblems({ ...plan, clusters: [cluster], regions: [] }, fleet.capacity).errors;
   const located = locateProblems(configFile, [
     ...plan.clusters.flatMap((cluster) => perCluster(cluster).map((message) => ({ path: ['clusters', indexes.get(cluster.cluster)!], message }))),
-    ...planProblems({ ...plan, clusters: [] }, fleet.capacity).errors.map((message) => ({ path: ['clusters'], message })),
+    ...planProblems({ ...plan, clusters: [] }, fleet.capacity, (paths) => fieldLines(configFile, paths)).errors.map((message) => ({ path: ['clusters'], message })),
   ]);
   throw new CapacityError(located.map(formatProblem), warnings);
 }

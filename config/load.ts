@@ -419,3 +419,8 @@ export function locateProblems(file: string, problems: readonly { readonly path:
   const reader = new FleetReader(file, readFleetText(file));
   return problems.map((problem) => reader.locate(problem.path, problem.message));
 }
+
+/** The `file:line` of each field path of a valid fleet file, read once: where a message points at several fields. */
+export function fieldLines(file: string, paths: readonly (readonly PathSegment[])[]): string[] {
+  return locateProblems(file, paths.map((path) => ({ path, message: '' }))).map((problem) => `${problem.file}:${problem.line}`);
+}
