@@ -13,6 +13,7 @@ import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { narrowestVpcPrefix, widestVpcPrefix } from '../config/vpc-layout';
+import { overlappingVpcs, VpcOverlap } from '../config/vpc-overlaps';
 import { argocdPods } from '../values/argo-cd';
 
 /**
@@ -284,6 +285,8 @@ export interface FleetPlan {
   readonly daemonSetPodsPerNode: number;
   readonly clusters: readonly ClusterPlan[];
   readonly regions: readonly RegionPlan[];
+  /** VPCs the project creates whose IPv4 block overlaps another VPC's of their account and region, which nothing can route between. */
+  readonly vpcOverlaps: readonly VpcOverlap[];
 }
 
 export function sum(values: readonly number[]): number {
@@ -674,5 +677,5 @@ export function planFleet(fleet: Fleet): FleetPlan {
   const plans = new Map(demands.map((entry) => [entry.cluster.name, ipv6Plans.get(entry.cluster.name) ?? plan(entry, ipv6Clusters)]));
   for (const cluster of fleet.pendingClusters) plans.set(cluster.name, plan({ cluster, demand: clusterDemand(fleet, cluster) }));
   const clusters = allClusters(fleet).map((cluster) => plans.get(cluster.name)!);
-  return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, plans) };
+  return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, plans), vpcOverlaps: overlappingVpcs(fleet) };
 }

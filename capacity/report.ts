@@ -4,7 +4,8 @@ import { Fleet } from '../config/fleet';
 import { VcpuSource } from '../config/instance-types';
 import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
-import { PathSegment } from '../output/field-path';
+import { VpcBlock, VpcOverlap } from '../config/vpc-overlaps';
+import { formatFieldPath, PathSegment } from '../output/field-path';
 import { albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum } from './plan';
 
 /**
@@ -227,5 +228,20 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
       + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
       + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, region.loadBalancers, lines)}.`);
   }
+  for (const overlap of plan.vpcOverlaps) warnings.push(vpcOverlapText(overlap, lines));
   return { errors, warnings };
+}
+
+/** The warning of a created VPC whose block overlaps another VPC's of its account and region, both blocks at their lines when `lines` is given. */
+function vpcOverlapText(overlap: VpcOverlap, lines?: FieldLines): string {
+  const [here, there] = lines?.([overlap.block.path, overlap.overlapped.path]) ?? [];
+  const where = (block: VpcBlock, line?: string) => `${formatFieldPath(block.path)}${line ? `, ${line}` : ''}`;
+  const other = overlap.overlapped.created
+    ? `the VPC ${overlap.overlapped.cidr} the project creates for ${overlap.overlapped.cluster} (${where(overlap.overlapped, there)})`
+    : `${overlap.overlapped.cidr}, a subnet of ${overlap.overlapped.cluster}'s VPC (${where(overlap.overlapped, there)})`;
+  const replaces = overlap.pending ? 'before terraform apply creates it' : 'which replaces its VPC and the cluster in it';
+  const choice = overlap.free ? `a block no other VPC of the account and region overlaps, such as ${overlap.free}` : 'a block no other VPC of the account and region overlaps';
+  return `${overlap.block.cluster}: its VPC ${overlap.block.cidr} (${where(overlap.block, here)}) overlaps ${other}, in the same account ${overlap.accountId} and region ${overlap.region}: `
+    + 'VPC peering refuses VPCs whose IPv4 blocks overlap and a transit gateway cannot route between them, so the two can never be connected over IPv4. '
+    + `Fix: give ${formatFieldPath(overlap.block.path)} ${choice}, ${replaces}.`;
 }
