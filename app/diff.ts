@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import { parseArgs } from 'util';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
+import { addonsTurnedOff, formatAddonsTurnedOff, previousClusterSecrets } from '../diff/addons-off';
 import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
@@ -83,6 +84,7 @@ function main(args: string[]): number {
     const placementsAfter = placementsOf(afterFleet);
     const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
+    process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
     if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);

@@ -10,6 +10,7 @@ import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
+import { addonsTurnedOff, clusterSecretFilesPattern } from '../diff/addons-off';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -91,7 +92,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
-  const write = DistWrite.begin(lock, placementFilesPattern);
+  const write = DistWrite.begin(lock, `${placementFilesPattern}|${clusterSecretFilesPattern}`);
   let cache: RenderCache;
   const rendered: TestAppInputs[] = [];
   const fingerprints: string[] = [];
@@ -125,7 +126,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // apps run and with how many pods, which the write reads anyway to compare.
   const after = placementsOf(fleet);
   const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
-  return { ...summary, warnings, clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
+  // An add-on turned off leaves its pods running without their AWS identity: said with the warnings.
+  const addonsOff = addonsTurnedOff(new Map(summary.previous), fleet);
+  return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**
