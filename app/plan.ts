@@ -33,7 +33,7 @@ function main(args: readonly string[]): number {
     return 2;
   }
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity, (paths) => fieldLines(configFile, paths));
+  const { errors, warnings } = planProblems(plan, fleet.capacity, fieldLines(configFile));
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
   } else if (args.includes('--markdown')) {

@@ -28,15 +28,16 @@ export class CapacityError extends Error {
  */
 export function checkCapacity(fleet: Fleet, configFile: string): readonly string[] {
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity, (paths) => fieldLines(configFile, paths));
+  const lines = fieldLines(configFile);
+  const { errors, warnings } = planProblems(plan, fleet.capacity, lines);
   if (!errors.length) return warnings;
-  // Each cluster's errors at that cluster (its index in fleet.yaml: pending clusters have no plan),
+  // Each cluster's errors at that cluster (its index in fleet.yaml),
   // and those of a region (an account's load balancers there) at the clusters list.
   const indexes = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster.index]));
   const perCluster = (cluster: ClusterPlan) => planProblems({ ...plan, clusters: [cluster], regions: [] }, fleet.capacity).errors;
   const located = locateProblems(configFile, [
     ...plan.clusters.flatMap((cluster) => perCluster(cluster).map((message) => ({ path: ['clusters', indexes.get(cluster.cluster)!], message }))),
-    ...planProblems({ ...plan, clusters: [] }, fleet.capacity, (paths) => fieldLines(configFile, paths)).errors.map((message) => ({ path: ['clusters'], message })),
+    ...planProblems({ ...plan, clusters: [] }, fleet.capacity, lines).errors.map((message) => ({ path: ['clusters'], message })),
   ]);
   throw new CapacityError(located.map(formatProblem), warnings);
 }

@@ -420,7 +420,17 @@ export function locateProblems(file: string, problems: readonly { readonly path:
   return problems.map((problem) => reader.locate(problem.path, problem.message));
 }
 
-/** The `file:line` of each field path of a valid fleet file, read once: where a message points at several fields. */
-export function fieldLines(file: string, paths: readonly (readonly PathSegment[])[]): string[] {
-  return locateProblems(file, paths.map((path) => ({ path, message: '' }))).map((problem) => `${problem.file}:${problem.line}`);
+/**
+ * Gives the `file:line` of field paths of a valid fleet file, for messages that point at several
+ * fields. The file is read and parsed on the first call only, and not at all without one.
+ */
+export function fieldLines(file: string): (paths: readonly (readonly PathSegment[])[]) => string[] {
+  let reader: FleetReader | undefined;
+  return (paths) => {
+    reader ??= new FleetReader(file, readFleetText(file));
+    return paths.map((path) => {
+      const { line } = reader!.locate(path, '');
+      return `${file}:${line}`;
+    });
+  };
 }
