@@ -419,8 +419,9 @@ function endpointKey(server: string): string | undefined {
 
 /**
  * One EKS endpoint is one cluster: two entries with the same `server` (a copied block whose
- * server was not replaced) make two cluster Secrets for one endpoint.
- * Refused at both entries, each naming the other.
+ * server was not replaced) make two cluster Secrets for one endpoint, and Argo CD looks a cluster
+ * up by its server, taking the first Secret that matches (argo-cd util/db/cluster.go,
+ * getClusterSecret). Refused at both entries, each naming the other.
  */
 export function checkEndpoints(file: FleetFileWithDefaults, report: Report): void {
   const byEndpoint = new Map<string, number[]>();
