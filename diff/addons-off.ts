@@ -14,6 +14,7 @@ import { distLayout, pathPattern } from '../catalog/dist-layout';
 import { roleNames } from '../catalog/identities';
 import { appsOn, Cluster, Fleet } from '../config/fleet';
 import { firstNames } from '../config/messages';
+import { BaselineError, committedDist } from './baseline';
 
 const clusterSecretFile = pathPattern(distLayout.clusterSecret);
 
@@ -79,6 +80,23 @@ export function addonsTurnedOff(previous: ReadonlyMap<string, string | undefined
     }
   }
   return sentences;
+}
+
+/** The folder of dist/ that holds the cluster Secrets. */
+const clusterSecretsFolder = distLayout.clusterSecret('').replace(/\/[^/]*$/, '');
+
+/**
+ * The cluster Secrets of the output folder as committed at HEAD, for synth to say what the commit
+ * turns off as npm run diff does; undefined outside git, or when git cannot read them (a warning
+ * never fails a synth).
+ */
+export function committedClusterSecrets(outdir: string): Map<string, string> | undefined {
+  try {
+    return committedDist(outdir, 'HEAD', clusterSecretsFolder);
+  } catch (error) {
+    if (error instanceof BaselineError) return undefined;
+    throw error;
+  }
 }
 
 /** The previous texts of the cluster Secrets that differ between two renders. */

@@ -51,19 +51,19 @@ function locateInRepository(outdir: string): { readonly cwd: string; readonly pa
 }
 
 /**
- * The output folder as committed at `revision` (path under it -> text, the marker left out);
- * undefined when `outdir` is not inside a git repository, the revision does not exist (a
- * repository without commits) or does not hold the folder. Throws BaselineError when git fails
- * to read what it listed.
+ * The output folder as committed at `revision` (path under it -> text, the marker left out), or
+ * only its folder `under` (a path under it, such as argocd/clusters); undefined when `outdir` is
+ * not inside a git repository, the revision does not exist (a repository without commits) or
+ * holds no file there. Throws BaselineError when git fails to read what it listed.
  */
-export function committedDist(outdir: string, revision = 'HEAD'): Map<string, string> | undefined {
+export function committedDist(outdir: string, revision = 'HEAD', under?: string): Map<string, string> | undefined {
   const where = locateInRepository(outdir);
   if (!where) return undefined;
   const commit = gitText(where.cwd, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
   if (!commit) return undefined;
   let listing: string;
   try {
-    listing = git(where.cwd, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${where.path}/`]).toString('utf8');
+    listing = git(where.cwd, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${where.path}/${under === undefined ? '' : `${under.replace(/\/+$/, '')}/`}`]).toString('utf8');
   } catch (error) {
     throw new BaselineError(`cannot list ${where.path}/ at ${revision}: ${String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim()}`);
   }

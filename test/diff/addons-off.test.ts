@@ -17,6 +17,22 @@ function withAddons(cluster: 'legacy-ipv4' | 'ipv6-east', addons: string): strin
   return demoFleetText.replace(`  - name: ${cluster}\n`, `  - name: ${cluster}\n    addons: { ${addons} }\n`);
 }
 
+function commitAll(repository: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
+  git('add', '.');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'the fleet');
+}
+
+/** A git repository that commits the demo fleet and its dist/. */
+function repositoryWithCommittedDemo(): string {
+  const repository = mkdtempSync(join(tmpdir(), 'fleet-repo-'));
+  execFileSync('git', ['init', '-q'], { cwd: repository });
+  writeFileSync(join(repository, 'fleet.yaml'), demoFleetText);
+  cpSync(scratchDist(), join(repository, 'dist'), { recursive: true });
+  commitAll(repository);
+  return repository;
+}
+
 describe('turning an add-on off says what it leaves running and what stops working', () => {
   test('external-dns off on a cluster that serves apps: its pods stay, its identity goes, the apps\' records are no longer managed', () => {
     // GIVEN the demo fleet, then external-dns turned off on ipv6-east, where app0, app1 and app2 run
@@ -60,15 +76,22 @@ describe('turning an add-on off says what it leaves running and what stops worki
     expect(result.stderr.match(/^warning: .* turned off: /gm)).toHaveLength(3);
   });
 
+  test('in a repository, synth says it at every synth until the change is committed', () => {
+    // GIVEN the demo fleet's dist/ committed, then the add-ons turned off
+    const repository = repositoryWithCommittedDemo();
+    writeFileSync(join(repository, 'fleet.yaml'), fixtureText('addons-off'));
+    const synth = () => runSynth({ FLEET_CONFIG: join(repository, 'fleet.yaml'), CDK8S_OUTDIR: join(repository, 'dist') });
+    // WHEN synth runs twice THEN both say it (the second finds dist/ as the first left it, but not committed)
+    expect(synth().stderr.match(/^warning: .* turned off: /gm)).toHaveLength(3);
+    expect(synth().stderr.match(/^warning: .* turned off: /gm)).toHaveLength(3);
+    // WHEN the change is committed THEN synth says nothing more
+    commitAll(repository);
+    expect(synth().stderr).not.toContain('turned off');
+  });
+
   test('npm run diff says it after synth, against the committed dist/', () => {
     // GIVEN a repository with the demo fleet's dist/ committed, then the add-ons turned off and synthesized
-    const repository = mkdtempSync(join(tmpdir(), 'fleet-repo-'));
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
-    git('init', '-q');
-    writeFileSync(join(repository, 'fleet.yaml'), demoFleetText);
-    cpSync(scratchDist(), join(repository, 'dist'), { recursive: true });
-    git('add', '.');
-    git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'the fleet');
+    const repository = repositoryWithCommittedDemo();
     writeFileSync(join(repository, 'fleet.yaml'), fixtureText('addons-off'));
     expect(runSynth({ FLEET_CONFIG: join(repository, 'fleet.yaml'), CDK8S_OUTDIR: join(repository, 'dist') }).status).toBe(0);
     // WHEN the diff runs, in text and in Markdown
