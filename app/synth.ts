@@ -10,7 +10,7 @@ import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
-import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets } from '../diff/addons-off';
+import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -129,7 +129,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
   // An add-on turned off leaves its pods running without their AWS identity: said with the
   // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
-  const addonsOff = addonsTurnedOff(committedClusterSecrets(options.outdir) ?? new Map(summary.previous), fleet);
+  const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? new Map(summary.previous), fleet) : [];
   return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
 }
 

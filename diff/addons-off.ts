@@ -62,6 +62,11 @@ function identityLost(addon: AddonKey, cluster: Cluster): string {
   return `dist/terraform/ removes ${identity}, so it can no longer call AWS once terraform apply runs`;
 }
 
+/** Whether any registered cluster has an add-on off: else nothing can have been turned off, and nothing need be read. */
+export function hasAddonsOff(fleet: Fleet): boolean {
+  return fleet.clusters.some((cluster) => cluster.register && addonKeys.some((addon) => !cluster.addons[addon]));
+}
+
 /**
  * One sentence per add-on turned off on a cluster that stays: `previous` holds the previous text
  * of the cluster Secrets that changed (the others did not turn anything off).
