@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
+import { capacityCheck } from '../../app/checks';
 import { planFleet } from '../../capacity/plan';
 import { planProblems } from '../../capacity/report';
 import { parseFleet } from '../../config/load';
@@ -64,6 +65,12 @@ describe('the load balancer quota fix names every cluster of the account and reg
     // THEN fleet.yaml is valid and the plan has no quota warning left
     const fleet = parseFleet(fixed);
     expect(planProblems(planFleet(fleet)).warnings.filter((warning) => warning.includes('quota'))).toEqual([]);
+  });
+
+  test('npm run check lists the same fix, with the lines', () => {
+    const file = writeTempFleet(crowded);
+    const details = capacityCheck(parseFleet(crowded), file).details ?? [];
+    expect(details.join('\n')).toContain(`clusters[2].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-west, ${file}:${lineOf(crowded, '- name: ipv6-west')}).`);
   });
 
   test('following the fix on one cluster only is what validation refuses', () => {
