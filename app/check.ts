@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const results = [capacityCheck(fleet), syncCheck(outdir, rendered), objectsCheck(rendered), dnsCheck(fleet, rendered)];
+  const results = [capacityCheck(fleet, configFile), syncCheck(outdir, rendered), objectsCheck(rendered), dnsCheck(fleet, rendered)];
   results.forEach(print);
   const charts = await chartsCheck(fleet, rendered, onCi);
   const slow = [charts, terraformCheck(fleet, rendered, charts.renders), await pagesCheck(fleet, rendered, onCi)];

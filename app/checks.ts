@@ -7,6 +7,7 @@ import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
+import { fieldLines } from '../config/load';
 import { count } from '../config/messages';
 import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
@@ -49,9 +50,9 @@ export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>)
   };
 }
 
-/** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed. */
-export function capacityCheck(fleet: Fleet): CheckResult {
-  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity);
+/** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */
+export function capacityCheck(fleet: Fleet, configFile?: string): CheckResult {
+  const { errors, warnings } = planProblems(planFleet(fleet), fleet.capacity, configFile === undefined ? undefined : fieldLines(configFile));
   if (errors.length) return { status: 'failed', summary: 'the capacity plan refuses the fleet (npm run plan shows it)', details: [...errors, ...warnings.map((warning) => `warning: ${warning}`)] };
   const summary = `the capacity plan accepts the fleet${warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`;
   return { status: 'ok', summary, details: warnings.map((warning) => `warning: ${warning}`) };

@@ -3,14 +3,15 @@
  * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
  */
 import { execFileSync } from 'child_process';
-import { existsSync } from 'fs';
 import { parseArgs } from 'util';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
+import { addonsTurnedOff, formatAddonsTurnedOff, previousClusterSecrets } from '../diff/addons-off';
+import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
-import { OutputError, readOutput } from '../output/write-dist';
+import { OutputError } from '../output/write-dist';
 import { renderFleet, renderForComparison } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
@@ -20,7 +21,10 @@ Renders fleet.yaml in memory and compares the result with dist/, object by objec
 listing each change under the Argo CD source it belongs to and the clusters that source goes to.
 A Secret's data is never printed, only that it changed.
 
-  (no option)     compare the render of fleet.yaml with the committed dist/ on disk
+  (no option)     compare the render of fleet.yaml with dist/ as committed at git HEAD (read with
+                  git, offline), so that after npm run synth it shows what the commit will change;
+                  outside a git repository, or when dist/ is not committed, with dist/ on disk
+                  (which then shows no changes right after a synth: the output says so)
   --base <rev>    compare the renders of fleet.yaml at git revision <rev> (git show <rev>:fleet.yaml)
                   and of the working tree's fleet.yaml. Both are rendered with the CURRENT code,
                   so this shows what the fleet.yaml change does, not what a code change since
@@ -33,11 +37,6 @@ Exit status: 0 when nothing differs, 1 when something differs, 2 on errors.`;
 
 /** A failure the person running the diff can fix; printed without a stack trace. */
 class DiffError extends Error {}
-
-function readDist(outdir: string): Map<string, string> {
-  if (!existsSync(outdir)) throw new DiffError(`${outdir}/ does not exist: run \`npm run synth\` first, or compare two revisions with --base <rev>`);
-  return readOutput(outdir);
-}
 
 function fleetAtRevision(revision: string): string {
   try {
@@ -77,17 +76,19 @@ function main(args: string[]): number {
       labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
     } else {
       after = renderFleet(afterFleet);
-      before = readDist(outdir);
-      labels = { before: `${outdir.replace(/\/+$/, '')}/`, after: configFile };
+      const baseline = diffBaseline(outdir);
+      before = baseline.files;
+      labels = { before: baseline.label, after: configFile, ...(baseline.note ? { note: baseline.note } : {}) };
     }
     const diff = compareDist(before, after);
     const placementsAfter = placementsOf(afterFleet);
     const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
+    process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
     if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);
-    else if (error instanceof DiffError || error instanceof OutputError) console.error(`diff failed: ${error.message}`);
+    else if (error instanceof DiffError || error instanceof BaselineError || error instanceof OutputError) console.error(`diff failed: ${error.message}`);
     else console.error(`diff failed:\n${String((error as Error).stack ?? error)}`);
     return 2;
   }

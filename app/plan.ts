@@ -10,7 +10,7 @@
  */
 import { planFleet } from '../capacity/plan';
 import { formatPlanTable, planProblems } from '../capacity/report';
-import { FleetConfigError, loadFleet } from '../config/load';
+import { fieldLines, FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 
 const usage = 'usage: npm run plan -- [--json | --markdown]';
@@ -33,7 +33,7 @@ function main(args: readonly string[]): number {
     return 2;
   }
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity);
+  const { errors, warnings } = planProblems(plan, fleet.capacity, fieldLines(configFile));
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
   } else if (args.includes('--markdown')) {

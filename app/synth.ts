@@ -2,7 +2,7 @@ import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { TestAppInputs, testAppInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
-import { formatProblem, loadFleet, locateProblems } from '../config/load';
+import { fieldLines, formatProblem, loadFleet, locateProblems } from '../config/load';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
@@ -10,6 +10,7 @@ import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
+import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -27,15 +28,16 @@ export class CapacityError extends Error {
  */
 export function checkCapacity(fleet: Fleet, configFile: string): readonly string[] {
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity);
+  const lines = fieldLines(configFile);
+  const { errors, warnings } = planProblems(plan, fleet.capacity, lines);
   if (!errors.length) return warnings;
-  // Each cluster's errors at that cluster (its index in fleet.yaml: pending clusters have no plan),
+  // Each cluster's errors at that cluster (its index in fleet.yaml),
   // and those of a region (an account's load balancers there) at the clusters list.
   const indexes = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster.index]));
   const perCluster = (cluster: ClusterPlan) => planProblems({ ...plan, clusters: [cluster], regions: [] }, fleet.capacity).errors;
   const located = locateProblems(configFile, [
     ...plan.clusters.flatMap((cluster) => perCluster(cluster).map((message) => ({ path: ['clusters', indexes.get(cluster.cluster)!], message }))),
-    ...planProblems({ ...plan, clusters: [] }, fleet.capacity).errors.map((message) => ({ path: ['clusters'], message })),
+    ...planProblems({ ...plan, clusters: [] }, fleet.capacity, lines).errors.map((message) => ({ path: ['clusters'], message })),
   ]);
   throw new CapacityError(located.map(formatProblem), warnings);
 }
@@ -91,7 +93,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
-  const write = DistWrite.begin(lock, placementFilesPattern);
+  const write = DistWrite.begin(lock, `${placementFilesPattern}|${clusterSecretFilesPattern}`);
   let cache: RenderCache;
   const rendered: TestAppInputs[] = [];
   const fingerprints: string[] = [];
@@ -125,7 +127,10 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // apps run and with how many pods, which the write reads anyway to compare.
   const after = placementsOf(fleet);
   const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
-  return { ...summary, warnings, clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
+  // An add-on turned off leaves its pods running without their AWS identity: said with the
+  // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
+  const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? new Map(summary.previous), fleet) : [];
+  return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**

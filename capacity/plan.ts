@@ -7,12 +7,13 @@
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { testAppRollingUpdate } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { narrowestVpcPrefix, widestVpcPrefix } from '../config/vpc-layout';
+import { overlappingVpcs, VpcOverlap } from '../config/vpc-overlaps';
 import { argocdPods } from '../values/argo-cd';
 
 /**
@@ -190,15 +191,25 @@ export interface LoadBalancerPlan {
   readonly overTargetQuota: readonly AppDemand[];
 }
 
+/** Where fleet.yaml declares a cluster's load balancer quota per region. */
+export interface QuotaDeclaration {
+  readonly cluster: string;
+  /** The cluster's index in fleet.yaml's clusters. */
+  readonly index: number;
+  /** `clusters[<index>].loadBalancerQuotas.loadBalancersPerRegion`. */
+  readonly path: string;
+}
+
 /** The ALBs of one account and region, which share its "Application Load Balancers per Region" quota. */
 export interface RegionPlan {
   readonly accountId: string;
   readonly region: string;
+  /** The clusters that exist there, whose ALBs count. */
   readonly clusters: readonly string[];
   readonly loadBalancers: number;
   readonly quota: number;
-  /** Where fleet.yaml declares the quota: the first of the clusters. */
-  readonly quotaPath: string;
+  /** Every cluster of the account and region, pending ones too: fleet.yaml requires the same quotas on each (config/rules.ts). */
+  readonly quotaDeclarations: readonly QuotaDeclaration[];
 }
 
 export const verdicts = ['fits', 'load balancer quota exceeded', 'node-group max too small', 'out of IPv4 addresses'] as const;
@@ -231,6 +242,11 @@ export type ClusterFix =
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
   readonly cluster: string;
+  /**
+   * A cluster the project creates that is not imported yet: the plan is of what it will hold once
+   * it exists (its add-ons, and on IPv6 every app placed by default), and its problems are warnings.
+   */
+  readonly pending: boolean;
   /** Where the cluster is in fleet.yaml, e.g. `clusters[1]`. */
   readonly path: string;
   readonly accountId: string;
@@ -269,6 +285,8 @@ export interface FleetPlan {
   readonly daemonSetPodsPerNode: number;
   readonly clusters: readonly ClusterPlan[];
   readonly regions: readonly RegionPlan[];
+  /** VPCs the project creates whose IPv4 block overlaps another VPC's of their account and region, which nothing can route between. */
+  readonly vpcOverlaps: readonly VpcOverlap[];
 }
 
 export function sum(values: readonly number[]): number {
@@ -288,10 +306,15 @@ function peakPodsOf(demand: ClusterDemand): number {
   return sum(demand.apps.map((app) => app.rollout.pods)) + addonPodsOf(demand);
 }
 
-/** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
-export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
-  const apps = appsOn(fleet, cluster.name)
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: app.placements.map((placement) => placement.cluster) }));
+/**
+ * The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. A pending cluster
+ * runs no app yet; once imported, an IPv6 one takes every app placed by default, so those are its apps.
+ */
+export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand {
+  const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
+    : cluster.ipFamily === 'ipv6' ? fleet.apps.filter((app) => app.placedByDefault) : [];
+  const apps = placed
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])] }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -299,7 +322,7 @@ export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
 }
 
 /** The pods per node of a node group; fleet.yaml's validation has checked its instance type and maxPods. */
-function planNodeGroup(cluster: Cluster, group: NodeGroup): Omit<NodeGroupPlan, 'nodesNeeded'> {
+function planNodeGroup(cluster: ClusterSpec, group: NodeGroup): Omit<NodeGroupPlan, 'nodesNeeded'> {
   const maxPods = maxPodsPerNode(group.instanceType, cluster.ipFamily, group.maxPods);
   const instance = instanceTypeData(group.instanceType);
   const overridden = group.maxPods !== undefined;
@@ -387,7 +410,7 @@ function ipv4NodeHoldings(groups: readonly Pick<NodeGroupPlan, 'usablePodsPerNod
   return { enis, addresses };
 }
 
-function ipv4Blocks(cluster: Cluster, blocks: readonly string[]): Ipv4Block[] {
+function ipv4Blocks(cluster: ClusterSpec, blocks: readonly string[]): Ipv4Block[] {
   return blocks.map((cidr) => {
     const parsed = parseCidr(cidr);
     // fleet.yaml was validated, so this is a bug rather than an input error.
@@ -397,8 +420,9 @@ function ipv4Blocks(cluster: Cluster, blocks: readonly string[]): Ipv4Block[] {
 }
 
 /** The IPv4 blocks of a cluster's private subnets: its subnets on IPv4, the IPv4 blocks of its dual-stack subnets on IPv6 (if given). */
-function privateSubnetBlocks(cluster: Cluster): Ipv4Block[] | null {
-  const blocks = cluster.ipFamily === 'ipv4' ? cluster.subnets : cluster.ipv4Subnets;
+function privateSubnetBlocks(cluster: ClusterSpec): Ipv4Block[] | null {
+  // A pending IPv4 cluster's private subnets are those its VPC will have.
+  const blocks = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : isCluster(cluster) ? cluster.subnets : cluster.vpc?.privateIpv4Subnets;
   return blocks === undefined ? null : ipv4Blocks(cluster, blocks);
 }
 
@@ -409,12 +433,13 @@ export interface PublicSubnetLoad {
 }
 
 /** Public subnets are the same subnets when they are the same blocks of the same VPC. */
-function publicSubnetKey(cluster: Cluster, cidr: string): string {
-  return `${cluster.vpcId} ${cidr}`;
+function publicSubnetKey(cluster: ClusterSpec, cidr: string): string {
+  // A pending cluster's VPC is a new one of its own.
+  return `${isCluster(cluster) ? cluster.vpcId : `the new VPC of ${cluster.name}`} ${cidr}`;
 }
 
 /** The ALBs of every cluster in each public subnet, for clusters of one VPC that share them. */
-function publicSubnetLoads(clusters: readonly { readonly cluster: Cluster; readonly demand: ClusterDemand }[]): Map<string, PublicSubnetLoad> {
+function publicSubnetLoads(clusters: readonly { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }[]): Map<string, PublicSubnetLoad> {
   const loads = new Map<string, PublicSubnetLoad>();
   for (const { cluster, demand } of clusters) {
     for (const cidr of cluster.publicSubnets ?? []) {
@@ -427,7 +452,7 @@ function publicSubnetLoads(clusters: readonly { readonly cluster: Cluster; reado
 }
 
 /** Where the cluster's ALBs go and what is left free there; null when fleet.yaml does not say. */
-function planLoadBalancerAddresses(cluster: Cluster, demand: ClusterDemand, path: string, loads?: ReadonlyMap<string, PublicSubnetLoad>): LoadBalancerAddressPlan | null {
+function planLoadBalancerAddresses(cluster: ClusterSpec, demand: ClusterDemand, path: string, loads?: ReadonlyMap<string, PublicSubnetLoad>): LoadBalancerAddressPlan | null {
   if (!cluster.publicSubnets) return null;
   const created = cluster.provisioning === 'create';
   const sharedWith = new Set<string>();
@@ -449,7 +474,7 @@ function vpcPrefixFor(taken: number): number | null {
   return prefix >= widestVpcPrefix ? prefix : null;
 }
 
-function publicSubnetFixText(cluster: Cluster, plan: LoadBalancerAddressPlan): string {
+function publicSubnetFixText(cluster: ClusterSpec, plan: LoadBalancerAddressPlan): string {
   const where = plan.sharedWith.length ? `${cluster.name} or ${firstNames(plan.sharedWith)}, which share its public subnets` : cluster.name;
   const fewer = `place ${count(plan.missing)} fewer apps on ${where} (each ALB takes an address in each public subnet)`;
   if (cluster.provisioning === 'create') {
@@ -502,7 +527,7 @@ function moveAppsFix(cluster: string, demand: ClusterDemand, spareAddresses: (po
 }
 
 /** The load balancers of a cluster against its account's target quotas, at a rollout's peak. */
-function planLoadBalancers(cluster: Cluster, demand: ClusterDemand): LoadBalancerPlan {
+function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBalancerPlan {
   const quotas = cluster.loadBalancerQuotas;
   const targetLimit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
   return {
@@ -514,7 +539,7 @@ function planLoadBalancers(cluster: Cluster, demand: ClusterDemand): LoadBalance
 }
 
 /** The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once granted. */
-function targetQuotaFix(cluster: Cluster, path: string, busiest: AppDemand): ClusterFix {
+function targetQuotaFix(cluster: ClusterSpec, path: string, busiest: AppDemand): ClusterFix {
   const quotas = cluster.loadBalancerQuotas;
   const targets = busiest.rollout.pods;
   const raise = [
@@ -539,7 +564,7 @@ export interface PlanContext {
 }
 
 /** Plans one cluster for what fleet.yaml places on it. */
-export function planCluster(cluster: Cluster, demand: ClusterDemand, context: PlanContext = {}): ClusterPlan {
+export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context: PlanContext = {}): ClusterPlan {
   const { ipv6Clusters = [], path = 'clusters' } = context;
   const groups = cluster.nodeGroups.map((group) => planNodeGroup(cluster, group)).sort((a, b) => b.usablePodsPerNode - a.usablePodsPerNode);
   const podsWanted = podsOf(demand);
@@ -590,6 +615,7 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, context: Pl
       : loadBalancerFix ? 'load balancer quota exceeded' : 'fits';
   return {
     cluster: cluster.name,
+    pending: !isCluster(cluster),
     path,
     accountId: cluster.accountId,
     region: cluster.region,
@@ -612,10 +638,10 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, context: Pl
   };
 }
 
-/** The ALBs of each account and region against its "Application Load Balancers per Region" quota. */
-function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan[] {
+/** The ALBs of each account and region against its "Application Load Balancers per Region" quota: those of the clusters that exist. */
+function planRegions(fleet: Fleet, plans: ReadonlyMap<string, ClusterPlan>): RegionPlan[] {
   const regions = new Map<string, RegionPlan>();
-  fleet.clusters.forEach((cluster, index) => {
+  for (const cluster of allClusters(fleet)) {
     const key = `${cluster.accountId}/${cluster.region}`;
     const region = regions.get(key) ?? {
       accountId: cluster.accountId,
@@ -623,24 +649,33 @@ function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan
       clusters: [],
       loadBalancers: 0,
       quota: cluster.loadBalancerQuotas.loadBalancersPerRegion,
-      quotaPath: `${formatFieldPath(['clusters', index])}.loadBalancerQuotas.loadBalancersPerRegion`,
+      quotaDeclarations: [],
     };
-    regions.set(key, { ...region, clusters: [...region.clusters, cluster.name], loadBalancers: region.loadBalancers + clusters[index].loadBalancers.loadBalancers });
-  });
-  return [...regions.values()];
+    const declaration = { cluster: cluster.name, index: cluster.index, path: `${formatFieldPath(['clusters', cluster.index])}.loadBalancerQuotas.loadBalancersPerRegion` };
+    const exists = isCluster(cluster);
+    regions.set(key, {
+      ...region,
+      clusters: exists ? [...region.clusters, cluster.name] : region.clusters,
+      loadBalancers: region.loadBalancers + (exists ? plans.get(cluster.name)!.loadBalancers.loadBalancers : 0),
+      quotaDeclarations: [...region.quotaDeclarations, declaration],
+    });
+  }
+  return [...regions.values()].filter((region) => region.clusters.length);
 }
 
-/** Plans every cluster of a valid fleet. */
+/** Plans every cluster of a valid fleet, pending ones for what they will hold once they exist. */
 export function planFleet(fleet: Fleet): FleetPlan {
   const demands = fleet.clusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
-  const plan = ({ cluster, demand }: typeof demands[number], ipv6Clusters?: readonly string[]) =>
+  const plan = ({ cluster, demand }: { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }, ipv6Clusters?: readonly string[]) =>
     planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]
     .sort((a, b) => (b.podCapacity - b.podsAtPeak) - (a.podCapacity - a.podsAtPeak))
     .map((ipv6Plan) => ipv6Plan.cluster);
-  const clusters = demands.map((entry) => ipv6Plans.get(entry.cluster.name) ?? plan(entry, ipv6Clusters));
-  return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, clusters) };
+  const plans = new Map(demands.map((entry) => [entry.cluster.name, ipv6Plans.get(entry.cluster.name) ?? plan(entry, ipv6Clusters)]));
+  for (const cluster of fleet.pendingClusters) plans.set(cluster.name, plan({ cluster, demand: clusterDemand(fleet, cluster) }));
+  const clusters = allClusters(fleet).map((cluster) => plans.get(cluster.name)!);
+  return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, plans), vpcOverlaps: overlappingVpcs(fleet) };
 }

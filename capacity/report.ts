@@ -4,7 +4,9 @@ import { Fleet } from '../config/fleet';
 import { VcpuSource } from '../config/instance-types';
 import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
-import { albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, sum } from './plan';
+import { VpcBlock, VpcOverlap } from '../config/vpc-overlaps';
+import { formatFieldPath, PathSegment } from '../output/field-path';
+import { albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum } from './plan';
 
 /**
  * What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps:
@@ -92,6 +94,12 @@ function maxPodsText(group: NodeGroupPlan, ipFamily: IpFamily): string {
   return `${group.maxPods} (${formula}, capped at ${group.ipv6Cap}: ${vcpuText})`;
 }
 
+/** "ipv6-west (IPv6)", and for a pending cluster what its table is of. */
+function clusterTitle(cluster: ClusterPlan): string {
+  const family = cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4';
+  return cluster.pending ? `${cluster.cluster} (${family}, pending: not created yet; what it will hold once created and imported)` : `${cluster.cluster} (${family})`;
+}
+
 /** A text table per cluster: addresses of both families, pods, pods per node, nodes, load balancers, verdict and fix; then the regions' ALBs. */
 export function formatPlanTable(plan: FleetPlan): string {
   const clusters = plan.clusters.map((cluster) => {
@@ -121,7 +129,7 @@ export function formatPlanTable(plan: FleetPlan): string {
       ['fix', fixes.length ? fixes.join('; and ') : '-'],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-    return [`${cluster.cluster} (${cluster.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'})`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)].join('\n');
+    return [clusterTitle(cluster), ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)].join('\n');
   });
   const regions = plan.regions.map((region) => `  ${region.region} (account ${region.accountId}): ${plural(region.loadBalancers, 'ALB')} of `
     + `${count(region.quota)} per region, for ${firstNames(region.clusters)}`);
@@ -153,16 +161,32 @@ function unplannedIpv4(cluster: ClusterPlan): { fields: string[]; takers: string
   return { fields, takers };
 }
 
+/** The `file:line` of each field path of fleet.yaml (config/load.ts fieldLines), for a fix that names several lines. */
+export type FieldLines = (paths: readonly (readonly PathSegment[])[]) => readonly string[];
+
+/**
+ * Where every cluster of an account and region declares its quota per region, with its line when `lines` is given:
+ * "clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 60 (legacy-ipv4, fleet.yaml:15)".
+ */
+function quotaDeclarationsText(region: RegionPlan, value: number, lines?: FieldLines): string {
+  const located = lines?.(region.quotaDeclarations.map((declaration) => ['clusters', declaration.index, 'loadBalancerQuotas', 'loadBalancersPerRegion']));
+  return joinWords(region.quotaDeclarations.map((declaration, index) => `${declaration.path}: ${value} (${declaration.cluster}${located ? `, ${located[index]}` : ''})`));
+}
+
 /**
  * Sentences for the person editing fleet.yaml: a cluster out of IPv4 addresses is an error; a node-group max too
  * small and a load balancer quota exceeded are warnings, or errors where fleet.yaml's `capacity` says so; IPv4
- * addresses the plan cannot count are a warning.
+ * addresses the plan cannot count are a warning. A pending cluster's problems are warnings, of what it will hold.
+ * Given `lines`, a fix that names several fields of fleet.yaml gives their lines.
  */
-export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'warning' }): { errors: string[]; warnings: string[] } {
+export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'warning' }, lines?: FieldLines): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const add = (level: 'warning' | 'error', message: string) => (level === 'error' ? errors : warnings).push(message);
-  for (const cluster of plan.clusters) {
+  const addFleet = (level: 'warning' | 'error', message: string) => (level === 'error' ? errors : warnings).push(message);
+  for (const plannedCluster of plan.clusters) {
+    // A pending cluster runs nothing yet: what it will hold is said, and refuses nothing.
+    const add = (level: 'warning' | 'error', message: string) => addFleet(plannedCluster.pending ? 'warning' : level, message);
+    const cluster = plannedCluster.pending ? { ...plannedCluster, cluster: `${plannedCluster.cluster} (pending, once created and imported)` } : plannedCluster;
     const { ipv4Addresses: addresses, fix } = cluster;
     if (fix && (fix.action === 'move-apps' || fix.action === 'add-ipv4-addresses') && addresses) {
       const subnets = addresses.subnets.length === 1 ? 'the subnet has' : `the ${addresses.subnets.length} subnets have`;
@@ -199,10 +223,25 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
     }
   }
   for (const region of plan.regions.filter((candidate) => candidate.loadBalancers > candidate.quota)) {
-    add(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
+    addFleet(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
       + `place ${count(region.loadBalancers)} apps, one ALB each, over the ${count(region.quota)} "Application Load Balancers per Region". `
       + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
-      + `then declare it in fleet.yaml: ${region.quotaPath}: ${region.loadBalancers} (the same on every cluster of that account and region).`);
+      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, region.loadBalancers, lines)}.`);
   }
+  for (const overlap of plan.vpcOverlaps) warnings.push(vpcOverlapText(overlap, lines));
   return { errors, warnings };
+}
+
+/** The warning of a created VPC whose block overlaps another VPC's of its account and region, both blocks at their lines when `lines` is given. */
+function vpcOverlapText(overlap: VpcOverlap, lines?: FieldLines): string {
+  const [here, there] = lines?.([overlap.block.path, overlap.overlapped.path]) ?? [];
+  const where = (block: VpcBlock, line?: string) => `${formatFieldPath(block.path)}${line ? `, ${line}` : ''}`;
+  const other = overlap.overlapped.created
+    ? `the VPC ${overlap.overlapped.cidr} the project creates for ${overlap.overlapped.cluster} (${where(overlap.overlapped, there)})`
+    : `${overlap.overlapped.cidr}, a subnet of ${overlap.overlapped.cluster}'s VPC (${where(overlap.overlapped, there)})`;
+  const replaces = overlap.pending ? 'before terraform apply creates it' : 'which replaces its VPC and the cluster in it';
+  const choice = overlap.free ? `a block no other VPC of the account and region overlaps, such as ${overlap.free}` : 'a block no other VPC of the account and region overlaps';
+  return `${overlap.block.cluster}: its VPC ${overlap.block.cidr} (${where(overlap.block, here)}) overlaps ${other}, in the same account ${overlap.accountId} and region ${overlap.region}: `
+    + 'VPC peering refuses VPCs whose IPv4 blocks overlap and a transit gateway cannot route between them, so the two can never be connected over IPv4. '
+    + `Fix: give ${formatFieldPath(overlap.block.path)} ${choice}, ${replaces}.`;
 }

@@ -122,6 +122,8 @@ export interface App {
   readonly replicas: number;
   readonly rollout: Rollout;
   readonly placements: readonly Placement[];
+  /** Whether fleet.yaml gives the app no clusters, so that it runs on every IPv6 cluster: a new one takes it too. */
+  readonly placedByDefault: boolean;
 }
 
 /** The validated fleet, every default applied: what charts render from. */
@@ -250,6 +252,7 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
       replicas: app.replicas,
       rollout: resolveRollout(app.rollout),
       placements: resolvePlacements(app, clusters),
+      placedByDefault: !app.clusters,
     })),
   };
 }

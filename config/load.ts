@@ -419,3 +419,18 @@ export function locateProblems(file: string, problems: readonly { readonly path:
   const reader = new FleetReader(file, readFleetText(file));
   return problems.map((problem) => reader.locate(problem.path, problem.message));
 }
+
+/**
+ * Gives the `file:line` of field paths of a valid fleet file, for messages that point at several
+ * fields. The file is read and parsed on the first call only, and not at all without one.
+ */
+export function fieldLines(file: string): (paths: readonly (readonly PathSegment[])[]) => string[] {
+  let reader: FleetReader | undefined;
+  return (paths) => {
+    reader ??= new FleetReader(file, readFleetText(file));
+    return paths.map((path) => {
+      const { line } = reader!.locate(path, '');
+      return `${file}:${line}`;
+    });
+  };
+}

@@ -194,6 +194,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
       report(['apps', appIndex, 'clusters'], 'names several clusters: give each a weight ({ name: <cluster>, weight: 0-255 }) so the app\'s DNS name is a weighted record per cluster');
     }
   });
+  checkEndpoints(file, report);
 }
 
 /**
@@ -400,4 +401,41 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
       report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
     }
   });
+}
+
+/**
+ * The endpoint two cluster entries would share, compared as Argo CD's cluster cache keys them
+ * less the case of the host, a default port or a trailing slash: `https://<host>[:port][/path]`.
+ * Undefined for a server that is no URL (refused on its own).
+ */
+function endpointKey(server: string): string | undefined {
+  try {
+    const url = new URL(server);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One EKS endpoint is one cluster: two entries with the same `server` (a copied block whose
+ * server was not replaced) make two cluster Secrets for one endpoint, and Argo CD looks a cluster
+ * up by its server, taking the first Secret that matches (argo-cd util/db/cluster.go,
+ * getClusterSecret). Refused at both entries, each naming the other.
+ */
+export function checkEndpoints(file: FleetFileWithDefaults, report: Report): void {
+  const byEndpoint = new Map<string, number[]>();
+  file.clusters.forEach((cluster, clusterIndex) => {
+    const key = cluster.server === undefined ? undefined : endpointKey(cluster.server);
+    if (key !== undefined) byEndpoint.set(key, [...byEndpoint.get(key) ?? [], clusterIndex]);
+  });
+  for (const indexes of byEndpoint.values()) {
+    if (indexes.length < 2) continue;
+    for (const clusterIndex of indexes) {
+      const others = indexes.filter((other) => other !== clusterIndex)
+        .map((other) => `${formatFieldPath(['clusters', other, 'server'])} (cluster ${file.clusters[other].name})`);
+      report(['clusters', clusterIndex, 'server'], `is the endpoint of ${firstNames(others)} too: every EKS cluster has an endpoint of its own, and Argo CD finds a cluster by its endpoint, so the apps and add-ons of both entries would go to one cluster, with the identity of one of their two cluster Secrets; `
+        + `set each cluster's own (aws eks describe-cluster --name ${file.clusters[clusterIndex].name}, cluster.endpoint, or npm run import-clusters)`);
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderFleet, renderForComparison } from '../../app/render';
@@ -7,7 +7,9 @@ import { parseFleet } from '../../config/load';
 import { compareDist } from '../../diff/compare';
 import { previousPlacementTexts } from '../../diff/placements';
 import { largeFleetYaml } from '../fixtures/large-fleet';
-import { demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+import { committedDist } from '../../diff/baseline';
+import { readOutput } from '../../output/write-dist';
+import { demoFleetText, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 function runDiff(args: readonly string[], env: Record<string, string>, cwd = projectRoot) {
   return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/diff.ts', ...args], {
@@ -34,8 +36,8 @@ describe('npm run diff against dist/ on disk', () => {
     const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText) };
     // WHEN the diff runs
     const result = runDiff([], env);
-    // THEN nothing differs
-    expect(result.stdout).toMatch(/: no changes\n$/);
+    // THEN nothing differs, and the diff says it compared with the folder on disk, outside git
+    expect(result.stdout).toMatch(/\/dist\/ -> [^\n]*: no changes\n[^\n]*dist\/ is not in a git repository: compared with [^\n]*dist\/ on disk as the last synth wrote it \(after `npm run synth` it shows no changes\)\.\n$/);
     expect(result.status).toBe(0);
   });
 
@@ -77,6 +79,63 @@ describe('npm run diff against dist/ on disk', () => {
     const unknown = runDiff(['--colour'], {});
     expect(unknown.stderr).toContain('Usage: npm run diff');
     expect(unknown.status).toBe(2);
+  });
+});
+
+/** A git repository that commits the demo fleet's fleet.yaml and dist/, as a team's GitOps repository does after its first synth. */
+function repositoryWithCommittedDist(): string {
+  const dir = repositoryWithDemoFleet();
+  cpSync(scratchDist(), join(dir, 'dist'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('add', 'dist');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'dist/ of the fleet');
+  return dir;
+}
+
+describe('npm run diff compares with the dist/ committed at HEAD', () => {
+  test('after an edit and a synth, the daily loop\'s diff shows the change the commit holds', () => {
+    // GIVEN a repository whose committed dist/ renders its fleet.yaml
+    const repository = repositoryWithCommittedDist();
+    writeFileSync(join(repository, 'fleet.yaml'), setReplicas(demoFleetText, 2, 10000));
+    // WHEN app2 is scaled, synth writes dist/, and the diff runs in the repository
+    const synth = runSynth({ FLEET_CONFIG: join(repository, 'fleet.yaml'), CDK8S_OUTDIR: join(repository, 'dist') });
+    expect(synth.status).toBe(0);
+    const result = runDiff([], { FLEET_CONFIG: 'fleet.yaml', CDK8S_OUTDIR: 'dist' }, repository);
+    // THEN it compares with dist/ at HEAD, not with the dist/ synth just wrote, and shows the change
+    expect(result.stdout).toContain('dist/ at HEAD -> fleet.yaml: 1 changed, 0 added, 0 removed objects');
+    expect(result.stdout).toContain('  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000\n');
+    expect(result.stdout).toContain('ipv6-east: scales app2 5 -> 10,000 (+9,995 pods)');
+    expect(result.status).toBe(1);
+  });
+
+  test('exits 0 once the change is committed', () => {
+    const repository = repositoryWithCommittedDist();
+    const result = runDiff([], { FLEET_CONFIG: 'fleet.yaml', CDK8S_OUTDIR: 'dist' }, repository);
+    expect(result.stdout).toBe('dist/ at HEAD -> fleet.yaml: no changes\n');
+    expect(result.status).toBe(0);
+  });
+
+  test('reads the committed files with git, byte for byte as they are on disk after the commit, without the marker', () => {
+    const repository = repositoryWithCommittedDist();
+    expect(committedDist(join(repository, 'dist'))).toEqual(readOutput(join(repository, 'dist')));
+    expect([...committedDist(join(repository, 'dist'))!.keys()]).not.toContain('.fleet-synth');
+  });
+
+  test('falls back to dist/ on disk, saying so, when dist/ is not committed', () => {
+    // GIVEN a repository that commits fleet.yaml only, and a synthesized dist/ beside it
+    const repository = repositoryWithDemoFleet();
+    cpSync(scratchDist(), join(repository, 'dist'), { recursive: true });
+    const result = runDiff([], { FLEET_CONFIG: 'fleet.yaml', CDK8S_OUTDIR: 'dist' }, repository);
+    expect(committedDist(join(repository, 'dist'))).toBeUndefined();
+    expect(result.stdout).toBe('dist/ -> fleet.yaml: no changes\ndist/ is not committed at HEAD: compared with dist/ on disk as the last synth wrote it (after `npm run synth` it shows no changes).\n');
+    expect(result.status).toBe(0);
+  });
+
+  test('exits 2 when dist/ is neither committed nor on disk', () => {
+    const repository = repositoryWithDemoFleet();
+    const result = runDiff([], { FLEET_CONFIG: 'fleet.yaml', CDK8S_OUTDIR: 'dist' }, repository);
+    expect(result.stderr).toContain('diff failed: dist/ does not exist and is not committed at HEAD: run `npm run synth` first');
+    expect(result.status).toBe(2);
   });
 });
 

@@ -628,8 +628,8 @@ describe('planFleet: load balancers', () => {
     const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps)));
     expect(warnings).toEqual([
       'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east place 51 apps, one ALB each, over the 50 "Application Load Balancers per Region". '
-      + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it in fleet.yaml: '
-      + 'clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (the same on every cluster of that account and region).',
+      + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it on every cluster of that account and region, '
+      + 'which must all declare the same quotas: clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-east).',
     ]);
   });
 
