@@ -7,8 +7,8 @@ import { ClusterRemovalError, synthesize } from '../../app/synth';
 import { FleetConfigError, parseFleet } from '../../config/load';
 import { expandApplicationSet } from '../../diff/applicationset';
 import { readOutput } from '../../output/write-dist';
-import { renderedObjects } from '../../verify/rendered';
-import { pruneOrder } from '../../verify/sync-order';
+import { RenderedObject, renderedObjects } from '../../verify/rendered';
+import { LiveObject, pruneOrder } from '../../verify/sync-order';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, fixtureText, projectRoot, runSynth, writeTempFleet } from '../support/fixtures';
 
@@ -57,13 +57,13 @@ async function refusal(text: string, outdir: string): Promise<ClusterRemovalErro
 }
 
 /** The objects of argocd/ (what the root app syncs) in a render. */
-function rootObjects(files: ReadonlyMap<string, string>) {
-  return renderedObjects(new Map([...files].filter(([path]) => path.startsWith('argocd/'))));
+function rootObjects(files: ReadonlyMap<string, string>): Array<RenderedObject & LiveObject> {
+  return renderedObjects(new Map([...files].filter(([path]) => path.startsWith('argocd/')))) as Array<RenderedObject & LiveObject>;
 }
 
 /** What the root app prunes going from one render to the next: objects of argocd/ the second no longer has. */
 function prunedBetween(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) {
-  const key = (object: { kind: string; metadata: { name: string } }) => `${object.kind}/${object.metadata.name}`;
+  const key = (object: RenderedObject) => `${object.kind}/${object.metadata.name}`;
   const kept = new Set(rootObjects(after).map(key));
   return rootObjects(before).filter((object) => !kept.has(key(object)));
 }
@@ -192,8 +192,8 @@ describe('the order in which the root app prunes a cluster', () => {
   });
 
   test('the model of gitops-engine reverses prune waves end for end, whichever waves take part', () => {
-    const object = (name: string, wave?: string) => ({ kind: 'ConfigMap', metadata: { name, annotations: wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': wave } } });
-    const names = (groups: { metadata: { name: string } }[][]) => groups.map((group) => group.map((item) => item.metadata.name));
+    const object = (name: string, wave?: string): LiveObject => ({ kind: 'ConfigMap', metadata: { name, annotations: wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': wave } } });
+    const names = (groups: LiveObject[][]) => groups.map((group) => group.map((item) => item.metadata.name));
     expect(names(pruneOrder([object('a', '-2'), object('b', '-1'), object('c'), object('d', '5')]))).toEqual([['d'], ['c'], ['b'], ['a']]);
     expect(names(pruneOrder([object('a', '-2'), object('c'), object('c2', '0')]))).toEqual([['c', 'c2'], ['a']]);
   });
