@@ -117,7 +117,7 @@ export function fleetMoves(rootBefore: string | undefined, fleet: Pick<Fleet, 'a
   const lines: string[] = [];
   if (before.argocdCluster !== undefined && before.argocdCluster !== after.argocdCluster) {
     lines.push(`Argo CD moves from ${before.argocdCluster} to ${after.argocdCluster} (argocd.cluster): its helm_release leaves ${distLayout.terraformCluster(before.argocdCluster)} for ${distLayout.terraformCluster(after.argocdCluster)}, `
-      + `its role fleet-argocd is the one of ${after.argocdCluster}'s account, which every cluster's <cluster>-argocd role then trusts: apply the accounts' modules, then every cluster's, and bootstrap Argo CD on ${after.argocdCluster} before ${before.argocdCluster} loses it`);
+      + `and the role fleet-argocd that every cluster's <cluster>-argocd role trusts becomes the one of ${after.argocdCluster}'s account: apply the accounts' modules, then every cluster's, and bootstrap Argo CD on ${after.argocdCluster} before ${before.argocdCluster} loses it`);
   }
   if (before.domainAccountId !== undefined && before.domainAccountId !== after.domainAccountId) {
     lines.push(`The hosted zone's account changes from ${before.domainAccountId} to ${after.domainAccountId} (domainAccountId): external-dns of every other account writes the records through fleet-external-dns-zone in ${after.domainAccountId}, and the zone must be there`);

@@ -157,8 +157,11 @@ describe('removing a cluster from fleet.yaml', () => {
 
   test('a cluster that becomes pending again (its server removed) is a cluster leaving dist/: refused while it runs apps', async () => {
     const outdir = newOutdir();
-    await synth(twoIpv6.replace(/  - name: ipv6-west\n/, '  - name: ipv6-west\n    provisioning: create\n    vpc: { cidr: 10.232.0.0/16 }\n'), outdir);
-    const pending = app2OnEast(twoIpv6).replace(/  - name: ipv6-west\n/, '  - name: ipv6-west\n    provisioning: create\n    vpc: { cidr: 10.232.0.0/16 }\n')
+    // GIVEN ipv6-west as a cluster the project created (its public subnets are its VPC's)
+    const created = twoIpv6.replace(/  - name: ipv6-west\n/, '  - name: ipv6-west\n    provisioning: create\n    vpc: { cidr: 10.232.0.0/16 }\n').replace(/    publicSubnets: .*\n/, '');
+    await synth(created, outdir);
+    // WHEN it loses its server, VPC and subnets in fleet.yaml: pending again
+    const pending = app2OnEast(created)
       .replace(/    server: https:\/\/5A4B.*\n/, '').replace('    vpcId: vpc-0a9b8c7d6e5f40312\n', '').replace(/    subnets:\n(      - 2600:1f14.*\n)+/, '').replace(/    ipv4Subnets:\n(      - 10\.232.*\n)+/, '');
     expect(parseFleet(pending).pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-west']);
     expect((await refusal(pending, outdir)).problems).toEqual([expect.stringContaining('ipv6-west is no longer in clusters, but the output folder still runs 3 apps on it')]);
