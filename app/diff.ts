@@ -84,9 +84,11 @@ function main(args: string[]): number {
     }
     const diff = compareDist(before, after);
     const placementsAfter = placementsOf(afterFleet);
-    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
     // Said loudly: Argo CD or the zone moving, clusters leaving with apps (which synth refuses unless released).
     const leaving = leavingClusters(afterFleet, [...before.keys()], (path) => before.get(path));
+    const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
+    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter)
+      .filter((change) => !released.has(change.cluster)));
     const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving)];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));
     return hasDifferences(diff) ? 1 : 0;

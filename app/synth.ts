@@ -148,7 +148,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // apps run and with how many pods, which the write reads anyway to compare.
   const after = placementsOf(fleet);
   const previous = new Map(summary.previous);
-  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, previous), after));
+  // A cluster leaving with released apps removes none of them: its loud line says what stays running.
+  const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
+  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, previous), after).filter((change) => !released.has(change.cluster)));
   // (the root app's previous text is kept only when it changed: unchanged, nothing moved)
   const moves = [...fleetMoves(previous.get(distLayout.argocdRoot), fleet), ...releasedLines(leaving)];
   return { ...summary, warnings, clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };

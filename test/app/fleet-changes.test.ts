@@ -134,8 +134,9 @@ describe('removing a cluster from fleet.yaml', () => {
     }
     // AND WHEN the cluster is removed in the next change
     const removed = await synth(withoutWest(twoIpv6), outdir);
-    // THEN synth accepts it and says loudly what stays running there
+    // THEN synth accepts it and says loudly what stays running there, and nowhere that it removes them
     expect(removed.removed).toEqual(expect.arrayContaining(['argocd/apps/ipv6-west.yaml', 'argocd/clusters/ipv6-west.yaml']));
+    expect(removed.clusterChanges).toEqual(['ipv6-east: adds app2 (+7 pods); 10 -> 17 pods']);
     expect(removed.moves).toEqual([
       'ipv6-west leaves the fleet with its apps released: app0, app1 and app2 (17 pods) stay running there, no longer managed by Argo CD, and external-dns there keeps their records',
     ]);
