@@ -11,6 +11,8 @@ import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
+import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
+import { distLayout } from '../catalog/dist-layout';
 import { OutputError } from '../output/write-dist';
 import { renderFleet, renderForComparison } from './render';
 
@@ -82,8 +84,13 @@ function main(args: string[]): number {
     }
     const diff = compareDist(before, after);
     const placementsAfter = placementsOf(afterFleet);
-    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
-    process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
+    // Said loudly: Argo CD or the zone moving, clusters leaving with apps (which synth refuses unless released).
+    const leaving = leavingClusters(afterFleet, [...before.keys()], (path) => before.get(path));
+    const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
+    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter)
+      .filter((change) => !released.has(change.cluster)));
+    const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving)];
+    process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));
     process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {

@@ -6,7 +6,8 @@ import { fileSystemProblem } from '../output/file-errors';
 import { OutputError, PartialWriteError } from '../output/write-dist';
 import { ObjectLimitError } from '../verify/limits';
 import { bundleVersion } from './fingerprint';
-import { CapacityError, synthesize } from './synth';
+import { moveMark } from '../diff/fleet-changes';
+import { CapacityError, ClusterRemovalError, synthesize } from './synth';
 
 /**
  * How V8 manages synth's heap, set before any work (they apply to the staging thread too). By
@@ -32,7 +33,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
   const outdir = printable(options.outdir);
   const configFile = printable(options.configFile);
   try {
-    const { added, changed, removed, unchanged, warnings, clusterChanges } = await synthesize(options, {
+    const { added, changed, removed, unchanged, warnings, clusterChanges, moves } = await synthesize(options, {
       workerScript,
       // The hash scripts/run.mjs took of the bytes it runs, or else of the bundle on disk.
       generator: workerScript === undefined ? undefined : (globalThis as { fleetBundleVersion?: string }).fleetBundleVersion ?? bundleVersion(workerScript),
@@ -40,11 +41,13 @@ export async function runSynth(workerScript?: string): Promise<void> {
     });
     for (const warning of warnings) console.error(`warning: ${printable(warning)}`);
     console.log(`${outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged files (from ${configFile})`);
+    for (const move of moves) console.log(`${moveMark} ${printable(move)}`);
     if (clusterChanges.length) console.log(['Apps and pods per cluster:', ...clusterChanges.map((line) => `  ${printable(line)}`)].join('\n'));
   } catch (error) {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${configFile} is not valid:\n${error.message}`;
     else if (error instanceof CapacityError) reason = `${configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
+    else if (error instanceof ClusterRemovalError) reason = `${configFile} removes clusters that still run apps in ${outdir}/:\n${error.message}`;
     else if (error instanceof ObjectLimitError) reason = `${configFile} renders objects the Kubernetes API server would refuse:\n${printableLines(error.message)}`;
     else if (error instanceof OutputError) reason = printableLines(error.message);
     else if (error instanceof PartialWriteError) reason = printableLines(`${error.message}\n${fileSystemProblem(error.cause) ?? String(error.cause)}`);

@@ -11,6 +11,8 @@ import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
+import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
+import { distLayout } from '../catalog/dist-layout';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -42,6 +44,20 @@ export function checkCapacity(fleet: Fleet, configFile: string): readonly string
   throw new CapacityError(located.map(formatProblem), warnings);
 }
 
+/**
+ * The change removes clusters that still run apps in the output folder, without saying what
+ * becomes of those apps (README, "Removing a cluster"): each message located at fleet.yaml's clusters.
+ */
+export class ClusterRemovalError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ClusterRemovalError';
+  }
+}
+
+/** The previous texts a write keeps: the files that tell placements, and the root app, which tells where Argo CD runs and the zone's account. */
+const keptFilesPattern = `${placementFilesPattern}|^${distLayout.argocdRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+
 export interface SynthResult extends WriteSummary {
   /** Capacity warnings, for the person who runs synth. */
   readonly warnings: readonly string[];
@@ -49,6 +65,8 @@ export interface SynthResult extends WriteSummary {
   readonly clusterChanges: readonly string[];
   /** The test apps rendered; every other one was left as the last synth wrote it (RenderCache). */
   readonly renderedApps: readonly string[];
+  /** Loud lines: Argo CD or the hosted zone moving, a cluster leaving with its apps released (diff/fleet-changes.ts). */
+  readonly moves: readonly string[];
 }
 
 /** How a synth runs, beyond where it reads and writes. */
@@ -93,12 +111,17 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const fleet = loadFleet(options.configFile);
   const warnings = checkCapacity(fleet, options.configFile);
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
-  const write = DistWrite.begin(lock, `${placementFilesPattern}|${clusterSecretFilesPattern}`);
+  const write = DistWrite.begin(lock, `${keptFilesPattern}|${clusterSecretFilesPattern}`);
   let cache: RenderCache;
   const rendered: TestAppInputs[] = [];
   const fingerprints: string[] = [];
   let staged: StagedFiles[];
+  let leaving: ReturnType<typeof leavingClusters>;
   try {
+    // A cluster that leaves while the output folder still runs apps on it must say what becomes of them.
+    leaving = leavingClusters(fleet, write.previousPaths, (path) => write.previousText(path));
+    const problems = leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
+    if (problems.length) throw new ClusterRemovalError(locateProblems(options.configFile, problems.map((message) => ({ path: ['clusters'], message }))).map(formatProblem));
     // An app whose fingerprint and files are as the last synth left them is neither rendered nor compared.
     cache = RenderCache.read(lock, write.target.outdirExists);
     const kept: string[] = [];
@@ -126,11 +149,16 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.
   const after = placementsOf(fleet);
-  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
+  const previous = new Map(summary.previous);
+  // A cluster leaving with released apps removes none of them: its loud line says what stays running.
+  const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
+  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, previous), after).filter((change) => !released.has(change.cluster)));
+  // (the root app's previous text is kept only when it changed: unchanged, nothing moved)
+  const moves = [...fleetMoves(previous.get(distLayout.argocdRoot), fleet), ...releasedLines(leaving)];
   // An add-on turned off leaves its pods running without their AWS identity: said with the
   // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
-  const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? new Map(summary.previous), fleet) : [];
-  return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
+  const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];
+  return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**

@@ -16,6 +16,33 @@ export const projectNames = {
   argocd: 'fleet-argocd',
 } as const;
 
+/**
+ * The sync waves of what the root app syncs (`argocd.argoproj.io/sync-wave`): a cluster's
+ * registration, then the projects, then the ApplicationSets and Applications (wave 0, Argo CD's
+ * default, so unannotated). Argo CD applies lower waves first, and prunes in the reverse order:
+ * gitops-engine swaps the waves of the prune tasks end for end, by the wave each pruned object
+ * carries live, and starts a wave only once every object pruned before it is gone
+ * (gitops-engine/pkg/sync/sync_context.go at argo-cd v3.4.4, getSyncTasks and Sync, "if pruned
+ * tasks pending deletion, then wait"), deleting with foreground propagation (getDeleteOptions),
+ * so an ApplicationSet is gone only once its Applications are. When a cluster's apps or the
+ * cluster itself leave dist/ in one sync, the ApplicationSet goes first, its Applications
+ * finalized (their apps deleted, or left where released) while their project and their cluster's
+ * registration still exist; then the project; the registration last. No finalizer then waits
+ * for a project that is gone, and none is skipped because the cluster went first.
+ */
+export const rootSyncWaves = { clusterSecret: '-2', project: '-1' } as const;
+
+/**
+ * Annotations of the root app that record what the whole fleet hangs on, so that synth and
+ * npm run diff can tell when a change moves it (diff/fleet-moves.ts).
+ */
+export const fleetAnnotationKeys = {
+  /** The cluster Argo CD runs on (argocd.cluster). */
+  argocdCluster: 'fleet/argocd-cluster',
+  /** The account of the Route 53 hosted zone (domainAccountId). */
+  domainAccountId: 'fleet/domain-account-id',
+} as const;
+
 /** The labels and annotations ApplicationSets select clusters by and template from. */
 export const clusterLabelKeys = {
   secretType: 'argocd.argoproj.io/secret-type',

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { addonCatalog, addonKeys, argocdChart, clusterScopedKinds } from '../catalog/addons';
-import { inClusterServer, projectNames, resourcesFinalizer } from '../catalog/argocd';
+import { inClusterServer, projectNames, resourcesFinalizer, rootSyncWaves } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { AppProject } from '../imports/argocd-argoproj.io';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
+import { syncWaveAnnotation } from './test-app';
 
 /** Argo CD's own kinds: only the root app may create them, so no chart can rewrite the projects or register clusters. */
 const argoprojKinds = [{ group: 'argoproj.io', kind: '*' }];
@@ -18,12 +19,13 @@ export class ArgoProjectsChart extends FileChart {
     super(scope, id, distLayout.argocdProjects);
     const namespace = fleet.argocd.namespace;
 
-    const addonDestinations = fleet.clusters.flatMap((cluster) => {
+    // By cluster name, not fleet.yaml's order: reordering clusters changes nothing here.
+    const addonDestinations = [...fleet.clusters].sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((cluster) => {
       const namespaces = [...new Set(addonKeys.filter((addon) => cluster.addons[addon]).map((addon) => addonCatalog[addon].namespace))];
       return namespaces.map((addonNamespace) => ({ name: cluster.name, namespace: addonNamespace }));
     });
     new AppProject(this, 'addons', {
-      metadata: { finalizers: [resourcesFinalizer], name: projectNames.addons, namespace },
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: projectNames.addons, namespace },
       spec: {
         description: 'Cluster add-ons from their pinned upstream charts, each in its own namespace, never Argo CD\'s objects.',
         sourceRepos: [fleet.repo.url, ...addonKeys.map((addon) => addonCatalog[addon].repoURL)],
@@ -34,7 +36,7 @@ export class ArgoProjectsChart extends FileChart {
     });
 
     new AppProject(this, 'argocd', {
-      metadata: { finalizers: [resourcesFinalizer], name: projectNames.argocd, namespace },
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: projectNames.argocd, namespace },
       spec: {
         description: 'Argo CD managing itself from its pinned chart: only its own namespace on its own cluster.',
         sourceRepos: [fleet.repo.url, argocdChart.repoURL],

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { inClusterServer, projectNames, resourcesFinalizer, syncRetry } from '../catalog/argocd';
+import { fleetAnnotationKeys, inClusterServer, projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { Application, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
+import { syncWaveAnnotation } from './test-app';
 
 export interface ArgoCdProps {
   /** The validated fleet, every default applied. */
@@ -19,7 +20,7 @@ export class ArgoRootChart extends FileChart {
     super(scope, id, distLayout.argocdRoot);
     const namespace = fleet.argocd.namespace;
     new AppProject(this, 'project', {
-      metadata: { finalizers: [resourcesFinalizer], name: projectNames.bootstrap, namespace },
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: projectNames.bootstrap, namespace },
       spec: {
         description: 'The root app: Argo CD projects, ApplicationSets and cluster registrations of the fleet.',
         sourceRepos: [fleet.repo.url],
@@ -34,7 +35,11 @@ export class ArgoRootChart extends FileChart {
       },
     });
     new Application(this, 'root', {
-      metadata: { name: 'fleet-root', namespace },
+      metadata: {
+        name: 'fleet-root',
+        namespace,
+        annotations: { [fleetAnnotationKeys.argocdCluster]: fleet.argocd.cluster, [fleetAnnotationKeys.domainAccountId]: fleet.domainAccountId },
+      },
       spec: {
         project: projectNames.bootstrap,
         source: {

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { projectNames, resourcesFinalizer, syncRetry } from '../catalog/argocd';
+import { projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { App, Cluster, Fleet } from '../config/fleet';
 import { ApplicationSet, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
+import { syncWaveAnnotation } from './test-app';
 
 export interface ClusterAppsProps {
   /** The validated fleet, every default applied. */
@@ -31,7 +32,7 @@ export class ClusterAppsChart extends FileChart {
     const project = projectNames.apps(cluster.name);
 
     new AppProject(this, 'project', {
-      metadata: { finalizers: [resourcesFinalizer], name: project, namespace },
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
       spec: {
         description: `The NGINX test apps on ${cluster.name}, each only in its own namespace.`,
         sourceRepos: [fleet.repo.url],
@@ -52,15 +53,22 @@ export class ClusterAppsChart extends FileChart {
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
+        // A released cluster (release: true): deleting an Application leaves its app running. Both
+        // are needed: the ApplicationSet controller gives the resources finalizer to every
+        // Application whose template has none unless preserveResourcesOnDeletion is set, and it
+        // sets the finalizers of existing Applications to the template's (argo-cd v3.4.4,
+        // applicationset/utils/utils.go RenderTemplateParams; controllers/applicationset_controller.go
+        // createOrUpdateInCluster), so the next sync takes the finalizer off the running apps.
+        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
         generators: [{ list: { elements: apps.map((app) => ({ app: app.name })) } }],
         template: {
           metadata: {
             name: `{{.app}}-${cluster.name}`,
             labels: { 'app.kubernetes.io/part-of': 'test-apps', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
-            // Deleting an Application deletes what it deployed: removing a placement cleans up the
-            // cluster. (Removing the cluster itself deletes nothing there: Argo CD drops the
-            // finalizer of an Application whose cluster is no longer registered.)
-            finalizers: [resourcesFinalizer],
+            // Deleting an Application deletes what it deployed: removing a placement, or every app
+            // of a cluster before the cluster is removed, cleans up the cluster (README, "Removing
+            // a cluster"); synth refuses to remove a cluster that still runs apps.
+            finalizers: cluster.release ? undefined : [resourcesFinalizer],
           },
           spec: {
             project,

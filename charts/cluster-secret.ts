@@ -1,13 +1,14 @@
 // The L1 constructs only: the package's index also loads the whole L2 library.
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { clusterLabelKeys } from '../catalog/argocd';
+import { clusterLabelKeys, rootSyncWaves } from '../catalog/argocd';
 import { roleArn, roleNames } from '../catalog/identities';
 import { distLayout } from '../catalog/dist-layout';
 import { Cluster } from '../config/fleet';
 import { clusterAnnotations, clusterLabels } from '../values/cluster-registration';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
+import { syncWaveAnnotation } from './test-app';
 
 export interface ClusterSecretProps extends ArgoCdProps {
   /** The cluster Argo CD registers. */
@@ -33,7 +34,8 @@ export class ClusterSecretChart extends FileChart {
         name: `cluster-${cluster.name}`,
         namespace: fleet.argocd.namespace,
         labels: { [clusterLabelKeys.secretType]: 'cluster', ...clusterLabels(cluster) },
-        annotations: clusterAnnotations(cluster),
+        // Registered before, and removed after, the projects and ApplicationSets that name it (rootSyncWaves).
+        annotations: { ...clusterAnnotations(cluster), [syncWaveAnnotation]: rootSyncWaves.clusterSecret },
       },
       type: 'Opaque',
       stringData: { name: cluster.name, server: cluster.server, config: JSON.stringify(config) },

@@ -57,6 +57,10 @@ export interface ClusterSpec {
   readonly nodeGroups: readonly NodeGroup[];
   readonly register: boolean;
   readonly addons: Readonly<Record<AddonKey, boolean>>;
+  /** Whether the apps without `clusters` run here (an IPv6 cluster that did not opt out: takesDefaultApps). */
+  readonly defaultApps: boolean;
+  /** Whether Argo CD lets go of the cluster's apps: deleting their Applications leaves them running (charts/cluster-apps.ts). */
+  readonly release: boolean;
 }
 
 /** An EKS cluster that exists, with every default of fleet.yaml applied: what Argo CD registers and apps run on. */
@@ -178,6 +182,21 @@ export function isCluster(cluster: ClusterSpec): cluster is Cluster {
   return 'server' in cluster;
 }
 
+/** Whether the apps without `clusters` run on a cluster: every IPv6 cluster but those that opt out (defaultApps: false). */
+export function takesDefaultApps(cluster: { readonly ipFamily: IpFamily; readonly defaultApps: boolean }): boolean {
+  return cluster.ipFamily === 'ipv6' && cluster.defaultApps;
+}
+
+/**
+ * The clusters Argo CD runs on when fleet.yaml does not say (argocd.cluster): the IPv6 ones, or
+ * every cluster of a fleet without one. With one candidate the choice is implied; with more,
+ * fleet.yaml must name it (config/rules.ts), so that adding or reordering clusters never moves Argo CD.
+ */
+export function argocdCandidates<T extends { readonly ipFamily: IpFamily }>(clusters: readonly T[]): T[] {
+  const ipv6 = clusters.filter((cluster) => cluster.ipFamily === 'ipv6');
+  return ipv6.length ? ipv6 : [...clusters];
+}
+
 function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
   const given = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets;
   const vpc = cluster.provisioning === 'create'
@@ -202,6 +221,8 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,
     addons: cluster.addons,
+    defaultApps: cluster.defaultApps,
+    release: cluster.release,
   };
 }
 
@@ -217,7 +238,7 @@ function resolveCluster(spec: ClusterSpec, cluster: ClusterFile): Cluster | unde
 
 function resolvePlacements(app: AppFile, clusters: readonly ClusterSpec[]): Placement[] {
   if (!app.clusters) {
-    return clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => ({ cluster: cluster.name }));
+    return clusters.filter(takesDefaultApps).map((cluster) => ({ cluster: cluster.name }));
   }
   return app.clusters.map((entry) => (typeof entry === 'string' ? { cluster: entry } : { cluster: entry.name, weight: entry.weight }));
 }
@@ -235,8 +256,8 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
     if (cluster) clusters.push(cluster);
     else pendingClusters.push(spec);
   });
-  const firstIpv6 = specs.find((cluster) => cluster.ipFamily === 'ipv6') ?? specs[0];
-  const argocdCluster = file.argocd.cluster ?? firstIpv6.name;
+  // Without argocd.cluster there is one candidate (config/rules.ts refuses more), and so one account.
+  const argocdCluster = file.argocd.cluster ?? argocdCandidates(specs)[0].name;
   return {
     repo: file.repo,
     domain: file.domain,

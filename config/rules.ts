@@ -6,7 +6,7 @@ import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
 import { firstNames } from './messages';
 import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
-import { minimumDrainSeconds, minimumShutdownSeconds, resolveRollout } from './fleet';
+import { argocdCandidates, minimumDrainSeconds, minimumShutdownSeconds, resolveRollout, takesDefaultApps } from './fleet';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
 import { awsRegionProblem } from './regions';
 import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
@@ -168,19 +168,19 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     report(['argocd', 'cluster'], `cluster "${file.argocd.cluster}" is not in clusters: ${known}`);
   }
   const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
-  const hasIpv6 = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6');
+  const hasDefaultCluster = file.clusters.some(takesDefaultApps);
   // The test apps' Ingresses are ALBs, which only the load balancer controller makes.
   const withoutLoadBalancers = new Set(file.clusters.filter((cluster) => !cluster.addons.awsLoadBalancerController).map((cluster) => cluster.name));
   const defaultPlaced = file.apps.filter((app) => !app.clusters).map((app) => app.name);
   checkApplicationNames(file, pending, refusedApps, report);
   file.clusters.forEach((cluster, clusterIndex) => {
-    if (defaultPlaced.length && cluster.ipFamily === 'ipv6' && withoutLoadBalancers.has(cluster.name) && !pending.has(cluster.name)) {
-      report(['clusters', clusterIndex, 'addons', 'awsLoadBalancerController'], `is false, but ${firstNames(defaultPlaced)} run on every IPv6 cluster by default, this one too: their Ingresses would get no ALB and their namespaces could not be deleted; give those apps clusters of their own, or turn the add-on on`);
+    if (defaultPlaced.length && takesDefaultApps(cluster) && withoutLoadBalancers.has(cluster.name) && !pending.has(cluster.name)) {
+      report(['clusters', clusterIndex, 'addons', 'awsLoadBalancerController'], `is false, but ${firstNames(defaultPlaced)} run on every IPv6 cluster by default, this one too: their Ingresses would get no ALB and their namespaces could not be deleted; give those apps clusters of their own, set defaultApps: false on this cluster, or turn the add-on on`);
     }
   });
   file.apps.forEach((app, appIndex) => {
     if (!app.clusters) {
-      if (!hasIpv6) report(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster to place it on by default: add clusters: [<name>]');
+      if (!hasDefaultCluster) report(['apps', appIndex], 'has no clusters and the fleet has no IPv6 cluster that takes apps by default (defaultApps) to place it on: add clusters: [<name>]');
       return;
     }
     const names = app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name));
@@ -209,7 +209,7 @@ function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet
   for (const cluster of file.clusters) {
     for (const addon of addonKeys.filter((key) => cluster.addons[key])) owners.set(`${addonCatalog[addon].chart}-${cluster.name}`, `the Application of add-on ${addonCatalog[addon].chart} on ${cluster.name}`);
   }
-  const defaultClusters = file.clusters.filter((cluster) => cluster.ipFamily === 'ipv6' && !pending.has(cluster.name)).map((cluster) => cluster.name);
+  const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);
   file.apps.forEach((app, appIndex) => {
     if (refusedApps.has(appIndex)) return;
     const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
@@ -261,7 +261,7 @@ export const createdNameLimits = { cluster: 38 - '-cluster-'.length, nodeGroup: 
  * `vpc` the file sets from the one defaults fill in.
  */
 export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFile, report: Report): void {
-  const argocdCluster = file.argocd.cluster ?? (file.clusters.find((cluster) => cluster.ipFamily === 'ipv6') ?? file.clusters[0]).name;
+  const argocdCluster = file.argocd.cluster ?? argocdCandidates(file.clusters)[0].name;
   file.clusters.forEach((cluster, clusterIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
     const missing = fieldsToImport(cluster);
@@ -438,4 +438,29 @@ export function checkEndpoints(file: FleetFileWithDefaults, report: Report): voi
         + `set each cluster's own (aws eks describe-cluster --name ${file.clusters[clusterIndex].name}, cluster.endpoint, or npm run import-clusters)`);
     }
   }
+}
+
+/**
+ * What must not follow from the order of clusters: where Argo CD runs and which account holds the
+ * hosted zone. Each has a default only while the fleet offers one candidate (one cluster Argo CD
+ * may run on, one account); with more, fleet.yaml names it, so that a cluster added above another
+ * (alphabetical order is how a long list is kept) never moves Argo CD's helm_release, its role
+ * and every cluster's trust in it, nor the zone role. Also: defaultApps concerns IPv6 clusters only.
+ */
+export function checkFleetChoices(file: FleetFileWithDefaults, written: FleetFile, report: Report): void {
+  const candidates = argocdCandidates(file.clusters).map((cluster) => cluster.name);
+  if (file.argocd.cluster === undefined && candidates.length > 1) {
+    const kind = file.clusters.some((cluster) => cluster.ipFamily === 'ipv6') ? 'IPv6 clusters' : 'clusters';
+    // Located at the clusters that offer the choice: the key to add may not be in the file at all.
+    report(['clusters'], `has ${candidates.length} ${kind} Argo CD could run on (${firstNames(candidates)}), and argocd.cluster does not name one: which one must not follow from their order here, or a cluster added above would move Argo CD. Add argocd: { cluster: <name> } naming the cluster it runs on`);
+  }
+  const accounts = [...new Set(file.clusters.map((cluster) => cluster.accountId))];
+  if (file.domainAccountId === undefined && accounts.length > 1) {
+    report(['domain'], `is in a Route 53 hosted zone of one AWS account, and the clusters are in ${accounts.length} (${firstNames(accounts)}) while domainAccountId does not name it: the zone's account must not follow from where Argo CD runs. Add domainAccountId: "<account>" beside domain`);
+  }
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (cluster.ipFamily === 'ipv4' && written.clusters[clusterIndex]?.defaultApps === true) {
+      report(['clusters', clusterIndex, 'defaultApps'], 'is true on an IPv4 cluster: apps without clusters run on IPv6 clusters only; list this cluster in their clusters instead, and remove defaultApps');
+    }
+  });
 }

@@ -155,6 +155,12 @@ const cluster = object({
     expected: 'base64 text (the certificateAuthority.data of aws eks describe-cluster)',
   })),
   addons: optional(addonToggles),
+  defaultApps: optional(boolean({
+    description: 'On an IPv6 cluster, whether the apps without clusters run here; false keeps a new or a leaving cluster out of default placement (apps list it in their clusters to run here).',
+  }), true),
+  release: optional(boolean({
+    description: 'Whether Argo CD lets go of the apps on this cluster: their Applications lose the resources finalizer, so removing the cluster (the next change) leaves the apps running there, unmanaged, where otherwise synth refuses to remove a cluster that runs apps.',
+  }), false),
 }, { description: 'An EKS cluster of the fleet.' });
 
 const placement = object({
@@ -218,12 +224,12 @@ export const fleetSchema = object({
   }),
   domainAccountId: optional({
     ...accountId,
-    description: 'The AWS account whose public Route 53 hosted zone holds domain, quoted; defaults to the account of the Argo CD cluster. external-dns on clusters of other accounts writes through the role fleet-external-dns-zone there.',
+    description: 'The AWS account whose public Route 53 hosted zone holds domain, quoted; required once the clusters are in more than one account, else their account. external-dns on clusters of other accounts writes through the role fleet-external-dns-zone there.',
   }),
   argocd: optional(object({
     cluster: optional(dnsLabel),
     namespace: optional(dnsLabel, argocdChart.namespace),
-  }, { description: 'Where Argo CD runs: its cluster (defaults to the first IPv6 cluster) and namespace.' })),
+  }, { description: 'Where Argo CD runs: its cluster (required once the fleet has more than one IPv6 cluster, or no IPv6 cluster and several others; else that one) and namespace.' })),
   capacity: optional(object({
     nodeGroupMaxTooSmall: optional(oneOf(['warning', 'error'] as const, {
       description: 'What synth does when a node group\'s maxSize cannot hold what is placed on the cluster: warn, or refuse to render.',

@@ -6,6 +6,8 @@
  * nameNormalized, server, metadata.labels, metadata.annotations and values.)
  */
 
+import { resourcesFinalizer } from '../catalog/argocd';
+
 /** Plain JSON as parsed from YAML. */
 export type Json = Record<string, any>;
 
@@ -77,6 +79,14 @@ export function expandApplicationSet(appSet: Json, clusterSecrets: readonly unkn
   return (appSet.spec.generators ?? []).flatMap((generator: Json) =>
     generatorParams(generator, clusterSecrets).map((params) => {
       const { metadata, spec } = render(appSet.spec.template, params, missingKeyIsError) as Json;
-      return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { ...metadata, namespace: appSet.metadata?.namespace }, spec };
+      // An Application whose template has no finalizer gets the resources finalizer, unless the
+      // ApplicationSet preserves resources on deletion (argo-cd v3.4.4, applicationset/utils/utils.go, RenderTemplateParams).
+      const finalizers = metadata?.finalizers?.length || appSet.spec.syncPolicy?.preserveResourcesOnDeletion === true ? metadata?.finalizers : [resourcesFinalizer];
+      return {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { ...metadata, ...(finalizers ? { finalizers } : {}), namespace: appSet.metadata?.namespace },
+        spec,
+      };
     }));
 }

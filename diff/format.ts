@@ -1,6 +1,7 @@
 import { formatFieldPath, isPlainKey } from '../output/field-path';
 import { alignSequences, changeKinds, DistDiff, EntryChange, FieldChange, hasDifferences } from './compare';
 import { Destination } from './destinations';
+import { moveMark } from './fleet-changes';
 import { isTerraformFile } from '../catalog/dist-layout';
 
 /** What the two sides of a diff are, for its summary line. */
@@ -213,7 +214,7 @@ function summaryParts(diff: DistDiff): { counts: string; sources: string; cluste
  * The diff for a terminal: a summary line, the apps and pods the change adds to or removes from each cluster
  * (`clusters`, diff/placements.ts), then one line per field under each source and its clusters.
  */
-export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = []): string {
+export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${labels.before} -> ${labels.after}`;
   if (!summary) return `${header}: no changes\n${labels.note ? `${labels.note}\n` : ''}`;
@@ -221,6 +222,7 @@ export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonl
     `${header}: ${summary.counts} in ${summary.sources}${summary.clusters.length ? `, going to ${summary.clusters.join(', ')}` : ''}${summary.reformatted ? `; ${summary.reformatted}` : ''}`,
   ];
   if (labels.note) lines.push(labels.note);
+  if (moves.length) lines.push('', ...moves.map((line) => `${moveMark} ${line}`));
   if (clusters.length) lines.push('', 'Apps and pods per cluster:', ...clusters.map((line) => `  ${line}`));
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `${group.source} -> ${clusterList(group).join(', ')}`);
@@ -293,7 +295,7 @@ function markdownEntry(entry: EntryChange): string[] {
 }
 
 /** The diff as a Markdown section for a pull-request comment: a heading, a summary, the apps and pods per cluster, a list per source (collapsed when long). */
-export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = []): string {
+export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${code(labels.before)} → ${code(labels.after)}`;
   const lines = ['## Fleet diff', ''];
@@ -304,6 +306,7 @@ export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: rea
     lines.push(`${header}: **${summary.counts}** in ${summary.sources}${going}.${summary.reformatted ? ` ${summary.reformatted}.` : ''}`);
   }
   if (labels.note) lines.push('', `_${labels.note}_`);
+  if (moves.length) lines.push('', '> [!WARNING]', ...moves.map((line) => `> ${moveMark} ${escapeHtml(line)}`).join('\n>\n').split('\n'));
   if (clusters.length) lines.push('', '**Apps and pods per cluster:**', '', ...clusters.map((line) => `- ${escapeHtml(line)}`));
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `### ${code(group.source)} → ${clusterList(group).map(code).join(', ')}`, '');

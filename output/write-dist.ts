@@ -737,6 +737,16 @@ export class DistWrite {
     private readonly finished: FinishedWrite | undefined,
   ) {}
 
+  /** The files synth wrote in the output folder before this write (its marker; none in a new folder). */
+  get previousPaths(): readonly string[] {
+    return this.previous.paths;
+  }
+
+  /** The text a file synth wrote before has in the output folder, or undefined when it is missing; never read through a link. */
+  previousText(path: string): string | undefined {
+    return this.target.outdirExists && isOutputPath(path) ? currentText(this.target.outdir, path) : undefined;
+  }
+
   /** Makes outdir hold exactly the staged files: adds and replaces what changed, removes what synth wrote before and renders no more. */
   commit(staged: readonly StagedFiles[]): WriteSummary {
     const { outdir, staging } = this.target;

@@ -325,19 +325,20 @@ function eksModule(cluster: ClusterSpec): TfObject {
 
 /** The data source reading a cluster that exists, with what fleet.yaml says of it as postconditions: a plan stops where they disagree. */
 function existingClusterData(cluster: ClusterSpec): TfObject {
-  const at = `clusters[${cluster.index}]`;
+  // By name, never by its index in fleet.yaml: a cluster added above another leaves this file as it was.
+  const at = `cluster ${cluster.name}:`;
   const conditions: Array<[string, string]> = [
-    [`self.kubernetes_network_config[0].ip_family == ${quoted(cluster.ipFamily)}`, `${at}.ipFamily is ${cluster.ipFamily} in fleet.yaml, but EKS says otherwise (the IP family is fixed when a cluster is created)`],
-    [`self.version == ${quoted(cluster.kubernetesVersion)}`, `${at}.kubernetesVersion is ${cluster.kubernetesVersion} in fleet.yaml, but the cluster runs another version: correct fleet.yaml`],
+    [`self.kubernetes_network_config[0].ip_family == ${quoted(cluster.ipFamily)}`, `${at} ipFamily is ${cluster.ipFamily} in fleet.yaml, but EKS says otherwise (the IP family is fixed when a cluster is created)`],
+    [`self.version == ${quoted(cluster.kubernetesVersion)}`, `${at} kubernetesVersion is ${cluster.kubernetesVersion} in fleet.yaml, but the cluster runs another version: correct fleet.yaml`],
     [`self.access_config[0].authentication_mode != "CONFIG_MAP"`, `${cluster.name} authenticates with the aws-auth ConfigMap only: access entries need authentication mode API_AND_CONFIG_MAP or API (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP)`],
   ];
   if (isCluster(cluster)) {
     conditions.push(
-      [`self.vpc_config[0].vpc_id == ${quoted(cluster.vpcId)}`, `${at}.vpcId is ${cluster.vpcId} in fleet.yaml, but the cluster is in another VPC: run npm run import-clusters`],
-      [`trimsuffix(self.endpoint, "/") == ${quoted(cluster.server)}`, `${at}.server is ${cluster.server} in fleet.yaml, but the cluster's endpoint differs: run npm run import-clusters`],
+      [`self.vpc_config[0].vpc_id == ${quoted(cluster.vpcId)}`, `${at} vpcId is ${cluster.vpcId} in fleet.yaml, but the cluster is in another VPC: run npm run import-clusters`],
+      [`trimsuffix(self.endpoint, "/") == ${quoted(cluster.server)}`, `${at} server is ${cluster.server} in fleet.yaml, but the cluster's endpoint differs: run npm run import-clusters`],
     );
     if (cluster.caData) {
-      conditions.push([`self.certificate_authority[0].data == ${quoted(cluster.caData)}`, `${at}.caData in fleet.yaml is not the cluster's certificate authority: run npm run import-clusters`]);
+      conditions.push([`self.certificate_authority[0].data == ${quoted(cluster.caData)}`, `${at} caData in fleet.yaml is not the cluster's certificate authority: run npm run import-clusters`]);
     }
   }
   return {
@@ -348,7 +349,7 @@ function existingClusterData(cluster: ClusterSpec): TfObject {
 
 /** Node groups of a cluster that exists, checked against fleet.yaml's (the capacity plan counts on their sizes). */
 function existingNodeGroupData(cluster: ClusterSpec): TfObject {
-  return Object.fromEntries(cluster.nodeGroups.map((group, index) => [identifier(group.name), {
+  return Object.fromEntries(cluster.nodeGroups.map((group) => [identifier(group.name), {
     cluster_name: ref(existingRefs.name),
     node_group_name: group.name,
     lifecycle: {
@@ -356,11 +357,11 @@ function existingNodeGroupData(cluster: ClusterSpec): TfObject {
         {
           // A node group launched from a launch template that names the type has no instance_types.
           condition: ref(`self.instance_types == null || contains(coalesce(self.instance_types, []), ${quoted(group.instanceType)})`),
-          error_message: `clusters[${cluster.index}].nodeGroups[${index}].instanceType is ${group.instanceType} in fleet.yaml, but node group ${group.name} runs other instance types`,
+          error_message: `cluster ${cluster.name}: node group ${group.name} has instanceType ${group.instanceType} in fleet.yaml, but runs other instance types`,
         },
         {
           condition: ref(`self.scaling_config[0].min_size == ${group.minSize} && self.scaling_config[0].max_size == ${group.maxSize}`),
-          error_message: `clusters[${cluster.index}].nodeGroups[${index}] has minSize ${group.minSize} and maxSize ${group.maxSize} in fleet.yaml, but node group ${group.name} scales between other sizes`,
+          error_message: `cluster ${cluster.name}: node group ${group.name} has minSize ${group.minSize} and maxSize ${group.maxSize} in fleet.yaml, but scales between other sizes`,
         },
       ],
     },
@@ -401,7 +402,7 @@ function importedClusterChecks(cluster: ClusterSpec): TfObject | undefined {
   if (cluster.provisioning !== 'create' || !isCluster(cluster)) return undefined;
   const assert = (expression: string, expected: string, what: string): TfObject => ({
     condition: ref(`${expression} == ${quoted(expected)}`),
-    error_message: `${what} is not what clusters[${cluster.index}] in fleet.yaml says (${expected}): run npm run import-clusters`,
+    error_message: `${what} is not what cluster ${cluster.name} in fleet.yaml says (${expected}): run npm run import-clusters`,
   });
   return {
     fleet_yaml: {

@@ -311,7 +311,7 @@ describe('planFleet: IPv4 addresses', () => {
   test('the fix names the IPv6 cluster with most spare pods', () => {
     // GIVEN ipv6-small holds 10 x 107 pods, ipv6-big 120 x 107
     const clusters = [ipv4Cluster(), ipv6Cluster(m5LargeGroup(10), 'ipv6-small'), ipv6Cluster(m5LargeGroup(120), 'ipv6-big')];
-    const fleetPlan = plan(fleetYaml(clusters, blogApps(10000, '[legacy-ipv4]')));
+    const fleetPlan = plan(fleetYaml(clusters, blogApps(10000, '[legacy-ipv4]')).replace('\nclusters:', '\nargocd: { cluster: ipv6-big }\nclusters:'));
     expect(clusterPlan(fleetPlan, 'legacy-ipv4').fix?.text).toBe('place app2 on ipv6-big instead of legacy-ipv4');
   });
 

@@ -153,7 +153,9 @@ describe('Argo CD objects of the default fleet', () => {
       tlsClientConfig: { insecure: false, caData: fleet.clusters[1].caData },
     });
     expect(ipv6.metadata.labels).toMatchObject({ 'ip-family': 'ipv6', environment: 'production', enable_cert_manager: 'true', enable_external_dns: 'true' });
-    expect(ipv6.metadata.annotations).toEqual({ 'aws-region': 'us-east-2', 'aws-account-id': '111122223333', 'vpc-id': 'vpc-0f1e2d3c4b5a69788', 'aws-cluster-name': 'ipv6-east' });
+    expect(ipv6.metadata.annotations).toEqual({
+      'aws-region': 'us-east-2', 'aws-account-id': '111122223333', 'vpc-id': 'vpc-0f1e2d3c4b5a69788', 'aws-cluster-name': 'ipv6-east', 'argocd.argoproj.io/sync-wave': '-2',
+    });
   });
 
   test('no Secret in dist/ carries a credential field', () => {

@@ -129,7 +129,7 @@ describe('repo.url, repo.path and repo.revision: exactly what git and Argo CD re
 describe('names that would take over a namespace of the system, an add-on or Argo CD', () => {
   const appNamed = (name: string, argocdNamespace?: string) => {
     const text = demoFleetText.replace('  - name: app1\n', `  - name: ${name}\n`);
-    return argocdNamespace ? text.replace('domain: apps.example.com', `domain: apps.example.com\nargocd:\n  namespace: ${argocdNamespace}`) : text;
+    return argocdNamespace ? text.replace('argocd:\n  cluster: ipv6-east\n', `argocd:\n  cluster: ipv6-east\n  namespace: ${argocdNamespace}\n`) : text;
   };
 
   test.each([
@@ -293,7 +293,7 @@ describe('one YAML meaning, whichever reader reads the file', () => {
     demoFleetText.replace('replicas: 5', 'replicas: 0o10'),
     demoFleetText.replace('replicas: 5', 'replicas: 1_0'),
     demoFleetText.replace('register: false', 'register: yes'),
-    demoFleetText.replace('domain: apps.example.com', 'domain: apps.example.com\nargocd: {namespace: off}'),
+    demoFleetText.replace('argocd:\n  cluster: ipv6-east\n', 'argocd: {cluster: ipv6-east, namespace: off}\n'),
     demoFleetText.replace('replicas: 5', 'replicas: &r 5').replace(/replicas: 5\b/, 'replicas: *r'),
     demoFleetText.replace('replicas: 5', 'replicas: !!int "5"'),
     demoFleetText.replace('  - name: app1\n', '  - <<: {replicas: 5}\n    name: app1\n'),

@@ -7,7 +7,8 @@ import { fileText } from '../../output/file-content';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
-import { DistWrite, OutputLock } from '../../output/write-dist';
+import { DistWrite, OutputLock, writeDist } from '../../output/write-dist';
+import { parseFleet } from '../../config/load';
 import { folderState } from '../support/dist-state';
 import { demoFleet, demoFleetText, fixturePath, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
@@ -69,10 +70,11 @@ describe('synthesize', () => {
   });
 
   test('stages a fleet of 200 apps or more on the staging thread, and fails cleanly when that thread does', async () => {
-    // GIVEN a large fleet and a staging thread that fails as it starts
-    const outdir = scratchDist();
+    // GIVEN dist/ of a large fleet, the fleet scaled, and a staging thread that fails as it starts
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    writeDist(outdir, renderFleet(parseFleet(largeFleetYaml(237, 8))));
     const before = folderState(outdir);
-    const configFile = writeTempFleet(largeFleetYaml(237, 8));
+    const configFile = writeTempFleet(largeFleetYaml(237, 8).replace(/replicas: 5/g, 'replicas: 6'));
     // WHEN synth runs THEN the thread was started, its failure is synth's, and dist/ is as it was
     await expect(synthesize({ configFile, outdir }, { workerScript: refusingScript })).rejects.toThrow('the staging thread was started');
     expect(folderState(outdir)).toEqual(before);

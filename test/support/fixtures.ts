@@ -20,7 +20,9 @@ const fixturesDir = join(projectRoot, 'test', 'fixtures');
  * own: a team's edits of fleet.yaml never change what `npm test` checks.
  */
 export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd', 'accounts'] as const;
-export type FixtureName = typeof fixtureNames[number];
+/** Fixture fleets for tests of one kind of change (adding, removing, reordering clusters), not snapshotted and checked as a whole like fixtureNames. */
+export const changeFixtureNames = ['two-ipv6'] as const;
+export type FixtureName = typeof fixtureNames[number] | typeof changeFixtureNames[number];
 
 export function fixturePath(name: FixtureName): string {
   return join(fixturesDir, `${name}.yaml`);

@@ -287,7 +287,7 @@ describe('identities', () => {
   });
 
   test('the hosted zone in an account without clusters: a root module of its own holds the zone role', () => {
-    const fleet = fixtureFleet('accounts', (text) => text.replace('domain: apps.example.com\n', 'domain: apps.example.com\ndomainAccountId: "777788889999"\n'));
+    const fleet = fixtureFleet('accounts', (text) => text.replace('domainAccountId: "111122223333"\n', 'domainAccountId: "777788889999"\n'));
     const stacks = stacksOf(renderFleet(fleet));
     const dns = stacks.get(distLayout.terraformAccount('777788889999'))!;
     expect(dns.provider.aws).toMatchObject({ allowed_account_ids: ['777788889999'], region: 'us-east-2' });

@@ -1,8 +1,9 @@
-import { buildFleetInSlices } from '../../app/render';
+import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
 import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
 import { maxAnnotationBytes, maxObjectBytes, ObjectLimitError, objectLimitProblems } from '../../verify/limits';
+import { writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
 import { demoFleetText, scratchDist, writeTempFleet } from '../support/fixtures';
 
@@ -83,7 +84,9 @@ describe('synth refuses a fleet whose objects the API server would refuse', () =
     const text = withAppsOnOneCluster(10_500, 'x'.repeat(34)).replaceAll('ipv6-east', cluster)
       .replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, '')
       .replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
+    // (dist/ of the demo fleet on that cluster: a dist/ where the cluster runs no apps would refuse the change as its removal)
     const outdir = scratchDist();
+    writeDist(outdir, renderFleet(parseFleet(demoFleetText.replaceAll('ipv6-east', cluster).replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, ''))));
     const before = folderState(outdir);
     // WHEN synth runs
     const result = synthesize({ configFile: writeTempFleet(text), outdir });

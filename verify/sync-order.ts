@@ -1,0 +1,39 @@
+/**
+ * The order in which Argo CD prunes the objects one sync of an Application removes, as
+ * gitops-engine orders it (argo-cd v3.4.4, gitops-engine/pkg/sync/sync_context.go):
+ * - a prune task's wave is the `argocd.argoproj.io/sync-wave` of the live object (sync_task.go,
+ *   wave(); syncwaves/waves.go), 0 without one;
+ * - getSyncTasks swaps the prune waves end for end ("reorder waves for pruning tasks using
+ *   symmetric swap on prune waves"): the highest wave is pruned first;
+ * - Sync runs one wave at a time and starts the next only once every object pruned before is
+ *   gone ("if pruned tasks pending deletion, then wait"), deleting with foreground propagation
+ *   (getDeleteOptions), so an ApplicationSet is gone only once the Applications it owns are.
+ * Objects of one wave are pruned together, in no order that matters.
+ * (PruneLast, which moves a prune after every wave, is not used by this project: pruneOrder refuses it.)
+ */
+import { syncWaveAnnotation } from '../charts/test-app';
+
+/** An object as Argo CD sees it live: what its prune order depends on. */
+export interface LiveObject {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly annotations?: Readonly<Record<string, string>> };
+}
+
+function wave(object: LiveObject): number {
+  const text = object.metadata.annotations?.[syncWaveAnnotation];
+  const value = text === undefined ? NaN : Number.parseInt(text, 10);
+  return Number.isInteger(value) && String(value) === text?.trim() ? value : 0;
+}
+
+/** The objects a sync prunes, grouped in the order Argo CD prunes them: each group only once the one before is gone. */
+export function pruneOrder<T extends LiveObject>(pruned: readonly T[]): T[][] {
+  for (const object of pruned) {
+    if ((object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').includes('PruneLast')) {
+      throw new Error(`${object.kind} ${object.metadata.name} has PruneLast, which this model does not order`);
+    }
+  }
+  const waves = [...new Set(pruned.map(wave))].sort((a, b) => a - b);
+  const swapped = new Map(waves.map((value, index) => [value, waves[waves.length - 1 - index]]));
+  const order = [...new Set(pruned.map((object) => swapped.get(wave(object))!))].sort((a, b) => a - b);
+  return order.map((value) => pruned.filter((object) => swapped.get(wave(object)) === value));
+}
