@@ -100,7 +100,15 @@ function agreementProblems(fleet: Fleet, documents: ReadonlyMap<string, Json>): 
     const account = accountPath.exec(path)?.[1];
     if (cluster !== undefined && !clusters.some((candidate) => candidate.name === cluster)) problems.push(`${path}: cluster ${cluster} is not in fleet.yaml`);
     else if (account !== undefined && !accounts.has(account)) problems.push(`${path}: account ${account} has no cluster in fleet.yaml`);
-    else if (cluster === undefined && account === undefined) problems.push(`${path}: not a root module of the layout (${distLayout.terraformAccount('<account>')}, ${distLayout.terraformCluster('<cluster>')})`);
+    else if (cluster === undefined && account === undefined && path !== distLayout.terraformBootstrap) problems.push(`${path}: not a root module of the layout (${distLayout.terraformAccount('<account>')}, ${distLayout.terraformCluster('<cluster>')}, ${distLayout.terraformBootstrap})`);
+  }
+  // Every root module has a state of its own: one -backend-config reused for two would let the second plan destroy the first's resources.
+  const keys = new Map<string, string>();
+  for (const [path, document] of documents) {
+    const key = document.terraform?.backend?.s3?.key;
+    if (typeof key !== 'string' || !key) problems.push(`${path}: backend "s3" names no key: every root module needs a state of its own`);
+    else if (keys.has(key)) problems.push(`${path}: backend "s3" key ${key} is also ${keys.get(key)}'s: two root modules would share (and destroy) one state`);
+    else keys.set(key, path);
   }
   for (const accountId of accounts) {
     const path = distLayout.terraformAccount(accountId);
@@ -220,10 +228,16 @@ function argocdReachProblems(fleet: Fleet, files: ReadonlyMap<string, string>, d
         continue;
       }
       const [key, call] = access;
-      const trusted = Object.values<Json>(call.trust_policy_permissions ?? {}).some((statement) => (statement.effect ?? 'Allow') === 'Allow'
-        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action))
-        && (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS' && principal.identifiers?.includes(hub.arn)));
-      if (!trusted) problems.push(`${where}: role ${arn} does not let ${hub.arn} (Argo CD's own role) assume it with sts:AssumeRole and sts:TagSession (Pod Identity's session tags are transitive)`);
+      // Trust in Argo CD's account, narrowed to its role by aws:PrincipalArn: a role principal would be bound to the role's unique id.
+      const hubAccount = parseRoleArn(hub.arn)?.accountId;
+      const statements = Object.values<Json>(call.trust_policy_permissions ?? {}).filter((statement) => (statement.effect ?? 'Allow') === 'Allow'
+        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action)));
+      const byRole = statements.some((statement) => (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS' && principal.identifiers?.includes(hub.arn)));
+      const byAccount = statements.some((statement) => (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS'
+          && principal.identifiers?.some((identifier: string) => identifier.endsWith(`:iam::${hubAccount}:root`)))
+        && (statement.condition ?? []).some((condition: Json) => condition.test === 'ArnEquals' && condition.variable === 'aws:PrincipalArn' && condition.values?.includes(hub.arn)));
+      if (byRole) problems.push(`${where}: role ${arn} trusts ${hub.arn} (Argo CD's own role) as a principal, which IAM binds to the role's unique id: recreating it would break this trust; trust account ${hubAccount} with an aws:PrincipalArn condition instead`);
+      else if (!byAccount) problems.push(`${where}: role ${arn} does not let ${hub.arn} (Argo CD's own role) assume it with sts:AssumeRole and sts:TagSession (Pod Identity's session tags are transitive)`);
       const allowed = (hub.call?.policy_statements ?? []).some((statement: Json) => (statement.effect ?? 'Allow') === 'Allow'
         && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action)) && statement.resources?.includes(arn));
       if (hub.call && !allowed) problems.push(`${where}: Argo CD's own role ${hub.arn} (${hub.path}) may not assume ${arn}`);
@@ -570,7 +584,8 @@ export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string
       } else {
         problems.push(...permissionProblems(fleet, caller, cluster, irsa.call!, 'irsa', documents).map((problem) => `${who}: ${problem}`));
       }
-      if (association) problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
+      // (while a cluster switches from Pod Identity to IRSA, the association serves the pods started before)
+      if (association && cluster.previousIdentity !== 'podIdentity') problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
       continue;
     }
     if (!association) {
