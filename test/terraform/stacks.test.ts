@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join, normalize } from 'path';
+import { synthesize } from '../../app/synth';
+import { identitySwitchProblems } from '../../terraform/identity-switch';
 import { renderFleet } from '../../app/render';
 import { argocdChart } from '../../catalog/addons';
 import { distLayout } from '../../catalog/dist-layout';
@@ -7,7 +11,7 @@ import { allClusters } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
 import { isArm64, terraformComment } from '../../terraform/stacks';
 import { literal, terraformModules } from '../../terraform/json';
-import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, largeFleetFixture, parseManifests } from '../support/fixtures';
+import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, fixtureText, largeFleetFixture, parseManifests, writeTempFleet } from '../support/fixtures';
 
 type Json = Record<string, any>;
 
@@ -411,4 +415,70 @@ test('72 clusters in one account: one root module each, and every shared role wi
 test('a fleet.yaml without the Terraform fields renders what it did: every cluster exists, Pod Identity', () => {
   const fleet = parseFleet(demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, ''));
   expect(fleet.clusters.map((cluster) => [cluster.name, cluster.provisioning, cluster.identity])).toEqual([['legacy-ipv4', 'existing', 'podIdentity'], ['ipv6-east', 'existing', 'podIdentity']]);
+});
+
+describe('switching a cluster from IRSA to Pod Identity is a walk that never removes a role a running pod may use', () => {
+  // partner-ipv4 (accounts fixture) runs its add-ons under IRSA; external-dns there writes through the zone role.
+  const switchTo = (extra: string) => (text: string) => text.replace('    identity: irsa\n', `    identity: podIdentity\n${extra}`);
+  const steps = {
+    irsa: fixtureFleet('accounts'),
+    oneChange: fixtureFleet('accounts', switchTo('')),
+    both: fixtureFleet('accounts', switchTo('    previousIdentity: irsa\n')),
+    podIdentity: fixtureFleet('accounts', switchTo('')),
+  };
+  const partnerPath = distLayout.terraformCluster('partner-ipv4');
+  const stacks = Object.fromEntries(Object.entries(steps).map(([step, fleet]) => [step, stacksOf(renderFleet(fleet))])) as Record<keyof typeof steps, Map<string, Json>>;
+  const partnerOf = (step: keyof typeof steps) => stacks[step].get(partnerPath)!;
+  const previous = (step: keyof typeof steps) => (cluster: { name: string }) => stacks[step].get(distLayout.terraformCluster(cluster.name));
+  const irsaModules = (stack: Json) => Object.keys(stack.module ?? {}).filter((key) => key.startsWith('irsa_')).sort();
+  const associations = (stack: Json) => Object.keys(stack.resource?.aws_eks_pod_identity_association ?? {}).sort();
+  const addonKeys = ['aws_load_balancer_controller', 'cluster_autoscaler', 'external_dns'];
+
+  test('step 0, IRSA: a role per add-on, no association', () => {
+    expect(irsaModules(partnerOf('irsa'))).toEqual(addonKeys.map((key) => `irsa_${key}`));
+    expect(associations(partnerOf('irsa'))).toEqual([]);
+  });
+
+  test('the switch in one change is refused at the cluster\'s identity, naming the add-ons and the walk', () => {
+    expect(identitySwitchProblems(steps.oneChange, previous('irsa'))).toEqual([{
+      path: ['clusters', 1, 'identity'],
+      message: expect.stringMatching(/^is podIdentity, but the committed dist\/ gives aws-load-balancer-controller, cluster-autoscaler, external-dns IRSA roles, which their running pods use until restarted.*Fix: add previousIdentity: irsa/),
+    }]);
+  });
+
+  test('step 1, previousIdentity: irsa: both identities, so pods started before and after the change have credentials', () => {
+    expect(identitySwitchProblems(steps.both, previous('irsa'))).toEqual([]);
+    const partner = partnerOf('both');
+    expect(irsaModules(partner)).toEqual(irsaModules(partnerOf('irsa')));
+    for (const key of irsaModules(partner)) expect(partner.module[key]).toEqual(partnerOf('irsa').module[key]);
+    expect(associations(partner)).toEqual(addonKeys);
+    // The OIDC provider the IRSA roles trust is still read; the account's shared roles now serve the cluster.
+    expect(partner.data.aws_iam_openid_connect_provider).toBeDefined();
+    const account = stacks.both.get(distLayout.terraformAccount('444455556666'))!;
+    expect(Object.keys(account.module)).toEqual(expect.arrayContaining(['fleet_aws_load_balancer_controller', 'fleet_external_dns']));
+    // The zone role trusts external-dns under either role while the switch runs.
+    const zone = stacks.both.get(distLayout.terraformAccount('111122223333'))!.module.external_dns_zone;
+    expect(zone.trust_policy_permissions.ExternalDns.condition[0].values).toEqual(expect.arrayContaining([
+      'arn:aws:iam::444455556666:role/partner-ipv4-external-dns',
+      'arn:aws:iam::444455556666:role/fleet-external-dns',
+    ]));
+    // New pods get Pod Identity: the ServiceAccounts lose the IRSA annotation in this step.
+    const values = renderFleet(steps.both).get(distLayout.chartClusterValues('external-dns', 'partner-ipv4'))!;
+    expect(values).not.toContain('eks.amazonaws.com/role-arn');
+  });
+
+  test('step 2, previousIdentity removed (after the restart): only then the IRSA roles go', () => {
+    expect(identitySwitchProblems(steps.podIdentity, previous('both'))).toEqual([]);
+    expect(irsaModules(partnerOf('podIdentity'))).toEqual([]);
+    expect(associations(partnerOf('podIdentity'))).toEqual(addonKeys);
+  });
+
+  test('synth refuses the one-change switch against the dist/ it would replace, located in fleet.yaml', async () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-identity-')), 'dist');
+    await synthesize({ configFile: writeTempFleet(fixtureText('accounts')), outdir });
+    const oneChange = switchTo('')(fixtureText('accounts'));
+    await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles/);
+    await synthesize({ configFile: writeTempFleet(switchTo('    previousIdentity: irsa\n')(fixtureText('accounts'))), outdir });
+    await synthesize({ configFile: writeTempFleet(oneChange), outdir });
+  });
 });
