@@ -482,3 +482,36 @@ describe('switching a cluster from IRSA to Pod Identity is a walk that never rem
     await synthesize({ configFile: writeTempFleet(oneChange), outdir });
   });
 });
+
+test('72 created clusters in two accounts and two regions, one with two zones: every root module its own state key, explicit administrators, no creator access', () => {
+  // GIVEN 36 clusters in us-east-2 (account A) and 36 in us-west-1 (account B, two zones, every third on IRSA), before terraform apply
+  const clusters = Array.from({ length: 72 }, (_, index) => {
+    const west = index >= 36;
+    return [
+      `  - name: c${String(index).padStart(2, '0')}`,
+      '    ipFamily: ipv6',
+      '    kubernetesVersion: "1.35"',
+      '    provisioning: create',
+      `    vpc: { cidr: 10.${index}.0.0/16${west ? ', availabilityZones: 2' : ''} }`,
+      ...(west && index % 3 === 0 ? ['    identity: irsa'] : []),
+      '    endpointPublicAccessCidrs: [198.51.100.0/28]',
+      `    region: ${west ? 'us-west-1' : 'us-east-2'}`,
+      `    accountId: "${west ? '444455556666' : '111122223333'}"`,
+      '    nodeGroups: [{ name: default, instanceType: m5.large, minSize: 3, maxSize: 30 }]',
+    ].join('\n');
+  });
+  const text = ['repo: { url: https://github.com/example-org/eks-ipv6-gitops.git }', 'domain: apps.example.com',
+    'administrators: [arn:aws:iam::111122223333:role/platform-ci]', 'clusters:', ...clusters, 'apps: []', ''].join('\n');
+  const stacks = stacksOf(renderFleet(parseFleet(text)));
+  // THEN 2 account root modules, 72 cluster ones and the bootstrap, each with a state of its own
+  expect(stacks.size).toBe(75);
+  expect(new Set([...stacks.values()].map((stack) => stack.terraform.backend.s3.key)).size).toBe(75);
+  for (let index = 0; index < 72; index++) {
+    const eks = stacks.get(distLayout.terraformCluster(`c${String(index).padStart(2, '0')}`))!.module.eks;
+    expect(eks.enable_cluster_creator_admin_permissions).toBe(false);
+    expect(eks.kms_key_administrators).toEqual(['arn:aws:iam::111122223333:role/platform-ci']);
+    expect(eks.access_entries.admin__111122223333_role_platform_ci.principal_arn).toBe('arn:aws:iam::111122223333:role/platform-ci');
+  }
+  expect(stacks.get(distLayout.terraformCluster('c40'))!.module.vpc.azs).toBe('${slice(data.aws_availability_zones.available.names, 0, 2)}');
+  expect(Object.keys(stacks.get(distLayout.terraformCluster('c39'))!.module).filter((key) => key.startsWith('irsa_'))).toHaveLength(3);
+});
