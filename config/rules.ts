@@ -149,7 +149,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     if (support.support === 'ended') {
       report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", whose EKS extended support ended on ${support.since}: EKS upgrades such a cluster itself and creates none; upgrade it and set the version it runs (data/eks-versions.json, the EKS release calendar)`);
     } else if (support.support === 'unknown') {
-      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which the EKS release calendar in data/eks-versions.json does not list: expected one of ${Object.keys(clusterAutoscalerImageTags).join(', ')}; if EKS released it since, refresh the data (npx tsx scripts/refresh-eks-versions.ts)`);
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which the EKS release calendar in data/eks-versions.json does not list: expected one of ${Object.keys(clusterAutoscalerImageTags).join(', ')}; if EKS released it since, refresh the data (npm run refresh:eks-versions)`);
     } else if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
       const known = Object.keys(clusterAutoscalerImageTags);
       report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);

@@ -5,7 +5,7 @@
  * guide serves (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.md).
  *
  *   curl -o /tmp/kubernetes-versions.md https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.md
- *   npx tsx scripts/refresh-eks-versions.ts /tmp/kubernetes-versions.md "EKS User Guide, kubernetes-versions, <date read>"
+ *   npm run refresh:eks-versions -- /tmp/kubernetes-versions.md "EKS User Guide, kubernetes-versions, <date read>"
  *   npx jest test/config/eks-versions.test.ts
  *
  * The page lists only the versions EKS still supports; versions it no longer lists are kept from
