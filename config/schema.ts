@@ -50,7 +50,7 @@ const cidr = text({
 const iamPrincipalArn = text({
   description: 'The ARN of an IAM role or user, such as a CI role or an operators\' SSO role (arn:aws:iam::<account>:role/<name>).',
   pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/,
-  expected: 'the ARN of an IAM role or user such as arn:aws:iam::111122223333:role/platform-admin (for an SSO permission set, its role: arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<AWSReservedSSO_...>)',
+  expected: 'the ARN of an IAM role or user such as arn:aws:iam::111122223333:role/platform-admin',
 });
 
 const administrators = list(iamPrincipalArn, {
