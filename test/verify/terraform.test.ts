@@ -131,6 +131,24 @@ describe('dist/terraform/ agrees with fleet.yaml and Argo CD can reach every clu
     expect(terraformProblems(demo, byRole)).toEqual([expect.stringMatching(/legacy-ipv4-argocd trusts arn:aws:iam::111122223333:role\/fleet-argocd \(Argo CD's own role\) as a principal, which IAM binds to the role's unique id/)]);
   });
 
+  test('a created cluster administered by whoever applies, open to the internet, or in other zones than fleet.yaml says', () => {
+    const edited = withStack(demoFiles, clusterStack('ipv6-east'), (stack) => {
+      stack.module.eks.enable_cluster_creator_admin_permissions = true;
+      delete stack.module.eks.kms_key_administrators;
+      delete stack.module.eks.access_entries.admin__111122223333_role_platform_ci;
+      delete stack.module.eks.endpoint_public_access_cidrs;
+      stack.module.vpc.azs = '${slice(data.aws_availability_zones.available.names, 0, 2)}';
+    });
+    const at = `${clusterStack('ipv6-east')}: clusters[1]`;
+    expect(terraformProblems(demo, edited)).toEqual([
+      `${at}.vpc.availabilityZones is 3, but the vpc module spans "\${slice(data.aws_availability_zones.available.names, 0, 2)}"`,
+      `${at}: the eks module gives cluster admin to whoever applies (enable_cluster_creator_admin_permissions), and moves it to the next principal that applies`,
+      `${at}.administrators are ["arn:aws:iam::111122223333:role/platform-ci","arn:aws:iam::111122223333:role/platform-admin"], but the KMS key's administrators are "whoever applies"`,
+      `${at}: administrator arn:aws:iam::111122223333:role/platform-ci has no access entry with AmazonEKSClusterAdminPolicy on the whole cluster`,
+      `${at}.endpointPublicAccessCidrs is ["203.0.113.0/24"], but the eks module's public endpoint is open to ["0.0.0.0/0"]`,
+    ]);
+  });
+
   test('two root modules sharing one state (no key, or the same key) are caught', () => {
     const noKey = withStack(demoFiles, clusterStack('legacy-ipv4'), (stack) => {
       stack.terraform.backend = { s3: {} };
