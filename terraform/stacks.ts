@@ -473,6 +473,35 @@ function importedClusterChecks(cluster: ClusterSpec): TfObject | undefined {
  */
 export const podIdentityPropagationSeconds = 30;
 
+/** The helm provider for a cluster, authenticating as whoever runs Terraform (aws eks get-token). */
+function helmProvider(cluster: ClusterSpec, refs: ClusterRefs): TfObject {
+  return {
+    kubernetes: {
+      host: ref(refs.endpoint),
+      cluster_ca_certificate: ref(`base64decode(${refs.certificateAuthority})`),
+      exec: {
+        api_version: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', cluster.region],
+      },
+    },
+  };
+}
+
+/**
+ * Argo CD's release was once in the Argo CD cluster's root module. Where a state still holds it,
+ * Terraform forgets it (never uninstalls Argo CD) the next time that module is applied: the one
+ * plan that still reads it from the cluster, by an administrator. Afterwards, and in a new
+ * fleet from the start, the block does nothing and no plan of the module needs the cluster.
+ * (`removed` is Terraform 1.7's; the helm provider stays configured to read the release that once.)
+ */
+function forgetArgocdRelease(cluster: ClusterSpec, refs: ClusterRefs): TfObject {
+  return {
+    provider: { helm: helmProvider(cluster, refs) },
+    removed: [{ from: 'helm_release.argocd', lifecycle: { destroy: false } }],
+  };
+}
+
 /**
  * Argo CD installed once by the helm provider from the values Argo CD later manages itself with
  * (dist/addons/argo-cd/values.yaml), in a root module of its own: the release is read from the
@@ -487,20 +516,7 @@ export function bootstrapStack(fleet: Fleet): TfObject {
   return {
     '//': terraformComment,
     terraform: settings.terraform,
-    provider: {
-      ...(settings.provider as TfObject),
-      helm: {
-        kubernetes: {
-          host: ref('data.aws_eks_cluster.this.endpoint'),
-          cluster_ca_certificate: ref('base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)'),
-          exec: {
-            api_version: 'client.authentication.k8s.io/v1beta1',
-            command: 'aws',
-            args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', cluster.region],
-          },
-        },
-      },
-    },
+    provider: { ...(settings.provider as TfObject), helm: helmProvider(cluster, existingRefs) },
     data: {
       aws_eks_cluster: { this: { name: cluster.name } },
       // Argo CD's role exists once the account's root module is applied; its associations come with the cluster's.
@@ -625,15 +641,17 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
     put(resources, 'time_sleep', 'argocd_pod_identity', { create_duration: `${podIdentityPropagationSeconds}s`, depends_on: [...associations] });
   }
 
-  const settings = rootSettings(distLayout.terraformCluster(cluster.name), cluster.accountId, cluster.region, isArgocdCluster ? ['time'] : []);
+  const settings = rootSettings(distLayout.terraformCluster(cluster.name), cluster.accountId, cluster.region, isArgocdCluster ? ['helm', 'time'] : []);
   const checks = importedClusterChecks(cluster);
+  const forget = isArgocdCluster ? forgetArgocdRelease(cluster, refs) : undefined;
   return {
     '//': terraformComment,
-    terraform: settings.terraform,
-    provider: settings.provider,
+    terraform: forget ? { ...(settings.terraform as TfObject), required_version: '>= 1.7' } : settings.terraform,
+    provider: { ...(settings.provider as TfObject), ...(forget?.provider as TfObject | undefined) },
     ...(Object.keys(data).length ? { data } : {}),
     ...(Object.keys(modules).length ? { module: modules } : {}),
     ...(Object.keys(resources).length ? { resource: resources } : {}),
+    ...(forget ? { removed: forget.removed } : {}),
     ...(checks ? { check: checks } : {}),
     output: clusterOutputs(cluster),
   };

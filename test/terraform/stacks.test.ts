@@ -150,11 +150,16 @@ describe('the IPv6 cluster the project creates (ipv6-east)', () => {
     expect(bootstrap.provider.aws).toMatchObject({ region: 'us-east-2', allowed_account_ids: ['111122223333'] });
   });
 
-  test('no cluster root module talks to a Kubernetes API, so anyone with AWS access plans it; the Argo CD cluster\'s waits out its associations\' propagation', () => {
+  test('no cluster root module holds a Kubernetes resource, so anyone with AWS access plans it; the Argo CD cluster\'s waits out its associations\' propagation', () => {
     for (const [path, stack] of demoStacks) {
       if (path === distLayout.terraformBootstrap) continue;
-      expect([path, stack.resource?.helm_release, stack.provider.helm, stack.terraform.required_providers.helm]).toEqual([path, undefined, undefined, undefined]);
+      expect([path, stack.resource?.helm_release]).toEqual([path, undefined]);
     }
+    expect(legacy.provider.helm).toBeUndefined();
+    // A state from before the bootstrap module still holds the release: it is forgotten, never uninstalled.
+    expect(ipv6East.removed).toEqual([{ from: 'helm_release.argocd', lifecycle: { destroy: false } }]);
+    expect(ipv6East.terraform.required_version).toBe('>= 1.7');
+    expect(legacy.removed).toBeUndefined();
     // EKS documents Pod Identity associations as eventually consistent: the apply ends only once they have propagated.
     expect(ipv6East.resource.time_sleep.argocd_pod_identity).toEqual({
       create_duration: '30s',
