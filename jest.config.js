@@ -6,6 +6,8 @@ module.exports = {
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // A fixed "today" for the EKS version calendar (FLEET_TODAY), unless the run sets one.
+  setupFiles: ['<rootDir>/test/support/today.js'],
   // One __snapshots__/ folder for every test, at the top (the design card's layout).
   snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',
 };

@@ -11,6 +11,8 @@
 import { planFleet } from '../capacity/plan';
 import { formatPlanTable, planProblems } from '../capacity/report';
 import { fieldLines, FleetConfigError, loadFleet } from '../config/load';
+import { fleetToday } from '../config/eks-versions';
+import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
 
 const usage = 'usage: npm run plan -- [--json | --markdown]';
@@ -33,7 +35,9 @@ function main(args: readonly string[]): number {
     return 2;
   }
   const plan = planFleet(fleet);
-  const { errors, warnings } = planProblems(plan, fleet.capacity, fieldLines(configFile));
+  const problems = planProblems(plan, fleet.capacity, fieldLines(configFile));
+  const errors = problems.errors;
+  const warnings = [...problems.warnings, ...fleetWarnings(fleet, fleetToday())];
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
   } else if (args.includes('--markdown')) {

@@ -1,10 +1,15 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { TestAppInputs, testAppInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
-import { fieldLines, formatProblem, loadFleet, locateProblems } from '../config/load';
+import { fieldLines, FleetConfigError, formatProblem, loadFleet, locateProblems } from '../config/load';
+import { identitySwitchProblems } from '../terraform/identity-switch';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
+import { fleetToday } from '../config/eks-versions';
+import { fleetWarnings } from '../config/fleet-warnings';
 import { BackgroundStager, backgroundStagingMinApps } from '../output/background-staging';
 import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
@@ -109,7 +114,13 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
-  const warnings = checkCapacity(fleet, options.configFile);
+  const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet, fleetToday())];
+  // An identity switch is refused against the dist/ this synth replaces (what was last applied, or is about to be).
+  const switched = identitySwitchProblems(fleet, (cluster) => {
+    const path = join(options.outdir, distLayout.terraformCluster(cluster.name));
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  });
+  if (switched.length) throw new FleetConfigError(locateProblems(options.configFile, switched));
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
   const write = DistWrite.begin(lock, `${keptFilesPattern}|${clusterSecretFilesPattern}`);
   let cache: RenderCache;

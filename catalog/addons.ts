@@ -157,4 +157,6 @@ export const clusterAutoscalerImageTags: Readonly<Record<string, string>> = {
   '1.33': 'v1.33.5',
   '1.34': 'v1.34.4',
   '1.35': 'v1.35.1',
+  // kubernetes/autoscaler tag cluster-autoscaler-1.36.1 (EKS supports 1.36 since June 2026).
+  '1.36': 'v1.36.1',
 };

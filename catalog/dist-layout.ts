@@ -41,6 +41,8 @@ export const distLayout = {
   terraformAccount: (accountId: string) => `terraform/accounts/${accountId}/main.tf.json`,
   /** The root module of one cluster: its own apply touches no other cluster. */
   terraformCluster: (cluster: string) => `terraform/clusters/${cluster}/main.tf.json`,
+  /** The root module that installs Argo CD once on its cluster: the only one that talks to a Kubernetes API. */
+  terraformBootstrap: 'terraform/bootstrap/main.tf.json',
 } as const;
 
 /** Whether a file of dist/ is Terraform (JSON syntax) rather than Kubernetes objects or Helm values. */

@@ -17,6 +17,8 @@ export interface VpcSettings {
   /** The VPC's IPv4 block. */
   readonly cidr: string;
   readonly dns64: boolean;
+  /** The availability zones it spans (3, or 2 where the region offers the account only two). */
+  readonly zones: number;
   /** The IPv4 blocks of its private subnets, one per zone: fleet.yaml's (ipv4Subnets, or subnets on an IPv4 cluster) or those of config/vpc-layout.ts. */
   readonly privateIpv4Subnets: readonly string[];
 }
@@ -38,6 +40,14 @@ export interface ClusterSpec {
   readonly provisioning: ProvisioningMode;
   /** How the add-ons get AWS credentials. */
   readonly identity: IdentityModel;
+  /** While switching identity: the model running pods may still use, whose roles stay until fleet.yaml drops it. */
+  readonly previousIdentity?: IdentityModel;
+  /** The IAM principals with cluster admin and KMS key administration on a cluster the project creates: fleet.yaml's fleet-wide ones, then the cluster's. */
+  readonly administrators: readonly string[];
+  /** The CIDR blocks that may reach a created cluster's public endpoint; absent: the endpoint is private. */
+  readonly endpointPublicAccessCidrs?: readonly string[];
+  /** Whether Argo CD's cluster reaches this cluster's private endpoint (a shared VPC, peering or transit gateway the fleet sets up). */
+  readonly argocdReachesPrivateEndpoint: boolean;
   /** Set on a cluster the project creates. */
   readonly vpc?: VpcSettings;
   /**
@@ -197,13 +207,19 @@ export function argocdCandidates<T extends { readonly ipFamily: IpFamily }>(clus
   return ipv6.length ? ipv6 : [...clusters];
 }
 
-function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
+/** Whether a cluster's add-ons have roles of this identity model: its own, or the one running pods may still use. */
+export function hasIdentity(cluster: ClusterSpec, model: IdentityModel): boolean {
+  return cluster.identity === model || cluster.previousIdentity === model;
+}
+
+function resolveClusterSpec(cluster: ClusterFile, index: number, fleetAdministrators: readonly string[]): ClusterSpec {
   const given = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets;
+  const zones = cluster.vpc.availabilityZones;
   const vpc = cluster.provisioning === 'create'
-    ? { cidr: cluster.vpc.cidr, dns64: cluster.vpc.dns64, privateIpv4Subnets: given ?? privateIpv4Subnets(cluster.vpc.cidr) }
+    ? { cidr: cluster.vpc.cidr, dns64: cluster.vpc.dns64, zones, privateIpv4Subnets: given ?? privateIpv4Subnets(cluster.vpc.cidr, zones) }
     : undefined;
   const ipv4Subnets = cluster.ipFamily === 'ipv6' ? vpc?.privateIpv4Subnets ?? cluster.ipv4Subnets : undefined;
-  const publicSubnets = vpc ? publicIpv4Subnets(vpc.cidr) : cluster.publicSubnets;
+  const publicSubnets = vpc ? publicIpv4Subnets(vpc.cidr, vpc.zones) : cluster.publicSubnets;
   return {
     name: cluster.name,
     index,
@@ -214,6 +230,10 @@ function resolveClusterSpec(cluster: ClusterFile, index: number): ClusterSpec {
     accountId: cluster.accountId,
     provisioning: cluster.provisioning,
     identity: cluster.identity,
+    previousIdentity: cluster.previousIdentity,
+    administrators: [...new Set([...fleetAdministrators, ...(cluster.administrators ?? [])])],
+    endpointPublicAccessCidrs: cluster.endpointPublicAccessCidrs,
+    argocdReachesPrivateEndpoint: cluster.argocdReachesPrivateEndpoint,
     vpc,
     ipv4Subnets,
     publicSubnets,
@@ -248,7 +268,7 @@ function resolvePlacements(app: AppFile, clusters: readonly ClusterSpec[]): Plac
  * depends on other fields derived (role ARNs, placements, the Argo CD cluster).
  */
 export function resolveFleet(file: FleetFileWithDefaults): Fleet {
-  const specs = file.clusters.map(resolveClusterSpec);
+  const specs = file.clusters.map((cluster, index) => resolveClusterSpec(cluster, index, file.administrators ?? []));
   const clusters: Cluster[] = [];
   const pendingClusters: ClusterSpec[] = [];
   specs.forEach((spec, index) => {

@@ -8,9 +8,10 @@ import { firstNames } from './messages';
 import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
 import { argocdCandidates, minimumDrainSeconds, minimumShutdownSeconds, resolveRollout, takesDefaultApps } from './fleet';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
+import { eksVersionStatus, fleetToday } from './eks-versions';
 import { awsRegionProblem } from './regions';
 import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
-import { databaseIpv4Subnets, narrowestVpcPrefix, publicIpv4Subnets, vpcZones, widestVpcPrefix } from './vpc-layout';
+import { databaseIpv4Subnets, narrowestVpcPrefix, publicIpv4Subnets, widestVpcPrefix } from './vpc-layout';
 
 /** Reports a problem at a field path. */
 export type Report = (path: PathSegment[], message: string) => void;
@@ -144,7 +145,12 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
         report(at('nodeGroups', groupIndex, 'minSize'), `is ${group.minSize}, above maxSize ${group.maxSize}: expected minSize <= maxSize`);
       }
     });
-    if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
+    const support = eksVersionStatus(cluster.kubernetesVersion, fleetToday());
+    if (support.support === 'ended') {
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", whose EKS extended support ended on ${support.since}: EKS upgrades such a cluster itself and creates none; upgrade it and set the version it runs (data/eks-versions.json, the EKS release calendar)`);
+    } else if (support.support === 'unknown') {
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which the EKS release calendar in data/eks-versions.json does not list: expected one of ${Object.keys(clusterAutoscalerImageTags).join(', ')}; if EKS released it since, refresh the data (npm run refresh:eks-versions)`);
+    } else if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
       const known = Object.keys(clusterAutoscalerImageTags);
       report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);
     }
@@ -273,7 +279,10 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
     if (cluster.name === fleetRolePrefix) {
       report(at('name'), `is "${fleetRolePrefix}", the prefix of the IAM roles the fleet shares (such as ${roleNames.argocdHub}): choose another name`);
     }
-    if (cluster.identity === 'irsa') {
+    if (cluster.previousIdentity === cluster.identity) {
+      report(at('previousIdentity'), `is ${cluster.identity}, the identity the cluster has: previousIdentity names the one its add-ons are switching from; remove it once they have restarted`);
+    }
+    if (cluster.identity === 'irsa' || cluster.previousIdentity === 'irsa') {
       for (const addon of addonsWithIamRole.filter((key) => cluster.addons[key])) {
         const role = roleNames.irsaAddon(addon, cluster.name);
         if (role.length > maxRoleNameLength) {
@@ -289,8 +298,22 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
       if (written.clusters[clusterIndex]?.vpc !== undefined) {
         report(at('vpc'), 'is set on a cluster that exists (provisioning: existing): the project creates no VPC for it; remove vpc or set provisioning: create');
       }
+      if (cluster.endpointPublicAccessCidrs) {
+        report(at('endpointPublicAccessCidrs'), 'is set on a cluster that exists (provisioning: existing), whose endpoint the project does not manage: remove it (aws eks update-cluster-config --resources-vpc-config publicAccessCidrs=... changes the cluster\'s own)');
+      }
+      if (written.clusters[clusterIndex]?.administrators !== undefined) {
+        report(at('administrators'), 'is set on a cluster that exists (provisioning: existing), whose access entries the project does not manage: remove it');
+      }
       return;
     }
+    if (!cluster.administrators && !file.administrators) {
+      report(at(), 'is created by the project but names no administrators: with the creator\'s implicit access off, nobody could run kubectl on it or administer its KMS key. Add administrators: [<IAM role ARN>] here, or fleet-wide at the top of fleet.yaml (a CI role, an operators\' SSO role)');
+    }
+    (cluster.endpointPublicAccessCidrs ?? []).forEach((block, blockIndex) => {
+      const parsed = parseCidr(block);
+      if (typeof parsed !== 'object') report(at('endpointPublicAccessCidrs', blockIndex), `"${block}" ${parsed}`);
+      else if (parsed.prefixLength === 0) report(at('endpointPublicAccessCidrs', blockIndex), `"${block}" is the whole internet: list the networks that need the API server (Argo CD's egress addresses, the administrators'), or leave the endpoint private`);
+    });
     checkCreatedVpc(cluster, at, report);
     if (cluster.name.length > createdNameLimits.cluster) {
       report(at('name'), `is ${cluster.name.length} characters long: the eks module names the cluster's IAM role with the prefix "${cluster.name}-cluster-", over the 38 characters IAM allows a name prefix; expected at most ${createdNameLimits.cluster} for a cluster the project creates`);
@@ -317,10 +340,11 @@ function checkCreatedVpc(cluster: ClusterFile, at: (...rest: PathSegment[]) => P
   const field = cluster.ipFamily === 'ipv6' ? 'ipv4Subnets' : 'subnets';
   const given = cluster.ipFamily === 'ipv6' ? cluster.ipv4Subnets : cluster.subnets;
   if (!given) return;
-  if (given.length !== vpcZones) {
-    report(at(field), `lists ${given.length} blocks: a VPC the project creates has one private subnet in each of ${vpcZones} availability zones, expected ${vpcZones}`);
+  const zones = cluster.vpc.availabilityZones;
+  if (given.length !== zones) {
+    report(at(field), `lists ${given.length} blocks: a VPC the project creates has one private subnet in each of its ${zones} availability zones (vpc.availabilityZones), expected ${zones}`);
   }
-  const reserved = [...publicIpv4Subnets(cluster.vpc.cidr), ...databaseIpv4Subnets(cluster.vpc.cidr)];
+  const reserved = [...publicIpv4Subnets(cluster.vpc.cidr, zones), ...databaseIpv4Subnets(cluster.vpc.cidr, zones)];
   given.forEach((subnet, subnetIndex) => {
     const parsed = parseCidr(subnet);
     if (typeof parsed !== 'object' || parsed.family !== 'ipv4') return;

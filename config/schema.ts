@@ -47,6 +47,17 @@ const cidr = text({
   expected: 'a CIDR block such as 10.230.16.0/22 or 2600:1f16:5de:8b03::/64',
 });
 
+const iamPrincipalArn = text({
+  description: 'The ARN of an IAM role or user, such as a CI role or an operators\' SSO role (arn:aws:iam::<account>:role/<name>).',
+  pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/,
+  expected: 'the ARN of an IAM role or user such as arn:aws:iam::111122223333:role/platform-admin',
+});
+
+const administrators = list(iamPrincipalArn, {
+  description: 'The IAM principals that administer the clusters the project creates: each gets an EKS access entry with AmazonEKSClusterAdminPolicy and administers the cluster\'s KMS key. Whoever runs terraform apply gets neither by being the caller.',
+  minItems: 1,
+});
+
 const nodeGroup = object({
   name: dnsLabel,
   instanceType: text({
@@ -101,6 +112,11 @@ const vpc = object({
     expected: 'an IPv4 CIDR block such as 10.231.0.0/16',
     pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
   }), defaultVpcCidr),
+  availabilityZones: optional(integer({
+    description: 'How many availability zones the VPC spans: 3, or 2 where the region offers the account only two (us-west-1 does to new accounts; aws ec2 describe-availability-zones says). Each zone gets a public, a private and a database subnet.',
+    minimum: 2,
+    maximum: 3,
+  }), 3),
   dns64: optional(boolean({
     description: 'Whether the subnets answer IPv4-only names with synthesized 64:ff9b:: addresses (DNS64, routed through the NAT gateways); off unless an IPv6-only workload needs it.',
   }), false),
@@ -122,6 +138,17 @@ const cluster = object({
   identity: optional(oneOf(identityModels, {
     description: 'How the add-ons get AWS credentials: podIdentity (EKS Pod Identity: one role per add-on per account, an association per cluster) or irsa (a role per add-on per cluster trusting the cluster\'s OIDC provider).',
   }), 'podIdentity'),
+  previousIdentity: optional(oneOf(identityModels, {
+    description: 'While switching identity: the model the add-ons\' running pods may still use. Its roles stay (new pods get the new identity) until you remove this field, after restarting the add-ons (README, "Switching a cluster\'s identity").',
+  })),
+  administrators: optional(administrators),
+  endpointPublicAccessCidrs: optional(list(cidr, {
+    description: 'For a cluster the project creates: the CIDR blocks that may reach its API server\'s public endpoint (Argo CD\'s egress addresses, the administrators\'). Without it the endpoint is private: reachable from the VPC (and networks routed to it) only.',
+    minItems: 1,
+  })),
+  argocdReachesPrivateEndpoint: optional(boolean({
+    description: 'Whether Argo CD\'s cluster reaches this cluster\'s private endpoint: they share a VPC, or the fleet routes between their VPCs (peering, transit gateway) and the cluster\'s security group admits Argo CD\'s.',
+  }), false),
   vpc: optional(vpc),
   server: optional(text({
     description: 'The EKS API server endpoint: a DNS name (EKS endpoints are never IP addresses), with an optional port; for a cluster the project creates, written by npm run import-clusters after terraform apply.',
@@ -226,6 +253,7 @@ export const fleetSchema = object({
     ...accountId,
     description: 'The AWS account whose public Route 53 hosted zone holds domain, quoted; required once the clusters are in more than one account, else their account. external-dns on clusters of other accounts writes through the role fleet-external-dns-zone there.',
   }),
+  administrators: optional(administrators),
   argocd: optional(object({
     cluster: optional(dnsLabel),
     namespace: optional(dnsLabel, argocdChart.namespace),

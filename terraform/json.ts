@@ -48,4 +48,6 @@ export const terraformRequirements = {
   aws: { source: 'hashicorp/aws', version: '>= 6.28' },
   // v3 made the kubernetes connection an attribute; JSON writes a block and an attribute alike.
   helm: { source: 'hashicorp/helm', version: '>= 3.0' },
+  // time_sleep, which waits out the eventual consistency of Pod Identity associations.
+  time: { source: 'hashicorp/time', version: '>= 0.9' },
 } as const;

@@ -6,24 +6,29 @@
  *                             the Argo CD cluster's account), one Pod Identity role per add-on,
  *                             the VPC CNI's role. Applied first.
  *     clusters/<cluster>/     one cluster: its VPC, EKS cluster and node groups (provisioning:
- *                             create) or data sources that read and check it (existing); the
- *                             role Argo CD assumes for it and its access entry; the add-ons'
- *                             Pod Identity associations or IRSA roles; on the Argo CD cluster,
- *                             Argo CD itself with the helm provider.
+ *                             create) with fleet.yaml's administrators, or data sources that
+ *                             read and check it (existing); the role Argo CD assumes for it and
+ *                             its access entry; the add-ons' Pod Identity associations or IRSA
+ *                             roles (both while a switch between them is under way).
+ *     bootstrap/              Argo CD itself on its cluster, with the helm provider: applied once
+ *                             by an administrator; from then on Argo CD manages itself, and no
+ *                             other root module needs access to a Kubernetes API to plan.
  *
  * Each root module works in one account (allowed_account_ids), so one cluster's apply cannot
  * touch another's. Role names are fixed (catalog/identities.ts), so a module knows the ARNs of
  * the others' roles without remote state, and looks the ones of its own account up with a
  * data source: a plan fails with "role not found" when accounts/ was not applied first.
  *
- * Backend and credentials stay the team's: `backend "s3" {}` is a partial configuration
- * (terraform init -backend-config=...), and the providers read credentials from the environment.
+ * Backend and credentials stay the team's: `backend "s3"` names only each root module's own
+ * state key (its path under dist/), so two root modules can never share a state; bucket, region
+ * and locking (use_lockfile) come from terraform init -backend-config=..., and the providers read
+ * credentials from the environment.
  */
 import { AddonWithIamRole, addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
 import { distLayout, relativeDistPath } from '../catalog/dist-layout';
 import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole as externalDnsZoneRoleOf, partitionOf, roleArn, roleNames } from '../catalog/identities';
-import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
-import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets, vpcZones } from '../config/vpc-layout';
+import { allClusters, ClusterSpec, Fleet, hasIdentity, isCluster } from '../config/fleet';
+import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets } from '../config/vpc-layout';
 import { addonPolicies, podIdentityTrust } from './identities';
 import { identifier, quoted, ref, terraformModules, terraformRequirements, TfObject, TfValue } from './json';
 
@@ -40,13 +45,19 @@ function moduleCall(name: keyof typeof terraformModules, inputs: TfObject): TfOb
   return { ...terraformModules[name], ...inputs };
 }
 
-function rootSettings(accountId: string, region: string, helm: boolean): TfObject {
+/** The state key of the root module at `path` (its folder under dist/): one state per root module, whatever backend config the team reuses. */
+export function stateKey(path: string): string {
+  return `${path.slice(0, path.lastIndexOf('/'))}/terraform.tfstate`;
+}
+
+function rootSettings(path: string, accountId: string, region: string, providers: ReadonlyArray<'helm' | 'time'> = []): TfObject {
   return {
     terraform: {
       required_version: terraformRequirements.terraform,
-      required_providers: { aws: terraformRequirements.aws, ...(helm ? { helm: terraformRequirements.helm } : {}) },
-      // Partial configuration: the bucket, key and region come from terraform init -backend-config.
-      backend: { s3: {} },
+      required_providers: { aws: terraformRequirements.aws, ...Object.fromEntries(providers.map((name) => [name, terraformRequirements[name]])) },
+      // Partial configuration: the bucket, region and locking (use_lockfile = true) come from
+      // terraform init -backend-config; the key is the root module's own.
+      backend: { s3: { key: stateKey(path) } },
     },
     provider: {
       aws: { region, allowed_account_ids: [accountId], default_tags: { tags: { 'managed-by': 'fleet.yaml' } } },
@@ -56,13 +67,13 @@ function rootSettings(accountId: string, region: string, helm: boolean): TfObjec
 
 /** The clusters of one account that run an add-on under Pod Identity: its shared role serves exactly them. */
 function podIdentityUsers(clusters: readonly ClusterSpec[], addon: AddonWithIamRole): string[] {
-  return clusters.filter((cluster) => cluster.identity === 'podIdentity' && cluster.addons[addon]).map((cluster) => cluster.name);
+  return clusters.filter((cluster) => hasIdentity(cluster, 'podIdentity') && cluster.addons[addon]).map((cluster) => cluster.name);
 }
 
 /** Whether the cluster's add-on credentials come from associations, so the Pod Identity agent must run there. */
 function usesPodIdentity(fleet: Fleet, cluster: ClusterSpec): boolean {
   return cluster.name === fleet.argocd.cluster || cluster.provisioning === 'create'
-    || (cluster.identity === 'podIdentity' && addonsWithIamRole.some((addon) => cluster.addons[addon]));
+    || (hasIdentity(cluster, 'podIdentity') && addonsWithIamRole.some((addon) => cluster.addons[addon]));
 }
 
 /** The Route 53 zone of fleet.yaml's domain, which external-dns writes into. */
@@ -81,7 +92,11 @@ function externalDnsZoneRoleArn(fleet: Fleet, accountId: string): string | undef
 /** The roles external-dns runs under on clusters outside the hosted zone's account: they assume its zone role. */
 function remoteExternalDnsRoles(fleet: Fleet): string[] {
   const remote = allClusters(fleet).filter((cluster) => cluster.addons.externalDns && cluster.accountId !== fleet.domainAccountId);
-  const roles = remote.map((cluster) => roleArn(cluster, cluster.identity === 'irsa' ? roleNames.irsaAddon('externalDns', cluster.name) : roleNames.podIdentityAddon('externalDns')));
+  // While a cluster switches identity, external-dns may run under either model's role.
+  const roles = remote.flatMap((cluster) => [
+    ...(hasIdentity(cluster, 'irsa') ? [roleArn(cluster, roleNames.irsaAddon('externalDns', cluster.name))] : []),
+    ...(hasIdentity(cluster, 'podIdentity') ? [roleArn(cluster, roleNames.podIdentityAddon('externalDns'))] : []),
+  ]);
   return [...new Set(roles)].sort();
 }
 
@@ -188,7 +203,7 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
   return {
     '//': terraformComment,
     // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
-    ...rootSettings(accountId, (clusters[0] ?? home).region, false),
+    ...rootSettings(distLayout.terraformAccount(accountId), accountId, (clusters[0] ?? home).region),
     ...(needsZone ? { data: hostedZone(fleet) } : {}),
     ...(Object.keys(modules).length ? { module: modules } : {}),
     ...(Object.keys(outputs).length ? { output: outputs } : {}),
@@ -257,24 +272,55 @@ function argocdAccessEntry(cluster: ClusterSpec): TfObject {
   };
 }
 
+/** An access entry per administrator, keyed by its ARN so that adding one never re-keys the others. */
+function administratorEntries(cluster: ClusterSpec): TfObject {
+  return Object.fromEntries(cluster.administrators.map((principal) => [`admin_${identifier(principal.split(':').slice(4).join('_'))}`, {
+    principal_arn: principal,
+    type: 'STANDARD',
+    policy_associations: {
+      cluster_admin: { policy_arn: accessPolicyArn(cluster), access_scope: { type: 'cluster' } },
+    },
+  }]));
+}
+
 function accessPolicyArn(cluster: ClusterSpec): string {
   return `arn:${partitionOf(cluster.region)}:eks::aws:cluster-access-policy/${argocdAccessPolicy}`;
 }
 
-/** The VPC of a cluster the project creates: dual-stack, three zones, IPv6 egress without NAT, IPv4 egress through one NAT gateway per zone. */
+/**
+ * The zones the region offers the account, checked against fleet.yaml's count: a plan stops here
+ * with the fix rather than at the vpc module's slice ("end index must not be greater than the
+ * length of the list").
+ */
+function availabilityZones(cluster: ClusterSpec): TfObject {
+  const zones = cluster.vpc!.zones;
+  return {
+    state: 'available',
+    filter: { name: 'opt-in-status', values: ['opt-in-not-required'] },
+    lifecycle: {
+      postcondition: [{
+        condition: ref(`length(self.names) >= ${zones}`),
+        error_message: `Cluster ${cluster.name}: ${cluster.region} offers this account fewer than the ${zones} availability zones fleet.yaml gives its VPC: set vpc.availabilityZones to the number aws ec2 describe-availability-zones --region ${cluster.region} lists (2 at least)`,
+      }],
+    },
+  };
+}
+
+/** The VPC of a cluster the project creates: dual-stack, fleet.yaml's zones (three by default), IPv6 egress without NAT, IPv4 egress through one NAT gateway per zone. */
 function vpcModule(cluster: ClusterSpec): TfObject {
   const vpc = cluster.vpc!;
+  const prefixes = ipv6SubnetPrefixes(vpc.zones);
   return moduleCall('vpc', {
     name: cluster.name,
     cidr: vpc.cidr,
-    azs: ref(`slice(data.aws_availability_zones.available.names, 0, ${vpcZones})`),
-    public_subnets: publicIpv4Subnets(vpc.cidr),
+    azs: ref(`slice(data.aws_availability_zones.available.names, 0, ${vpc.zones})`),
+    public_subnets: publicIpv4Subnets(vpc.cidr, vpc.zones),
     private_subnets: [...vpc.privateIpv4Subnets],
-    database_subnets: databaseIpv4Subnets(vpc.cidr),
+    database_subnets: databaseIpv4Subnets(vpc.cidr, vpc.zones),
     enable_ipv6: true,
-    public_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.public],
-    private_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.private],
-    database_subnet_ipv6_prefixes: [...ipv6SubnetPrefixes.database],
+    public_subnet_ipv6_prefixes: prefixes.public,
+    private_subnet_ipv6_prefixes: prefixes.private,
+    database_subnet_ipv6_prefixes: prefixes.database,
     public_subnet_assign_ipv6_address_on_creation: true,
     private_subnet_assign_ipv6_address_on_creation: true,
     database_subnet_assign_ipv6_address_on_creation: true,
@@ -305,20 +351,26 @@ function eksModule(cluster: ClusterSpec): TfObject {
     ip_family: cluster.ipFamily,
     vpc_id: ref('module.vpc.vpc_id'),
     subnet_ids: ref('module.vpc.private_subnets'),
-    // Argo CD reaches clusters at their public endpoint (their Secrets' server).
-    endpoint_public_access: true,
+    // The API server is reachable from the VPC; from elsewhere only from the CIDRs fleet.yaml
+    // declares (the module's default list is 0.0.0.0/0).
+    endpoint_private_access: true,
+    endpoint_public_access: Boolean(cluster.endpointPublicAccessCidrs),
+    ...(cluster.endpointPublicAccessCidrs ? { endpoint_public_access_cidrs: [...cluster.endpointPublicAccessCidrs] } : {}),
     authentication_mode: 'API',
-    // Whoever applies can install Argo CD with the helm provider and run kubectl.
-    enable_cluster_creator_admin_permissions: true,
-    // The OIDC provider exists only for IRSA; Pod Identity needs none.
-    enable_irsa: cluster.identity === 'irsa',
+    // Administrators are fleet.yaml's, never whoever happens to apply: in eks 21.19.0 the creator's
+    // access entry and the KMS key's administrators follow the caller (main.tf,
+    // data.aws_iam_session_context.current), so another principal's apply would take them over.
+    enable_cluster_creator_admin_permissions: false,
+    kms_key_administrators: [...cluster.administrators],
+    // The OIDC provider exists only for IRSA (also while pods may still use it); Pod Identity needs none.
+    enable_irsa: hasIdentity(cluster, 'irsa'),
     addons: {
       'vpc-cni': { before_compute: true, pod_identity_association: [{ role_arn: ref('data.aws_iam_role.aws_vpc_cni.arn'), service_account: 'aws-node' }] },
       'eks-pod-identity-agent': { before_compute: true },
       'kube-proxy': {},
       coredns: {},
     },
-    access_entries: cluster.register ? { argocd: argocdAccessEntry(cluster) } : {},
+    access_entries: { ...administratorEntries(cluster), ...(cluster.register ? { argocd: argocdAccessEntry(cluster) } : {}) },
     eks_managed_node_groups: nodeGroups(cluster),
   });
 }
@@ -414,23 +466,62 @@ function importedClusterChecks(cluster: ClusterSpec): TfObject | undefined {
   };
 }
 
-/** Argo CD installed by the helm provider from the values Argo CD later manages itself with (dist/addons/argo-cd/values.yaml). */
-function argocdRelease(fleet: Fleet, cluster: ClusterSpec, dependsOn: readonly string[]): { provider: TfObject; resource: TfObject } {
-  const refs = cluster.provisioning === 'create' ? createdRefs : existingRefs;
-  const valuesPath = relativeDistPath(distLayout.terraformCluster(cluster.name), distLayout.chartValues(argocdChart.chart));
+/**
+ * How long the cluster stack waits after creating Argo CD's Pod Identity associations: EKS
+ * documents them as eventually consistent ("may take several seconds" after the API call
+ * returns, EKS User Guide "pod-id-association"), and pods started before they propagate get no
+ * credentials until restarted.
+ */
+export const podIdentityPropagationSeconds = 30;
+
+/** The helm provider for a cluster, authenticating as whoever runs Terraform (aws eks get-token). */
+function helmProvider(cluster: ClusterSpec, refs: ClusterRefs): TfObject {
   return {
-    provider: {
-      helm: {
-        kubernetes: {
-          host: ref(refs.endpoint),
-          cluster_ca_certificate: ref(`base64decode(${refs.certificateAuthority})`),
-          exec: {
-            api_version: 'client.authentication.k8s.io/v1beta1',
-            command: 'aws',
-            args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', cluster.region],
-          },
-        },
+    kubernetes: {
+      host: ref(refs.endpoint),
+      cluster_ca_certificate: ref(`base64decode(${refs.certificateAuthority})`),
+      exec: {
+        api_version: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', cluster.name, '--region', cluster.region],
       },
+    },
+  };
+}
+
+/**
+ * Argo CD's release was once in the Argo CD cluster's root module. Where a state still holds it,
+ * Terraform forgets it (never uninstalls Argo CD) the next time that module is applied: the one
+ * plan that still reads it from the cluster, by an administrator. Afterwards, and in a new
+ * fleet from the start, the block does nothing and no plan of the module needs the cluster.
+ * (`removed` is Terraform 1.7's; the helm provider stays configured to read the release that once.)
+ */
+function forgetArgocdRelease(cluster: ClusterSpec, refs: ClusterRefs): TfObject {
+  return {
+    provider: { helm: helmProvider(cluster, refs) },
+    removed: [{ from: 'helm_release.argocd', lifecycle: { destroy: false } }],
+  };
+}
+
+/**
+ * Argo CD installed once by the helm provider from the values Argo CD later manages itself with
+ * (dist/addons/argo-cd/values.yaml), in a root module of its own: the release is read from the
+ * cluster on every plan of the module that holds it, so only this one needs access to a
+ * Kubernetes API, and it is applied once, by an administrator, after the cluster's root module
+ * (whose apply ends only once Argo CD's associations have propagated).
+ */
+export function bootstrapStack(fleet: Fleet): TfObject {
+  const cluster = allClusters(fleet).find((candidate) => candidate.name === fleet.argocd.cluster)!;
+  const valuesPath = relativeDistPath(distLayout.terraformBootstrap, distLayout.chartValues(argocdChart.chart));
+  const settings = rootSettings(distLayout.terraformBootstrap, cluster.accountId, cluster.region, ['helm']);
+  return {
+    '//': terraformComment,
+    terraform: settings.terraform,
+    provider: { ...(settings.provider as TfObject), helm: helmProvider(cluster, existingRefs) },
+    data: {
+      aws_eks_cluster: { this: { name: cluster.name } },
+      // Argo CD's role exists once the account's root module is applied; its associations come with the cluster's.
+      aws_iam_role: { argocd: { name: roleNames.argocdHub } },
     },
     resource: {
       helm_release: {
@@ -442,8 +533,7 @@ function argocdRelease(fleet: Fleet, cluster: ClusterSpec, dependsOn: readonly s
           chart: argocdChart.chart,
           version: argocdChart.version,
           values: [ref(`file("\${path.module}/${valuesPath}")`)],
-          // Its pods start with their AWS identity, so the first sync can reach every cluster.
-          depends_on: [...dependsOn],
+          depends_on: ['data.aws_iam_role.argocd'],
           // A bootstrap: from then on Argo CD's own Application (dist/argocd/argo-cd.yaml) owns
           // the release, so a later apply must not roll it back or fight it.
           lifecycle: { ignore_changes: 'all' },
@@ -467,7 +557,7 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
   };
 
   if (created) {
-    put(data, 'aws_availability_zones', 'available', { state: 'available', filter: { name: 'opt-in-status', values: ['opt-in-not-required'] } });
+    put(data, 'aws_availability_zones', 'available', availabilityZones(cluster));
     put(data, 'aws_iam_role', 'aws_vpc_cni', { name: roleNames.vpcCni });
     modules.vpc = vpcModule(cluster);
     modules.eks = eksModule(cluster);
@@ -479,12 +569,16 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
       // Associations give no credentials without the agent: a plan fails here if it is missing.
       put(data, 'aws_eks_addon', 'pod_identity_agent', { cluster_name: cluster.name, addon_name: 'eks-pod-identity-agent' });
     }
-    if (cluster.identity === 'irsa') put(data, 'aws_iam_openid_connect_provider', 'this', { url: ref('data.aws_eks_cluster.this.identity[0].oidc[0].issuer') });
+    if (hasIdentity(cluster, 'irsa')) put(data, 'aws_iam_openid_connect_provider', 'this', { url: ref('data.aws_eks_cluster.this.identity[0].oidc[0].issuer') });
   }
 
   if (cluster.register) {
-    // The role Argo CD assumes for this cluster, trusting Argo CD's own role; it needs no
-    // permissions in IAM, only the access entry below (Argo CD's declarative-setup docs, "EKS").
+    // The role Argo CD assumes for this cluster; it needs no permissions in IAM, only the access
+    // entry below (Argo CD's declarative-setup docs, "EKS"). It trusts Argo CD's account, narrowed
+    // to Argo CD's own role by aws:PrincipalArn: a role principal is bound to the role's unique
+    // id, so recreating fleet-argocd would silently break the trust of every cluster until each
+    // stack were applied again; a condition on the ARN survives it.
+    const hub = roleArn(home, roleNames.argocdHub);
     modules.argocd_access = moduleCall('iamRole', {
       name: roleNames.argocdAccess(cluster.name),
       use_name_prefix: false,
@@ -492,7 +586,8 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
       trust_policy_permissions: {
         ArgoCd: {
           actions: ['sts:AssumeRole', 'sts:TagSession'],
-          principals: [{ type: 'AWS', identifiers: [roleArn(home, roleNames.argocdHub)] }],
+          principals: [{ type: 'AWS', identifiers: [`arn:${partitionOf(home.region)}:iam::${home.accountId}:root`] }],
+          condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [hub] }],
         },
       },
     });
@@ -511,10 +606,12 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
   for (const addon of addonsWithIamRole.filter((key) => cluster.addons[key])) {
     const { namespace, name } = addonServiceAccount(addon);
     const key = identifier(addonCatalog[addon].chart);
-    if (cluster.identity === 'podIdentity') {
+    if (hasIdentity(cluster, 'podIdentity')) {
       put(data, 'aws_iam_role', key, { name: roleNames.podIdentityAddon(addon) });
       put(resources, 'aws_eks_pod_identity_association', key, { cluster_name: ref(refs.name), namespace, service_account: name, role_arn: ref(`data.aws_iam_role.${key}.arn`) });
-    } else {
+    }
+    // While the cluster switches identity, both: the roles its running pods still use stay.
+    if (hasIdentity(cluster, 'irsa')) {
       const roleName = roleNames.irsaAddon(addon, cluster.name);
       const zoneRoleArn = addon === 'externalDns' ? externalDnsZoneRoleOf(cluster, fleet.domainAccountId) : undefined;
       if (addon === 'externalDns' && !zoneRoleArn) Object.assign(data, hostedZone(fleet));
@@ -528,7 +625,6 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
     }
   }
 
-  let argocd: ReturnType<typeof argocdRelease> | undefined;
   if (isArgocdCluster) {
     put(data, 'aws_iam_role', 'argocd', { name: roleNames.argocdHub });
     for (const component of argocdAwsComponents) {
@@ -541,18 +637,22 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
       });
       associations.push(`aws_eks_pod_identity_association.${key}`);
     }
-    argocd = argocdRelease(fleet, cluster, [...associations, ...(created ? ['module.eks'] : [])]);
+    // The apply ends only once the associations have propagated: the bootstrap root module,
+    // applied next, starts Argo CD's pods, which must get their credentials at once.
+    put(resources, 'time_sleep', 'argocd_pod_identity', { create_duration: `${podIdentityPropagationSeconds}s`, depends_on: [...associations] });
   }
 
-  const settings = rootSettings(cluster.accountId, cluster.region, Boolean(argocd));
+  const settings = rootSettings(distLayout.terraformCluster(cluster.name), cluster.accountId, cluster.region, isArgocdCluster ? ['helm', 'time'] : []);
   const checks = importedClusterChecks(cluster);
+  const forget = isArgocdCluster ? forgetArgocdRelease(cluster, refs) : undefined;
   return {
     '//': terraformComment,
-    terraform: settings.terraform,
-    provider: { ...(settings.provider as TfObject), ...(argocd?.provider ?? {}) },
+    terraform: forget ? { ...(settings.terraform as TfObject), required_version: '>= 1.7' } : settings.terraform,
+    provider: { ...(settings.provider as TfObject), ...(forget?.provider as TfObject | undefined) },
     ...(Object.keys(data).length ? { data } : {}),
     ...(Object.keys(modules).length ? { module: modules } : {}),
-    ...(Object.keys(resources).length || argocd ? { resource: { ...resources, ...(argocd?.resource ?? {}) } } : {}),
+    ...(Object.keys(resources).length ? { resource: resources } : {}),
+    ...(forget ? { removed: forget.removed } : {}),
     ...(checks ? { check: checks } : {}),
     output: clusterOutputs(cluster),
   };
@@ -567,5 +667,6 @@ export function terraformFiles(fleet: Fleet): TerraformFile[] {
   return [
     ...accounts.map((accountId) => ({ path: distLayout.terraformAccount(accountId), json: accountStack(fleet, accountId) })),
     ...clusters.map((cluster) => ({ path: distLayout.terraformCluster(cluster.name), json: clusterStack(fleet, cluster) })),
+    { path: distLayout.terraformBootstrap, json: bootstrapStack(fleet) },
   ];
 }

@@ -4,7 +4,8 @@
  *
  * - terraformProblems: every module call fits its pinned module (terraform-modules.ts); a root
  *   module exists for every cluster and account and no other; each says what fleet.yaml says
- *   (names, regions, accounts, IP families, versions, node groups, the VPC); every cluster
+ *   (names, regions, accounts, IP families, versions, node groups, the VPC and its zones, the
+ *   administrators, the public endpoint's CIDRs); every root module has a state key of its own; every cluster
  *   Secret's role is one Argo CD's own role may assume, trusts it back, and has the cluster's
  *   access entry; IAM's size quotas of the policies the modules will write hold.
  * - identityProblems: every ServiceAccount that calls AWS, as the charts render (helm), has an
@@ -100,7 +101,15 @@ function agreementProblems(fleet: Fleet, documents: ReadonlyMap<string, Json>): 
     const account = accountPath.exec(path)?.[1];
     if (cluster !== undefined && !clusters.some((candidate) => candidate.name === cluster)) problems.push(`${path}: cluster ${cluster} is not in fleet.yaml`);
     else if (account !== undefined && !accounts.has(account)) problems.push(`${path}: account ${account} has no cluster in fleet.yaml`);
-    else if (cluster === undefined && account === undefined) problems.push(`${path}: not a root module of the layout (${distLayout.terraformAccount('<account>')}, ${distLayout.terraformCluster('<cluster>')})`);
+    else if (cluster === undefined && account === undefined && path !== distLayout.terraformBootstrap) problems.push(`${path}: not a root module of the layout (${distLayout.terraformAccount('<account>')}, ${distLayout.terraformCluster('<cluster>')}, ${distLayout.terraformBootstrap})`);
+  }
+  // Every root module has a state of its own: one -backend-config reused for two would let the second plan destroy the first's resources.
+  const keys = new Map<string, string>();
+  for (const [path, document] of documents) {
+    const key = document.terraform?.backend?.s3?.key;
+    if (typeof key !== 'string' || !key) problems.push(`${path}: backend "s3" names no key: every root module needs a state of its own`);
+    else if (keys.has(key)) problems.push(`${path}: backend "s3" key ${key} is also ${keys.get(key)}'s: two root modules would share (and destroy) one state`);
+    else keys.set(key, path);
   }
   for (const accountId of accounts) {
     const path = distLayout.terraformAccount(accountId);
@@ -149,6 +158,27 @@ function nodeGroupProblems(at: string, cluster: ClusterSpec, groups: Json, descr
   return problems;
 }
 
+/**
+ * Who administers a created cluster and who reaches its API server: fleet.yaml's administrators
+ * (access entries with cluster admin, the KMS key's administrators), never the caller of an apply
+ * (eks 21.19.0 gives the creator's entry and the key to whoever applies: main.tf,
+ * data.aws_iam_session_context.current); a public endpoint only for fleet.yaml's CIDRs (the
+ * module's default is 0.0.0.0/0).
+ */
+function accessProblems(at: string, cluster: ClusterSpec, eks: Json): string[] {
+  const problems: string[] = [];
+  if (eks.enable_cluster_creator_admin_permissions !== false) problems.push(`${at}: the eks module gives cluster admin to whoever applies (enable_cluster_creator_admin_permissions), and moves it to the next principal that applies`);
+  if (JSON.stringify(eks.kms_key_administrators) !== JSON.stringify(cluster.administrators)) problems.push(`${at}.administrators are ${JSON.stringify(cluster.administrators)}, but the KMS key's administrators are ${JSON.stringify(eks.kms_key_administrators ?? 'whoever applies')}`);
+  const admin = (entry: Json) => Object.values<Json>(entry.policy_associations ?? {}).some((association) => String(association.policy_arn).endsWith(`/${argocdAccessPolicy}`) && association.access_scope?.type === 'cluster');
+  const admins = Object.values<Json>(eks.access_entries ?? {}).filter(admin).map((entry) => entry.principal_arn);
+  for (const principal of cluster.administrators.filter((arn) => !admins.includes(arn))) problems.push(`${at}: administrator ${principal} has no access entry with ${argocdAccessPolicy} on the whole cluster`);
+  const publicCidrs = cluster.endpointPublicAccessCidrs;
+  if (eks.endpoint_public_access !== Boolean(publicCidrs) || (publicCidrs && JSON.stringify(eks.endpoint_public_access_cidrs) !== JSON.stringify(publicCidrs))) {
+    problems.push(`${at}.endpointPublicAccessCidrs is ${JSON.stringify(publicCidrs ?? 'absent (private endpoint)')}, but the eks module's public endpoint is ${eks.endpoint_public_access ? `open to ${JSON.stringify(eks.endpoint_public_access_cidrs ?? ['0.0.0.0/0'])}` : 'off'}`);
+  }
+  return problems;
+}
+
 function createdClusterProblems(at: string, cluster: ClusterSpec, document: Json): string[] {
   const problems: string[] = [];
   const eks = document.module?.eks;
@@ -162,7 +192,9 @@ function createdClusterProblems(at: string, cluster: ClusterSpec, document: Json
     if (vpc.cidr !== cluster.vpc!.cidr) problems.push(`${at}.vpc.cidr is ${cluster.vpc!.cidr}, but the vpc module creates ${vpc.cidr}`);
     if (JSON.stringify(vpc.private_subnets) !== JSON.stringify(cluster.vpc!.privateIpv4Subnets)) problems.push(`${at}: the private subnets are ${cluster.vpc!.privateIpv4Subnets.join(', ')}, but the vpc module creates ${JSON.stringify(vpc.private_subnets)}`);
     if (vpc.enable_ipv6 !== true) problems.push(`${at}: the vpc module creates no IPv6 /56 (enable_ipv6)`);
+    if (expressionOf(vpc.azs) !== `slice(data.aws_availability_zones.available.names, 0, ${cluster.vpc!.zones})`) problems.push(`${at}.vpc.availabilityZones is ${cluster.vpc!.zones}, but the vpc module spans ${JSON.stringify(vpc.azs)}`);
   }
+  problems.push(...accessProblems(at, cluster, eks));
   problems.push(...nodeGroupProblems(at, cluster, eks.eks_managed_node_groups ?? {}, (group) => ({ instanceTypes: group.instance_types, minSize: group.min_size, maxSize: group.max_size })));
   return problems;
 }
@@ -220,10 +252,16 @@ function argocdReachProblems(fleet: Fleet, files: ReadonlyMap<string, string>, d
         continue;
       }
       const [key, call] = access;
-      const trusted = Object.values<Json>(call.trust_policy_permissions ?? {}).some((statement) => (statement.effect ?? 'Allow') === 'Allow'
-        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action))
-        && (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS' && principal.identifiers?.includes(hub.arn)));
-      if (!trusted) problems.push(`${where}: role ${arn} does not let ${hub.arn} (Argo CD's own role) assume it with sts:AssumeRole and sts:TagSession (Pod Identity's session tags are transitive)`);
+      // Trust in Argo CD's account, narrowed to its role by aws:PrincipalArn: a role principal would be bound to the role's unique id.
+      const hubAccount = parseRoleArn(hub.arn)?.accountId;
+      const statements = Object.values<Json>(call.trust_policy_permissions ?? {}).filter((statement) => (statement.effect ?? 'Allow') === 'Allow'
+        && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action)));
+      const byRole = statements.some((statement) => (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS' && principal.identifiers?.includes(hub.arn)));
+      const byAccount = statements.some((statement) => (statement.principals ?? []).some((principal: Json) => principal.type === 'AWS'
+          && principal.identifiers?.some((identifier: string) => identifier.endsWith(`:iam::${hubAccount}:root`)))
+        && (statement.condition ?? []).some((condition: Json) => condition.test === 'ArnEquals' && condition.variable === 'aws:PrincipalArn' && condition.values?.includes(hub.arn)));
+      if (byRole) problems.push(`${where}: role ${arn} trusts ${hub.arn} (Argo CD's own role) as a principal, which IAM binds to the role's unique id: recreating it would break this trust; trust account ${hubAccount} with an aws:PrincipalArn condition instead`);
+      else if (!byAccount) problems.push(`${where}: role ${arn} does not let ${hub.arn} (Argo CD's own role) assume it with sts:AssumeRole and sts:TagSession (Pod Identity's session tags are transitive)`);
       const allowed = (hub.call?.policy_statements ?? []).some((statement: Json) => (statement.effect ?? 'Allow') === 'Allow'
         && ['sts:AssumeRole', 'sts:TagSession'].every((action) => statement.actions?.includes(action)) && statement.resources?.includes(arn));
       if (hub.call && !allowed) problems.push(`${where}: Argo CD's own role ${hub.arn} (${hub.path}) may not assume ${arn}`);
@@ -570,7 +608,8 @@ export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string
       } else {
         problems.push(...permissionProblems(fleet, caller, cluster, irsa.call!, 'irsa', documents).map((problem) => `${who}: ${problem}`));
       }
-      if (association) problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
+      // (while a cluster switches from Pod Identity to IRSA, the association serves the pods started before)
+      if (association && cluster.previousIdentity !== 'podIdentity') problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
       continue;
     }
     if (!association) {

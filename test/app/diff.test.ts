@@ -171,7 +171,7 @@ describe('the two renders --base compares', () => {
     ['one app scaled', large, (text) => setReplicas(text, 7, 12)],
     ['an app moved', large, (text) => text.replace(/( {2}- name: app3\n(?: {4}.*\n)*? {4}clusters: )\[ipv6-07\]/, '$1[ipv6-01]')],
     ['an app added and one removed', large, (text) => text.replace(/ {2}- name: app5\n( {4}.*\n)+?(?= {2}- )/, '').replace('apps:\n', 'apps:\n  - { name: new, backgroundColor: red, containerPort: 80, replicas: 2, clusters: [ipv6-03] }\n')],
-    ['a cluster changed', large, (text) => text.replace(/( {2}- name: ipv6-03\n(?: {4}.*\n)*? {4}kubernetesVersion: )"1\.33"/, '$1"1.34"')],
+    ['a cluster changed', large, (text) => text.replace(/( {2}- name: ipv6-03\n(?: {4}.*\n)*? {4}kubernetesVersion: )"1\.35"/, '$1"1.36"')],
     ['the domain', demoFleetText, (text) => text.replace('domain: apps.example.com', 'domain: apps.example.org')],
     ['the repository', demoFleetText, (text) => text.replace('example-org/eks-ipv6-gitops.git', 'example-org/fleet.git')],
   ];

@@ -21,6 +21,22 @@ describe('npm run plan', () => {
     expect(result.stdout).toContain('ipv6-east (IPv6)');
   });
 
+  test('warns (exit 0) of a cluster in EKS extended support on the day it runs', () => {
+    // GIVEN legacy-ipv4 on 1.34, on 2026-12-07 (FLEET_TODAY, set for the tests)
+    const text = demoFleetText.replace('    kubernetesVersion: "1.35"\n', '    kubernetesVersion: "1.34"\n');
+    const result = runPlan([], text);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('warning: legacy-ipv4: Kubernetes 1.34 is in EKS extended support since 2026-12-02');
+    expect(runPlan(['--json'], text).stdout).toContain('legacy-ipv4: Kubernetes 1.34 is in EKS extended support');
+    // A day before standard support ended: nothing to say.
+    const earlier = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/plan.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, FLEET_CONFIG: writeTempFleet(text), FLEET_TODAY: '2026-12-01' },
+      encoding: 'utf8',
+    });
+    expect(earlier.stderr).not.toContain('extended support');
+  });
+
   test('exits 1 when the plan refuses the fleet, with the error and its fix', () => {
     const result = runPlan([], refused);
     expect(result.status).toBe(1);

@@ -169,7 +169,7 @@ describe('synth renders only the test apps that changed', () => {
       .replace('ipFamily: ipv6', 'ipFamily: ipv4')
       .replace(/2600:1f16:3:(\d)::\/64/g, (_, subnet) => `10.3.${Number(subnet) * 4}.0/22`)
       .replace(/ {4}ipv4Subnets: .*\n/, ''));
-    expect(ipv4).toContain('ipFamily: ipv4\n    kubernetesVersion: "1.33"\n    server: https://00000000000000000000000000000003.');
+    expect(ipv4).toContain('ipFamily: ipv4\n    kubernetesVersion: "1.35"\n    server: https://00000000000000000000000000000003.');
     const result = await synth(outdir, ipv4);
     // THEN the apps placed on it are rendered again, their per-cluster files rewritten (the Service's family), no other
     expect(result.renderedApps).toEqual(appsOn('ipv6-03'));

@@ -9,7 +9,7 @@ import { backgroundStagingMinApps } from '../../output/background-staging';
 import { renderFleet } from '../../app/render';
 import { markerText, outputMarker, readOutput, writeDist } from '../../output/write-dist';
 import { folderState } from '../support/dist-state';
-import { demoFleet, demoFleetText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
+import { demoFleet, demoFleetText, fixtureText, outputFiles, parseManifests, projectRoot, runSynth, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 /** Every changed line between two renders, as `file: -old / +new`. */
 function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {
@@ -41,6 +41,18 @@ describe('npm run synth', () => {
     const rendered = renderFleet(demoFleet());
     expect(Object.keys(state).sort()).toEqual(outputFiles(rendered));
     expect(state[outputMarker].text).toBe(markerText(rendered.keys()));
+  });
+
+  test('warns, and still writes, when a cluster is in EKS extended support on the day it runs, or Argo CD cannot reach it', () => {
+    // GIVEN legacy-ipv4 on 1.34, on 2026-12-07 (FLEET_TODAY); and the accounts fleet with ipv6-west's endpoint private
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
+    const old = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(demoFleetText.replace('    kubernetesVersion: "1.35"\n', '    kubernetesVersion: "1.34"\n')) });
+    expect(old.status).toBe(0);
+    expect(old.stderr).toContain('warning: legacy-ipv4: Kubernetes 1.34 is in EKS extended support since 2026-12-02');
+    const closed = fixtureText('accounts').replace('    endpointPublicAccessCidrs:\n      - 198.51.100.0/28\n', '');
+    const unreachable = runSynth({ CDK8S_OUTDIR: join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist'), FLEET_CONFIG: writeTempFleet(closed) });
+    expect(unreachable.status).toBe(0);
+    expect(unreachable.stderr).toContain('warning: ipv6-west: Argo CD (on ipv6-hub) cannot reach the API server');
   });
 
   test('writes a fleet large enough for a staging thread exactly as one thread renders it', () => {

@@ -60,6 +60,7 @@ const ipv6Blocks = '\n    ipv4Subnets: [10.240.16.0/22, 10.240.20.0/22, 10.240.2
 function fleetYaml(clusters: readonly string[], apps: readonly string[]): string {
   return `repo: { url: https://github.com/example-org/eks-ipv6-gitops.git }
 domain: apps.example.com
+administrators: [arn:aws:iam::111122223333:role/platform-admin]
 clusters:${clusters.join('')}
 apps:${apps.map((app) => `\n  - ${app}`).join('') || ' []'}
 `;

@@ -375,7 +375,7 @@ test('the fixture fleets stay valid under every rule above', () => {
 describe('review of the hardening: what still got through', () => {
   test('the IPv4 blocks of an IPv6 cluster\'s subnets listed twice, or shared with an IPv4 cluster of the same VPC, are refused', () => {
     // An existing IPv6 cluster (no VPC layout of the project's) with one /22 three times.
-    const existing = demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, '');
+    const existing = demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, '');
     const twice = existing.replace('      - 10.231.20.0/22\n      - 10.231.24.0/22\n', '      - 10.231.16.0/22\n      - 10.231.16.0/22\n');
     expect(problemsOf(twice)).toEqual([
       'clusters[1].ipv4Subnets[1]: "10.231.16.0/22" is also clusters[1].ipv4Subnets[0]: a subnet\'s addresses are there once, so list each subnet once',

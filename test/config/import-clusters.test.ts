@@ -93,7 +93,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'terraform-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      ...legacy, subnets: legacySubnets, kubernetesVersion: '1.33',
+      ...legacy, subnets: legacySubnets, kubernetesVersion: '1.35',
     }]);
   });
 
@@ -117,7 +117,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'describe-cluster-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      kubernetesVersion: '1.33', ...legacy, subnets: legacySubnets,
+      kubernetesVersion: '1.35', ...legacy, subnets: legacySubnets,
     }]);
   });
 
@@ -127,7 +127,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // WHEN
     const [facts] = readClusterFacts(inputs);
     // THEN the first subnet's disassociated block is not taken
-    expect(facts).toMatchObject({ name: 'ipv6-east', ipFamily: 'ipv6', kubernetesVersion: '1.33', ...ipv6East, subnets: ipv6EastSubnets });
+    expect(facts).toMatchObject({ name: 'ipv6-east', ipFamily: 'ipv6', kubernetesVersion: '1.35', ...ipv6East, subnets: ipv6EastSubnets });
   });
 
   test('a describe-cluster without a describe-subnets of its subnets is an error naming the missing ones', () => {
@@ -344,11 +344,11 @@ describe('importClusters refuses what contradicts fleet.yaml, naming the file, t
       json.cluster.arn = 'arn:aws:eks:us-east-2:444455556666:cluster/legacy-ipv4';
     }), input('describe-subnets-legacy-ipv4')], 'describe-cluster-legacy-ipv4.json: cluster legacy-ipv4 is in account 444455556666, but fleet.yaml says accountId: "111122223333" (clusters[0].accountId): check that the file is of this cluster, or correct accountId in fleet.yaml by hand'],
     ['another Kubernetes version', [input('describe-cluster-ipv6-east', (json) => {
-      json.cluster.version = '1.34';
-    }), input('describe-subnets-ipv6-east')], 'describe-cluster-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
+      json.cluster.version = '1.36';
+    }), input('describe-subnets-ipv6-east')], 'describe-cluster-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.36, but fleet.yaml says kubernetesVersion: "1.35" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.36" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
     ['another Kubernetes version, from terraform output', [input('terraform-ipv6-east', (json) => {
-      json.kubernetes_version.value = '1.34';
-    })], 'terraform-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
+      json.kubernetes_version.value = '1.36';
+    })], 'terraform-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.36, but fleet.yaml says kubernetesVersion: "1.35" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.36" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
     ['a cluster fleet.yaml does not have', [input('terraform-ipv6-east', (json) => {
       json.cluster_name.value = 'ipv6-west';
     })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4, ipv6-east: add it to clusters first, or leave the file out'],

@@ -3,6 +3,8 @@ import { planFleet } from '../../capacity/plan';
 import { distLayout } from '../../catalog/dist-layout';
 import { cidrContains, cidrsOverlap, ipv4Subnet } from '../../config/cidr';
 import { FleetConfigError, parseFleet } from '../../config/load';
+import { clusterAutoscalerImageTags } from '../../catalog/addons';
+import { supportedEksVersions } from '../../config/eks-versions';
 import { databaseIpv4Subnets, privateIpv4Subnets, publicIpv4Subnets } from '../../config/vpc-layout';
 import { demoFleetText, fixtureText } from '../support/fixtures';
 
@@ -38,7 +40,7 @@ describe('clusters the project creates and clusters that exist', () => {
     const files = renderFleet(fleet);
     expect([...files.keys()].filter((path) => path.includes('ipv6-east'))).toEqual([distLayout.terraformCluster('ipv6-east')]);
     expect(files.has(distLayout.chartValues('argo-cd'))).toBe(true);
-    expect(JSON.parse(files.get(distLayout.terraformCluster('ipv6-east'))!).resource.helm_release.argocd).toBeDefined();
+    expect(JSON.parse(files.get(distLayout.terraformBootstrap)!).resource.helm_release.argocd).toBeDefined();
     expect(fleet.apps.every((app) => app.placements.length === 0)).toBe(true);
   });
 
@@ -72,7 +74,7 @@ describe('clusters the project creates and clusters that exist', () => {
     const overPublic = demoFleetText.replace('      - 10.231.16.0/22', '      - 10.231.0.0/22');
     expect(problemsOf(overPublic)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[0]: "10.231.0.0/22" overlaps 10.231.0.0/24, which the VPC\'s public or database subnets take')]);
     const two = demoFleetText.replace('      - 10.231.24.0/22\n', '');
-    expect(problemsOf(two)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 2 blocks: a VPC the project creates has one private subnet in each of 3 availability zones')]);
+    expect(problemsOf(two)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 2 blocks: a VPC the project creates has one private subnet in each of its 3 availability zones')]);
   });
 
   test('without ipv4Subnets, a created VPC\'s private IPv4 blocks are the layout\'s, and the capacity plan counts them', () => {
@@ -154,11 +156,72 @@ describe('the VPC layout and CIDR arithmetic', () => {
   });
 });
 
-describe('add-ons a cluster can run', () => {
-  test('a Kubernetes version no cluster-autoscaler release is made for is refused, unless cluster-autoscaler is off there', () => {
-    const text = demoFleetText.replace('    kubernetesVersion: "1.33"\n', '    kubernetesVersion: "1.31"\n');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports (its minor version must match the cluster\'s): expected one of 1.32, 1.33, 1.34, 1.35, or addons.clusterAutoscaler: false')]);
-    expect(() => parseFleet(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).not.toThrow();
+describe('Kubernetes versions and the add-ons a cluster can run', () => {
+  const withVersion = (version: string) => demoFleetText.replace('    kubernetesVersion: "1.35"\n', `    kubernetesVersion: "${version}"\n`);
+
+  test('a version past EKS extended support is refused for that reason, whatever the add-ons (1.31 ended on 2026-11-26)', () => {
+    const text = withVersion('1.31');
+    const refused = [expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", whose EKS extended support ended on 2026-11-26: EKS upgrades such a cluster itself and creates none')];
+    expect(problemsOf(text)).toEqual(refused);
+    expect(problemsOf(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).toEqual(refused);
+  });
+
+  test('the day decides: the day before 1.31\'s extended support ended, only its missing cluster-autoscaler release refused it', () => {
+    const before = process.env.FLEET_TODAY;
+    process.env.FLEET_TODAY = '2026-11-25';
+    try {
+      const text = withVersion('1.31');
+      expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports')]);
+      expect(() => parseFleet(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).not.toThrow();
+    } finally {
+      process.env.FLEET_TODAY = before;
+    }
+  });
+
+  test('a version the calendar does not know is refused with the refresh to run', () => {
+    expect(problemsOf(withVersion('1.39'))).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.39", which the EKS release calendar in data/eks-versions.json does not list')]);
+  });
+
+  test('every version EKS supports today has a cluster-autoscaler release, 1.36 included', () => {
+    expect(supportedEksVersions('2026-12-07')).toEqual(['1.32', '1.33', '1.34', '1.35', '1.36']);
+    for (const version of supportedEksVersions('2026-12-07')) expect([version, clusterAutoscalerImageTags[version]]).toEqual([version, expect.stringMatching(new RegExp(`^v${version.replace('.', '\\.')}\\.\\d+$`))]);
+    expect(() => parseFleet(withVersion('1.36'))).not.toThrow();
+  });
+});
+
+describe('administrators, endpoints and identity switches', () => {
+  test('a created cluster without administrators is refused: with the creator\'s access off nobody could administer it', () => {
+    const text = demoFleetText.replace(/administrators:\n( {2}- .*\n)+/, '');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1]: is created by the project but names no administrators')]);
+    // Per cluster is enough.
+    expect(() => parseFleet(text.replace('    provisioning: create\n', '    provisioning: create\n    administrators: [arn:aws:iam::111122223333:role/ops]\n'))).not.toThrow();
+  });
+
+  test('administrators and public endpoint CIDRs on a cluster that exists are refused: the project does not manage them there', () => {
+    const text = demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    administrators: [arn:aws:iam::111122223333:role/ops]\n    endpointPublicAccessCidrs: [203.0.113.0/24]\n');
+    expect(problemsOf(text)).toEqual([
+      expect.stringContaining('clusters[0].administrators: is set on a cluster that exists'),
+      expect.stringContaining('clusters[0].endpointPublicAccessCidrs: is set on a cluster that exists'),
+    ]);
+  });
+
+  test('a public endpoint open to the whole internet is refused', () => {
+    const text = demoFleetText.replace('      - 203.0.113.0/24\n', '      - 0.0.0.0/0\n');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "0.0.0.0/0" is the whole internet')]);
+  });
+
+  test('previousIdentity equal to identity is refused', () => {
+    const text = demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    previousIdentity: podIdentity\n');
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
+  });
+
+  test('a two-zone VPC takes two private blocks, not three', () => {
+    const text = editIpv6East((block) => block.replace('      cidr: 10.231.0.0/16\n', '      cidr: 10.231.0.0/16\n      availabilityZones: 2\n'));
+    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 3 blocks: a VPC the project creates has one private subnet in each of its 2 availability zones (vpc.availabilityZones), expected 2')]);
+    const fleet = parseFleet(text.replace('      - 10.231.24.0/22\n', ''));
+    const cluster = fleet.clusters.find((candidate) => candidate.name === 'ipv6-east')!;
+    expect(cluster.publicSubnets).toEqual(publicIpv4Subnets('10.231.0.0/16', 2));
+    expect(cluster.vpc!.privateIpv4Subnets).toEqual(['10.231.16.0/22', '10.231.20.0/22']);
   });
 });
 

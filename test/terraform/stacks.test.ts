@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join, normalize } from 'path';
+import { synthesize } from '../../app/synth';
+import { identitySwitchProblems } from '../../terraform/identity-switch';
 import { renderFleet } from '../../app/render';
 import { argocdChart } from '../../catalog/addons';
 import { distLayout } from '../../catalog/dist-layout';
@@ -7,7 +11,7 @@ import { allClusters } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
 import { isArm64, terraformComment } from '../../terraform/stacks';
 import { literal, terraformModules } from '../../terraform/json';
-import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, largeFleetFixture, parseManifests } from '../support/fixtures';
+import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, fixtureText, largeFleetFixture, parseManifests, writeTempFleet } from '../support/fixtures';
 
 type Json = Record<string, any>;
 
@@ -33,6 +37,7 @@ describe('the layout of dist/terraform/', () => {
   test('one root module per account and per cluster, each starting with the generated-file comment', () => {
     expect([...demoStacks.keys()].sort()).toEqual([
       'terraform/accounts/111122223333/main.tf.json',
+      'terraform/bootstrap/main.tf.json',
       'terraform/clusters/ipv6-east/main.tf.json',
       'terraform/clusters/legacy-ipv4/main.tf.json',
     ]);
@@ -40,7 +45,7 @@ describe('the layout of dist/terraform/', () => {
     for (const stack of demoStacks.values()) expect(stack['//']).toBe(terraformComment);
   });
 
-  test.each(fixtureNames)('%s: every root module works in one account, in its cluster\'s region, with a partial S3 backend and no credentials', (name) => {
+  test.each(fixtureNames)('%s: every root module works in one account, in its cluster\'s region, with an S3 state key of its own and no credentials', (name) => {
     const fleet = fixtureFleet(name);
     const stacks = stacksOf(renderFleet(fleet));
     for (const cluster of allClusters(fleet)) {
@@ -48,10 +53,14 @@ describe('the layout of dist/terraform/', () => {
       expect(stack.provider.aws).toMatchObject({ region: cluster.region, allowed_account_ids: [cluster.accountId] });
     }
     for (const [path, stack] of stacks) {
-      expect([path, stack.terraform.backend]).toEqual([path, { s3: {} }]);
+      // Only the key: bucket, region and use_lockfile stay the team's (-backend-config).
+      expect([path, stack.terraform.backend]).toEqual([path, { s3: { key: `${dirname(path)}/terraform.tfstate` } }]);
       // The team's own credentials: no keys, profiles, roles to assume or tokens in any provider.
       expect([path, keysOf(stack.provider).filter((key) => /access_key|secret_key|token|profile|assume_role|shared_credentials|password/.test(key))]).toEqual([path, []]);
     }
+    // One backend config reused for every root module still gives each its own state.
+    const keys = [...stacks.values()].map((stack) => stack.terraform.backend.s3.key);
+    expect(new Set(keys).size).toBe(stacks.size);
   });
 
   test('a cluster in another account gets a root module of that account, and its account the shared roles', () => {
@@ -64,9 +73,14 @@ describe('the layout of dist/terraform/', () => {
     const other = stacks.get(distLayout.terraformAccount('444455556666'))!;
     // Argo CD's own role lives in its cluster's account only.
     expect(Object.keys(other.module)).not.toContain('argocd');
-    // The cluster's access role trusts Argo CD's role across accounts.
+    // The cluster's access role trusts Argo CD's account, narrowed to Argo CD's role by its ARN:
+    // a role principal is bound to the role's unique id, and would not survive its recreation.
     const partner = stacks.get(distLayout.terraformCluster('partner-ipv4'))!;
-    expect(partner.module.argocd_access.trust_policy_permissions.ArgoCd.principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:role/fleet-argocd'] }]);
+    expect(partner.module.argocd_access.trust_policy_permissions.ArgoCd).toEqual({
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }],
+      condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: ['arn:aws:iam::111122223333:role/fleet-argocd'] }],
+    });
   });
 
   test('every module source is a registry module at its exact pinned version', () => {
@@ -102,7 +116,7 @@ describe('the IPv6 cluster the project creates (ipv6-east)', () => {
 
   test('the EKS cluster: IPv6, the version of fleet.yaml, its node groups, the VPC CNI and the Pod Identity agent before the nodes, no OIDC provider', () => {
     const eks = ipv6East.module.eks;
-    expect(eks).toMatchObject({ source: 'terraform-aws-modules/eks/aws', version: '21.19.0', name: 'ipv6-east', ip_family: 'ipv6', kubernetes_version: '1.33', enable_irsa: false, endpoint_public_access: true });
+    expect(eks).toMatchObject({ source: 'terraform-aws-modules/eks/aws', version: '21.19.0', name: 'ipv6-east', ip_family: 'ipv6', kubernetes_version: '1.35', enable_irsa: false });
     expect(eks.addons['vpc-cni']).toEqual({ before_compute: true, pod_identity_association: [{ role_arn: '${data.aws_iam_role.aws_vpc_cni.arn}', service_account: 'aws-node' }] });
     expect(eks.addons['eks-pod-identity-agent']).toEqual({ before_compute: true });
     expect(ipv6East.data.aws_iam_role.aws_vpc_cni).toEqual({ name: roleNames.vpcCni });
@@ -120,20 +134,63 @@ describe('the IPv6 cluster the project creates (ipv6-east)', () => {
     ]);
   });
 
-  test('Argo CD installed with the helm provider from dist/addons/argo-cd/values.yaml, the chart its own Application pins, after its identity', () => {
-    const release = ipv6East.resource.helm_release.argocd;
+  test('Argo CD installed by a bootstrap root module of its own, from dist/addons/argo-cd/values.yaml, the chart its own Application pins', () => {
+    const bootstrap = demoStacks.get(distLayout.terraformBootstrap)!;
+    const release = bootstrap.resource.helm_release.argocd;
     const self = findObject(parseManifests(demoFiles.get(distLayout.argocdSelf)!), 'Application', 'argo-cd');
     const source = self.spec.sources.find((candidate: Json) => candidate.chart);
     expect(release).toMatchObject({ name: source.helm.releaseName, namespace: demo.argocd.namespace, repository: source.repoURL, chart: source.chart, version: source.targetRevision });
     // path.module is the root module's folder: the values file it names is the one the Application reads.
     const [, relative] = /^\$\{file\("\$\{path\.module\}\/(.+)"\)\}$/.exec(release.values[0])!;
-    expect(normalize(join(dirname(distLayout.terraformCluster('ipv6-east')), relative))).toBe(distLayout.chartValues(argocdChart.chart));
+    expect(normalize(join(dirname(distLayout.terraformBootstrap), relative))).toBe(distLayout.chartValues(argocdChart.chart));
     expect(demoFiles.has(distLayout.chartValues(argocdChart.chart))).toBe(true);
-    expect(release.depends_on).toEqual(expect.arrayContaining(['aws_eks_pod_identity_association.argocd_application_controller', 'aws_eks_pod_identity_association.argocd_server', 'module.eks']));
     // Argo CD manages itself afterwards: a later apply must not fight it.
     expect(release.lifecycle).toEqual({ ignore_changes: 'all' });
-    expect(ipv6East.provider.helm.kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'ipv6-east', '--region', 'us-east-2']);
-    expect(legacy.resource.helm_release).toBeUndefined();
+    expect(bootstrap.provider.helm.kubernetes.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'ipv6-east', '--region', 'us-east-2']);
+    expect(bootstrap.provider.aws).toMatchObject({ region: 'us-east-2', allowed_account_ids: ['111122223333'] });
+  });
+
+  test('no cluster root module holds a Kubernetes resource, so anyone with AWS access plans it; the Argo CD cluster\'s waits out its associations\' propagation', () => {
+    for (const [path, stack] of demoStacks) {
+      if (path === distLayout.terraformBootstrap) continue;
+      expect([path, stack.resource?.helm_release]).toEqual([path, undefined]);
+    }
+    expect(legacy.provider.helm).toBeUndefined();
+    // A state from before the bootstrap module still holds the release: it is forgotten, never uninstalled.
+    expect(ipv6East.removed).toEqual([{ from: 'helm_release.argocd', lifecycle: { destroy: false } }]);
+    expect(ipv6East.terraform.required_version).toBe('>= 1.7');
+    expect(legacy.removed).toBeUndefined();
+    // EKS documents Pod Identity associations as eventually consistent: the apply ends only once they have propagated.
+    expect(ipv6East.resource.time_sleep.argocd_pod_identity).toEqual({
+      create_duration: '30s',
+      depends_on: ['aws_eks_pod_identity_association.argocd_application_controller', 'aws_eks_pod_identity_association.argocd_applicationset_controller', 'aws_eks_pod_identity_association.argocd_server'],
+    });
+    expect(ipv6East.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '>= 0.9' });
+    expect(legacy.resource.time_sleep).toBeUndefined();
+  });
+
+  test('explicit administrators, fleet-wide and per cluster: access entries with cluster admin and the KMS key\'s administrators; nothing for whoever applies', () => {
+    const eks = ipv6East.module.eks;
+    expect(eks.enable_cluster_creator_admin_permissions).toBe(false);
+    expect(eks.kms_key_administrators).toEqual(['arn:aws:iam::111122223333:role/platform-ci', 'arn:aws:iam::111122223333:role/platform-admin']);
+    const admins = Object.values<Json>(eks.access_entries).filter((entry) => !String(entry.principal_arn).startsWith('${'));
+    expect(admins.map((entry) => entry.principal_arn)).toEqual(eks.kms_key_administrators);
+    for (const entry of admins) {
+      expect(entry.policy_associations.cluster_admin).toEqual({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } });
+    }
+    // A cluster's own administrators come after the fleet's.
+    const west = stacksOf(renderFleet(fixtureFleet('accounts'))).get(distLayout.terraformCluster('ipv6-west'))!;
+    expect(west.module.eks.kms_key_administrators).toEqual(['arn:aws:iam::111122223333:role/platform-ci', 'arn:aws:iam::444455556666:role/partner-admin']);
+    expect(Object.keys(west.module.eks.access_entries)).toEqual(expect.arrayContaining(['admin__111122223333_role_platform_ci', 'admin__444455556666_role_partner_admin', 'argocd']));
+  });
+
+  test('the API server is private, public only to the CIDRs fleet.yaml declares', () => {
+    expect(ipv6East.module.eks).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, endpoint_public_access_cidrs: ['203.0.113.0/24'] });
+    const closed = stacksOf(renderFleet(demoFleet((text) => text.replace('    endpointPublicAccessCidrs:\n      - 203.0.113.0/24\n', ''))));
+    const eks = closed.get(distLayout.terraformCluster('ipv6-east'))!.module.eks;
+    expect(eks).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    // The module's default list is 0.0.0.0/0: it is never left to apply.
+    expect(eks.endpoint_public_access_cidrs).toBeUndefined();
   });
 });
 
@@ -142,7 +199,7 @@ describe('the cluster that exists (legacy-ipv4)', () => {
     expect(legacy.module.vpc).toBeUndefined();
     expect(legacy.module.eks).toBeUndefined();
     const conditions = JSON.stringify(legacy.data.aws_eks_cluster.this.lifecycle.postcondition);
-    for (const expected of ['ip_family == \\"ipv4\\"', 'version == \\"1.33\\"', 'vpc_id == \\"vpc-0a1b2c3d4e5f60718\\"', '\\"https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com\\"', 'authentication_mode != \\"CONFIG_MAP\\"']) {
+    for (const expected of ['ip_family == \\"ipv4\\"', 'version == \\"1.35\\"', 'vpc_id == \\"vpc-0a1b2c3d4e5f60718\\"', '\\"https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com\\"', 'authentication_mode != \\"CONFIG_MAP\\"']) {
       expect(conditions).toContain(expected);
     }
     expect(conditions).toContain(demo.clusters.find((cluster) => cluster.name === 'legacy-ipv4')!.caData);
@@ -304,12 +361,33 @@ describe('a cluster the project creates, before terraform apply (pending)', () =
   test('only dist/terraform/ renders it: no Secret, no values, no apps; its stack creates it with the VPC of fleet.yaml', () => {
     expect(fleet.pendingClusters.map((cluster) => cluster.name)).toEqual(['ipv6-west']);
     expect([...files.keys()].filter((path) => path.includes('ipv6-west'))).toEqual([distLayout.terraformCluster('ipv6-west')]);
-    expect(west.module.vpc).toMatchObject({ cidr: '10.40.0.0/16', private_subnets: ['10.40.16.0/20', '10.40.32.0/20', '10.40.48.0/20'], public_subnets: ['10.40.0.0/24', '10.40.1.0/24', '10.40.2.0/24'], database_subnets: ['10.40.8.0/24', '10.40.9.0/24', '10.40.10.0/24'] });
+    expect(west.module.vpc).toMatchObject({ cidr: '10.40.0.0/16', private_subnets: ['10.40.16.0/20', '10.40.32.0/20'], public_subnets: ['10.40.0.0/24', '10.40.1.0/24'], database_subnets: ['10.40.8.0/24', '10.40.9.0/24'] });
     // DNS64 where fleet.yaml asks for it (the module then routes 64:ff9b::/96 to the NAT gateways).
     expect(west.module.vpc.private_subnet_enable_dns64).toBe(true);
     expect(west.check).toBeUndefined();
     // cluster-autoscaler is off there: no association for it.
     expect(west.resource.aws_eks_pod_identity_association.cluster_autoscaler).toBeUndefined();
+  });
+
+  test('in a region where the account sees two zones (us-west-1): two zones of subnets, and a plan that says so where the region offers fewer than fleet.yaml says', () => {
+    const cluster = fleet.pendingClusters[0];
+    expect(cluster.vpc!.zones).toBe(2);
+    expect(west.module.vpc).toMatchObject({
+      azs: '${slice(data.aws_availability_zones.available.names, 0, 2)}',
+      public_subnet_ipv6_prefixes: [0, 1],
+      private_subnet_ipv6_prefixes: [3, 4],
+      database_subnet_ipv6_prefixes: [6, 7],
+    });
+    // The capacity plan counts the same private and public blocks Terraform creates.
+    expect(cluster.ipv4Subnets).toEqual(west.module.vpc.private_subnets);
+    expect(cluster.publicSubnets).toEqual(west.module.vpc.public_subnets);
+    expect(west.data.aws_availability_zones.available.lifecycle.postcondition).toEqual([{
+      condition: '${length(self.names) >= 2}',
+      error_message: expect.stringContaining('set vpc.availabilityZones'),
+    }]);
+    // Three zones by default, checked the same way.
+    expect(ipv6East.module.vpc.azs).toBe('${slice(data.aws_availability_zones.available.names, 0, 3)}');
+    expect(ipv6East.data.aws_availability_zones.available.lifecycle.postcondition[0].condition).toBe('${length(self.names) >= 3}');
   });
 
   test('its node groups on Graviton get the ARM AMI, and maxPods reaches the kubelet through nodeadm', () => {
@@ -340,6 +418,105 @@ test('72 clusters in one account: one root module each, and every shared role wi
 });
 
 test('a fleet.yaml without the Terraform fields renders what it did: every cluster exists, Pod Identity', () => {
-  const fleet = parseFleet(demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, ''));
+  const fleet = parseFleet(demoFleetText.replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, ''));
   expect(fleet.clusters.map((cluster) => [cluster.name, cluster.provisioning, cluster.identity])).toEqual([['legacy-ipv4', 'existing', 'podIdentity'], ['ipv6-east', 'existing', 'podIdentity']]);
+});
+
+describe('switching a cluster from IRSA to Pod Identity is a walk that never removes a role a running pod may use', () => {
+  // partner-ipv4 (accounts fixture) runs its add-ons under IRSA; external-dns there writes through the zone role.
+  const switchTo = (extra: string) => (text: string) => text.replace('    identity: irsa\n', `    identity: podIdentity\n${extra}`);
+  const steps = {
+    irsa: fixtureFleet('accounts'),
+    oneChange: fixtureFleet('accounts', switchTo('')),
+    both: fixtureFleet('accounts', switchTo('    previousIdentity: irsa\n')),
+    podIdentity: fixtureFleet('accounts', switchTo('')),
+  };
+  const partnerPath = distLayout.terraformCluster('partner-ipv4');
+  const stacks = Object.fromEntries(Object.entries(steps).map(([step, fleet]) => [step, stacksOf(renderFleet(fleet))])) as Record<keyof typeof steps, Map<string, Json>>;
+  const partnerOf = (step: keyof typeof steps) => stacks[step].get(partnerPath)!;
+  const previous = (step: keyof typeof steps) => (cluster: { name: string }) => stacks[step].get(distLayout.terraformCluster(cluster.name));
+  const irsaModules = (stack: Json) => Object.keys(stack.module ?? {}).filter((key) => key.startsWith('irsa_')).sort();
+  const associations = (stack: Json) => Object.keys(stack.resource?.aws_eks_pod_identity_association ?? {}).sort();
+  const addonKeys = ['aws_load_balancer_controller', 'cluster_autoscaler', 'external_dns'];
+
+  test('step 0, IRSA: a role per add-on, no association', () => {
+    expect(irsaModules(partnerOf('irsa'))).toEqual(addonKeys.map((key) => `irsa_${key}`));
+    expect(associations(partnerOf('irsa'))).toEqual([]);
+  });
+
+  test('the switch in one change is refused at the cluster\'s identity, naming the add-ons and the walk', () => {
+    expect(identitySwitchProblems(steps.oneChange, previous('irsa'))).toEqual([{
+      path: ['clusters', 1, 'identity'],
+      message: expect.stringMatching(/^is podIdentity, but the committed dist\/ gives aws-load-balancer-controller, cluster-autoscaler, external-dns IRSA roles, which their running pods use until restarted.*Fix: add previousIdentity: irsa/),
+    }]);
+  });
+
+  test('step 1, previousIdentity: irsa: both identities, so pods started before and after the change have credentials', () => {
+    expect(identitySwitchProblems(steps.both, previous('irsa'))).toEqual([]);
+    const partner = partnerOf('both');
+    expect(irsaModules(partner)).toEqual(irsaModules(partnerOf('irsa')));
+    for (const key of irsaModules(partner)) expect(partner.module[key]).toEqual(partnerOf('irsa').module[key]);
+    expect(associations(partner)).toEqual(addonKeys);
+    // The OIDC provider the IRSA roles trust is still read; the account's shared roles now serve the cluster.
+    expect(partner.data.aws_iam_openid_connect_provider).toBeDefined();
+    const account = stacks.both.get(distLayout.terraformAccount('444455556666'))!;
+    expect(Object.keys(account.module)).toEqual(expect.arrayContaining(['fleet_aws_load_balancer_controller', 'fleet_external_dns']));
+    // The zone role trusts external-dns under either role while the switch runs.
+    const zone = stacks.both.get(distLayout.terraformAccount('111122223333'))!.module.external_dns_zone;
+    expect(zone.trust_policy_permissions.ExternalDns.condition[0].values).toEqual(expect.arrayContaining([
+      'arn:aws:iam::444455556666:role/partner-ipv4-external-dns',
+      'arn:aws:iam::444455556666:role/fleet-external-dns',
+    ]));
+    // New pods get Pod Identity: the ServiceAccounts lose the IRSA annotation in this step.
+    const values = renderFleet(steps.both).get(distLayout.chartClusterValues('external-dns', 'partner-ipv4'))!;
+    expect(values).not.toContain('eks.amazonaws.com/role-arn');
+  });
+
+  test('step 2, previousIdentity removed (after the restart): only then the IRSA roles go', () => {
+    expect(identitySwitchProblems(steps.podIdentity, previous('both'))).toEqual([]);
+    expect(irsaModules(partnerOf('podIdentity'))).toEqual([]);
+    expect(associations(partnerOf('podIdentity'))).toEqual(addonKeys);
+  });
+
+  test('synth refuses the one-change switch against the dist/ it would replace, located in fleet.yaml', async () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-identity-')), 'dist');
+    await synthesize({ configFile: writeTempFleet(fixtureText('accounts')), outdir });
+    const oneChange = switchTo('')(fixtureText('accounts'));
+    await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles/);
+    await synthesize({ configFile: writeTempFleet(switchTo('    previousIdentity: irsa\n')(fixtureText('accounts'))), outdir });
+    await synthesize({ configFile: writeTempFleet(oneChange), outdir });
+  });
+});
+
+test('72 created clusters in two accounts and two regions, one with two zones: every root module its own state key, explicit administrators, no creator access', () => {
+  // GIVEN 36 clusters in us-east-2 (account A) and 36 in us-west-1 (account B, two zones, every third on IRSA), before terraform apply
+  const clusters = Array.from({ length: 72 }, (_, index) => {
+    const west = index >= 36;
+    return [
+      `  - name: c${String(index).padStart(2, '0')}`,
+      '    ipFamily: ipv6',
+      '    kubernetesVersion: "1.35"',
+      '    provisioning: create',
+      `    vpc: { cidr: 10.${index}.0.0/16${west ? ', availabilityZones: 2' : ''} }`,
+      ...(west && index % 3 === 0 ? ['    identity: irsa'] : []),
+      '    endpointPublicAccessCidrs: [198.51.100.0/28]',
+      `    region: ${west ? 'us-west-1' : 'us-east-2'}`,
+      `    accountId: "${west ? '444455556666' : '111122223333'}"`,
+      '    nodeGroups: [{ name: default, instanceType: m5.large, minSize: 3, maxSize: 30 }]',
+    ].join('\n');
+  });
+  const text = ['repo: { url: https://github.com/example-org/eks-ipv6-gitops.git }', 'domain: apps.example.com',
+    'administrators: [arn:aws:iam::111122223333:role/platform-ci]', 'clusters:', ...clusters, 'apps: []', ''].join('\n');
+  const stacks = stacksOf(renderFleet(parseFleet(text)));
+  // THEN 2 account root modules, 72 cluster ones and the bootstrap, each with a state of its own
+  expect(stacks.size).toBe(75);
+  expect(new Set([...stacks.values()].map((stack) => stack.terraform.backend.s3.key)).size).toBe(75);
+  for (let index = 0; index < 72; index++) {
+    const eks = stacks.get(distLayout.terraformCluster(`c${String(index).padStart(2, '0')}`))!.module.eks;
+    expect(eks.enable_cluster_creator_admin_permissions).toBe(false);
+    expect(eks.kms_key_administrators).toEqual(['arn:aws:iam::111122223333:role/platform-ci']);
+    expect(eks.access_entries.admin__111122223333_role_platform_ci.principal_arn).toBe('arn:aws:iam::111122223333:role/platform-ci');
+  }
+  expect(stacks.get(distLayout.terraformCluster('c40'))!.module.vpc.azs).toBe('${slice(data.aws_availability_zones.available.names, 0, 2)}');
+  expect(Object.keys(stacks.get(distLayout.terraformCluster('c39'))!.module).filter((key) => key.startsWith('irsa_'))).toHaveLength(3);
 });

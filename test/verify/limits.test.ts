@@ -82,7 +82,7 @@ describe('synth refuses a fleet whose objects the API server would refuse', () =
     const cluster = `ipv6-east-${'x'.repeat(30)}`;
     // (an existing cluster without the IPv4 blocks of its subnets, which 10,500 ALBs would exhaust first)
     const text = withAppsOnOneCluster(10_500, 'x'.repeat(34)).replaceAll('ipv6-east', cluster)
-      .replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, '')
+      .replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, '')
       .replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
     // (dist/ of the demo fleet on that cluster: a dist/ where the cluster runs no apps would refuse the change as its removal)
     const outdir = scratchDist();

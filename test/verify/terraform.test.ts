@@ -75,10 +75,10 @@ describe('dist/terraform/ agrees with fleet.yaml and Argo CD can reach every clu
 
   test('fleet.yaml and the Terraform disagree on the version, the IP family, the node groups or the region', () => {
     // GIVEN dist/ of a fleet whose ipv6-east runs 1.34 with a larger node group, beside the Terraform of the demo fleet
-    const changed = demoFleet((text) => text.replace(/(- name: ipv6-east\n {4}ipFamily: ipv6\n {4}kubernetesVersion: )"1\.33"/, '$1"1.34"').replace('maxSize: 120', 'maxSize: 150'));
+    const changed = demoFleet((text) => text.replace(/(- name: ipv6-east\n {4}ipFamily: ipv6\n {4}kubernetesVersion: )"1\.35"/, '$1"1.36"').replace('maxSize: 120', 'maxSize: 150'));
     const problems = terraformProblems(changed, mixed(renderFleet(changed), demoFiles));
     expect(problems).toEqual(expect.arrayContaining([
-      'terraform/clusters/ipv6-east/main.tf.json: clusters[1].kubernetesVersion is 1.34, but the eks module creates 1.33',
+      'terraform/clusters/ipv6-east/main.tf.json: clusters[1].kubernetesVersion is 1.36, but the eks module creates 1.35',
       'terraform/clusters/ipv6-east/main.tf.json: clusters[1].nodeGroups[0] (default) scales 3-150, but the node group 3-120',
     ]));
     const moved = demoFleet((text) => text.replace(/region: us-east-2/g, 'region: us-west-2').replace(/us-east-2\.eks/g, 'us-west-2.eks'));
@@ -105,7 +105,7 @@ describe('dist/terraform/ agrees with fleet.yaml and Argo CD can reach every clu
     ]));
     // GIVEN the cluster's role trusting another principal
     const untrusted = withStack(files, partner, (stack) => {
-      stack.module.argocd_access.trust_policy_permissions.ArgoCd.principals[0].identifiers = ['arn:aws:iam::444455556666:role/fleet-argocd'];
+      stack.module.argocd_access.trust_policy_permissions.ArgoCd.condition[0].values = ['arn:aws:iam::444455556666:role/fleet-argocd'];
     });
     expect(terraformProblems(fleet, untrusted)).toEqual([expect.stringMatching(/partner-ipv4-argocd does not let arn:aws:iam::111122223333:role\/fleet-argocd \(Argo CD's own role\) assume it/)]);
     // GIVEN the role without sts:TagSession (Pod Identity's session tags are transitive, so AssumeRole alone is refused)
@@ -118,6 +118,46 @@ describe('dist/terraform/ agrees with fleet.yaml and Argo CD can reach every clu
       delete stack.resource.aws_eks_access_policy_association;
     });
     expect(terraformProblems(fleet, noEntry)).toEqual([expect.stringMatching(/gives role arn:aws:iam::444455556666:role\/partner-ipv4-argocd no access entry with AmazonEKSClusterAdminPolicy/)]);
+  });
+
+  test('a cluster role that trusts Argo CD\'s role as a principal, which recreating that role would break', () => {
+    // GIVEN the trust written as it was: Argo CD's role by ARN, no condition
+    const byRole = withStack(demoFiles, clusterStack('legacy-ipv4'), (stack) => {
+      stack.module.argocd_access.trust_policy_permissions.ArgoCd = {
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:role/fleet-argocd'] }],
+      };
+    });
+    expect(terraformProblems(demo, byRole)).toEqual([expect.stringMatching(/legacy-ipv4-argocd trusts arn:aws:iam::111122223333:role\/fleet-argocd \(Argo CD's own role\) as a principal, which IAM binds to the role's unique id/)]);
+  });
+
+  test('a created cluster administered by whoever applies, open to the internet, or in other zones than fleet.yaml says', () => {
+    const edited = withStack(demoFiles, clusterStack('ipv6-east'), (stack) => {
+      stack.module.eks.enable_cluster_creator_admin_permissions = true;
+      delete stack.module.eks.kms_key_administrators;
+      delete stack.module.eks.access_entries.admin__111122223333_role_platform_ci;
+      delete stack.module.eks.endpoint_public_access_cidrs;
+      stack.module.vpc.azs = '${slice(data.aws_availability_zones.available.names, 0, 2)}';
+    });
+    const at = `${clusterStack('ipv6-east')}: clusters[1]`;
+    expect(terraformProblems(demo, edited)).toEqual([
+      `${at}.vpc.availabilityZones is 3, but the vpc module spans "\${slice(data.aws_availability_zones.available.names, 0, 2)}"`,
+      `${at}: the eks module gives cluster admin to whoever applies (enable_cluster_creator_admin_permissions), and moves it to the next principal that applies`,
+      `${at}.administrators are ["arn:aws:iam::111122223333:role/platform-ci","arn:aws:iam::111122223333:role/platform-admin"], but the KMS key's administrators are "whoever applies"`,
+      `${at}: administrator arn:aws:iam::111122223333:role/platform-ci has no access entry with AmazonEKSClusterAdminPolicy on the whole cluster`,
+      `${at}.endpointPublicAccessCidrs is ["203.0.113.0/24"], but the eks module's public endpoint is open to ["0.0.0.0/0"]`,
+    ]);
+  });
+
+  test('two root modules sharing one state (no key, or the same key) are caught', () => {
+    const noKey = withStack(demoFiles, clusterStack('legacy-ipv4'), (stack) => {
+      stack.terraform.backend = { s3: {} };
+    });
+    expect(terraformProblems(demo, noKey)).toEqual([`${clusterStack('legacy-ipv4')}: backend "s3" names no key: every root module needs a state of its own`]);
+    const sameKey = withStack(demoFiles, clusterStack('legacy-ipv4'), (stack) => {
+      stack.terraform.backend.s3.key = 'terraform/clusters/ipv6-east/terraform.tfstate';
+    });
+    expect(terraformProblems(demo, sameKey)).toEqual([expect.stringContaining('key terraform/clusters/ipv6-east/terraform.tfstate is also')]);
   });
 
   test('Argo CD\'s own role missing', () => {
