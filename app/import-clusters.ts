@@ -8,11 +8,15 @@
  * Exit status: 0 when fleet.yaml was updated or had nothing to change, 1 when the import was refused
  * (nothing written), 2 on a usage error, a file it cannot read or recognise, or an invalid fleet.yaml.
  */
-import { readFileSync, renameSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { formatChange, ImportInput, ImportInputError, ImportRefusedError, importClusters } from '../config/import-clusters';
-import { FleetConfigError } from '../config/load';
+import { decodeFleetText, FleetConfigError } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
+import { printable, printableLines } from '../config/messages';
+import { fileSystemProblem } from '../output/file-errors';
+import { updateFleetFile } from '../output/fleet-file';
+import { OutputError } from '../output/write-dist';
 
 const usage = `Usage: npm run import-clusters -- <file> [<file> ...]
 
@@ -31,19 +35,12 @@ Exit status: 0 when fleet.yaml was updated or had nothing to change, 1 when the 
 /** A file that cannot be read; printed without a stack trace. */
 class UnreadableError extends Error {}
 
-function read(file: string): string {
+function read(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
-    throw new UnreadableError(`${file} cannot be read: ${(error as Error).message}`);
+    throw new UnreadableError(`${printable(file)} cannot be read: ${(error as Error).message}`);
   }
-}
-
-/** Renamed into place, so an interrupted write never leaves half a fleet.yaml. */
-function writeInPlace(file: string, text: string): void {
-  const staged = `${file}.import-${process.pid}`;
-  writeFileSync(staged, text);
-  renameSync(staged, file);
 }
 
 function main(args: string[]): number {
@@ -64,24 +61,32 @@ function main(args: string[]): number {
   }
 
   const { configFile } = synthOptionsFromEnv(process.env);
+  const shownFile = printable(configFile);
   try {
-    const fleetText = read(configFile);
     const inputs: ImportInput[] = parsed.positionals.map((file) => ({ file, text: read(file) }));
-    const { changes, text } = importClusters(fleetText, configFile, inputs);
-    if (!changes.length) {
-      console.log(`nothing to change: ${configFile} already says what ${inputs.length === 1 ? 'the file says' : `the ${inputs.length} files say`}`);
+    // fleet.yaml is read under its lock: a second import edits what the first wrote.
+    const { result: changes, written, removedLeftovers } = updateFleetFile(configFile, (bytes) => {
+      const { changes: found, text } = importClusters(decodeFleetText(bytes, configFile), configFile, inputs);
+      return { result: found, text: found.length ? text : undefined };
+    }, (holder) => console.error(`waiting for another import-clusters${holder ? ` (pid ${holder})` : ''} to finish writing ${shownFile}`));
+    for (const leftover of removedLeftovers) console.error(`removed ${printable(leftover)}, which an import that is gone had left`);
+    if (!written) {
+      console.log(`nothing to change: ${shownFile} already says what ${inputs.length === 1 ? 'the file says' : `the ${inputs.length} files say`}`);
       return 0;
     }
-    writeInPlace(configFile, text);
     for (const change of changes) console.log(formatChange(change));
     const clusters = [...new Set(changes.map((change) => change.cluster))];
-    console.log(`${configFile}: ${changes.length} field${changes.length === 1 ? '' : 's'} of ${clusters.join(', ')} updated`);
+    console.log(`${shownFile}: ${changes.length} field${changes.length === 1 ? '' : 's'} of ${printable(clusters.join(', '))} updated`);
     return 0;
   } catch (error) {
-    if (error instanceof ImportRefusedError) console.error(`import-clusters refused; ${configFile} was left as it was:\n${error.message}`);
-    else if (error instanceof FleetConfigError) console.error(`import-clusters failed: ${configFile} is not valid:\n${error.message}`);
-    else if (error instanceof ImportInputError || error instanceof UnreadableError) console.error(`import-clusters failed; ${configFile} was left as it was:\n${error.message}`);
-    else console.error(`import-clusters failed:\n${String((error as Error).stack ?? error)}`);
+    const left = `${shownFile} was left as it was`;
+    if (error instanceof ImportRefusedError) console.error(`import-clusters refused; ${left}:\n${error.reasons.map(printableLines).join('\n')}`);
+    else if (error instanceof FleetConfigError) console.error(`import-clusters failed: ${shownFile} is not valid; it was left as it was:\n${error.message}`);
+    else if (error instanceof ImportInputError || error instanceof UnreadableError || error instanceof OutputError) console.error(`import-clusters failed; ${left}:\n${printableLines(error.message)}`);
+    else {
+      const problem = fileSystemProblem(error, 'import');
+      console.error(`import-clusters failed; ${left}:\n${printableLines(problem ?? String((error as Error).stack ?? error))}`);
+    }
     return error instanceof ImportRefusedError ? 1 : 2;
   }
 }

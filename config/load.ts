@@ -391,6 +391,11 @@ function readFleetText(file: string): string {
   } catch (error) {
     throw new FleetConfigError([{ file, line: 1, column: 1, path: '', message: `cannot be read: ${(error as Error).message}` }]);
   }
+  return decodeFleetText(bytes, file);
+}
+
+/** The text of the bytes of a fleet file; throws FleetConfigError when they are not UTF-8. */
+export function decodeFleetText(bytes: Buffer, file: string): string {
   const text = bytes.toString('utf8');
   if (!isUtf8(bytes)) {
     // Node decodes each invalid byte as U+FFFD; the first one not written as U+FFFD in the file is the culprit.

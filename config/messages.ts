@@ -58,8 +58,29 @@ export function cut(text: string, max = maxQuotedLength): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}... (${count(text.length)} characters)`;
 }
 
-/** A value from fleet.yaml as a message quotes it: cut, in double quotes, every unprintable character escaped. */
+/**
+ * What tells a value holds key material: a PEM block ("-----BEGIN ...", a private key's or any
+ * other), the words PRIVATE KEY, each raw or in base64 at any of the three offsets base64 may put
+ * them at, or a long base64 run that starts as DER does (MII...: an ASN.1 sequence, a key or a
+ * certificate without its PEM lines).
+ */
+const keyMaterial = /-----BEGIN|PRIVATE KEY|LS0tLS1CRUdJ|0tLS0tQkVHSU|tLS0tLUJFR0lO|UFJJVkFURSBLRVk|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW|MII[A-Za-z0-9+/]{60}/;
+
+/** Only the start of a value is searched: a message shows no more of it, and a value may be megabytes. */
+const keyMaterialSearched = 4096;
+
+/** Whether a value may hold key material (keyMaterial): a message must not show any of it. */
+export function holdsKeyMaterial(value: string): boolean {
+  return keyMaterial.test(value.slice(0, keyMaterialSearched));
+}
+
+/**
+ * A value from fleet.yaml or an import file as a message quotes it: cut, in double quotes, every
+ * unprintable character escaped; a value that may hold key material is not shown at all, only
+ * its length, whatever field it arrives in.
+ */
 export function quote(value: string): string {
+  if (holdsKeyMaterial(value)) return `(${count(value.length)} characters that look like key material or a certificate: not shown)`;
   return `"${printable(cut(value)).replace(/"/g, '\\"')}"`;
 }
 
