@@ -10,6 +10,7 @@ import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
+import { fleetWarnings } from './fleet-warnings';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -89,7 +90,7 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
-  const warnings = checkCapacity(fleet, options.configFile);
+  const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet)];
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
   const write = DistWrite.begin(lock, placementFilesPattern);
   let cache: RenderCache;

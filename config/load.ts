@@ -5,7 +5,7 @@ import { Alias, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq,
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
 import { closest, count, cut, firstLines, printable, quote } from './messages';
-import { checkCapacitySettings, checkProvisioning, checkRelations } from './rules';
+import { checkCapacitySettings, checkClusterNamesAndVersions, checkProvisioning, checkRelations } from './rules';
 import { FleetFile, fleetSchema } from './schema';
 import { JsonSchema, withDefaults } from './schema-builder';
 
@@ -131,6 +131,7 @@ class FleetReader {
     checkRelations(file, (path, message) => this.reportAt(path, message));
     checkProvisioning(file, written, (path, message) => this.reportAt(path, message));
     checkCapacitySettings(file, (path, message) => this.reportAt(path, message));
+    checkClusterNamesAndVersions(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
   }
@@ -353,6 +354,7 @@ function readValidFleet(text: string): Fleet | undefined {
   checkRelations(file, invalid);
   checkProvisioning(file, value as FleetFile, invalid);
   checkCapacitySettings(file, invalid);
+  checkClusterNamesAndVersions(file, invalid);
   return valid ? resolveFleet(file) : undefined;
 }
 

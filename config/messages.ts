@@ -33,6 +33,29 @@ export function firstNames(names: readonly string[], shown = largestShown): stri
 }
 
 /**
+ * Warnings grouped by what they warn of, so a fleet of thousands of clusters does not print
+ * thousands of lines: a warning reads "<subject>: <what>: <details>"; of those with the same
+ * <what> the first `shown` are kept whole and the rest become one line naming their subjects, as
+ * the capacity plan names the clusters of a region: "and 2,997 more: maxPods above what the ENIs
+ * give: c3, c4, c5 and 2,994 more". In the order each kind first appears.
+ */
+export function groupWarnings(warnings: readonly string[], shown = largestShown): string[] {
+  const groups = new Map<string, { readonly whole: string[]; readonly rest: { readonly subject: string; readonly warning: string }[] }>();
+  for (const warning of warnings) {
+    const parts = /^([^:\n]+): ([^:\n]+):/.exec(warning);
+    const kind = parts ? parts[2] : warning;
+    let group = groups.get(kind);
+    if (!group) groups.set(kind, (group = { whole: [], rest: [] }));
+    if (group.whole.length < shown || !parts) group.whole.push(warning);
+    else group.rest.push({ subject: parts[1], warning });
+  }
+  return [...groups].flatMap(([kind, { whole, rest }]) => {
+    if (rest.length <= 1) return [...whole, ...rest.map(({ warning }) => warning)];
+    return [...whole, `and ${count(rest.length)} more: ${kind}: ${firstNames([...new Set(rest.map(({ subject }) => subject))])}`];
+  });
+}
+
+/**
  * Characters a terminal acts on rather than shows: C0 controls (newline included, so a value
  * cannot print a line of its own), DEL, C1 controls (CSI starts an escape sequence as ESC [
  * does), the line and paragraph separators and the bidirectional overrides that reorder what

@@ -1,6 +1,6 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
-import { systemNamespaces } from '../catalog/argocd';
+import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
@@ -398,6 +398,25 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
     if (terminationGracePeriodSeconds < drainSeconds + minimumShutdownSeconds) {
       report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
+    }
+  });
+}
+
+/**
+ * Cluster names and versions the other rules leave open: Argo CD's own name for the cluster it
+ * runs on, and a Kubernetes version the project knows no release for even when cluster-autoscaler
+ * (whose rule in checkRelations covers it when on) is off.
+ */
+export function checkClusterNamesAndVersions(file: FleetFileWithDefaults, report: Report): void {
+  // The versions the project knows EKS offers are those it has a cluster-autoscaler release for
+  // (catalog/addons.ts): a version calendar of EKS's own is not part of this check.
+  const knownVersions = Object.keys(clusterAutoscalerImageTags);
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (cluster.name === inClusterName) {
+      report(['clusters', clusterIndex, 'name'], `is "${inClusterName}", the name Argo CD gives the cluster it runs on (${inClusterServer}): Argo CD would hold two clusters of that name, and a destination by name could reach either; choose another name`);
+    }
+    if (!cluster.addons.clusterAutoscaler && !knownVersions.includes(cluster.kubernetesVersion)) {
+      report(['clusters', clusterIndex, 'kubernetesVersion'], `is "${cluster.kubernetesVersion}", a version this project knows no EKS release of: expected one of ${knownVersions.join(', ')}`);
     }
   });
 }
