@@ -83,11 +83,11 @@ export function cut(text: string, max = maxQuotedLength): string {
 
 /**
  * What tells a value holds key material: a PEM block ("-----BEGIN ...", a private key's or any
- * other), the words PRIVATE KEY, each raw or in base64 at any of the three offsets base64 may put
+ * other, however little of the line a quote shows), the words PRIVATE KEY, each raw or in base64 at any of the three offsets base64 may put
  * them at, or a long base64 run that starts as DER does (MII...: an ASN.1 sequence, a key or a
  * certificate without its PEM lines).
  */
-const keyMaterial = /-----BEGIN|PRIVATE KEY|LS0tLS1CRUdJ|0tLS0tQkVHSU|tLS0tLUJFR0lO|UFJJVkFURSBLRVk|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW|MII[A-Za-z0-9+/]{60}/;
+const keyMaterial = /-----B|PRIVATE KEY|LS0tLS1CRUdJ|0tLS0tQkVHSU|tLS0tLUJFR0lO|UFJJVkFURSBLRVk|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW|MII[A-Za-z0-9+/]{60}/;
 
 /** Only the start of a value is searched: a message shows no more of it, and a value may be megabytes. */
 const keyMaterialSearched = 4096;
