@@ -146,7 +146,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     });
     if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
       const known = Object.keys(clusterAutoscalerImageTags);
-      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}`);
     }
     if (cluster.register && !cluster.caData && !isPending(cluster)) {
       report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
