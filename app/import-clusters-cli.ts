@@ -4,9 +4,12 @@
  *
  *   npm run import-clusters -- <file> [<file> ...]
  *
- * Reads FLEET_CONFIG (default fleet.yaml). Prints one line per changed field, then writes the file.
+ * Reads FLEET_CONFIG (default fleet.yaml), under its lock (output/fleet-file.ts: one import at a
+ * time, written through links, atomically, with its mode), writes it, then prints one line per
+ * changed field. Everything printed is escaped and cut (config/messages.ts).
  * Exit status: 0 when fleet.yaml was updated or had nothing to change, 1 when the import was refused
- * (nothing written), 2 on a usage error, a file it cannot read or recognise, or an invalid fleet.yaml.
+ * (nothing written), 2 on a usage error, a file it cannot read or recognise, an invalid or read-only
+ * fleet.yaml, or a file system error (nothing written).
  */
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';

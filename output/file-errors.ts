@@ -23,7 +23,7 @@ const reasons: Readonly<Record<string, string>> = {
 
 const verbs: Readonly<Record<string, string>> = {
   open: 'open', read: 'read', write: 'write', close: 'write', rename: 'move', mkdir: 'create the folder', unlink: 'delete',
-  rmdir: 'delete the folder', rm: 'delete', lstat: 'look at', stat: 'look at', scandir: 'list', fsync: 'flush to disk',
+  rmdir: 'delete the folder', rm: 'delete', lstat: 'look at', stat: 'look at', realpath: 'find', scandir: 'list', fsync: 'flush to disk',
 };
 
 /**

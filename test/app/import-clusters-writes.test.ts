@@ -6,6 +6,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { importClustersCommand } from '../../app/import-clusters-cli';
 import { parseFleet } from '../../config/load';
+import { updateFleetFile } from '../../output/fleet-file';
 import { demoFleetText, projectRoot, writeTempFleet } from '../support/fixtures';
 
 // Two imports at once, and a killed one: real processes on a loaded machine.
@@ -310,5 +311,30 @@ describe('what import-clusters prints comes through synth\'s quoting', () => {
     expect(result.status).toBe(0);
     expectClean(result.stdout + result.stderr);
     expect(existsSync(fleetFile)).toBe(true);
+  });
+});
+
+describe('updateFleetFile', () => {
+  test('an import that cannot get the lock in time fails with who holds it and what to do, writing nothing', () => {
+    // GIVEN a lock held by a running process
+    const fleetFile = writeTempFleet(demoFleetText);
+    const holder = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(fleetFile, '..', '.fleet.yaml.lock'), `${holder.pid}\n`);
+      // WHEN / THEN
+      expect(() => updateFleetFile(fleetFile, () => ({ text: 'changed', result: undefined }), undefined, 200)).toThrow(
+        `another import-clusters (pid ${holder.pid}) is writing ${fleetFile} and did not finish within 0 s: wait for it, or, if none is running, remove ${join(fleetFile, '..', '.fleet.yaml.lock')}`,
+      );
+      expect(readFileSync(fleetFile, 'utf8')).toBe(demoFleetText);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  test('a fleet file that does not exist is a sentence', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'fleet-missing-')), 'fleet.yaml');
+    const result = runInProcess(missing, [fixture('terraform-legacy-ipv4')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^import-clusters failed; .*fleet\.yaml was left as it was:\ncannot (find|look at) .*fleet\.yaml: it does not exist \(ENOENT\)\n$/);
   });
 });
