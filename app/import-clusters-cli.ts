@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
-import { formatChange, ImportInput, ImportInputError, ImportRefusedError, importClusters } from '../config/import-clusters';
+import { formatAddition, formatChange, ImportInput, ImportInputError, ImportRefusedError, importClusters } from '../config/import-clusters';
 import { decodeFleetText, FleetConfigError } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { printable, printableLines } from '../config/messages';
@@ -21,7 +21,7 @@ import { fileSystemProblem } from '../output/file-errors';
 import { updateFleetFile } from '../output/fleet-file';
 import { OutputError } from '../output/write-dist';
 
-const usage = `Usage: npm run import-clusters -- <file> [<file> ...]
+const usage = `Usage: npm run import-clusters -- [--add] <file> [<file> ...]
 
 Writes server, caData, vpcId and subnets of the clusters the files describe into fleet.yaml, in
 place: every other line, comments included, stays as it is. Each file is the JSON of one of
@@ -30,6 +30,11 @@ place: every other line, comments included, stays as it is. Each file is the JSO
   aws ec2 describe-subnets --subnet-ids <its subnet ids> --output json
 It refuses, writing nothing, a cluster fleet.yaml does not have, or one whose IP family, region,
 account or Kubernetes version is not what fleet.yaml says.
+
+  --add  adds the clusters fleet.yaml does not have, from their describe-cluster and
+         describe-subnets files and an
+           aws eks describe-nodegroup --cluster-name <cluster> --nodegroup-name <group> --output json
+         of each node group, at the end of clusters, printing each it added.
 
 Environment: FLEET_CONFIG (default fleet.yaml), as for npm run synth.
 Exit status: 0 when fleet.yaml was updated or had nothing to change, 1 when the import was refused,
@@ -53,7 +58,7 @@ function read(file: string): Buffer {
 export function importClustersCommand(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, add: { type: 'boolean' } }, strict: true, allowPositionals: true });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;
@@ -72,9 +77,9 @@ export function importClustersCommand(args: string[], env: NodeJS.ProcessEnv = p
   try {
     const inputs: ImportInput[] = parsed.positionals.map((file) => ({ file, text: read(file) }));
     // fleet.yaml is read under its lock: a second import edits what the first wrote.
-    const { result: changes, written, removedLeftovers } = updateFleetFile(configFile, (bytes) => {
-      const { changes: found, text } = importClusters(decodeFleetText(bytes, configFile), configFile, inputs);
-      return { result: found, text: found.length ? text : undefined };
+    const { result: { changes, added }, written, removedLeftovers } = updateFleetFile(configFile, (bytes) => {
+      const imported = importClusters(decodeFleetText(bytes, configFile), configFile, inputs, { add: parsed.values.add });
+      return { result: imported, text: imported.changes.length || imported.added.length ? imported.text : undefined };
     }, (holder) => console.error(`waiting for another import-clusters${holder ? ` (pid ${holder})` : ''} to finish writing ${shownFile}`));
     for (const leftover of removedLeftovers) console.error(`removed ${printable(leftover)}, which an import that is gone had left`);
     if (!written) {
@@ -82,8 +87,11 @@ export function importClustersCommand(args: string[], env: NodeJS.ProcessEnv = p
       return 0;
     }
     for (const change of changes) console.log(formatChange(change));
+    for (const cluster of added) console.log(formatAddition(cluster));
     const clusters = [...new Set(changes.map((change) => change.cluster))];
-    console.log(`${shownFile}: ${changes.length} field${changes.length === 1 ? '' : 's'} of ${printable(clusters.join(', '))} updated`);
+    const updated = changes.length ? `${changes.length} field${changes.length === 1 ? '' : 's'} of ${printable(clusters.join(', '))} updated` : '';
+    const addedText = added.length ? `${added.length} cluster${added.length === 1 ? '' : 's'} added` : '';
+    console.log(`${shownFile}: ${[updated, addedText].filter(Boolean).join(', ')}`);
     return 0;
   } catch (error) {
     const left = `${shownFile} was left as it was`;

@@ -6,7 +6,7 @@
 import { isUtf8 } from 'buffer';
 import { isDeepStrictEqual } from 'util';
 import { createHash } from 'crypto';
-import { Document, isMap, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, visit, YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, Node, Pair, parse, parseDocument, visit, YAMLMap } from 'yaml';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { cidrContains, parseCidr } from './cidr';
 import { allClusters, ClusterSpec, Fleet, isCluster } from './fleet';
@@ -69,8 +69,26 @@ export interface FieldChange {
 /** fleet.yaml with an import's changes. */
 export interface ImportResult {
   readonly changes: readonly FieldChange[];
+  /** Clusters fleet.yaml lacked, added at the end of its clusters (only when the import may add them). */
+  readonly added: readonly AddedCluster[];
   /** The new text of fleet.yaml: the old one when nothing changes. */
   readonly text: string;
+}
+
+/** A node group as `aws eks describe-nodegroup` describes it: what fleet.yaml's nodeGroups entry says. */
+export interface NodeGroupFacts {
+  readonly source: string;
+  readonly cluster: string;
+  readonly name: string;
+  readonly instanceType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+}
+
+/** A cluster fleet.yaml lacked, as an import adds it. */
+export interface AddedCluster {
+  readonly facts: ClusterFacts;
+  readonly nodeGroups: readonly NodeGroupFacts[];
 }
 
 /** An input file that cannot be read as one of the forms an import takes. */
@@ -280,6 +298,7 @@ function familyCidrs(facts: Omit<ClusterFacts, 'subnets' | 'ipv4Blocks'>, subnet
 
 type InputDocument =
   | { readonly kind: 'facts'; readonly facts: ClusterFacts }
+  | { readonly kind: 'nodegroup'; readonly nodeGroup: NodeGroupFacts }
   | { readonly kind: 'cluster'; readonly cluster: DescribedCluster }
   | { readonly kind: 'subnets'; readonly subnets: readonly DescribedSubnet[] };
 
@@ -382,6 +401,7 @@ function recognise(input: ImportInput): InputDocument {
     if ('cluster' in json) return { kind: 'cluster', cluster: describedCluster(input.file, json) };
     if ('Subnets' in json) return { kind: 'subnets', subnets: describedSubnets(input.file, json) };
     if (isTerraformOutput(json)) return { kind: 'facts', facts: terraformFacts(input.file, json) };
+    if ('nodegroup' in json) return { kind: 'nodegroup', nodeGroup: describedNodeGroup(input.file, json) };
   }
   throw new ImportInputError(`${named(input.file)}: is not a form import-clusters reads: expected the JSON of \`terraform output -json\` of a cluster stack, \`aws eks describe-cluster --output json\` or \`aws ec2 describe-subnets --output json\``);
 }
@@ -403,8 +423,38 @@ function subnetsById(documents: readonly InputDocument[]): Map<string, Described
   return byId;
 }
 
+/** A node group as `aws eks describe-nodegroup --output json` describes it. */
+function describedNodeGroup(file: string, json: JsonObject): NodeGroupFacts {
+  const fields = new JsonFields(file);
+  const nodeGroup = fields.object(json.nodegroup, 'nodegroup');
+  const scaling = fields.object(nodeGroup.scalingConfig, 'nodegroup.scalingConfig');
+  const size = (value: unknown, path: string) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ImportInputError(`${named(file)}: ${path}: expected a number of nodes, got ${describeJson(value)}`);
+    return value;
+  };
+  return {
+    source: file,
+    cluster: fields.text(nodeGroup.clusterName, 'nodegroup.clusterName'),
+    name: fields.text(nodeGroup.nodegroupName, 'nodegroup.nodegroupName'),
+    instanceType: fields.texts(nodeGroup.instanceTypes, 'nodegroup.instanceTypes')[0] ?? fields.text(undefined, 'nodegroup.instanceTypes[0]'),
+    minSize: size(scaling.minSize, 'nodegroup.scalingConfig.minSize'),
+    maxSize: size(scaling.maxSize, 'nodegroup.scalingConfig.maxSize'),
+  };
+}
+
+/** What the input files say: the clusters, the node groups, and which clusters a describe-cluster describes (only those may be added). */
+interface ImportFacts {
+  readonly clusters: readonly ClusterFacts[];
+  readonly nodeGroups: readonly NodeGroupFacts[];
+  readonly described: ReadonlySet<string>;
+}
+
 /** The clusters the input files describe, a describe-cluster's subnets looked up in the describe-subnets files among them. */
 export function readClusterFacts(inputs: readonly ImportInput[]): ClusterFacts[] {
+  return [...readImportFacts(inputs).clusters];
+}
+
+function readImportFacts(inputs: readonly ImportInput[]): ImportFacts {
   const documents = inputs.map(recognise);
   const subnets = subnetsById(documents);
   const facts = documents.flatMap((document): ClusterFacts[] => {
@@ -416,7 +466,11 @@ export function readClusterFacts(inputs: readonly ImportInput[]): ClusterFacts[]
   for (const cluster of facts) {
     if (!cluster.subnets.length) throw new ImportInputError(`${named(cluster.source)}: cluster ${shown(cluster.name)} has no private ${familyName(cluster.ipFamily)} subnets: fleet.yaml needs at least one`);
   }
-  return facts;
+  return {
+    clusters: facts,
+    nodeGroups: documents.flatMap((document) => (document.kind === 'nodegroup' ? [document.nodeGroup] : [])),
+    described: new Set(documents.flatMap((document) => (document.kind === 'cluster' ? [document.cluster.facts.name] : []))),
+  };
 }
 
 function familyName(family: IpFamily): string {
@@ -462,16 +516,17 @@ function contradictions(facts: ClusterFacts, cluster: ClusterSpec, clusterIndex:
  * cluster is not in the fleet, is another IP family, region, account or Kubernetes version than
  * the fleet says, or is described twice with different values.
  */
-export function planImport(fleet: Fleet, fleetFile: string, facts: readonly ClusterFacts[]): FieldChange[] {
+export function planImport(fleet: Fleet, fleetFile: string, facts: readonly ClusterFacts[], adding: ReadonlySet<string> = new Set()): FieldChange[] {
   const refusals: string[] = [];
   const first = new Map<string, ClusterFacts>();
   const changes: FieldChange[] = [];
   for (const cluster of facts) {
     // A cluster the project creates is in fleet.yaml before it exists (pending): the import brings it in.
     const inFleet = allClusters(fleet).find((candidate) => candidate.name === cluster.name);
+    if (!inFleet && adding.has(cluster.name)) continue;
     if (!inFleet) {
       const names = firstNames(allClusters(fleet).map((candidate) => candidate.name));
-      refusals.push(`${named(cluster.source)}: cluster ${shown(cluster.name)} is not in ${fleetFile}, whose clusters are ${names}: add it to clusters first, or leave the file out`);
+      refusals.push(`${named(cluster.source)}: cluster ${shown(cluster.name)} is not in ${fleetFile}, whose clusters are ${names}: add it to clusters first (or import its describe-cluster, describe-subnets and describe-nodegroup files with --add), or leave the file out`);
       continue;
     }
     const clusterIndex = inFleet.index;
@@ -702,17 +757,103 @@ export function editFleetText(text: string, fleetFile: string, changes: readonly
   return { text: edited, lineOnDisk: (line) => (onDisk[line - 1] ?? line - 1) + 1 };
 }
 
+/** A string as fleet.yaml writes it: plain when YAML reads it back as that string, else in double quotes (JSON's escapes are YAML's). */
+function yamlString(value: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._:/+=-]*$/.test(value) && parse(value) === value ? value : JSON.stringify(value);
+}
+
+/**
+ * The clusters the files describe that fleet.yaml lacks, to be added: each from a describe-cluster
+ * (not terraform output: a cluster the project creates is in fleet.yaml first), with its node
+ * groups from describe-nodegroup files (fleet.yaml needs at least one). Refuses one without.
+ */
+function planAdditions(fleet: Fleet, facts: ImportFacts): AddedCluster[] {
+  const names = new Set(allClusters(fleet).map((cluster) => cluster.name));
+  const added: AddedCluster[] = [];
+  const refusals: string[] = [];
+  for (const cluster of facts.clusters) {
+    if (names.has(cluster.name) || !facts.described.has(cluster.name) || added.some((earlier) => earlier.facts.name === cluster.name)) continue;
+    const nodeGroups = facts.nodeGroups.filter((group) => group.cluster === cluster.name);
+    if (!nodeGroups.length) {
+      refusals.push(`${named(cluster.source)}: cluster ${shown(cluster.name)} is not in fleet.yaml, and no describe-nodegroup file given is of it: fleet.yaml needs its node groups; add the output of \`aws eks describe-nodegroup --cluster-name ${shown(cluster.name)} --nodegroup-name <name> --output json\` for each (aws eks list-nodegroups names them)`);
+      continue;
+    }
+    added.push({ facts: cluster, nodeGroups });
+  }
+  if (refusals.length) throw new ImportRefusedError(refusals);
+  return added;
+}
+
+/**
+ * fleet.yaml with `added` clusters appended to its block list of clusters, after the last line of
+ * its last cluster, in the indentation the list has; every other line as it was.
+ */
+function appendClusters(text: string, fleetFile: string, added: readonly AddedCluster[]): string {
+  if (!added.length) return text;
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines });
+  const clusters = document.get('clusters', true);
+  const last = isSeq(clusters) ? clusters.items[clusters.items.length - 1] : undefined;
+  if (!isSeq(clusters) || clusters.flow || !isMap(last) || !last.items.length) {
+    throw new ImportRefusedError([`${fleetFile}: clusters is not a block list of mappings, which an import adds clusters to: write it one "- name: ..." entry after another, or add the clusters by hand`]);
+  }
+  const keyColumn = lines.linePos((last.items[0].key as Node).range![0]).col - 1;
+  const indent = ' '.repeat(keyColumn);
+  const dash = `${' '.repeat(Math.max(0, keyColumn - 2))}- `;
+  const oldLines = text.split('\n');
+  const lineEnd = text.includes('\r\n') ? '\r' : '';
+  const after = lines.linePos(pairEnd(last.items[last.items.length - 1]) - 1).line;
+  const entries = added.flatMap(({ facts, nodeGroups }) => [
+    `${dash}name: ${yamlString(facts.name)}`,
+    `${indent}ipFamily: ${facts.ipFamily}`,
+    `${indent}kubernetesVersion: ${JSON.stringify(facts.kubernetesVersion ?? '')}`,
+    `${indent}server: ${yamlString(facts.server)}`,
+    `${indent}region: ${yamlString(facts.region)}`,
+    `${indent}accountId: ${JSON.stringify(facts.accountId)}`,
+    `${indent}vpcId: ${yamlString(facts.vpcId)}`,
+    `${indent}subnets:`,
+    ...facts.subnets.map((subnet) => `${indent}  - ${yamlString(subnet)}`),
+    `${indent}nodeGroups:`,
+    ...nodeGroups.map((group) => `${indent}  - { name: ${yamlString(group.name)}, instanceType: ${yamlString(group.instanceType)}, minSize: ${group.minSize}, maxSize: ${group.maxSize} }`),
+    `${indent}caData: ${yamlString(facts.caData)}`,
+  ].map((line) => line + lineEnd));
+  const appended = [...oldLines.slice(0, after), ...entries, ...oldLines.slice(after)].join('\n');
+  // The appended entries must read back as exactly what was written, and nothing else may change.
+  const expected = document.toJS({ maxAliasCount: -1 }) as { clusters: unknown[] };
+  expected.clusters.push(...added.map(({ facts, nodeGroups }) => ({
+    name: facts.name, ipFamily: facts.ipFamily, kubernetesVersion: facts.kubernetesVersion ?? '', server: facts.server, region: facts.region,
+    accountId: facts.accountId, vpcId: facts.vpcId, subnets: [...facts.subnets],
+    nodeGroups: nodeGroups.map((group) => ({ name: group.name, instanceType: group.instanceType, minSize: group.minSize, maxSize: group.maxSize })), caData: facts.caData,
+  })));
+  const reread = parseDocument(appended);
+  // (compared as JSON, in the order written: a value parsed in another realm, as a test runner's, has other prototypes)
+  if (reread.errors.length || JSON.stringify(expected) !== JSON.stringify(reread.toJS({ maxAliasCount: -1 }))) {
+    throw new ImportRefusedError([`${fleetFile}: the clusters to add cannot be appended to clusters as it is written: add them by hand`]);
+  }
+  return appended;
+}
+
+/** How an import may change fleet.yaml beyond the fields of the clusters it has. */
+export interface ImportOptions {
+  /** Whether clusters fleet.yaml lacks are added from their describe-cluster, describe-subnets and describe-nodegroup files, rather than refused. */
+  readonly add?: boolean;
+}
+
 /**
  * Reads the input files, checks them against fleet.yaml and returns fleet.yaml with their
- * clusters' server, caData, vpcId and subnets. Throws FleetConfigError for an invalid fleet.yaml,
- * ImportInputError for an input it cannot read, ImportRefusedError for a contradiction or for
- * values that would make fleet.yaml invalid (located at the lines on disk).
+ * clusters' server, caData, vpcId and subnets (and, with `add`, the clusters it lacks appended).
+ * Throws FleetConfigError for an invalid fleet.yaml, ImportInputError for an input it cannot
+ * read, ImportRefusedError for a contradiction or for values that would make fleet.yaml invalid
+ * (located at the lines on disk).
  */
-export function importClusters(fleetText: string, fleetFile: string, inputs: readonly ImportInput[]): ImportResult {
+export function importClusters(fleetText: string, fleetFile: string, inputs: readonly ImportInput[], options: ImportOptions = {}): ImportResult {
   const fleet = parseFleet(fleetText, fleetFile);
-  const changes = planImport(fleet, fleetFile, readClusterFacts(inputs));
-  if (!changes.length) return { changes, text: fleetText };
-  const { text, lineOnDisk } = editFleetText(fleetText, fleetFile, changes);
+  const facts = readImportFacts(inputs);
+  const added = options.add ? planAdditions(fleet, facts) : [];
+  const changes = planImport(fleet, fleetFile, facts.clusters, new Set(added.map((cluster) => cluster.facts.name)));
+  if (!changes.length && !added.length) return { changes, added, text: fleetText };
+  const { text: edited, lineOnDisk } = changes.length ? editFleetText(fleetText, fleetFile, changes) : { text: fleetText, lineOnDisk: (line: number) => line };
+  const text = appendClusters(edited, fleetFile, added);
   try {
     parseFleet(text, fleetFile);
   } catch (error) {
@@ -721,7 +862,13 @@ export function importClusters(fleetText: string, fleetFile: string, inputs: rea
     const onDisk = new FleetConfigError(error.problems.map((problem) => ({ ...problem, line: lineOnDisk(problem.line) })));
     throw new ImportRefusedError([`the imported values would make ${fleetFile} invalid:\n${onDisk.message}`]);
   }
-  return { changes, text };
+  return { changes, added, text };
+}
+
+/** One line of the report of an added cluster: what it is and where it runs. */
+export function formatAddition({ facts, nodeGroups }: AddedCluster): string {
+  return printable(`clusters: added ${facts.name}: ${facts.ipFamily === 'ipv6' ? 'IPv6' : 'IPv4'}, Kubernetes ${facts.kubernetesVersion}, ${facts.region}, account ${facts.accountId}, `
+    + `${facts.vpcId}, ${facts.subnets.length} subnet${facts.subnets.length === 1 ? '' : 's'}, node groups ${nodeGroups.map((group) => `${group.name} (${group.instanceType}, ${group.minSize}-${group.maxSize})`).join(', ')}`);
 }
 
 /** Longer values are cut: a line of the report stays readable. */

@@ -338,3 +338,113 @@ describe('updateFleetFile', () => {
     expect(result.stderr).toMatch(/^import-clusters failed; .*fleet\.yaml was left as it was:\ncannot (find|look at) .*fleet\.yaml: it does not exist \(ENOENT\)\n$/);
   });
 });
+
+describe('adopting clusters in bulk: --add', () => {
+  /** describe-cluster, describe-subnets and describe-nodegroup files of `count` clusters fleet.yaml lacks (legacy-ipv4's, renamed and moved). */
+  function newClusters(count: number): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'import-add-'));
+    const cluster = JSON.parse(readFileSync(fixture('describe-cluster-legacy-ipv4'), 'utf8'));
+    const subnets = JSON.parse(readFileSync(fixture('describe-subnets-legacy-ipv4'), 'utf8'));
+    const files: string[] = [];
+    const allSubnets: unknown[] = [];
+    for (let index = 0; index < count; index++) {
+      const name = `adopted-${index}`;
+      const ids = subnets.Subnets.map((_: unknown, subnet: number) => `subnet-0c${String(index).padStart(5, '0')}000000${subnet}`);
+      cluster.cluster.name = name;
+      cluster.cluster.arn = `arn:aws:eks:us-east-2:111122223333:cluster/${name}`;
+      cluster.cluster.endpoint = `https://${(0xabc000 + index).toString(16).toUpperCase().padStart(32, '0')}.gr7.us-east-2.eks.amazonaws.com`;
+      cluster.cluster.resourcesVpcConfig.vpcId = `vpc-0c${String(index).padStart(15, '0')}`;
+      cluster.cluster.resourcesVpcConfig.subnetIds = ids;
+      files.push(join(dir, `${name}.json`));
+      writeFileSync(files[files.length - 1], JSON.stringify(cluster));
+      subnets.Subnets.forEach((subnet: Record<string, unknown>, at: number) => allSubnets.push({ ...subnet, SubnetId: ids[at], CidrBlock: String(subnet.CidrBlock).replace(/^10\.240\./, `10.${100 + index}.`) }));
+      files.push(join(dir, `${name}-nodegroup.json`));
+      writeFileSync(files[files.length - 1], JSON.stringify({ nodegroup: { nodegroupName: 'general', clusterName: name, instanceTypes: ['m5.xlarge'], scalingConfig: { minSize: 2, maxSize: 20, desiredSize: 2 } } }));
+    }
+    files.push(join(dir, 'subnets.json'));
+    writeFileSync(files[files.length - 1], JSON.stringify({ Subnets: allSubnets }));
+    return files;
+  }
+
+  test('adds every cluster fleet.yaml lacks, prints each, and updates the existing ones as before', () => {
+    // GIVEN twelve clusters fleet.yaml lacks, and legacy-ipv4's terraform output
+    const fleetFile = writeTempFleet(demoFleetText);
+    const files = [...newClusters(12), fixture('terraform-legacy-ipv4')];
+    // WHEN
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
+    const error = jest.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
+    let status;
+    try {
+      status = importClustersCommand(['--add', ...files], { FLEET_CONFIG: fleetFile });
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    // THEN
+    expect(status).toBe(0);
+    const text = readFileSync(fleetFile, 'utf8');
+    const fleet = parseFleet(text);
+    expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['legacy-ipv4', 'ipv6-east', ...Array.from({ length: 12 }, (_, index) => `adopted-${index}`)]);
+    expect(fleet.clusters[2]).toMatchObject({
+      ipFamily: 'ipv4', kubernetesVersion: '1.33', region: 'us-east-2', accountId: '111122223333', vpcId: 'vpc-0c000000000000000',
+      subnets: ['10.100.16.0/22', '10.100.20.0/22', '10.100.24.0/22'], nodeGroups: [{ name: 'general', instanceType: 'm5.xlarge', minSize: 2, maxSize: 20 }],
+    });
+    expect(fleet.clusters[0].vpcId).toBe('vpc-0b2c3d4e5f6071829');
+    expect(out).toContain('clusters: added adopted-0: IPv4, Kubernetes 1.33, us-east-2, account 111122223333, vpc-0c000000000000000, 3 subnets, node groups general (m5.xlarge, 2-20)');
+    expect(out[out.length - 1]).toBe(`${fleetFile}: 4 fields of legacy-ipv4 updated, 12 clusters added`);
+    // every line of the file before is still there, in order, and the comments with them
+    const after = text.split('\n');
+    let at = 0;
+    for (const line of demoFleetText.split('\n').filter((kept) => !/^ {4}(server|vpcId|caData):|^ {6}- 10\.230\./.test(kept))) {
+      const found = after.indexOf(line, at);
+      expect([line, found >= 0]).toEqual([line, true]);
+      at = found + 1;
+    }
+  });
+
+  test('values that would write YAML of their own are quoted, and refused as fleet.yaml refuses them', () => {
+    // GIVEN a cluster whose name would write a mapping and a comment if written as it is
+    const files = newClusters(1);
+    const name = 'adopted-0, planted: { caData: x } # ';
+    for (const file of files.filter((candidate) => !candidate.endsWith('subnets.json'))) {
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      if (json.cluster) Object.assign(json.cluster, { name, arn: `arn:aws:eks:us-east-2:111122223333:cluster/${name}` });
+      else json.nodegroup.clusterName = name;
+      writeFileSync(file, JSON.stringify(json));
+    }
+    const fleetFile = writeTempFleet(demoFleetText);
+    const out: string[] = [];
+    const error = jest.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
+    let status;
+    try {
+      status = importClustersCommand(['--add', ...files], { FLEET_CONFIG: fleetFile });
+    } finally {
+      error.mockRestore();
+    }
+    // THEN the name reached fleet.yaml's validation as one value, which refused it; nothing was written
+    expect(status).toBe(1);
+    expect(out.join('\n')).toMatch(/clusters\[2\]\.name: expected .*, got "adopted-0, planted: \{ caData: x \} # " \(text\)/);
+    expect(readFileSync(fleetFile, 'utf8')).toBe(demoFleetText);
+  });
+
+  test('without --add a cluster fleet.yaml lacks is refused, saying how to add it; without its node groups it is refused with --add too', () => {
+    const files = newClusters(1);
+    const fleetFile = writeTempFleet(demoFleetText);
+    const refused = runInProcess(fleetFile, files);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('cluster adopted-0 is not in');
+    expect(refused.stderr).toContain('with --add');
+    const out: string[] = [];
+    const error = jest.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
+    let status;
+    try {
+      status = importClustersCommand(['--add', ...files.filter((file) => !file.endsWith('-nodegroup.json'))], { FLEET_CONFIG: fleetFile });
+    } finally {
+      error.mockRestore();
+    }
+    expect(status).toBe(1);
+    expect(out.join('\n')).toContain('cluster adopted-0 is not in fleet.yaml, and no describe-nodegroup file given is of it');
+    expect(readFileSync(fleetFile, 'utf8')).toBe(demoFleetText);
+  });
+});

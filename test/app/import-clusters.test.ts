@@ -103,7 +103,7 @@ describe('npm run import-clusters', () => {
       const result = runImport(args);
       // THEN
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain('Usage: npm run import-clusters -- <file> [<file> ...]');
+      expect(result.stderr).toContain('Usage: npm run import-clusters -- [--add] <file> [<file> ...]');
       expect(result.fleetAfter).toBe(demoFleetText);
     }
   });
