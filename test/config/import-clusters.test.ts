@@ -351,7 +351,7 @@ describe('importClusters refuses what contradicts fleet.yaml, naming the file, t
     })], 'terraform-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.34, but fleet.yaml says kubernetesVersion: "1.33" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.34" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
     ['a cluster fleet.yaml does not have', [input('terraform-ipv6-east', (json) => {
       json.cluster_name.value = 'ipv6-west';
-    })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4 and ipv6-east: add it to clusters first, or leave the file out'],
+    })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4 and ipv6-east: add it to clusters first (or import its describe-cluster, describe-subnets and describe-nodegroup files with --add), or leave the file out'],
     ['two files that disagree on a cluster', [input('terraform-legacy-ipv4'), input('describe-cluster-legacy-ipv4', (json) => {
       json.cluster.endpoint = 'https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com';
     }), input('describe-subnets-legacy-ipv4')], 'terraform-legacy-ipv4.json and describe-cluster-legacy-ipv4.json give cluster legacy-ipv4 a different server: import the files of one moment'],
