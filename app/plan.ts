@@ -14,6 +14,7 @@ import { fieldLines, FleetConfigError, loadFleet } from '../config/load';
 import { fleetToday } from '../config/eks-versions';
 import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
+import { nodeGroupWarnings } from './fleet-warnings';
 
 const usage = 'usage: npm run plan -- [--json | --markdown]';
 
@@ -37,7 +38,7 @@ function main(args: readonly string[]): number {
   const plan = planFleet(fleet);
   const problems = planProblems(plan, fleet.capacity, fieldLines(configFile));
   const errors = problems.errors;
-  const warnings = [...problems.warnings, ...fleetWarnings(fleet, fleetToday())];
+  const warnings = [...problems.warnings, ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
   } else if (args.includes('--markdown')) {

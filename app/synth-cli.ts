@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'v8';
 import { FleetConfigError } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
-import { printable, printableLines } from '../config/messages';
+import { groupWarnings, printable, printableLines } from '../config/messages';
 import { fileSystemProblem } from '../output/file-errors';
 import { OutputError, PartialWriteError } from '../output/write-dist';
 import { ObjectLimitError } from '../verify/limits';
@@ -39,7 +39,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
       generator: workerScript === undefined ? undefined : (globalThis as { fleetBundleVersion?: string }).fleetBundleVersion ?? bundleVersion(workerScript),
       notice: (message) => console.error(printable(message)),
     });
-    for (const warning of warnings) console.error(`warning: ${printable(warning)}`);
+    for (const warning of groupWarnings(warnings)) console.error(`warning: ${printable(warning)}`);
     console.log(`${outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged files (from ${configFile})`);
     for (const move of moves) console.log(`${moveMark} ${printable(move)}`);
     if (clusterChanges.length) console.log(['Apps and pods per cluster:', ...clusterChanges.map((line) => `  ${printable(line)}`)].join('\n'));

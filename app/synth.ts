@@ -18,6 +18,7 @@ import { clusterChanges as changesBetween, formatClusterChanges, placementFilesP
 import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
 import { distLayout } from '../catalog/dist-layout';
+import { nodeGroupWarnings } from './fleet-warnings';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 
@@ -114,7 +115,7 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   const fleet = loadFleet(options.configFile);
-  const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet, fleetToday())];
+  const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
   // An identity switch is refused against the dist/ this synth replaces (what was last applied, or is about to be).
   const switched = identitySwitchProblems(fleet, (cluster) => {
     const path = join(options.outdir, distLayout.terraformCluster(cluster.name));

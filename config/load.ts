@@ -5,7 +5,7 @@ import { Alias, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq,
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
 import { closest, count, cut, firstLines, printable, quote } from './messages';
-import { checkCapacitySettings, checkFleetChoices, checkProvisioning, checkRelations } from './rules';
+import { checkCapacitySettings, checkFleetChoices, checkProvisioning, checkRelations, checkReservedClusterNames } from './rules';
 import { FleetFile, fleetSchema } from './schema';
 import { JsonSchema, withDefaults } from './schema-builder';
 
@@ -132,6 +132,7 @@ class FleetReader {
     checkProvisioning(file, written, (path, message) => this.reportAt(path, message));
     checkCapacitySettings(file, (path, message) => this.reportAt(path, message));
     checkFleetChoices(file, written, (path, message) => this.reportAt(path, message));
+    checkReservedClusterNames(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
   }
@@ -355,6 +356,7 @@ function readValidFleet(text: string): Fleet | undefined {
   checkProvisioning(file, value as FleetFile, invalid);
   checkCapacitySettings(file, invalid);
   checkFleetChoices(file, value as FleetFile, invalid);
+  checkReservedClusterNames(file, invalid);
   return valid ? resolveFleet(file) : undefined;
 }
 
@@ -393,6 +395,11 @@ function readFleetText(file: string): string {
   } catch (error) {
     throw new FleetConfigError([{ file, line: 1, column: 1, path: '', message: `cannot be read: ${(error as Error).message}` }]);
   }
+  return decodeFleetText(bytes, file);
+}
+
+/** The text of the bytes of a fleet file; throws FleetConfigError when they are not UTF-8. */
+export function decodeFleetText(bytes: Buffer, file: string): string {
   const text = bytes.toString('utf8');
   if (!isUtf8(bytes)) {
     // Node decodes each invalid byte as U+FFFD; the first one not written as U+FFFD in the file is the culprit.

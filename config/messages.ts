@@ -33,6 +33,29 @@ export function firstNames(names: readonly string[], shown = largestShown): stri
 }
 
 /**
+ * Warnings grouped by what they warn of, so a fleet of thousands of clusters does not print
+ * thousands of lines: a warning reads "<subject>: <what>: <details>"; of those with the same
+ * <what> the first `shown` are kept whole and the rest become one line naming their subjects, as
+ * the capacity plan names the clusters of a region: "and 2,997 more: maxPods above what the ENIs
+ * give: c3, c4, c5 and 2,994 more". In the order each kind first appears.
+ */
+export function groupWarnings(warnings: readonly string[], shown = largestShown): string[] {
+  const groups = new Map<string, { readonly whole: string[]; readonly rest: { readonly subject: string; readonly warning: string }[] }>();
+  for (const warning of warnings) {
+    const parts = /^([^:\n]+): ([^:\n]+):/.exec(warning);
+    const kind = parts ? parts[2] : warning;
+    let group = groups.get(kind);
+    if (!group) groups.set(kind, (group = { whole: [], rest: [] }));
+    if (group.whole.length < shown || !parts) group.whole.push(warning);
+    else group.rest.push({ subject: parts[1], warning });
+  }
+  return [...groups].flatMap(([kind, { whole, rest }]) => {
+    if (rest.length <= 1) return [...whole, ...rest.map(({ warning }) => warning)];
+    return [...whole, `and ${count(rest.length)} more: ${kind}: ${firstNames([...new Set(rest.map(({ subject }) => subject))])}`];
+  });
+}
+
+/**
  * Characters a terminal acts on rather than shows: C0 controls (newline included, so a value
  * cannot print a line of its own), DEL, C1 controls (CSI starts an escape sequence as ESC [
  * does), the line and paragraph separators and the bidirectional overrides that reorder what
@@ -58,8 +81,29 @@ export function cut(text: string, max = maxQuotedLength): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}... (${count(text.length)} characters)`;
 }
 
-/** A value from fleet.yaml as a message quotes it: cut, in double quotes, every unprintable character escaped. */
+/**
+ * What tells a value holds key material: a PEM block ("-----BEGIN ...", a private key's or any
+ * other, however little of the line a quote shows), the words PRIVATE KEY, each raw or in base64 at any of the three offsets base64 may put
+ * them at, or a long base64 run that starts as DER does (MII...: an ASN.1 sequence, a key or a
+ * certificate without its PEM lines).
+ */
+const keyMaterial = /-----B|PRIVATE KEY|LS0tLS1CRUdJ|0tLS0tQkVHSU|tLS0tLUJFR0lO|UFJJVkFURSBLRVk|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW|MII[A-Za-z0-9+/]{60}/;
+
+/** Only the start of a value is searched: a message shows no more of it, and a value may be megabytes. */
+const keyMaterialSearched = 4096;
+
+/** Whether a value may hold key material (keyMaterial): a message must not show any of it. */
+export function holdsKeyMaterial(value: string): boolean {
+  return keyMaterial.test(value.slice(0, keyMaterialSearched));
+}
+
+/**
+ * A value from fleet.yaml or an import file as a message quotes it: cut, in double quotes, every
+ * unprintable character escaped; a value that may hold key material is not shown at all, only
+ * its length, whatever field it arrives in.
+ */
 export function quote(value: string): string {
+  if (holdsKeyMaterial(value)) return `(${count(value.length)} characters that look like key material or a certificate: not shown)`;
   return `"${printable(cut(value)).replace(/"/g, '\\"')}"`;
 }
 

@@ -1,6 +1,6 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
-import { systemNamespaces } from '../catalog/argocd';
+import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
@@ -152,7 +152,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
       report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which the EKS release calendar in data/eks-versions.json does not list: expected one of ${Object.keys(clusterAutoscalerImageTags).join(', ')}; if EKS released it since, refresh the data (npm run refresh:eks-versions)`);
     } else if (cluster.addons.clusterAutoscaler && !Object.hasOwn(clusterAutoscalerImageTags, cluster.kubernetesVersion)) {
       const known = Object.keys(clusterAutoscalerImageTags);
-      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}, or addons.clusterAutoscaler: false`);
+      report(at('kubernetesVersion'), `is "${cluster.kubernetesVersion}", which no cluster-autoscaler release of this project supports (its minor version must match the cluster's): expected one of ${known.join(', ')}`);
     }
     if (cluster.register && !cluster.caData && !isPending(cluster)) {
       report(at(), 'is registered with Argo CD (register is not false) but has no caData: add the cluster\'s certificateAuthority.data from aws eks describe-cluster');
@@ -485,6 +485,18 @@ export function checkFleetChoices(file: FleetFileWithDefaults, written: FleetFil
   file.clusters.forEach((cluster, clusterIndex) => {
     if (cluster.ipFamily === 'ipv4' && written.clusters[clusterIndex]?.defaultApps === true) {
       report(['clusters', clusterIndex, 'defaultApps'], 'is true on an IPv4 cluster: apps without clusters run on IPv6 clusters only; list this cluster in their clusters instead, and remove defaultApps');
+    }
+  });
+}
+
+/**
+ * Argo CD's own name for the cluster it runs on: a fleet cluster of that name would make two
+ * clusters of one name in Argo CD, and a destination by name could reach either.
+ */
+export function checkReservedClusterNames(file: FleetFileWithDefaults, report: Report): void {
+  file.clusters.forEach((cluster, clusterIndex) => {
+    if (cluster.name === inClusterName) {
+      report(['clusters', clusterIndex, 'name'], `is "${inClusterName}", the name Argo CD gives the cluster it runs on (${inClusterServer}): Argo CD would hold two clusters of that name, and a destination by name could reach either; choose another name`);
     }
   });
 }

@@ -178,7 +178,10 @@ const cluster = object({
   register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
   caData: optional(text({
     description: 'The cluster\'s certificate authority (base64 of one or more PEM certificates, as `aws eks describe-cluster` prints it): public, not a secret.',
-    pattern: /^(?=.)(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+    // Four classes, not [A-Za-z0-9+/]{4}: V8 runs a loop of a fixed-length sequence without
+    // keeping a backtrack entry per turn, but not one of a counted repetition, which overflows
+    // its stack on a caData of megabytes ("Maximum call stack size exceeded").
+    pattern: /^(?=.)(?:[A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/][A-Za-z0-9+/])*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
     expected: 'base64 text (the certificateAuthority.data of aws eks describe-cluster)',
   })),
   addons: optional(addonToggles),

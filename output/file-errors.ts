@@ -23,13 +23,16 @@ const reasons: Readonly<Record<string, string>> = {
 
 const verbs: Readonly<Record<string, string>> = {
   open: 'open', read: 'read', write: 'write', close: 'write', rename: 'move', mkdir: 'create the folder', unlink: 'delete',
-  rmdir: 'delete the folder', rm: 'delete', lstat: 'look at', stat: 'look at', scandir: 'list', fsync: 'flush to disk',
+  rmdir: 'delete the folder', rm: 'delete', lstat: 'look at', stat: 'look at', realpath: 'find', scandir: 'list', fsync: 'flush to disk',
 };
 
-/** The sentence for a file system error (an error with a known `code`); undefined for any other error. */
-export function fileSystemProblem(error: unknown): string | undefined {
+/**
+ * The sentence for a file system error (an error with a known `code`); undefined for any other
+ * error. `command` is the one to run again (npm run synth, or import-clusters).
+ */
+export function fileSystemProblem(error: unknown, command = 'synth'): string | undefined {
   const { code, path, dest, syscall } = (error ?? {}) as NodeJS.ErrnoException & { dest?: string };
   if (!code || !Object.hasOwn(reasons, code)) return undefined;
   const what = path ? ` ${path}${dest ? ` to ${dest}` : ''}` : '';
-  return `cannot ${syscall && Object.hasOwn(verbs, syscall) ? verbs[syscall] : 'write'}${what}: ${reasons[code]} (${code})`;
+  return `cannot ${syscall && Object.hasOwn(verbs, syscall) ? verbs[syscall] : 'write'}${what}: ${reasons[code].replace(/\bsynth\b/, command)} (${code})`;
 }

@@ -11,11 +11,13 @@ const header = 'fleet-synth render cache 1';
  * lock this synth now holds.
  */
 function removeLeftovers(cacheFile: string): void {
-  const name = basename(cacheFile);
-  const leftover = new RegExp(`^${name.replace(/\./g, '\\.')}\\.\\d+\\.[0-9a-f]{12}$`);
+  // The name is compared as text: a pattern built from it would read the folder's name (which may
+  // hold any character but "/") as regular expression syntax, and match files that are not synth's.
+  const prefix = `${basename(cacheFile)}.`;
+  const isLeftover = (name: string) => name.startsWith(prefix) && /^\d+\.[0-9a-f]{12}$/.test(name.slice(prefix.length));
   try {
     for (const entry of readdirSync(dirname(cacheFile), { withFileTypes: true })) {
-      if (entry.isFile() && leftover.test(entry.name)) rmSync(join(dirname(cacheFile), entry.name), { force: true });
+      if (entry.isFile() && isLeftover(entry.name)) rmSync(join(dirname(cacheFile), entry.name), { force: true });
     }
   } catch {
     // nothing to tidy, or it cannot be: harmless either way

@@ -116,7 +116,8 @@ function readMarker(outdir: string, label: string): { readonly paths: string[]; 
   return { paths: parseMarker(text, `${label}/${outputMarker}`), text };
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this pid runs (another user's too). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -146,37 +147,9 @@ export class OutputLock {
   static acquire(outdir: string, waitMs = 120_000, onWait?: (holder: number | undefined) => void): OutputLock {
     const folder = outputFolder(outdir);
     const lockFile = join(dirname(folder), `.${basename(folder)}.lock`);
-    const deadline = Date.now() + waitMs;
-    let told = false;
-    for (;;) {
-      try {
-        const fd = openSync(lockFile, 'wx');
-        try {
-          writeSync(fd, `${process.pid}\n`);
-        } catch (error) {
-          rmSync(lockFile, { force: true });
-          (error as NodeJS.ErrnoException).path ??= lockFile;
-          throw error;
-        } finally {
-          closeSync(fd);
-        }
-        return new OutputLock(outdir, folder, lockFile);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = lockHolder(lockFile);
-      if (holder?.stale) {
-        breakLock(lockFile, holder.text);
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        throw new OutputError(`another synth${holder?.pid ? ` (pid ${holder.pid})` : ''} is writing ${outdir}/ and did not finish within ${Math.round(waitMs / 1000)} s: `
-          + `wait for it, or, if no synth is running, remove ${lockFile}`);
-      }
-      if (!told) onWait?.(holder?.pid);
-      told = true;
-      sleep(50);
-    }
+    acquireLockFile(lockFile, waitMs, onWait, (holder) => `another synth${holder ? ` (pid ${holder})` : ''} is writing ${outdir}/ and did not finish within ${Math.round(waitMs / 1000)} s: `
+      + `wait for it, or, if no synth is running, remove ${lockFile}`);
+    return new OutputLock(outdir, folder, lockFile);
   }
 
   private released = false;
@@ -230,6 +203,44 @@ function outputFolder(outdir: string): string {
     throw new OutputError(`${outdir} is a mount point: synth stages its files beside the folder and renames them in, which cannot cross file systems; name a folder inside the mount`);
   }
   return folder;
+}
+
+/**
+ * Takes `lockFile`: creates it exclusively, holding this process's pid, waiting up to `waitMs`
+ * for the process that holds it (telling `onWait` once, with the holder's pid when it is known).
+ * A lock whose process is gone is broken, under a second lock so that two processes never both
+ * break it and both go on. Throws OutputError with `timedOut`'s sentence when the wait is over.
+ * Release it by removing the file.
+ */
+export function acquireLockFile(lockFile: string, waitMs: number, onWait: ((holder: number | undefined) => void) | undefined, timedOut: (holder: number | undefined) => string): void {
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } catch (error) {
+        rmSync(lockFile, { force: true });
+        (error as NodeJS.ErrnoException).path ??= lockFile;
+        throw error;
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(lockFile);
+    if (holder?.stale) {
+      breakLock(lockFile, holder.text);
+      continue;
+    }
+    if (Date.now() >= deadline) throw new OutputError(timedOut(holder?.pid));
+    if (!told) onWait?.(holder?.pid);
+    told = true;
+    sleep(50);
+  }
 }
 
 /** Who holds a lock, as far as its file says, and whether the lock is stale. */

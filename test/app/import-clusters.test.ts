@@ -92,7 +92,7 @@ describe('npm run import-clusters', () => {
     const result = runImport([fixture('terraform-legacy-ipv4')], invalid);
     // THEN
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`import-clusters failed: ${result.fleetFile} is not valid:`);
+    expect(result.stderr).toContain(`import-clusters failed: ${result.fleetFile} is not valid; it was left as it was:\n`);
     expect(result.stderr).toContain('clusters[0].accountId: expected a 12-digit AWS account id in quotes');
     expect(result.fleetAfter).toBe(invalid);
   });
@@ -103,7 +103,7 @@ describe('npm run import-clusters', () => {
       const result = runImport(args);
       // THEN
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain('Usage: npm run import-clusters -- <file> [<file> ...]');
+      expect(result.stderr).toContain('Usage: npm run import-clusters -- [--add] <file> [<file> ...]');
       expect(result.fleetAfter).toBe(demoFleetText);
     }
   });

@@ -93,7 +93,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'terraform-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      ...legacy, subnets: legacySubnets, kubernetesVersion: '1.35',
+      ...legacy, subnets: legacySubnets, ipv4Blocks: legacySubnets, kubernetesVersion: '1.35',
     }]);
   });
 
@@ -117,7 +117,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'describe-cluster-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      kubernetesVersion: '1.35', ...legacy, subnets: legacySubnets,
+      kubernetesVersion: '1.35', ...legacy, subnets: legacySubnets, ipv4Blocks: legacySubnets,
     }]);
   });
 
@@ -351,7 +351,7 @@ describe('importClusters refuses what contradicts fleet.yaml, naming the file, t
     })], 'terraform-ipv6-east.json: cluster ipv6-east runs Kubernetes 1.36, but fleet.yaml says kubernetesVersion: "1.35" (clusters[1].kubernetesVersion): set kubernetesVersion to "1.36" (it picks the cluster-autoscaler release), or upgrade the cluster first'],
     ['a cluster fleet.yaml does not have', [input('terraform-ipv6-east', (json) => {
       json.cluster_name.value = 'ipv6-west';
-    })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4, ipv6-east: add it to clusters first, or leave the file out'],
+    })], 'terraform-ipv6-east.json: cluster ipv6-west is not in fleet.yaml, whose clusters are legacy-ipv4 and ipv6-east: add it to clusters first (or import its describe-cluster, describe-subnets and describe-nodegroup files with --add), or leave the file out'],
     ['two files that disagree on a cluster', [input('terraform-legacy-ipv4'), input('describe-cluster-legacy-ipv4', (json) => {
       json.cluster.endpoint = 'https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com';
     }), input('describe-subnets-legacy-ipv4')], 'terraform-legacy-ipv4.json and describe-cluster-legacy-ipv4.json give cluster legacy-ipv4 a different server: import the files of one moment'],
@@ -428,5 +428,167 @@ describe('a cluster the project created, imported for the first time', () => {
       expect([line, at >= 0]).toEqual([line, true]);
     }
     expect(added.length - pending.split('\n').length).toBe(1 + 1 + 1 + 4);
+  });
+});
+
+describe('an import changes only the cluster it names', () => {
+  /** The demo fleet with legacy-ipv4's caData anchored (&ca) and ipv6-east's an alias of it (*ca). */
+  const anchored = demoFleetText
+    .replace(`    caData: ${legacy.caData.slice(0, 40)}`, `    caData: &ca ${legacy.caData.slice(0, 40)}`)
+    .replace(/(- name: ipv6-east[\s\S]*?caData: )\S+/, '$1*ca');
+
+  test('an anchored value another cluster aliases is refused, with the reason and the fix', () => {
+    // GIVEN
+    expect(parseFleet(anchored).clusters[1].caData).toBe(parseFleet(demoFleetText).clusters[0].caData);
+    // WHEN legacy-ipv4, whose caData is the anchor, is imported
+    const error = refusal(() => importClusters(anchored, 'fleet.yaml', [input('terraform-legacy-ipv4')]));
+    // THEN
+    expect(error.reasons).toEqual([
+      `fleet.yaml: clusters[0].caData holds the anchor &ca, which the alias *ca on line ${linesWith(anchored, 'caData: *ca')[0]} stands for: writing the new value there would change that place too, and an import changes only the cluster it names; write the value out in place of *ca (or set clusters[0].caData by hand), then import again`,
+    ]);
+  });
+
+  test('the alias is written over with the value: the anchored cluster keeps its own', () => {
+    // WHEN ipv6-east, whose caData is the alias, is imported
+    const { text } = importClusters(anchored, 'fleet.yaml', [input('terraform-ipv6-east')]);
+    // THEN only ipv6-east changes
+    const before = parseFleet(anchored);
+    const after = parseFleet(text);
+    expect(after.clusters[0]).toEqual(before.clusters[0]);
+    expect(after.clusters[1]).toMatchObject({ caData: ipv6East.caData, server: ipv6East.server });
+    expect(text).toContain('caData: &ca ');
+  });
+
+  test('an anchored VPC id another cluster aliases is refused too', () => {
+    // GIVEN legacy-ipv4's VPC id anchored, and ipv6-east's an alias of it
+    const text = demoFleetText
+      .replace('    vpcId: vpc-0a1b2c3d4e5f60718', '    vpcId: &vpc vpc-0a1b2c3d4e5f60718')
+      .replace('    vpcId: vpc-0f1e2d3c4b5a69788', '    vpcId: *vpc');
+    expect(parseFleet(text).clusters[1].vpcId).toBe('vpc-0a1b2c3d4e5f60718');
+    // WHEN / THEN
+    const error = refusal(() => importClusters(text, 'fleet.yaml', [input('terraform-legacy-ipv4')]));
+    expect(error.reasons).toEqual([expect.stringMatching(/^fleet\.yaml: clusters\[0\]\.vpcId holds the anchor &vpc, which the alias \*vpc on line \d+ stands for/)]);
+  });
+});
+
+describe('comments stay where they were', () => {
+  test('a comment on the subnets: line stays on it, however many subnets the import writes', () => {
+    // GIVEN
+    const commented = demoFleetText.replace('    subnets:\n      - 10.230.16.0/22', '    subnets: # private, one per zone\n      - 10.230.16.0/22');
+    for (const outputs of [input('terraform-legacy-ipv4'), input('terraform-legacy-ipv4', (json) => json.private_subnets_cidr_blocks.value.push('10.240.28.0/22'))]) {
+      // WHEN
+      const { text } = importClusters(commented, 'fleet.yaml', [outputs]);
+      // THEN
+      expect(text).toContain('    subnets: # private, one per zone\n      - 10.240.16.0/22\n');
+      expect(linesWith(text, '# private, one per zone')).toHaveLength(1);
+    }
+  });
+
+  test('a comment after a cluster\'s last node group stays after it; the added fields follow', () => {
+    // GIVEN ipv6-east before it was created, with a comment after its last node group
+    const pending = demoFleetText
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}server: .*\n/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}vpcId: .*\n {4}subnets:\n( {6}- .*\n)+/, '$1')
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}caData: \S+\n/, '$1')
+      .replace('        maxSize: 120\n', '        maxSize: 120\n      # a larger group comes with the next instance family\n');
+    // WHEN
+    const { text } = importClusters(pending, 'fleet.yaml', [input('terraform-ipv6-east')]);
+    // THEN
+    expect(text).toContain('        maxSize: 120\n      # a larger group comes with the next instance family\n    server: https://');
+    expect(parseFleet(text).clusters[1]).toMatchObject({ server: ipv6East.server, subnets: ipv6EastSubnets });
+  });
+});
+
+describe('a problem the imported values would make is located at the line on disk', () => {
+  test('after an edit that added a line, a problem further down points at its line in the file as it is', () => {
+    // GIVEN an import that gives legacy-ipv4 a fourth subnet (a line more) in ipv6-east's VPC, one of whose IPv4 blocks it overlaps
+    const outputs = input('terraform-legacy-ipv4', (json) => {
+      json.vpc_id.value = 'vpc-0f1e2d3c4b5a69788';
+      json.private_subnets_cidr_blocks.value.push('10.231.16.0/22');
+    });
+    // WHEN
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', [outputs]));
+    // THEN the overlap is reported at ipv6-east's block, at its line in the file on disk
+    const line = linesWith(demoFleetText, '      - 10.231.16.0/22')[0];
+    expect(error.message).toContain(`fleet.yaml:${line}:9: clusters[1].ipv4Subnets[0]: "10.231.16.0/22" is also clusters[0].subnets[3]`);
+  });
+});
+
+describe('import files that must be refused', () => {
+  test('a key given twice in a JSON object: JSON.parse would keep the last', () => {
+    // GIVEN a describe-cluster whose cluster has two names
+    const text = JSON.stringify(fixtureJson('describe-cluster-legacy-ipv4'), null, 2).replace('"name": "legacy-ipv4",', '"name": "legacy-ipv4",\n    "name": "ipv6-east",');
+    // WHEN / THEN
+    expect(inputError(() => readClusterFacts([{ file: 'cluster.json', text }, input('describe-subnets-legacy-ipv4')]))).toBe(
+      `cluster.json:${text.split('\n').findIndex((line) => line.includes('"ipv6-east"')) + 1}: cluster has the key "name" twice: JSON readers keep one or the other, so the file says two things; keep the one that is right`,
+    );
+  });
+
+  test('keys that only look alike (escaped) are no duplicate, and strings holding quotes and braces are read past', () => {
+    const json = fixtureJson('terraform-legacy-ipv4');
+    json.note = { value: 'a "quoted" {brace} [and] \\ backslash', type: 'string', sensitive: false };
+    const text = JSON.stringify(json).replace('"note":', '"n\\u006fte2":');
+    expect(readClusterFacts([{ file: 'outputs.json', text }])[0].name).toBe('legacy-ipv4');
+  });
+
+  test('a describe-cluster whose name and ARN disagree', () => {
+    const cluster = input('describe-cluster-legacy-ipv4', (json) => {
+      json.cluster.name = 'ipv6-east';
+    });
+    expect(inputError(() => readClusterFacts([cluster, input('describe-subnets-legacy-ipv4')]))).toBe(
+      'describe-cluster-legacy-ipv4.json: cluster.name is "ipv6-east", but cluster.arn names cluster "legacy-ipv4": the file is not one describe-cluster\'s output; describe the cluster again',
+    );
+  });
+
+  test('two describe-subnets files that give one subnet different blocks', () => {
+    const later = input('describe-subnets-legacy-ipv4', (json) => {
+      json.Subnets[1].CidrBlock = '10.250.20.0/22';
+    });
+    const error = refusal(() => readClusterFacts([input('describe-cluster-legacy-ipv4'), input('describe-subnets-legacy-ipv4'), { ...later, file: 'later.json' }]));
+    expect(error.reasons).toEqual([
+      'describe-subnets-legacy-ipv4.json and later.json give subnet subnet-0a10000000000a002 different blocks, "10.240.20.0/22" and "10.250.20.0/22": a subnet keeps its blocks, so one file is of another moment or another account; import the describe-subnets of one moment',
+    ]);
+  });
+
+  test('a subnet tagged kubernetes.io/role/elb with an empty value is public, as the load balancer controller reads it, not a private subnet', () => {
+    // GIVEN the public subnets tagged with an empty value (the controller takes "" and "1")
+    const subnets = input('describe-subnets-legacy-ipv4', (json) => {
+      for (const subnet of json.Subnets) for (const tag of subnet.Tags) if (tag.Key === 'kubernetes.io/role/elb') tag.Value = '';
+    });
+    // WHEN
+    const [facts] = readClusterFacts([input('describe-cluster-legacy-ipv4'), subnets]);
+    // THEN
+    expect(facts.subnets).toEqual(legacySubnets);
+  });
+
+  test('a created cluster\'s imported IPv4 blocks outside its vpc.cidr', () => {
+    const outputs = input('terraform-ipv6-east', (json) => {
+      json.private_subnets_cidr_blocks.value = ['10.241.16.0/22', '10.231.20.0/22', '10.241.24.0/22'];
+    });
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', [outputs]));
+    expect(error.reasons).toEqual([
+      'terraform-ipv6-east.json: cluster ipv6-east has private subnets with the IPv4 blocks 10.241.16.0/22 and 10.241.24.0/22, outside the VPC fleet.yaml creates for it, 10.231.0.0/16 (clusters[1].vpc.cidr): the file is of another VPC; check that it is of this cluster, or correct vpc.cidr by hand',
+    ]);
+  });
+
+  test('UTF-16 is refused with a word about the encoding; a UTF-8 byte-order mark is read past', () => {
+    const text = JSON.stringify(fixtureJson('terraform-legacy-ipv4'));
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(inputError(() => readClusterFacts([{ file: 'outputs.json', text: utf16 }]))).toBe(
+      'outputs.json: is UTF-16 text (it starts with the byte-order mark FF FE), as PowerShell 5\'s > writes it: import-clusters reads JSON as UTF-8; write the file with | Out-File -Encoding utf8 (or PowerShell 7\'s >), or convert it (iconv -f UTF-16 -t UTF-8)',
+    );
+    expect(inputError(() => readClusterFacts([{ file: 'outputs.json', text: Buffer.from(text, 'utf16le') }]))).toMatch(/^outputs\.json: is UTF-16 text, as PowerShell/);
+    expect(inputError(() => readClusterFacts([{ file: 'outputs.json', text: Buffer.from([0x7b, 0xff, 0x7d]) }]))).toMatch(/^outputs\.json: is not UTF-8 text/);
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    expect(readClusterFacts([{ file: 'outputs.json', text: withMark }])[0].name).toBe('legacy-ipv4');
+  });
+
+  test('a caData of 10 MB is refused with a sentence, not a stack overflow', () => {
+    const outputs = input('terraform-legacy-ipv4', (json) => {
+      json.cluster_certificate_authority_data.value = 'A'.repeat(10_000_000);
+    });
+    const error = refusal(() => importClusters(demoFleetText, 'fleet.yaml', [outputs]));
+    expect(error.message).toMatch(/clusters\[0\]\.caData: does not decode to a PEM certificate: expected the certificateAuthority.data/);
+    expect(error.message.length).toBeLessThan(1000);
   });
 });
