@@ -10,13 +10,13 @@ import { Fleet } from '../config/fleet';
 import { count } from '../config/messages';
 import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
-import { ChartRender, renderCharts } from '../verify/chart-renders';
+import { renderChartsByCluster } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
 import { helmUnavailable } from '../verify/helm';
 import { renderedObjectProblems } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
-import { renderedObjects } from '../verify/rendered';
-import { identityProblems, terraformProblems } from '../verify/terraform';
+import { argocdObjects } from '../verify/rendered';
+import { AwsCaller, awsCallers, callerIdentityProblems, terraformProblems } from '../verify/terraform';
 
 /** The outcome of one check: passed, failed or skipped, with what to say. */
 export interface CheckResult {
@@ -63,27 +63,35 @@ export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema and the API server\'s limits; every pod template passes Pod Security "restricted"; every values key exists in its chart' };
 }
 
-/** The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts); the renders, for the identity check. */
-export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult & { readonly renders?: readonly ChartRender[] }> {
+/**
+ * The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts), checked cluster
+ * by cluster as they render; of the renders, only the ServiceAccounts that call AWS are kept, for the identity check.
+ */
+export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult & { readonly callers?: readonly AwsCaller[] }> {
   const unavailable = helmUnavailable();
   if (unavailable) {
     return onCi ? { status: 'failed', summary: 'the charts cannot be rendered', details: [unavailable] } : { status: 'skipped', summary: 'the charts were not rendered', details: [unavailable] };
   }
-  const renders = await renderCharts(fleet, rendered);
-  const problems = chartProblems(fleet, rendered, renders, renderedObjects(rendered).filter((object) => object.kind === 'AppProject'));
-  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems, renders };
-  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock', renders };
+  const projects = argocdObjects(rendered).filter((object) => object.kind === 'AppProject');
+  const problems: string[] = [];
+  const callers: AwsCaller[] = [];
+  await renderChartsByCluster(fleet, rendered, (renders) => {
+    problems.push(...chartProblems(fleet, rendered, renders, projects));
+    callers.push(...awsCallers(renders));
+  });
+  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems, callers };
+  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock', callers };
 }
 
 /**
  * dist/terraform/ against fleet.yaml and the rest of dist/ (verify/terraform.ts): module inputs,
  * pinned sources, what each root module says, Argo CD's way into every cluster, IAM's quotas,
- * and with the chart renders every ServiceAccount that calls AWS against its identity.
+ * and with the ServiceAccounts the charts render calling AWS (chartsCheck) every one against its identity.
  */
-export function terraformCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, renders: readonly ChartRender[] | undefined): CheckResult {
-  const problems = [...terraformProblems(fleet, rendered), ...(renders ? identityProblems(fleet, rendered, renders) : [])];
+export function terraformCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, callers: readonly AwsCaller[] | undefined): CheckResult {
+  const problems = [...terraformProblems(fleet, rendered), ...(callers ? callerIdentityProblems(fleet, rendered, callers) : [])];
   if (problems.length) return { status: 'failed', summary: 'dist/terraform/ does not agree with fleet.yaml and the rest of dist/', details: problems };
-  const identities = renders ? 'every ServiceAccount that calls AWS has exactly its identity' : 'the ServiceAccounts\' identities were not checked (no chart renders)';
+  const identities = callers ? 'every ServiceAccount that calls AWS has exactly its identity' : 'the ServiceAccounts\' identities were not checked (no chart renders)';
   return { status: 'ok', summary: `dist/terraform/ agrees with fleet.yaml: module inputs and pins, names, regions, accounts, versions, node groups, Argo CD's access to every cluster; ${identities}` };
 }
 

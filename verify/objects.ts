@@ -9,7 +9,7 @@ import { expandApplicationSet, Json } from '../diff/applicationset';
 import { objectLimitProblems } from './limits';
 import { manifestErrors } from './manifests';
 import { podSpecOf, restrictedViolations } from './pod-security';
-import { RenderedObject, renderedObjects } from './rendered';
+import { argocdObjects, forEachRenderedFile, RenderedObject } from './rendered';
 
 /** The Argo CD cluster Secrets of a render. */
 export function clusterSecrets(objects: readonly RenderedObject[]): RenderedObject[] {
@@ -24,15 +24,20 @@ export function generatedApplications(objects: readonly RenderedObject[]): Rende
     .flatMap((appSet) => expandApplicationSet(appSet, secrets).map((application: Json) => ({ ...application, file: appSet.file })));
 }
 
-/** Every schema and Pod Security problem of the render, each as `file: kind/name: problem`. */
+/** Every schema and Pod Security problem of the render, each as `file: kind/name: problem`; the files are read one at a time. */
 export function renderedObjectProblems(files: ReadonlyMap<string, string>): string[] {
-  const objects = renderedObjects(files);
-  const schemaProblems = [...objects, ...generatedApplications(objects)]
+  const schemaProblems = (objects: readonly RenderedObject[]) => objects
     .flatMap(({ file, ...object }) => [...manifestErrors(object), ...objectLimitProblems(object)].map((problem) => `${file}: ${problem}`));
-  const podProblems = objects.flatMap((object) => {
+  const podProblems = (objects: readonly RenderedObject[]) => objects.flatMap((object) => {
     const podSpec = podSpecOf(object);
     if (!podSpec) return [];
     return restrictedViolations(podSpec).map((violation) => `${object.file}: ${object.kind}/${object.metadata?.name}: Pod Security "restricted": ${violation}`);
   });
-  return [...schemaProblems, ...podProblems];
+  const problems: string[] = [];
+  const pods: string[] = [];
+  forEachRenderedFile(files, (objects) => {
+    problems.push(...schemaProblems(objects));
+    pods.push(...podProblems(objects));
+  });
+  return [...problems, ...schemaProblems(generatedApplications(argocdObjects(files))), ...pods];
 }
