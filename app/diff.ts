@@ -3,13 +3,15 @@
  * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
  */
 import { execFileSync } from 'child_process';
-import { existsSync } from 'fs';
+import { existsSync, writeFileSync } from 'fs';
 import { parseArgs } from 'util';
+import { allClusters, Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
+import { touchedClusters } from '../diff/touched';
 import { OutputError, readOutput } from '../output/write-dist';
 import { renderFleet, renderForComparison } from './render';
 
@@ -26,6 +28,8 @@ A Secret's data is never printed, only that it changed.
                   so this shows what the fleet.yaml change does, not what a code change since
                   <rev> does to dist/ (the committed dist/ and its staleness check show that).
   --markdown      print a Markdown section for a pull-request comment
+  --touched <file>  write the names of the clusters the change touches to <file>, one a line
+                  (what app/pr-comment.ts shows the capacity plan of)
   -h, --help      print this help
 
 Environment: FLEET_CONFIG (default fleet.yaml) and CDK8S_OUTDIR (default dist), as for npm run synth.
@@ -53,7 +57,7 @@ function main(args: string[]): number {
   try {
     options = parseArgs({
       args,
-      options: { base: { type: 'string' }, markdown: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { base: { type: 'string' }, markdown: { type: 'boolean' }, touched: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -72,8 +76,10 @@ function main(args: string[]): number {
     let after: Map<string, string>;
     let before: Map<string, string>;
     let labels: DiffLabels;
+    let beforeFleet: Fleet | undefined;
     if (options.base !== undefined) {
-      [before, after] = renderForComparison(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`), afterFleet);
+      beforeFleet = parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`);
+      [before, after] = renderForComparison(beforeFleet, afterFleet);
       labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
     } else {
       after = renderFleet(afterFleet);
@@ -82,7 +88,12 @@ function main(args: string[]): number {
     }
     const diff = compareDist(before, after);
     const placementsAfter = placementsOf(afterFleet);
-    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
+    const changes = clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter);
+    const clusters = formatClusterChanges(changes);
+    if (options.touched !== undefined) {
+      const fleets = beforeFleet && { before: allClusters(beforeFleet), after: allClusters(afterFleet) };
+      writeFileSync(options.touched, touchedClusters(diff, changes, fleets).map((cluster) => `${cluster}\n`).join(''));
+    }
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
