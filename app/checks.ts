@@ -13,7 +13,7 @@ import { chartProblems } from '../verify/chart-checks';
 import { renderChartsByCluster } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
 import { helmUnavailable } from '../verify/helm';
-import { renderedObjectProblems } from '../verify/objects';
+import { renderedObjectProblemsInTurns } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
 import { argocdObjects } from '../verify/rendered';
 import { AwsCaller, awsCallers, callerIdentityProblems, terraformProblems } from '../verify/terraform';
@@ -57,8 +57,9 @@ export function capacityCheck(fleet: Fleet): CheckResult {
 }
 
 /** Schemas, limits and Pod Security of every rendered object and generated Application, and the Helm values against their charts. */
-export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult {
-  const problems = [...renderedObjectProblems(rendered), ...valuesProblems(rendered)];
+export async function objectsCheck(rendered: ReadonlyMap<string, string>): Promise<CheckResult> {
+  // Giving way every few files lets the chart renders started before (chartsCheck) go on meanwhile.
+  const problems = [...await renderedObjectProblemsInTurns(rendered, () => new Promise((resolve) => setImmediate(resolve))), ...valuesProblems(rendered)];
   if (problems.length) return { status: 'failed', summary: 'rendered objects are not valid', details: problems };
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema and the API server\'s limits; every pod template passes Pod Security "restricted"; every values key exists in its chart' };
 }

@@ -71,23 +71,24 @@ const argocdKinds: ReadonlySet<string> = new Set(['Application', 'ApplicationSet
 const argocdObjectsOfRender = new WeakMap<ReadonlyMap<string, string>, readonly RenderedObject[]>();
 
 /**
- * Hands the objects of each file of a render of dist/ to `visit`, one file at a time, so that
- * a check of every object holds one file's at a time; remembers the render's Argo CD objects
- * (argocdObjects) on the way.
+ * The objects of each file of a render of dist/, one file at a time, so that a check of every
+ * object holds one file's at a time; remembers the render's Argo CD objects (argocdObjects) once
+ * every file is read.
  */
-export function forEachRenderedFile(files: ReadonlyMap<string, string>, visit: (objects: readonly RenderedObject[]) => void): void {
+export function* renderedFiles(files: ReadonlyMap<string, string>): Generator<readonly RenderedObject[]> {
   const argocd: RenderedObject[] = [];
   for (const file of files.keys()) {
     const objects = renderedFileObjects(files, file);
     argocd.push(...objects.filter((object) => argocdKinds.has(object.kind)));
-    visit(objects);
+    yield objects;
   }
   argocdObjectsOfRender.set(files, argocd);
 }
 
 /** The Applications, ApplicationSets, AppProjects and Secrets of a render of dist/, parsed once per render. */
 export function argocdObjects(files: ReadonlyMap<string, string>): readonly RenderedObject[] {
-  if (!argocdObjectsOfRender.has(files)) forEachRenderedFile(files, () => undefined);
+  // Reading every file remembers them.
+  if (!argocdObjectsOfRender.has(files)) Array.from(renderedFiles(files));
   return argocdObjectsOfRender.get(files)!;
 }
 
