@@ -13,12 +13,14 @@
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
  * with a warning, except on CI (CI=true), where it fails.
  */
+import { setFlagsFromString } from 'v8';
 import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
 import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
+import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
 
 /** At most this many lines of one check's details are printed; the rest are counted. */
@@ -33,6 +35,8 @@ function print(result: CheckResult): void {
 }
 
 async function main(): Promise<number> {
+  // The fleet lives through the check while each file's and each cluster's objects die young, as in synth.
+  for (const flag of heapFlags) setFlagsFromString(flag);
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
   let fleet: Fleet;
@@ -45,10 +49,15 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const results = [capacityCheck(fleet, configFile), syncCheck(outdir, rendered), objectsCheck(rendered), dnsCheck(fleet, rendered)];
-  results.forEach(print);
-  const charts = await chartsCheck(fleet, rendered, onCi);
-  const slow = [charts, terraformCheck(fleet, rendered, charts.renders), await pagesCheck(fleet, rendered, onCi)];
+  const quick = [capacityCheck(fleet, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
+  quick.forEach(print);
+  // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
+  const rendering = chartsCheck(fleet, rendered, onCi);
+  rendering.catch(() => undefined);
+  const results = [...quick, await objectsCheck(rendered)];
+  print(results[results.length - 1]);
+  const charts = await rendering;
+  const slow = [charts, terraformCheck(fleet, rendered, charts.callers), await pagesCheck(fleet, rendered, onCi)];
   slow.forEach(print);
   return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;
 }

@@ -11,14 +11,14 @@ import { fieldLines } from '../config/load';
 import { count } from '../config/messages';
 import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
-import { ChartRender, renderCharts } from '../verify/chart-renders';
+import { renderChartsByCluster } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
 import { dnsProblems, fleetRecords } from '../verify/dns-records';
 import { helmUnavailable } from '../verify/helm';
-import { renderedObjectProblems } from '../verify/objects';
+import { renderedObjectProblemsInTurns } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
-import { renderedObjects } from '../verify/rendered';
-import { identityProblems, terraformProblems } from '../verify/terraform';
+import { argocdObjects } from '../verify/rendered';
+import { AwsCaller, awsCallers, callerIdentityProblems, terraformProblems } from '../verify/terraform';
 
 /** The outcome of one check: passed, failed or skipped, with what to say. */
 export interface CheckResult {
@@ -59,8 +59,9 @@ export function capacityCheck(fleet: Fleet, configFile?: string): CheckResult {
 }
 
 /** Schemas, limits and Pod Security of every rendered object and generated Application, and the Helm values against their charts. */
-export function objectsCheck(rendered: ReadonlyMap<string, string>): CheckResult {
-  const problems = [...renderedObjectProblems(rendered), ...valuesProblems(rendered)];
+export async function objectsCheck(rendered: ReadonlyMap<string, string>): Promise<CheckResult> {
+  // Giving way every few files lets the chart renders started before (chartsCheck) go on meanwhile.
+  const problems = [...await renderedObjectProblemsInTurns(rendered, () => new Promise((resolve) => setImmediate(resolve))), ...valuesProblems(rendered)];
   if (problems.length) return { status: 'failed', summary: 'rendered objects are not valid', details: problems };
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema and the API server\'s limits; every pod template passes Pod Security "restricted"; every values key exists in its chart' };
 }
@@ -77,27 +78,35 @@ export function dnsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>): C
   return { status: 'ok', summary: `external-dns would publish ${count(records.length)} records of ${count(names)} app names; every weighted name has an A and an AAAA record of each placement, with its weight` };
 }
 
-/** The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts); the renders, for the identity check. */
-export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult & { readonly renders?: readonly ChartRender[] }> {
+/**
+ * The add-on and Argo CD charts rendered with helm as their Applications ask (verify/chart-checks.ts), checked cluster
+ * by cluster as they render; of the renders, only the ServiceAccounts that call AWS are kept, for the identity check.
+ */
+export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean): Promise<CheckResult & { readonly callers?: readonly AwsCaller[] }> {
   const unavailable = helmUnavailable();
   if (unavailable) {
     return onCi ? { status: 'failed', summary: 'the charts cannot be rendered', details: [unavailable] } : { status: 'skipped', summary: 'the charts were not rendered', details: [unavailable] };
   }
-  const renders = await renderCharts(fleet, rendered);
-  const problems = chartProblems(fleet, rendered, renders, renderedObjects(rendered).filter((object) => object.kind === 'AppProject'));
-  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems, renders };
-  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock', renders };
+  const projects = argocdObjects(rendered).filter((object) => object.kind === 'AppProject');
+  const problems: string[] = [];
+  const callers: AwsCaller[] = [];
+  await renderChartsByCluster(fleet, rendered, (renders) => {
+    problems.push(...chartProblems(fleet, rendered, renders, projects));
+    callers.push(...awsCallers(renders));
+  });
+  if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems, callers };
+  return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock', callers };
 }
 
 /**
  * dist/terraform/ against fleet.yaml and the rest of dist/ (verify/terraform.ts): module inputs,
  * pinned sources, what each root module says, Argo CD's way into every cluster, IAM's quotas,
- * and with the chart renders every ServiceAccount that calls AWS against its identity.
+ * and with the ServiceAccounts the charts render calling AWS (chartsCheck) every one against its identity.
  */
-export function terraformCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, renders: readonly ChartRender[] | undefined): CheckResult {
-  const problems = [...terraformProblems(fleet, rendered), ...(renders ? identityProblems(fleet, rendered, renders) : [])];
+export function terraformCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, callers: readonly AwsCaller[] | undefined): CheckResult {
+  const problems = [...terraformProblems(fleet, rendered), ...(callers ? callerIdentityProblems(fleet, rendered, callers) : [])];
   if (problems.length) return { status: 'failed', summary: 'dist/terraform/ does not agree with fleet.yaml and the rest of dist/', details: problems };
-  const identities = renders ? 'every ServiceAccount that calls AWS has exactly its identity' : 'the ServiceAccounts\' identities were not checked (no chart renders)';
+  const identities = callers ? 'every ServiceAccount that calls AWS has exactly its identity' : 'the ServiceAccounts\' identities were not checked (no chart renders)';
   return { status: 'ok', summary: `dist/terraform/ agrees with fleet.yaml: module inputs and pins, names, regions, accounts, versions, node groups, Argo CD's access to every cluster; ${identities}` };
 }
 

@@ -3,7 +3,9 @@
  * affected Argo CD source goes to. Exits 0 when nothing differs, 1 when something does, 2 on errors.
  */
 import { execFileSync } from 'child_process';
+import { writeFileSync } from 'fs';
 import { parseArgs } from 'util';
+import { allClusters, Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { addonsTurnedOff, formatAddonsTurnedOff, previousClusterSecrets } from '../diff/addons-off';
@@ -14,6 +16,7 @@ import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, p
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
 import { distLayout } from '../catalog/dist-layout';
 import { OutputError } from '../output/write-dist';
+import { touchedClusters } from '../diff/touched';
 import { renderFleet, renderForComparison } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
@@ -32,6 +35,8 @@ A Secret's data is never printed, only that it changed.
                   so this shows what the fleet.yaml change does, not what a code change since
                   <rev> does to dist/ (the committed dist/ and its staleness check show that).
   --markdown      print a Markdown section for a pull-request comment
+  --touched <file>  write the names of the clusters the change touches to <file>, one a line
+                  (what app/pr-comment.ts shows the capacity plan of)
   -h, --help      print this help
 
 Environment: FLEET_CONFIG (default fleet.yaml) and CDK8S_OUTDIR (default dist), as for npm run synth.
@@ -54,7 +59,7 @@ function main(args: string[]): number {
   try {
     options = parseArgs({
       args,
-      options: { base: { type: 'string' }, markdown: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { base: { type: 'string' }, markdown: { type: 'boolean' }, touched: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -73,8 +78,10 @@ function main(args: string[]): number {
     let after: Map<string, string>;
     let before: Map<string, string>;
     let labels: DiffLabels;
+    let beforeFleet: Fleet | undefined;
     if (options.base !== undefined) {
-      [before, after] = renderForComparison(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`), afterFleet);
+      beforeFleet = parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`);
+      [before, after] = renderForComparison(beforeFleet, afterFleet);
       labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
     } else {
       after = renderFleet(afterFleet);
@@ -87,8 +94,13 @@ function main(args: string[]): number {
     // Said loudly: Argo CD or the zone moving, clusters leaving with apps (which synth refuses unless released).
     const leaving = leavingClusters(afterFleet, [...before.keys()], (path) => before.get(path));
     const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
-    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter)
-      .filter((change) => !released.has(change.cluster)));
+    const changes = clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter)
+      .filter((change) => !released.has(change.cluster));
+    const clusters = formatClusterChanges(changes);
+    if (options.touched !== undefined) {
+      const fleets = beforeFleet && { before: allClusters(beforeFleet), after: allClusters(afterFleet) };
+      writeFileSync(options.touched, touchedClusters(diff, changes, fleets).map((cluster) => `${cluster}\n`).join(''));
+    }
     const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving)];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));
     process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));

@@ -1,30 +1,58 @@
 /**
  * Prints, for every cluster of the fleet, whether what fleet.yaml places on it fits, and why not.
  *
- *   npm run plan -- [--json | --markdown]
+ *   npm run plan -- [--json | --markdown [--clusters <name,...>]]
  *
  * Reads FLEET_CONFIG (default fleet.yaml). Prints a table per cluster (or, with --json, the plan with its errors and
- * warnings as one JSON document), then the errors and warnings.
+ * warnings as one JSON document), then the errors and warnings. With --clusters, the Markdown shows the tables of
+ * those clusters only (a pull-request comment shows the clusters its change touches, app/pr-comment.ts), every error,
+ * and the warnings of those clusters and of regions; the other clusters' warnings are counted.
  * Exit status: 0 when the plan accepts the fleet (warnings included), 1 when it refuses it, 2 when fleet.yaml is
  * not valid or an argument is unknown (with --json, a document with `valid: false` and the problems).
  */
-import { planFleet } from '../capacity/plan';
+import { parseArgs } from 'util';
+import { FleetPlan, planFleet } from '../capacity/plan';
 import { formatPlanTable, planProblems } from '../capacity/report';
 import { fieldLines, FleetConfigError, loadFleet } from '../config/load';
 import { fleetToday } from '../config/eks-versions';
 import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
 import { nodeGroupWarnings } from './fleet-warnings';
+import { count } from '../config/messages';
 
-const usage = 'usage: npm run plan -- [--json | --markdown]';
+const usage = 'usage: npm run plan -- [--json | --markdown [--clusters <name,...>]]';
 
-function main(args: readonly string[]): number {
-  const unknown = args.filter((arg) => arg !== '--json' && arg !== '--markdown');
-  if (unknown.length) {
-    console.error(`unknown argument ${unknown.join(' ')}: ${usage}`);
+/**
+ * The plan as a Markdown section for a pull-request comment: the table of each cluster in `shown` (every cluster
+ * when undefined), then every error, and the warnings of the clusters shown and of the regions.
+ */
+function planMarkdown(plan: FleetPlan, errors: readonly string[], warnings: readonly string[], shown?: ReadonlySet<string>): string {
+  const clusters = shown ? plan.clusters.filter((cluster) => shown.has(cluster.cluster)) : plan.clusters;
+  // Every problem of a cluster starts with its name; a region's with the region.
+  const ofHidden = (problem: string) => plan.clusters.some((cluster) => !clusters.includes(cluster) && problem.startsWith(`${cluster.cluster}: `));
+  const hiddenWarnings = warnings.filter(ofHidden).length;
+  const problems = [
+    ...errors.map((error) => `- **error**: ${error}`),
+    ...warnings.filter((warning) => !ofHidden(warning)).map((warning) => `- warning: ${warning}`),
+    ...(hiddenWarnings ? [`- and ${count(hiddenWarnings)} warning${hiddenWarnings === 1 ? '' : 's'} of the clusters not shown`] : []),
+  ];
+  const selection = clusters.length === plan.clusters.length ? [] : [`${count(clusters.length)} of ${count(plan.clusters.length)} clusters: ${clusters.length ? clusters.map((cluster) => cluster.cluster).join(', ') : 'none'}.`, ''];
+  return ['## Capacity plan', '', ...selection, '```', formatPlanTable({ ...plan, clusters }), '```', ...(problems.length ? ['', ...problems] : [])].join('\n');
+}
+
+function main(args: string[]): number {
+  let options;
+  try {
+    options = parseArgs({ args, options: { json: { type: 'boolean' }, markdown: { type: 'boolean' }, clusters: { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}: ${usage}`);
     return 2;
   }
-  const json = args.includes('--json');
+  if (options.clusters !== undefined && !options.markdown) {
+    console.error(`--clusters selects the clusters of --markdown: ${usage}`);
+    return 2;
+  }
+  const json = Boolean(options.json);
   const { configFile } = synthOptionsFromEnv(process.env);
   let fleet;
   try {
@@ -41,10 +69,9 @@ function main(args: readonly string[]): number {
   const warnings = [...problems.warnings, ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
   if (json) {
     console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
-  } else if (args.includes('--markdown')) {
-    // A section for a pull-request comment: the same table, then the problems as a list.
-    const problems = [...errors.map((error) => `- **error**: ${error}`), ...warnings.map((warning) => `- warning: ${warning}`)];
-    console.log(['## Capacity plan', '', '```', formatPlanTable(plan), '```', ...(problems.length ? ['', ...problems] : [])].join('\n'));
+  } else if (options.markdown) {
+    const shown = options.clusters === undefined ? undefined : new Set(options.clusters.split(',').filter(Boolean));
+    console.log(planMarkdown(plan, errors, warnings, shown));
   } else {
     console.log(`Capacity plan of ${configFile}\n\n${formatPlanTable(plan)}`);
     for (const error of errors) console.error(`error: ${error}`);

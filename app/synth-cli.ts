@@ -20,7 +20,7 @@ import { CapacityError, ClusterRemovalError, synthesize } from './synth';
  * from ~350 MB to ~170 MB; with the cache's identities of a cold 100,000-app synth, growing by
  * half (not by 100%) keeps its peak RSS at ~375 MiB (from ~405), for ~5% more time (README, Performance).
  */
-const heapFlags = ['--heap-growing-percent=50', '--no-allocation-site-pretenuring'];
+export const heapFlags = ['--heap-growing-percent=50', '--no-allocation-site-pretenuring'];
 
 /**
  * `npm run synth`: synthesizes with the options from the environment, prints what changed in

@@ -10,7 +10,10 @@
 // code), one that scales one app; and `npm run diff -- --base HEAD
 // --markdown` of a one-app change at 3,000 apps. Each is run --repeat times (default 3; once at
 // 100,000 apps), the runs of synth and helm interleaved, and the median is printed with the peak
-// RSS of the largest run. A benchmark, not a test: it asserts nothing; the targets are in the README.
+// RSS of the largest run. And `npm run check` of 3,000 apps on 72 clusters (--check-apps), every check it runs,
+// its time and peak RSS (the page checks, when nginx or a browser is missing, are skipped: the row says so).
+// A benchmark, not a test: it asserts nothing; the targets are in the README.
+// --cases synth,diff,check runs only the cases named (all three by default).
 import { execFileSync, spawnSync } from 'child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -24,11 +27,17 @@ import { helmBinary } from '../verify/helm';
 import { benchChartValues, writeBenchChart } from './bench-chart';
 
 const { values: options } = parseArgs({
-  options: { apps: { type: 'string', default: '300,3000,30000,100000' }, repeat: { type: 'string', default: '3' } },
+  options: {
+    apps: { type: 'string', default: '300,3000,30000,100000' },
+    repeat: { type: 'string', default: '3' },
+    'check-apps': { type: 'string', default: '3000' },
+    cases: { type: 'string', default: 'synth,diff,check' },
+  },
   strict: true,
 });
 const appCounts = options.apps.split(',').map(Number);
 const repeat = Number(options.repeat);
+const cases = new Set(options.cases.split(','));
 
 const root = join(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
@@ -175,23 +184,45 @@ function benchFleet(label: string, text: string, runs: number, withHelm: boolean
   row('', '', 'one app scaled', oneScaled, helmSeconds);
 }
 
-benchFleet('default fleet.yaml', readFileSync(join(root, 'fleet.yaml'), 'utf8'), Math.max(repeat, 5), false);
-for (const apps of appCounts) benchFleet(`${count(apps)} apps, 72 clusters`, largeFleetYaml(apps), apps >= 100_000 ? 1 : repeat, true);
+if (cases.has('synth')) {
+  benchFleet('default fleet.yaml', readFileSync(join(root, 'fleet.yaml'), 'utf8'), Math.max(repeat, 5), false);
+  for (const apps of appCounts) benchFleet(`${count(apps)} apps, 72 clusters`, largeFleetYaml(apps), apps >= 100_000 ? 1 : repeat, true);
+}
 
 // What every pull request runs: the diff of a one-app change against the base revision.
-const diffApps = 3000;
-const repository = join(work, 'repository');
-mkdirSync(repository);
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
-git('init', '-q');
-writeFileSync(join(repository, 'fleet.yaml'), largeFleetYaml(diffApps));
-git('add', 'fleet.yaml');
-git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'fleet');
-writeFileSync(join(repository, 'fleet.yaml'), scaled(largeFleetYaml(diffApps), 1));
-const diffs = Array.from({ length: repeat }, () => timed(process.execPath, ['-r', reporter, join(root, 'scripts', 'run.mjs'), 'app/diff.ts', '--base', 'HEAD', '--markdown'], {
-  cwd: repository,
-  env: { ...process.env, FLEET_CONFIG: join(repository, 'fleet.yaml') },
-  ok: (status) => status === 1,
-}));
-row(`${count(diffApps)} apps, 72 clusters`, '', 'diff --base', diffs, undefined, 'npm run diff -- --base HEAD --markdown, one app scaled');
+function benchDiff(): void {
+  const diffApps = 3000;
+  const repository = join(work, 'repository');
+  mkdirSync(repository);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
+  git('init', '-q');
+  writeFileSync(join(repository, 'fleet.yaml'), largeFleetYaml(diffApps));
+  git('add', 'fleet.yaml');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', 'fleet');
+  writeFileSync(join(repository, 'fleet.yaml'), scaled(largeFleetYaml(diffApps), 1));
+  const diffs = Array.from({ length: repeat }, () => timed(process.execPath, ['-r', reporter, join(root, 'scripts', 'run.mjs'), 'app/diff.ts', '--base', 'HEAD', '--markdown'], {
+    cwd: repository,
+    env: { ...process.env, FLEET_CONFIG: join(repository, 'fleet.yaml') },
+    ok: (status) => status === 1,
+  }));
+  row(`${count(diffApps)} apps, 72 clusters`, '', 'diff --base', diffs, undefined, 'npm run diff -- --base HEAD --markdown, one app scaled');
+}
+
+// What every pull request runs too: npm run check of the fleet, on a dist/ synth wrote.
+function benchCheck(apps: number): void {
+  const configFile = fleetFile(largeFleetYaml(apps));
+  const outdir = join(work, 'check', 'dist');
+  synth(configFile, outdir);
+  let skipped = '';
+  const checks = Array.from({ length: repeat }, () => {
+    const run = timed(process.execPath, ['-r', reporter, join(root, 'scripts', 'run.mjs'), 'app/check.ts'], { env: { ...process.env, FLEET_CONFIG: configFile, CDK8S_OUTDIR: outdir } });
+    skipped = [...run.stdout.matchAll(/^skipped (.*)$/gm)].map((match) => match[1]).join('; ');
+    return run;
+  });
+  row(`${count(apps)} apps, 72 clusters`, '', 'npm run check', checks, undefined, skipped ? `skipped: ${skipped}` : 'every check ran');
+  rmSync(join(work, 'check'), { recursive: true, force: true });
+}
+
+if (cases.has('diff')) benchDiff();
+if (cases.has('check')) for (const apps of options['check-apps'].split(',').map(Number)) benchCheck(apps);
 rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { Json } from '../diff/applicationset';
 import { ChartRender, renderCharts } from './chart-renders';
 import { crdSchemas, manifestErrors } from './manifests';
 import { podSpecOf, restrictedViolations } from './pod-security';
-import { Manifest, parseManifests, renderedObjects } from './rendered';
+import { argocdObjects, Manifest, renderedFileObjects } from './rendered';
 
 /** A label selector (matchLabels and matchExpressions), as webhooks, PDBs and Services use them. */
 export function selects(selector: Json | undefined, labels: Readonly<Record<string, string>>): boolean {
@@ -316,7 +316,7 @@ export function webhookCycles(applications: readonly ClusterApplication[]): stri
 /** The test apps placed on a cluster, as Applications of the objects they sync there. */
 export function testAppApplications(fleet: Fleet, files: ReadonlyMap<string, string>, cluster: string): ClusterApplication[] {
   return appsOn(fleet, cluster).map((app) => {
-    const objects = [appSharedPath(app.name), appClusterPath(app.name, cluster)].flatMap((path) => parseManifests(files.get(path) ?? ''));
+    const objects = [appSharedPath(app.name), appClusterPath(app.name, cluster)].flatMap((path) => renderedFileObjects(files, path));
     const namespace = objects.find((object) => object.kind === 'Namespace');
     return { name: `${app.name}-${cluster}`, namespace: app.name, namespaceLabels: { 'kubernetes.io/metadata.name': app.name, ...(namespace?.metadata?.labels ?? {}) }, objects };
   });
@@ -357,6 +357,6 @@ export function chartProblems(fleet: Fleet, files: ReadonlyMap<string, string>, 
 /** Renders every chart of a render of dist/ (or the Applications `only` names) with helm and returns every problem (chartProblems). */
 export async function checkCharts(fleet: Fleet, files: ReadonlyMap<string, string>, only?: (application: string) => boolean): Promise<string[]> {
   const renders = await renderCharts(fleet, files, only);
-  const projects = renderedObjects(files).filter((object) => object.kind === 'AppProject');
+  const projects = argocdObjects(files).filter((object) => object.kind === 'AppProject');
   return chartProblems(fleet, files, renders, projects);
 }

@@ -9,9 +9,9 @@ import { join } from 'path';
 import { inClusterName, inClusterServer } from '../catalog/argocd';
 import { Fleet } from '../config/fleet';
 import { Json } from '../diff/applicationset';
-import { helmTemplate, projectRoot } from './helm';
+import { HelmTemplate, helmTemplate, projectRoot } from './helm';
 import { generatedApplications } from './objects';
-import { Manifest, RenderedObject, renderedObjects } from './rendered';
+import { argocdObjects, Manifest, RenderedObject } from './rendered';
 
 /** One chart as Argo CD would render it for one Application. */
 export interface ChartRender {
@@ -67,40 +67,96 @@ export function valueTexts(application: Json, source: Json, files: ReadonlyMap<s
   });
 }
 
-/**
- * Renders every chart of the render with helm (or the Applications `only` names), a few at a
- * time. Throws when a chart is not vendored or helm fails; the error names the Application.
- */
-export async function renderCharts(fleet: Fleet, files: ReadonlyMap<string, string>, only?: (application: string) => boolean): Promise<ChartRender[]> {
-  const parallel = 4;
+/** helm runs at a time: the chart renders wait on helm, which runs beside the checks of what it rendered. */
+const parallelRenders = 4;
+
+/** One chart render an Application asks for, and the key of its inputs: Applications with the same key share one render. */
+interface RenderRequest {
+  readonly application: Json;
+  readonly cluster: string;
+  readonly source: Json;
+  readonly template: HelmTemplate;
+  readonly key: string;
+}
+
+function renderRequests(fleet: Fleet, files: ReadonlyMap<string, string>, only?: (application: string) => boolean): RenderRequest[] {
   const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
-  const applications = chartApplications(fleet, renderedObjects(files)).filter(({ application }) => !only || only(application.metadata.name));
-  const jobs = applications.map(({ application, cluster }) => async (): Promise<ChartRender> => {
+  return chartApplications(fleet, argocdObjects(files)).filter(({ application }) => !only || only(application.metadata.name)).map(({ application, cluster }) => {
     const source: Json = (application.spec.sources ?? [application.spec.source]).find((candidate: Json) => candidate.chart);
-    const archive = chartArchive(source.chart, source.targetRevision);
-    if (!existsSync(archive)) throw new Error(`${application.metadata.name}: chart ${source.chart} ${source.targetRevision} is not in data/charts/archives (npm run refresh:vendor)`);
-    const releaseName = source.helm?.releaseName ?? application.metadata.name;
-    const namespace = application.spec.destination.namespace;
+    const chartArchivePath = chartArchive(source.chart, source.targetRevision);
+    if (!existsSync(chartArchivePath)) throw new Error(`${application.metadata.name}: chart ${source.chart} ${source.targetRevision} is not in data/charts/archives (npm run refresh:vendor)`);
+    const template: HelmTemplate = {
+      releaseName: source.helm?.releaseName ?? application.metadata.name,
+      namespace: application.spec.destination.namespace,
+      chartArchive: chartArchivePath,
+      values: valueTexts(application, source, files, fleet.repo.path),
+      kubeVersion: clusters.get(cluster)!.kubernetesVersion,
+    };
+    return { application, cluster, source, template, key: JSON.stringify(template) };
+  });
+}
+
+/**
+ * Renders the requests with helm, `parallelRenders` at a time, in order, and hands each
+ * cluster's renders to `visit` as soon as they are all done, so that a caller that keeps only
+ * what it concludes holds a few clusters' renders at a time. Requests with the same inputs
+ * (cert-manager's values differ only by IP family) share one helm run and its objects, which
+ * their readers never change; a shared render is let go after its last request.
+ */
+async function renderInOrder(requests: readonly RenderRequest[], visit: (renders: ChartRender[]) => void): Promise<void> {
+  const order = new Map(requests.map((request, index) => [request.application.metadata.name, index]));
+  const uses = new Map<string, number>();
+  for (const request of requests) uses.set(request.key, (uses.get(request.key) ?? 0) + 1);
+  const renderings = new Map<string, Promise<Manifest[]>>();
+  const remaining = new Map<string, number>();
+  for (const request of requests) remaining.set(request.cluster, (remaining.get(request.cluster) ?? 0) + 1);
+  const done = new Map<string, ChartRender[]>();
+  const render = async ({ application, cluster, source, template, key }: RenderRequest): Promise<void> => {
+    let rendering = renderings.get(key);
+    if (!rendering) renderings.set(key, (rendering = helmTemplate(template)));
+    const left = uses.get(key)! - 1;
+    uses.set(key, left);
+    if (left === 0) renderings.delete(key);
+    let objects: Manifest[];
     try {
-      const objects = await helmTemplate({
-        releaseName,
-        namespace,
-        chartArchive: archive,
-        values: valueTexts(application, source, files, fleet.repo.path),
-        kubeVersion: clusters.get(cluster)!.kubernetesVersion,
-      });
-      return { application: application.metadata.name, cluster, chart: source.chart, version: source.targetRevision, releaseName, namespace, applicationSpec: application.spec, objects };
+      objects = await rendering;
     } catch (error) {
       throw new Error(`${application.metadata.name}: ${(error as Error).message}`);
     }
-  });
-  const results: ChartRender[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const index = next++;
-      results[index] = await jobs[index]();
+    const renders = done.get(cluster) ?? [];
+    renders.push({ application: application.metadata.name, cluster, chart: source.chart, version: source.targetRevision, releaseName: template.releaseName, namespace: template.namespace, applicationSpec: application.spec, objects });
+    done.set(cluster, renders);
+    remaining.set(cluster, remaining.get(cluster)! - 1);
+    if (remaining.get(cluster) === 0) {
+      done.delete(cluster);
+      visit(renders.sort((a, b) => order.get(a.application)! - order.get(b.application)!));
     }
+  };
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(parallelRenders, requests.length) }, async () => {
+    while (next < requests.length) await render(requests[next++]);
   }));
-  return results;
+}
+
+/**
+ * Renders every chart of the render with helm (or the Applications `only` names), in the order
+ * of their Applications. Throws when a chart is not vendored or helm fails; the error names the
+ * Application.
+ */
+export async function renderCharts(fleet: Fleet, files: ReadonlyMap<string, string>, only?: (application: string) => boolean): Promise<ChartRender[]> {
+  const requests = renderRequests(fleet, files, only);
+  const byApplication = new Map<string, ChartRender>();
+  await renderInOrder(requests, (renders) => renders.forEach((render) => byApplication.set(render.application, render)));
+  return requests.map((request) => byApplication.get(request.application.metadata.name)!);
+}
+
+/**
+ * Renders every chart of the render with helm, cluster by cluster (Applications grouped by the
+ * cluster they go to), and hands each cluster's renders (all of one cluster) to `visit` once they are done: what
+ * `visit` does not keep is let go, so memory holds a few clusters' renders at a time.
+ */
+export async function renderChartsByCluster(fleet: Fleet, files: ReadonlyMap<string, string>, visit: (renders: readonly ChartRender[]) => void): Promise<void> {
+  const requests = renderRequests(fleet, files);
+  const clusterOrder = [...new Set(requests.map((request) => request.cluster))];
+  await renderInOrder(clusterOrder.flatMap((cluster) => requests.filter((request) => request.cluster === cluster)), visit);
 }

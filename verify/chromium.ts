@@ -1,14 +1,45 @@
 import { spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { delimiter, join } from 'path';
 import { Readable, Writable } from 'stream';
 import { inflateSync } from 'zlib';
 import { Rgb } from './colours';
 import { DevToolsEvent, DevToolsPipe, DevToolsSession } from './devtools';
 
-/** Debian's Chromium launcher (`scripts/install-e2e-deps.sh` installs it). */
-export const chromiumBinary = '/usr/bin/chromium';
+/**
+ * The names a Chromium-based browser goes by, in the order they are looked for on PATH: Debian's
+ * `chromium` (scripts/install-e2e-deps.sh installs it), Ubuntu's and older Debian's
+ * `chromium-browser`, and Google Chrome, which GitHub's Ubuntu runners ship (as
+ * `google-chrome` and `google-chrome-stable`; Ubuntu itself ships Chromium only as a snap).
+ */
+export const chromiumNames = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const;
+
+/**
+ * The browser the page checks run: $CHROME_PATH when it is set (and names an executable), else
+ * the first of `chromiumNames` on PATH; undefined when there is none. Each speaks the same
+ * DevTools protocol on a pipe, which is all the checks use.
+ */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const executable = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (env.CHROME_PATH) return executable(env.CHROME_PATH) ? env.CHROME_PATH : undefined;
+  const folders = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const name of chromiumNames) {
+    const found = folders.map((folder) => join(folder, name)).find(executable);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** What to say when no browser is found. */
+export const chromiumMissing = `a Chromium browser (${chromiumNames.join(', ')} on PATH, or $CHROME_PATH)`;
 
 export interface Viewport {
   readonly width: number;
@@ -79,6 +110,8 @@ export interface Screenshot {
 export async function screenshot(url: string, viewport: Viewport = { width: 800, height: 600 }, frameNames: readonly string[] = []): Promise<Screenshot> {
   const profile = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
   const args = [...baseFlags, `--user-data-dir=${profile}`, `--window-size=${viewport.width},${viewport.height}`];
+  const chromiumBinary = findChromium();
+  if (!chromiumBinary) throw new Error(`${chromiumMissing} is not installed: run scripts/install-e2e-deps.sh`);
   const child = spawn(chromiumBinary, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });

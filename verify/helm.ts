@@ -10,8 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { inflateRawSync } from 'zlib';
-import { parseAllDocuments } from 'yaml';
-import { Manifest } from './rendered';
+import { Manifest, parseStream } from './rendered';
 
 /** The project's folder: the nearest one up with a package.json (this file also runs bundled, from .build/). */
 export function projectRoot(): string {
@@ -128,12 +127,7 @@ export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> 
       HELM_CONFIG_HOME: join(scratch, 'config'),
       HELM_DATA_HOME: join(scratch, 'data'),
     };
-    const output = await run(helmBinary(), args, env);
-    return parseAllDocuments(output).flatMap((document) => {
-      const object = document.toJS({ maxAliasCount: -1 }) as Manifest | null;
-      if (!object) return [];
-      return object.kind === 'List' && Array.isArray(object.items) ? object.items as Manifest[] : [object];
-    });
+    return parseStream(await run(helmBinary(), args, env));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

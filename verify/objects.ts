@@ -9,7 +9,7 @@ import { expandApplicationSet, Json } from '../diff/applicationset';
 import { objectLimitProblems } from './limits';
 import { manifestErrors } from './manifests';
 import { podSpecOf, restrictedViolations } from './pod-security';
-import { RenderedObject, renderedObjects } from './rendered';
+import { argocdObjects, RenderedObject, renderedFiles } from './rendered';
 
 /** The Argo CD cluster Secrets of a render. */
 export function clusterSecrets(objects: readonly RenderedObject[]): RenderedObject[] {
@@ -24,15 +24,41 @@ export function generatedApplications(objects: readonly RenderedObject[]): Rende
     .flatMap((appSet) => expandApplicationSet(appSet, secrets).map((application: Json) => ({ ...application, file: appSet.file })));
 }
 
-/** Every schema and Pod Security problem of the render, each as `file: kind/name: problem`. */
-export function renderedObjectProblems(files: ReadonlyMap<string, string>): string[] {
-  const objects = renderedObjects(files);
-  const schemaProblems = [...objects, ...generatedApplications(objects)]
-    .flatMap(({ file, ...object }) => [...manifestErrors(object), ...objectLimitProblems(object)].map((problem) => `${file}: ${problem}`));
-  const podProblems = objects.flatMap((object) => {
+function schemaProblems(objects: readonly RenderedObject[]): string[] {
+  return objects.flatMap(({ file, ...object }) => [...manifestErrors(object), ...objectLimitProblems(object)].map((problem) => `${file}: ${problem}`));
+}
+
+function podProblems(objects: readonly RenderedObject[]): string[] {
+  return objects.flatMap((object) => {
     const podSpec = podSpecOf(object);
     if (!podSpec) return [];
     return restrictedViolations(podSpec).map((violation) => `${object.file}: ${object.kind}/${object.metadata?.name}: Pod Security "restricted": ${violation}`);
   });
-  return [...schemaProblems, ...podProblems];
+}
+
+/** Every schema and Pod Security problem of the render, each as `file: kind/name: problem`; the files are read one at a time. */
+export function renderedObjectProblems(files: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  const pods: string[] = [];
+  for (const objects of renderedFiles(files)) {
+    problems.push(...schemaProblems(objects));
+    pods.push(...podProblems(objects));
+  }
+  return [...problems, ...schemaProblems(generatedApplications(argocdObjects(files))), ...pods];
+}
+
+/**
+ * renderedObjectProblems, giving way to other work (`pause`) every `filesPerTurn` files: `npm run check` checks
+ * the objects while helm renders the charts, whose runs it starts and reads between the turns.
+ */
+export async function renderedObjectProblemsInTurns(files: ReadonlyMap<string, string>, pause: () => Promise<void>, filesPerTurn = 50): Promise<string[]> {
+  const problems: string[] = [];
+  const pods: string[] = [];
+  let read = 0;
+  for (const objects of renderedFiles(files)) {
+    problems.push(...schemaProblems(objects));
+    pods.push(...podProblems(objects));
+    if (++read % filesPerTurn === 0) await pause();
+  }
+  return [...problems, ...schemaProblems(generatedApplications(argocdObjects(files))), ...pods];
 }

@@ -8,17 +8,14 @@ import { get, IncomingHttpHeaders } from 'http';
 import { hostname, tmpdir } from 'os';
 import { join } from 'path';
 import { nginxPaths } from '../values/test-app-site';
-import { chromiumBinary, decodePng, FrameReport, paintDeadlineMs, screenshot } from './chromium';
+import { chromiumMissing, decodePng, findChromium, FrameReport, paintDeadlineMs, screenshot } from './chromium';
 import { firstNames } from '../config/messages';
 import { Paint, paintedColour, Rgb, showsPaint } from './colours';
 import { checkNginxConfig, maxSitesPerNginx, nginxBinary, RenderedSite, renderedSite, startNginx } from './nginx';
 
-/** The programs the page checks run. */
-export const pageCheckPrograms = [nginxBinary, chromiumBinary] as const;
-
-/** The programs of pageCheckPrograms that are not installed (scripts/install-e2e-deps.sh installs them). */
+/** The programs the page checks run that are not installed (scripts/install-e2e-deps.sh installs them): nginx, and a Chromium browser (verify/chromium.ts finds one). */
 export function missingPagePrograms(): string[] {
-  return pageCheckPrograms.filter((binary) => !existsSync(binary));
+  return [...(existsSync(nginxBinary) ? [] : [nginxBinary]), ...(findChromium() ? [] : [chromiumMissing])];
 }
 
 export interface Page {

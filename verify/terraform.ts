@@ -584,11 +584,16 @@ function permissionProblems(fleet: Fleet, caller: AwsCaller, cluster: ClusterSpe
  * trusts it; none without a caller; no shared role trusting a cluster that does not use it.
  */
 export function identityProblems(fleet: Fleet, files: ReadonlyMap<string, string>, renders: readonly ChartRender[]): string[] {
+  return callerIdentityProblems(fleet, files, awsCallers(renders));
+}
+
+/** identityProblems of the callers found in the renders (awsCallers), which is all a check has to keep of them. */
+export function callerIdentityProblems(fleet: Fleet, files: ReadonlyMap<string, string>, renderedCallers: readonly AwsCaller[]): string[] {
   const documents = terraformDocuments(files);
   const { identities, problems } = identitiesOf(fleet, documents);
   const rendered = new Set(fleet.clusters.filter((cluster) => cluster.register).map((cluster) => cluster.name));
   const callers = [
-    ...awsCallers(renders).filter((caller) => rendered.has(caller.cluster)),
+    ...renderedCallers.filter((caller) => rendered.has(caller.cluster)),
     ...allClusters(fleet).filter((cluster) => !rendered.has(cluster.name)).flatMap((cluster) => expectedCallers(fleet, cluster)),
   ];
   const clusters = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster]));

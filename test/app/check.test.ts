@@ -45,12 +45,12 @@ describe('capacityCheck and objectsCheck', () => {
     expect(capacityCheck(warned)).toMatchObject({ status: 'ok', summary: 'the capacity plan accepts the fleet with 1 warning' });
   });
 
-  test('an object the API server would refuse fails the check', () => {
+  test('an object the API server would refuse fails the check', async () => {
     const rendered = renderFleet(demoFleet());
-    expect(objectsCheck(rendered).status).toBe('ok');
+    expect((await objectsCheck(rendered)).status).toBe('ok');
     const broken = new Map(rendered);
     broken.set('apps/app0/app.yaml', rendered.get('apps/app0/app.yaml')!.replace('replicas: 5', 'replicas: five'));
-    expect(objectsCheck(broken)).toMatchObject({ status: 'failed', details: [expect.stringContaining('apps/app0/app.yaml: Deployment/app0: spec.replicas: must be integer')] });
+    expect(await objectsCheck(broken)).toMatchObject({ status: 'failed', details: [expect.stringContaining('apps/app0/app.yaml: Deployment/app0: spec.replicas: must be integer')] });
   });
 });
 

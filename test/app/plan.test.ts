@@ -77,6 +77,26 @@ describe('npm run plan', () => {
     expect(markdown.stdout).toContain('- **error**: ipv6-east: out of IPv4 addresses in its public subnets: ');
   });
 
+  test('--markdown --clusters shows the tables of those clusters, every error, and counts the warnings of the others', () => {
+    // GIVEN legacy-ipv4 out of addresses (an error) with two warnings (its ALB's addresses not planned, a target quota)
+    expect(runPlan(['--markdown'], refused).stdout).toContain('- warning: legacy-ipv4: IPv4 addresses not planned');
+    // WHEN only ipv6-east is asked for, then only legacy-ipv4
+    const east = runPlan(['--markdown', '--clusters', 'ipv6-east'], refused);
+    const legacy = runPlan(['--markdown', '--clusters', 'legacy-ipv4'], refused);
+    // THEN each shows its own table, the error always, and the warnings of the cluster not shown as a count
+    expect(east.status).toBe(1);
+    expect(east.stdout).toContain('1 of 2 clusters: ipv6-east.');
+    expect(east.stdout).toContain('ipv6-east (IPv6)');
+    expect(east.stdout).not.toContain('legacy-ipv4 (IPv4)');
+    expect(east.stdout).toContain('- **error**: legacy-ipv4: out of IPv4 addresses');
+    expect(east.stdout).not.toContain('- warning: legacy-ipv4');
+    expect(east.stdout).toContain('- and 2 warnings of the clusters not shown');
+    expect(legacy.stdout).toContain('legacy-ipv4 (IPv4)');
+    expect(legacy.stdout).not.toContain('ipv6-east (IPv6)');
+    expect(legacy.stdout).toContain('- warning: legacy-ipv4: IPv4 addresses not planned');
+    expect(legacy.stdout).not.toContain('warnings of the clusters not shown');
+  });
+
   test('exits 2 on an unknown argument', () => {
     const result = runPlan(['--yaml'], demoFleetText);
     expect(result.status).toBe(2);
