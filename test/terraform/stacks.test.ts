@@ -506,6 +506,7 @@ test('72 created clusters in two accounts and two regions, one with two zones: e
     ].join('\n');
   });
   const text = ['repo: { url: https://github.com/example-org/eks-ipv6-gitops.git }', 'domain: apps.example.com',
+    'domainAccountId: "111122223333"', 'argocd: { cluster: c00 }',
     'administrators: [arn:aws:iam::111122223333:role/platform-ci]', 'clusters:', ...clusters, 'apps: []', ''].join('\n');
   const stacks = stacksOf(renderFleet(parseFleet(text)));
   // THEN 2 account root modules, 72 cluster ones and the bootstrap, each with a state of its own

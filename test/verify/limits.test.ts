@@ -86,7 +86,7 @@ describe('synth refuses a fleet whose objects the API server would refuse', () =
       .replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
     // (dist/ of the demo fleet on that cluster: a dist/ where the cluster runs no apps would refuse the change as its removal)
     const outdir = scratchDist();
-    writeDist(outdir, renderFleet(parseFleet(demoFleetText.replaceAll('ipv6-east', cluster).replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n/, ''))));
+    writeDist(outdir, renderFleet(parseFleet(demoFleetText.replaceAll('ipv6-east', cluster).replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, ''))));
     const before = folderState(outdir);
     // WHEN synth runs
     const result = synthesize({ configFile: writeTempFleet(text), outdir });
