@@ -18,7 +18,7 @@ import { CapacityError, ClusterRemovalError, synthesize } from './synth';
  * full collection frees them, and V8 waits until there are four fleets of them. Collecting once
  * the old generation grew by half, and no such pretenuring, take the peak heap of 100,000 apps
  * from ~350 MB to ~170 MB; with the cache's identities of a cold 100,000-app synth, growing by
- * half (not by 100%) keeps its peak RSS at ~375 MiB (from ~405), for ~5% more time (README, Performance).
+ * half (not by 100%) keeps its peak RSS at ~375 MiB (from ~405), for ~5% more time (docs/performance.md).
  */
 export const heapFlags = ['--heap-growing-percent=50', '--no-allocation-site-pretenuring'];
 

@@ -2,7 +2,7 @@
  * Capacity plan: whether what fleet.yaml places on each cluster fits its node groups at the peak of a rollout, its
  * IPv4 addresses (in the private subnets: what the nodes' ENIs hold on IPv4 clusters, one per node on IPv6 ones,
  * which are dual-stack; in the public subnets: the ALBs) and its account's load balancer quotas. Pure functions over
- * the typed fleet; the instance data is config/instance-types.ts. README.md, "Capacity plan", explains the model.
+ * the typed fleet; the instance data is config/instance-types.ts. docs/capacity.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { testAppRollingUpdate } from '../catalog/test-app';

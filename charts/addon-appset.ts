@@ -29,7 +29,7 @@ export interface AddonChartProps {
  * Deletion: turning the add-on off for a cluster, or removing the cluster, deletes its
  * Application but never what the chart installed (preserveResourcesOnDeletion, and no resources
  * finalizer): CRDs, their custom resources, webhooks and the controllers that clear finalizers
- * stay. Removing an add-on on purpose is a step of its own (README, "Cluster add-ons").
+ * stay. Removing an add-on on purpose is a step of its own (README, "Turning an add-on off"; docs/argocd.md, "Cluster add-ons").
  */
 export class AddonChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, addon }: AddonChartProps) {

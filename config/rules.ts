@@ -366,7 +366,7 @@ function checkPublicSubnets(cluster: ClusterFile, at: (...rest: PathSegment[]) =
   const given = cluster.publicSubnets;
   if (!given) return;
   if (cluster.provisioning === 'create') {
-    report(at('publicSubnets'), 'is set on a cluster the project creates, whose public subnets are its VPC\'s (the first sixteenth of vpc.cidr, see README "The AWS side"): remove publicSubnets');
+    report(at('publicSubnets'), 'is set on a cluster the project creates, whose public subnets are its VPC\'s (the first sixteenth of vpc.cidr, see docs/aws.md): remove publicSubnets');
     return;
   }
   const privateField = cluster.ipFamily === 'ipv6' ? 'ipv4Subnets' : 'subnets';

@@ -12,7 +12,7 @@
 // 100,000 apps), the runs of synth and helm interleaved, and the median is printed with the peak
 // RSS of the largest run. And `npm run check` of 3,000 apps on 72 clusters (--check-apps), every check it runs,
 // its time and peak RSS (the page checks, when nginx or a browser is missing, are skipped: the row says so).
-// A benchmark, not a test: it asserts nothing; the targets are in the README.
+// A benchmark, not a test: it asserts nothing; the targets are in docs/performance.md.
 // --cases synth,diff,check runs only the cases named (all three by default).
 import { execFileSync, spawnSync } from 'child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';

@@ -109,7 +109,7 @@ describe('the migration walk, as each cluster\'s external-dns would publish it',
     expect(shares.ipv6Only.unreachable).toBeCloseTo(share('legacy-ipv4'));
   });
 
-  test('a dual-stack client takes the IPv6 cluster by its AAAA pick or, when that answers empty, by its A pick: 19% at 90/10, 75% at 50/50, all at 0/255 (the README\'s numbers)', () => {
+  test('a dual-stack client takes the IPv6 cluster by its AAAA pick or, when that answers empty, by its A pick: 19% at 90/10, 75% at 50/50, all at 0/255 (the numbers of docs/argocd.md)', () => {
     const dualStack = (index: number) => trafficShares(steps[index].records, app2).dualStack;
     expect(dualStack(1).byCluster['ipv6-east']).toBeCloseTo(0.19);
     expect(dualStack(2).byCluster['ipv6-east']).toBeCloseTo(0.75);

@@ -8,7 +8,7 @@ import { helmBinary, helmUnavailable } from '../../verify/helm';
 import { argocdObjects, parseManifests, parseStream, renderedObjects } from '../../verify/rendered';
 import { fixtureFleet, fixtureNames, largeFleetFixture } from '../support/fixtures';
 
-// What `npm run check` does to stay within 30 s and 512 MiB at 3,000 apps on 72 clusters (README, "npm run check at
+// What `npm run check` does to stay within 30 s and 512 MiB at 3,000 apps on 72 clusters (docs/performance.md, "npm run check at
 // scale"), each without checking less.
 const unavailable = helmUnavailable();
 const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
