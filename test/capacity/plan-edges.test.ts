@@ -147,12 +147,12 @@ describe('pods over several node groups', () => {
 describe('the public subnets of a created VPC', () => {
   /** A created IPv6 cluster with `apps` apps of one replica: one ALB each in every public subnet. */
   function createdWith(vpcCidr: string, apps: number) {
-    const east = demoCluster('ipv6-east');
-    const layout = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${vpcCidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
-    const created = layout.clusters.find((cluster) => cluster.name === 'ipv6-east') ?? layout.pendingClusters.find((cluster) => cluster.name === 'ipv6-east')!;
+    // The demo's ipv6-east (provisioning: create, imported) in a VPC of the block given, its layout's public subnets.
+    const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${vpcCidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
+    const created = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
     expect(created.provisioning).toBe('create');
     const demand = demandOf(...Array.from({ length: apps }, (_, index) => appOn(`app${index}`, 1, ['ipv6-east'])));
-    return planCluster({ ...created, nodeGroups: east.nodeGroups }, demand, { path: 'clusters[1]' });
+    return planCluster(created, demand, { path: 'clusters[1]' });
   }
 
   test('a /19 VPC: public /27s of 27 usable, one NAT gateway each, 18 ALBs keep the 8 free the controller needs', () => {
