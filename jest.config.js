@@ -4,7 +4,10 @@ module.exports = {
   maxWorkers: '100%',
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/'],
+  // .stryker-tmp/ holds npm run mutate's sandbox copies of the project (docs/development.md);
+  // <rootDir>-relative, so that inside a sandbox its own tests still run.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // One __snapshots__/ folder for every test, at the top (the design card's layout).
   snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',

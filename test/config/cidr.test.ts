@@ -110,6 +110,8 @@ describe('IPv6 addresses', () => {
     // a single zero group is written 0, not :: (RFC 5952 4.2.2)
     expect(parsed('1:0:2:3:4:5:6:7/112')).toBe('has host bits set: did you mean 1:0:2:3:4:5:6:0/112?');
     expect(parsed('1:2:3:4:5:6:7:8/128')).toBe('ipv6 0x10002000300040005000600070008/128 size 1');
+    // two zero groups are a run: they are written ::
+    expect(parsed('1:2:3:4:5:6:0:1/112')).toBe('has host bits set: did you mean 1:2:3:4:5:6::/112?');
     // the longest run of zero groups is the one shortened (RFC 5952 4.2.3), the first one of equal runs
     expect(parsed('1:0:0:2:0:0:0:1/64')).toBe('has host bits set: did you mean 1:0:0:2::/64?');
     expect(parsed('1:0:0:2:0:0:3:5/112')).toBe('has host bits set: did you mean 1::2:0:0:3:0/112?');
