@@ -2,10 +2,11 @@
 // move fix), pods over several node groups, the VPC size it advises, the app that sizes a quota
 // request, and where the apps leaving an IPv4 cluster go. The plan is called on the demo fleet's
 // clusters with the demand a test gives, so each number below is the test's own.
-import { AppDemand, ClusterDemand, planCluster, planFleet, rolloutPeak, spreadPods } from '../../capacity/plan';
+import { AppDemand, ClusterDemand, clusterDemand, planCluster, planFleet, rolloutPeak, spreadPods } from '../../capacity/plan';
+import { argocdPods } from '../../values/argo-cd';
 import { Cluster } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
-import { demoFleet, demoFleetText } from '../support/fixtures';
+import { demoFleet, demoFleetText, fixtureFleet } from '../support/fixtures';
 
 const demo = demoFleet();
 const demoCluster = (name: string): Cluster => demo.clusters.find((cluster) => cluster.name === name)!;
@@ -250,3 +251,71 @@ function ipv6ClusterYaml(name: string, maxSize: number, site: string): string {
     register: false
     nodeGroups: [{ name: default, instanceType: m5.large, minSize: 3, maxSize: ${maxSize} }]`;
 }
+
+describe('more of the fixes\' words', () => {
+  const tight = ['10.230.16.0/25', '10.230.16.128/28'];
+
+  test('a move and a leave in one fix: two phrases, joined by a semicolon', () => {
+    const plan = planCluster(ipv4Cluster(tight), demandOf(appOn('big', 300, ['legacy-ipv4', 'ipv6-west']), appOn('mid', 200)), { ipv6Clusters: ['ipv6-east', 'ipv6-west'] });
+    expect(plan.fix?.text).toBe('place mid on ipv6-east instead of legacy-ipv4; take legacy-ipv4 out of big\'s clusters (it runs on ipv6-west too)');
+  });
+
+  test('without IPv6 clusters given, the apps have nowhere to go: the fix says to add one', () => {
+    const plan = planCluster(ipv4Cluster(tight), demandOf(appOn('big', 300)));
+    expect(plan.fix).toMatchObject({ moves: [{ app: 'big', to: null, alreadyThere: false }] });
+    expect(plan.fix?.text).toBe('move big to an IPv6 cluster (the fleet has none yet: add one)');
+  });
+
+  test('when even no app fits, every app with pods moves, an app of 0 replicas stays, and subnets are asked for', () => {
+    // a /29 (3 usable): one m5.large node without pods still holds an ENI (the warm one), 10 addresses
+    const plan = planCluster(ipv4Cluster(['10.230.16.0/29']), demandOf(appOn('idle', 0), appOn('app0', 5)), { ipv6Clusters: ['ipv6-east'] });
+    expect(plan.fix).toMatchObject({ moves: [{ app: 'app0' }], addressesStillMissing: 10 - 3 });
+    expect(plan.fix?.text).toBe('place app0 on ipv6-east instead of legacy-ipv4; add IPv4 subnets: the add-ons and their nodes alone still lack 7 addresses');
+  });
+
+  test('without a path the fix names the key under clusters', () => {
+    const plan = planCluster(ipv6Cluster(['10.240.16.0/28']), demandOf(appOn('app0', 1030, ['ipv6-east'])));
+    expect(plan.path).toBe('clusters');
+    expect(plan.fix?.text).toContain(' to clusters.ipv4Subnets ');
+  });
+
+  test('a subnet that is not a valid block is a bug, not a plan: the cluster and the block are named', () => {
+    expect(() => planCluster(ipv4Cluster(['10.230.16.1/24']), demandOf())).toThrow('legacy-ipv4: subnet "10.230.16.1/24" has host bits set: did you mean 10.230.16.0/24?');
+  });
+
+  test('a quota exactly at the busiest app\'s targets is not asked for; the other is', () => {
+    const cluster = { ...demoCluster('ipv6-east'), nodeGroups: [m5Large(1, 1000)], loadBalancerQuotas: { ...demoCluster('ipv6-east').loadBalancerQuotas, targetsPerLoadBalancer: 3450 } };
+    const plan = planCluster(cluster, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' });
+    expect(plan.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 3,450 (big\'s 3,000 pods and, in a rollout, 150 surge and 300 draining) '
+      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 3450');
+    const other = { ...cluster, loadBalancerQuotas: { ...cluster.loadBalancerQuotas, targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 3450 } };
+    expect(planCluster(other, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' }).loadBalancerFix?.text)
+      .toMatch(/^request "Targets per Application Load Balancer" of 3,450 .* clusters\[1\]\.loadBalancerQuotas\.targetsPerLoadBalancer: 3450$/);
+  });
+
+  test('200 ALBs in a /19 VPC: the advice is the widest VPC, a /16 of public /24s', () => {
+    const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', '      cidr: 10.231.0.0/19').replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
+    const created = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
+    const plan = planCluster(created, demandOf(...Array.from({ length: 200 }, (_, index) => appOn(`app${index}`, 1, ['ipv6-east']))), { path: 'clusters[1]' });
+    expect(plan.publicSubnetFix?.text).toContain('recreate its VPC with a /16 clusters[1].vpc.cidr, whose public subnets are /24s');
+  });
+});
+
+describe('demand and regions', () => {
+  test('Argo CD\'s cluster runs its pods, under its chart\'s name', () => {
+    const fleet = demoFleet();
+    const argocdCluster = fleet.clusters.find((cluster) => cluster.name === fleet.argocd.cluster)!;
+    expect(clusterDemand(fleet, argocdCluster).addons).toContainEqual({ addon: 'argocd', chart: 'argo-cd', pods: argocdPods(fleet) });
+    const other = fleet.clusters.find((cluster) => cluster.name !== fleet.argocd.cluster)!;
+    expect(clusterDemand(fleet, other).addons.map((addon) => addon.addon)).not.toContain('argocd');
+  });
+
+  test('each account and region counts its own ALBs against its quota, declared at its first cluster', () => {
+    const fleet = fixtureFleet('accounts');
+    const regions = planFleet(fleet).regions;
+    expect(regions.map((region) => [region.accountId, region.region, region.clusters, region.quotaPath])).toEqual([
+      ['111122223333', 'us-east-2', ['ipv6-hub'], 'clusters[0].loadBalancerQuotas.loadBalancersPerRegion'],
+      ['444455556666', 'eu-west-1', ['partner-ipv4'], 'clusters[1].loadBalancerQuotas.loadBalancersPerRegion'],
+    ]);
+  });
+});
