@@ -224,9 +224,11 @@ describe('where the apps leaving an IPv4 cluster go', () => {
     expect(legacy.fix?.text).toBe('take legacy-ipv4 out of the clusters of a and b (they run on IPv6 clusters (ipv6-east and ipv6-west) too)');
   });
 
-  test('planFleet sends them to the IPv6 cluster with most spare pods at the peak, not the one of most capacity', () => {
+  test.each([['after', false], ['before', true]])('planFleet sends them to the IPv6 cluster with most spare pods at the peak, not the one of most capacity (listed %s it)', (_where, first) => {
     // ipv6-east: 120 x 107 = 12,840 pods, 11,500 of them app1's at its peak; ipv6-idle: 30 x 107 = 3,210, no app
-    const fleet = parseFleet(demoFleetText.replace(/\napps:\n[\s\S]*$/, `${ipv6ClusterYaml('ipv6-idle', 30, '9c')}
+    const idle = ipv6ClusterYaml('ipv6-idle', 30, '9c');
+    const clusters = first ? demoFleetText.replace('  - name: ipv6-east\n', `${idle.slice(1)}\n  - name: ipv6-east\n`) : demoFleetText.replace('\napps:', `${idle}\napps:`);
+    const fleet = parseFleet(clusters.replace(/\napps:\n[\s\S]*$/, `
 apps:
   - { name: app1, backgroundColor: blue, containerPort: 80, replicas: 10000, clusters: [ipv6-east] }
   - { name: app2, backgroundColor: green, containerPort: 80, replicas: 3000, clusters: [legacy-ipv4] }
