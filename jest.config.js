@@ -4,7 +4,10 @@ module.exports = {
   maxWorkers: '100%',
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/'],
+  // .stryker-tmp/ holds npm run mutate's sandbox copies of the project (docs/development.md);
+  // <rootDir>-relative, so that inside a sandbox its own tests still run.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.build/', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // A fixed "today" for the EKS version calendar (FLEET_TODAY), unless the run sets one.
   setupFiles: ['<rootDir>/test/support/today.js'],

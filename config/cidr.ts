@@ -35,9 +35,17 @@ function formatIpv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 255n).toString()).join('.');
 }
 
+/** RFC 5952's text: groups without leading zeros, the longest run of zero groups (the first of equal runs) as `::`, a lone zero group as 0. */
 function formatIpv6(value: bigint): string {
   const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => ((value >> shift) & 0xffffn).toString(16));
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  let run = { start: 0, length: 0 };
+  groups.forEach((_, start) => {
+    let end = start;
+    while (groups[end] === '0') end += 1;
+    if (end - start > run.length) run = { start, length: end - start };
+  });
+  if (run.length < 2) return groups.join(':');
+  return `${groups.slice(0, run.start).join(':')}::${groups.slice(run.start + run.length).join(':')}`;
 }
 
 /** Parses `address/prefix`; returns the block or a sentence fragment saying what is wrong. */
