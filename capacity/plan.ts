@@ -5,7 +5,7 @@
  * the typed fleet; the instance data is config/instance-types.ts. README.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
-import { testAppRollingUpdate } from '../catalog/test-app';
+import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
 import { formatFieldPath } from '../output/field-path';
@@ -69,27 +69,8 @@ export function ipv4NodeEnis(instance: Pick<InstanceTypeData, 'enis' | 'ipv4PerE
   return Math.min(instance.enis, Math.ceil(pods / Math.max(1, instance.ipv4PerEni - 1)) + warmEniTarget);
 }
 
-/** What a rolling update of an app adds to its pods at its peak. */
-export interface RolloutPeak {
-  /** New pods beyond the replicas: maxSurge, rounded up as Kubernetes rounds it. */
-  readonly surge: number;
-  /**
-   * Old pods still draining from the ALB (its deregistration delay, which their preStop pause waits out) while
-   * their replacements already run: a step's maxSurge + maxUnavailable (rounded down). The Deployment does not count
-   * terminating pods, so it creates the replacements at once; they keep their node slot, address and ALB target.
-   */
-  readonly draining: number;
-  /** replicas + surge + draining: the pods, and the ALB's IP targets, at the peak. */
-  readonly pods: number;
-}
-
-/** The peak of a rolling update of `replicas` pods with the test app's strategy (catalog/test-app.ts). */
-export function rolloutPeak(replicas: number): RolloutPeak {
-  const surge = Math.ceil((replicas * testAppRollingUpdate.maxSurgePercent) / 100);
-  const unavailable = Math.floor((replicas * testAppRollingUpdate.maxUnavailablePercent) / 100);
-  const draining = Math.min(replicas, surge + unavailable);
-  return { surge, draining, pods: replicas + surge + draining };
-}
+export { rolloutPeak } from '../catalog/test-app';
+export type { RolloutPeak } from '../catalog/test-app';
 
 /** An app's pods on one cluster. */
 export interface AppDemand {
