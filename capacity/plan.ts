@@ -8,10 +8,11 @@ import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addon
 import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { appsOn, Cluster, Fleet, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { loadBalancerAssignment, LoadBalancerReason } from '../config/load-balancer-groups';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
-import { IpFamily } from '../config/schema';
+import { IpFamily, LoadBalancerMode } from '../config/schema';
 import { narrowestVpcPrefix, widestVpcPrefix } from '../config/vpc-layout';
 import { argocdPods } from '../values/argo-cd';
 
@@ -81,6 +82,8 @@ export interface AppDemand {
   readonly rollout: RolloutPeak;
   /** Every cluster the app is placed on, this one included. */
   readonly clusters: readonly string[];
+  /** Whether fleet.yaml asks for an ALB of its own; shared when absent. */
+  readonly loadBalancer?: LoadBalancerMode;
 }
 
 /** An add-on's pods on one cluster. */
@@ -161,14 +164,54 @@ export interface LoadBalancerAddressPlan {
   readonly missing: number;
 }
 
-/** A cluster's load balancers: an ALB of its own for every app placed there, every pod of the app one IP target. */
+/**
+ * What AWS allows per ALB and fleet.yaml cannot raise: "Target Groups per Application Load Balancer", 100, not
+ * adjustable (Elastic Load Balancing, "Quotas for your Application Load Balancers",
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html; the adjustable ones,
+ * rules, targets and certificates per ALB, are clusters[].loadBalancerQuotas, with that page's defaults).
+ */
+export const targetGroupsPerLoadBalancer = 100;
+
+/**
+ * The certificates an ALB of the fleet holds: the one ACM wildcard certificate of *.<domain> that the controller
+ * discovers for every host (dist/terraform/, README "HTTPS"), its listener's default certificate, which the
+ * "Certificates per Application Load Balancer (excluding default certificates)" quota does not count.
+ */
+export const certificatesPerLoadBalancer = { held: 1, counted: 0 } as const;
+
+/** One ALB of a cluster (an IngressGroup) against the quotas AWS sets per ALB, at a rollout's peak. */
+export interface AlbPlan {
+  /** Its IngressGroup, which names it in messages: shared-<n> or own-<app>. */
+  readonly group: string;
+  /** Why the ALB is an app's own, or 'shared'. */
+  readonly reason: LoadBalancerReason;
+  /** Its apps, most targets first. */
+  readonly apps: readonly AppDemand[];
+  /** Listener rules, one per app (a host rule of the HTTPS listener; the HTTP listener only redirects). */
+  readonly rules: number;
+  /** Target groups, one per app. */
+  readonly targetGroups: number;
+  /** IP targets at a rollout's peak: every pod of every app on it. */
+  readonly targets: number;
+  /** Certificates beyond the default one, as the quota counts them. */
+  readonly certificates: number;
+  /** The per-ALB quotas it exceeds, each in words ("120 rules of 100"); empty when it fits. */
+  readonly exceeded: readonly string[];
+  /** Apps that must leave it for the rest to fit: the most targets first. */
+  readonly appsOver: number;
+}
+
+/** A cluster's load balancers: its shared ALBs and the apps' own, every pod one IP target. */
 export interface LoadBalancerPlan {
   readonly loadBalancers: number;
+  readonly albs: readonly AlbPlan[];
   readonly quotas: LoadBalancerQuotas;
-  /** Targets of the busiest ALB (and its one target group) at a rollout's peak; 0 without apps. */
+  /** Targets of the busiest ALB at a rollout's peak; 0 without apps. */
   readonly mostTargets: number;
   /** Apps with more targets at a rollout's peak than one ALB or target group may hold, most first. */
   readonly overTargetQuota: readonly AppDemand[];
+  /** Shared ALBs over a per-ALB quota, most apps first. */
+  readonly overQuota: readonly AlbPlan[];
 }
 
 /** The ALBs of one account and region, which share its "Application Load Balancers per Region" quota. */
@@ -207,7 +250,8 @@ export type ClusterFix =
   | { readonly action: 'add-ipv4-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
-  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string };
+  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string }
+  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly text: string };
 
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
@@ -243,6 +287,8 @@ export interface ClusterPlan {
   readonly publicSubnetFix: ClusterFix | null;
   /** The quotas to request for the targets; null when they fit. */
   readonly loadBalancerFix: ClusterFix | null;
+  /** What relieves each shared ALB over a quota, in the order of loadBalancers.overQuota. */
+  readonly sharedLoadBalancerFixes: readonly ClusterFix[];
 }
 
 /** The capacity plan of every cluster of the fleet, in fleet.yaml order, and of every account and region. */
@@ -272,7 +318,7 @@ function peakPodsOf(demand: ClusterDemand): number {
 /** The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. */
 export function clusterDemand(fleet: Fleet, cluster: Cluster): ClusterDemand {
   const apps = appsOn(fleet, cluster.name)
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: app.placements.map((placement) => placement.cluster) }));
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: app.placements.map((placement) => placement.cluster), loadBalancer: app.loadBalancer }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -394,6 +440,18 @@ function publicSubnetKey(cluster: Cluster, cidr: string): string {
   return `${cluster.vpcId} ${cidr}`;
 }
 
+/** The apps of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes. */
+function albGroups(cluster: Cluster, demand: ClusterDemand): Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }> {
+  const groups = new Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }>();
+  for (const app of demand.apps) {
+    const { group, reason } = loadBalancerAssignment({ name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
+    const entry = groups.get(group) ?? { reason, apps: [] };
+    entry.apps.push(app);
+    groups.set(group, entry);
+  }
+  return groups;
+}
+
 /** The ALBs of every cluster in each public subnet, for clusters of one VPC that share them. */
 function publicSubnetLoads(clusters: readonly { readonly cluster: Cluster; readonly demand: ClusterDemand }[]): Map<string, PublicSubnetLoad> {
   const loads = new Map<string, PublicSubnetLoad>();
@@ -401,7 +459,7 @@ function publicSubnetLoads(clusters: readonly { readonly cluster: Cluster; reado
     for (const cidr of cluster.publicSubnets ?? []) {
       const key = publicSubnetKey(cluster, cidr);
       const load = loads.get(key) ?? { clusters: [], loadBalancers: 0 };
-      loads.set(key, { clusters: [...load.clusters, cluster.name], loadBalancers: load.loadBalancers + demand.apps.length });
+      loads.set(key, { clusters: [...load.clusters, cluster.name], loadBalancers: load.loadBalancers + albGroups(cluster, demand).size });
     }
   }
   return loads;
@@ -415,7 +473,7 @@ function planLoadBalancerAddresses(cluster: Cluster, demand: ClusterDemand, path
   const subnets = ipv4Blocks(cluster, cluster.publicSubnets).map((block): PublicSubnetPlan => {
     const load = loads?.get(publicSubnetKey(cluster, block.cidr));
     load?.clusters.filter((name) => name !== cluster.name).forEach((name) => sharedWith.add(name));
-    const loadBalancers = load?.loadBalancers ?? demand.apps.length;
+    const loadBalancers = load?.loadBalancers ?? albGroups(cluster, demand).size;
     const natGateways = created ? 1 : 0;
     return { ...block, loadBalancers, natGateways, free: block.usable - loadBalancers - natGateways };
   });
@@ -432,7 +490,7 @@ function vpcPrefixFor(taken: number): number | null {
 
 function publicSubnetFixText(cluster: Cluster, plan: LoadBalancerAddressPlan): string {
   const where = plan.sharedWith.length ? `${cluster.name} or ${firstNames(plan.sharedWith)}, which share its public subnets` : cluster.name;
-  const fewer = `place ${count(plan.missing)} fewer apps on ${where} (each ALB takes an address in each public subnet)`;
+  const fewer = `run ${count(plan.missing)} fewer ALBs on ${where} (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers)`;
   if (cluster.provisioning === 'create') {
     const prefix = vpcPrefixFor(Math.max(...plan.subnets.map((subnet) => subnet.loadBalancers + subnet.natGateways)));
     return prefix === null ? `${fewer}: even a /${widestVpcPrefix} ${plan.source} has public subnets too small for them`
@@ -482,16 +540,63 @@ function moveAppsFix(cluster: string, demand: ClusterDemand, spareAddresses: (po
   return { action: 'move-apps', moves, addressesStillMissing, text: moveAppsText(cluster, moves, addressesStillMissing) };
 }
 
-/** The load balancers of a cluster against its account's target quotas, at a rollout's peak. */
+/** One ALB against the quotas AWS sets per ALB. An app's own ALB holds one rule and one target group; its targets are overTargetQuota's. */
+function planAlb(group: string, reason: LoadBalancerReason, apps: readonly AppDemand[], quotas: LoadBalancerQuotas): AlbPlan {
+  const byTargets = [...apps].sort((a, b) => b.rollout.pods - a.rollout.pods);
+  const targets = sum(apps.map((app) => app.rollout.pods));
+  const rules = apps.length;
+  const exceeded: string[] = [];
+  let appsOver = 0;
+  if (rules > quotas.rulesPerLoadBalancer) {
+    exceeded.push(`${count(rules)} rules of the ${count(quotas.rulesPerLoadBalancer)} "Rules per Application Load Balancer"`);
+    appsOver = rules - quotas.rulesPerLoadBalancer;
+  }
+  if (apps.length > targetGroupsPerLoadBalancer) {
+    exceeded.push(`${count(apps.length)} target groups of the ${targetGroupsPerLoadBalancer} "Target Groups per Application Load Balancer" (not adjustable)`);
+    appsOver = Math.max(appsOver, apps.length - targetGroupsPerLoadBalancer);
+  }
+  if (reason === 'shared' && targets > quotas.targetsPerLoadBalancer) {
+    exceeded.push(`${count(targets)} targets at a rollout's peak of the ${count(quotas.targetsPerLoadBalancer)} "Targets per Application Load Balancer"`);
+    let left = targets;
+    let leaving = 0;
+    while (left > quotas.targetsPerLoadBalancer) left -= byTargets[leaving++].rollout.pods;
+    appsOver = Math.max(appsOver, leaving);
+  }
+  if (certificatesPerLoadBalancer.counted > quotas.certificatesPerLoadBalancer) {
+    exceeded.push(`${certificatesPerLoadBalancer.counted} certificates of the ${quotas.certificatesPerLoadBalancer} "Certificates per Application Load Balancer"`);
+  }
+  return { group, reason, apps: byTargets, rules, targetGroups: apps.length, targets, certificates: certificatesPerLoadBalancer.counted, exceeded, appsOver };
+}
+
+/** The load balancers of a cluster against its account's per-ALB quotas, at a rollout's peak. */
 function planLoadBalancers(cluster: Cluster, demand: ClusterDemand): LoadBalancerPlan {
   const quotas = cluster.loadBalancerQuotas;
   const targetLimit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
+  const albs = [...albGroups(cluster, demand)].map(([group, { reason, apps }]) => planAlb(group, reason, apps, quotas));
   return {
-    loadBalancers: demand.apps.length,
+    loadBalancers: albs.length,
+    albs,
     quotas,
-    mostTargets: Math.max(0, ...demand.apps.map((app) => app.rollout.pods)),
+    mostTargets: Math.max(0, ...albs.map((alb) => alb.targets)),
     overTargetQuota: demand.apps.filter((app) => app.rollout.pods > targetLimit).sort((a, b) => b.rollout.pods - a.rollout.pods),
+    overQuota: albs.filter((alb) => alb.exceeded.length).sort((a, b) => b.apps.length - a.apps.length),
   };
+}
+
+/**
+ * What relieves a shared ALB over a quota without moving any other app: the apps with most targets get ALBs of their
+ * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. More
+ * sharedLoadBalancers would spread the apps thinner but move most of them to another ALB (a DNS change each).
+ */
+function sharedAlbFix(cluster: Cluster, path: string, alb: AlbPlan, appPaths: ReadonlyMap<string, string>): ClusterFix {
+  const leaving = alb.apps.slice(0, alb.appsOver);
+  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
+  const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
+  const rules = alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer
+    ? `, or request "Rules per Application Load Balancer" of ${count(alb.rules)} for account ${cluster.accountId} in ${cluster.region} and declare it as ${path}.loadBalancerQuotas.rulesPerLoadBalancer`
+    : '';
+  const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
+  return { action: 'relieve-shared-alb', group: alb.group, text: `${own}${rules}${spread}` };
 }
 
 /** The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once granted. */
@@ -517,6 +622,8 @@ export interface PlanContext {
   readonly path?: string;
   /** The ALBs of every cluster per public subnet (publicSubnetLoads); without it, only the cluster's own. */
   readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
+  /** Where each app is in fleet.yaml (`apps[3]`), for fixes that name its keys. */
+  readonly appPaths?: ReadonlyMap<string, string>;
 }
 
 /** Plans one cluster for what fleet.yaml places on it. */
@@ -566,9 +673,10 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, context: Pl
     : null;
   const loadBalancers = planLoadBalancers(cluster, demand);
   const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0]) : null;
+  const sharedLoadBalancerFixes = loadBalancers.overQuota.map((alb) => sharedAlbFix(cluster, path, alb, context.appPaths ?? new Map()));
   const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' || publicSubnetFix ? 'out of IPv4 addresses'
     : fix ? 'node-group max too small'
-      : loadBalancerFix ? 'load balancer quota exceeded' : 'fits';
+      : loadBalancerFix || sharedLoadBalancerFixes.length ? 'load balancer quota exceeded' : 'fits';
   return {
     cluster: cluster.name,
     path,
@@ -590,6 +698,7 @@ export function planCluster(cluster: Cluster, demand: ClusterDemand, context: Pl
     fix,
     publicSubnetFix,
     loadBalancerFix,
+    sharedLoadBalancerFixes,
   };
 }
 
@@ -615,8 +724,9 @@ function planRegions(fleet: Fleet, clusters: readonly ClusterPlan[]): RegionPlan
 export function planFleet(fleet: Fleet): FleetPlan {
   const demands = fleet.clusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
+  const appPaths = new Map(fleet.apps.map((app, index) => [app.name, formatFieldPath(['apps', index])]));
   const plan = ({ cluster, demand }: typeof demands[number], ipv6Clusters?: readonly string[]) =>
-    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads });
+    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]

@@ -74,6 +74,8 @@ export interface LoadBalancerQuotas {
   readonly targetsPerLoadBalancer: number;
   readonly targetsPerTargetGroup: number;
   readonly loadBalancersPerRegion: number;
+  readonly rulesPerLoadBalancer: number;
+  readonly certificatesPerLoadBalancer: number;
 }
 
 /** How an app's pods leave the ALB without dropping a request. */

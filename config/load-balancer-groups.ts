@@ -61,12 +61,20 @@ export function sharedBucket(app: string, sharedLoadBalancers: number): number {
   return nameHash(app) % sharedLoadBalancers;
 }
 
+/**
+ * The most targets an app may have at a rollout's peak and still share an ALB: half the targets an ALB may hold. An app
+ * above would leave its neighbours too little room, and grown a little more would take the whole quota, after which the
+ * ALB registers no new pod of any app on it (TooManyTargets): it goes on an ALB of its own, whose quota is its alone.
+ * Half, not all, also keeps such an app on its own ALB once the account raises the quota to hold its targets.
+ */
+export function sharedTargetsPerApp(cluster: LoadBalancerCluster): number {
+  return Math.floor(cluster.loadBalancerQuotas.targetsPerLoadBalancer / 2);
+}
+
 /** The app's ALB on a cluster. */
 export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
   if (app.loadBalancer === 'own') return { group: ownGroupName(app.name), reason: 'asked' };
-  // A shared ALB would hold this app's targets alone above its quota, and every other app on it would stop
-  // registering new pods with it (TooManyTargets): the app goes on an ALB of its own, whose quota is its alone.
-  if (rolloutPeak(app.replicas).pods > cluster.loadBalancerQuotas.targetsPerLoadBalancer) return { group: ownGroupName(app.name), reason: 'targets' };
+  if (rolloutPeak(app.replicas).pods > sharedTargetsPerApp(cluster)) return { group: ownGroupName(app.name), reason: 'targets' };
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
 }
 

@@ -73,6 +73,8 @@ export const defaultLoadBalancerQuotas = {
   targetsPerLoadBalancer: 1000,
   targetsPerTargetGroup: 1000,
   loadBalancersPerRegion: 50,
+  rulesPerLoadBalancer: 100,
+  certificatesPerLoadBalancer: 25,
 } as const;
 
 const loadBalancerQuotas = object({
@@ -91,6 +93,16 @@ const loadBalancerQuotas = object({
     minimum: 1,
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
+  rulesPerLoadBalancer: optional(integer({
+    description: 'The "Rules per Application Load Balancer" quota (excluding default rules) of the cluster\'s account and region: every app on an ALB is one rule of its HTTPS listener.',
+    minimum: 1,
+    maximum: 10_000,
+  }), defaultLoadBalancerQuotas.rulesPerLoadBalancer),
+  certificatesPerLoadBalancer: optional(integer({
+    description: 'The "Certificates per Application Load Balancer" quota (excluding default certificates) of the cluster\'s account and region.',
+    minimum: 1,
+    maximum: 10_000,
+  }), defaultLoadBalancerQuotas.certificatesPerLoadBalancer),
 }, { description: 'The Elastic Load Balancing quotas of the cluster\'s account and region once AWS has raised them; each defaults to AWS\'s default.' });
 
 const addonToggles = object(
@@ -194,7 +206,7 @@ const app = object({
     })),
   }, { description: 'How pods leave the ALB in a rollout or a scale-down without dropping a request.' })),
   loadBalancer: optional(oneOf(loadBalancerModes, {
-    description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed a shared ALB\'s targetsPerLoadBalancer gets its own either way.',
+    description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed half a shared ALB\'s targetsPerLoadBalancer gets its own either way.',
   }), 'shared'),
   clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
