@@ -18,6 +18,13 @@ import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } fr
  */
 export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
 
+/**
+ * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only, what the ALB
+ * documentation recommends ("Security policies for your Application Load Balancer"); the controller's own default
+ * would be ELBSecurityPolicy-2016-08, which still takes TLS 1.0 (v3.5.0 pkg/config/controller_config.go).
+ */
+export const tlsSecurityPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
 /** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
 export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';
 
@@ -29,6 +36,13 @@ export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';
  */
 export const loadBalancerAnnotations: Readonly<Record<string, string>> = {
   'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+  // HTTPS on 443 with the ACM certificate of *.<domain> the controller discovers by host (no certificate-arn:
+  // dist/terraform/ creates it, terraform/certificates.ts), and port 80 only redirects there (301), so the HTTP
+  // listener holds no rules.
+  'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+  'alb.ingress.kubernetes.io/ssl-redirect': '443',
+  'alb.ingress.kubernetes.io/ssl-policy': tlsSecurityPolicy,
+  'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http2.enabled=true',
 };
 
 /**
