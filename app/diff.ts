@@ -9,6 +9,7 @@ import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
 import { OutputError, readOutput } from '../output/write-dist';
 import { renderFleet, renderForComparison } from './render';
@@ -82,7 +83,12 @@ function main(args: string[]): number {
     }
     const diff = compareDist(before, after);
     const placementsAfter = placementsOf(afterFleet);
-    const clusters = formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter));
+    const previous = previousPlacementTexts(before, after);
+    const albsAfter = loadBalancerGroupsOf(afterFleet);
+    const clusters = [
+      ...formatClusterChanges(clusterChanges(placementsBefore(placementsAfter, previous), placementsAfter)),
+      ...formatLoadBalancerChanges(loadBalancerGroupsBefore(albsAfter, previous), albsAfter),
+    ];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters) : formatText(diff, labels, clusters));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {

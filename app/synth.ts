@@ -9,6 +9,7 @@ import { BackgroundStager, backgroundStagingMinApps } from '../output/background
 import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
@@ -124,7 +125,11 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.
   const after = placementsOf(fleet);
-  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after));
+  const albsAfter = loadBalancerGroupsOf(fleet);
+  const clusterChanges = [
+    ...formatClusterChanges(changesBetween(placementsBefore(after, new Map(summary.previous)), after)),
+    ...formatLoadBalancerChanges(loadBalancerGroupsBefore(albsAfter, new Map(summary.previous)), albsAfter),
+  ];
   return { ...summary, warnings, clusterChanges, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
