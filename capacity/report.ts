@@ -217,7 +217,8 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
     add(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
       + `run ${plural(region.loadBalancers, 'ALB')} (shared ones and apps' own), over the ${count(region.quota)} "Application Load Balancers per Region". `
       + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
-      + `then declare it in fleet.yaml: ${region.quotaPath}: ${region.loadBalancers} (the same on every cluster of that account and region).`);
+      + `then declare it in fleet.yaml: ${region.quotaPath}: ${region.loadBalancers} (the same on every cluster of that account and region); `
+      + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.');
   }
   return { errors, warnings };
 }

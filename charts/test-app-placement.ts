@@ -30,8 +30,10 @@ export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';
 
 /**
  * What an Ingress says of its ALB rather than of its own rules and target group: the same on every Ingress, so the
- * Ingresses of a group always agree (the controller refuses a group whose Ingresses conflict on any of them, v3.5.0
- * pkg/ingress/model_build_load_balancer.go "conflicting scheme", model_builder.go mergeListenPortConfigs). The ALB's
+ * Ingresses of a group always agree. On a conflict the controller builds no model for the whole group, and none of
+ * its Ingresses gets a change until it is resolved (v3.5.0 pkg/ingress/model_build_load_balancer.go "conflicting
+ * scheme", "conflicting securityGroups"; model_build_load_balancer_attributes.go; model_builder.go
+ * mergeListenPortConfigs "conflicting sslPolicy", buildSSLRedirectConfig "conflicting sslRedirect port"). The ALB's
  * IP address type is the cluster's IngressClassParams' (values/aws-load-balancer-controller.ts).
  */
 export const loadBalancerAnnotations: Readonly<Record<string, string>> = {
@@ -108,7 +110,8 @@ export class TestAppPlacementChart extends FileChart {
         annotations: {
           ...traffic,
           ...loadBalancerAnnotations,
-          // Hosts differ between the apps of a group, so their rules never overlap and need no group.order.
+          // Hosts differ between the apps of a group, so their rules never overlap and need no group.order (which
+          // only orders the members' rules: v3.5.0 pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name).
           [groupNameAnnotation]: loadBalancerAssignment(app, cluster).group,
           // IPv6 pods can only be IP targets.
           'alb.ingress.kubernetes.io/target-type': 'ip',

@@ -635,7 +635,8 @@ describe('planFleet: load balancers', () => {
     expect(warnings).toEqual([
       'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east run 51 ALBs (shared ones and apps\' own), over the 50 "Application Load Balancers per Region". '
       + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it in fleet.yaml: '
-      + 'clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (the same on every cluster of that account and region).',
+      + 'clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (the same on every cluster of that account and region); '
+      + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.',
     ]);
   });
 
