@@ -75,6 +75,17 @@ describe('load balancer groups', () => {
     expect(loadBalancersOn(fleet, fleet.clusters[1]).map(({ group, reason }) => [group, reason])).toEqual([['shared-0', 'shared'], ['own-app2', 'targets']]);
   });
 
+  test('an app over half a shared ALB\'s targets has its own, and keeps it once the quota is raised to hold it', () => {
+    // GIVEN the demo's ipv6-east, with AWS's default 1,000 targets per ALB, then with 11,500 declared
+    const east = demoFleet().clusters[1];
+    const raised = { ...east, loadBalancerQuotas: { ...east.loadBalancerQuotas, targetsPerLoadBalancer: 11500 } };
+    // THEN 434 replicas (499 targets at a rollout's peak) share; 476 (476 + 24 surge + 47 draining = 547) do not
+    expect(loadBalancerAssignment({ name: 'a', replicas: 434, loadBalancer: 'shared' }, east).reason).toBe('shared');
+    expect(loadBalancerAssignment({ name: 'a', replicas: 476, loadBalancer: 'shared' }, east)).toEqual({ group: 'own-a', reason: 'targets' });
+    // and app2 at 10,000 (11,500 targets) stays on its own ALB when the account's quota holds it
+    expect(loadBalancerAssignment({ name: 'app2', replicas: 10000, loadBalancer: 'shared' }, raised)).toEqual({ group: 'own-app2', reason: 'targets' });
+  });
+
   test('an app with loadBalancer: own in fleet.yaml gets an ALB of its own', () => {
     // GIVEN
     const fleet = demoFleet((text) => text.replace('backgroundColor: red\n', 'backgroundColor: red\n    loadBalancer: own\n'));
