@@ -12,6 +12,7 @@ import { addonsTurnedOff, formatAddonsTurnedOff, previousClusterSecrets } from '
 import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
 import { distLayout } from '../catalog/dist-layout';
@@ -94,9 +95,11 @@ function main(args: string[]): number {
     // Said loudly: Argo CD or the zone moving, clusters leaving with apps (which synth refuses unless released).
     const leaving = leavingClusters(afterFleet, [...before.keys()], (path) => before.get(path));
     const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
-    const changes = clusterChanges(placementsBefore(placementsAfter, previousPlacementTexts(before, after)), placementsAfter)
+    const previous = previousPlacementTexts(before, after);
+    const changes = clusterChanges(placementsBefore(placementsAfter, previous), placementsAfter)
       .filter((change) => !released.has(change.cluster));
-    const clusters = formatClusterChanges(changes);
+    const albsAfter = loadBalancerGroupsOf(afterFleet);
+    const clusters = [...formatClusterChanges(changes), ...formatLoadBalancerChanges(loadBalancerGroupsBefore(albsAfter, previous), albsAfter)];
     if (options.touched !== undefined) {
       const fleets = beforeFleet && { before: allClusters(beforeFleet), after: allClusters(afterFleet) };
       writeFileSync(options.touched, touchedClusters(diff, changes, fleets).map((cluster) => `${cluster}\n`).join(''));

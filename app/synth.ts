@@ -14,6 +14,7 @@ import { BackgroundStager, backgroundStagingMinApps } from '../output/background
 import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
@@ -164,7 +165,11 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const previous = new Map(summary.previous);
   // A cluster leaving with released apps removes none of them: its loud line says what stays running.
   const released = new Set(leaving.filter((cluster) => cluster.released).map((cluster) => cluster.cluster));
-  const clusterChanges = formatClusterChanges(changesBetween(placementsBefore(after, previous), after).filter((change) => !released.has(change.cluster)));
+  const albsAfter = loadBalancerGroupsOf(fleet);
+  const clusterChanges = [
+    ...formatClusterChanges(changesBetween(placementsBefore(after, previous), after).filter((change) => !released.has(change.cluster))),
+    ...formatLoadBalancerChanges(loadBalancerGroupsBefore(albsAfter, previous), albsAfter),
+  ];
   // (the root app's previous text is kept only when it changed: unchanged, nothing moved)
   const moves = [...fleetMoves(previous.get(distLayout.argocdRoot), fleet), ...releasedLines(leaving)];
   // An add-on turned off leaves its pods running without their AWS identity: said with the

@@ -5,13 +5,14 @@
  * the typed fleet; the instance data is config/instance-types.ts. docs/capacity.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
-import { testAppRollingUpdate } from '../catalog/test-app';
+import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { loadBalancerAssignment, LoadBalancerReason } from '../config/load-balancer-groups';
 import { formatFieldPath } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
-import { IpFamily } from '../config/schema';
+import { IpFamily, LoadBalancerMode } from '../config/schema';
 import { narrowestVpcPrefix, widestVpcPrefix } from '../config/vpc-layout';
 import { overlappingVpcs, VpcOverlap } from '../config/vpc-overlaps';
 import { argocdPods } from '../values/argo-cd';
@@ -70,27 +71,8 @@ export function ipv4NodeEnis(instance: Pick<InstanceTypeData, 'enis' | 'ipv4PerE
   return Math.min(instance.enis, Math.ceil(pods / Math.max(1, instance.ipv4PerEni - 1)) + warmEniTarget);
 }
 
-/** What a rolling update of an app adds to its pods at its peak. */
-export interface RolloutPeak {
-  /** New pods beyond the replicas: maxSurge, rounded up as Kubernetes rounds it. */
-  readonly surge: number;
-  /**
-   * Old pods still draining from the ALB (its deregistration delay, which their preStop pause waits out) while
-   * their replacements already run: a step's maxSurge + maxUnavailable (rounded down). The Deployment does not count
-   * terminating pods, so it creates the replacements at once; they keep their node slot, address and ALB target.
-   */
-  readonly draining: number;
-  /** replicas + surge + draining: the pods, and the ALB's IP targets, at the peak. */
-  readonly pods: number;
-}
-
-/** The peak of a rolling update of `replicas` pods with the test app's strategy (catalog/test-app.ts). */
-export function rolloutPeak(replicas: number): RolloutPeak {
-  const surge = Math.ceil((replicas * testAppRollingUpdate.maxSurgePercent) / 100);
-  const unavailable = Math.floor((replicas * testAppRollingUpdate.maxUnavailablePercent) / 100);
-  const draining = Math.min(replicas, surge + unavailable);
-  return { surge, draining, pods: replicas + surge + draining };
-}
+export { rolloutPeak } from '../catalog/test-app';
+export type { RolloutPeak } from '../catalog/test-app';
 
 /** An app's pods on one cluster. */
 export interface AppDemand {
@@ -101,6 +83,8 @@ export interface AppDemand {
   readonly rollout: RolloutPeak;
   /** Every cluster the app is placed on, this one included. */
   readonly clusters: readonly string[];
+  /** Whether fleet.yaml asks for an ALB of its own; shared when absent. */
+  readonly loadBalancer?: LoadBalancerMode;
 }
 
 /** An add-on's pods on one cluster. */
@@ -181,14 +165,54 @@ export interface LoadBalancerAddressPlan {
   readonly missing: number;
 }
 
-/** A cluster's load balancers: an ALB of its own for every app placed there, every pod of the app one IP target. */
+/**
+ * What AWS allows per ALB and fleet.yaml cannot raise: "Target Groups per Application Load Balancer", 100, not
+ * adjustable (Elastic Load Balancing, "Quotas for your Application Load Balancers",
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html; the adjustable ones,
+ * rules, targets and certificates per ALB, are clusters[].loadBalancerQuotas, with that page's defaults).
+ */
+export const targetGroupsPerLoadBalancer = 100;
+
+/**
+ * The certificates an ALB of the fleet holds: the one ACM wildcard certificate of *.<domain> that the controller
+ * discovers for every host (dist/terraform/, README "HTTPS"), its listener's default certificate, which the
+ * "Certificates per Application Load Balancer (excluding default certificates)" quota does not count.
+ */
+export const certificatesPerLoadBalancer = { held: 1, counted: 0 } as const;
+
+/** One ALB of a cluster (an IngressGroup) against the quotas AWS sets per ALB, at a rollout's peak. */
+export interface AlbPlan {
+  /** Its IngressGroup, which names it in messages: shared-<n> or own-<app>. */
+  readonly group: string;
+  /** Why the ALB is an app's own, or 'shared'. */
+  readonly reason: LoadBalancerReason;
+  /** Its apps, most targets first. */
+  readonly apps: readonly AppDemand[];
+  /** Listener rules, one per app (a host rule of the HTTPS listener; the HTTP listener only redirects). */
+  readonly rules: number;
+  /** Target groups, one per app. */
+  readonly targetGroups: number;
+  /** IP targets at a rollout's peak: every pod of every app on it. */
+  readonly targets: number;
+  /** Certificates beyond the default one, as the quota counts them. */
+  readonly certificates: number;
+  /** The per-ALB quotas it exceeds, each in words ("120 rules of 100"); empty when it fits. */
+  readonly exceeded: readonly string[];
+  /** Apps that must leave it for the rest to fit: the most targets first. */
+  readonly appsOver: number;
+}
+
+/** A cluster's load balancers: its shared ALBs and the apps' own, every pod one IP target. */
 export interface LoadBalancerPlan {
   readonly loadBalancers: number;
+  readonly albs: readonly AlbPlan[];
   readonly quotas: LoadBalancerQuotas;
-  /** Targets of the busiest ALB (and its one target group) at a rollout's peak; 0 without apps. */
+  /** Targets of the busiest ALB at a rollout's peak; 0 without apps. */
   readonly mostTargets: number;
   /** Apps with more targets at a rollout's peak than one ALB or target group may hold, most first. */
   readonly overTargetQuota: readonly AppDemand[];
+  /** Shared ALBs over a per-ALB quota, most apps first. */
+  readonly overQuota: readonly AlbPlan[];
 }
 
 /** Where fleet.yaml declares a cluster's load balancer quota per region. */
@@ -237,7 +261,8 @@ export type ClusterFix =
   | { readonly action: 'add-ipv4-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
-  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string };
+  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string }
+  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly text: string };
 
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
@@ -278,6 +303,8 @@ export interface ClusterPlan {
   readonly publicSubnetFix: ClusterFix | null;
   /** The quotas to request for the targets; null when they fit. */
   readonly loadBalancerFix: ClusterFix | null;
+  /** What relieves each shared ALB over a quota, in the order of loadBalancers.overQuota. */
+  readonly sharedLoadBalancerFixes: readonly ClusterFix[];
 }
 
 /** The capacity plan of every cluster of the fleet, in fleet.yaml order, and of every account and region. */
@@ -314,7 +341,7 @@ export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand
   const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
     : cluster.ipFamily === 'ipv6' ? fleet.apps.filter((app) => app.placedByDefault) : [];
   const apps = placed
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])] }));
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -438,6 +465,18 @@ function publicSubnetKey(cluster: ClusterSpec, cidr: string): string {
   return `${isCluster(cluster) ? cluster.vpcId : `the new VPC of ${cluster.name}`} ${cidr}`;
 }
 
+/** The apps of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes. */
+function albGroups(cluster: ClusterSpec, demand: ClusterDemand): Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }> {
+  const groups = new Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }>();
+  for (const app of demand.apps) {
+    const { group, reason } = loadBalancerAssignment({ name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
+    const entry = groups.get(group) ?? { reason, apps: [] };
+    entry.apps.push(app);
+    groups.set(group, entry);
+  }
+  return groups;
+}
+
 /** The ALBs of every cluster in each public subnet, for clusters of one VPC that share them. */
 function publicSubnetLoads(clusters: readonly { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }[]): Map<string, PublicSubnetLoad> {
   const loads = new Map<string, PublicSubnetLoad>();
@@ -445,7 +484,7 @@ function publicSubnetLoads(clusters: readonly { readonly cluster: ClusterSpec; r
     for (const cidr of cluster.publicSubnets ?? []) {
       const key = publicSubnetKey(cluster, cidr);
       const load = loads.get(key) ?? { clusters: [], loadBalancers: 0 };
-      loads.set(key, { clusters: [...load.clusters, cluster.name], loadBalancers: load.loadBalancers + demand.apps.length });
+      loads.set(key, { clusters: [...load.clusters, cluster.name], loadBalancers: load.loadBalancers + albGroups(cluster, demand).size });
     }
   }
   return loads;
@@ -459,7 +498,7 @@ function planLoadBalancerAddresses(cluster: ClusterSpec, demand: ClusterDemand, 
   const subnets = ipv4Blocks(cluster, cluster.publicSubnets).map((block): PublicSubnetPlan => {
     const load = loads?.get(publicSubnetKey(cluster, block.cidr));
     load?.clusters.filter((name) => name !== cluster.name).forEach((name) => sharedWith.add(name));
-    const loadBalancers = load?.loadBalancers ?? demand.apps.length;
+    const loadBalancers = load?.loadBalancers ?? albGroups(cluster, demand).size;
     const natGateways = created ? 1 : 0;
     return { ...block, loadBalancers, natGateways, free: block.usable - loadBalancers - natGateways };
   });
@@ -476,7 +515,7 @@ function vpcPrefixFor(taken: number): number | null {
 
 function publicSubnetFixText(cluster: ClusterSpec, plan: LoadBalancerAddressPlan): string {
   const where = plan.sharedWith.length ? `${cluster.name} or ${firstNames(plan.sharedWith)}, which share its public subnets` : cluster.name;
-  const fewer = `place ${count(plan.missing)} fewer apps on ${where} (each ALB takes an address in each public subnet)`;
+  const fewer = `run ${count(plan.missing)} fewer ALBs on ${where} (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers)`;
   if (cluster.provisioning === 'create') {
     const prefix = vpcPrefixFor(Math.max(...plan.subnets.map((subnet) => subnet.loadBalancers + subnet.natGateways)));
     return prefix === null ? `${fewer}: even a /${widestVpcPrefix} ${plan.source} has public subnets too small for them`
@@ -526,16 +565,63 @@ function moveAppsFix(cluster: string, demand: ClusterDemand, spareAddresses: (po
   return { action: 'move-apps', moves, addressesStillMissing, text: moveAppsText(cluster, moves, addressesStillMissing) };
 }
 
-/** The load balancers of a cluster against its account's target quotas, at a rollout's peak. */
+/** One ALB against the quotas AWS sets per ALB. An app's own ALB holds one rule and one target group; its targets are overTargetQuota's. */
+function planAlb(group: string, reason: LoadBalancerReason, apps: readonly AppDemand[], quotas: LoadBalancerQuotas): AlbPlan {
+  const byTargets = [...apps].sort((a, b) => b.rollout.pods - a.rollout.pods);
+  const targets = sum(apps.map((app) => app.rollout.pods));
+  const rules = apps.length;
+  const exceeded: string[] = [];
+  let appsOver = 0;
+  if (rules > quotas.rulesPerLoadBalancer) {
+    exceeded.push(`${count(rules)} rules of the ${count(quotas.rulesPerLoadBalancer)} "Rules per Application Load Balancer"`);
+    appsOver = rules - quotas.rulesPerLoadBalancer;
+  }
+  if (apps.length > targetGroupsPerLoadBalancer) {
+    exceeded.push(`${count(apps.length)} target groups of the ${targetGroupsPerLoadBalancer} "Target Groups per Application Load Balancer" (not adjustable)`);
+    appsOver = Math.max(appsOver, apps.length - targetGroupsPerLoadBalancer);
+  }
+  if (reason === 'shared' && targets > quotas.targetsPerLoadBalancer) {
+    exceeded.push(`${count(targets)} targets at a rollout's peak of the ${count(quotas.targetsPerLoadBalancer)} "Targets per Application Load Balancer"`);
+    let left = targets;
+    let leaving = 0;
+    while (left > quotas.targetsPerLoadBalancer) left -= byTargets[leaving++].rollout.pods;
+    appsOver = Math.max(appsOver, leaving);
+  }
+  if (certificatesPerLoadBalancer.counted > quotas.certificatesPerLoadBalancer) {
+    exceeded.push(`${certificatesPerLoadBalancer.counted} certificates of the ${quotas.certificatesPerLoadBalancer} "Certificates per Application Load Balancer"`);
+  }
+  return { group, reason, apps: byTargets, rules, targetGroups: apps.length, targets, certificates: certificatesPerLoadBalancer.counted, exceeded, appsOver };
+}
+
+/** The load balancers of a cluster against its account's per-ALB quotas, at a rollout's peak. */
 function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBalancerPlan {
   const quotas = cluster.loadBalancerQuotas;
   const targetLimit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
+  const albs = [...albGroups(cluster, demand)].map(([group, { reason, apps }]) => planAlb(group, reason, apps, quotas));
   return {
-    loadBalancers: demand.apps.length,
+    loadBalancers: albs.length,
+    albs,
     quotas,
-    mostTargets: Math.max(0, ...demand.apps.map((app) => app.rollout.pods)),
+    mostTargets: Math.max(0, ...albs.map((alb) => alb.targets)),
     overTargetQuota: demand.apps.filter((app) => app.rollout.pods > targetLimit).sort((a, b) => b.rollout.pods - a.rollout.pods),
+    overQuota: albs.filter((alb) => alb.exceeded.length).sort((a, b) => b.apps.length - a.apps.length),
   };
+}
+
+/**
+ * What relieves a shared ALB over a quota without moving any other app: the apps with most targets get ALBs of their
+ * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. More
+ * sharedLoadBalancers would spread the apps thinner but move most of them to another ALB (a DNS change each).
+ */
+function sharedAlbFix(cluster: ClusterSpec, path: string, alb: AlbPlan, appPaths: ReadonlyMap<string, string>): ClusterFix {
+  const leaving = alb.apps.slice(0, alb.appsOver);
+  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
+  const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
+  const rules = alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer
+    ? `, or request "Rules per Application Load Balancer" of ${count(alb.rules)} for account ${cluster.accountId} in ${cluster.region} and declare it as ${path}.loadBalancerQuotas.rulesPerLoadBalancer`
+    : '';
+  const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
+  return { action: 'relieve-shared-alb', group: alb.group, text: `${own}${rules}${spread}` };
 }
 
 /** The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once granted. */
@@ -561,6 +647,8 @@ export interface PlanContext {
   readonly path?: string;
   /** The ALBs of every cluster per public subnet (publicSubnetLoads); without it, only the cluster's own. */
   readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
+  /** Where each app is in fleet.yaml (`apps[3]`), for fixes that name its keys. */
+  readonly appPaths?: ReadonlyMap<string, string>;
 }
 
 /** Plans one cluster for what fleet.yaml places on it. */
@@ -610,9 +698,10 @@ export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context
     : null;
   const loadBalancers = planLoadBalancers(cluster, demand);
   const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0]) : null;
+  const sharedLoadBalancerFixes = loadBalancers.overQuota.map((alb) => sharedAlbFix(cluster, path, alb, context.appPaths ?? new Map()));
   const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' || publicSubnetFix ? 'out of IPv4 addresses'
     : fix ? 'node-group max too small'
-      : loadBalancerFix ? 'load balancer quota exceeded' : 'fits';
+      : loadBalancerFix || sharedLoadBalancerFixes.length ? 'load balancer quota exceeded' : 'fits';
   return {
     cluster: cluster.name,
     pending: !isCluster(cluster),
@@ -635,6 +724,7 @@ export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context
     fix,
     publicSubnetFix,
     loadBalancerFix,
+    sharedLoadBalancerFixes,
   };
 }
 
@@ -667,8 +757,9 @@ function planRegions(fleet: Fleet, plans: ReadonlyMap<string, ClusterPlan>): Reg
 export function planFleet(fleet: Fleet): FleetPlan {
   const demands = fleet.clusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
+  const appPaths = new Map(fleet.apps.map((app, index) => [app.name, formatFieldPath(['apps', index])]));
   const plan = ({ cluster, demand }: { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }, ipv6Clusters?: readonly string[]) =>
-    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads });
+    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]

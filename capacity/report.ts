@@ -6,7 +6,7 @@ import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { VpcBlock, VpcOverlap } from '../config/vpc-overlaps';
 import { formatFieldPath, PathSegment } from '../output/field-path';
-import { albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum } from './plan';
+import { AlbPlan, albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum, targetGroupsPerLoadBalancer } from './plan';
 
 /**
  * What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps:
@@ -69,13 +69,22 @@ function rolloutText(cluster: ClusterPlan): string {
   return `${count(cluster.podsAtPeak)} = ${parts.join(' + ')} (replicas + ${testAppRollingUpdate.maxSurgePercent}% surge + a step's old pods draining)`;
 }
 
-/** The load balancer row: ALBs and the busiest one's targets at a rollout's peak against the quotas. */
+/** An ALB in words: "shared-0 (app0, app1 and 81 more): 83 rules, 83 target groups, 581 targets at a rollout's peak, 0 certificates". */
+function albText(alb: AlbPlan): string {
+  return `${alb.group} (${firstNames(alb.apps.map((app) => app.app))}): ${plural(alb.rules, 'rule')}, ${plural(alb.targetGroups, 'target group')}, `
+    + `${plural(alb.targets, 'target')} at a rollout's peak, ${plural(alb.certificates, 'certificate')} beside the default one`;
+}
+
+/** The load balancer row: the ALBs, the busiest ones first, against the per-ALB quotas. */
 function loadBalancerText(cluster: ClusterPlan): string {
-  const { loadBalancers, mostTargets, quotas } = cluster.loadBalancers;
+  const { loadBalancers, albs, quotas } = cluster.loadBalancers;
   if (!loadBalancers) return 'none';
-  const busiest = cluster.apps.find((app) => app.rollout.pods === mostTargets)?.app;
-  return `${plural(loadBalancers, 'ALB')} (one per app, IP targets); most targets in a rollout: ${count(mostTargets)} (${busiest}) of `
-    + `${count(quotas.targetsPerLoadBalancer)} per ALB and ${count(quotas.targetsPerTargetGroup)} per target group`;
+  const shared = albs.filter((alb) => alb.reason === 'shared').length;
+  const busiest = albs.reduce((most, alb) => (alb.targets > most.targets ? alb : most));
+  return `${plural(loadBalancers, 'ALB')} (${count(shared)} shared, ${count(loadBalancers - shared)} of an app's own; IP targets), the busiest: ${albText(busiest)}. `
+    + `Per ALB: ${count(quotas.rulesPerLoadBalancer)} rules, `
+    + `${targetGroupsPerLoadBalancer} target groups, ${count(quotas.targetsPerLoadBalancer)} targets, ${count(quotas.certificatesPerLoadBalancer)} certificates; `
+    + `${count(quotas.targetsPerTargetGroup)} targets per target group`;
 }
 
 const vcpuSourceText: Record<Exclude<VcpuSource, 'unknown'>, string> = {
@@ -110,7 +119,7 @@ export function formatPlanTable(plan: FleetPlan): string {
       ...(addons ? [`add-ons ${addons} (${cluster.addons.map((addon) => `${addon.chart} ${addon.pods}`).join(', ')})`] : []),
     ];
     const several = cluster.nodeGroups.length > 1;
-    const fixes = [cluster.fix, cluster.publicSubnetFix, cluster.loadBalancerFix].filter((fix) => fix).map((fix) => fix!.text);
+    const fixes = [cluster.fix, cluster.publicSubnetFix, cluster.loadBalancerFix, ...cluster.sharedLoadBalancerFixes].filter((fix) => fix).map((fix) => fix!.text);
     const rows: [string, string][] = [
       ['IPv4 addresses', ipv4Text(cluster)],
       ['ALB addresses', albAddressText(cluster)],
@@ -201,7 +210,7 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
     }
     if (cluster.publicSubnetFix && cluster.loadBalancerAddresses) {
       const tightest = tightestSubnet(cluster.loadBalancerAddresses);
-      const shared = cluster.loadBalancerAddresses.sharedWith.length ? ` (its own and ${firstNames(cluster.loadBalancerAddresses.sharedWith)}'s)` : ' (one per app)';
+      const shared = cluster.loadBalancerAddresses.sharedWith.length ? ` (its own and ${firstNames(cluster.loadBalancerAddresses.sharedWith)}'s)` : '';
       const nat = tightest.natGateways ? ` and ${plural(tightest.natGateways, 'NAT gateway')}` : '';
       add('error', `${cluster.cluster}: out of IPv4 addresses in its public subnets: ${plural(tightest.loadBalancers, 'ALB')}${shared}${nat} take at least `
         + `${count(tightest.loadBalancers + tightest.natGateways)} of the ${count(tightest.usable)} addresses of ${tightest.cidr} (${cluster.loadBalancerAddresses.source}), `
@@ -217,16 +226,23 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
       const limit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
       const apps = largestFirst(overTargetQuota.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} IP targets at a rollout's peak (the pods, `
-        + `their ${testAppRollingUpdate.maxSurgePercent}% surge and the old pods still draining) behind one ALB each, over the ${count(limit)} an ALB and its target group may hold: `
+        + `their ${testAppRollingUpdate.maxSurgePercent}% surge and the old pods still draining) behind an ALB of their own, over the ${count(limit)} an ALB and its target group may hold: `
         + `the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, the pods beyond never become ready, so the rollout stops there. `
         + `Fix: ${cluster.loadBalancerFix.text}.`);
     }
+    cluster.loadBalancers.overQuota.forEach((alb, index) => {
+      const apps = largestFirst(alb.apps.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
+      add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: the shared ALB ${alb.group} (IngressGroup ${alb.group}) holds `
+        + `${plural(alb.apps.length, 'app')} (targets at a rollout's peak: ${apps}): ${joinWords([...alb.exceeded])}. The load balancer controller cannot add `
+        + `what is beyond to the ALB, and every app of the group waits on it. Fix: ${cluster.sharedLoadBalancerFixes[index].text}.`);
+    });
   }
   for (const region of plan.regions.filter((candidate) => candidate.loadBalancers > candidate.quota)) {
     addFleet(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
-      + `place ${count(region.loadBalancers)} apps, one ALB each, over the ${count(region.quota)} "Application Load Balancers per Region". `
+      + `run ${plural(region.loadBalancers, 'ALB')} (shared ones and apps' own), over the ${count(region.quota)} "Application Load Balancers per Region". `
       + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
-      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, region.loadBalancers, lines)}.`);
+      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, region.loadBalancers, lines)}; `
+      + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.');
   }
   for (const overlap of plan.vpcOverlaps) warnings.push(vpcOverlapText(overlap, lines));
   return { errors, warnings };

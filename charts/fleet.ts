@@ -46,7 +46,7 @@ export interface TestAppInputs {
 
 /** The inputs of every test app of the fleet, in fleet.yaml order. */
 export function testAppInputs(fleet: Fleet): TestAppInputs[] {
-  const clusters = new Map(fleet.clusters.map(({ name, ipFamily }): [string, PlacedCluster] => [name, { name, ipFamily }]));
+  const clusters = new Map(fleet.clusters.map(({ name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }): [string, PlacedCluster] => [name, { name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }]));
   return fleet.apps.map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
 }
 

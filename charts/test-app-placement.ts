@@ -3,6 +3,7 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { appClusterPath } from '../catalog/dist-layout';
 import { App, Cluster, Placement } from '../config/fleet';
+import { loadBalancerAssignment } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
@@ -10,11 +11,41 @@ import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } fr
 
 /**
  * What the files of a test app read of a cluster it is placed on: its name and IP family, and
- * nothing else (its endpoint, CA, subnets and node groups go into other files). A test app's
+ * what picks the app's ALB there (its shared ALBs and targets quota), nothing else (its endpoint,
+ * CA, subnets and node groups go into other files). A test app's
  * fingerprint hashes exactly this (app/fingerprint.ts), so a cluster's other fields can change
  * without rendering its apps again; the type keeps the charts from reading more.
  */
-export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily'>;
+export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
+
+/**
+ * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only, what the ALB
+ * documentation recommends ("Security policies for your Application Load Balancer"); the controller's own default
+ * would be ELBSecurityPolicy-2016-08, which still takes TLS 1.0 (v3.5.0 pkg/config/controller_config.go).
+ */
+export const tlsSecurityPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
+export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';
+
+/**
+ * What an Ingress says of its ALB rather than of its own rules and target group: the same on every Ingress, so the
+ * Ingresses of a group always agree. On a conflict the controller builds no model for the whole group, and none of
+ * its Ingresses gets a change until it is resolved (v3.5.0 pkg/ingress/model_build_load_balancer.go "conflicting
+ * scheme", "conflicting securityGroups"; model_build_load_balancer_attributes.go; model_builder.go
+ * mergeListenPortConfigs "conflicting sslPolicy", buildSSLRedirectConfig "conflicting sslRedirect port"). The ALB's
+ * IP address type is the cluster's IngressClassParams' (values/aws-load-balancer-controller.ts).
+ */
+export const loadBalancerAnnotations: Readonly<Record<string, string>> = {
+  'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+  // HTTPS on 443 with the ACM certificate of *.<domain> the controller discovers by host (no certificate-arn:
+  // dist/terraform/ creates it, terraform/certificates.ts), and port 80 only redirects there (301), so the HTTP
+  // listener holds no rules.
+  'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+  'alb.ingress.kubernetes.io/ssl-redirect': '443',
+  'alb.ingress.kubernetes.io/ssl-policy': tlsSecurityPolicy,
+  'alb.ingress.kubernetes.io/load-balancer-attributes': 'routing.http2.enabled=true',
+};
 
 /**
  * The Route 53 weight of a placement fleet.yaml gives none: an app on one cluster, or placed by
@@ -34,7 +65,8 @@ export interface TestAppPlacementProps {
 }
 
 /**
- * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress whose
+ * What differs per cluster: the Service in the cluster's IP family, and the ALB Ingress, on the
+ * cluster's shared ALB or one of the app's own (config/load-balancer-groups.ts), whose
  * hostname external-dns publishes as an A and an AAAA alias of the ALB, weighted, so traffic
  * moves between clusters by changing weights in fleet.yaml.
  * The ALB's IP address type is the cluster's (its IngressClassParams), never the Ingress's: the
@@ -77,7 +109,10 @@ export class TestAppPlacementChart extends FileChart {
         ...metadata,
         annotations: {
           ...traffic,
-          'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+          ...loadBalancerAnnotations,
+          // Hosts differ between the apps of a group, so their rules never overlap and need no group.order (which
+          // only orders the members' rules: v3.5.0 pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name).
+          [groupNameAnnotation]: loadBalancerAssignment(app, cluster).group,
           // IPv6 pods can only be IP targets.
           'alb.ingress.kubernetes.io/target-type': 'ip',
           'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,

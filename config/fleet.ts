@@ -1,6 +1,6 @@
 import { AddonKey } from '../catalog/addons';
 import { privateIpv4Subnets, publicIpv4Subnets } from './vpc-layout';
-import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, ProvisioningMode } from './schema';
+import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, LoadBalancerMode, ProvisioningMode } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
 export interface NodeGroup {
@@ -64,6 +64,8 @@ export interface ClusterSpec {
   readonly publicSubnets?: readonly string[];
   /** The load balancer quotas of the cluster's account and region. */
   readonly loadBalancerQuotas: LoadBalancerQuotas;
+  /** How many shared ALBs (IngressGroups) the cluster's apps are spread over (config/load-balancer-groups.ts). */
+  readonly sharedLoadBalancers: number;
   readonly nodeGroups: readonly NodeGroup[];
   readonly register: boolean;
   readonly addons: Readonly<Record<AddonKey, boolean>>;
@@ -86,6 +88,8 @@ export interface LoadBalancerQuotas {
   readonly targetsPerLoadBalancer: number;
   readonly targetsPerTargetGroup: number;
   readonly loadBalancersPerRegion: number;
+  readonly rulesPerLoadBalancer: number;
+  readonly certificatesPerLoadBalancer: number;
 }
 
 /** How an app's pods leave the ALB without dropping a request. */
@@ -135,6 +139,8 @@ export interface App {
   readonly containerPort: number;
   readonly replicas: number;
   readonly rollout: Rollout;
+  /** Whether the app asks for an ALB of its own on every cluster it runs on (fleet.yaml's loadBalancer). */
+  readonly loadBalancer: LoadBalancerMode;
   readonly placements: readonly Placement[];
   /** Whether fleet.yaml gives the app no clusters, so that it runs on every IPv6 cluster: a new one takes it too. */
   readonly placedByDefault: boolean;
@@ -238,6 +244,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number, fleetAdministra
     ipv4Subnets,
     publicSubnets,
     loadBalancerQuotas: cluster.loadBalancerQuotas,
+    sharedLoadBalancers: cluster.sharedLoadBalancers,
     nodeGroups: cluster.nodeGroups,
     register: cluster.register,
     addons: cluster.addons,
@@ -292,6 +299,7 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
       containerPort: app.containerPort,
       replicas: app.replicas,
       rollout: resolveRollout(app.rollout),
+      loadBalancer: app.loadBalancer,
       placements: resolvePlacements(app, clusters),
       placedByDefault: !app.clusters,
     })),

@@ -13,6 +13,10 @@ export type IdentityModel = typeof identityModels[number];
 export const provisioningModes = ['existing', 'create'] as const;
 export type ProvisioningMode = typeof provisioningModes[number];
 
+/** Whether an app shares its cluster's ALBs with other apps, or has one of its own. */
+export const loadBalancerModes = ['shared', 'own'] as const;
+export type LoadBalancerMode = typeof loadBalancerModes[number];
+
 /** The IPv4 block of a VPC the project creates when fleet.yaml gives none. */
 export const defaultVpcCidr = '10.0.0.0/16';
 
@@ -80,6 +84,8 @@ export const defaultLoadBalancerQuotas = {
   targetsPerLoadBalancer: 1000,
   targetsPerTargetGroup: 1000,
   loadBalancersPerRegion: 50,
+  rulesPerLoadBalancer: 100,
+  certificatesPerLoadBalancer: 25,
 } as const;
 
 const loadBalancerQuotas = object({
@@ -94,10 +100,20 @@ const loadBalancerQuotas = object({
     maximum: 1_000_000,
   }), defaultLoadBalancerQuotas.targetsPerTargetGroup),
   loadBalancersPerRegion: optional(integer({
-    description: 'The "Application Load Balancers per Region" quota of the cluster\'s account and region: every app placed on a cluster gets an ALB of its own.',
+    description: 'The "Application Load Balancers per Region" quota of the cluster\'s account and region: each cluster takes its shared ALBs (sharedLoadBalancers) and one per app with an ALB of its own.',
     minimum: 1,
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
+  rulesPerLoadBalancer: optional(integer({
+    description: 'The "Rules per Application Load Balancer" quota (excluding default rules) of the cluster\'s account and region: every app on an ALB is one rule of its HTTPS listener.',
+    minimum: 1,
+    maximum: 10_000,
+  }), defaultLoadBalancerQuotas.rulesPerLoadBalancer),
+  certificatesPerLoadBalancer: optional(integer({
+    description: 'The "Certificates per Application Load Balancer" quota (excluding default certificates) of the cluster\'s account and region.',
+    minimum: 1,
+    maximum: 10_000,
+  }), defaultLoadBalancerQuotas.certificatesPerLoadBalancer),
 }, { description: 'The Elastic Load Balancing quotas of the cluster\'s account and region once AWS has raised them; each defaults to AWS\'s default.' });
 
 const addonToggles = object(
@@ -174,6 +190,11 @@ const cluster = object({
     minItems: 1,
   })),
   loadBalancerQuotas: optional(loadBalancerQuotas),
+  sharedLoadBalancers: optional(integer({
+    description: 'How many shared ALBs (IngressGroups) the cluster\'s apps are spread over, by a hash of the app\'s name: size it for the apps the cluster will hold (at most 100 rules and 100 target groups per ALB, one each per app). Changing it moves apps between ALBs, so choose it once.',
+    minimum: 1,
+    maximum: 100,
+  }), 1),
   nodeGroups: list(nodeGroup, { description: 'The node groups cluster-autoscaler scales.', minItems: 1 }),
   register: optional(boolean({ description: 'Whether dist/ registers this cluster with Argo CD; false for clusters registered elsewhere.' }), true),
   caData: optional(text({
@@ -220,6 +241,9 @@ const app = object({
       maximum: 7200,
     })),
   }, { description: 'How pods leave the ALB in a rollout or a scale-down without dropping a request.' })),
+  loadBalancer: optional(oneOf(loadBalancerModes, {
+    description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed half a shared ALB\'s targetsPerLoadBalancer gets its own either way.',
+  }), 'shared'),
   clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
     minItems: 1,

@@ -23,14 +23,16 @@ export function placementsOf(fleet: Fleet): Placements {
 
 const clusterAppsFile = pathPattern(distLayout.clusterApps);
 const appFile = pathPattern(appSharedPath);
+/** An app's file for one cluster, whose Ingress names the app's ALB there (diff/load-balancers.ts). */
+const appClusterFile = /^apps\/([^/]+)\/clusters\/([^/]+)\.yaml$/;
 
-/** Whether a file of dist/ tells where apps run or how many pods they have. */
+/** Whether a file of dist/ tells where apps run, how many pods they have, or which ALB they are on. */
 export function tellsPlacements(path: string): boolean {
-  return clusterAppsFile.test(path) || appFile.test(path);
+  return clusterAppsFile.test(path) || appFile.test(path) || appClusterFile.test(path);
 }
 
 /** The regular expression of tellsPlacements, for code that cannot import this module (the staging thread). */
-export const placementFilesPattern = `${clusterAppsFile.source}|${appFile.source}`;
+export const placementFilesPattern = `${clusterAppsFile.source}|${appFile.source}|${appClusterFile.source}`;
 
 /** The objects of a file of dist/ (js-yaml, which synth has warmed up reading fleet.yaml); none when it is not YAML. */
 function documents(text: string): any[] {

@@ -10,7 +10,8 @@ import { join } from 'path';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
 import { Fleet } from '../config/fleet';
 import { nginxImage } from '../charts/test-app';
-import { defaultDnsWeight } from '../charts/test-app-placement';
+import { defaultDnsWeight, loadBalancerAnnotations } from '../charts/test-app-placement';
+import { loadBalancerAssignment } from '../config/load-balancer-groups';
 import { indexHtml, nginxPaths, nginxServerConf, TestAppContent } from '../values/test-app-site';
 
 const labels = (indent: string) => ['app.kubernetes.io/managed-by: fleet-generator', 'app.kubernetes.io/name: {{ $app.name }}', 'app.kubernetes.io/part-of: test-apps']
@@ -205,7 +206,8 @@ metadata:
     external-dns.alpha.kubernetes.io/aws-weight: {{ $placement.weight | quote }}
     external-dns.alpha.kubernetes.io/set-identifier: {{ $placement.cluster }}
     alb.ingress.kubernetes.io/healthcheck-path: ${nginxPaths.healthPath}
-    alb.ingress.kubernetes.io/scheme: internet-facing
+${Object.entries(loadBalancerAnnotations).map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`).join('\n')}
+    alb.ingress.kubernetes.io/group.name: {{ $placement.loadBalancerGroup }}
     alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds={{ $app.rollout.deregistrationDelaySeconds }}
     alb.ingress.kubernetes.io/target-type: ip
     argocd.argoproj.io/sync-wave: "-1"
@@ -238,14 +240,17 @@ export function writeBenchChart(dir: string): void {
   writeFileSync(join(dir, 'templates', 'apps.yaml'), apps);
 }
 
-/** The chart's values for a fleet: its domain, and each app with its placements (their DNS weights, defaulted) and their clusters' IP families (JSON, which is YAML). */
+/** The chart's values for a fleet: its domain, and each app with its placements (their DNS weights, defaulted), their clusters' IP families and the app's ALB there (JSON, which is YAML). */
 export function benchChartValues(fleet: Fleet): string {
-  const ipFamilies = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster.ipFamily]));
+  const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
   return JSON.stringify({
     domain: fleet.domain,
     apps: fleet.apps.map((app) => ({
       ...app,
-      placements: app.placements.map((placement) => ({ ...placement, weight: placement.weight ?? defaultDnsWeight, ipFamily: ipFamilies.get(placement.cluster) })),
+      placements: app.placements.map((placement) => {
+        const cluster = clusters.get(placement.cluster)!;
+        return { ...placement, weight: placement.weight ?? defaultDnsWeight, ipFamily: cluster.ipFamily, loadBalancerGroup: loadBalancerAssignment(app, cluster).group };
+      }),
     })),
   });
 }

@@ -29,6 +29,7 @@ import { distLayout, relativeDistPath } from '../catalog/dist-layout';
 import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole as externalDnsZoneRoleOf, partitionOf, roleArn, roleNames } from '../catalog/identities';
 import { allClusters, ClusterSpec, Fleet, hasIdentity, isCluster } from '../config/fleet';
 import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets } from '../config/vpc-layout';
+import { certificateParts, remoteCertificateAccounts } from './certificates';
 import { addonPolicies, podIdentityTrust } from './identities';
 import { identifier, quoted, ref, terraformModules, terraformRequirements, TfObject, TfValue } from './json';
 
@@ -200,12 +201,21 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
     outputs.external_dns_zone_role_arn = { value: ref('module.external_dns_zone.arn') };
   }
 
+  // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
+  const region = (clusters[0] ?? home).region;
+  const settings = rootSettings(distLayout.terraformAccount(accountId), accountId, region);
+  const certificates = certificateParts(fleet, accountId, region, (inputs) => moduleCall('iamRole', inputs));
+  const zone = needsZone ? (hostedZone(fleet).aws_route53_zone as TfObject) : {};
+  const data = { ...certificates.data, ...(needsZone || certificates.data.aws_route53_zone ? { aws_route53_zone: { ...zone, ...(certificates.data.aws_route53_zone as TfObject) } } : {}) };
+  Object.assign(modules, certificates.module);
+  Object.assign(outputs, certificates.output);
   return {
     '//': terraformComment,
-    // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
-    ...rootSettings(distLayout.terraformAccount(accountId), accountId, (clusters[0] ?? home).region),
-    ...(needsZone ? { data: hostedZone(fleet) } : {}),
+    terraform: settings.terraform,
+    provider: certificates.providers.length ? { aws: [(settings.provider as TfObject).aws, ...certificates.providers] } : settings.provider,
+    ...(Object.keys(data).length ? { data } : {}),
     ...(Object.keys(modules).length ? { module: modules } : {}),
+    ...(Object.keys(certificates.resource).length ? { resource: certificates.resource } : {}),
     ...(Object.keys(outputs).length ? { output: outputs } : {}),
   };
 }
@@ -662,7 +672,7 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
 export function terraformFiles(fleet: Fleet): TerraformFile[] {
   const clusters = allClusters(fleet);
   // The hosted zone's account has a root module even without clusters, when external-dns of another account writes through it.
-  const zoneAccount = remoteExternalDnsRoles(fleet).length ? [fleet.domainAccountId] : [];
+  const zoneAccount = remoteExternalDnsRoles(fleet).length || remoteCertificateAccounts(fleet).length ? [fleet.domainAccountId] : [];
   const accounts = [...new Set([...clusters.map((cluster) => cluster.accountId), ...zoneAccount])].sort();
   return [
     ...accounts.map((accountId) => ({ path: distLayout.terraformAccount(accountId), json: accountStack(fleet, accountId) })),

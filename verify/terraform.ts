@@ -115,7 +115,17 @@ function agreementProblems(fleet: Fleet, documents: ReadonlyMap<string, Json>): 
     const path = distLayout.terraformAccount(accountId);
     const document = documents.get(path);
     if (!document) problems.push(`${path} is missing: the roles of account ${accountId}'s clusters`);
-    else if (JSON.stringify(document.provider?.aws?.allowed_account_ids) !== JSON.stringify([accountId])) problems.push(`${path}: provider aws may act in ${JSON.stringify(document.provider?.aws?.allowed_account_ids)}, expected exactly ["${accountId}"]`);
+    else {
+      // Beside its own provider, an account's root module may have one per other region (aliased) and, outside the
+      // hosted zone's account, one in that account for the certificate's validation record (terraform/certificates.ts).
+      const providers: Array<Record<string, any>> = [document.provider?.aws ?? {}].flat();
+      for (const provider of providers) {
+        const expected = provider.alias === 'zone' ? fleet.domainAccountId : accountId;
+        if (JSON.stringify(provider.allowed_account_ids) !== JSON.stringify([expected])) {
+          problems.push(`${path}: provider aws${provider.alias ? `.${provider.alias}` : ''} may act in ${JSON.stringify(provider.allowed_account_ids)}, expected exactly ["${expected}"]`);
+        }
+      }
+    }
   }
   for (const cluster of clusters) {
     const path = distLayout.terraformCluster(cluster.name);

@@ -64,6 +64,21 @@ describe('npm run diff against dist/ on disk', () => {
     expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 15 -> 10,005 pods\n');
   });
 
+  test('says which ALBs a change adds or removes on each cluster', () => {
+    // GIVEN app0 moved onto legacy-ipv4 (the first ALB there) and app2 at 10,000 replicas (an ALB of its own)
+    const moved = setReplicas(demoFleetText, 2, 10000).replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
+    // WHEN
+    const result = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(moved) });
+    // THEN
+    expect(result.stdout).toContain('  legacy-ipv4: ALBs 0 -> 1: adds shared-0 (app0)\n  ipv6-east: ALBs 1 -> 2: adds own-app2 (app2)\n');
+    // and without apps, the shared ALB goes; one app less leaves it
+    const none = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(`${demoFleetText.slice(0, demoFleetText.indexOf('\napps:'))}\napps: []\n`) });
+    expect(none.stdout).toContain('  ipv6-east: ALBs 1 -> 0: removes shared-0 (had app0, app1 and app2)\n');
+    const fewer = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText.replace(/\n {2}- name: app2[\s\S]*$/, '\n')) });
+    expect(fewer.stdout).toContain('ipv6-east: removes app2');
+    expect(fewer.stdout).not.toContain('ALBs');
+  });
+
   test('exits 2 with the fleet.yaml problem when fleet.yaml is not valid', () => {
     const env = { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText.replace('replicas: 5', 'replicas: lots')) };
     const result = runDiff([], env);

@@ -66,11 +66,11 @@ describe('npm run plan', () => {
 
   test('exits 1 when the ALBs do not fit a created VPC\'s public subnets, naming vpc.cidr; --markdown says the same for a comment', () => {
     // GIVEN ipv6-east's VPC narrowed to a /19 (public /27s of 27 addresses) and 45 more apps on it
-    const apps = Array.from({ length: 45 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 2 }\n`).join('');
+    const apps = Array.from({ length: 45 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 2, loadBalancer: own }\n`).join('');
     const crowded = `${demoFleetText.replace('cidr: 10.231.0.0/16', 'cidr: 10.231.0.0/19')}${apps}`;
     const text = runPlan([], crowded);
     expect(text.status).toBe(1);
-    expect(text.stderr).toMatch(/^error: ipv6-east: out of IPv4 addresses in its public subnets: 48 ALBs .* of 10\.231\.0\.0\/27 \(clusters\[1\]\.vpc\.cidr\)/m);
+    expect(text.stderr).toMatch(/^error: ipv6-east: out of IPv4 addresses in its public subnets: 46 ALBs .* of 10\.231\.0\.0\/27 \(clusters\[1\]\.vpc\.cidr\)/m);
     const markdown = runPlan(['--markdown'], crowded);
     expect(markdown.status).toBe(1);
     expect(markdown.stdout).toMatch(/^## Capacity plan\n\n```\n/);

@@ -157,11 +157,14 @@ describe('rendering', () => {
     expect(renderFleet(demoFleet())).toEqual(renderFleet(demoFleet()));
   });
 
-  test('scaling app2 to 10000 changes exactly one field in dist/', () => {
+  test('scaling app2 to 10000 changes exactly one field in dist/, and app2\'s ALB', () => {
     // GIVEN the default fleet WHEN app2's replicas go from 5 to 10000
     const changes = changedLines(renderFleet(demoFleet()), renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))));
-    // THEN only the Deployment's replicas differ; the pods are not rolled
-    expect(changes).toEqual(['apps/app2/app.yaml: -  replicas: 5 / +  replicas: 10000']);
+    // THEN only the Deployment's replicas differ (the pods are not rolled), and app2's Ingress leaves the shared ALB for its own
+    expect(changes).toEqual([
+      'apps/app2/app.yaml: -  replicas: 5 / +  replicas: 10000',
+      'apps/app2/clusters/ipv6-east.yaml: -    alb.ingress.kubernetes.io/group.name: shared-0 / +    alb.ingress.kubernetes.io/group.name: own-app2',
+    ]);
   });
 
   test('app2 at 10000 replicas renders a Deployment of 10000', () => {
@@ -192,9 +195,9 @@ describe('writing dist/', () => {
     const outdir = scratchDist();
     const before = folderState(outdir);
     const summary = writeDist(outdir, renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))));
-    expect(summary.changed).toEqual(['apps/app2/app.yaml']);
+    expect(summary.changed).toEqual(['apps/app2/app.yaml', 'apps/app2/clusters/ipv6-east.yaml']);
     const after = folderState(outdir);
-    for (const file of Object.keys(before).filter((name) => name !== 'apps/app2/app.yaml')) expect(after[file]).toEqual(before[file]);
+    for (const file of Object.keys(before).filter((name) => !name.startsWith('apps/app2/'))) expect(after[file]).toEqual(before[file]);
     expect(after['apps/app2/app.yaml'].text).toContain('replicas: 10000');
   });
 

@@ -8,7 +8,8 @@ import { formatPlanTable, planProblems } from '../../capacity/report';
 import { addonCatalog } from '../../catalog/addons';
 import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
-import { demoFleet, findObject, renderParsed } from '../support/fixtures';
+import { largeFleetYaml } from '../fixtures/large-fleet';
+import { demoFleet, findObject, renderParsed, setReplicas } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
 
@@ -68,6 +69,9 @@ apps:${apps.map((app) => `\n  - ${app}`).join('') || ' []'}
 
 const app = (name: string, replicas: number, clusters?: string) =>
   `{ name: ${name}, backgroundColor: blue, containerPort: 80, replicas: ${replicas}${clusters ? `, clusters: ${clusters}` : ''} }`;
+
+/** An app with an ALB of its own (loadBalancer: own): each such app takes an ALB, its public addresses and a share of the region's quota. */
+const ownApp = (name: string, replicas: number, clusters?: string) => app(name, replicas, clusters).replace(/ }$/, ', loadBalancer: own }');
 
 /** The blog's apps: app0 and app1 at 5 replicas on the IPv6 clusters, app2 as the test says. */
 const blogApps = (app2Replicas: number, app2Clusters?: string) => [app('app0', 5), app('app1', 5), app('app2', app2Replicas, app2Clusters)];
@@ -306,7 +310,7 @@ describe('planFleet: IPv4 addresses', () => {
     const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], blogApps(10000, weighted)));
     expect(clusterPlan(fleetPlan, 'legacy-ipv4').fix?.text).toBe("take legacy-ipv4 out of app2's clusters (it runs on ipv6-east too)");
     // Every cluster an app is placed on runs all its replicas.
-    expect(clusterPlan(fleetPlan, 'ipv6-east').apps).toContainEqual({ app: 'app2', pods: 10000, rollout: { surge: 500, draining: 1000, pods: 11500 }, clusters: ['legacy-ipv4', 'ipv6-east'] });
+    expect(clusterPlan(fleetPlan, 'ipv6-east').apps).toContainEqual({ app: 'app2', pods: 10000, rollout: { surge: 500, draining: 1000, pods: 11500 }, clusters: ['legacy-ipv4', 'ipv6-east'], loadBalancer: 'shared' });
   });
 
   test('the fix names the IPv6 cluster with most spare pods', () => {
@@ -332,7 +336,8 @@ describe('planFleet: IPv4 addresses', () => {
   test('a fix that moves 1,000 apps names the three largest and counts the rest, in the table and in the error', () => {
     // GIVEN 1,000 apps of 5 replicas on the IPv4 cluster, the first one larger
     const apps = [app('big', 50, '[legacy-ipv4]'), ...Array.from({ length: 999 }, (_, index) => app(`svc${index}`, 5, '[legacy-ipv4]'))];
-    const fleetPlan = plan(fleetYaml([ipv4Cluster(), ipv6Cluster()], apps));
+    const spread = '\n    sharedLoadBalancers: 20';
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', spread), ipv6Cluster()], apps));
     const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
     // THEN the moves are all there for machines, the text names three
     expect(legacy.fix?.action === 'move-apps' && legacy.fix.moves.length).toBeGreaterThan(500);
@@ -477,7 +482,8 @@ describe('formatPlanTable', () => {
       '  rollout peak    11,507 = app2 11,500 + add-ons 7 (replicas + 5% surge + a step\'s old pods draining)',
       '  pods per node   default (m5.large): 29 (3 ENIs x (10 - 1) + 2) - 3 DaemonSet = 26',
       '  nodes needed    443 of node-group max 30 (min 3)',
-      '  load balancers  1 ALB (one per app, IP targets); most targets in a rollout: 11,500 (app2) of 1,000 per ALB and 1,000 per target group',
+      '  load balancers  1 ALB (0 shared, 1 of an app\'s own; IP targets), the busiest: own-app2 (app2): 1 rule, 1 target group, 11,500 targets at a rollout\'s peak, '
+      + '0 certificates beside the default one. Per ALB: 100 rules, 100 target groups, 1,000 targets, 25 certificates; 1,000 targets per target group',
       '  verdict         out of IPv4 addresses',
       '  fix             place app2 on ipv6-east instead of legacy-ipv4; and request "Targets per Application Load Balancer" and '
       + '"Targets per Target Group per Region" of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 '
@@ -495,12 +501,12 @@ describe('formatPlanTable', () => {
 
   test('a created cluster shows its VPC\'s public subnets, where its ALBs and NAT gateways are', () => {
     const created = formatPlanTable(plan(fleetYaml([createdIpv6Cluster('10.231.0.0/16')], blogApps(5))));
-    expect(created).toContain('  ALB addresses   3 ALBs and 1 NAT gateway take 4 of 251 in 10.231.0.0/24, the tightest of 3 public subnets (clusters[0].vpc.cidr); the controller needs 8 free\n');
+    expect(created).toContain('  ALB addresses   1 ALB and 1 NAT gateway take 2 of 251 in 10.231.0.0/24, the tightest of 3 public subnets (clusters[0].vpc.cidr); the controller needs 8 free\n');
     expect(created).toContain('  IPv4 addresses  3 used (3 nodes, one each) of 12,273 usable in 3 subnets\n');
   });
 
   test('the regions\' ALBs against their quota', () => {
-    expect(table).toContain('load balancers by account and region\n  us-east-2 (account 111122223333): 3 ALBs of 50 per region, for legacy-ipv4 and ipv6-east\n');
+    expect(table).toContain('load balancers by account and region\n  us-east-2 (account 111122223333): 2 ALBs of 50 per region, for legacy-ipv4 and ipv6-east\n');
   });
 });
 
@@ -582,11 +588,11 @@ describe('planFleet: load balancers', () => {
     const east = clusterPlan(fleetPlan, 'ipv6-east');
     const { errors, warnings } = planProblems(fleetPlan);
     // THEN every pod is one IP target of app2's ALB and its target group, and a rollout adds 500 surge and 1,000 draining
-    expect(east.loadBalancers).toMatchObject({ loadBalancers: 3, mostTargets: 11500, quotas: { targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 1000 } });
+    expect(east.loadBalancers).toMatchObject({ loadBalancers: 2, mostTargets: 11500, quotas: { targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 1000 } });
     expect(east.loadBalancers.overTargetQuota.map((demand) => demand.app)).toEqual(['app2']);
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      'ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets at a rollout\'s peak (the pods, their 5% surge and the old pods still draining) behind one ALB each, '
+      'ipv6-east: load balancer quota exceeded: app2: 11,500 IP targets at a rollout\'s peak (the pods, their 5% surge and the old pods still draining) behind an ALB of their own, '
       + 'over the 1,000 an ALB and its target group may hold: the load balancer controller registers 1,000 (TooManyTargets) and, with readiness gates, the pods beyond '
       + 'never become ready, so the rollout stops there. Fix: request "Targets per Application Load Balancer" and "Targets per Target Group per Region" of 11,500 '
       + '(app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), '
@@ -624,13 +630,14 @@ describe('planFleet: load balancers', () => {
       + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500');
   });
 
-  test('every app has an ALB of its own: 51 apps in one account and region exceed its 50 "Application Load Balancers per Region"', () => {
-    const apps = Array.from({ length: 51 }, (_, index) => app(`svc${index}`, 1));
+  test('51 apps with ALBs of their own in one account and region exceed its 50 "Application Load Balancers per Region"', () => {
+    const apps = Array.from({ length: 51 }, (_, index) => ownApp(`svc${index}`, 1));
     const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps)));
     expect(warnings).toEqual([
-      'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east place 51 apps, one ALB each, over the 50 "Application Load Balancers per Region". '
+      'us-east-2 (account 111122223333): load balancer quota exceeded: ipv6-east run 51 ALBs (shared ones and apps\' own), over the 50 "Application Load Balancers per Region". '
       + 'Fix: request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it on every cluster of that account and region, '
-      + 'which must all declare the same quotas: clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-east).',
+      + 'which must all declare the same quotas: clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-east); '
+      + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.',
     ]);
   });
 
@@ -641,7 +648,7 @@ describe('planFleet: load balancers', () => {
 });
 
 describe('planFleet: the ALBs\' addresses in the public subnets', () => {
-  const manyApps = (count: number, clusters?: string) => Array.from({ length: count }, (_, index) => app(`svc${index}`, 2, clusters));
+  const manyApps = (count: number, clusters?: string) => Array.from({ length: count }, (_, index) => ownApp(`svc${index}`, 2, clusters));
   const publicBlocks = (blocks: string) => `\n    publicSubnets: ${blocks}`;
 
   test('ALBs take no address from the private blocks: 260 apps fit an IPv6 cluster of three /24 ipv4Subnets', () => {
@@ -663,7 +670,7 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
 
   test('a created /19 VPC has public /27s of 27 addresses: 45 apps are refused, and the fix names vpc.cidr', () => {
     // GIVEN the VPC layout's public subnets of 10.231.0.0/19: 10.231.0.0/27, .32/27, .64/27, each with a NAT gateway
-    const fleetPlan = plan(fleetYaml([createdIpv6Cluster('10.231.0.0/19')], Array.from({ length: 45 }, (_, index) => app(`svc${index}`, 10))));
+    const fleetPlan = plan(fleetYaml([createdIpv6Cluster('10.231.0.0/19')], Array.from({ length: 45 }, (_, index) => ownApp(`svc${index}`, 10))));
     const east = clusterPlan(fleetPlan, 'ipv6-east');
     // THEN 45 ALBs + 1 NAT gateway leave 27 - 46 free, and the controller needs 8: 27 too many
     expect(east.loadBalancerAddresses).toMatchObject({ source: 'clusters[0].vpc.cidr', missing: 8 - (27 - 46) });
@@ -673,9 +680,9 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
     expect(east.ipv4Addresses).toMatchObject({ used: east.nodesNeeded, usable: 3 * (512 - 5) });
     expect(east.verdict).toBe('out of IPv4 addresses');
     expect(planProblems(fleetPlan).errors).toEqual([
-      'ipv6-east: out of IPv4 addresses in its public subnets: 45 ALBs (one per app) and 1 NAT gateway take at least 46 of the 27 addresses of 10.231.0.0/27 '
-      + '(clusters[0].vpc.cidr), and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: place 27 fewer apps on ipv6-east (each ALB takes '
-      + 'an address in each public subnet), or recreate its VPC with a /18 clusters[0].vpc.cidr, whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it).',
+      'ipv6-east: out of IPv4 addresses in its public subnets: 45 ALBs and 1 NAT gateway take at least 46 of the 27 addresses of 10.231.0.0/27 '
+      + '(clusters[0].vpc.cidr), and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: run 27 fewer ALBs on ipv6-east (each ALB takes '
+      + 'an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), or recreate its VPC with a /18 clusters[0].vpc.cidr, whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it).',
     ]);
   });
 
@@ -699,8 +706,8 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
     expect(accepted.ipv4Addresses?.used).toBe(accepted.ipv4Addresses!.pods + accepted.ipv4Addresses!.enis + accepted.ipv4Addresses!.warm);
     const refused = plan(fleetYaml([cluster, ipv6Cluster()], manyApps(20, '[legacy-ipv4]')));
     expect(planProblems(refused).errors).toEqual([
-      'legacy-ipv4: out of IPv4 addresses in its public subnets: 20 ALBs (one per app) take at least 20 of the 27 addresses of 10.230.0.0/27 (clusters[0].publicSubnets), '
-      + 'and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: place 1 fewer apps on legacy-ipv4 (each ALB takes an address in each public subnet), '
+      'legacy-ipv4: out of IPv4 addresses in its public subnets: 20 ALBs take at least 20 of the 27 addresses of 10.230.0.0/27 (clusters[0].publicSubnets), '
+      + 'and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: run 1 fewer ALBs on legacy-ipv4 (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), '
       + 'or give the ALBs public subnets (tagged kubernetes.io/role/elb) of 1 more addresses each and list their IPv4 blocks in clusters[0].publicSubnets.',
     ]);
   });
@@ -709,13 +716,13 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
     // GIVEN two IPv4 clusters in one VPC, 10 apps each, both with the same public /27s
     const shared = publicBlocks('[10.230.0.0/27, 10.230.0.32/27, 10.230.0.64/27]');
     const second = ipv4Cluster(m5LargeGroup(30), 'legacy-b', shared).replace('[10.230.16.0/22, 10.230.20.0/22, 10.230.24.0/22]', '[10.230.32.0/22]');
-    const apps = [...manyApps(10, '[legacy-ipv4]'), ...Array.from({ length: 10 }, (_, index) => app(`other${index}`, 2, '[legacy-b]'))];
+    const apps = [...manyApps(10, '[legacy-ipv4]'), ...Array.from({ length: 10 }, (_, index) => ownApp(`other${index}`, 2, '[legacy-b]'))];
     const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', shared), second, ipv6Cluster()], apps));
     // THEN 20 ALBs in each /27: 7 free, one too many, for each of them
     const legacy = clusterPlan(fleetPlan, 'legacy-ipv4');
     expect(legacy.loadBalancerAddresses).toMatchObject({ sharedWith: ['legacy-b'], missing: 1 });
     expect(legacy.loadBalancerAddresses?.subnets[0]).toMatchObject({ loadBalancers: 20, free: 7 });
-    expect(legacy.publicSubnetFix?.text).toMatch(/^place 1 fewer apps on legacy-ipv4 or legacy-b, which share its public subnets /);
+    expect(legacy.publicSubnetFix?.text).toMatch(/^run 1 fewer ALBs on legacy-ipv4 or legacy-b, which share its public subnets /);
     expect(clusterPlan(fleetPlan, 'legacy-b').verdict).toBe('out of IPv4 addresses');
   });
 
@@ -763,7 +770,7 @@ describe('planFleet: the IPv4 addresses of an IPv6 cluster', () => {
 
   test('without ipv4Subnets nor publicSubnets the one warning names both keys', () => {
     const { warnings } = planProblems(plan(fleetYaml([ipv6Cluster()], blogApps(10000))));
-    expect(warnings).toContainEqual('ipv6-east: IPv4 addresses not planned: its 108 nodes take one each from its dual-stack subnets and its 3 ALBs take at least one '
+    expect(warnings).toContainEqual('ipv6-east: IPv4 addresses not planned: its 108 nodes take one each from its dual-stack subnets and its 2 ALBs take at least one '
       + 'in each zone from its public subnets, and fleet.yaml does not say their IPv4 blocks. Fix: add them as clusters[0].ipv4Subnets and clusters[0].publicSubnets.');
   });
 
@@ -781,7 +788,7 @@ describe('planFleet: the IPv4 addresses of an IPv6 cluster', () => {
 describe('messages name the largest contributors and count the rest', () => {
   test('3,000 apps on a cluster too small: three apps named, 2,997 counted', () => {
     const apps = [app('app2', 10000), ...Array.from({ length: 2999 }, (_, index) => app(`svc${index}`, 5))];
-    const quotas = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000, targetsPerTargetGroup: 20000, loadBalancersPerRegion: 3000 }';
+    const quotas = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000, targetsPerTargetGroup: 20000, loadBalancersPerRegion: 3000 }\n    sharedLoadBalancers: 60';
     const { errors, warnings } = planProblems(plan(fleetYaml([ipv6Cluster(m5LargeGroup(50), 'ipv6-east', quotas)], apps)));
     expect(warnings).toContainEqual(expect.stringContaining('pods (app2: 10,000, svc0: 5, svc1: 5 and 2,997 more apps: 14,985, add-ons: 17), '));
     expect([...errors, ...warnings].every((message) => message.length < 400)).toBe(true);
@@ -789,10 +796,71 @@ describe('messages name the largest contributors and count the rest', () => {
 
   test('3,000 apps on an IPv4 cluster: the error and its fix stay short', () => {
     const apps = Array.from({ length: 3000 }, (_, index) => app(`svc${index}`, 5, '[legacy-ipv4]'));
-    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', '\n    loadBalancerQuotas: { loadBalancersPerRegion: 3000 }'), ipv6Cluster(m5LargeGroup(120), 'ipv6-east', '\n    loadBalancerQuotas: { loadBalancersPerRegion: 3000 }')], apps));
+    const spread = '\n    loadBalancerQuotas: { loadBalancersPerRegion: 3000 }\n    sharedLoadBalancers: 60';
+    const fleetPlan = plan(fleetYaml([ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', spread), ipv6Cluster(m5LargeGroup(120), 'ipv6-east', spread)], apps));
     const { errors, warnings } = planProblems(fleetPlan);
     expect(errors).toHaveLength(1);
     expect([...errors, ...warnings].every((message) => message.length < 400)).toBe(true);
     expect(formatPlanTable(fleetPlan).split('\n').every((line) => line.length < 400)).toBe(true);
+  });
+});
+
+describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
+  test('the 3,000-app, 72-cluster fleet fits AWS\'s default quotas: one shared ALB per IPv6 cluster, 36 in the region', () => {
+    // GIVEN the large fleet of test/fixtures/large-fleet.ts, which declares no load balancer quota
+    const text = largeFleetYaml(3000, 72);
+    expect(text).not.toContain('loadBalancersPerRegion');
+    // WHEN
+    const fleetPlan = plan(text);
+    // THEN
+    expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
+    expect(fleetPlan.regions).toMatchObject([{ region: 'us-east-2', loadBalancers: 36, quota: 50 }]);
+    const busiest = fleetPlan.clusters.flatMap((cluster) => cluster.loadBalancers.albs).reduce((most, alb) => (alb.rules > most.rules ? alb : most));
+    expect(busiest).toMatchObject({ group: 'shared-0', rules: 84, targetGroups: 84, targets: 84 * 7, certificates: 0, exceeded: [] });
+    expect(fleetPlan.clusters.every((cluster) => cluster.verdict === 'fits')).toBe(true);
+  });
+
+  test('a shared ALB takes one address in each public subnet, however many apps it holds: 45 apps fit a created /19 VPC', () => {
+    const east = clusterPlan(plan(fleetYaml([createdIpv6Cluster('10.231.0.0/19')], Array.from({ length: 45 }, (_, index) => app(`svc${index}`, 10)))), 'ipv6-east');
+    expect(east.loadBalancerAddresses?.subnets[0]).toMatchObject({ cidr: '10.231.0.0/27', loadBalancers: 1, natGateways: 1 });
+    expect(east.publicSubnetFix).toBeNull();
+  });
+
+  test('120 apps on one shared ALB exceed its rules and target groups: a warning that names the ALB, its largest apps and the keys that relieve it', () => {
+    // GIVEN 120 apps, svc7 the largest, on a cluster with one shared ALB
+    const apps = Array.from({ length: 120 }, (_, index) => app(`svc${index}`, index === 7 ? 50 : 2));
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps));
+    // WHEN
+    const east = clusterPlan(fleetPlan, 'ipv6-east');
+    const { warnings } = planProblems(fleetPlan);
+    // THEN
+    expect(east.verdict).toBe('load balancer quota exceeded');
+    expect(east.loadBalancers.overQuota).toMatchObject([{ group: 'shared-0', rules: 120, targetGroups: 120, appsOver: 20 }]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^ipv6-east: load balancer quota exceeded: the shared ALB shared-0 \(IngressGroup shared-0\) holds 120 apps \(targets at a rollout's peak: svc7: 58, svc0: 4, svc1: 4 and 117 more apps: 468\): 120 rules of the 100 "Rules per Application Load Balancer" and 120 target groups of the 100 "Target Groups per Application Load Balancer" \(not adjustable\)\./);
+    expect(warnings[0]).toContain('Fix: give svc7, svc0, svc1 and 17 more ALBs of their own (apps[7].loadBalancer: own, apps[0].loadBalancer: own, apps[1].loadBalancer: own, ...), which moves only them;');
+    expect(warnings[0]).toContain('clusters[0].sharedLoadBalancers');
+  });
+
+  test('shared apps whose targets add up beyond an ALB\'s 1,000: the largest leave until the rest fit', () => {
+    // GIVEN three apps of 400 replicas (460 targets each at a rollout's peak, under half the quota, so each shares)
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], [app('a', 400), app('b', 400), app('c', 400)]));
+    // WHEN
+    const [alb] = clusterPlan(fleetPlan, 'ipv6-east').loadBalancers.overQuota;
+    // THEN
+    expect(alb).toMatchObject({ group: 'shared-0', targets: 3 * 460, appsOver: 1, exceeded: ['1,380 targets at a rollout\'s peak of the 1,000 "Targets per Application Load Balancer"'] });
+    expect(planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' }).errors[0]).toContain('Fix: give a ALBs of their own (apps[0].loadBalancer: own)');
+  });
+
+  test('an app with more than half a shared ALB\'s targets gets its own, whose targets alone are checked', () => {
+    // GIVEN app2 at 10,000 replicas beside app0 and app1 on the demo's ipv6-east
+    const east = clusterPlan(planFleet(demoFleet((text) => setReplicas(text, 2, 10000))), 'ipv6-east');
+    // THEN one shared ALB for app0 and app1, one of app2's own, and only app2's targets over the quota
+    expect(east.loadBalancers.albs.map((alb) => [alb.group, alb.reason, alb.apps.map((demand) => demand.app), alb.targets])).toEqual([
+      ['shared-0', 'shared', ['app0', 'app1'], 14],
+      ['own-app2', 'targets', ['app2'], 11500],
+    ]);
+    expect(east.loadBalancers.overQuota).toEqual([]);
+    expect(east.loadBalancers.overTargetQuota.map((demand) => demand.app)).toEqual(['app2']);
   });
 });

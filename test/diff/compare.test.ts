@@ -26,10 +26,10 @@ describe('comparing two renders of dist/', () => {
     expect(hasDifferences(diff)).toBe(false);
   });
 
-  test('scaling app2 from 5 to 10000 is exactly one changed field, going to ipv6-east', () => {
+  test('scaling app2 from 5 to 10000 is exactly one changed field, going to ipv6-east, and its Ingress\'s ALB', () => {
     // GIVEN the default fleet WHEN app2's replicas go from 5 to 10000
     const diff = diffAfter((text) => setReplicas(text, 2, 10000));
-    // THEN one field of one Deployment changes, in apps/app2, on ipv6-east
+    // THEN one field of one Deployment changes, in apps/app2, on ipv6-east, and app2 leaves the shared ALB for its own
     expect(diff.changes).toEqual([{
       file: 'apps/app2/app.yaml',
       source: 'apps/app2',
@@ -37,6 +37,13 @@ describe('comparing two renders of dist/', () => {
       object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'app2', name: 'app2' },
       change: 'changed',
       fields: [{ path: ['spec', 'replicas'], change: 'changed', before: 5, after: 10000 }],
+    }, {
+      file: 'apps/app2/clusters/ipv6-east.yaml',
+      source: 'apps/app2',
+      clusters: ['ipv6-east'],
+      object: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: 'app2', name: 'app2' },
+      change: 'changed',
+      fields: [{ path: ['metadata', 'annotations', 'alb.ingress.kubernetes.io/group.name'], change: 'changed', before: 'shared-0', after: 'own-app2' }],
     }]);
     expect(hasDifferences(diff)).toBe(true);
   });

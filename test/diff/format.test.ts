@@ -56,13 +56,14 @@ describe('line diff of a multi-line string', () => {
 });
 
 describe('text output', () => {
-  test('scaling app2 to 10000 is one line under apps/app2, going to ipv6-east', () => {
+  test('scaling app2 to 10000 is one line under apps/app2, going to ipv6-east, and its Ingress leaving the shared ALB another', () => {
     const text = formatText(diffAfter((text) => setReplicas(text, 2, 10000)), labels);
     expect(text).toBe([
-      'dist/ -> fleet.yaml: 1 changed, 0 added, 0 removed objects in 1 Argo CD source, going to ipv6-east',
+      'dist/ -> fleet.yaml: 2 changed, 0 added, 0 removed objects in 1 Argo CD source, going to ipv6-east',
       '',
       'apps/app2 -> ipv6-east',
       '  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000',
+      '  apps/app2  Ingress app2/app2  metadata.annotations["alb.ingress.kubernetes.io/group.name"]: shared-0 -> own-app2',
       '',
     ].join('\n'));
   });

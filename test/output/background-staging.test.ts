@@ -40,10 +40,10 @@ describe('the staging thread', () => {
     // WHEN every slice is handed to the staging thread
     for (const files of slicesOf(setReplicas(demoFleetText, 2, 10000))) stager.stage(files);
     const staged = await stager.finish();
-    // THEN it staged app2's file alone, with the YAML synth renders, and has no backlog left
+    // THEN it staged app2's files alone (its Deployment, and its Ingress now on an ALB of its own), with the YAML synth renders, and has no backlog left
     expect(staged.added).toEqual([]);
-    expect(staged.changed).toEqual(['apps/app2/app.yaml']);
-    expect(staged.unchanged).toBe(staged.paths.length - 1);
+    expect(staged.changed).toEqual(['apps/app2/app.yaml', 'apps/app2/clusters/ipv6-east.yaml']);
+    expect(staged.unchanged).toBe(staged.paths.length - 2);
     expect(stager.backlog).toBe(0);
     const expected = renderFleet(demoFleet((text) => setReplicas(text, 2, 10000)));
     expect(readFileSync(join(write.target.staging, 'apps/app2/app.yaml'), 'utf8')).toBe(expected.get('apps/app2/app.yaml'));

@@ -41,8 +41,8 @@ export function fixtureFleet(name: FixtureName, edit: (text: string) => string =
 }
 
 /** A large fleet: `apps` apps over `clusters` clusters, half of them IPv6 (test/fixtures/large-fleet.ts). */
-export function largeFleetFixture(apps: number, clusters: number): Fleet {
-  return parseFleet(largeFleetYaml(apps, clusters), 'large-fleet.yaml');
+export function largeFleetFixture(apps: number, clusters: number, edit: (text: string) => string = (text) => text): Fleet {
+  return parseFleet(edit(largeFleetYaml(apps, clusters)), 'large-fleet.yaml');
 }
 
 /** The demo fleet, optionally edited as text first. */

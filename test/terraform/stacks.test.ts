@@ -9,6 +9,7 @@ import { distLayout } from '../../catalog/dist-layout';
 import { roleArn, roleNames } from '../../catalog/identities';
 import { allClusters } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
+import { certificateValidationRole } from '../../terraform/certificates';
 import { isArm64, terraformComment } from '../../terraform/stacks';
 import { literal, terraformModules } from '../../terraform/json';
 import { demoFleet, demoFleetText, findObject, fixtureFleet, fixtureNames, fixtureText, largeFleetFixture, parseManifests, writeTempFleet } from '../support/fixtures';
@@ -55,8 +56,12 @@ describe('the layout of dist/terraform/', () => {
     for (const [path, stack] of stacks) {
       // Only the key: bucket, region and use_lockfile stay the team's (-backend-config).
       expect([path, stack.terraform.backend]).toEqual([path, { s3: { key: `${dirname(path)}/terraform.tfstate` } }]);
-      // The team's own credentials: no keys, profiles, roles to assume or tokens in any provider.
-      expect([path, keysOf(stack.provider).filter((key) => /access_key|secret_key|token|profile|assume_role|shared_credentials|password/.test(key))]).toEqual([path, []]);
+      // The team's own credentials: no keys, profiles, roles to assume or tokens in any provider, but the hosted
+      // zone's account's certificate validation role for the ACM validation records (terraform/certificates.ts).
+      const own = [stack.provider.aws].flat().filter((provider: Json) => provider.alias !== 'zone');
+      expect([path, keysOf(own).filter((key) => /access_key|secret_key|token|profile|assume_role|shared_credentials|password/.test(key))]).toEqual([path, []]);
+      const zone = [stack.provider.aws].flat().find((provider: Json) => provider.alias === 'zone');
+      if (zone) expect(zone.assume_role).toEqual([{ role_arn: `arn:aws:iam::${fleet.domainAccountId}:role/${certificateValidationRole}`, session_name: expect.stringMatching(/^fleet-certificates-\d{12}$/) }]);
     }
     // One backend config reused for every root module still gives each its own state.
     const keys = [...stacks.values()].map((stack) => stack.terraform.backend.s3.key);
@@ -312,7 +317,8 @@ describe('identities', () => {
     const none = demoFleet((text) => text.replace(/( {2}- name: (legacy-ipv4|ipv6-east)\n)/g, '$1    addons:\n      externalDns: false\n'));
     const shared = stacksOf(renderFleet(none)).get(distLayout.terraformAccount('111122223333'))!;
     expect(shared.module.fleet_external_dns).toBeUndefined();
-    expect(shared.data).toBeUndefined();
+    // Only the certificate's validation looks the zone up.
+    expect(Object.keys(shared.data.aws_route53_zone)).toEqual(['certificates']);
   });
 
   test('external-dns outside the hosted zone\'s account writes through the zone\'s role, which trusts exactly those roles', () => {
@@ -331,8 +337,8 @@ describe('identities', () => {
       create_inline_policy: true,
     });
     expect(zoneAccount.module.external_dns_zone.inline_policy_permissions.ChangeRecords).toEqual({ actions: ['route53:ChangeResourceRecordSets'], resources: ['${data.aws_route53_zone.domain.arn}'] });
-    // The other account looks up no zone (it has none) and its role may only assume the zone's role.
-    expect(other.data).toBeUndefined();
+    // The other account looks up the zone only through the zone account (for its certificates' validation), and its role may only assume the zone's role.
+    expect(other.data).toEqual({ aws_route53_zone: { certificates: { name: 'apps.example.com', private_zone: false, provider: 'aws.zone' } } });
     expect(other.module.fleet_external_dns).toMatchObject({ attach_custom_policy: true, policy_statements: [{ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['arn:aws:iam::111122223333:role/fleet-external-dns-zone'] }] });
     expect(other.module.fleet_external_dns.attach_external_dns_policy).toBeUndefined();
     const partner = stacks.get(distLayout.terraformCluster('partner-ipv4'))!;

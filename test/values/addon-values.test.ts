@@ -133,20 +133,23 @@ describe('external-dns', () => {
     expect(values.resources).toEqual(resources('10m', '64Mi'));
   });
 
-  test('per cluster in the zone\'s account: its own owner id, AAAA on IPv6, the region, a Service of its family, no zone role', () => {
+  test('A and AAAA managed on every cluster, whatever its family: each placement owns a weighted A and AAAA of one weight', () => {
+    expect(values.managedRecordTypes).toEqual(['A', 'AAAA', 'CNAME']);
+    for (const cluster of [hub, partner]) expect(externalDnsValues.cluster(cluster, accounts)).not.toHaveProperty('managedRecordTypes');
+  });
+
+  test('per cluster in the zone\'s account: its own owner id, the region, a Service of its family, no zone role', () => {
     expect(externalDnsValues.cluster(hub, accounts)).toEqual({
       txtOwnerId: 'ipv6-hub',
-      managedRecordTypes: ['A', 'AAAA', 'CNAME'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: hub.region }],
       serviceAccount: undefined,
       service: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] },
     });
   });
 
-  test('per cluster in another account: no AAAA on IPv4, the IRSA role, and the zone\'s role to assume', () => {
+  test('per cluster in another account: the IRSA role, and the zone\'s role to assume', () => {
     expect(externalDnsValues.cluster(partner, accounts)).toEqual({
       txtOwnerId: 'partner-ipv4',
-      managedRecordTypes: ['A', 'CNAME'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: partner.region }],
       serviceAccount: { annotations: { [irsaRoleAnnotation]: 'arn:aws:iam::444455556666:role/partner-ipv4-external-dns' } },
       service: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'] },
