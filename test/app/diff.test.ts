@@ -117,7 +117,7 @@ describe('npm run diff compares with the dist/ committed at HEAD', () => {
     expect(synth.status).toBe(0);
     const result = runDiff([], { FLEET_CONFIG: 'fleet.yaml', CDK8S_OUTDIR: 'dist' }, repository);
     // THEN it compares with dist/ at HEAD, not with the dist/ synth just wrote, and shows the change
-    expect(result.stdout).toContain('dist/ at HEAD -> fleet.yaml: 1 changed, 0 added, 0 removed objects');
+    expect(result.stdout).toContain('dist/ at HEAD -> fleet.yaml: 2 changed, 0 added, 0 removed objects');
     expect(result.stdout).toContain('  apps/app2  Deployment app2/app2  spec.replicas: 5 -> 10000\n');
     expect(result.stdout).toContain('ipv6-east: scales app2 5 -> 10,000 (+9,995 pods)');
     expect(result.status).toBe(1);

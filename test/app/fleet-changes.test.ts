@@ -136,7 +136,7 @@ describe('removing a cluster from fleet.yaml', () => {
     const removed = await synth(withoutWest(twoIpv6), outdir);
     // THEN synth accepts it and says loudly what stays running there, and nowhere that it removes them
     expect(removed.removed).toEqual(expect.arrayContaining(['argocd/apps/ipv6-west.yaml', 'argocd/clusters/ipv6-west.yaml']));
-    expect(removed.clusterChanges).toEqual(['ipv6-east: adds app2 (+7 pods); 10 -> 17 pods']);
+    expect(removed.clusterChanges).toEqual(['ipv6-east: adds app2 (+7 pods); 10 -> 17 pods', 'ipv6-west: ALBs 1 -> 0: removes shared-0 (had app0, app1 and app2)']);
     expect(removed.moves).toEqual([
       'ipv6-west leaves the fleet with its apps released: app0, app1 and app2 (17 pods) stay running there, no longer managed by Argo CD, and external-dns there keeps their records',
     ]);
@@ -314,7 +314,7 @@ describe('moves nobody asked for', () => {
     expect(optedOut.clusterChanges).toEqual([]);
     expect(readOutput(outdir).has('argocd/apps/ipv6-central.yaml')).toBe(false);
     const optedIn = await synth(centralInserted(twoIpv6), outdir);
-    expect(optedIn.clusterChanges).toEqual(['ipv6-central: adds app0 and app1 (+10 pods); 0 -> 10 pods']);
+    expect(optedIn.clusterChanges).toEqual(['ipv6-central: adds app0 and app1 (+10 pods); 0 -> 10 pods', 'ipv6-central: ALBs 0 -> 1: adds shared-0 (app0 and app1)']);
   });
 
   test('defaultApps: true on an IPv4 cluster is refused: apps without clusters run on IPv6 clusters only', () => {
