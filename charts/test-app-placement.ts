@@ -92,12 +92,14 @@ export class TestAppPlacementChart extends FileChart {
       },
     });
 
-    // Weighted from the first placement on, even alone: external-dns v0.21.0 cannot turn a simple
-    // record into a weighted one or back (it creates the new record before deleting the old, and
-    // Route 53 refuses a weighted record beside a simple one of the same name and type:
-    // provider/aws/aws.go ApplyChanges; kubernetes-sigs/external-dns#1411), so a migration that
-    // started from a simple record would never publish its weights. Named after the cluster, a
-    // placement keeps its record through every step; only the weight changes (an UPSERT).
+    // Weighted from the first placement on, even alone: adding a placement then changes only
+    // weights (UPSERTs) and adds records of the same kind, never turns a simple record into weighted
+    // ones. That conversion works too, but not in one step for the whole name: external-dns v0.21.0
+    // deletes the old record and creates the new one in one change batch (provider/aws/aws.go,
+    // sortChangesByActionNameType: UPSERT, DELETE, CREATE), and Route 53 refuses a weighted record
+    // beside a simple one, so another cluster's new weighted record is refused until the simple
+    // record's owner has synced, then created on retry (verify/dns-records.ts, transitionOutcome).
+    // Named after the cluster, a placement keeps its record through every step.
     const weighted: Record<string, string> = {
       'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
       'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),

@@ -294,41 +294,89 @@ export function dnsProblems(records: readonly OwnedRecord[]): string[] {
   return problems;
 }
 
+/** What a change of fleet.yaml does to Route 53 while each cluster's external-dns catches up. */
+export interface TransitionOutcome {
+  /** Names and types whose change never takes effect, whatever order the clusters sync in. */
+  readonly stuck: string[];
+  /** Creations Route 53 may refuse at first (when their cluster syncs before another), which succeed when retried. */
+  readonly retried: string[];
+}
+
 /**
- * What Route 53 refuses when a change of fleet.yaml moves from the records `before` to `after`:
- * a name and type whose records turn from simple to weighted or back. external-dns v0.21.0
- * submits its creations before its deletions in one change batch (provider/aws/aws.go,
- * ApplyChanges), and Route 53 refuses a weighted record beside a simple one of the same name and
- * type, and the reverse (kubernetes-sigs/external-dns#1411): the batch fails at every sync and the
- * old records stay, so the step never takes effect.
+ * How Route 53 takes a change of fleet.yaml from the records `before` to `after`, each cluster's
+ * external-dns applying its own part at its own sync. external-dns v0.21.0 plans a record whose set
+ * identifier changes (a simple record turning weighted, or back) as a deletion of the old record
+ * and a creation of the new one (plan/plan.go: rows keyed by name and set identifier), with their
+ * TXT ownership records (registry/txt/registry.go: a TXT record carries its record's set
+ * identifier), and submits them in one change batch sorted by action, UPSERT, then DELETE, then
+ * CREATE (provider/aws/aws.go, batchChangeSet, sortChangesByActionNameType). Route 53 applies a
+ * batch as one transaction (ChangeResourceRecordSets: "either makes all or none of the changes"),
+ * so a cluster turns its own simple record into a weighted one, or back, in one step. It refuses
+ * only a batch that would leave a weighted record beside a simple one of the same name and type,
+ * as when another cluster's record is still of the other kind: that batch fails, external-dns
+ * queues it and submits it again at its next sync (submitChanges, failedChangesQueue), and it
+ * succeeds once the other cluster has synced. A change is stuck only when no order of syncs gets
+ * every cluster through, which only a final state with both kinds (dnsProblems) leads to.
  */
-export function transitionProblems(before: readonly OwnedRecord[], after: readonly OwnedRecord[]): string[] {
-  const key = (record: OwnedRecord) => `${record.name} ${record.type} ${record.setIdentifier ?? ''}`;
-  const existing = new Set(before.map(key));
-  const problems: string[] = [];
-  for (const name of [...new Set(after.map((record) => record.name))].sort()) {
+export function transitionOutcome(before: readonly OwnedRecord[], after: readonly OwnedRecord[]): TransitionOutcome {
+  const stuck: string[] = [];
+  const retried: string[] = [];
+  const mixed = (records: readonly OwnedRecord[]) => records.some((record) => record.setIdentifier) && records.some((record) => !record.setIdentifier);
+  const identity = (record: OwnedRecord) => `${record.setIdentifier ?? ''} ${record.weight ?? ''}`;
+  for (const name of [...new Set([...before, ...after].map((record) => record.name))].sort()) {
     for (const type of recordTypes) {
-      const old = before.filter((record) => record.name === name && record.type === type);
-      const created = after.filter((record) => record.name === name && record.type === type && !existing.has(key(record)));
-      const simple = old.filter((record) => !record.setIdentifier);
-      const weighted = old.filter((record) => record.setIdentifier);
-      const newWeighted = created.filter((record) => record.setIdentifier);
-      const newSimple = created.filter((record) => !record.setIdentifier);
-      if (simple.length && newWeighted.length) {
-        problems.push(`${type} ${name}: the simple record of ${simple.map(placementOf).join(', ')} would become weighted records (${newWeighted.map(placementOf).join(', ')}): external-dns creates them before deleting it, Route 53 refuses them beside it, and the change never takes effect`);
+      const of = (records: readonly OwnedRecord[], cluster?: string) => records.filter((record) => record.name === name && record.type === type && (cluster === undefined || record.cluster === cluster));
+      const clusters = [...new Set([...of(before), ...of(after)].map((record) => record.cluster))];
+      const changing = clusters.filter((cluster) => of(before, cluster).map(identity).join() !== of(after, cluster).map(identity).join());
+      // A cluster's batch: its own records replaced by what it wants, everyone else's as they are.
+      const applied = (state: readonly OwnedRecord[], cluster: string) => [...state.filter((record) => record.cluster !== cluster), ...of(after, cluster)];
+      for (const cluster of changing) {
+        if (mixed(applied(of(before), cluster))) {
+          const weighted = of(after, cluster).some((record) => record.setIdentifier);
+          const others = of(before).filter((record) => record.cluster !== cluster && Boolean(record.setIdentifier) !== weighted).map(placementOf);
+          retried.push(`${type} ${name}: Route 53 refuses ${cluster}'s ${weighted ? 'weighted' : 'simple'} record while the ${weighted ? 'simple' : 'weighted'} one of ${others.join(', ')} is there; external-dns retries it at its next sync, and it succeeds once ${others.join(', ')} has synced`);
+        }
       }
-      if (weighted.length && newSimple.length) {
-        problems.push(`${type} ${name}: the weighted records of ${weighted.map(placementOf).join(', ')} would become a simple record (${newSimple.map(placementOf).join(', ')}): external-dns creates it before deleting them, Route 53 refuses it beside them, and the change never takes effect`);
+      let state: readonly OwnedRecord[] = of(before);
+      let pending = changing;
+      for (let next = pending.find((cluster) => !mixed(applied(state, cluster))); next !== undefined; next = pending.find((cluster) => !mixed(applied(state, cluster)))) {
+        state = applied(state, next);
+        pending = pending.filter((cluster) => cluster !== next);
+      }
+      if (pending.length) {
+        stuck.push(`${type} ${name}: ${pending.join(', ')} can never apply ${pending.length > 1 ? 'their changes' : 'its change'}: Route 53 refuses a weighted record beside a simple one of the same name and type, and external-dns retries it at every sync in vain`);
       }
     }
   }
-  return problems;
+  return { stuck, retried };
 }
 
-/** The share of a name's queries of one type Route 53 answers with each record (a weight of 0 everywhere is an equal share each; Route 53's weighted routing). */
-function typeShares(records: readonly OwnedRecord[]): Map<OwnedRecord, number> {
-  const total = records.reduce((sum, record) => sum + (record.weight ?? 1), 0);
-  return new Map(records.map((record) => [record, total === 0 ? 1 / records.length : (record.weight ?? 1) / total]));
+/**
+ * How long a resolver keeps each answer. An alias of an ALB is answered with the load balancer's
+ * TTL, 60 s (Route 53 API, ResourceRecordSet.TTL: "60 seconds (the TTL for load balancers)"); an
+ * empty (NODATA) answer is kept, by RFC 2308, for the lesser of the hosted zone's SOA record's TTL
+ * and the SOA's last field, its minimum: 900 s and 86400 s in a new Route 53 zone (Route 53
+ * Developer Guide, "NS and SOA records that Amazon Route 53 creates for a public hosted zone").
+ */
+export interface AnswerCaching {
+  readonly answerTtl: number;
+  readonly emptyTtl: number;
+}
+
+/** A Route 53 hosted zone as created: positive alias answers 60 s, negative ones 900 s. */
+export const route53DefaultCaching: AnswerCaching = { answerTtl: 60, emptyTtl: 900 };
+
+/**
+ * The share of a name's answers of one type each record gives (a weight of 0 everywhere is an
+ * equal share each; Route 53's weighted routing). Per query when `caching` is absent; with it, the
+ * share of the time a busy shared resolver holds each answer: it asks again only when the answer
+ * it holds expires, so an answer counts by its weight times the time it is kept.
+ */
+function typeShares(records: readonly OwnedRecord[], caching?: AnswerCaching): Map<OwnedRecord, number> {
+  const kept = (record: OwnedRecord) => (caching ? (record.answers ? caching.answerTtl : caching.emptyTtl) : 1);
+  const total = records.reduce((sum, record) => sum + (record.weight ?? 1) * kept(record), 0);
+  const equal = records.reduce((sum, record) => sum + kept(record), 0);
+  return new Map(records.map((record) => [record, total === 0 ? kept(record) / equal : ((record.weight ?? 1) * kept(record)) / total]));
 }
 
 /** The share of clients of one kind each cluster serves, and the share no cluster can. */
@@ -343,9 +391,14 @@ export interface TrafficShares {
  * for both and prefers IPv6 when the AAAA answer has an address, else takes the A answer. Route 53
  * picks a weighted record for each query on its own, so a dual-stack client reaches a cluster
  * either through the AAAA pick or, when that answers empty, through the A pick.
+ *
+ * Without `caching`, per query: what clients see when each asks Route 53 itself. With it (e.g.
+ * route53DefaultCaching), what the clients of a busy shared resolver see: the IPv4 cluster's empty
+ * AAAA answer is kept 15 times as long as an address, so far fewer IPv6 answers reach clients than
+ * the weights say; the closer the SOA's negative TTL comes to 60 s, the closer to per query.
  */
-export function trafficShares(records: readonly OwnedRecord[], name: string): Record<'ipv4Only' | 'ipv6Only' | 'dualStack', TrafficShares> {
-  const ofType = (type: RecordType) => typeShares(records.filter((record) => record.name === name && record.type === type));
+export function trafficShares(records: readonly OwnedRecord[], name: string, caching?: AnswerCaching): Record<'ipv4Only' | 'ipv6Only' | 'dualStack', TrafficShares> {
+  const ofType = (type: RecordType) => typeShares(records.filter((record) => record.name === name && record.type === type), caching);
   const a = ofType('A');
   const aaaa = ofType('AAAA');
   const shares = (picks: Array<[OwnedRecord, number]>): TrafficShares => {
