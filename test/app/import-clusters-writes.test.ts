@@ -234,6 +234,8 @@ describe('what import-clusters prints comes through synth\'s quoting', () => {
     'describe-cluster cluster.kubernetesNetworkConfig.ipFamily': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.kubernetesNetworkConfig.ipFamily = value; }],
     'describe-cluster cluster.resourcesVpcConfig.vpcId': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.vpcId = value; }],
     'describe-cluster cluster.resourcesVpcConfig.subnetIds': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.subnetIds[0] = value; }],
+    'describe-cluster cluster.resourcesVpcConfig.publicAccessCidrs': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.publicAccessCidrs[0] = value; }],
+    'describe-cluster cluster.resourcesVpcConfig.endpointPublicAccess': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.endpointPublicAccess = value; }],
     'describe-subnets SubnetId': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].SubnetId = value; }],
     'describe-subnets CidrBlock': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].CidrBlock = value; }],
     'describe-subnets Tags Key': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].Tags = [{ Key: value, Value: '1' }]; }],
