@@ -24,7 +24,8 @@ import { OutputError } from '../output/write-dist';
 const usage = `Usage: npm run import-clusters -- [--add] <file> [<file> ...]
 
 Writes server, caData, vpcId and subnets of the clusters the files describe into fleet.yaml, in
-place: every other line, comments included, stays as it is. Each file is the JSON of one of
+place, and for a cluster that exists endpointAccess from its describe-cluster: every other line,
+comments included, stays as it is. Each file is the JSON of one of
   terraform -chdir=dist/terraform/clusters/<cluster> output -json
   aws eks describe-cluster --name <cluster> --output json  (give its subnets' file too:)
   aws ec2 describe-subnets --subnet-ids <its subnet ids> --output json
@@ -34,7 +35,8 @@ account or Kubernetes version is not what fleet.yaml says.
   --add  adds the clusters fleet.yaml does not have, from their describe-cluster and
          describe-subnets files and an
            aws eks describe-nodegroup --cluster-name <cluster> --nodegroup-name <group> --output json
-         of each node group, at the end of clusters, printing each it added.
+         of each node group, at the end of clusters (also into clusters: []),
+         printing each it added.
 
 Environment: FLEET_CONFIG (default fleet.yaml), as for npm run synth.
 Exit status: 0 when fleet.yaml was updated or had nothing to change, 1 when the import was refused,

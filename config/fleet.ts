@@ -12,6 +12,14 @@ export interface NodeGroup {
   readonly maxPods?: number;
 }
 
+/** Who can reach an existing cluster's API server, as `aws eks describe-cluster` says. */
+export interface EndpointAccess {
+  /** Whether it has a public endpoint; false: private-only. */
+  readonly public: boolean;
+  /** The CIDR blocks its public endpoint admits. */
+  readonly publicCidrs?: readonly string[];
+}
+
 /** The VPC the project creates for a cluster (provisioning: create). */
 export interface VpcSettings {
   /** The VPC's IPv4 block. */
@@ -46,6 +54,8 @@ export interface ClusterSpec {
   readonly administrators: readonly string[];
   /** The CIDR blocks that may reach a created cluster's public endpoint; absent: the endpoint is private. */
   readonly endpointPublicAccessCidrs?: readonly string[];
+  /** On a cluster that exists: who can reach its API server, as import-clusters read it from describe-cluster; absent when not read. */
+  readonly endpointAccess?: EndpointAccess;
   /** Whether Argo CD's cluster reaches this cluster's private endpoint (a shared VPC, peering or transit gateway the fleet sets up). */
   readonly argocdReachesPrivateEndpoint: boolean;
   /** Set on a cluster the project creates. */
@@ -239,6 +249,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number, fleetAdministra
     previousIdentity: cluster.previousIdentity,
     administrators: [...new Set([...fleetAdministrators, ...(cluster.administrators ?? [])])],
     endpointPublicAccessCidrs: cluster.endpointPublicAccessCidrs,
+    endpointAccess: cluster.endpointAccess.public === undefined ? undefined : { public: cluster.endpointAccess.public, publicCidrs: cluster.endpointAccess.publicCidrs },
     argocdReachesPrivateEndpoint: cluster.argocdReachesPrivateEndpoint,
     vpc,
     ipv4Subnets,

@@ -1,7 +1,8 @@
 /**
  * The way back from AWS into fleet.yaml: what terraform and the AWS CLI say about clusters, checked
- * against fleet.yaml, and the edit that writes it into `server`, `caData`, `vpcId` and `subnets`,
- * leaving every other line of the file as it was.
+ * against fleet.yaml, and the edit that writes it into `server`, `caData`, `vpcId` and `subnets`
+ * (and, for a cluster that exists, `endpointAccess` from describe-cluster), leaving every other
+ * line of the file as it was.
  */
 import { isUtf8 } from 'buffer';
 import { isDeepStrictEqual } from 'util';
@@ -9,7 +10,7 @@ import { createHash } from 'crypto';
 import { Document, isMap, isScalar, isSeq, LineCounter, Node, Pair, parse, parseDocument, visit, YAMLMap } from 'yaml';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { cidrContains, parseCidr } from './cidr';
-import { allClusters, ClusterSpec, Fleet, isCluster } from './fleet';
+import { allClusters, ClusterSpec, EndpointAccess, isCluster } from './fleet';
 import { FleetConfigError, parseFleet } from './load';
 import { cut, firstNames, holdsKeyMaterial, printable, quote } from './messages';
 import { IpFamily, ipFamilies } from './schema';
@@ -33,6 +34,8 @@ export interface ClusterFacts {
   readonly subnets: readonly string[];
   /** The IPv4 blocks of the same subnets (those of an IPv6 cluster are dual-stack). */
   readonly ipv4Blocks: readonly string[];
+  /** Who can reach the API server; only `aws eks describe-cluster` says it (terraform output does not). */
+  readonly endpointAccess?: EndpointAccess;
 }
 
 /** An input file: its name, for messages, and its text or its bytes as read (their encoding is checked). */
@@ -52,8 +55,10 @@ function shown(value: string): string {
 }
 
 /** The fields of a cluster that an import writes; it only reads the others. */
-export const importedFields = ['server', 'caData', 'vpcId', 'subnets'] as const;
+export const importedFields = ['server', 'caData', 'vpcId', 'subnets', 'endpointAccess'] as const;
 export type ImportedField = typeof importedFields[number];
+/** A value an import writes. */
+export type ImportedValue = string | readonly string[] | EndpointAccess;
 
 /** One field of fleet.yaml that an import changes. */
 export interface FieldChange {
@@ -62,8 +67,8 @@ export interface FieldChange {
   readonly cluster: string;
   readonly field: ImportedField;
   /** What fleet.yaml says now; undefined when the field is absent. */
-  readonly before?: string | readonly string[];
-  readonly after: string | readonly string[];
+  readonly before?: ImportedValue;
+  readonly after: ImportedValue;
 }
 
 /** fleet.yaml with an import's changes. */
@@ -144,6 +149,11 @@ class JsonFields {
     return this.list(value, path).map((item, index) => this.text(item, `${path}[${index}]`));
   }
 
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') throw this.mismatch(path, 'true or false', value);
+    return value;
+  }
+
   ipFamily(value: unknown, path: string): IpFamily {
     const text = this.text(value, path);
     if (!(ipFamilies as readonly string[]).includes(text)) throw this.mismatch(path, `one of ${ipFamilies.join(', ')}`, value);
@@ -220,9 +230,24 @@ function describedCluster(file: string, json: JsonObject): DescribedCluster {
       server: fields.text(cluster.endpoint, 'cluster.endpoint'),
       caData: fields.text(fields.object(cluster.certificateAuthority, 'cluster.certificateAuthority').data, 'cluster.certificateAuthority.data'),
       vpcId: fields.text(vpcConfig.vpcId, 'cluster.resourcesVpcConfig.vpcId'),
+      ...endpointAccess(fields, vpcConfig),
     },
     subnetIds: fields.texts(vpcConfig.subnetIds, 'cluster.resourcesVpcConfig.subnetIds'),
   };
+}
+
+/**
+ * Who can reach the API server, from describe-cluster's resourcesVpcConfig: whether it has a
+ * public endpoint, and the CIDRs that endpoint admits. EKS keeps publicAccessCidrs (0.0.0.0/0 by
+ * default) while the public endpoint is off, so they are taken only with it on. Nothing when the
+ * file does not say (then fleet.yaml's stays as it is).
+ */
+function endpointAccess(fields: JsonFields, vpcConfig: JsonObject): { endpointAccess?: EndpointAccess } {
+  if (vpcConfig.endpointPublicAccess === undefined) return {};
+  const isPublic = fields.boolean(vpcConfig.endpointPublicAccess, 'cluster.resourcesVpcConfig.endpointPublicAccess');
+  if (!isPublic || vpcConfig.publicAccessCidrs === undefined) return { endpointAccess: { public: isPublic } };
+  const cidrs = fields.texts(vpcConfig.publicAccessCidrs, 'cluster.resourcesVpcConfig.publicAccessCidrs');
+  return { endpointAccess: cidrs.length ? { public: true, publicCidrs: cidrs } : { public: true } };
 }
 
 /** A subnet as `aws ec2 describe-subnets` describes it. */
@@ -477,10 +502,30 @@ function familyName(family: IpFamily): string {
   return family === 'ipv6' ? 'IPv6' : 'IPv4';
 }
 
-/** Whether two values of a field say the same: an endpoint with or without its trailing slash, subnets in any order. */
-function sameValue(field: ImportedField, a: string | readonly string[] | undefined, b: string | readonly string[]): boolean {
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && b.every((item) => a.includes(item));
+}
+
+/** Whether two values of a field say the same: an endpoint with or without its trailing slash, subnets and CIDRs in any order. */
+function sameValue(field: ImportedField, a: ImportedValue | undefined, b: ImportedValue): boolean {
   if (typeof a === 'string' && typeof b === 'string') return field === 'server' ? a.replace(/\/$/, '') === b.replace(/\/$/, '') : a === b;
-  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && b.every((item) => a.includes(item));
+  if (Array.isArray(a) && Array.isArray(b)) return sameItems(a, b);
+  if (isEndpointAccess(a) && isEndpointAccess(b)) return a.public === b.public && sameItems(a.publicCidrs ?? [], b.publicCidrs ?? []);
+  return false;
+}
+
+function isEndpointAccess(value: ImportedValue | undefined): value is EndpointAccess {
+  return typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The value of a field the facts give for a cluster of fleet.yaml, undefined when the import
+ * leaves the field as it is: endpointAccess when the file does not say it (terraform output), or
+ * on a cluster the project creates (whose endpoint fleet.yaml sets: endpointPublicAccessCidrs).
+ */
+function importedValue(facts: ClusterFacts, field: ImportedField, inFleet: ClusterSpec): ImportedValue | undefined {
+  if (field !== 'endpointAccess') return facts[field];
+  return inFleet.provisioning === 'create' ? undefined : facts.endpointAccess;
 }
 
 /** Where the facts contradict fleet.yaml in a field an import only reads: a difference there means another cluster, or a wrong file. */
@@ -516,34 +561,44 @@ function contradictions(facts: ClusterFacts, cluster: ClusterSpec, clusterIndex:
  * cluster is not in the fleet, is another IP family, region, account or Kubernetes version than
  * the fleet says, or is described twice with different values.
  */
-export function planImport(fleet: Fleet, fleetFile: string, facts: readonly ClusterFacts[], adding: ReadonlySet<string> = new Set()): FieldChange[] {
+export function planImport(clusters: readonly ClusterSpec[], fleetFile: string, facts: readonly ClusterFacts[], adding: ReadonlySet<string> = new Set()): FieldChange[] {
   const refusals: string[] = [];
   const first = new Map<string, ClusterFacts>();
   const changes: FieldChange[] = [];
   for (const cluster of facts) {
     // A cluster the project creates is in fleet.yaml before it exists (pending): the import brings it in.
-    const inFleet = allClusters(fleet).find((candidate) => candidate.name === cluster.name);
+    const inFleet = clusters.find((candidate) => candidate.name === cluster.name);
     if (!inFleet && adding.has(cluster.name)) continue;
     if (!inFleet) {
-      const names = firstNames(allClusters(fleet).map((candidate) => candidate.name));
-      refusals.push(`${named(cluster.source)}: cluster ${shown(cluster.name)} is not in ${fleetFile}, whose clusters are ${names}: add it to clusters first (or import its describe-cluster, describe-subnets and describe-nodegroup files with --add), or leave the file out`);
+      const names = clusters.length ? `whose clusters are ${firstNames(clusters.map((candidate) => candidate.name))}` : 'which has no clusters yet';
+      refusals.push(`${named(cluster.source)}: cluster ${shown(cluster.name)} is not in ${fleetFile}, ${names}: add it to clusters first (or import its describe-cluster, describe-subnets and describe-nodegroup files with --add), or leave the file out`);
       continue;
     }
     const clusterIndex = inFleet.index;
     refusals.push(...contradictions(cluster, inFleet, clusterIndex, fleetFile));
-    const earlier = first.get(cluster.name);
-    if (earlier) {
-      const differing = importedFields.filter((field) => !sameValue(field, earlier[field], cluster[field]));
-      if (differing.length) refusals.push(`${named(earlier.source)} and ${named(cluster.source)} give cluster ${shown(cluster.name)} a different ${differing.join(', ')}: import the files of one moment`);
-      continue;
-    }
-    first.set(cluster.name, cluster);
-    const before: Record<ImportedField, string | readonly string[] | undefined> = {
+    const before: Record<ImportedField, ImportedValue | undefined> = {
       ...(isCluster(inFleet) ? { server: inFleet.server, caData: inFleet.caData, vpcId: inFleet.vpcId, subnets: inFleet.subnets } : { server: undefined, caData: undefined, vpcId: undefined, subnets: undefined }),
+      endpointAccess: inFleet.endpointAccess && { public: inFleet.endpointAccess.public, ...(inFleet.endpointAccess.publicCidrs ? { publicCidrs: inFleet.endpointAccess.publicCidrs } : {}) },
     };
-    for (const field of importedFields) {
-      if (!sameValue(field, before[field], cluster[field])) {
-        changes.push({ clusterIndex, cluster: cluster.name, field, before: before[field], after: cluster[field] });
+    const earlier = first.get(cluster.name);
+    // A field only one of the files says (endpointAccess: describe-cluster's, not terraform's) is taken from that one.
+    const fields = importedFields.filter((field) => importedValue(cluster, field, inFleet) !== undefined && (!earlier || importedValue(earlier, field, inFleet) === undefined));
+    if (earlier) {
+      const differing = importedFields.filter((field) => {
+        const [a, b] = [importedValue(earlier, field, inFleet), importedValue(cluster, field, inFleet)];
+        return a !== undefined && b !== undefined && !sameValue(field, a, b);
+      });
+      if (differing.length) {
+        refusals.push(`${named(earlier.source)} and ${named(cluster.source)} give cluster ${shown(cluster.name)} a different ${differing.join(', ')}: import the files of one moment`);
+        continue;
+      }
+    } else {
+      first.set(cluster.name, cluster);
+    }
+    for (const field of fields) {
+      const after = importedValue(cluster, field, inFleet)!;
+      if (!sameValue(field, before[field], after)) {
+        changes.push({ clusterIndex, cluster: cluster.name, field, before: before[field], after });
       }
     }
   }
@@ -767,8 +822,8 @@ function yamlString(value: string): string {
  * (not terraform output: a cluster the project creates is in fleet.yaml first), with its node
  * groups from describe-nodegroup files (fleet.yaml needs at least one). Refuses one without.
  */
-function planAdditions(fleet: Fleet, facts: ImportFacts): AddedCluster[] {
-  const names = new Set(allClusters(fleet).map((cluster) => cluster.name));
+function planAdditions(clusters: readonly ClusterSpec[], facts: ImportFacts): AddedCluster[] {
+  const names = new Set(clusters.map((cluster) => cluster.name));
   const added: AddedCluster[] = [];
   const refusals: string[] = [];
   for (const cluster of facts.clusters) {
@@ -794,15 +849,20 @@ function appendClusters(text: string, fleetFile: string, added: readonly AddedCl
   const document = parseDocument(text, { lineCounter: lines });
   const clusters = document.get('clusters', true);
   const last = isSeq(clusters) ? clusters.items[clusters.items.length - 1] : undefined;
-  if (!isSeq(clusters) || clusters.flow || !isMap(last) || !last.items.length) {
+  // An empty flow list (clusters: [], a fleet that starts afresh) becomes a block list under its key.
+  const empty = isSeq(clusters) && clusters.flow && !clusters.items.length && clusters.range ? clusters.range : undefined;
+  if (!empty && (!isSeq(clusters) || clusters.flow || !isMap(last) || !last.items.length)) {
     throw new ImportRefusedError([`${fleetFile}: clusters is not a block list of mappings, which an import adds clusters to: write it one "- name: ..." entry after another, or add the clusters by hand`]);
   }
-  const keyColumn = lines.linePos((last.items[0].key as Node).range![0]).col - 1;
+  const clustersKey = (document.contents as YAMLMap).items.find((pair) => isScalar(pair.key) && pair.key.value === 'clusters')!.key as Node;
+  const keyColumn = empty ? lines.linePos(clustersKey.range![0]).col - 1 + 4 : lines.linePos(((last as YAMLMap).items[0].key as Node).range![0]).col - 1;
   const indent = ' '.repeat(keyColumn);
   const dash = `${' '.repeat(Math.max(0, keyColumn - 2))}- `;
-  const oldLines = text.split('\n');
   const lineEnd = text.includes('\r\n') ? '\r' : '';
-  const after = lines.linePos(pairEnd(last.items[last.items.length - 1]) - 1).line;
+  // (the empty list's "[]" taken out of its line, which keeps its key and any comment)
+  const unlisted = empty ? text.slice(0, empty[0]).replace(/[ \t]+$/, '') + text.slice(empty[1]) : text;
+  const oldLines = unlisted.split('\n');
+  const after = empty ? lines.linePos(empty[0]).line : lines.linePos(pairEnd((last as YAMLMap).items[(last as YAMLMap).items.length - 1]) - 1).line;
   const entries = added.flatMap(({ facts, nodeGroups }) => [
     `${dash}name: ${yamlString(facts.name)}`,
     `${indent}ipFamily: ${facts.ipFamily}`,
@@ -813,6 +873,11 @@ function appendClusters(text: string, fleetFile: string, added: readonly AddedCl
     `${indent}vpcId: ${yamlString(facts.vpcId)}`,
     `${indent}subnets:`,
     ...facts.subnets.map((subnet) => `${indent}  - ${yamlString(subnet)}`),
+    ...(facts.endpointAccess ? [
+      `${indent}endpointAccess:`,
+      `${indent}  public: ${facts.endpointAccess.public}`,
+      ...(facts.endpointAccess.publicCidrs ? [`${indent}  publicCidrs:`, ...facts.endpointAccess.publicCidrs.map((cidr) => `${indent}    - ${yamlString(cidr)}`)] : []),
+    ] : []),
     `${indent}nodeGroups:`,
     ...nodeGroups.map((group) => `${indent}  - { name: ${yamlString(group.name)}, instanceType: ${yamlString(group.instanceType)}, minSize: ${group.minSize}, maxSize: ${group.maxSize} }`),
     `${indent}caData: ${yamlString(facts.caData)}`,
@@ -822,7 +887,7 @@ function appendClusters(text: string, fleetFile: string, added: readonly AddedCl
   const expected = document.toJS({ maxAliasCount: -1 }) as { clusters: unknown[] };
   expected.clusters.push(...added.map(({ facts, nodeGroups }) => ({
     name: facts.name, ipFamily: facts.ipFamily, kubernetesVersion: facts.kubernetesVersion ?? '', server: facts.server, region: facts.region,
-    accountId: facts.accountId, vpcId: facts.vpcId, subnets: [...facts.subnets],
+    accountId: facts.accountId, vpcId: facts.vpcId, subnets: [...facts.subnets], ...(facts.endpointAccess ? { endpointAccess: facts.endpointAccess } : {}),
     nodeGroups: nodeGroups.map((group) => ({ name: group.name, instanceType: group.instanceType, minSize: group.minSize, maxSize: group.maxSize })), caData: facts.caData,
   })));
   const reread = parseDocument(appended);
@@ -831,6 +896,13 @@ function appendClusters(text: string, fleetFile: string, added: readonly AddedCl
     throw new ImportRefusedError([`${fleetFile}: the clusters to add cannot be appended to clusters as it is written: add them by hand`]);
   }
   return appended;
+}
+
+/** Whether fleet.yaml is YAML whose clusters are an empty list (`clusters: []`). */
+function hasNoClusters(text: string): boolean {
+  const document = parseDocument(text);
+  const clusters = document.errors.length ? undefined : document.get('clusters', true);
+  return isSeq(clusters) && clusters.items.length === 0;
 }
 
 /** How an import may change fleet.yaml beyond the fields of the clusters it has. */
@@ -847,10 +919,13 @@ export interface ImportOptions {
  * (located at the lines on disk).
  */
 export function importClusters(fleetText: string, fleetFile: string, inputs: readonly ImportInput[], options: ImportOptions = {}): ImportResult {
-  const fleet = parseFleet(fleetText, fleetFile);
+  // A fleet.yaml that starts afresh (clusters: []) is not valid until --add has added some: it is validated after.
+  const startsAfresh = options.add === true && hasNoClusters(fleetText);
+  const clusters = startsAfresh ? [] : allClusters(parseFleet(fleetText, fleetFile));
   const facts = readImportFacts(inputs);
-  const added = options.add ? planAdditions(fleet, facts) : [];
-  const changes = planImport(fleet, fleetFile, facts.clusters, new Set(added.map((cluster) => cluster.facts.name)));
+  const added = options.add ? planAdditions(clusters, facts) : [];
+  const changes = planImport(clusters, fleetFile, facts.clusters, new Set(added.map((cluster) => cluster.facts.name)));
+  if (startsAfresh && !added.length) parseFleet(fleetText, fleetFile);
   if (!changes.length && !added.length) return { changes, added, text: fleetText };
   const { text: edited, lineOnDisk } = changes.length ? editFleetText(fleetText, fleetFile, changes) : { text: fleetText, lineOnDisk: (line: number) => line };
   const text = appendClusters(edited, fleetFile, added);
@@ -874,8 +949,16 @@ export function formatAddition({ facts, nodeGroups }: AddedCluster): string {
 /** Longer values are cut: a line of the report stays readable. */
 const shownWidth = 80;
 
-function shownChange(field: ImportedField, value: string | readonly string[]): string {
-  const text = typeof value === 'string' ? value : `[${value.join(', ')}]`;
+/** A value as the report shows it: a list in brackets, endpointAccess as fleet.yaml's flow style writes it. */
+function valueText(value: ImportedValue): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  const access = value as EndpointAccess;
+  return `{ public: ${access.public}${access.publicCidrs ? `, publicCidrs: ${valueText(access.publicCidrs)}` : ''} }`;
+}
+
+function shownChange(field: ImportedField, value: ImportedValue): string {
+  const text = valueText(value);
   if (field === 'caData') {
     // Every PEM certificate's base64 starts and ends alike, so a digest tells two apart.
     const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);

@@ -301,6 +301,14 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
       if (cluster.endpointPublicAccessCidrs) {
         report(at('endpointPublicAccessCidrs'), 'is set on a cluster that exists (provisioning: existing), whose endpoint the project does not manage: remove it (aws eks update-cluster-config --resources-vpc-config publicAccessCidrs=... changes the cluster\'s own)');
       }
+      const access = cluster.endpointAccess;
+      if (access.publicCidrs && access.public !== true) {
+        report(at('endpointAccess', 'publicCidrs'), `is set, but endpointAccess.public is ${access.public ?? 'absent'}: CIDRs admit callers to a public endpoint only; write what aws eks describe-cluster says (npm run import-clusters does)`);
+      }
+      (access.publicCidrs ?? []).forEach((block, blockIndex) => {
+        const parsed = parseCidr(block);
+        if (typeof parsed !== 'object') report(at('endpointAccess', 'publicCidrs', blockIndex), `"${block}" ${parsed}`);
+      });
       if (written.clusters[clusterIndex]?.administrators !== undefined) {
         report(at('administrators'), 'is set on a cluster that exists (provisioning: existing), whose access entries the project does not manage: remove it');
       }
@@ -309,9 +317,15 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
     if (!cluster.administrators && !file.administrators) {
       report(at(), 'is created by the project but names no administrators: with the creator\'s implicit access off, nobody could run kubectl on it or administer its KMS key. Add administrators: [<IAM role ARN>] here, or fleet-wide at the top of fleet.yaml (a CI role, an operators\' SSO role)');
     }
+    if (written.clusters[clusterIndex]?.endpointAccess !== undefined) {
+      report(at('endpointAccess'), 'is set on a cluster the project creates: endpointAccess records what import-clusters read from a cluster that exists; a created cluster\'s endpoint is private unless endpointPublicAccessCidrs lists who may reach it. Remove endpointAccess');
+    }
     (cluster.endpointPublicAccessCidrs ?? []).forEach((block, blockIndex) => {
       const parsed = parseCidr(block);
       if (typeof parsed !== 'object') report(at('endpointPublicAccessCidrs', blockIndex), `"${block}" ${parsed}`);
+      // EKS admits IPv6 blocks only where the public endpoint is dual-stack: on IPv6 clusters created after October 2024
+      // (EKS API reference, VpcConfigRequest.publicAccessCidrs), as every IPv6 cluster the project creates is.
+      else if (parsed.family === 'ipv6' && cluster.ipFamily === 'ipv4') report(at('endpointPublicAccessCidrs', blockIndex), `"${block}" is an IPv6 block, but the endpoint of an IPv4 cluster is IPv4 only, and EKS refuses IPv6 blocks for it: list IPv4 blocks (Argo CD's NAT gateways' addresses)`);
       else if (parsed.prefixLength === 0) report(at('endpointPublicAccessCidrs', blockIndex), `"${block}" is the whole internet: list the networks that need the API server (Argo CD's egress addresses, the administrators'), or leave the endpoint private`);
     });
     checkCreatedVpc(cluster, at, report);

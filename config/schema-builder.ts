@@ -65,9 +65,10 @@ export function oneOf<const T extends string>(values: readonly T[], options: Doc
   return { type: 'string', ...options, enum: values, 'x-expected': `one of ${values.join(', ')}` };
 }
 
-export function list<T, R>(items: Schema<T, R>, options: Documented & { readonly minItems?: number }): Schema<T[], R[]> {
-  const expected = options.minItems ? `a list of at least ${options.minItems} ${items['x-expected']}` : `a list of ${items['x-expected']}`;
-  return { type: 'array', ...options, items, 'x-expected': expected };
+export function list<T, R>(items: Schema<T, R>, options: Documented & { readonly minItems?: number; readonly expected?: string }): Schema<T[], R[]> {
+  const { expected: given, ...rest } = options;
+  const expected = given ?? (options.minItems ? `a list of at least ${options.minItems} ${items['x-expected']}` : `a list of ${items['x-expected']}`);
+  return { type: 'array', ...rest, items, 'x-expected': expected };
 }
 
 export function either<A, RA, B, RB>(first: Schema<A, RA>, second: Schema<B, RB>, options: Documented): Schema<A | B, RA | RB> {

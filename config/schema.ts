@@ -159,9 +159,16 @@ const cluster = object({
   })),
   administrators: optional(administrators),
   endpointPublicAccessCidrs: optional(list(cidr, {
-    description: 'For a cluster the project creates: the CIDR blocks that may reach its API server\'s public endpoint (Argo CD\'s egress addresses, the administrators\'). Without it the endpoint is private: reachable from the VPC (and networks routed to it) only.',
+    description: 'For a cluster the project creates: the CIDR blocks that may reach its API server\'s public endpoint (Argo CD\'s egress addresses: its NAT gateways\' IPv4 addresses and, on an IPv6 cluster, whose endpoint is dual-stack, its VPC\'s IPv6 /56; the administrators\'). IPv6 blocks only on an IPv6 cluster. Without it the endpoint is private: reachable from the VPC (and networks routed to it) only.',
     minItems: 1,
   })),
+  endpointAccess: optional(object({
+    public: optional(boolean({ description: 'Whether the API server has a public endpoint (describe-cluster\'s cluster.resourcesVpcConfig.endpointPublicAccess). false: private-only, reachable from its VPC and networks routed to it. Absent: not known.' })),
+    publicCidrs: optional(list(cidr, {
+      description: 'The CIDR blocks its public endpoint admits (cluster.resourcesVpcConfig.publicAccessCidrs); 0.0.0.0/0 (and ::/0) is everyone.',
+      minItems: 1,
+    })),
+  }, { description: 'On a cluster that exists: who can reach its API server, as npm run import-clusters read it from aws eks describe-cluster (the project does not change it). With public: false, the plan warns when Argo CD runs in another VPC and argocdReachesPrivateEndpoint is not true.' })),
   argocdReachesPrivateEndpoint: optional(boolean({
     description: 'Whether Argo CD\'s cluster reaches this cluster\'s private endpoint: they share a VPC, or the fleet routes between their VPCs (peering, transit gateway) and the cluster\'s security group admits Argo CD\'s.',
   }), false),
@@ -293,7 +300,11 @@ export const fleetSchema = object({
       description: 'What synth does when the ALBs or their targets exceed a load balancer quota (clusters[].loadBalancerQuotas): warn, or refuse to render.',
     }), 'warning'),
   }, { description: 'How strictly synth applies the capacity plan (npm run plan). Running out of IPv4 addresses is always an error.' })),
-  clusters: list(cluster, { description: 'The EKS clusters of the fleet.', minItems: 1 }),
+  clusters: list(cluster, {
+    description: 'The EKS clusters of the fleet.',
+    minItems: 1,
+    expected: 'a list of at least one cluster (- name: ..., with ipFamily, kubernetesVersion, region, accountId, nodeGroups); to start from the clusters that exist, write clusters: [] and run npm run import-clusters -- --add with their describe-cluster, describe-subnets and describe-nodegroup files',
+  }),
   apps: list(app, { description: 'The NGINX test apps.' }),
 }, { description: 'A fleet of IPv6 EKS clusters and the apps Argo CD syncs to them.' });
 

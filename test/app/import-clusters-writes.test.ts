@@ -234,6 +234,8 @@ describe('what import-clusters prints comes through synth\'s quoting', () => {
     'describe-cluster cluster.kubernetesNetworkConfig.ipFamily': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.kubernetesNetworkConfig.ipFamily = value; }],
     'describe-cluster cluster.resourcesVpcConfig.vpcId': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.vpcId = value; }],
     'describe-cluster cluster.resourcesVpcConfig.subnetIds': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.subnetIds[0] = value; }],
+    'describe-cluster cluster.resourcesVpcConfig.publicAccessCidrs': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.publicAccessCidrs[0] = value; }],
+    'describe-cluster cluster.resourcesVpcConfig.endpointPublicAccess': ['describe-cluster-legacy-ipv4', (json, value) => { json.cluster.resourcesVpcConfig.endpointPublicAccess = value; }],
     'describe-subnets SubnetId': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].SubnetId = value; }],
     'describe-subnets CidrBlock': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].CidrBlock = value; }],
     'describe-subnets Tags Key': ['describe-subnets-legacy-ipv4', (json, value) => { json.Subnets[0].Tags = [{ Key: value, Value: '1' }]; }],
@@ -401,6 +403,36 @@ describe('adopting clusters in bulk: --add', () => {
       expect([line, found >= 0]).toEqual([line, true]);
       at = found + 1;
     }
+  });
+
+  test('a fleet.yaml that starts afresh (clusters: []) gets its clusters, validated once they are added', () => {
+    // GIVEN the demo fleet with no clusters yet, Argo CD to run on one of those to import, the apps placed there
+    const fresh = demoFleetText.replace(/^clusters:\n[\s\S]*?(?=\n# The NGINX)/m, 'clusters: []   # imported with npm run import-clusters -- --add\n')
+      .replace('  cluster: ipv6-east', '  cluster: adopted-0').replaceAll('    replicas: 5\n', '    replicas: 5\n    clusters: [adopted-0]\n');
+    const fleetFile = writeTempFleet(fresh);
+    const files = newClusters(2);
+    // WHEN
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
+    const error = jest.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
+    let status;
+    try {
+      status = importClustersCommand(['--add', ...files], { FLEET_CONFIG: fleetFile });
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    // THEN both are added under the key, which keeps its comment, and the file is valid
+    expect([status, out[out.length - 1]]).toEqual([0, `${fleetFile}: 2 clusters added`]);
+    const text = readFileSync(fleetFile, 'utf8');
+    expect(text).toContain('clusters:   # imported with npm run import-clusters -- --add\n  - name: adopted-0\n    ipFamily: ipv4\n');
+    const fleet = parseFleet(text);
+    expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['adopted-0', 'adopted-1']);
+    expect(fleet.clusters[1]).toMatchObject({ vpcId: 'vpc-0c000000000000001', endpointAccess: { public: true, publicCidrs: ['0.0.0.0/0'] } });
+    // without --add, or with nothing to add, the empty list is refused as before
+    const again = writeTempFleet(fresh);
+    expect(runInProcess(again, [fixture('terraform-legacy-ipv4')]).stderr).toContain('clusters: expected a list of at least one cluster (- name: ..., with ipFamily, kubernetesVersion, region, accountId, nodeGroups); to start from the clusters that exist, write clusters: [] and run npm run import-clusters -- --add with their describe-cluster, describe-subnets and describe-nodegroup files, got 0');
+    expect(readFileSync(again, 'utf8')).toBe(fresh);
   });
 
   test('values that would write YAML of their own are quoted, and refused as fleet.yaml refuses them', () => {

@@ -42,7 +42,8 @@ describe('npm run import-clusters', () => {
     // THEN
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('clusters[1].subnets: [2600:1f16:5de:8b03::/64, 2600:1f16:5de:8b04::/64, 2600:1f16:5de:8b05::/64] -> [2600:1f16:5de:9c03::/64, 2600:1f16:5de:9c04::/64, 2600:1f16:5de:9c05::/64]');
-    expect(result.stdout).toContain(`${result.fleetFile}: 8 fields of legacy-ipv4, ipv6-east updated`);
+    expect(result.stdout).toContain('clusters[0].endpointAccess: { public: true, publicCidrs: [0.0.0.0/0] } (added)');
+    expect(result.stdout).toContain(`${result.fleetFile}: 9 fields of legacy-ipv4, ipv6-east updated`);
   });
 
   test('a second run of the same files has nothing to change and leaves fleet.yaml as it was', () => {

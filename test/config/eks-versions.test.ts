@@ -65,4 +65,32 @@ describe('who can reach the API servers', () => {
     const demoClosed = demoFleet((text) => text.replace('    endpointPublicAccessCidrs:\n      - 203.0.113.0/24\n', ''));
     expect(fleetWarnings(demoClosed, '2026-12-07')).toEqual([]);
   });
+
+  test('the fix for an IPv6 cluster names Argo CD\'s VPC /56 beside its NAT gateways: the endpoint is dual-stack, and Argo CD\'s IPv6 pods call it over IPv6', () => {
+    // GIVEN ipv6-west (IPv6, created) private-only, Argo CD on ipv6-hub (IPv6)
+    const closed = fixtureFleet('accounts', (text) => text.replace('    endpointPublicAccessCidrs:\n      - 198.51.100.0/28\n', ''));
+    // THEN the fix lists both families of Argo CD's egress
+    const [warning] = fleetWarnings(closed, '2026-12-07').filter((line) => line.includes('cannot reach'));
+    expect(warning).toContain('Fix: add Argo CD\'s egress addresses (its NAT gateways\' public IPv4 addresses, and its VPC\'s IPv6 /56: the endpoint of an IPv6 cluster is dual-stack, and Argo CD\'s IPv6 pods call it over IPv6) to endpointPublicAccessCidrs, or route the VPCs together');
+  });
+
+  /** The accounts fleet with partner-ipv4 (a cluster that exists, in another VPC than Argo CD's) given an endpointAccess. */
+  const partnerWith = (access: string, extra = '') => fixtureFleet('accounts', (text) => text.replace('  - name: partner-ipv4\n', `  - name: partner-ipv4\n    endpointAccess: ${access}\n${extra}`));
+  const unreachable = (fleet: ReturnType<typeof fixtureFleet>) => fleetWarnings(fleet, '2026-12-07').filter((warning) => warning.includes('cannot reach'));
+
+  test('a cluster that exists whose endpoint import-clusters read as private-only, in another VPC, is one Argo CD cannot reach', () => {
+    // WHEN partner-ipv4's endpoint is private-only THEN the plan says so, with the fix for a cluster the project does not manage
+    expect(unreachable(partnerWith('{ public: false }'))).toEqual([
+      'partner-ipv4: Argo CD (on ipv6-hub) cannot reach the API server: the cluster\'s endpoint is private (endpointAccess.public: false, as import-clusters read it) and in another VPC than ipv6-hub\'s, so every sync to it fails. '
+        + 'Fix: open its public endpoint to Argo CD\'s egress addresses (its NAT gateways\' public IPv4 addresses: the endpoint of an IPv4 cluster is IPv4 only) (aws eks update-cluster-config --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=...), then npm run import-clusters of its describe-cluster, '
+        + 'or route the VPCs together (peering, transit gateway) and set argocdReachesPrivateEndpoint: true.',
+    ]);
+    // a declared route, a public endpoint (whatever its CIDRs: Argo CD's egress addresses are not in fleet.yaml), or an endpoint never read: nothing to say
+    expect(unreachable(partnerWith('{ public: false }', '    argocdReachesPrivateEndpoint: true\n'))).toEqual([]);
+    expect(unreachable(partnerWith('{ public: true, publicCidrs: [203.0.113.0/24] }'))).toEqual([]);
+    expect(unreachable(partnerWith('{}'))).toEqual([]);
+    expect(unreachable(fixtureFleet('accounts'))).toEqual([]);
+    // in Argo CD's own VPC it reaches the private endpoint
+    expect(unreachable(fixtureFleet('accounts', (text) => text.replace('  - name: partner-ipv4\n', '  - name: partner-ipv4\n    endpointAccess: { public: false }\n').replace('vpc-0fedcba9876543210', 'vpc-0123456789abcdef0')))).toEqual([]);
+  });
 });

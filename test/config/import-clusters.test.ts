@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import {
   ClusterFacts, formatChange, ImportInput, ImportInputError, ImportRefusedError, importClusters, readClusterFacts,
 } from '../../config/import-clusters';
+import { fleetWarnings } from '../../config/fleet-warnings';
 import { parseFleet } from '../../config/load';
 import { demoFleetText, projectRoot } from '../support/fixtures';
 
@@ -86,6 +87,69 @@ function inputError(run: () => unknown): string {
   return (caught as Error).message;
 }
 
+describe('who can reach an API server: endpointAccess from describe-cluster', () => {
+  const legacyDescribed = (edit: (json: Json) => void = () => undefined) => [input('describe-cluster-legacy-ipv4', edit), input('describe-subnets-legacy-ipv4')];
+  const privateOnly = (json: Json) => {
+    json.cluster.resourcesVpcConfig.endpointPublicAccess = false;
+  };
+
+  test('a cluster that exists gets what describe-cluster says, after its last field; a second import changes nothing, nor does its terraform output, which does not say it', () => {
+    // WHEN legacy-ipv4 (provisioning: existing) is imported from its describe-cluster
+    const { changes, text } = importClusters(demoFleetText, 'fleet.yaml', legacyDescribed());
+    // THEN
+    const access = changes.find((change) => change.field === 'endpointAccess')!;
+    expect(access).toEqual({ clusterIndex: 0, cluster: 'legacy-ipv4', field: 'endpointAccess', before: undefined, after: { public: true, publicCidrs: ['0.0.0.0/0'] } });
+    expect(formatChange(access)).toBe('clusters[0].endpointAccess: { public: true, publicCidrs: [0.0.0.0/0] } (added)');
+    expect(text).toContain(`    caData: ${legacy.caData}\n    endpointAccess:\n      public: true\n      publicCidrs:\n        - 0.0.0.0/0\n\n  # The IPv6 cluster`);
+    expect(parseFleet(text).clusters[0].endpointAccess).toEqual({ public: true, publicCidrs: ['0.0.0.0/0'] });
+    expect(importClusters(text, 'fleet.yaml', legacyDescribed()).changes).toEqual([]);
+    expect(importClusters(text, 'fleet.yaml', [input('terraform-legacy-ipv4')]).changes).toEqual([]);
+    // and a describe-cluster without the endpoint's fields leaves it as it is
+    expect(importClusters(text, 'fleet.yaml', legacyDescribed((json) => {
+      delete json.cluster.resourcesVpcConfig.endpointPublicAccess;
+    })).changes).toEqual([]);
+  });
+
+  test('a private-only endpoint is written without the CIDRs EKS keeps for it, and the plan then warns that Argo CD, in another VPC, cannot reach it', () => {
+    // GIVEN legacy-ipv4 as it was, which the plan cannot judge
+    expect(fleetWarnings(parseFleet(demoFleetText), '2026-12-07')).toEqual([]);
+    // WHEN its describe-cluster says the public endpoint is off (publicAccessCidrs still 0.0.0.0/0, as EKS keeps it)
+    const { text } = importClusters(demoFleetText, 'fleet.yaml', legacyDescribed(privateOnly));
+    // THEN
+    expect(text).toContain('    endpointAccess:\n      public: false\n\n');
+    const fleet = parseFleet(text);
+    expect(fleet.clusters[0].endpointAccess).toEqual({ public: false, publicCidrs: undefined });
+    expect(fleetWarnings(fleet, '2026-12-07')).toEqual([expect.stringMatching(/^legacy-ipv4: Argo CD \(on ipv6-east\) cannot reach the API server: the cluster's endpoint is private \(endpointAccess\.public: false, as import-clusters read it\)/)]);
+  });
+
+  test('a later import rewrites only endpointAccess\'s lines when the endpoint changed', () => {
+    // GIVEN fleet.yaml with legacy-ipv4's public endpoint
+    const first = importClusters(demoFleetText, 'fleet.yaml', legacyDescribed()).text;
+    // WHEN the public endpoint was turned off since
+    const { changes, text } = importClusters(first, 'fleet.yaml', legacyDescribed(privateOnly));
+    // THEN
+    expect(changes.map(formatChange)).toEqual(['clusters[0].endpointAccess: { public: true, publicCidrs: [0.0.0.0/0] } -> { public: false }']);
+    expect(text).toBe(first.replace('      public: true\n      publicCidrs:\n        - 0.0.0.0/0\n', '      public: false\n'));
+  });
+
+  test('a created cluster\'s describe-cluster writes no endpointAccess: fleet.yaml sets its endpoint (endpointPublicAccessCidrs)', () => {
+    const { changes, text } = importClusters(demoFleetText, 'fleet.yaml', [input('describe-cluster-ipv6-east'), input('describe-subnets-ipv6-east')]);
+    expect(changes.map((change) => change.field)).toEqual(['server', 'caData', 'vpcId', 'subnets']);
+    expect(text).not.toContain('endpointAccess');
+  });
+
+  test('terraform output first, describe-cluster after: the endpoint is taken from the file that says it', () => {
+    const { changes } = importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4'), ...legacyDescribed()]);
+    expect(changes.map((change) => change.field)).toEqual(['server', 'caData', 'vpcId', 'subnets', 'endpointAccess']);
+  });
+
+  test('an endpointPublicAccess that is not true or false is an error naming the file and field', () => {
+    expect(inputError(() => readClusterFacts(legacyDescribed((json) => {
+      json.cluster.resourcesVpcConfig.endpointPublicAccess = 'yes';
+    })))).toBe('describe-cluster-legacy-ipv4.json: cluster.resourcesVpcConfig.endpointPublicAccess: expected true or false, got "yes"');
+  });
+});
+
 describe('readClusterFacts recognises each form by its shape', () => {
   test('terraform output of an IPv4 cluster stack: its region, account and version, the IPv4 blocks of its private subnets', () => {
     // WHEN
@@ -117,7 +181,7 @@ describe('readClusterFacts recognises each form by its shape', () => {
     // THEN
     expect(facts).toEqual<ClusterFacts[]>([{
       source: 'describe-cluster-legacy-ipv4.json', name: 'legacy-ipv4', region: 'us-east-2', accountId: '111122223333', ipFamily: 'ipv4',
-      kubernetesVersion: '1.35', ...legacy, subnets: legacySubnets, ipv4Blocks: legacySubnets,
+      kubernetesVersion: '1.35', ...legacy, subnets: legacySubnets, ipv4Blocks: legacySubnets, endpointAccess: { public: true, publicCidrs: ['0.0.0.0/0'] },
     }]);
   });
 
@@ -227,8 +291,9 @@ describe('importClusters writes server, caData, vpcId and subnets into fleet.yam
       input('describe-cluster-ipv6-east'), input('describe-subnets-ipv6-east'),
     ]);
     const terraform = importClusters(demoFleetText, 'fleet.yaml', [input('terraform-legacy-ipv4'), input('terraform-ipv6-east')]);
-    // THEN
-    expect(described.text).toBe(terraform.text);
+    // THEN the same but for legacy-ipv4's endpointAccess, which only describe-cluster says
+    expect(described.changes.filter((change) => change.field !== 'endpointAccess')).toEqual(terraform.changes.map((change) => ({ ...change })));
+    expect(described.text).toBe(terraform.text.replace(`    caData: ${legacy.caData}\n`, `    caData: ${legacy.caData}\n    endpointAccess:\n      public: true\n      publicCidrs:\n        - 0.0.0.0/0\n`));
     expect(parseFleet(described.text).clusters[1]).toMatchObject({ name: 'ipv6-east', ...ipv6East, subnets: ipv6EastSubnets });
   });
 

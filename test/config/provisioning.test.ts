@@ -210,6 +210,28 @@ describe('administrators, endpoints and identity switches', () => {
     expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "0.0.0.0/0" is the whole internet')]);
   });
 
+  test('IPv6 blocks of public endpoint CIDRs: accepted on an IPv6 cluster (its endpoint is dual-stack), refused on an IPv4 one, whose endpoint EKS keeps IPv4', () => {
+    // GIVEN the demo's created IPv6 cluster admitting Argo CD's NAT gateway and its VPC's /56
+    const dualStack = demoFleetText.replace('      - 203.0.113.0/24\n', '      - 203.0.113.0/24\n      - 2600:1f16:5de:8b00::/56\n');
+    expect(parseFleet(dualStack).clusters[1].endpointPublicAccessCidrs).toEqual(['203.0.113.0/24', '2600:1f16:5de:8b00::/56']);
+    // WHEN the same cluster is IPv4 THEN the IPv6 block is refused, located
+    const at = dualStack.indexOf('  - name: ipv6-east');
+    const ipv4 = dualStack.slice(0, at) + dualStack.slice(at).replace('ipFamily: ipv6', 'ipFamily: ipv4').replace(/ {4}subnets:\n( {6}- 2600.*\n)+/, '')
+      .replace(/ {4}(server|vpcId|caData): .*\n/g, '').replace('    ipv4Subnets:', '    subnets:');
+    expect(problemsOf(ipv4)).toContainEqual(expect.stringContaining('clusters[1].endpointPublicAccessCidrs[1]: "2600:1f16:5de:8b00::/56" is an IPv6 block, but the endpoint of an IPv4 cluster is IPv4 only'));
+    // and ::/0 is the whole internet too
+    expect(problemsOf(demoFleetText.replace('      - 203.0.113.0/24\n', '      - ::/0\n'))).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "::/0" is the whole internet')]);
+  });
+
+  test('endpointAccess is what import-clusters read from a cluster that exists: refused on a created one, and CIDRs without a public endpoint are refused', () => {
+    expect(parseFleet(demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    endpointAccess: { public: true, publicCidrs: [0.0.0.0/0, 198.51.100.0/24] }\n')).clusters[0].endpointAccess)
+      .toEqual({ public: true, publicCidrs: ['0.0.0.0/0', '198.51.100.0/24'] });
+    expect(problemsOf(demoFleetText.replace('    provisioning: create\n', '    provisioning: create\n    endpointAccess: { public: false }\n')))
+      .toEqual([expect.stringContaining('clusters[1].endpointAccess: is set on a cluster the project creates')]);
+    expect(problemsOf(demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    endpointAccess: { public: false, publicCidrs: [0.0.0.0/0] }\n')))
+      .toEqual([expect.stringContaining('clusters[0].endpointAccess.publicCidrs: is set, but endpointAccess.public is false')]);
+  });
+
   test('previousIdentity equal to identity is refused', () => {
     const text = demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    previousIdentity: podIdentity\n');
     expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
