@@ -97,6 +97,17 @@ export function releasedLines(leaving: readonly LeavingCluster[]): string[] {
   });
 }
 
+/** Loud lines of `--replace-fleet`: each cluster that leaves, with what ran on it (its apps are deleted there unless released). */
+export function replacedLines(leaving: readonly LeavingCluster[]): string[] {
+  return leaving.map(({ cluster, apps, released }) => {
+    const pods = apps.reduce((total, app) => total + app.pods, 0);
+    const what = apps.length
+      ? `with ${count(apps.length)} ${apps.length === 1 ? 'app' : 'apps'} (${count(pods)} pods: ${firstNames(apps.map((app) => app.name))})${released ? ', released: they stay running there, unmanaged' : ': an Argo CD that still manages them deletes them'}`
+      : 'with no apps';
+    return `--replace-fleet: ${cluster} leaves the fleet ${what}`;
+  });
+}
+
 /** The annotations of the root app (argocd/root.yaml) that say where Argo CD runs and which account holds the zone. */
 function fleetAnnotations(rootText: string | undefined): { argocdCluster?: string; domainAccountId?: string } {
   const root = rootText === undefined ? undefined : documents(rootText)?.find((object) => object.kind === 'Application');
