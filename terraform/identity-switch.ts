@@ -1,19 +1,23 @@
 /**
- * Switching a cluster's add-ons between IRSA and EKS Pod Identity without AccessDenied: running
+ * Switching a cluster's add-ons between IRSA and EKS Pod Identity without AccessDenied. Running
  * pods keep the credentials they started with until restarted (the IRSA webhook and the Pod
- * Identity webhook set them in the pod spec at admission), so the roles of the model a cluster
- * leaves must outlive its pods. The walk (README, "Switching a cluster's identity"):
+ * Identity webhook set them in the pod spec at admission), and Argo CD syncs the add-ons' values
+ * (the ServiceAccounts' eks.amazonaws.com/role-arn annotation) at merge, before anyone runs
+ * terraform apply. So the new identity must exist in AWS before the values switch to it, and the
+ * old one must outlive the pods started under it. The walk (README, "Switching a cluster's identity"):
  *
- *   1. identity: <new>, previousIdentity: <old>   both models' roles and associations exist;
- *                                                 the ServiceAccounts move to the new one, and
- *                                                 pods started from now on use it.
- *   2. restart the add-ons (kubectl rollout restart), check they use the new identity.
+ *   1. identity: <old>, nextIdentity: <new>       Terraform adds the new model's roles and
+ *                                                 associations; the values stay on the old one.
+ *                                                 Apply.
+ *   2. identity: <new>, previousIdentity: <old>   the values switch (pods started from now on use
+ *                                                 the new identity), both models stay in
+ *                                                 Terraform; restart the add-ons.
  *   3. remove previousIdentity                    the old roles go.
  *
- * Synth refuses the one-change switch: a cluster whose committed stack gives an add-on only an
- * identity of the model fleet.yaml no longer names. Once the stack held both (step 1), dropping
- * the old one is step 3, which synth cannot tell from a restart not yet done: the README says
- * to restart first.
+ * Synth refuses a values switch to an identity the dist/ it replaces does not give yet (the
+ * one-change switch, or step 1 skipped), read from the committed stack. Step 3 after step 1
+ * (skipping step 2) leaves Terraform's two models as they were in both, so synth cannot tell it
+ * from step 3 after step 2, nor a restart not yet done: the README says to do them in turn.
  */
 import { addonCatalog, AddonWithIamRole, addonsWithIamRole } from '../catalog/addons';
 import { allClusters, ClusterSpec, Fleet, hasIdentity } from '../config/fleet';
@@ -44,20 +48,21 @@ export function identitySwitchProblems(fleet: Fleet, previousStack: (cluster: Cl
   for (const cluster of allClusters(fleet)) {
     const before = previousStack(cluster);
     if (!before) continue;
-    const dropped = addonsWithIamRole.filter((addon) => cluster.addons[addon])
+    // The values switch to cluster.identity in this change: the committed stack must give it already.
+    const switched = addonsWithIamRole.filter((addon) => cluster.addons[addon])
       .flatMap((addon) => {
         const models = modelsIn(before, addon);
-        // Pods could have started with the cluster's identity only if the stack already gave it.
-        if (models.includes(cluster.identity)) return [];
-        return models.filter((model) => !hasIdentity(cluster, model)).map((model) => ({ addon, model }));
+        return models.length && !models.includes(cluster.identity) ? [{ addon, model: models[0] }] : [];
       });
-    if (!dropped.length) continue;
-    const old = dropped[0].model;
+    if (!switched.length) continue;
+    const old = switched[0].model;
+    const given = (model: IdentityModel) => (model === 'irsa' ? 'IRSA roles' : 'Pod Identity associations');
     problems.push({
       path: ['clusters', cluster.index, 'identity'],
-      message: `is ${cluster.identity}, but the committed dist/ gives ${dropped.map(({ addon }) => addonCatalog[addon].chart).join(', ')} ${old === 'irsa' ? 'IRSA roles' : 'Pod Identity associations'}, `
-        + `which their running pods use until restarted: switching in one change would leave them with AccessDenied. `
-        + `Fix: add previousIdentity: ${old} for this change (both identities), apply, restart the add-ons, then remove it (README, "Switching a cluster's identity")`,
+      message: `is ${cluster.identity}, but the committed dist/ gives ${switched.map(({ addon }) => addonCatalog[addon].chart).join(', ')} ${given(old)} only, `
+        + `which their running pods use until restarted: Argo CD would switch their ServiceAccounts to ${cluster.identity} at merge, before terraform apply creates its ${given(cluster.identity)}, so pods started in between would have no credentials`
+        + `${hasIdentity(cluster, old) ? '' : ', and the old ones would go with the same apply (AccessDenied)'}. `
+        + `Fix: for this change, keep identity: ${old} and add nextIdentity: ${cluster.identity}; apply; then set identity: ${cluster.identity} with previousIdentity: ${old}, restart the add-ons, then remove previousIdentity (README, "Switching a cluster's identity")`,
     });
   }
   return problems;
