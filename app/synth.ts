@@ -127,6 +127,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const switched = identitySwitchProblems(fleet, (cluster) => {
     const path = join(options.outdir, distLayout.terraformCluster(cluster.name));
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  }, (file) => {
+    const path = join(options.outdir, file);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   });
   if (switched.length) throw new FleetConfigError(locateProblems(options.configFile, switched));
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());

@@ -15,15 +15,20 @@
  *   3. remove previousIdentity                    the old roles go.
  *
  * Synth refuses a values switch to an identity the dist/ it replaces does not give yet (the
- * one-change switch, or step 1 skipped), read from the committed stack. Step 3 after step 1
- * (skipping step 2) leaves Terraform's two models as they were in both, so synth cannot tell it
- * from step 3 after step 2, nor a restart not yet done: the README says to do them in turn.
+ * one-change switch, or step 1 skipped), read from the committed stack; and, given the committed
+ * values, step 3 straight after step 1 (the values and the old roles switching in one apply),
+ * which Terraform alone cannot tell from step 3 after step 2. A restart not yet done it cannot
+ * see: the README says to restart before step 3.
  */
 import { addonCatalog, AddonWithIamRole, addonsWithIamRole } from '../catalog/addons';
 import { allClusters, ClusterSpec, Fleet, hasIdentity } from '../config/fleet';
 import { IdentityModel } from '../config/schema';
 import { PathSegment } from '../output/field-path';
 import { identifier, TfObject } from './json';
+import { distLayout } from '../catalog/dist-layout';
+
+/** The ServiceAccount annotation of IRSA, in the add-ons' values while they use it. */
+const irsaAnnotation = 'eks.amazonaws.com/role-arn';
 
 type Json = Record<string, any>;
 
@@ -43,7 +48,12 @@ export interface LocatedMessage {
 }
 
 /** The clusters whose add-ons would lose, in this change, the identity their running pods use. */
-export function identitySwitchProblems(fleet: Fleet, previousStack: (cluster: ClusterSpec) => TfObject | undefined): LocatedMessage[] {
+export function identitySwitchProblems(
+  fleet: Fleet,
+  previousStack: (cluster: ClusterSpec) => TfObject | undefined,
+  /** A committed values file of dist/ (such as addons/external-dns/clusters/<cluster>.yaml), undefined when missing. */
+  previousValues: (path: string) => string | undefined = () => undefined,
+): LocatedMessage[] {
   const problems: LocatedMessage[] = [];
   for (const cluster of allClusters(fleet)) {
     const before = previousStack(cluster);
@@ -54,7 +64,25 @@ export function identitySwitchProblems(fleet: Fleet, previousStack: (cluster: Cl
         const models = modelsIn(before, addon);
         return models.length && !models.includes(cluster.identity) ? [{ addon, model: models[0] }] : [];
       });
-    if (!switched.length) continue;
+    if (!switched.length) {
+      // Step 3 after step 1: the committed values still give the old identity, and its roles go now.
+      const skipped = cluster.previousIdentity || cluster.nextIdentity ? [] : addonsWithIamRole.filter((addon) => cluster.addons[addon]).flatMap((addon) => {
+        const old = modelsIn(before, addon).find((model) => model !== cluster.identity);
+        const values = old && previousValues(distLayout.chartClusterValues(addonCatalog[addon].chart, cluster.name));
+        if (!old || values === undefined) return [];
+        return values.includes(irsaAnnotation) === (old === 'irsa') ? [{ addon, old }] : [];
+      });
+      if (skipped.length) {
+        const old = skipped[0].old;
+        problems.push({
+          path: ['clusters', cluster.index, 'identity'],
+          message: `is ${cluster.identity} alone, but the committed dist/ still gives ${skipped.map(({ addon }) => addonCatalog[addon].chart).join(', ')} the ${old} identity in their values (nextIdentity: ${cluster.identity} was step 1): `
+            + `the values would switch and the ${old} roles go in the same apply, so their running pods would get AccessDenied until restarted. `
+            + `Fix: for this change, set previousIdentity: ${old} (the values switch, both identities stay); restart the add-ons; then remove it (README, "Switching a cluster's identity")`,
+        });
+      }
+      continue;
+    }
     const old = switched[0].model;
     const given = (model: IdentityModel) => (model === 'irsa' ? 'IRSA roles' : 'Pod Identity associations');
     problems.push({

@@ -506,8 +506,16 @@ describe('switching a cluster from IRSA to Pod Identity is a walk that never rem
 
   test('step 3, previousIdentity removed (after the restart): only then the IRSA roles go', () => {
     expect(identitySwitchProblems(steps.podIdentity, previous('both'))).toEqual([]);
+    expect(identitySwitchProblems(steps.podIdentity, previous('both'), (path) => renders.both.get(path))).toEqual([]);
     expect(irsaModules(partnerOf('podIdentity'))).toEqual([]);
     expect(associations(partnerOf('podIdentity'))).toEqual(addonKeys);
+  });
+
+  test('step 3 straight after step 1 (step 2 skipped) is refused, read from the committed values: the annotation and the IRSA roles would go in one apply', () => {
+    expect(identitySwitchProblems(steps.podIdentity, previous('next'), (path) => renders.next.get(path))).toEqual([{
+      path: ['clusters', 1, 'identity'],
+      message: expect.stringMatching(/^is podIdentity alone, but the committed dist\/ still gives aws-load-balancer-controller, cluster-autoscaler, external-dns the irsa identity in their values .*AccessDenied until restarted\. Fix: for this change, set previousIdentity: irsa/),
+    }]);
   });
 
   test('nextIdentity with previousIdentity, or equal to identity, is refused', () => {
@@ -517,7 +525,7 @@ describe('switching a cluster from IRSA to Pod Identity is a walk that never rem
     expect(() => parseFleet(same)).toThrow(/clusters\[1\]\.nextIdentity: is irsa, the identity the cluster has/);
   });
 
-  test('synth refuses the one-change switch and the skipped step 1 against the dist/ it would replace, located in fleet.yaml; the three steps pass', async () => {
+  test('synth refuses the one-change switch, the skipped step 1 and the skipped step 2 against the dist/ it would replace, located in fleet.yaml; the three steps pass', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-identity-')), 'dist');
     await synthesize({ configFile: writeTempFleet(fixtureText('accounts')), outdir });
     const oneChange = switchTo('')(fixtureText('accounts'));
@@ -525,6 +533,7 @@ describe('switching a cluster from IRSA to Pod Identity is a walk that never rem
     await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles/);
     await expect(synthesize({ configFile: writeTempFleet(both), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles only/);
     await synthesize({ configFile: writeTempFleet(addNext(fixtureText('accounts'))), outdir });
+    await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity alone, but the committed dist\/ still gives .* the irsa identity in their values/);
     await synthesize({ configFile: writeTempFleet(both), outdir });
     await synthesize({ configFile: writeTempFleet(oneChange), outdir });
   });
