@@ -7,18 +7,22 @@
  * ServiceAccounts that call AWS their identities, and every app's page works with the real nginx
  * and Chromium.
  *
- *   npm run check            FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
+ *   npm run check [-- --base <git rev>] [--replace-fleet]     FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
+ *
+ * --base: the revision whose committed dist/ no cluster may leave with apps still on it (default
+ * HEAD; CI passes the pull request's base). --replace-fleet: the change replaces the fleet on purpose.
  *
  * Exit status: 0 when every check passes, 1 when one fails, 2 when fleet.yaml is not valid.
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
  * with a warning, except on CI (CI=true), where it fails.
  */
+import { parseArgs } from 'util';
 import { setFlagsFromString } from 'v8';
 import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, syncCheck, terraformCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
@@ -38,6 +42,13 @@ async function main(): Promise<number> {
   // The fleet lives through the check while each file's and each cluster's objects die young, as in synth.
   for (const flag of heapFlags) setFlagsFromString(flag);
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
+  let args;
+  try {
+    args = parseArgs({ args: process.argv.slice(2), options: { base: { type: 'string' }, 'replace-fleet': { type: 'boolean' } }, strict: true }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}: usage: npm run check [-- --base <git rev>] [--replace-fleet]`);
+    return 2;
+  }
   const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
   let fleet: Fleet;
   try {
@@ -49,7 +60,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const quick = [capacityCheck(fleet, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
+  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
   // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
   const rendering = chartsCheck(fleet, rendered, onCi);

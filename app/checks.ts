@@ -9,6 +9,8 @@ import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
 import { fieldLines } from '../config/load';
 import { count } from '../config/messages';
+import { committedDist } from '../diff/baseline';
+import { leavingClusters, leavingProblem, replacedLines } from '../diff/fleet-changes';
 import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
 import { renderChartsByCluster } from '../verify/chart-renders';
@@ -48,6 +50,28 @@ export function syncCheck(outdir: string, rendered: ReadonlyMap<string, string>)
       ...extra.map((path) => `not rendered by fleet.yaml: ${path}`),
     ].sort(byPath),
   };
+}
+
+/**
+ * No cluster leaves with apps that are not released (diff/fleet-changes.ts), relative to the dist/
+ * committed at `base` (the pull request's base; HEAD by default): synth refuses it against the
+ * output folder, and this catches a dist/ deleted and synthesized afresh, which synth cannot see.
+ * A fleet without a committed dist/ (new, or not in git) has nothing to lose. `replaceFleet`: the
+ * change replaces the fleet on purpose (npm run synth -- --replace-fleet); the clusters are listed.
+ */
+export function removalCheck(fleet: Fleet, outdir: string, base = 'HEAD', replaceFleet = false): CheckResult {
+  let committed;
+  try {
+    committed = committedDist(outdir, base);
+  } catch (error) {
+    return { status: 'failed', summary: `${outdir}/ at ${base} cannot be read`, details: [(error as Error).message] };
+  }
+  if (!committed) return { status: 'ok', summary: `no cluster leaves with its apps: ${outdir}/ is not committed at ${base}` };
+  const leaving = leavingClusters(fleet, [...committed.keys()], (path) => committed.get(path));
+  if (replaceFleet) return { status: 'ok', summary: `the fleet is replaced (--replace-fleet): ${count(leaving.length)} clusters of ${outdir}/ at ${base} leave`, details: replacedLines(leaving) };
+  const problems = leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
+  if (problems.length) return { status: 'failed', summary: `fleet.yaml removes clusters that still run apps in ${outdir}/ at ${base}`, details: problems };
+  return { status: 'ok', summary: `no cluster leaves ${outdir}/ at ${base} with apps that are not released` };
 }
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */

@@ -35,6 +35,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
   try {
     const { added, changed, removed, unchanged, warnings, clusterChanges, moves } = await synthesize(options, {
       workerScript,
+      replaceFleet: process.argv.slice(2).includes('--replace-fleet'),
       // The hash scripts/run.mjs took of the bytes it runs, or else of the bundle on disk.
       generator: workerScript === undefined ? undefined : (globalThis as { fleetBundleVersion?: string }).fleetBundleVersion ?? bundleVersion(workerScript),
       notice: (message) => console.error(printable(message)),
@@ -47,7 +48,8 @@ export async function runSynth(workerScript?: string): Promise<void> {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${configFile} is not valid:\n${error.message}`;
     else if (error instanceof CapacityError) reason = `${configFile} does not fit its clusters (npm run plan shows the plan):\n${error.message}`;
-    else if (error instanceof ClusterRemovalError) reason = `${configFile} removes clusters that still run apps in ${outdir}/:\n${error.message}`;
+    else if (error instanceof ClusterRemovalError) reason = `${configFile} removes clusters that still run apps in ${outdir}/ (or, with it missing or empty, in ${outdir}/ committed at HEAD):\n${error.message}\n`
+      + 'To replace the whole fleet on purpose (a team adopting the project drops the demo clusters), run npm run synth -- --replace-fleet: it names each cluster it drops and its apps.';
     else if (error instanceof ObjectLimitError) reason = `${configFile} renders objects the Kubernetes API server would refuse:\n${printableLines(error.message)}`;
     else if (error instanceof OutputError) reason = printableLines(error.message);
     else if (error instanceof PartialWriteError) reason = printableLines(`${error.message}\n${fileSystemProblem(error.cause) ?? String(error.cause)}`);

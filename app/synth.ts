@@ -17,7 +17,8 @@ import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unc
 import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
-import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
+import { fleetMoves, leavingClusters, leavingProblem, releasedLines, replacedLines } from '../diff/fleet-changes';
+import { committedDist } from '../diff/baseline';
 import { distLayout } from '../catalog/dist-layout';
 import { nodeGroupWarnings } from './fleet-warnings';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
@@ -89,6 +90,11 @@ export interface SynthRun {
   readonly notice?: (message: string) => void;
   /** How long to wait for another synth writing the same folder. */
   readonly lockWaitMs?: number;
+  /**
+   * `npm run synth -- --replace-fleet`: the clusters that leave may leave with their apps (a team
+   * replacing the demo fleet with its own); each is named, with its apps, in the loud lines.
+   */
+  readonly replaceFleet?: boolean;
 }
 
 /**
@@ -121,6 +127,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const switched = identitySwitchProblems(fleet, (cluster) => {
     const path = join(options.outdir, distLayout.terraformCluster(cluster.name));
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  }, (file) => {
+    const path = join(options.outdir, file);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   });
   if (switched.length) throw new FleetConfigError(locateProblems(options.configFile, switched));
   const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
@@ -132,8 +141,13 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   let leaving: ReturnType<typeof leavingClusters>;
   try {
     // A cluster that leaves while the output folder still runs apps on it must say what becomes of them.
-    leaving = leavingClusters(fleet, write.previousPaths, (path) => write.previousText(path));
-    const problems = leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
+    // With the output folder missing or empty (deleted, or never synthesized in this clone), the
+    // dist/ committed at HEAD tells what runs where: deleting dist/ does not drop a cluster's apps.
+    const committed = write.previousPaths.length ? undefined : committedDist(options.outdir);
+    leaving = committed
+      ? leavingClusters(fleet, [...committed.keys()], (path) => committed.get(path))
+      : leavingClusters(fleet, write.previousPaths, (path) => write.previousText(path));
+    const problems = run.replaceFleet ? [] : leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
     if (problems.length) throw new ClusterRemovalError(locateProblems(options.configFile, problems.map((message) => ({ path: ['clusters'], message }))).map(formatProblem));
     // An app whose fingerprint and files are as the last synth left them is neither rendered nor compared.
     cache = RenderCache.read(lock, write.target.outdirExists);
@@ -171,7 +185,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
     ...formatLoadBalancerChanges(loadBalancerGroupsBefore(albsAfter, previous), albsAfter),
   ];
   // (the root app's previous text is kept only when it changed: unchanged, nothing moved)
-  const moves = [...fleetMoves(previous.get(distLayout.argocdRoot), fleet), ...releasedLines(leaving)];
+  const moves = [...fleetMoves(previous.get(distLayout.argocdRoot), fleet), ...(run.replaceFleet ? replacedLines(leaving) : releasedLines(leaving))];
   // An add-on turned off leaves its pods running without their AWS identity: said with the
   // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
   const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];

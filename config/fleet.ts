@@ -48,7 +48,9 @@ export interface ClusterSpec {
   readonly provisioning: ProvisioningMode;
   /** How the add-ons get AWS credentials. */
   readonly identity: IdentityModel;
-  /** While switching identity: the model running pods may still use, whose roles stay until fleet.yaml drops it. */
+  /** Step 1 of an identity switch: the model Terraform adds beside identity, while the add-ons' values stay on identity. */
+  readonly nextIdentity?: IdentityModel;
+  /** Step 2 of an identity switch: the model running pods may still use, whose roles stay until fleet.yaml drops it. */
   readonly previousIdentity?: IdentityModel;
   /** The IAM principals with cluster admin and KMS key administration on a cluster the project creates: fleet.yaml's fleet-wide ones, then the cluster's. */
   readonly administrators: readonly string[];
@@ -223,9 +225,13 @@ export function argocdCandidates<T extends { readonly ipFamily: IpFamily }>(clus
   return ipv6.length ? ipv6 : [...clusters];
 }
 
-/** Whether a cluster's add-ons have roles of this identity model: its own, or the one running pods may still use. */
+/**
+ * Whether a cluster's add-ons have roles of this identity model in Terraform: its own, the one it
+ * is switching to (created before the values switch), or the one running pods may still use.
+ * The add-ons' values (the IRSA annotation) follow `identity` alone.
+ */
 export function hasIdentity(cluster: ClusterSpec, model: IdentityModel): boolean {
-  return cluster.identity === model || cluster.previousIdentity === model;
+  return cluster.identity === model || cluster.nextIdentity === model || cluster.previousIdentity === model;
 }
 
 function resolveClusterSpec(cluster: ClusterFile, index: number, fleetAdministrators: readonly string[]): ClusterSpec {
@@ -246,6 +252,7 @@ function resolveClusterSpec(cluster: ClusterFile, index: number, fleetAdministra
     accountId: cluster.accountId,
     provisioning: cluster.provisioning,
     identity: cluster.identity,
+    nextIdentity: cluster.nextIdentity,
     previousIdentity: cluster.previousIdentity,
     administrators: [...new Set([...fleetAdministrators, ...(cluster.administrators ?? [])])],
     endpointPublicAccessCidrs: cluster.endpointPublicAccessCidrs,

@@ -282,7 +282,12 @@ export function checkProvisioning(file: FleetFileWithDefaults, written: FleetFil
     if (cluster.previousIdentity === cluster.identity) {
       report(at('previousIdentity'), `is ${cluster.identity}, the identity the cluster has: previousIdentity names the one its add-ons are switching from; remove it once they have restarted`);
     }
-    if (cluster.identity === 'irsa' || cluster.previousIdentity === 'irsa') {
+    if (cluster.nextIdentity === cluster.identity) {
+      report(at('nextIdentity'), `is ${cluster.identity}, the identity the cluster has: nextIdentity names the one its add-ons are switching to; remove it`);
+    } else if (cluster.nextIdentity !== undefined && cluster.previousIdentity !== undefined) {
+      report(at('nextIdentity'), `and previousIdentity are both set: a switch is one step at a time (README, "Switching a cluster's identity"): first identity: ${cluster.identity} with nextIdentity: ${cluster.nextIdentity}, applied; then identity: ${cluster.nextIdentity} with previousIdentity: ${cluster.identity}; then neither`);
+    }
+    if (cluster.identity === 'irsa' || cluster.previousIdentity === 'irsa' || cluster.nextIdentity === 'irsa') {
       for (const addon of addonsWithIamRole.filter((key) => cluster.addons[key])) {
         const role = roleNames.irsaAddon(addon, cluster.name);
         if (role.length > maxRoleNameLength) {

@@ -154,8 +154,11 @@ const cluster = object({
   identity: optional(oneOf(identityModels, {
     description: 'How the add-ons get AWS credentials: podIdentity (EKS Pod Identity: one role per add-on per account, an association per cluster) or irsa (a role per add-on per cluster trusting the cluster\'s OIDC provider).',
   }), 'podIdentity'),
+  nextIdentity: optional(oneOf(identityModels, {
+    description: 'Step 1 of switching identity: the model the add-ons switch to. Terraform creates its roles and associations beside those of identity, and the add-ons\' values stay on identity; once applied, the next change sets identity to it and previousIdentity to the old one (README, "Switching a cluster\'s identity").',
+  })),
   previousIdentity: optional(oneOf(identityModels, {
-    description: 'While switching identity: the model the add-ons\' running pods may still use. Its roles stay (new pods get the new identity) until you remove this field, after restarting the add-ons (README, "Switching a cluster\'s identity").',
+    description: 'Step 2 of switching identity: the model the add-ons\' running pods may still use. The values (the ServiceAccounts\' annotation) follow identity; the old model\'s roles stay until you remove this field, after restarting the add-ons (README, "Switching a cluster\'s identity").',
   })),
   administrators: optional(administrators),
   endpointPublicAccessCidrs: optional(list(cidr, {

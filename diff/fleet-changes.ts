@@ -6,6 +6,7 @@
  * - Argo CD moving to another cluster, the hosted zone to another account (said loudly).
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { argocdChart } from '../catalog/addons';
 import { fleetAnnotationKeys, resourcesFinalizer } from '../catalog/argocd';
 import { appSharedPath, distLayout, pathPattern } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
@@ -97,6 +98,17 @@ export function releasedLines(leaving: readonly LeavingCluster[]): string[] {
   });
 }
 
+/** Loud lines of `--replace-fleet`: each cluster that leaves, with what ran on it (its apps are deleted there unless released). */
+export function replacedLines(leaving: readonly LeavingCluster[]): string[] {
+  return leaving.map(({ cluster, apps, released }) => {
+    const pods = apps.reduce((total, app) => total + app.pods, 0);
+    const what = apps.length
+      ? `with ${count(apps.length)} ${apps.length === 1 ? 'app' : 'apps'} (${count(pods)} pods: ${firstNames(apps.map((app) => app.name))})${released ? ', released: they stay running there, unmanaged' : ': an Argo CD that still manages them deletes them'}`
+      : 'with no apps';
+    return `--replace-fleet: ${cluster} leaves the fleet ${what}`;
+  });
+}
+
 /** The annotations of the root app (argocd/root.yaml) that say where Argo CD runs and which account holds the zone. */
 function fleetAnnotations(rootText: string | undefined): { argocdCluster?: string; domainAccountId?: string } {
   const root = rootText === undefined ? undefined : documents(rootText)?.find((object) => object.kind === 'Application');
@@ -116,8 +128,11 @@ export function fleetMoves(rootBefore: string | undefined, fleet: Pick<Fleet, 'a
   const after = { argocdCluster: fleet.argocd.cluster, domainAccountId: fleet.domainAccountId };
   const lines: string[] = [];
   if (before.argocdCluster !== undefined && before.argocdCluster !== after.argocdCluster) {
-    lines.push(`Argo CD moves from ${before.argocdCluster} to ${after.argocdCluster} (argocd.cluster): its helm_release leaves ${distLayout.terraformCluster(before.argocdCluster)} for ${distLayout.terraformCluster(after.argocdCluster)}, `
-      + `and the role fleet-argocd that every cluster's <cluster>-argocd role trusts becomes the one of ${after.argocdCluster}'s account: apply the accounts' modules, then every cluster's, and bootstrap Argo CD on ${after.argocdCluster} before ${before.argocdCluster} loses it`);
+    const bootstrap = distLayout.terraformBootstrap.replace(/\/[^/]*$/, '/');
+    const { from, to } = { from: before.argocdCluster, to: after.argocdCluster };
+    lines.push(`Argo CD moves from ${from} to ${to} (argocd.cluster): ${bootstrap} now installs it on ${to}, and the role fleet-argocd that every cluster's <cluster>-argocd role trusts becomes the one of ${to}'s account. `
+      + `In this order: apply the accounts' modules, then every cluster's (${to}'s gives Argo CD its associations); in ${bootstrap}, \`terraform state rm helm_release.argocd\` (its state still holds the release on ${from}: forgotten, not uninstalled), `
+      + `then an administrator applies it, installing Argo CD on ${to}; scale ${from}'s Argo CD controllers to 0, apply dist/argocd/root.yaml on ${to}, and once it has synced, \`helm uninstall ${argocdChart.releaseName} -n ${fleet.argocd.namespace}\` on ${from} (no controller runs there, so its Applications delete nothing)`);
   }
   if (before.domainAccountId !== undefined && before.domainAccountId !== after.domainAccountId) {
     lines.push(`The hosted zone's account changes from ${before.domainAccountId} to ${after.domainAccountId} (domainAccountId): external-dns of every other account writes the records through fleet-external-dns-zone in ${after.domainAccountId}, and the zone must be there`);

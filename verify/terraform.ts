@@ -623,8 +623,9 @@ export function callerIdentityProblems(fleet: Fleet, files: ReadonlyMap<string, 
       } else {
         problems.push(...permissionProblems(fleet, caller, cluster, irsa.call!, 'irsa', documents).map((problem) => `${who}: ${problem}`));
       }
-      // (while a cluster switches from Pod Identity to IRSA, the association serves the pods started before)
-      if (association && cluster.previousIdentity !== 'podIdentity') problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
+      // (while a cluster switches between IRSA and Pod Identity, the association serves the pods started
+      // before the values switch to IRSA, or those started after they switch to Pod Identity)
+      if (association && cluster.previousIdentity !== 'podIdentity' && cluster.nextIdentity !== 'podIdentity') problems.push(`${who} has an IRSA annotation and a Pod Identity association (${association.where}): the annotation wins (web identity comes first in the SDKs' credential chain), the association is dead`);
       continue;
     }
     if (!association) {

@@ -1,7 +1,8 @@
-import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { removalCheck } from '../../app/checks';
 import { renderFleet } from '../../app/render';
 import { ClusterRemovalError, synthesize } from '../../app/synth';
 import { FleetConfigError, parseFleet } from '../../config/load';
@@ -169,6 +170,80 @@ describe('removing a cluster from fleet.yaml', () => {
   });
 });
 
+/** A git repository whose HEAD commits `text` as fleet.yaml and the dist/ synth renders of it. */
+async function repositoryWithCommittedDist(text: string): Promise<string> {
+  const repository = mkdtempSync(join(tmpdir(), 'fleet-repo-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
+  git('init', '-q');
+  writeFileSync(join(repository, 'fleet.yaml'), text);
+  await synthesize({ configFile: join(repository, 'fleet.yaml'), outdir: join(repository, 'dist') });
+  git('add', '.');
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'the fleet');
+  return repository;
+}
+
+describe('removing a cluster with dist/ deleted: the dist/ committed at HEAD (or the pull request\'s base) still tells', () => {
+  test('rm -rf dist, then synth without ipv6-west: refused against dist/ at HEAD; --replace-fleet drops it, naming it and its apps', async () => {
+    // GIVEN a repository that commits the fleet with ipv6-west (app0, app1, app2) and its dist/
+    const repository = await repositoryWithCommittedDist(twoIpv6);
+    const outdir = join(repository, 'dist');
+    const fleetFile = join(repository, 'fleet.yaml');
+    writeFileSync(fleetFile, withoutWest(twoIpv6));
+    // WHEN dist/ is deleted and synth runs without ipv6-west
+    rmSync(outdir, { recursive: true });
+    const refused = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile });
+    // THEN it is refused as it is with dist/ on disk, and says how to replace the fleet on purpose
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/clusters: ipv6-west is no longer in clusters, but the output folder still runs 3 apps on it \(17 pods/);
+    expect(refused.stderr).toContain('npm run synth -- --replace-fleet');
+    expect(existsSync(join(outdir, 'argocd'))).toBe(false);
+    // AND an empty dist/ is no different
+    execFileSync('mkdir', ['-p', outdir]);
+    expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile }).status).toBe(1);
+    // WHEN the fleet is replaced on purpose
+    const replaced = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'main.ts', '--replace-fleet'], { env: { ...process.env, CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile }, encoding: 'utf8' });
+    // THEN synth writes, naming the cluster it drops and its apps
+    expect(replaced.status).toBe(0);
+    expect(replaced.stdout).toMatch(/^!! --replace-fleet: ipv6-west leaves the fleet with 3 apps \(17 pods: app0, app1 and app2\): an Argo CD that still manages them deletes them$/m);
+  });
+
+  test('npm run check fails when a cluster leaves dist/ at HEAD (or --base) with its apps, whatever dist/ on disk says; --replace-fleet and released apps pass', async () => {
+    // GIVEN a repository that commits the fleet with ipv6-west and its dist/, then dist/ deleted and synthesized without ipv6-west
+    const repository = await repositoryWithCommittedDist(twoIpv6);
+    const outdir = join(repository, 'dist');
+    rmSync(outdir, { recursive: true });
+    const fleet = parseFleet(withoutWest(twoIpv6));
+    await synthesize({ configFile: writeTempFleet(withoutWest(twoIpv6)), outdir }, { replaceFleet: true });
+    // THEN the check against HEAD fails, naming the cluster and its apps
+    const failed = removalCheck(fleet, outdir);
+    expect(failed.status).toBe('failed');
+    expect(failed.summary).toBe('fleet.yaml removes clusters that still run apps in ' + outdir + '/ at HEAD');
+    expect(failed.details!.join('\n')).toMatch(/ipv6-west is no longer in clusters, but the output folder still runs 3 apps on it/);
+    // AND once that dist/ is committed, against the pull request's base (the commit before) it still fails
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
+    git('add', '-A');
+    git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'ipv6-west gone');
+    expect(removalCheck(fleet, outdir).status).toBe('ok');
+    expect(removalCheck(fleet, outdir, 'HEAD~1').status).toBe('failed');
+    // AND --replace-fleet passes, listing what leaves
+    const replaced = removalCheck(fleet, outdir, 'HEAD~1', true);
+    expect(replaced.status).toBe('ok');
+    expect(replaced.details).toEqual(['--replace-fleet: ipv6-west leaves the fleet with 3 apps (17 pods: app0, app1 and app2): an Argo CD that still manages them deletes them']);
+    // AND the fleet itself, with ipv6-west still in it, passes
+    expect(removalCheck(parseFleet(twoIpv6), outdir, 'HEAD~1').status).toBe('ok');
+  });
+
+  test('a fresh fleet not in git, or without a committed dist/, has nothing to lose: synth writes and the check passes', async () => {
+    const outdir = newOutdir();
+    expect(removalCheck(parseFleet(withoutWest(twoIpv6)), outdir).status).toBe('ok');
+    const repository = mkdtempSync(join(tmpdir(), 'fleet-repo-'));
+    execFileSync('git', ['init', '-q'], { cwd: repository });
+    const result = await synth(withoutWest(twoIpv6), join(repository, 'dist'));
+    expect(result.added.length).toBeGreaterThan(10);
+    expect(removalCheck(parseFleet(withoutWest(twoIpv6)), join(repository, 'dist')).status).toBe('ok');
+  });
+});
+
 describe('the order in which the root app prunes a cluster', () => {
   const full = renderFleet(parseFleet(twoIpv6));
 
@@ -295,7 +370,7 @@ describe('moves nobody asked for', () => {
     const diff = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/diff.ts'], { env: { ...process.env, CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile }, encoding: 'utf8' });
     const result = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile });
     // THEN both print a marked line for each
-    const argocd = /^!! Argo CD moves from ipv6-east to ipv6-west \(argocd\.cluster\): its helm_release leaves terraform\/clusters\/ipv6-east\/main\.tf\.json for terraform\/clusters\/ipv6-west\/main\.tf\.json/m;
+    const argocd = /^!! Argo CD moves from ipv6-east to ipv6-west \(argocd\.cluster\): terraform\/bootstrap\/ now installs it on ipv6-west, .*apply the accounts' modules, then every cluster's .*in terraform\/bootstrap\/, `terraform state rm helm_release\.argocd` \(its state still holds the release on ipv6-east: forgotten, not uninstalled\), then an administrator applies it, installing Argo CD on ipv6-west; .*`helm uninstall argocd -n argocd` on ipv6-east/m;
     const zone = /^!! The hosted zone's account changes from 111122223333 to 777788889999 \(domainAccountId\)/m;
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(argocd);
@@ -303,6 +378,8 @@ describe('moves nobody asked for', () => {
     expect(diff.status).toBe(1);
     expect(diff.stdout).toMatch(argocd);
     expect(diff.stdout).toMatch(zone);
+    // AND no cluster module holds Argo CD's release: the line names none of them
+    expect(result.stdout).not.toContain('terraform/clusters/');
     // AND the next synth, which moves nothing, says nothing of it
     expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: fleetFile }).stdout).not.toContain('!!');
   });

@@ -428,45 +428,72 @@ test('a fleet.yaml without the Terraform fields renders what it did: every clust
   expect(fleet.clusters.map((cluster) => [cluster.name, cluster.provisioning, cluster.identity])).toEqual([['legacy-ipv4', 'existing', 'podIdentity'], ['ipv6-east', 'existing', 'podIdentity']]);
 });
 
-describe('switching a cluster from IRSA to Pod Identity is a walk that never removes a role a running pod may use', () => {
+describe('switching a cluster from IRSA to Pod Identity is a walk that never removes a role a running pod may use, nor switches the values before Terraform created the new identity', () => {
   // partner-ipv4 (accounts fixture) runs its add-ons under IRSA; external-dns there writes through the zone role.
   const switchTo = (extra: string) => (text: string) => text.replace('    identity: irsa\n', `    identity: podIdentity\n${extra}`);
+  const addNext = (text: string) => text.replace('    identity: irsa\n', '    identity: irsa\n    nextIdentity: podIdentity\n');
   const steps = {
     irsa: fixtureFleet('accounts'),
     oneChange: fixtureFleet('accounts', switchTo('')),
+    next: fixtureFleet('accounts', addNext),
     both: fixtureFleet('accounts', switchTo('    previousIdentity: irsa\n')),
     podIdentity: fixtureFleet('accounts', switchTo('')),
   };
   const partnerPath = distLayout.terraformCluster('partner-ipv4');
-  const stacks = Object.fromEntries(Object.entries(steps).map(([step, fleet]) => [step, stacksOf(renderFleet(fleet))])) as Record<keyof typeof steps, Map<string, Json>>;
+  const renders = Object.fromEntries(Object.entries(steps).map(([step, fleet]) => [step, renderFleet(fleet)])) as Record<keyof typeof steps, Map<string, string>>;
+  const stacks = Object.fromEntries(Object.entries(renders).map(([step, files]) => [step, stacksOf(files)])) as Record<keyof typeof steps, Map<string, Json>>;
   const partnerOf = (step: keyof typeof steps) => stacks[step].get(partnerPath)!;
   const previous = (step: keyof typeof steps) => (cluster: { name: string }) => stacks[step].get(distLayout.terraformCluster(cluster.name));
   const irsaModules = (stack: Json) => Object.keys(stack.module ?? {}).filter((key) => key.startsWith('irsa_')).sort();
   const associations = (stack: Json) => Object.keys(stack.resource?.aws_eks_pod_identity_association ?? {}).sort();
   const addonKeys = ['aws_load_balancer_controller', 'cluster_autoscaler', 'external_dns'];
+  const annotated = (step: keyof typeof steps) => ['external-dns', 'aws-load-balancer-controller', 'cluster-autoscaler']
+    .map((chart) => renders[step].get(distLayout.chartClusterValues(chart, 'partner-ipv4'))!.includes('eks.amazonaws.com/role-arn'));
 
-  test('step 0, IRSA: a role per add-on, no association', () => {
+  test('step 0, IRSA: a role per add-on, no association; the ServiceAccounts are annotated', () => {
     expect(irsaModules(partnerOf('irsa'))).toEqual(addonKeys.map((key) => `irsa_${key}`));
     expect(associations(partnerOf('irsa'))).toEqual([]);
+    expect(annotated('irsa')).toEqual([true, true, true]);
   });
 
   test('the switch in one change is refused at the cluster\'s identity, naming the add-ons and the walk', () => {
     expect(identitySwitchProblems(steps.oneChange, previous('irsa'))).toEqual([{
       path: ['clusters', 1, 'identity'],
-      message: expect.stringMatching(/^is podIdentity, but the committed dist\/ gives aws-load-balancer-controller, cluster-autoscaler, external-dns IRSA roles, which their running pods use until restarted.*Fix: add previousIdentity: irsa/),
+      message: expect.stringMatching(/^is podIdentity, but the committed dist\/ gives aws-load-balancer-controller, cluster-autoscaler, external-dns IRSA roles only, which their running pods use until restarted.*and the old ones would go with the same apply.*Fix: for this change, keep identity: irsa and add nextIdentity: podIdentity; apply; then set identity: podIdentity with previousIdentity: irsa/),
     }]);
   });
 
-  test('step 1, previousIdentity: irsa: both identities, so pods started before and after the change have credentials', () => {
-    expect(identitySwitchProblems(steps.both, previous('irsa'))).toEqual([]);
-    const partner = partnerOf('both');
+  test('step 1 skipped (the values switched while Terraform only adds Pod Identity) is refused too: pods started before the apply would have no identity', () => {
+    expect(identitySwitchProblems(steps.both, previous('irsa'))).toEqual([{
+      path: ['clusters', 1, 'identity'],
+      message: expect.stringMatching(/^is podIdentity, but the committed dist\/ gives .* IRSA roles only, .*Argo CD would switch their ServiceAccounts to podIdentity at merge, before terraform apply creates its Pod Identity associations, so pods started in between would have no credentials\. Fix: for this change, keep identity: irsa and add nextIdentity: podIdentity/),
+    }]);
+  });
+
+  test('step 1, nextIdentity: podIdentity: Terraform adds the associations beside the IRSA roles, and the values keep the IRSA annotation', () => {
+    expect(identitySwitchProblems(steps.next, previous('irsa'))).toEqual([]);
+    const partner = partnerOf('next');
     expect(irsaModules(partner)).toEqual(irsaModules(partnerOf('irsa')));
     for (const key of irsaModules(partner)) expect(partner.module[key]).toEqual(partnerOf('irsa').module[key]);
     expect(associations(partner)).toEqual(addonKeys);
+    const account = stacks.next.get(distLayout.terraformAccount('444455556666'))!;
+    expect(Object.keys(account.module)).toEqual(expect.arrayContaining(['fleet_aws_load_balancer_controller', 'fleet_external_dns']));
+    // Argo CD syncs the values at merge, before the apply: they are byte for byte those of IRSA.
+    for (const chart of ['external-dns', 'aws-load-balancer-controller', 'cluster-autoscaler']) {
+      const path = distLayout.chartClusterValues(chart, 'partner-ipv4');
+      expect(renders.next.get(path)).toBe(renders.irsa.get(path));
+    }
+    expect(annotated('next')).toEqual([true, true, true]);
+  });
+
+  test('step 2, identity: podIdentity with previousIdentity: irsa: the values switch once the associations exist; both identities stay, so pods started before and after have credentials', () => {
+    expect(identitySwitchProblems(steps.both, previous('next'))).toEqual([]);
+    const partner = partnerOf('both');
+    expect(partner).toEqual(partnerOf('next'));
+    expect(irsaModules(partner)).toEqual(irsaModules(partnerOf('irsa')));
+    expect(associations(partner)).toEqual(addonKeys);
     // The OIDC provider the IRSA roles trust is still read; the account's shared roles now serve the cluster.
     expect(partner.data.aws_iam_openid_connect_provider).toBeDefined();
-    const account = stacks.both.get(distLayout.terraformAccount('444455556666'))!;
-    expect(Object.keys(account.module)).toEqual(expect.arrayContaining(['fleet_aws_load_balancer_controller', 'fleet_external_dns']));
     // The zone role trusts external-dns under either role while the switch runs.
     const zone = stacks.both.get(distLayout.terraformAccount('111122223333'))!.module.external_dns_zone;
     expect(zone.trust_policy_permissions.ExternalDns.condition[0].values).toEqual(expect.arrayContaining([
@@ -474,22 +501,40 @@ describe('switching a cluster from IRSA to Pod Identity is a walk that never rem
       'arn:aws:iam::444455556666:role/fleet-external-dns',
     ]));
     // New pods get Pod Identity: the ServiceAccounts lose the IRSA annotation in this step.
-    const values = renderFleet(steps.both).get(distLayout.chartClusterValues('external-dns', 'partner-ipv4'))!;
-    expect(values).not.toContain('eks.amazonaws.com/role-arn');
+    expect(annotated('both')).toEqual([false, false, false]);
   });
 
-  test('step 2, previousIdentity removed (after the restart): only then the IRSA roles go', () => {
+  test('step 3, previousIdentity removed (after the restart): only then the IRSA roles go', () => {
     expect(identitySwitchProblems(steps.podIdentity, previous('both'))).toEqual([]);
+    expect(identitySwitchProblems(steps.podIdentity, previous('both'), (path) => renders.both.get(path))).toEqual([]);
     expect(irsaModules(partnerOf('podIdentity'))).toEqual([]);
     expect(associations(partnerOf('podIdentity'))).toEqual(addonKeys);
   });
 
-  test('synth refuses the one-change switch against the dist/ it would replace, located in fleet.yaml', async () => {
+  test('step 3 straight after step 1 (step 2 skipped) is refused, read from the committed values: the annotation and the IRSA roles would go in one apply', () => {
+    expect(identitySwitchProblems(steps.podIdentity, previous('next'), (path) => renders.next.get(path))).toEqual([{
+      path: ['clusters', 1, 'identity'],
+      message: expect.stringMatching(/^is podIdentity alone, but the committed dist\/ still gives aws-load-balancer-controller, cluster-autoscaler, external-dns the irsa identity in their values .*AccessDenied until restarted\. Fix: for this change, set previousIdentity: irsa/),
+    }]);
+  });
+
+  test('nextIdentity with previousIdentity, or equal to identity, is refused', () => {
+    const both = fixtureText('accounts').replace('    identity: irsa\n', '    identity: irsa\n    nextIdentity: podIdentity\n    previousIdentity: podIdentity\n');
+    expect(() => parseFleet(both)).toThrow(/clusters\[1\]\.nextIdentity: and previousIdentity are both set: a switch is one step at a time/);
+    const same = fixtureText('accounts').replace('    identity: irsa\n', '    identity: irsa\n    nextIdentity: irsa\n');
+    expect(() => parseFleet(same)).toThrow(/clusters\[1\]\.nextIdentity: is irsa, the identity the cluster has/);
+  });
+
+  test('synth refuses the one-change switch, the skipped step 1 and the skipped step 2 against the dist/ it would replace, located in fleet.yaml; the three steps pass', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-identity-')), 'dist');
     await synthesize({ configFile: writeTempFleet(fixtureText('accounts')), outdir });
     const oneChange = switchTo('')(fixtureText('accounts'));
+    const both = switchTo('    previousIdentity: irsa\n')(fixtureText('accounts'));
     await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles/);
-    await synthesize({ configFile: writeTempFleet(switchTo('    previousIdentity: irsa\n')(fixtureText('accounts'))), outdir });
+    await expect(synthesize({ configFile: writeTempFleet(both), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity, but the committed dist\/ gives .* IRSA roles only/);
+    await synthesize({ configFile: writeTempFleet(addNext(fixtureText('accounts'))), outdir });
+    await expect(synthesize({ configFile: writeTempFleet(oneChange), outdir })).rejects.toThrow(/:\d+:\d+: clusters\[1\]\.identity: is podIdentity alone, but the committed dist\/ still gives .* the irsa identity in their values/);
+    await synthesize({ configFile: writeTempFleet(both), outdir });
     await synthesize({ configFile: writeTempFleet(oneChange), outdir });
   });
 });

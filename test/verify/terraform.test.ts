@@ -374,3 +374,21 @@ describeHelm('every ServiceAccount that calls AWS, as the charts render, has exa
     ]));
   });
 });
+
+describeHelm('switching a cluster\'s identity: at every step, the ServiceAccounts helm renders have an identity Terraform gives', () => {
+  // partner-ipv4 (accounts fixture) runs its add-ons under IRSA.
+  const steps: Record<string, (text: string) => string> = {
+    'step 1, identity: irsa with nextIdentity: podIdentity (annotation and association)': (text) => text.replace('    identity: irsa\n', '    identity: irsa\n    nextIdentity: podIdentity\n'),
+    'step 2, identity: podIdentity with previousIdentity: irsa (no annotation, both identities)': (text) => text.replace('    identity: irsa\n', '    identity: podIdentity\n    previousIdentity: irsa\n'),
+    'back, step 1, identity: podIdentity with nextIdentity: irsa (no annotation, both identities)': (text) => text.replace('    identity: irsa\n', '    identity: podIdentity\n    nextIdentity: irsa\n'),
+    'back, step 2, identity: irsa with previousIdentity: podIdentity (annotation and association)': (text) => text.replace('    identity: irsa\n', '    identity: irsa\n    previousIdentity: podIdentity\n'),
+  };
+  test.each(Object.keys(steps))('%s: no problem', async (step) => {
+    const fleet = fixtureFleet('accounts', steps[step]);
+    const files = renderFleet(fleet);
+    const renders = await renderCharts(fleet, files);
+    expect(awsCallers(renders).filter((caller) => caller.cluster === 'partner-ipv4')).toHaveLength(3);
+    expect(terraformProblems(fleet, files)).toEqual([]);
+    expect(identityProblems(fleet, files, renders)).toEqual([]);
+  });
+});
