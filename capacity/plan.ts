@@ -610,8 +610,8 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 
 /**
  * What relieves a shared ALB over a quota without moving any other app: the apps with most targets get ALBs of their
- * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. More
- * sharedLoadBalancers would spread the apps thinner but move most of them to another ALB (a DNS change each).
+ * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. One more shared ALB
+ * would spread the apps thinner but move about 1/(k + 1) of them onto it (a DNS change each; config/load-balancer-groups.ts).
  */
 function sharedAlbFix(cluster: ClusterSpec, path: string, alb: AlbPlan, appPaths: ReadonlyMap<string, string>): ClusterFix {
   const leaving = alb.apps.slice(0, alb.appsOver);
