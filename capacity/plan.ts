@@ -175,8 +175,9 @@ export const targetGroupsPerLoadBalancer = 100;
 
 /**
  * The certificates an ALB of the fleet holds: the one ACM wildcard certificate of *.<domain> that the controller
- * discovers for every host (dist/terraform/, README "HTTPS"), its listener's default certificate, which the
- * "Certificates per Application Load Balancer (excluding default certificates)" quota does not count.
+ * discovers for every host (terraform/certificates.ts, docs/aws.md "HTTPS: the ACM certificate of the apps' ALBs"),
+ * its listener's default certificate, which the "Certificates per Application Load Balancer (excluding default
+ * certificates)" quota does not count.
  */
 export const certificatesPerLoadBalancer = { held: 1, counted: 0 } as const;
 
