@@ -175,8 +175,9 @@ export const targetGroupsPerLoadBalancer = 100;
 
 /**
  * The certificates an ALB of the fleet holds: the one ACM wildcard certificate of *.<domain> that the controller
- * discovers for every host (dist/terraform/, README "HTTPS"), its listener's default certificate, which the
- * "Certificates per Application Load Balancer (excluding default certificates)" quota does not count.
+ * discovers for every host (terraform/certificates.ts, docs/aws.md "HTTPS: the ACM certificate of the apps' ALBs"),
+ * its listener's default certificate, which the "Certificates per Application Load Balancer (excluding default
+ * certificates)" quota does not count.
  */
 export const certificatesPerLoadBalancer = { held: 1, counted: 0 } as const;
 
@@ -610,8 +611,8 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 
 /**
  * What relieves a shared ALB over a quota without moving any other app: the apps with most targets get ALBs of their
- * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. More
- * sharedLoadBalancers would spread the apps thinner but move most of them to another ALB (a DNS change each).
+ * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. One more shared ALB
+ * would spread the apps thinner but move about 1/(k + 1) of them onto it (a DNS change each; config/load-balancer-groups.ts).
  */
 function sharedAlbFix(cluster: ClusterSpec, path: string, alb: AlbPlan, appPaths: ReadonlyMap<string, string>): ClusterFix {
   const leaving = alb.apps.slice(0, alb.appsOver);

@@ -19,11 +19,13 @@ import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } fr
 export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
 
 /**
- * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only, what the ALB
- * documentation recommends ("Security policies for your Application Load Balancer"); the controller's own default
- * would be ELBSecurityPolicy-2016-08, which still takes TLS 1.0 (v3.5.0 pkg/config/controller_config.go).
+ * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only. The "Res"
+ * (restricted) policy's TLS 1.2 ciphers are all ECDHE ones, which the ALB documentation ("Security policies for your
+ * Application Load Balancer") says provide forward secrecy; ELBSecurityPolicy-TLS13-1-2-2021-06 also takes TLS 1.2's
+ * RSA key exchange (AES128-GCM-SHA256 and the like), which does not. The controller's own default would be
+ * ELBSecurityPolicy-2016-08, which still takes TLS 1.0 (v3.5.0 pkg/config/controller_config.go).
  */
-export const tlsSecurityPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+export const tlsSecurityPolicy = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 
 /** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
 export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';

@@ -2,8 +2,8 @@
  * Which ALB an app's Ingress is on, per cluster: the IngressGroup (alb.ingress.kubernetes.io/group.name) the AWS Load
  * Balancer Controller merges it into, one listener rule and one target group per app on a shared ALB.
  *
- * The assignment of an app depends on nothing but the app itself and the cluster's fixed settings (its
- * sharedLoadBalancers and targets quota), never on the other apps: adding, removing, scaling or migrating an app never
+ * The assignment of an app depends on nothing but the app itself and the cluster's sharedLoadBalancers, never on the
+ * cluster's declared quotas nor on the other apps: adding, removing, scaling or migrating an app never
  * moves another app to another ALB, which would change that app's DNS target while resolvers still hold the old one.
  * A shared ALB that fills up is reported by the capacity plan (capacity/plan.ts), never emptied by moving apps.
  */
@@ -11,7 +11,7 @@ import { rolloutPeak } from '../catalog/test-app';
 import { App, appsOn, Cluster, Fleet } from './fleet';
 
 /** What the assignment reads of a cluster. */
-export type LoadBalancerCluster = Pick<Cluster, 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
+export type LoadBalancerCluster = Pick<Cluster, 'sharedLoadBalancers'>;
 
 /**
  * The longest IngressGroup name the controller takes, and the characters it allows: lower-case letters, digits, "-"
@@ -29,7 +29,7 @@ export type LoadBalancerReason = typeof loadBalancerReasons[number];
 export interface LoadBalancerAssignment {
   /** The IngressGroup: `shared-<n>` for a shared ALB, `own-<app>` for an ALB of the app's own. */
   readonly group: string;
-  /** shared: one of the cluster's shared ALBs; asked: fleet.yaml's loadBalancer: own; targets: its targets at a rollout's peak exceed a shared ALB's quota. */
+  /** shared: one of the cluster's shared ALBs; asked: fleet.yaml's loadBalancer: own; targets: its targets at a rollout's peak exceed sharedTargetsPerApp. */
   readonly reason: LoadBalancerReason;
 }
 
@@ -44,37 +44,60 @@ export function ownGroupName(app: string): string {
 }
 
 /**
- * FNV-1a (32 bits) of the app's name: fixed forever, the same in every process and version of Node.js, so an app's
- * shared ALB changes only when the cluster's sharedLoadBalancers does.
+ * FNV-1a (64 bits, http://www.isthe.com/chongo/tech/comp/fnv/) of the UTF-8 bytes of the app's name, in BigInt: fixed
+ * forever, the same in every process, platform and version of Node.js, so an app's key never changes.
  */
-export function nameHash(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < name.length; index++) {
-    hash ^= name.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+export function nameKey(name: string): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(name, 'utf8')) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
   }
   return hash;
 }
 
-/** The shared ALB of a cluster an app goes to when it shares one: its name's hash, modulo the cluster's shared ALBs. */
-export function sharedBucket(app: string, sharedLoadBalancers: number): number {
-  return nameHash(app) % sharedLoadBalancers;
+/**
+ * Jump consistent hash (Lamping and Veach 2014, "A Fast, Minimal Memory, Consistent Hash Algorithm",
+ * https://arxiv.org/abs/1406.2294, figure 1): the bucket in [0, buckets) of a 64-bit key. Going from k buckets to k + 1
+ * moves only about 1/(k + 1) of the keys, and every key it moves goes to the new bucket k; the others stay where they were.
+ * The linear congruential step is the paper's, on 64 bits (BigInt); the division is the paper's, in doubles.
+ */
+export function jumpHash(key: bigint, buckets: number): number {
+  let state = key & 0xffffffffffffffffn;
+  let bucket = -1;
+  let next = 0;
+  while (next < buckets) {
+    bucket = next;
+    state = (state * 2862933555777941757n + 1n) & 0xffffffffffffffffn;
+    next = Math.floor((bucket + 1) * (2147483648 / (Number(state >> 33n) + 1)));
+  }
+  return bucket;
 }
 
 /**
- * The most targets an app may have at a rollout's peak and still share an ALB: half the targets an ALB may hold. An app
- * above would leave its neighbours too little room, and grown a little more would take the whole quota, after which the
- * ALB registers no new pod of any app on it (TooManyTargets): it goes on an ALB of its own, whose quota is its alone.
- * Half, not all, also keeps such an app on its own ALB once the account raises the quota to hold its targets.
+ * The shared ALB of a cluster an app goes to when it shares one: the jump consistent hash of its name's key over the
+ * cluster's shared ALBs. Raising sharedLoadBalancers from k to k + 1 moves about 1/(k + 1) of the cluster's sharing apps,
+ * all onto the new ALB `shared-<k>`; lowering it from k + 1 to k moves only the apps of `shared-<k>`.
  */
-export function sharedTargetsPerApp(cluster: LoadBalancerCluster): number {
-  return Math.floor(cluster.loadBalancerQuotas.targetsPerLoadBalancer / 2);
+export function sharedBucket(app: string, sharedLoadBalancers: number): number {
+  return jumpHash(nameKey(app), sharedLoadBalancers);
 }
+
+/**
+ * The most targets an app may have at a rollout's peak and still share an ALB: half of AWS's default 1,000 "Targets per
+ * Application Load Balancer" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+ * An app above would leave its neighbours too little room, and grown a little more would take the whole default quota,
+ * after which the ALB registers no new pod of any app on it (TooManyTargets): it goes on an ALB of its own, whose quota
+ * is its alone. Fixed, never read from the cluster's declared loadBalancerQuotas: the capacity plan tells users to raise
+ * those, and a threshold that followed them would move every app between the old and the new value to another ALB (a
+ * DNS change) though nobody edited it.
+ */
+export const sharedTargetsPerApp = 500;
 
 /** The app's ALB on a cluster. */
 export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
   if (app.loadBalancer === 'own') return { group: ownGroupName(app.name), reason: 'asked' };
-  if (rolloutPeak(app.replicas).pods > sharedTargetsPerApp(cluster)) return { group: ownGroupName(app.name), reason: 'targets' };
+  if (rolloutPeak(app.replicas).pods > sharedTargetsPerApp) return { group: ownGroupName(app.name), reason: 'targets' };
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
 }
 

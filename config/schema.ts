@@ -201,7 +201,7 @@ const cluster = object({
   })),
   loadBalancerQuotas: optional(loadBalancerQuotas),
   sharedLoadBalancers: optional(integer({
-    description: 'How many shared ALBs (IngressGroups) the cluster\'s apps are spread over, by a hash of the app\'s name: size it for the apps the cluster will hold (at most 100 rules and 100 target groups per ALB, one each per app). Changing it moves apps between ALBs, so choose it once.',
+    description: 'How many shared ALBs (IngressGroups) the cluster\'s apps are spread over, by a consistent hash of the app\'s name: size it for the apps the cluster will hold (at most 100 rules and 100 target groups per ALB, one each per app). Raising it from k to k + 1 moves about 1/(k + 1) of the cluster\'s sharing apps onto the new ALB (a DNS change each), so raise it in a change of its own.',
     minimum: 1,
     maximum: 100,
   }), 1),
@@ -252,7 +252,7 @@ const app = object({
     })),
   }, { description: 'How pods leave the ALB in a rollout or a scale-down without dropping a request.' })),
   loadBalancer: optional(oneOf(loadBalancerModes, {
-    description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed half a shared ALB\'s targetsPerLoadBalancer gets its own either way.',
+    description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed 500 (half of AWS\'s default 1,000 targets per ALB; fixed, whatever loadBalancerQuotas declares) gets its own either way.',
   }), 'shared'),
   clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',

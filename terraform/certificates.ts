@@ -50,7 +50,16 @@ export interface CertificateParts {
   readonly output: Record<string, TfValue>;
 }
 
-/** The validation role of the hosted zone's account: the fleet's other accounts may write DNS validation records (CNAMEs under `_*.`), nothing else. */
+/**
+ * The record names ACM validates a certificate of `*.<domain>` with: `_` and 32 hexadecimal characters (an MD5 digest)
+ * directly under the domain (ACM User Guide, "DNS validation"). In StringLike `?` is exactly one character, so this
+ * matches those names only, never `_acme-challenge.<name>` (another CA's validation) or `_dmarc` and the like.
+ */
+export function acmValidationRecordNames(domain: string): string {
+  return `_${'?'.repeat(32)}.${domain}`;
+}
+
+/** The validation role of the hosted zone's account: the fleet's other accounts may write ACM's DNS validation records (CNAMEs `_<32 hex>.<domain>`), nothing else. */
 function validationRoleModule(fleet: Fleet, accounts: readonly string[], partition: string, moduleCall: (inputs: TfObject) => TfObject): TfObject {
   return moduleCall({
     name: certificateValidationRole,
@@ -70,7 +79,11 @@ function validationRoleModule(fleet: Fleet, accounts: readonly string[], partiti
         // Route 53's condition keys for record changes (Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access control").
         condition: [
           { test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['CNAME'] },
-          { test: 'ForAllValues:StringLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: [`_*.${fleet.domain}`] },
+          { test: 'ForAllValues:StringLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: [acmValidationRecordNames(fleet.domain)] },
+          // `?` also matches a dot: no name of two labels or more under the domain (`_acme-challenge.<17 characters>` fits the 32).
+          { test: 'ForAllValues:StringNotLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: [`_*.*.${fleet.domain}`] },
+          // Terraform's aws_route53_record creates (UPSERT with allow_overwrite), replaces and destroys the record.
+          { test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsActions', values: ['CREATE', 'UPSERT', 'DELETE'] },
         ],
       },
       ReadZone: {

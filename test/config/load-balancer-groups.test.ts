@@ -1,5 +1,5 @@
 import { App, Fleet, Placement } from '../../config/fleet';
-import { groupNamePattern, loadBalancerAssignment, loadBalancersOn, maxGroupNameLength, nameHash, sharedBucket } from '../../config/load-balancer-groups';
+import { groupNamePattern, jumpHash, loadBalancerAssignment, loadBalancersOn, maxGroupNameLength, nameKey, sharedBucket, sharedTargetsPerApp } from '../../config/load-balancer-groups';
 import { groupNameAnnotation, loadBalancerAnnotations } from '../../charts/test-app-placement';
 import { resolveRollout } from '../../config/fleet';
 import { demoFleet, largeFleetFixture, renderParsed, setReplicas } from '../support/fixtures';
@@ -75,15 +75,22 @@ describe('load balancer groups', () => {
     expect(loadBalancersOn(fleet, fleet.clusters[1]).map(({ group, reason }) => [group, reason])).toEqual([['shared-0', 'shared'], ['own-app2', 'targets']]);
   });
 
-  test('an app over half a shared ALB\'s targets has its own, and keeps it once the quota is raised to hold it', () => {
-    // GIVEN the demo's ipv6-east, with AWS's default 1,000 targets per ALB, then with 11,500 declared
+  test('the threshold for an ALB of its own is a fixed 500 targets, whatever quotas the cluster declares', () => {
+    // GIVEN the demo's ipv6-east with AWS's default 1,000 targets per ALB, then with quotas raised far beyond
     const east = demoFleet().clusters[1];
-    const raised = { ...east, loadBalancerQuotas: { ...east.loadBalancerQuotas, targetsPerLoadBalancer: 11500 } };
-    // THEN 434 replicas (499 targets at a rollout's peak) share; 476 (476 + 24 surge + 47 draining = 547) do not
-    expect(loadBalancerAssignment({ name: 'a', replicas: 434, loadBalancer: 'shared' }, east).reason).toBe('shared');
-    expect(loadBalancerAssignment({ name: 'a', replicas: 476, loadBalancer: 'shared' }, east)).toEqual({ group: 'own-a', reason: 'targets' });
-    // and app2 at 10,000 (11,500 targets) stays on its own ALB when the account's quota holds it
-    expect(loadBalancerAssignment({ name: 'app2', replicas: 10000, loadBalancer: 'shared' }, raised)).toEqual({ group: 'own-app2', reason: 'targets' });
+    const raised = { ...east, loadBalancerQuotas: { ...east.loadBalancerQuotas, targetsPerLoadBalancer: 11500, targetsPerTargetGroup: 11500 } };
+    const lowered = { ...east, loadBalancerQuotas: { ...east.loadBalancerQuotas, targetsPerLoadBalancer: 600 } };
+    // THEN: half of AWS's default 1,000, not half of the declared quota
+    expect(sharedTargetsPerApp).toBe(500);
+    for (const cluster of [east, raised, lowered]) {
+      // 434 replicas (499 targets at a rollout's peak) share; 476 (476 + 24 surge + 47 draining = 547) do not
+      expect(loadBalancerAssignment({ name: 'a', replicas: 434, loadBalancer: 'shared' }, cluster).reason).toBe('shared');
+      expect(loadBalancerAssignment({ name: 'a', replicas: 476, loadBalancer: 'shared' }, cluster)).toEqual({ group: 'own-a', reason: 'targets' });
+      // app2 at 10,000 (11,500 targets) stays on its own ALB when the account's quota holds it
+      expect(loadBalancerAssignment({ name: 'app2', replicas: 10000, loadBalancer: 'shared' }, cluster)).toEqual({ group: 'own-app2', reason: 'targets' });
+    }
+    // An app of 2,000 targets at its peak would go back to a shared ALB if the threshold were half of a raised 11,500.
+    expect(loadBalancerAssignment({ name: 'a', replicas: 1700, loadBalancer: 'shared' }, raised)).toEqual({ group: 'own-a', reason: 'targets' });
   });
 
   test('an app with loadBalancer: own in fleet.yaml gets an ALB of its own', () => {
@@ -101,12 +108,30 @@ describe('load balancer groups', () => {
     expect(fleet.clusters[1].sharedLoadBalancers).toBe(7);
     const albs = ingressesByAlb(fleet);
     for (const app of ['app0', 'app1', 'app2']) {
-      const group = `shared-${nameHash(app) % 7}`;
+      const group = `shared-${jumpHash(nameKey(app), 7)}`;
       expect(albs.get(`ipv6-east ${group}`)!.map((ingress) => ingress.file)).toContain(`apps/${app}/clusters/ipv6-east.yaml`);
     }
-    // FNV-1a is fixed: an app's bucket must never change with a Node.js version or a refactoring.
-    expect(['app0', 'app1', 'app2'].map((app) => sharedBucket(app, 7))).toEqual([nameHash('app0') % 7, nameHash('app1') % 7, nameHash('app2') % 7]);
-    expect([nameHash(''), nameHash('a'), nameHash('app0')]).toEqual([0x811c9dc5, 0xe40c292c, 0x90ac6514]);
+    // The key and the bucket are fixed: an app's bucket must never change with a Node.js version or a refactoring.
+    // Expected values from the paper's C++ reference (figure 1) and FNV-1a 64 in C (uint64_t), compiled with g++.
+    expect(['app0', 'app1', 'app2'].map((app) => sharedBucket(app, 7))).toEqual([5, 0, 3]);
+    expect([nameKey(''), nameKey('a'), nameKey('app0')]).toEqual([0xcbf29ce484222325n, 0xaf63dc4c8601ec8cn, 0x76dcab8433fdd874n]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 1000].map((buckets) => jumpHash(nameKey('app0'), buckets))).toEqual([0, 1, 1, 1, 1, 5, 5, 5, 633]);
+    expect([jumpHash(0xffffffffffffffffn, 100000), jumpHash(123456789n, 7), jumpHash(1n, 1000000)]).toEqual([18311, 0, 985611]);
+  });
+
+  test('raising sharedLoadBalancers from k to k + 1 moves about 1/(k + 1) of the apps, all onto the new ALB', () => {
+    // GIVEN 10,000 app names
+    const names = Array.from({ length: 10000 }, (_, index) => `app${index}`);
+    for (const k of [1, 2, 3, 4, 7, 15]) {
+      // WHEN
+      const moves = names.filter((name) => sharedBucket(name, k) !== sharedBucket(name, k + 1));
+      // THEN: every app that moves goes to shared-<k>, and about 1/(k + 1) of them move (within 15%)
+      expect(new Set(moves.map((name) => sharedBucket(name, k + 1)))).toEqual(new Set([k]));
+      expect(Math.abs(moves.length - names.length / (k + 1))).toBeLessThan(0.15 * names.length / (k + 1));
+      // and the k + 1 ALBs are about evenly filled
+      const sizes = Array.from({ length: k + 1 }, (_, bucket) => names.filter((name) => sharedBucket(name, k + 1) === bucket).length);
+      for (const size of sizes) expect(Math.abs(size - names.length / (k + 1))).toBeLessThan(0.15 * names.length / (k + 1));
+    }
   });
 
   test('every group name is one the controller takes: at most 63 characters of its alphabet', () => {
@@ -136,9 +161,11 @@ describe('load balancer groups', () => {
     expect(Object.keys(loadBalancerAnnotations).filter((key) => !perAlbAnnotations.includes(key))).toEqual([]);
   });
 
-  test('a few hundred random edits of a 3,000-app fleet never move an app they do not edit to another ALB', () => {
+  test('a few hundred random edits of a 3,000-app fleet, its apps and its clusters\' quotas, never move an app they do not edit to another ALB', () => {
     // GIVEN: 3,000 apps on 36 IPv6 clusters, 4 shared ALBs each
-    const base = largeFleet(3000, 72, 4);
+    // and a fifth of the apps between 300 and 1,500 replicas, near any threshold a declared quota could set
+    const large = largeFleet(3000, 72, 4);
+    const base: Fleet = { ...large, apps: large.apps.map((app, index) => (index % 5 === 0 ? { ...app, replicas: [300, 500, 900, 1500][index % 4] } : app)) };
     const random = prng(23);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const ipv6 = base.clusters.filter((cluster) => cluster.ipFamily === 'ipv6').map((cluster) => cluster.name);
@@ -154,9 +181,17 @@ describe('load balancer groups', () => {
     for (let edit = 0; edit < 300; edit++) {
       const apps = [...fleet.apps];
       const index = Math.floor(random() * apps.length);
-      const kind = pick(['add', 'remove', 'scale', 'migrate', 'own', 'share'] as const);
+      const kind = pick(['add', 'remove', 'scale', 'migrate', 'own', 'share', 'quota'] as const);
       let editedApp: string;
-      if (kind === 'add') {
+      let clusters = fleet.clusters;
+      if (kind === 'quota') {
+        // The cluster's declared quotas, raised or lowered as the capacity plan asks: no app of it may move.
+        const cluster = clusters.findIndex((candidate) => candidate.name === pick(ipv6));
+        const quota = pick(['targetsPerLoadBalancer', 'targetsPerTargetGroup', 'rulesPerLoadBalancer'] as const);
+        const value = pick(quota === 'rulesPerLoadBalancer' ? [100, 150, 200, 500] : [500, 1000, 2000, 11500, 50000]);
+        clusters = clusters.map((candidate, position) => (position === cluster ? { ...candidate, loadBalancerQuotas: { ...candidate.loadBalancerQuotas, [quota]: value } } : candidate));
+        editedApp = '';
+      } else if (kind === 'add') {
         const app: App = { ...apps[index], name: `new${edit}`, replicas: pick([0, 5, 50, 900, 10000]), rollout: resolveRollout({ deregistrationDelaySeconds: 30 }), placements: placementsOn(1 + Math.floor(random() * 2)) };
         apps.splice(index, 0, app);
         editedApp = app.name;
@@ -170,16 +205,17 @@ describe('load balancer groups', () => {
             : { ...app, loadBalancer: kind === 'own' ? 'own' : 'shared' };
       }
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      fleet = { ...fleet, apps };
+      fleet = { ...fleet, apps, clusters };
       const after = assignments(fleet);
       for (const [placement, group] of after) {
-        if (placement.startsWith(`${editedApp}@`)) continue;
+        if (editedApp && placement.startsWith(`${editedApp}@`)) continue;
         if (before.has(placement) && before.get(placement) !== group) moved++;
       }
       before = after;
     }
     // THEN
-    expect([...kinds.keys()].sort()).toEqual(['add', 'migrate', 'own', 'remove', 'scale', 'share']);
+    expect([...kinds.keys()].sort()).toEqual(['add', 'migrate', 'own', 'quota', 'remove', 'scale', 'share']);
+    expect(kinds.get('quota')).toBeGreaterThan(20);
     expect(moved).toBe(0);
   });
 });

@@ -77,3 +77,30 @@ describe('the links of README.md and docs/', () => {
     ]);
   });
 });
+
+/** The TypeScript sources of the project, outside node_modules, dist/ and the tests. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (['node_modules', 'dist', 'test', 'cdk.out'].includes(name) || name.startsWith('.')) return [];
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('the sections the code cites', () => {
+  test('every `README "<heading>"` and `docs/<page>.md "<heading>"` a source cites is a heading of that page', () => {
+    const missing: string[] = [];
+    let cited = 0;
+    for (const file of sources(projectRoot)) {
+      for (const [, page, heading] of readFileSync(file, 'utf8').matchAll(/\b(README|docs\/[a-z0-9-]+\.md) "([^"\n]+)"/g)) {
+        const markdown = readProjectFile(join(projectRoot, page === 'README' ? 'README.md' : page));
+        const headings = new Set([...(markdown ?? '').matchAll(/^#{1,6} +(.+?) *$/gm)].map(([, text]) => text));
+        cited++;
+        if (!headings.has(heading)) missing.push(`${relative(projectRoot, file)}: ${page} "${heading}"`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(cited).toBeGreaterThan(0);
+  });
+});

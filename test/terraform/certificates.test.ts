@@ -21,11 +21,12 @@ describe('HTTPS on the apps\' ALBs', () => {
       const annotations = ingress.metadata.annotations;
       expect(JSON.parse(annotations['alb.ingress.kubernetes.io/listen-ports'])).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);
       expect(annotations['alb.ingress.kubernetes.io/ssl-redirect']).toBe('443');
-      expect(annotations['alb.ingress.kubernetes.io/ssl-policy']).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+      expect(annotations['alb.ingress.kubernetes.io/ssl-policy']).toBe('ELBSecurityPolicy-TLS13-1-2-Res-2021-06');
       expect(annotations['alb.ingress.kubernetes.io/load-balancer-attributes'].split(',')).toContain('routing.http2.enabled=true');
       expect(annotations[groupNameAnnotation]).toBe('shared-0');
     }
-    expect(tlsSecurityPolicy).toMatch(/^ELBSecurityPolicy-TLS13-/);
+    // The restricted (Res) TLS 1.3/1.2 policy: forward-secret (ECDHE) ciphers only for TLS 1.2.
+    expect(tlsSecurityPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-Res-2021-06');
   });
 
   test('the certificate is discovered by host: no Ingress names one, and every host is one label under the wildcard', () => {
@@ -86,10 +87,35 @@ describe('the ACM certificate in dist/terraform/', () => {
       resources: ['${data.aws_route53_zone.certificates.arn}'],
       condition: [
         { test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsRecordTypes', values: ['CNAME'] },
-        { test: 'ForAllValues:StringLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: ['_*.apps.example.com'] },
+        { test: 'ForAllValues:StringLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: ['_????????????????????????????????.apps.example.com'] },
+        { test: 'ForAllValues:StringNotLike', variable: 'route53:ChangeResourceRecordSetsNormalizedRecordNames', values: ['_*.*.apps.example.com'] },
+        { test: 'ForAllValues:StringEquals', variable: 'route53:ChangeResourceRecordSetsActions', values: ['CREATE', 'UPSERT', 'DELETE'] },
       ],
     });
     expect(Object.keys(zone.resource.aws_acm_certificate)).toEqual(['apps_us_east_2']);
+  });
+
+  test('the validation role lets the other accounts write ACM\'s validation CNAMEs and nothing else of the zone', () => {
+    // GIVEN the zone account's role, and IAM's StringLike: `*` any characters, `?` exactly one (IAM User Guide, "String condition operators")
+    const policy = accountStacks(renderFleet(fixtureFleet('accounts'))).get('111122223333')!.module.certificate_validation.inline_policy_permissions.ValidationRecords;
+    const like = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+    const values = (test: string, variable: string): string[] => policy.condition.find((entry: Json) => entry.test === test && entry.variable === variable).values;
+    const names = 'route53:ChangeResourceRecordSetsNormalizedRecordNames';
+    // A change batch of one record: every ForAllValues condition holds for it.
+    const allowed = (name: string, type: string, action: string) =>
+      values('ForAllValues:StringLike', names).some((pattern) => like(pattern, name))
+      && !values('ForAllValues:StringNotLike', names).some((pattern) => like(pattern, name))
+      && values('ForAllValues:StringEquals', 'route53:ChangeResourceRecordSetsRecordTypes').includes(type)
+      && values('ForAllValues:StringEquals', 'route53:ChangeResourceRecordSetsActions').includes(action);
+    // THEN ACM's record of *.apps.example.com (`_` and an MD5 in hex), created, overwritten and destroyed by Terraform
+    const acm = '_3639ac514e785e898d2646601fa951d5.apps.example.com';
+    for (const action of ['CREATE', 'UPSERT', 'DELETE']) expect(allowed(acm, 'CNAME', action)).toBe(true);
+    // and no other name: another CA's challenge (of any length), an app's host, a deeper name, another type
+    for (const name of ['_acme-challenge.app0.apps.example.com', '_acme-challenge.abcdefghijklmnopq.apps.example.com', '_dmarc.apps.example.com',
+      'app0.apps.example.com', '_3639ac514e785e898d2646601fa951d5.x.apps.example.com', '_3639ac514e785e898d2646601fa951d5.apps.example.com.evil.com']) {
+      expect({ name, allowed: allowed(name, 'CNAME', 'UPSERT') }).toEqual({ name, allowed: false });
+    }
+    expect(allowed(acm, 'TXT', 'UPSERT')).toBe(false);
   });
 
   test('a fleet without the load balancer controller requests no certificate', () => {
