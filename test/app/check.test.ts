@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { capacityCheck, objectsCheck, syncCheck } from '../../app/checks';
@@ -90,4 +90,32 @@ describe('npm run check groups the capacity plan\'s warnings of many clusters as
     expect(printed).toHaveLength(4);
     expect(printed[3]).toMatch(/^warning: and 17 more: IPv4 addresses not planned: .*ipv6-\d+/);
   });
+});
+
+describe('npm run check prints the capacity plan\'s warnings grouped', () => {
+  test('20 IPv6 clusters without ipv4Subnets: 4 lines of that warning on its output', async () => {
+    const text = largeFleetYaml(40, 40).replace(/ {4}ipv4Subnets: .*\n/g, '');
+    // WHEN check runs, read until the capacity plan's result is printed (the checks after it, helm and the pages, are not waited for)
+    const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/check.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, FLEET_CONFIG: writeTempFleet(text), CDK8S_OUTDIR: scratchDist() },
+      detached: true,
+    });
+    let output = '';
+    const capacity = /the capacity plan (accepts|refuses)[\s\S]*?\n(?=\S)/;
+    await new Promise<void>((resolve) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (capacity.test(output)) resolve();
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', () => resolve());
+    });
+    if (child.exitCode === null) process.kill(-child.pid!);
+    // THEN the 20 clusters' warnings are 4 lines
+    const printed = capacity.exec(output)![0].split('\n').filter((line) => line.includes('IPv4 addresses not planned'));
+    expect(printed).toHaveLength(4);
+    expect(printed[3]).toMatch(/warning: and 17 more: IPv4 addresses not planned/);
+  }, 60_000);
 });
