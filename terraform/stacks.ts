@@ -130,7 +130,7 @@ function externalDnsZoneRole(fleet: Fleet, remoteRoles: readonly string[]): TfOb
   });
 }
 
-/** Cluster names in code-unit order, the same on every machine (not the locale's). */
+/** Names in code-unit order, the same on every machine (not the locale's). */
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -208,9 +208,9 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
   }
 
   // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
-  // Not from fleet.yaml's order, so a reorder moves nothing: Argo CD's cluster's region in its account, else the region
-  // of the account's cluster first by name.
-  const region = (home.accountId === accountId ? home : [...clusters].sort((a, b) => compareNames(a.name, b.name))[0] ?? home).region;
+  // Not from fleet.yaml's order, so a reorder moves nothing: Argo CD's cluster's region in its account, else the first
+  // of the account's regions in sorted order (the first of its certificates' regions too: terraform/certificates.ts).
+  const region = home.accountId === accountId ? home.region : clusters.map((cluster) => cluster.region).sort(compareNames)[0] ?? home.region;
   const settings = rootSettings(distLayout.terraformAccount(accountId), accountId, region);
   const certificates = certificateParts(fleet, accountId, region, (inputs) => moduleCall('iamRole', inputs));
   const zone = needsZone ? (hostedZone(fleet).aws_route53_zone as TfObject) : {};

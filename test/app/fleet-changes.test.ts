@@ -251,7 +251,7 @@ describe('moves nobody asked for', () => {
     expect(changes(before, after)).toEqual({ changed: [], removed: [], added: [] });
   });
 
-  test('an account without Argo CD\'s cluster takes its provider region from its clusters\' names, not their order', () => {
+  test('an account without Argo CD\'s cluster takes its provider region from its regions sorted, not its clusters\' order', () => {
     // GIVEN legacy-ipv4 (us-east-2) and ipv6-west (us-west-2) in a second account
     const inAccount = (text: string, name: string) => text.replace(new RegExp(`( {2}- name: ${name}\\n(?: {4}.*\\n)*? {4}accountId: )"111122223333"`), '$1"444455556666"');
     const twoAccounts = inAccount(inAccount(twoIpv6, 'legacy-ipv4'), 'ipv6-west');
@@ -259,10 +259,10 @@ describe('moves nobody asked for', () => {
     const original = renderFleet(parseFleet(twoAccounts));
     // WHEN the clusters are reversed
     const reversed = renderFleet(parseFleet(clustersReversed(twoAccounts)));
-    // THEN the account's module is the same, its provider in the region of ipv6-west, first by name
+    // THEN the account's module is the same, its provider in us-east-2, the first of its regions sorted (ipv6-west's us-west-2 is first after the reverse)
     expect(changes(original, reversed)).toEqual({ changed: [], removed: [], added: [] });
     const provider = (JSON.parse(original.get(account)!) as { provider: { aws: { region?: string; alias?: string }[] | { region: string } } }).provider.aws;
-    expect((Array.isArray(provider) ? provider.find((entry) => !entry.alias)! : provider).region).toBe('us-west-2');
+    expect((Array.isArray(provider) ? provider.find((entry) => !entry.alias)! : provider).region).toBe('us-east-2');
   });
 
   test('a cluster inserted above the others leaves every other cluster\'s files byte for byte, and names clusters by name in dist/terraform/', () => {

@@ -289,10 +289,11 @@ describe('more of the fixes\' words', () => {
     const cluster = { ...demoCluster('ipv6-east'), nodeGroups: [m5Large(1, 1000)], loadBalancerQuotas: { ...demoCluster('ipv6-east').loadBalancerQuotas, targetsPerLoadBalancer: 3450 } };
     const plan = planCluster(cluster, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' });
     expect(plan.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 3,450 (big\'s 3,000 pods and, in a rollout, 150 surge and 300 draining) '
-      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 3450');
+      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it on every cluster of that account and region, which must all declare the same quotas: '
+      + 'clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 3450 (ipv6-east)');
     const other = { ...cluster, loadBalancerQuotas: { ...cluster.loadBalancerQuotas, targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 3450 } };
     expect(planCluster(other, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' }).loadBalancerFix?.text)
-      .toMatch(/^request "Targets per Application Load Balancer" of 3,450 .* clusters\[1\]\.loadBalancerQuotas\.targetsPerLoadBalancer: 3450$/);
+      .toMatch(/^request "Targets per Application Load Balancer" of 3,450 .* clusters\[1\]\.loadBalancerQuotas\.targetsPerLoadBalancer: 3450 \(ipv6-east\)$/);
   });
 
   test('200 ALBs in a /19 VPC: the advice is the widest VPC, a /16 of public /24s', () => {
