@@ -43,8 +43,9 @@ const pendingIpv6West = `  - name: ipv6-west
 const withIpv6West = (text: string) => text.replace('\n# The NGINX test apps.', `\n${pendingIpv6West}# The NGINX test apps.`.replace('\n\n# The', '\n# The'));
 
 describe('the load balancer quota fix names every cluster of the account and region', () => {
-  // GIVEN the demo's account and region with a pending third cluster, and 48 more apps on ipv6-east: 51 ALBs over the default 50
-  const apps = Array.from({ length: 48 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 1, clusters: [ipv6-east] }\n`).join('');
+  // GIVEN the demo's account and region with a pending third cluster, and 50 more apps on ipv6-east with ALBs of their own:
+  // with the shared ALB of the demo's apps, 51 ALBs over the default 50
+  const apps = Array.from({ length: 50 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 1, clusters: [ipv6-east], loadBalancer: own }\n`).join('');
   const crowded = `${withIpv6West(demoFleetText)}${apps}`;
 
   test('with each one\'s fleet.yaml line, and following it as written gives a valid fleet that fits', () => {
@@ -56,7 +57,8 @@ describe('the load balancer quota fix names every cluster of the account and reg
     expect(fix).toBe('request "Application Load Balancers per Region" of 51 for account 111122223333 in us-east-2, then declare it on every cluster of that account and region, which must all declare the same quotas: '
       + `clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (legacy-ipv4, ${file}:${lineOf(crowded, '- name: legacy-ipv4')}), `
       + `clusters[1].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-east, ${file}:${lineOf(crowded, '- name: ipv6-east')}) and `
-      + `clusters[2].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-west, ${file}:${lineOf(crowded, '- name: ipv6-west')}).`);
+      + `clusters[2].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-west, ${file}:${lineOf(crowded, '- name: ipv6-west')}); `
+      + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.');
     // WHEN the fix is followed as written, at every field it names
     let fixed = crowded;
     for (const [, cluster] of fix!.matchAll(/loadBalancersPerRegion: 51 \(([a-z0-9-]+),/g)) {
@@ -70,7 +72,7 @@ describe('the load balancer quota fix names every cluster of the account and reg
   test('npm run check lists the same fix, with the lines', () => {
     const file = writeTempFleet(crowded);
     const details = capacityCheck(parseFleet(crowded), file).details ?? [];
-    expect(details.join('\n')).toContain(`clusters[2].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-west, ${file}:${lineOf(crowded, '- name: ipv6-west')}).`);
+    expect(details.join('\n')).toContain(`clusters[2].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-west, ${file}:${lineOf(crowded, '- name: ipv6-west')});`);
   });
 
   test('following the fix on one cluster only is what validation refuses', () => {
@@ -91,8 +93,8 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
     expect(table).toMatch(/ {2}pods wanted +\d+ = app0 5, app1 5, app2 5 \+ add-ons \d+ \(/);
     expect(table).toMatch(/ {2}IPv4 addresses +3 used \(3 nodes, one each\) of 3,057 usable in 3 subnets\n/);
     expect(table).toMatch(/ {2}nodes needed +3 of node-group max 120 \(min 3\)\n/);
-    expect(table).toMatch(/ {2}ALB addresses +3 ALBs and 1 NAT gateway take 4 of \d+ in 10\.231\.0\.0\/24/);
-    expect(table).toContain('load balancers  3 ALBs (one per app, IP targets)');
+    expect(table).toMatch(/ {2}ALB addresses +1 ALB and 1 NAT gateway take 2 of \d+ in 10\.231\.0\.0\/24/);
+    expect(table).toContain('load balancers  1 ALB (1 shared, 0 of an app\'s own; IP targets)');
   });
 
   test('--json: the pending cluster is in the plan, with pending: true and its apps', () => {
