@@ -146,13 +146,13 @@ describe('pods over several node groups', () => {
 });
 
 describe('the public subnets of a created VPC', () => {
-  /** A created IPv6 cluster with `apps` apps of one replica: one ALB each in every public subnet. */
+  /** A created IPv6 cluster with `apps` apps of one replica, each with an ALB of its own (loadBalancer: own): one ALB each in every public subnet. */
   function createdWith(vpcCidr: string, apps: number) {
     // The demo's ipv6-east (provisioning: create, imported) in a VPC of the block given, its layout's public subnets.
     const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${vpcCidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
     const created = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
     expect(created.provisioning).toBe('create');
-    const demand = demandOf(...Array.from({ length: apps }, (_, index) => appOn(`app${index}`, 1, ['ipv6-east'])));
+    const demand = demandOf(...Array.from({ length: apps }, (_, index) => ({ ...appOn(`app${index}`, 1, ['ipv6-east']), loadBalancer: 'own' as const })));
     return planCluster(created, demand, { path: 'clusters[1]' });
   }
 
@@ -168,7 +168,7 @@ describe('the public subnets of a created VPC', () => {
     expect(plan.publicSubnetFix).toEqual({
       action: 'free-public-addresses',
       missing: 1,
-      text: 'place 1 fewer apps on ipv6-east (each ALB takes an address in each public subnet), or recreate its VPC with a /18 clusters[1].vpc.cidr, '
+      text: 'run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), or recreate its VPC with a /18 clusters[1].vpc.cidr, '
         + 'whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it)',
     });
   });
@@ -181,7 +181,7 @@ describe('the public subnets of a created VPC', () => {
   test('more ALBs than even a /16 VPC\'s public /24s hold: no VPC to advise', () => {
     const plan = createdWith('10.231.0.0/16', 243);
     expect(plan.loadBalancerAddresses!.subnets[0]).toMatchObject({ usable: 251, loadBalancers: 243, free: 7 });
-    expect(plan.publicSubnetFix?.text).toBe('place 1 fewer apps on ipv6-east (each ALB takes an address in each public subnet): even a /16 clusters[1].vpc.cidr has public subnets too small for them');
+    expect(plan.publicSubnetFix?.text).toBe('run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers): even a /16 clusters[1].vpc.cidr has public subnets too small for them');
   });
 });
 
@@ -297,9 +297,10 @@ describe('more of the fixes\' words', () => {
   });
 
   test('200 ALBs in a /19 VPC: the advice is the widest VPC, a /16 of public /24s', () => {
+    // 200 apps with ALBs of their own (loadBalancer: own)
     const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', '      cidr: 10.231.0.0/19').replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
     const created = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
-    const plan = planCluster(created, demandOf(...Array.from({ length: 200 }, (_, index) => appOn(`app${index}`, 1, ['ipv6-east']))), { path: 'clusters[1]' });
+    const plan = planCluster(created, demandOf(...Array.from({ length: 200 }, (_, index) => ({ ...appOn(`app${index}`, 1, ['ipv6-east']), loadBalancer: 'own' as const }))), { path: 'clusters[1]' });
     expect(plan.publicSubnetFix?.text).toContain('recreate its VPC with a /16 clusters[1].vpc.cidr, whose public subnets are /24s');
   });
 });
