@@ -329,7 +329,7 @@ describe('moves nobody asked for', () => {
     expect(optedOut.clusterChanges).toEqual([]);
     expect(readOutput(outdir).has('argocd/apps/ipv6-central.yaml')).toBe(false);
     const optedIn = await synth(centralInserted(twoIpv6), outdir);
-    expect(optedIn.clusterChanges).toEqual(['ipv6-central: adds app0 and app1 (+10 pods); 0 -> 10 pods']);
+    expect(optedIn.clusterChanges).toEqual(['ipv6-central: adds app0 and app1 (+10 pods); 0 -> 10 pods', 'ipv6-central: ALBs 0 -> 1: adds shared-0 (app0 and app1)']);
   });
 
   test('defaultApps: true on an IPv4 cluster is refused: apps without clusters run on IPv6 clusters only', () => {
