@@ -21,7 +21,7 @@ import { setFlagsFromString } from 'v8';
 import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
-import { count } from '../config/messages';
+import { count, groupWarningLines } from '../config/messages';
 import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
@@ -32,7 +32,7 @@ const maxDetails = 20;
 
 function print(result: CheckResult): void {
   const mark = { ok: 'ok     ', failed: 'FAILED ', skipped: 'skipped' }[result.status];
-  const details = result.details ?? [];
+  const details = groupWarningLines(result.details ?? []);
   const shown = details.slice(0, maxDetails).map((line) => `          ${line.replace(/\n/g, '\n          ')}`);
   if (details.length > maxDetails) shown.push(`          and ${count(details.length - maxDetails)} more`);
   (result.status === 'failed' ? console.error : console.log)([`${mark} ${result.summary}`, ...shown].join('\n'));

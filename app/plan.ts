@@ -18,13 +18,13 @@ import { fleetToday } from '../config/eks-versions';
 import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
 import { nodeGroupWarnings } from './fleet-warnings';
-import { count } from '../config/messages';
+import { count, groupWarnings } from '../config/messages';
 
 const usage = 'usage: npm run plan -- [--json | --markdown [--clusters <name,...>]]';
 
 /**
  * The plan as a Markdown section for a pull-request comment: the table of each cluster in `shown` (every cluster
- * when undefined), then every error, and the warnings of the clusters shown and of the regions.
+ * when undefined), then every error, and the warnings of the clusters shown and of the regions, grouped (groupWarnings).
  */
 function planMarkdown(plan: FleetPlan, errors: readonly string[], warnings: readonly string[], shown?: ReadonlySet<string>): string {
   const clusters = shown ? plan.clusters.filter((cluster) => shown.has(cluster.cluster)) : plan.clusters;
@@ -33,7 +33,8 @@ function planMarkdown(plan: FleetPlan, errors: readonly string[], warnings: read
   const hiddenWarnings = warnings.filter(ofHidden).length;
   const problems = [
     ...errors.map((error) => `- **error**: ${error}`),
-    ...warnings.filter((warning) => !ofHidden(warning)).map((warning) => `- warning: ${warning}`),
+    // The shown ones grouped as synth prints them: a kind of warning on many clusters is one line naming them.
+    ...groupWarnings(warnings.filter((warning) => !ofHidden(warning))).map((warning) => `- warning: ${warning}`),
     ...(hiddenWarnings ? [`- and ${count(hiddenWarnings)} warning${hiddenWarnings === 1 ? '' : 's'} of the clusters not shown`] : []),
   ];
   const selection = clusters.length === plan.clusters.length ? [] : [`${count(clusters.length)} of ${count(plan.clusters.length)} clusters: ${clusters.length ? clusters.map((cluster) => cluster.cluster).join(', ') : 'none'}.`, ''];
@@ -75,7 +76,8 @@ function main(args: string[]): number {
   } else {
     console.log(`Capacity plan of ${configFile}\n\n${formatPlanTable(plan)}`);
     for (const error of errors) console.error(`error: ${error}`);
-    for (const warning of warnings) console.error(`warning: ${warning}`);
+    // As synth prints them: a kind of warning on many clusters is one line naming them; --json keeps every warning.
+    for (const warning of groupWarnings(warnings)) console.error(`warning: ${warning}`);
   }
   return errors.length ? 1 : 0;
 }

@@ -7,9 +7,9 @@
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
 import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup } from '../config/fleet';
+import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup, takesDefaultApps } from '../config/fleet';
 import { loadBalancerAssignment, LoadBalancerReason } from '../config/load-balancer-groups';
-import { formatFieldPath } from '../output/field-path';
+import { formatFieldPath, PathSegment } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
 import { IpFamily, LoadBalancerMode } from '../config/schema';
@@ -262,8 +262,46 @@ export type ClusterFix =
   | { readonly action: 'add-ipv4-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
-  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly text: string }
-  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly text: string };
+  | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly declare: QuotaDeclarations; readonly text: string }
+  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly declare: QuotaDeclarations | null; readonly text: string };
+
+/**
+ * Quota values a fix declares once AWS grants them, on every cluster of the account and region: fleet.yaml requires
+ * the same quotas on each (config/rules.ts), so a fix naming one cluster only would not validate. `around` is the
+ * fix's text before and after the declarations (fixText puts them in, with their lines when known).
+ */
+export interface QuotaDeclarations {
+  readonly values: readonly { readonly key: keyof LoadBalancerQuotas; readonly value: number }[];
+  /** Every cluster of the account and region, pending ones too, in fleet.yaml order. */
+  readonly clusters: readonly { readonly cluster: string; readonly index: number }[];
+  readonly around: readonly [string, string];
+}
+
+/** The `file:line` of each field path of fleet.yaml (config/load.ts fieldLines), for a fix that names several lines. */
+export type FieldLines = (paths: readonly (readonly PathSegment[])[]) => readonly string[];
+
+/**
+ * "clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 12000 (legacy-ipv4, fleet.yaml:15) and clusters[1]...":
+ * every cluster's declaration, with its line when `lines` is given.
+ */
+export function declarationsText(declare: QuotaDeclarations, lines?: FieldLines): string {
+  const located = lines?.(declare.clusters.map((cluster) => ['clusters', cluster.index, 'loadBalancerQuotas', declare.values[0].key]));
+  return joinWords(declare.clusters.map((cluster, index) => {
+    const path = formatFieldPath(['clusters', cluster.index]);
+    const values = declare.values.map(({ key, value }) => `${path}.loadBalancerQuotas.${key}: ${value}`).join(', ');
+    return `${values} (${cluster.cluster}${located ? `, ${located[index]}` : ''})`;
+  }));
+}
+
+/** A fix's text, its quota declarations at their fleet.yaml lines when `lines` is given. */
+export function fixText(fix: ClusterFix, lines?: FieldLines): string {
+  const declare = 'declare' in fix ? fix.declare : null;
+  return declare ? `${declare.around[0]}${declarationsText(declare, lines)}${declare.around[1]}` : fix.text;
+}
+
+function withDeclarations(declare: QuotaDeclarations): { declare: QuotaDeclarations; text: string } {
+  return { declare, text: `${declare.around[0]}${declarationsText(declare)}${declare.around[1]}` };
+}
 
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
@@ -336,11 +374,12 @@ function peakPodsOf(demand: ClusterDemand): number {
 
 /**
  * The apps and add-ons fleet.yaml places on a cluster, apps in fleet.yaml order. A pending cluster
- * runs no app yet; once imported, an IPv6 one takes every app placed by default, so those are its apps.
+ * runs no app yet; once imported, one that takes the default apps (takesDefaultApps: IPv6, defaultApps not off) runs every
+ * app placed by default, so those are its apps.
  */
 export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand {
   const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
-    : cluster.ipFamily === 'ipv6' ? fleet.apps.filter((app) => app.placedByDefault) : [];
+    : takesDefaultApps(cluster) ? fleet.apps.filter((app) => app.placedByDefault) : [];
   const apps = placed
     .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
@@ -614,30 +653,48 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
  * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. One more shared ALB
  * would spread the apps thinner but move about 1/(k + 1) of them onto it (a DNS change each; config/load-balancer-groups.ts).
  */
-function sharedAlbFix(cluster: ClusterSpec, path: string, alb: AlbPlan, appPaths: ReadonlyMap<string, string>): ClusterFix {
+function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext): ClusterFix {
+  const path = context.path ?? 'clusters';
+  const appPaths = context.appPaths ?? new Map<string, string>();
   const leaving = alb.apps.slice(0, alb.appsOver);
   const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
   const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
-  const rules = alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer
-    ? `, or request "Rules per Application Load Balancer" of ${count(alb.rules)} for account ${cluster.accountId} in ${cluster.region} and declare it as ${path}.loadBalancerQuotas.rulesPerLoadBalancer`
-    : '';
   const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
-  return { action: 'relieve-shared-alb', group: alb.group, text: `${own}${rules}${spread}` };
+  if (alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer) {
+    // One value for the account and region: the most rules any of its clusters' ALBs needs.
+    const rules = Math.max(alb.rules, context.quotaPeers?.rules ?? 0);
+    const declare: QuotaDeclarations = {
+      values: [{ key: 'rulesPerLoadBalancer', value: rules }],
+      clusters: context.quotaPeers?.clusters ?? [{ cluster: cluster.name, index: cluster.index }],
+      around: [`${own}, or request "Rules per Application Load Balancer" of ${count(rules)} for account ${cluster.accountId} in ${cluster.region} `
+        + 'and declare it on every cluster of that account and region, which must all declare the same quotas: ', spread],
+    };
+    return { action: 'relieve-shared-alb', group: alb.group, ...withDeclarations(declare) };
+  }
+  return { action: 'relieve-shared-alb', group: alb.group, declare: null, text: `${own}${spread}` };
 }
 
-/** The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once granted. */
-function targetQuotaFix(cluster: ClusterSpec, path: string, busiest: AppDemand): ClusterFix {
+/**
+ * The quotas to request for the busiest app's targets at a rollout's peak, and where fleet.yaml declares them once
+ * granted: on every cluster of the account and region, at the most targets any of them needs.
+ */
+function targetQuotaFix(cluster: ClusterSpec, busiest: AppDemand, context: PlanContext): ClusterFix {
   const quotas = cluster.loadBalancerQuotas;
-  const targets = busiest.rollout.pods;
+  const targets = Math.max(busiest.rollout.pods, context.quotaPeers?.targets ?? 0);
   const raise = [
-    ...(quotas.targetsPerLoadBalancer < targets ? [['Targets per Application Load Balancer', 'targetsPerLoadBalancer']] : []),
-    ...(quotas.targetsPerTargetGroup < targets ? [['Targets per Target Group per Region', 'targetsPerTargetGroup']] : []),
+    ...(quotas.targetsPerLoadBalancer < targets ? [['Targets per Application Load Balancer', 'targetsPerLoadBalancer'] as const] : []),
+    ...(quotas.targetsPerTargetGroup < targets ? [['Targets per Target Group per Region', 'targetsPerTargetGroup'] as const] : []),
   ];
-  const headroom = `${busiest.app}'s ${count(busiest.pods)} pods and, in a rollout, ${count(busiest.rollout.surge)} surge and ${count(busiest.rollout.draining)} draining`;
-  const text = `request ${joinWords(raise.map(([quota]) => `"${quota}"`))} of ${count(targets)} (${headroom}) for account ${cluster.accountId} in ${cluster.region} `
-    + `(Service Quotas, Elastic Load Balancing), then declare ${raise.length === 1 ? 'it' : 'them'} in fleet.yaml: `
-    + joinWords(raise.map(([, key]) => `${path}.loadBalancerQuotas.${key}: ${targets}`));
-  return { action: 'raise-target-quotas', targets, text };
+  const headroom = `${busiest.app}'s ${count(busiest.pods)} pods and, in a rollout, ${count(busiest.rollout.surge)} surge and ${count(busiest.rollout.draining)} draining`
+    + (targets > busiest.rollout.pods ? `; another cluster of the account and region needs ${count(targets)}` : '');
+  const declare: QuotaDeclarations = {
+    values: raise.map(([, key]) => ({ key, value: targets })),
+    clusters: context.quotaPeers?.clusters ?? [{ cluster: cluster.name, index: cluster.index }],
+    around: [`request ${joinWords(raise.map(([quota]) => `"${quota}"`))} of ${count(targets)} (${headroom}) for account ${cluster.accountId} in ${cluster.region} `
+      + `(Service Quotas, Elastic Load Balancing), then declare ${raise.length === 1 ? 'it' : 'them'} on every cluster of that account and region, `
+      + 'which must all declare the same quotas: ', ''],
+  };
+  return { action: 'raise-target-quotas', targets, ...withDeclarations(declare) };
 }
 
 /** What planCluster needs to know of the rest of the fleet. */
@@ -650,6 +707,31 @@ export interface PlanContext {
   readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
   /** Where each app is in fleet.yaml (`apps[3]`), for fixes that name its keys. */
   readonly appPaths?: ReadonlyMap<string, string>;
+  /** The clusters of the cluster's account and region, which declare the same quotas, and the most any of them needs. */
+  readonly quotaPeers?: QuotaPeers;
+}
+
+/** Every cluster of an account and region (pending ones too), with the most targets an app and the most rules a shared ALB need on any. */
+export interface QuotaPeers {
+  readonly clusters: readonly { readonly cluster: string; readonly index: number }[];
+  readonly targets: number;
+  readonly rules: number;
+}
+
+/** The QuotaPeers of each account and region, by `accountId/region`. */
+function quotaPeersOf(demands: readonly { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }[]): Map<string, QuotaPeers> {
+  const peers = new Map<string, QuotaPeers>();
+  for (const { cluster, demand } of [...demands].sort((a, b) => a.cluster.index - b.cluster.index)) {
+    const key = `${cluster.accountId}/${cluster.region}`;
+    const peer = peers.get(key) ?? { clusters: [], targets: 0, rules: 0 };
+    const shared = [...albGroups(cluster, demand).values()].filter((group) => group.reason === 'shared');
+    peers.set(key, {
+      clusters: [...peer.clusters, { cluster: cluster.name, index: cluster.index }],
+      targets: Math.max(peer.targets, ...demand.apps.map((app) => app.rollout.pods)),
+      rules: Math.max(peer.rules, ...shared.map((group) => group.apps.length)),
+    });
+  }
+  return peers;
 }
 
 /** Plans one cluster for what fleet.yaml places on it. */
@@ -698,8 +780,8 @@ export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context
     ? { action: 'free-public-addresses', missing: loadBalancerAddresses.missing, text: publicSubnetFixText(cluster, loadBalancerAddresses) }
     : null;
   const loadBalancers = planLoadBalancers(cluster, demand);
-  const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, path, loadBalancers.overTargetQuota[0]) : null;
-  const sharedLoadBalancerFixes = loadBalancers.overQuota.map((alb) => sharedAlbFix(cluster, path, alb, context.appPaths ?? new Map()));
+  const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, loadBalancers.overTargetQuota[0], context) : null;
+  const sharedLoadBalancerFixes = loadBalancers.overQuota.map((alb) => sharedAlbFix(cluster, alb, context));
   const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' || publicSubnetFix ? 'out of IPv4 addresses'
     : fix ? 'node-group max too small'
       : loadBalancerFix || sharedLoadBalancerFixes.length ? 'load balancer quota exceeded' : 'fits';
@@ -757,17 +839,21 @@ function planRegions(fleet: Fleet, plans: ReadonlyMap<string, ClusterPlan>): Reg
 /** Plans every cluster of a valid fleet, pending ones for what they will hold once they exist. */
 export function planFleet(fleet: Fleet): FleetPlan {
   const demands = fleet.clusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
+  const pendingDemands = fleet.pendingClusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
   const appPaths = new Map(fleet.apps.map((app, index) => [app.name, formatFieldPath(['apps', index])]));
+  const peers = quotaPeersOf([...demands, ...pendingDemands]);
   const plan = ({ cluster, demand }: { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }, ipv6Clusters?: readonly string[]) =>
-    planCluster(cluster, demand, { ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths });
+    planCluster(cluster, demand, {
+      ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths, quotaPeers: peers.get(`${cluster.accountId}/${cluster.region}`),
+    });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.
   const ipv6Clusters = [...ipv6Plans.values()]
     .sort((a, b) => (b.podCapacity - b.podsAtPeak) - (a.podCapacity - a.podsAtPeak))
     .map((ipv6Plan) => ipv6Plan.cluster);
   const plans = new Map(demands.map((entry) => [entry.cluster.name, ipv6Plans.get(entry.cluster.name) ?? plan(entry, ipv6Clusters)]));
-  for (const cluster of fleet.pendingClusters) plans.set(cluster.name, plan({ cluster, demand: clusterDemand(fleet, cluster) }));
+  for (const entry of pendingDemands) plans.set(entry.cluster.name, plan(entry));
   const clusters = allClusters(fleet).map((cluster) => plans.get(cluster.name)!);
   return { daemonSetPodsPerNode, clusters, regions: planRegions(fleet, plans), vpcOverlaps: overlappingVpcs(fleet) };
 }

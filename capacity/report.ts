@@ -5,8 +5,8 @@ import { VcpuSource } from '../config/instance-types';
 import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { VpcBlock, VpcOverlap } from '../config/vpc-overlaps';
-import { formatFieldPath, PathSegment } from '../output/field-path';
-import { AlbPlan, albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum, targetGroupsPerLoadBalancer } from './plan';
+import { formatFieldPath } from '../output/field-path';
+import { AlbPlan, albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FieldLines, fixText, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum, targetGroupsPerLoadBalancer } from './plan';
 
 /**
  * What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps:
@@ -170,8 +170,7 @@ function unplannedIpv4(cluster: ClusterPlan): { fields: string[]; takers: string
   return { fields, takers };
 }
 
-/** The `file:line` of each field path of fleet.yaml (config/load.ts fieldLines), for a fix that names several lines. */
-export type FieldLines = (paths: readonly (readonly PathSegment[])[]) => readonly string[];
+export type { FieldLines } from './plan';
 
 /**
  * Where every cluster of an account and region declares its quota per region, with its line when `lines` is given:
@@ -228,13 +227,13 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} IP targets at a rollout's peak (the pods, `
         + `their ${testAppRollingUpdate.maxSurgePercent}% surge and the old pods still draining) behind an ALB of their own, over the ${count(limit)} an ALB and its target group may hold: `
         + `the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, the pods beyond never become ready, so the rollout stops there. `
-        + `Fix: ${cluster.loadBalancerFix.text}.`);
+        + `Fix: ${fixText(cluster.loadBalancerFix, lines)}.`);
     }
     cluster.loadBalancers.overQuota.forEach((alb, index) => {
       const apps = largestFirst(alb.apps.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: the shared ALB ${alb.group} (IngressGroup ${alb.group}) holds `
         + `${plural(alb.apps.length, 'app')} (targets at a rollout's peak: ${apps}): ${joinWords([...alb.exceeded])}. The load balancer controller cannot add `
-        + `what is beyond to the ALB, and every app of the group waits on it. Fix: ${cluster.sharedLoadBalancerFixes[index].text}.`);
+        + `what is beyond to the ALB, and every app of the group waits on it. Fix: ${fixText(cluster.sharedLoadBalancerFixes[index], lines)}.`);
     });
   }
   for (const region of plan.regions.filter((candidate) => candidate.loadBalancers > candidate.quota)) {

@@ -134,3 +134,13 @@ export function closest(word: string, candidates: readonly string[]): string | u
   const best = scored.sort((a, b) => a.distance - b.distance)[0];
   return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
 }
+
+/**
+ * Lines of which those starting "warning: " are grouped as groupWarnings does, after the others (npm run check's
+ * details): a kind of warning on many clusters is one line naming them.
+ */
+export function groupWarningLines(lines: readonly string[], shown = largestShown): string[] {
+  const prefix = 'warning: ';
+  const warnings = lines.filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length));
+  return [...lines.filter((line) => !line.startsWith(prefix)), ...groupWarnings(warnings, shown).map((warning) => `${prefix}${warning}`)];
+}

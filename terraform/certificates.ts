@@ -27,10 +27,10 @@ export function certificateResource(region: string): string {
   return `apps_${identifier(region)}`;
 }
 
-/** The regions, in fleet.yaml order, where an account's clusters run the load balancer controller, hence ALBs. */
+/** The regions, sorted (reordering fleet.yaml's clusters changes nothing), where an account's clusters run the load balancer controller, hence ALBs. */
 export function certificateRegions(fleet: Fleet, accountId: string): string[] {
   const clusters = allClusters(fleet).filter((cluster) => cluster.accountId === accountId && cluster.addons.awsLoadBalancerController);
-  return [...new Set(clusters.map((cluster) => cluster.region))];
+  return [...new Set(clusters.map((cluster) => cluster.region))].sort();
 }
 
 /** Whether some account other than the hosted zone's needs certificates, so the zone's account creates the validation role. */

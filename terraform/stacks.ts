@@ -130,6 +130,11 @@ function externalDnsZoneRole(fleet: Fleet, remoteRoles: readonly string[]): TfOb
   });
 }
 
+/** Names in code-unit order, the same on every machine (not the locale's). */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The roles one account's clusters share, and in the hosted zone's account the zone role. */
 export function accountStack(fleet: Fleet, accountId: string): TfObject {
   const clusters = allClusters(fleet).filter((cluster) => cluster.accountId === accountId);
@@ -143,7 +148,8 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
     // Argo CD's own identity: its three ServiceAccounts on its cluster, allowed to assume the
     // role of every cluster it registers (and to tag that session: Pod Identity's session tags
     // are transitive, so every AssumeRole from it passes them on, EKS User Guide "pod-id-abac").
-    const registered = allClusters(fleet).filter((cluster) => cluster.register);
+    // By name: reordering fleet.yaml's clusters changes nothing here.
+    const registered = allClusters(fleet).filter((cluster) => cluster.register).sort((a, b) => compareNames(a.name, b.name));
     modules.argocd = moduleCall('eksPodIdentity', {
       name: roleNames.argocdHub,
       use_name_prefix: false,
@@ -202,7 +208,9 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
   }
 
   // IAM and Route 53 are global: an account without clusters of its own (the hosted zone's) works from Argo CD's region.
-  const region = (clusters[0] ?? home).region;
+  // Not from fleet.yaml's order, so a reorder moves nothing: Argo CD's cluster's region in its account, else the first
+  // of the account's regions in sorted order (the first of its certificates' regions too: terraform/certificates.ts).
+  const region = home.accountId === accountId ? home.region : clusters.map((cluster) => cluster.region).sort(compareNames)[0] ?? home.region;
   const settings = rootSettings(distLayout.terraformAccount(accountId), accountId, region);
   const certificates = certificateParts(fleet, accountId, region, (inputs) => moduleCall('iamRole', inputs));
   const zone = needsZone ? (hostedZone(fleet).aws_route53_zone as TfObject) : {};

@@ -1,8 +1,11 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { capacityCheck, objectsCheck, syncCheck } from '../../app/checks';
 import { renderFleet } from '../../app/render';
+import { parseFleet } from '../../config/load';
+import { groupWarningLines } from '../../config/messages';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleet, demoFleetText, projectRoot, scratchDist, setReplicas, writeTempFleet } from '../support/fixtures';
 
 function runCheck(env: Record<string, string>) {
@@ -71,5 +74,48 @@ describe('npm run check', () => {
     expect(result.stdout).toMatch(/^ok {6}every rendered object/m);
     expect(result.stdout).toMatch(/^(ok|skipped) {1,6}(every chart|the charts)/m);
     expect(result.stdout).toMatch(/^(ok|skipped) {1,6}the (pages of 3 apps|apps' pages)/m);
+  }, 60_000);
+});
+
+describe('npm run check groups the capacity plan\'s warnings of many clusters as synth does', () => {
+  test('20 IPv6 clusters without ipv4Subnets: 3 whole, the other 17 on one line (groupWarningLines, which check prints through)', () => {
+    // GIVEN 40 clusters, the 20 IPv6 ones without ipv4Subnets: each warns its IPv4 addresses are not planned
+    const text = largeFleetYaml(40, 40).replace(/ {4}ipv4Subnets: .*\n/g, '');
+    const details = capacityCheck(parseFleet(text)).details ?? [];
+    const unplanned = (lines: readonly string[]) => lines.filter((line) => line.includes('IPv4 addresses not planned'));
+    expect(unplanned(details)).toHaveLength(20);
+    // WHEN check prints them
+    const printed = unplanned(groupWarningLines(details));
+    // THEN
+    expect(printed).toHaveLength(4);
+    expect(printed[3]).toMatch(/^warning: and 17 more: IPv4 addresses not planned: .*ipv6-\d+/);
+  });
+});
+
+describe('npm run check prints the capacity plan\'s warnings grouped', () => {
+  test('20 IPv6 clusters without ipv4Subnets: 4 lines of that warning on its output', async () => {
+    const text = largeFleetYaml(40, 40).replace(/ {4}ipv4Subnets: .*\n/g, '');
+    // WHEN check runs, read until the capacity plan's result is printed (the checks after it, helm and the pages, are not waited for)
+    const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/check.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, FLEET_CONFIG: writeTempFleet(text), CDK8S_OUTDIR: scratchDist() },
+      detached: true,
+    });
+    let output = '';
+    const capacity = /the capacity plan (accepts|refuses)[\s\S]*?\n(?=\S)/;
+    await new Promise<void>((resolve) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (capacity.test(output)) resolve();
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', () => resolve());
+    });
+    if (child.exitCode === null) process.kill(-child.pid!);
+    // THEN the 20 clusters' warnings are 4 lines
+    const printed = capacity.exec(output)![0].split('\n').filter((line) => line.includes('IPv4 addresses not planned'));
+    expect(printed).toHaveLength(4);
+    expect(printed[3]).toMatch(/warning: and 17 more: IPv4 addresses not planned/);
   }, 60_000);
 });

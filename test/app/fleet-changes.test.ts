@@ -319,10 +319,25 @@ function changes(before: ReadonlyMap<string, string>, after: ReadonlyMap<string,
 describe('moves nobody asked for', () => {
   const before = renderFleet(parseFleet(twoIpv6));
 
-  test('a reordered fleet renders the same dist/, but for the account module that lists its clusters', () => {
+  test('a reordered fleet renders the same dist/, byte for byte', () => {
     const reordered = clustersReversed(twoIpv6);
     expect(parseFleet(reordered).clusters.map((cluster) => cluster.name)).toEqual(['ipv6-west', 'ipv6-east', 'legacy-ipv4']);
-    expect(changes(before, renderFleet(parseFleet(reordered)))).toEqual({ changed: ['terraform/accounts/111122223333/main.tf.json'], removed: [], added: [] });
+    const after = renderFleet(parseFleet(reordered));
+    expect(changes(before, after)).toEqual({ changed: [], removed: [], added: [] });
+  });
+
+  test('an account without Argo CD\'s cluster takes its provider region from its regions sorted, not its clusters\' order', () => {
+    // GIVEN legacy-ipv4 (us-east-2) and ipv6-west (us-west-2) in a second account
+    const inAccount = (text: string, name: string) => text.replace(new RegExp(`( {2}- name: ${name}\\n(?: {4}.*\\n)*? {4}accountId: )"111122223333"`), '$1"444455556666"');
+    const twoAccounts = inAccount(inAccount(twoIpv6, 'legacy-ipv4'), 'ipv6-west');
+    const account = 'terraform/accounts/444455556666/main.tf.json';
+    const original = renderFleet(parseFleet(twoAccounts));
+    // WHEN the clusters are reversed
+    const reversed = renderFleet(parseFleet(clustersReversed(twoAccounts)));
+    // THEN the account's module is the same, its provider in us-east-2, the first of its regions sorted (ipv6-west's us-west-2 is first after the reverse)
+    expect(changes(original, reversed)).toEqual({ changed: [], removed: [], added: [] });
+    const provider = (JSON.parse(original.get(account)!) as { provider: { aws: { region?: string; alias?: string }[] | { region: string } } }).provider.aws;
+    expect((Array.isArray(provider) ? provider.find((entry) => !entry.alias)! : provider).region).toBe('us-east-2');
   });
 
   test('a cluster inserted above the others leaves every other cluster\'s files byte for byte, and names clusters by name in dist/terraform/', () => {

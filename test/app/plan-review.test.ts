@@ -4,7 +4,7 @@ import { capacityCheck } from '../../app/checks';
 import { planFleet } from '../../capacity/plan';
 import { planProblems } from '../../capacity/report';
 import { parseFleet } from '../../config/load';
-import { demoFleetText, projectRoot, writeTempFleet } from '../support/fixtures';
+import { demoFleetText, projectRoot, setReplicas, writeTempFleet } from '../support/fixtures';
 
 function runPlan(args: readonly string[], fleetFile: string) {
   return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/plan.ts', ...args], {
@@ -43,7 +43,8 @@ const pendingIpv6West = `  - name: ipv6-west
 const withIpv6West = (text: string) => text.replace('\n# The NGINX test apps.', `\n${pendingIpv6West}# The NGINX test apps.`.replace('\n\n# The', '\n# The'));
 
 describe('the load balancer quota fix names every cluster of the account and region', () => {
-  // GIVEN the demo's account and region with a pending third cluster, and 50 more apps with ALBs of their own on ipv6-east: 51 ALBs over the default 50
+  // GIVEN the demo's account and region with a pending third cluster, and 50 more apps on ipv6-east with ALBs of their own:
+  // with the shared ALB of the demo's apps, 51 ALBs over the default 50
   const apps = Array.from({ length: 50 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 1, clusters: [ipv6-east], loadBalancer: own }\n`).join('');
   const crowded = `${withIpv6West(demoFleetText)}${apps}`;
 
@@ -122,5 +123,66 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
     // AND a pending IPv4 cluster takes no app
     const ipv4 = withIpv6West(demoFleetText).replace('    ipFamily: ipv6\n    kubernetesVersion: "1.33"\n    provisioning: create\n    vpc:\n      cidr: 10.232.0.0/16', '    ipFamily: ipv4\n    kubernetesVersion: "1.33"\n    provisioning: create\n    vpc:\n      cidr: 10.232.0.0/16');
     expect(planFleet(parseFleet(ipv4)).clusters.find((cluster) => cluster.cluster === 'ipv6-west')!.apps).toEqual([]);
+  });
+});
+
+describe('the target quota fix names every cluster of the account and region', () => {
+  // GIVEN the demo fleet with app2 at 10,000 replicas: its own ALB's targets over the default quotas
+  const crowded = setReplicas(demoFleetText, 2, 10000);
+
+  test('with each one\'s fleet.yaml line, and following it as written gives a valid fleet with no quota warning left', () => {
+    // WHEN the plan runs
+    const file = writeTempFleet(crowded);
+    const result = runPlan([], file);
+    const fix = /^warning: ipv6-east: load balancer quota exceeded: app2: .* Fix: (.*)$/m.exec(result.stderr)?.[1];
+    // THEN the fix names both clusters' quota fields, each at its line
+    expect(fix).toContain(`clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500 (legacy-ipv4, ${file}:${lineOf(crowded, '- name: legacy-ipv4')})`);
+    expect(fix).toContain(`clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 11500 (ipv6-east, ${file}:${lineOf(crowded, '- name: ipv6-east')})`);
+    // WHEN the fix is followed as written, at every field it names
+    const declared = new Map<string, string[]>();
+    for (const [, index, key, value] of fix!.matchAll(/clusters\[(\d+)\]\.loadBalancerQuotas\.(\w+): (\d+)/g)) {
+      declared.set(index, [...(declared.get(index) ?? []), `${key}: ${value}`]);
+    }
+    let fixed = crowded;
+    const names = [...fix!.matchAll(/\(([a-z0-9-]+), /g)].map(([, name]) => name);
+    [...declared.values()].forEach((fields, position) => {
+      fixed = fixed.replace(new RegExp(`( {2}- name: ${names[position]}\\n(?: {4}.*\\n)*? {4}region: .*\\n)`), `$1    loadBalancerQuotas: { ${fields.join(', ')} }\n`);
+    });
+    // THEN fleet.yaml is valid and the plan has no quota warning left
+    const fleet = parseFleet(fixed);
+    expect(planProblems(planFleet(fleet)).warnings.filter((warning) => warning.includes('quota'))).toEqual([]);
+  });
+
+  test('a shared ALB over its rules: the rules quota fix names every cluster too, and following it validates', () => {
+    // GIVEN an account whose rules quota is 50, and 60 more one-replica apps on ipv6-east's shared ALB: 63 rules
+    const apps = Array.from({ length: 60 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 1, clusters: [ipv6-east] }\n`).join('');
+    let text = `${demoFleetText}${apps}`;
+    for (const name of ['legacy-ipv4', 'ipv6-east']) {
+      text = text.replace(new RegExp(`( {2}- name: ${name}\\n(?: {4}.*\\n)*? {4}region: .*\\n)`), '$1    loadBalancerQuotas: { rulesPerLoadBalancer: 50 }\n');
+    }
+    const plan = planFleet(parseFleet(text));
+    const east = plan.clusters.find((cluster) => cluster.cluster === 'ipv6-east')!;
+    const fixes = east.sharedLoadBalancerFixes.filter((fix) => fix.action === 'relieve-shared-alb' && fix.declare);
+    expect(fixes.length).toBeGreaterThan(0);
+    const [fix] = fixes;
+    expect(fix.text).toMatch(/clusters\[0\]\.loadBalancerQuotas\.rulesPerLoadBalancer: \d+ \(legacy-ipv4\) and clusters\[1\]\.loadBalancerQuotas\.rulesPerLoadBalancer: \d+ \(ipv6-east\)/);
+    const rules = /rulesPerLoadBalancer: (\d+)/.exec(fix.text)![1];
+    expect(rules).toBe('63');
+    const fixed = text.replace(/rulesPerLoadBalancer: 50/g, `rulesPerLoadBalancer: ${rules}`);
+    expect(planProblems(planFleet(parseFleet(fixed))).warnings.filter((warning) => warning.includes('Rules per'))).toEqual([]);
+  });
+});
+
+describe('a pending cluster that does not take the default apps', () => {
+  test('holds no app: defaultApps: false keeps the apps placed by default off it', () => {
+    // GIVEN ipv6-west, pending, with defaultApps: false
+    const text = withIpv6West(demoFleetText).replace('    provisioning: create\n    vpc:\n      cidr: 10.232.0.0/16\n', '    provisioning: create\n    defaultApps: false\n    vpc:\n      cidr: 10.232.0.0/16\n');
+    const plan = planFleet(parseFleet(text));
+    const west = plan.clusters.find((cluster) => cluster.cluster === 'ipv6-west')!;
+    expect(west.pending).toBe(true);
+    expect(west.apps).toEqual([]);
+    // and without it, the same cluster takes every app placed by default
+    const taking = planFleet(parseFleet(withIpv6West(demoFleetText))).clusters.find((cluster) => cluster.cluster === 'ipv6-west')!;
+    expect(taking.apps.length).toBeGreaterThan(0);
   });
 });

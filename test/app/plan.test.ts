@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { demoFleetText, projectRoot, setReplicas, writeTempFleet } from '../support/fixtures';
+import { largeFleetYaml } from '../fixtures/large-fleet';
 
 function runPlan(args: readonly string[], fleetText: string) {
   return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/plan.ts', ...args], {
@@ -101,5 +102,32 @@ describe('npm run plan', () => {
     const result = runPlan(['--yaml'], demoFleetText);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('usage: npm run plan');
+  });
+});
+
+describe('npm run plan groups the warnings of many clusters as synth does', () => {
+  // GIVEN 40 clusters, the 20 IPv4 ones with maxPods: 200 on their m5.large nodes (above what the ENIs give)
+  const text = largeFleetYaml(40, 40).replace(/( {2}- name: ipv4-\d+\n(?: {4}.*\n)*? {6}- \{ name: default, instanceType: m5\.large, minSize: 3, maxSize: 200)/g, '$1, maxPods: 200');
+  const maxPodsLines = (output: string) => output.split('\n').filter((line) => line.includes('maxPods above what the ENIs give'));
+
+  test('text: the first 3 whole, the other 17 clusters on one line', () => {
+    const result = runPlan([], text);
+    expect(result.status).toBe(0);
+    const lines = maxPodsLines(result.stderr);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^warning: and 17 more: .*ipv4-\d+/);
+  });
+
+  test('--markdown: the same grouping', () => {
+    const result = runPlan(['--markdown'], text);
+    const lines = maxPodsLines(result.stdout);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/and 17 more: .*ipv4-\d+/);
+  });
+
+  test('--json keeps every warning, one per cluster, for machines', () => {
+    const result = runPlan(['--json'], text);
+    const { warnings } = JSON.parse(result.stdout) as { warnings: string[] };
+    expect(warnings.filter((warning) => warning.includes('maxPods'))).toHaveLength(20);
   });
 });

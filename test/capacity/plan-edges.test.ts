@@ -146,7 +146,7 @@ describe('pods over several node groups', () => {
 });
 
 describe('the public subnets of a created VPC', () => {
-  /** A created IPv6 cluster with `apps` apps of one replica: one ALB each in every public subnet. */
+  /** A created IPv6 cluster with `apps` apps of one replica, each with an ALB of its own (loadBalancer: own): one ALB each in every public subnet. */
   function createdWith(vpcCidr: string, apps: number) {
     // The demo's ipv6-east (provisioning: create, imported) in a VPC of the block given, its layout's public subnets.
     const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${vpcCidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
@@ -289,13 +289,15 @@ describe('more of the fixes\' words', () => {
     const cluster = { ...demoCluster('ipv6-east'), nodeGroups: [m5Large(1, 1000)], loadBalancerQuotas: { ...demoCluster('ipv6-east').loadBalancerQuotas, targetsPerLoadBalancer: 3450 } };
     const plan = planCluster(cluster, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' });
     expect(plan.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 3,450 (big\'s 3,000 pods and, in a rollout, 150 surge and 300 draining) '
-      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 3450');
+      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it on every cluster of that account and region, which must all declare the same quotas: '
+      + 'clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 3450 (ipv6-east)');
     const other = { ...cluster, loadBalancerQuotas: { ...cluster.loadBalancerQuotas, targetsPerLoadBalancer: 1000, targetsPerTargetGroup: 3450 } };
     expect(planCluster(other, demandOf(appOn('big', 3000, ['ipv6-east'])), { path: 'clusters[1]' }).loadBalancerFix?.text)
-      .toMatch(/^request "Targets per Application Load Balancer" of 3,450 .* clusters\[1\]\.loadBalancerQuotas\.targetsPerLoadBalancer: 3450$/);
+      .toMatch(/^request "Targets per Application Load Balancer" of 3,450 .* clusters\[1\]\.loadBalancerQuotas\.targetsPerLoadBalancer: 3450 \(ipv6-east\)$/);
   });
 
   test('200 ALBs in a /19 VPC: the advice is the widest VPC, a /16 of public /24s', () => {
+    // 200 apps with ALBs of their own (loadBalancer: own)
     const fleet = parseFleet(demoFleetText.replace('      cidr: 10.231.0.0/16', '      cidr: 10.231.0.0/19').replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, ''));
     const created = fleet.clusters.find((cluster) => cluster.name === 'ipv6-east')!;
     const plan = planCluster(created, demandOf(...Array.from({ length: 200 }, (_, index) => ({ ...appOn(`app${index}`, 1, ['ipv6-east']), loadBalancer: 'own' as const }))), { path: 'clusters[1]' });

@@ -487,8 +487,9 @@ describe('formatPlanTable', () => {
       '  verdict         out of IPv4 addresses',
       '  fix             place app2 on ipv6-east instead of legacy-ipv4; and request "Targets per Application Load Balancer" and '
       + '"Targets per Target Group per Region" of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 '
-      + '(Service Quotas, Elastic Load Balancing), then declare them in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 11500 and '
-      + 'clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500',
+      + '(Service Quotas, Elastic Load Balancing), then declare them on every cluster of that account and region, which must all declare the same quotas: '
+      + 'clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500 (legacy-ipv4) and '
+      + 'clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 11500 (ipv6-east)',
     ]);
   });
 
@@ -596,7 +597,9 @@ describe('planFleet: load balancers', () => {
       + 'over the 1,000 an ALB and its target group may hold: the load balancer controller registers 1,000 (TooManyTargets) and, with readiness gates, the pods beyond '
       + 'never become ready, so the rollout stops there. Fix: request "Targets per Application Load Balancer" and "Targets per Target Group per Region" of 11,500 '
       + '(app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), '
-      + 'then declare them in fleet.yaml: clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 11500 and clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 11500.',
+      + 'then declare them on every cluster of that account and region, which must all declare the same quotas: '
+      + 'clusters[0].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500 (legacy-ipv4) and '
+      + 'clusters[1].loadBalancerQuotas.targetsPerLoadBalancer: 11500, clusters[1].loadBalancerQuotas.targetsPerTargetGroup: 11500 (ipv6-east).',
     ]);
   });
 
@@ -627,7 +630,8 @@ describe('planFleet: load balancers', () => {
     const partly = '\n    loadBalancerQuotas: { targetsPerLoadBalancer: 20000 }';
     const east = clusterPlan(plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', partly)], blogApps(10000))), 'ipv6-east');
     expect(east.loadBalancerFix?.text).toBe('request "Targets per Target Group per Region" of 11,500 (app2\'s 10,000 pods and, in a rollout, 500 surge and 1,000 draining) '
-      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it in fleet.yaml: clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500');
+      + 'for account 111122223333 in us-east-2 (Service Quotas, Elastic Load Balancing), then declare it on every cluster of that account and region, which must all declare the same quotas: '
+      + 'clusters[0].loadBalancerQuotas.targetsPerTargetGroup: 11500 (ipv6-east)');
   });
 
   test('51 apps with ALBs of their own in one account and region exceed its 50 "Application Load Balancers per Region"', () => {

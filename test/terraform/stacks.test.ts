@@ -276,7 +276,7 @@ describe('identities', () => {
     const hub = account.module.argocd;
     expect(hub.name).toBe(roleNames.argocdHub);
     expect(hub.trust_policy_conditions).toContainEqual({ test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['argocd-application-controller', 'argocd-applicationset-controller', 'argocd-server'] });
-    expect(hub.policy_statements[0]).toMatchObject({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['arn:aws:iam::111122223333:role/legacy-ipv4-argocd', 'arn:aws:iam::111122223333:role/ipv6-east-argocd'] });
+    expect(hub.policy_statements[0]).toMatchObject({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: ['arn:aws:iam::111122223333:role/ipv6-east-argocd', 'arn:aws:iam::111122223333:role/legacy-ipv4-argocd'] });
     for (const cluster of demo.clusters) {
       const secret = findObject(parseManifests(demoFiles.get(distLayout.clusterSecret(cluster.name))!), 'Secret', `cluster-${cluster.name}`);
       expect(JSON.parse(secret.stringData.config).awsAuthConfig).toEqual({ clusterName: cluster.name, roleARN: roleArn(cluster, roleNames.argocdAccess(cluster.name)) });
