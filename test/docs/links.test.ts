@@ -57,6 +57,10 @@ describe('the links of README.md and docs/', () => {
     expect(brokenLinks(page, readFileSync(page, 'utf8'), readProjectFile)).toEqual([]);
   });
 
+  test('the README stays what a newcomer reads: under 400 lines, the rest in docs/', () => {
+    expect(readFileSync(join(projectRoot, 'README.md'), 'utf8').split('\n').length).toBeLessThan(400);
+  });
+
   test('the README links every doc of docs/', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
     const linked = new Set([...prose(readme).matchAll(/\]\(docs\/([^)#\s]+)/g)].map(([, name]) => name));
