@@ -128,25 +128,27 @@ describe('external-dns', () => {
     expect(values.domainFilters).toEqual([demo.domain]);
   });
 
+  test('every cluster, IPv4 or IPv6, owns AAAA records beside its A records (external-dns adds an AAAA alias to every load balancer; one left out would leave the other placement the only AAAA of the name)', () => {
+    expect(values.managedRecordTypes).toEqual(['A', 'AAAA', 'CNAME']);
+  });
+
   test('its ServiceAccount is created, under the name the IAM role trusts, with requests and a memory limit', () => {
     expect(values.serviceAccount).toEqual({ create: true, name: addonCatalog.externalDns.awsServiceAccount });
     expect(values.resources).toEqual(resources('10m', '64Mi'));
   });
 
-  test('per cluster in the zone\'s account: its own owner id, AAAA on IPv6, the region, a Service of its family, no zone role', () => {
+  test('per cluster in the zone\'s account: its own owner id, the region, a Service of its family, no zone role', () => {
     expect(externalDnsValues.cluster(hub, accounts)).toEqual({
       txtOwnerId: 'ipv6-hub',
-      managedRecordTypes: ['A', 'AAAA', 'CNAME'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: hub.region }],
       serviceAccount: undefined,
       service: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] },
     });
   });
 
-  test('per cluster in another account: no AAAA on IPv4, the IRSA role, and the zone\'s role to assume', () => {
+  test('per cluster in another account: the IRSA role, and the zone\'s role to assume', () => {
     expect(externalDnsValues.cluster(partner, accounts)).toEqual({
       txtOwnerId: 'partner-ipv4',
-      managedRecordTypes: ['A', 'CNAME'],
       env: [{ name: 'AWS_DEFAULT_REGION', value: partner.region }],
       serviceAccount: { annotations: { [irsaRoleAnnotation]: 'arn:aws:iam::444455556666:role/partner-ipv4-external-dns' } },
       service: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'] },
