@@ -42,6 +42,13 @@ describe('shared helpers', () => {
     expect(resources('1', '2Gi')).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } });
   });
 
+  test('resources: a memory that is not a whole number of Mi or Gi is refused, never doubled from a part of it (1.5Gi is not 10Gi)', () => {
+    expect(() => resources('10m', '1.5Gi')).toThrow();
+    expect(() => resources('10m', '128Mix')).toThrow();
+    expect(() => resources('10m', 'x64Mi')).toThrow();
+    expect(() => resources('10m', '128M')).toThrow();
+  });
+
   test('restrictedContainer: what Pod Security "restricted" asks of a container', () => {
     expect(restrictedContainer).toEqual({
       allowPrivilegeEscalation: false,
