@@ -33,7 +33,7 @@ export const tests = {
   'terraform/identities.ts': ['test/terraform/identities.test.ts', 'test/terraform/stacks.test.ts'],
   'config/rules.ts': [
     'test/config/hostile.test.ts', 'test/config/hostile-surfaces.test.ts', 'test/config/endpoints.test.ts', 'test/config/vpc-overlaps.test.ts',
-    'test/config/eks-versions.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts', 'test/capacity/plan.test.ts',
+    'test/config/eks-versions.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts', 'test/capacity/plan.test.ts', 'test/config/rules-edges.test.ts',
   ],
   'diff/placements.ts': ['test/diff/placements.test.ts', 'test/diff/touched.test.ts'],
 };
