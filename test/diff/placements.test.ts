@@ -115,6 +115,16 @@ describe('placementsBefore: the placements before a change, from the previous te
     expect(placementsBefore(numeric, new Map([['argocd/apps/east.yaml', clusterAppsText('123')]])).get('east')).toEqual(new Map([['123', 4]]));
   });
 
+  test('the ApplicationSet is found among other objects of the file, not taken to be the first one', () => {
+    const withProject = `apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: apps\n---\n${clusterAppsText('app0')}`;
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', withProject]])).get('west')).toEqual(new Map([['app0', 5]]));
+  });
+
+  test('a Deployment without a spec counts 0 pods, without failing', () => {
+    const noSpec = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n';
+    expect(placementsBefore(after, new Map([['apps/app0/app.yaml', noSpec]])).get('east')!.get('app0')).toBe(0);
+  });
+
   test('a Deployment without replicas counts 0 pods; replicas written as text count as the number', () => {
     const noReplicas = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec: {}\n';
     expect(placementsBefore(after, new Map([['apps/app0/app.yaml', noReplicas]])).get('east')!.get('app0')).toBe(0);
@@ -172,6 +182,11 @@ describe('formatClusterChanges', () => {
   test('an app scaled down by more than another is scaled up is named first: the size of the change, not its sign', () => {
     const lines = formatClusterChanges(clusterChanges(placements({ east: { up: 1, down: 100 } }), placements({ east: { up: 2, down: 10 } })));
     expect(lines).toEqual(['east: scales down 100 -> 10, up 1 -> 2 (-89 pods); 101 -> 12 pods']);
+  });
+
+  test('the apps named first are those whose pods change most, not the largest ones', () => {
+    const lines = formatClusterChanges(clusterChanges(placements({ east: { large: 100, small: 1 } }), placements({ east: { large: 101, small: 11 } })));
+    expect(lines).toEqual(['east: scales small 1 -> 11, large 100 -> 101 (+11 pods); 101 -> 112 pods']);
   });
 
   test('pods going down are signed minus', () => {
