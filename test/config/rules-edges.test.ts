@@ -46,6 +46,11 @@ describe('one EKS endpoint is one cluster: which servers are the same endpoint',
     expect(endpointProblems([endpoint, `${endpoint}//`])).toHaveLength(2);
   });
 
+  test('a path with trailing slashes is the same endpoint as without them', () => {
+    expect(endpointProblems([`${endpoint}/k8s`, `${endpoint}/k8s//`])).toHaveLength(2);
+    expect(endpointProblems([`${endpoint}/a/b`, `${endpoint}/ab`])).toEqual([]);
+  });
+
   test('another path on the host is another endpoint for Argo CD, which keys clusters by the whole URL', () => {
     expect(endpointProblems([endpoint, `${endpoint}/other`])).toEqual([]);
   });
