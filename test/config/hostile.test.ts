@@ -145,6 +145,10 @@ describe('names that would take over a namespace of the system, an add-on or Arg
     expect(problemsOf(appNamed(name))).toEqual([expect.stringMatching(new RegExp(`^apps\\[1\\]\\.name: "${name}" is ${owner}: an app's name is its namespace`))]);
   });
 
+  test('an app named argocd is refused while Argo CD runs in another namespace too: argocd is where its chart installs by default', () => {
+    expect(problemsOf(appNamed('argocd', 'gitops'))).toEqual([expect.stringMatching(/^apps\[1\]\.name: "argocd" is the namespace Argo CD installs into by default: an app's name is its namespace/)]);
+  });
+
   test('an app named like argocd.namespace is refused', () => {
     expect(problemsOf(appNamed('gitops', 'gitops'))).toEqual([expect.stringMatching(/^apps\[1\]\.name: "gitops" is the namespace Argo CD runs in \(argocd\.namespace\)/)]);
   });
