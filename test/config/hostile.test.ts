@@ -394,6 +394,20 @@ describe('review of the hardening: what still got through', () => {
     expect(problemsOf(text)).toEqual([`apps[1].name: "${name}" on ipv6-east makes the Application ${name}-ipv6-east, which is already the Application of add-on ${name} on ipv6-east: the two would take over each other's Application; choose another name`]);
   });
 
+  test.each([
+    ['fleet', 'root', 'the root app'],
+    ['argo', 'cd', 'Argo CD\'s own Application'],
+  ])('an app %s on a cluster %s, whose Application would be the project\'s own, is refused', (app, cluster, owner) => {
+    const text = demoFleetText.replace(/ipv6-east/g, cluster).replace('  - name: app1\n', `  - name: ${app}\n`);
+    expect(problemsOf(text)).toContain(`apps[1].name: "${app}" on ${cluster} makes the Application ${app}-${cluster}, which is already ${owner}: the two would take over each other's Application; choose another name`);
+  });
+
+  test('an app named after an add-on a cluster does not run is accepted there: no Application of that name exists', () => {
+    const text = demoFleetText.replace('  - name: app1\n', '  - name: cluster-autoscaler\n');
+    const withoutAutoscaler = text.replace(/( {2}- name: ipv6-east\n)/, '$1    addons: { clusterAutoscaler: false }\n');
+    expect(parseFleet(withoutAutoscaler).apps.map((app) => app.name)).toContain('cluster-autoscaler');
+  });
+
   test('two apps whose Applications would share a name on different clusters are refused', () => {
     // app "app0-legacy" on ipv4 cluster "x", and app "app0" on cluster "legacy-x"? Names of clusters here: app1 on ipv6-east vs app "app1-ipv6" on cluster "east".
     const text = demoFleetText
