@@ -49,6 +49,11 @@ describe('clusters the project creates and clusters that exist', () => {
     expect(problemsOf(text)).toEqual([expect.stringMatching(/apps\[0\]\.clusters\[0\]: cluster "ipv6-east" is not created yet \(it has no server\): run terraform apply in dist\/terraform\/clusters\/ipv6-east and npm run import-clusters, then place apps on it$/)]);
   });
 
+  test('an IPv6 cluster the project creates that lists only its subnets is half imported, not pending: only an IPv4 one may list its blocks before it exists', () => {
+    const text = editIpv6East((block) => block.replace(/ {4}server: .*\n/, '').replace(/ {4}vpcId: .*\n/, ''));
+    expect(problemsOf(text)).toContainEqual(expect.stringMatching(/clusters\[1\]: has subnets but no server, vpcId: npm run import-clusters writes all of them/));
+  });
+
   test('half an import is refused: the four fields come together', () => {
     const text = editIpv6East((block) => block.replace(/ {4}vpcId: .*\n/, ''));
     expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[1\]: has server, subnets but no vpcId: npm run import-clusters writes all of them/)]);
