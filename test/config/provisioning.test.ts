@@ -103,6 +103,14 @@ describe('names the pinned modules take for a cluster the project creates', () =
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
   });
 
+  test('an IPv4 cluster the project creates is pending with its subnets alone; with the server or the VPC id too it is half imported', () => {
+    const created = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n');
+    const without = (text: string, field: string) => text.replace(new RegExp(`( {2}- name: legacy-ipv4\\n[\\s\\S]*?) {4}${field}: .*\\n`), '$1');
+    expect(problemsOf(without(created, 'vpcId'))).toContainEqual(expect.stringMatching(/ clusters\[0\]: has server, subnets but no vpcId: /));
+    const vpcIdOnly = without(created, 'server').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}subnets:\n( {6}- .*\n)+/, '$1');
+    expect(problemsOf(vpcIdOnly)).toContainEqual(expect.stringMatching(/ clusters\[0\]: has vpcId but no server, subnets: /));
+  });
+
   test('an IPv4 cluster the project creates may list its private subnets before it exists', () => {
     const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n')
       .replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}vpcId: .*\n/, '$1')
