@@ -29,10 +29,13 @@ export const tests = {
   'values/cert-manager.ts': ['test/values/addon-values.test.ts', 'test/charts/addons.test.ts'],
   'values/cluster-autoscaler.ts': ['test/values/addon-values.test.ts', 'test/charts/addons.test.ts'],
   'values/addon-values.ts': ['test/values/addon-values.test.ts', 'test/charts/addons.test.ts'],
-  'values/argo-cd.ts': ['test/charts/argocd.test.ts'],
-  'terraform/identities.ts': ['test/terraform/identities.test.ts', 'test/terraform/stacks.test.ts', 'test/charts/addons.test.ts'],
-  'config/rules.ts': ['test/config/hostile.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts'],
-  'diff/placements.ts': ['test/diff/placements.test.ts', 'test/app/diff.test.ts'],
+  'values/argo-cd.ts': ['test/values/argo-cd.test.ts', 'test/charts/argocd.test.ts'],
+  'terraform/identities.ts': ['test/terraform/identities.test.ts', 'test/terraform/stacks.test.ts'],
+  'config/rules.ts': [
+    'test/config/hostile.test.ts', 'test/config/hostile-surfaces.test.ts', 'test/config/endpoints.test.ts', 'test/config/vpc-overlaps.test.ts',
+    'test/config/eks-versions.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts', 'test/capacity/plan.test.ts', 'test/config/rules-edges.test.ts',
+  ],
+  'diff/placements.ts': ['test/diff/placements.test.ts', 'test/diff/touched.test.ts'],
 };
 
 /** Stryker's options for one file. */

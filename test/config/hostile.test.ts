@@ -145,6 +145,10 @@ describe('names that would take over a namespace of the system, an add-on or Arg
     expect(problemsOf(appNamed(name))).toEqual([expect.stringMatching(new RegExp(`^apps\\[1\\]\\.name: "${name}" is ${owner}: an app's name is its namespace`))]);
   });
 
+  test('an app named argocd is refused while Argo CD runs in another namespace too: argocd is where its chart installs by default', () => {
+    expect(problemsOf(appNamed('argocd', 'gitops'))).toEqual([expect.stringMatching(/^apps\[1\]\.name: "argocd" is the namespace Argo CD installs into by default: an app's name is its namespace/)]);
+  });
+
   test('an app named like argocd.namespace is refused', () => {
     expect(problemsOf(appNamed('gitops', 'gitops'))).toEqual([expect.stringMatching(/^apps\[1\]\.name: "gitops" is the namespace Argo CD runs in \(argocd\.namespace\)/)]);
   });
@@ -388,6 +392,20 @@ describe('review of the hardening: what still got through', () => {
   test.each(['cluster-autoscaler', 'aws-load-balancer-controller'])('an app named %s, which would take over that add-on\'s Application, is refused', (name) => {
     const text = demoFleetText.replace('  - name: app1\n', `  - name: ${name}\n`);
     expect(problemsOf(text)).toEqual([`apps[1].name: "${name}" on ipv6-east makes the Application ${name}-ipv6-east, which is already the Application of add-on ${name} on ipv6-east: the two would take over each other's Application; choose another name`]);
+  });
+
+  test.each([
+    ['fleet', 'root', 'the root app'],
+    ['argo', 'cd', 'Argo CD\'s own Application'],
+  ])('an app %s on a cluster %s, whose Application would be the project\'s own, is refused', (app, cluster, owner) => {
+    const text = demoFleetText.replace(/ipv6-east/g, cluster).replace('  - name: app1\n', `  - name: ${app}\n`);
+    expect(problemsOf(text)).toContain(`apps[1].name: "${app}" on ${cluster} makes the Application ${app}-${cluster}, which is already ${owner}: the two would take over each other's Application; choose another name`);
+  });
+
+  test('an app named after an add-on a cluster does not run is accepted there: no Application of that name exists', () => {
+    const text = demoFleetText.replace('  - name: app1\n', '  - name: cluster-autoscaler\n');
+    const withoutAutoscaler = text.replace(/( {2}- name: ipv6-east\n)/, '$1    addons: { clusterAutoscaler: false }\n');
+    expect(parseFleet(withoutAutoscaler).apps.map((app) => app.name)).toContain('cluster-autoscaler');
   });
 
   test('two apps whose Applications would share a name on different clusters are refused', () => {

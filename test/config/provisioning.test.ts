@@ -49,6 +49,11 @@ describe('clusters the project creates and clusters that exist', () => {
     expect(problemsOf(text)).toEqual([expect.stringMatching(/apps\[0\]\.clusters\[0\]: cluster "ipv6-east" is not created yet \(it has no server\): run terraform apply in dist\/terraform\/clusters\/ipv6-east and npm run import-clusters, then place apps on it$/)]);
   });
 
+  test('an IPv6 cluster the project creates that lists only its subnets is half imported, not pending: only an IPv4 one may list its blocks before it exists', () => {
+    const text = editIpv6East((block) => block.replace(/ {4}server: .*\n/, '').replace(/ {4}vpcId: .*\n/, ''));
+    expect(problemsOf(text)).toContainEqual(expect.stringMatching(/clusters\[1\]: has subnets but no server, vpcId: npm run import-clusters writes all of them/));
+  });
+
   test('half an import is refused: the four fields come together', () => {
     const text = editIpv6East((block) => block.replace(/ {4}vpcId: .*\n/, ''));
     expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[1\]: has server, subnets but no vpcId: npm run import-clusters writes all of them/)]);
@@ -96,6 +101,14 @@ describe('names the pinned modules take for a cluster the project creates', () =
 
   test('a cluster that exists may have longer names: its roles are not the module\'s', () => {
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
+  });
+
+  test('an IPv4 cluster the project creates is pending with its subnets alone; with the server or the VPC id too it is half imported', () => {
+    const created = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n');
+    const without = (text: string, field: string) => text.replace(new RegExp(`( {2}- name: legacy-ipv4\\n[\\s\\S]*?) {4}${field}: .*\\n`), '$1');
+    expect(problemsOf(without(created, 'vpcId'))).toContainEqual(expect.stringMatching(/ clusters\[0\]: has server, subnets but no vpcId: /));
+    const vpcIdOnly = without(created, 'server').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}subnets:\n( {6}- .*\n)+/, '$1');
+    expect(problemsOf(vpcIdOnly)).toContainEqual(expect.stringMatching(/ clusters\[0\]: has vpcId but no server, subnets: /));
   });
 
   test('an IPv4 cluster the project creates may list its private subnets before it exists', () => {

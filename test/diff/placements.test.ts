@@ -94,6 +94,43 @@ describe('placementsBefore: the placements before a change, from the previous te
     expect(placementsBefore(after, new Map([['argocd/apps/east.yaml', ': [']])).get('east')).toEqual(new Map());
   });
 
+  test('empty YAML documents (a leading or doubled ---) are skipped, not read as objects', () => {
+    expect(placementsBefore(after, new Map([['apps/app0/app.yaml', `---\n---\n${appText(2)}`]])).get('east')!.get('app0')).toBe(2);
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', `---\n---\n${clusterAppsText('app0')}`]])).get('west')).toEqual(new Map([['app0', 5]]));
+  });
+
+  test('an ApplicationSet without generators, or with a generator that is no list, lists no apps from it', () => {
+    const noSpec = 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n';
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', noSpec]])).get('west')).toEqual(new Map());
+    const noGenerators = `${noSpec}spec:\n  template: {}\n`;
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', noGenerators]])).get('west')).toEqual(new Map());
+    const clusterGenerator = `${clusterAppsText('app0')}    - clusters: {}\n`;
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', clusterGenerator]])).get('west')).toEqual(new Map([['app0', 5]]));
+    const listWithoutElements = `${clusterAppsText('app0')}    - list: {}\n`;
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', listWithoutElements]])).get('west')).toEqual(new Map([['app0', 5]]));
+  });
+
+  test('an app name YAML reads as a number is still the app of that name', () => {
+    const numeric = placements({ east: { 123: 4 } });
+    expect(placementsBefore(numeric, new Map([['argocd/apps/east.yaml', clusterAppsText('123')]])).get('east')).toEqual(new Map([['123', 4]]));
+  });
+
+  test('the ApplicationSet is found among other objects of the file, not taken to be the first one', () => {
+    const withProject = `apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: apps\n---\n${clusterAppsText('app0')}`;
+    expect(placementsBefore(after, new Map([['argocd/apps/west.yaml', withProject]])).get('west')).toEqual(new Map([['app0', 5]]));
+  });
+
+  test('a Deployment without a spec counts 0 pods, without failing', () => {
+    const noSpec = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n';
+    expect(placementsBefore(after, new Map([['apps/app0/app.yaml', noSpec]])).get('east')!.get('app0')).toBe(0);
+  });
+
+  test('a Deployment without replicas counts 0 pods; replicas written as text count as the number', () => {
+    const noReplicas = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec: {}\n';
+    expect(placementsBefore(after, new Map([['apps/app0/app.yaml', noReplicas]])).get('east')!.get('app0')).toBe(0);
+    expect(placementsBefore(after, new Map([['apps/app0/app.yaml', appText(2).replace('replicas: 2', 'replicas: "2"')]])).get('east')!.get('app0')).toBe(2);
+  });
+
   test('other files that differ are not read', () => {
     expect(placementsBefore(after, new Map([['apps/app1/ipv6-east.yaml', appText(1)], ['addons/x.yaml', appText(1)]]))).toEqual(after);
   });
@@ -130,6 +167,26 @@ describe('formatClusterChanges', () => {
     const before = placements({ east: { a: 1, b: 1, c: 1, d: 1, e: 1 } });
     const after = placements({ east: { a: 2, b: 11, c: 101, d: 1001, e: 0 } });
     expect(formatClusterChanges(clusterChanges(before, after))).toEqual(['east: scales d 1 -> 1,001, c 1 -> 101, b 1 -> 11 and 2 more (+1,110 pods); 5 -> 1,115 pods']);
+  });
+
+  test('exactly three apps scaled: all three named, no "and 0 more"', () => {
+    const lines = formatClusterChanges(clusterChanges(placements({ east: { a: 1, b: 1, c: 1 } }), placements({ east: { a: 2, b: 3, c: 4 } })));
+    expect(lines).toEqual(['east: scales c 1 -> 4, b 1 -> 3, a 1 -> 2 (+6 pods); 3 -> 9 pods']);
+  });
+
+  test('apps scaled up and down by as much: +0 pods, not -0', () => {
+    const lines = formatClusterChanges(clusterChanges(placements({ east: { a: 1, b: 5 } }), placements({ east: { a: 5, b: 1 } })));
+    expect(lines).toEqual(['east: scales a 1 -> 5, b 5 -> 1 (+0 pods); 6 -> 6 pods']);
+  });
+
+  test('an app scaled down by more than another is scaled up is named first: the size of the change, not its sign', () => {
+    const lines = formatClusterChanges(clusterChanges(placements({ east: { up: 1, down: 100 } }), placements({ east: { up: 2, down: 10 } })));
+    expect(lines).toEqual(['east: scales down 100 -> 10, up 1 -> 2 (-89 pods); 101 -> 12 pods']);
+  });
+
+  test('the apps named first are those whose pods change most, not the largest ones', () => {
+    const lines = formatClusterChanges(clusterChanges(placements({ east: { large: 100, small: 1 } }), placements({ east: { large: 101, small: 11 } })));
+    expect(lines).toEqual(['east: scales small 1 -> 11, large 100 -> 101 (+11 pods); 101 -> 112 pods']);
   });
 
   test('pods going down are signed minus', () => {

@@ -99,7 +99,7 @@ describe('Pod Identity trust', () => {
 describe('an IRSA cluster in the hosted zone\'s own account', () => {
   // The accounts fixture with the zone in partner-ipv4's account (444455556666): partner-ipv4 (IRSA)
   // writes records itself, ipv6-hub (Pod Identity, 111122223333) through the zone's role.
-  const fleet = fixtureFleet('accounts', (text) => text.replace('domainAccountId: "111122223333"', 'domainAccountId: "444455556666"'));
+  const fleet = fixtureFleet('accounts', (text) => text.replace('domainAccountId: "111122223333"\n', 'domainAccountId: "444455556666"\n'));
   const files = renderFleet(fleet);
   const partner = stackOf(files, distLayout.terraformCluster('partner-ipv4'));
 
