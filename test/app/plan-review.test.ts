@@ -4,7 +4,7 @@ import { capacityCheck } from '../../app/checks';
 import { planFleet } from '../../capacity/plan';
 import { planProblems } from '../../capacity/report';
 import { parseFleet } from '../../config/load';
-import { demoFleetText, projectRoot, setReplicas, writeTempFleet } from '../support/fixtures';
+import { demoFleetText, lineOf, projectRoot, setReplicas, writeTempFleet } from '../support/fixtures';
 
 function runPlan(args: readonly string[], fleetFile: string) {
   return spawnSync(process.execPath, [join(projectRoot, 'scripts', 'run.mjs'), 'app/plan.ts', ...args], {
@@ -13,8 +13,6 @@ function runPlan(args: readonly string[], fleetFile: string) {
     encoding: 'utf8',
   });
 }
-
-const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
 
 /** ipv6-east of the demo fleet before terraform apply: no endpoint, VPC, subnets or CA yet. */
 const demoWithPendingIpv6East = demoFleetText

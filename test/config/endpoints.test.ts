@@ -1,20 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ImportRefusedError, importClusters } from '../../config/import-clusters';
-import { FleetConfigError, parseFleet } from '../../config/load';
-import { demoFleetText, projectRoot } from '../support/fixtures';
+import { parseFleet } from '../../config/load';
+import { demoFleetText, lineOf, locatedProblemsOf, projectRoot } from '../support/fixtures';
 
-function problemsOf(text: string): string[] {
-  try {
-    parseFleet(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
-  }
-  throw new Error('the fleet was accepted');
-}
-
-const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
 const legacyServer = 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com';
 const ipv6EastServer = 'https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-east-2.eks.amazonaws.com';
 
@@ -27,7 +16,7 @@ describe('one EKS endpoint is one cluster', () => {
     // GIVEN ipv6-east's server replaced by legacy-ipv4's, as a copied block leaves it
     const text = demoFleetText.replace(`server: ${ipv6EastServer}`, `server: ${copied}`);
     // WHEN it is read THEN both server lines are located, each with the other cluster and the fix
-    const problems = problemsOf(text);
+    const problems = locatedProblemsOf(text);
     const legacyLine = lineOf(text, `server: ${legacyServer}`);
     const copyLine = text.split('\n').findIndex((line, index) => index + 1 !== legacyLine && line.includes(`server: ${copied}`)) + 1;
     expect(problems).toEqual([

@@ -4,7 +4,7 @@ import { largeFleetYaml } from '../fixtures/large-fleet';
 import { synthesize } from '../../app/synth';
 import { folderState } from '../support/dist-state';
 import { renderFleet } from '../../app/render';
-import { demoFleetText, parseManifests, scratchDist, writeTempFleet } from '../support/fixtures';
+import { demoFleetText, lineOf, parseManifests, scratchDist, writeTempFleet } from '../support/fixtures';
 
 /** Runs the real synth on an edited fleet.yaml against a copy of dist/ and returns the error. */
 async function rejectedSynth(text: string): Promise<FleetConfigError> {
@@ -28,8 +28,6 @@ async function rejectedSynth(text: string): Promise<FleetConfigError> {
 function problemsOf(error: FleetConfigError): string[] {
   return error.problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
 }
-
-const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
 
 describe('fleet.yaml errors name the file, line:column, field path and what was expected; dist/ stays untouched', () => {
   test('an unknown key, with a suggestion', async () => {
@@ -174,7 +172,6 @@ test('an unknown instance type is an error at its line, with suggestions', async
   const text = demoFleetText.replace('instanceType: m5.large', 'instanceType: m5.larg');
   expect(problemsOf(await rejectedSynth(text))[0]).toMatch(/^\d+:23 clusters\[0\]\.nodeGroups\[0\]\.instanceType: instance type "m5\.larg" is not in data\/ec2-instance-types\.json\. Did you mean m5\.large, /);
 });
-
 
 describe('the fast path for valid files reads what the locating reader reads', () => {
   /** The fleet, or the error's message, from one reader. */

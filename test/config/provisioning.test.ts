@@ -2,23 +2,12 @@ import { renderFleet } from '../../app/render';
 import { planFleet } from '../../capacity/plan';
 import { distLayout } from '../../catalog/dist-layout';
 import { cidrContains, cidrsOverlap, ipv4Subnet } from '../../config/cidr';
-import { FleetConfigError, parseFleet } from '../../config/load';
+import { parseFleet } from '../../config/load';
 import { clusterAutoscalerImageTags } from '../../catalog/addons';
 import { supportedEksVersions } from '../../config/eks-versions';
 import { databaseIpv4Subnets, privateIpv4Subnets, publicIpv4Subnets } from '../../config/vpc-layout';
-import { demoFleetText, fixtureText } from '../support/fixtures';
+import { demoFleetText, fixtureText, lineOf, locatedProblemsOf } from '../support/fixtures';
 
-function problemsOf(text: string): string[] {
-  try {
-    parseFleet(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
-  }
-  throw new Error('the fleet was accepted');
-}
-
-const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
 /** ipv6-east of the demo fleet, edited: `edit` gets the lines from its name to its nodeGroups. */
 const editIpv6East = (edit: (block: string) => string) => demoFleetText.replace(/ {2}- name: ipv6-east\n[\s\S]*?(?= {4}nodeGroups:)/, edit);
 /** The demo fleet's ipv6-east before terraform apply: no endpoint, VPC, subnets or CA yet. */
@@ -28,7 +17,7 @@ const pendingIpv6East = editIpv6East((block) => block.replace(/ {4}server: .*\n/
 describe('clusters the project creates and clusters that exist', () => {
   test('a cluster that exists needs its endpoint, VPC and subnets', () => {
     const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1');
-    expect(problemsOf(text)).toEqual([`${lineOf(text, '- name: legacy-ipv4') + 0}:5 clusters[0]: has no server: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`]);
+    expect(locatedProblemsOf(text)).toEqual([`${lineOf(text, '- name: legacy-ipv4') + 0}:5 clusters[0]: has no server: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`]);
   });
 
   test('a cluster the project creates, before terraform apply: accepted, rendered only in dist/terraform/, no app placed on it by default', () => {
@@ -46,22 +35,22 @@ describe('clusters the project creates and clusters that exist', () => {
 
   test('an app placed on a cluster that is not created yet is refused, saying what to do', () => {
     const text = pendingIpv6East.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [ipv6-east]\n  - name: app1');
-    expect(problemsOf(text)).toEqual([expect.stringMatching(/apps\[0\]\.clusters\[0\]: cluster "ipv6-east" is not created yet \(it has no server\): run terraform apply in dist\/terraform\/clusters\/ipv6-east and npm run import-clusters, then place apps on it$/)]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/apps\[0\]\.clusters\[0\]: cluster "ipv6-east" is not created yet \(it has no server\): run terraform apply in dist\/terraform\/clusters\/ipv6-east and npm run import-clusters, then place apps on it$/)]);
   });
 
   test('an IPv6 cluster the project creates that lists only its subnets is half imported, not pending: only an IPv4 one may list its blocks before it exists', () => {
     const text = editIpv6East((block) => block.replace(/ {4}server: .*\n/, '').replace(/ {4}vpcId: .*\n/, ''));
-    expect(problemsOf(text)).toContainEqual(expect.stringMatching(/clusters\[1\]: has subnets but no server, vpcId: npm run import-clusters writes all of them/));
+    expect(locatedProblemsOf(text)).toContainEqual(expect.stringMatching(/clusters\[1\]: has subnets but no server, vpcId: npm run import-clusters writes all of them/));
   });
 
   test('half an import is refused: the four fields come together', () => {
     const text = editIpv6East((block) => block.replace(/ {4}vpcId: .*\n/, ''));
-    expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[1\]: has server, subnets but no vpcId: npm run import-clusters writes all of them/)]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/clusters\[1\]: has server, subnets but no vpcId: npm run import-clusters writes all of them/)]);
   });
 
   test('a vpc on a cluster that exists is refused, not ignored', () => {
     const text = demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    vpc:\n      cidr: 10.230.0.0/16\n');
-    expect(problemsOf(text)).toEqual([expect.stringMatching(/clusters\[0\]\.vpc: is set on a cluster that exists \(provisioning: existing\)/)]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/clusters\[0\]\.vpc: is set on a cluster that exists \(provisioning: existing\)/)]);
   });
 
   test.each([
@@ -70,16 +59,16 @@ describe('clusters the project creates and clusters that exist', () => {
     ['10.231.0.1/16', 'has host bits set'],
   ])('vpc.cidr %s is refused: %s', (cidr, message) => {
     const text = demoFleetText.replace('      cidr: 10.231.0.0/16', `      cidr: ${cidr}`).replace(/ {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
-    expect(problemsOf(text).join('\n')).toContain(message);
+    expect(locatedProblemsOf(text).join('\n')).toContain(message);
   });
 
   test('private blocks outside the VPC, over its public subnets, or not one per zone are refused', () => {
     const outside = demoFleetText.replace('      - 10.231.24.0/22', '      - 10.232.24.0/22');
-    expect(problemsOf(outside)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[2]: "10.232.24.0/22" is not inside the VPC\'s block 10.231.0.0/16 (vpc.cidr)')]);
+    expect(locatedProblemsOf(outside)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[2]: "10.232.24.0/22" is not inside the VPC\'s block 10.231.0.0/16 (vpc.cidr)')]);
     const overPublic = demoFleetText.replace('      - 10.231.16.0/22', '      - 10.231.0.0/22');
-    expect(problemsOf(overPublic)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[0]: "10.231.0.0/22" overlaps 10.231.0.0/24, which the VPC\'s public or database subnets take')]);
+    expect(locatedProblemsOf(overPublic)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets[0]: "10.231.0.0/22" overlaps 10.231.0.0/24, which the VPC\'s public or database subnets take')]);
     const two = demoFleetText.replace('      - 10.231.24.0/22\n', '');
-    expect(problemsOf(two)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 2 blocks: a VPC the project creates has one private subnet in each of its 3 availability zones')]);
+    expect(locatedProblemsOf(two)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 2 blocks: a VPC the project creates has one private subnet in each of its 3 availability zones')]);
   });
 
   test('without ipv4Subnets, a created VPC\'s private IPv4 blocks are the layout\'s, and the capacity plan counts them', () => {
@@ -93,7 +82,7 @@ describe('clusters the project creates and clusters that exist', () => {
 describe('names the pinned modules take for a cluster the project creates', () => {
   test('a cluster name over 29 characters, a node group name over 22, are refused with the limit', () => {
     const text = demoFleetText.replace(/ipv6-east/g, 'ipv6-east-in-the-new-vpc-of-2026').replace('      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', '      - name: general-purpose-graviton4\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120');
-    expect(problemsOf(text)).toEqual([
+    expect(locatedProblemsOf(text)).toEqual([
       expect.stringContaining('clusters[1].name: is 32 characters long: the eks module names the cluster\'s IAM role with the prefix "ipv6-east-in-the-new-vpc-of-2026-cluster-", over the 38 characters IAM allows a name prefix; expected at most 29'),
       expect.stringContaining('clusters[1].nodeGroups[0].name: is 25 characters long: the eks module names the node group\'s IAM role with the prefix "general-purpose-graviton4-eks-node-group-"'),
     ]);
@@ -106,9 +95,9 @@ describe('names the pinned modules take for a cluster the project creates', () =
   test('an IPv4 cluster the project creates is pending with its subnets alone; with the server or the VPC id too it is half imported', () => {
     const created = demoFleetText.replace(/( {2}- name: legacy-ipv4\n {4}ipFamily: ipv4\n)/, '$1    provisioning: create\n    vpc:\n      cidr: 10.230.0.0/16\n');
     const without = (text: string, field: string) => text.replace(new RegExp(`( {2}- name: legacy-ipv4\\n[\\s\\S]*?) {4}${field}: .*\\n`), '$1');
-    expect(problemsOf(without(created, 'vpcId'))).toContainEqual(expect.stringMatching(/ clusters\[0\]: has server, subnets but no vpcId: /));
+    expect(locatedProblemsOf(without(created, 'vpcId'))).toContainEqual(expect.stringMatching(/ clusters\[0\]: has server, subnets but no vpcId: /));
     const vpcIdOnly = without(created, 'server').replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}subnets:\n( {6}- .*\n)+/, '$1');
-    expect(problemsOf(vpcIdOnly)).toContainEqual(expect.stringMatching(/ clusters\[0\]: has vpcId but no server, subnets: /));
+    expect(locatedProblemsOf(vpcIdOnly)).toContainEqual(expect.stringMatching(/ clusters\[0\]: has vpcId but no server, subnets: /));
   });
 
   test('an IPv4 cluster the project creates may list its private subnets before it exists', () => {
@@ -123,20 +112,20 @@ describe('names the pinned modules take for a cluster the project creates', () =
 describe('identities', () => {
   test('a cluster may not be named like the roles the fleet shares', () => {
     const text = demoFleetText.replace(/legacy-ipv4/g, 'fleet');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].name: is "fleet", the prefix of the IAM roles the fleet shares (such as fleet-argocd): choose another name')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[0].name: is "fleet", the prefix of the IAM roles the fleet shares (such as fleet-argocd): choose another name')]);
   });
 
   test('IRSA: a role name over IAM\'s 64 characters is refused, naming the longest name that fits', () => {
     const name = 'legacy-ipv4-in-the-old-datacentre-vpc';
     const text = demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    identity: irsa\n');
-    expect(problemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long, above IAM's 64: shorten the name to 35 characters or use identity: podIdentity`)]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long, above IAM's 64: shorten the name to 35 characters or use identity: podIdentity`)]);
     // Under Pod Identity the add-ons' roles are the fleet's, whatever the cluster is named.
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name))).not.toThrow();
   });
 
   test('the cluster Argo CD runs on must use Pod Identity, which Argo CD\'s own pods use', () => {
     const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    identity: irsa\n'));
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].identity: is irsa on the cluster Argo CD runs on')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].identity: is irsa on the cluster Argo CD runs on')]);
   });
 
   test('the accounts fixture, with a cluster of each kind, is valid', () => {
@@ -175,8 +164,8 @@ describe('Kubernetes versions and the add-ons a cluster can run', () => {
   test('a version past EKS extended support is refused for that reason, whatever the add-ons (1.31 ended on 2026-11-26)', () => {
     const text = withVersion('1.31');
     const refused = [expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", whose EKS extended support ended on 2026-11-26: EKS upgrades such a cluster itself and creates none')];
-    expect(problemsOf(text)).toEqual(refused);
-    expect(problemsOf(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).toEqual(refused);
+    expect(locatedProblemsOf(text)).toEqual(refused);
+    expect(locatedProblemsOf(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).toEqual(refused);
   });
 
   test('the day decides: the day before 1.31\'s extended support ended, only its missing cluster-autoscaler release refused it', () => {
@@ -184,7 +173,7 @@ describe('Kubernetes versions and the add-ons a cluster can run', () => {
     process.env.FLEET_TODAY = '2026-11-25';
     try {
       const text = withVersion('1.31');
-      expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports')]);
+      expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.31", which no cluster-autoscaler release of this project supports')]);
       expect(() => parseFleet(text.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      clusterAutoscaler: false\n'))).not.toThrow();
     } finally {
       process.env.FLEET_TODAY = before;
@@ -192,7 +181,7 @@ describe('Kubernetes versions and the add-ons a cluster can run', () => {
   });
 
   test('a version the calendar does not know is refused with the refresh to run', () => {
-    expect(problemsOf(withVersion('1.39'))).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.39", which the EKS release calendar in data/eks-versions.json does not list')]);
+    expect(locatedProblemsOf(withVersion('1.39'))).toEqual([expect.stringContaining('clusters[0].kubernetesVersion: is "1.39", which the EKS release calendar in data/eks-versions.json does not list')]);
   });
 
   test('every version EKS supports today has a cluster-autoscaler release, 1.36 included', () => {
@@ -205,14 +194,14 @@ describe('Kubernetes versions and the add-ons a cluster can run', () => {
 describe('administrators, endpoints and identity switches', () => {
   test('a created cluster without administrators is refused: with the creator\'s access off nobody could administer it', () => {
     const text = demoFleetText.replace(/administrators:\n( {2}- .*\n)+/, '');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1]: is created by the project but names no administrators')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1]: is created by the project but names no administrators')]);
     // Per cluster is enough.
     expect(() => parseFleet(text.replace('    provisioning: create\n', '    provisioning: create\n    administrators: [arn:aws:iam::111122223333:role/ops]\n'))).not.toThrow();
   });
 
   test('administrators and public endpoint CIDRs on a cluster that exists are refused: the project does not manage them there', () => {
     const text = demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    administrators: [arn:aws:iam::111122223333:role/ops]\n    endpointPublicAccessCidrs: [203.0.113.0/24]\n');
-    expect(problemsOf(text)).toEqual([
+    expect(locatedProblemsOf(text)).toEqual([
       expect.stringContaining('clusters[0].administrators: is set on a cluster that exists'),
       expect.stringContaining('clusters[0].endpointPublicAccessCidrs: is set on a cluster that exists'),
     ]);
@@ -220,7 +209,7 @@ describe('administrators, endpoints and identity switches', () => {
 
   test('a public endpoint open to the whole internet is refused', () => {
     const text = demoFleetText.replace('      - 203.0.113.0/24\n', '      - 0.0.0.0/0\n');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "0.0.0.0/0" is the whole internet')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "0.0.0.0/0" is the whole internet')]);
   });
 
   test('IPv6 blocks of public endpoint CIDRs: accepted on an IPv6 cluster (its endpoint is dual-stack), refused on an IPv4 one, whose endpoint EKS keeps IPv4', () => {
@@ -231,28 +220,28 @@ describe('administrators, endpoints and identity switches', () => {
     const at = dualStack.indexOf('  - name: ipv6-east');
     const ipv4 = dualStack.slice(0, at) + dualStack.slice(at).replace('ipFamily: ipv6', 'ipFamily: ipv4').replace(/ {4}subnets:\n( {6}- 2600.*\n)+/, '')
       .replace(/ {4}(server|vpcId|caData): .*\n/g, '').replace('    ipv4Subnets:', '    subnets:');
-    expect(problemsOf(ipv4)).toContainEqual(expect.stringContaining('clusters[1].endpointPublicAccessCidrs[1]: "2600:1f16:5de:8b00::/56" is an IPv6 block, but the endpoint of an IPv4 cluster is IPv4 only'));
+    expect(locatedProblemsOf(ipv4)).toContainEqual(expect.stringContaining('clusters[1].endpointPublicAccessCidrs[1]: "2600:1f16:5de:8b00::/56" is an IPv6 block, but the endpoint of an IPv4 cluster is IPv4 only'));
     // and ::/0 is the whole internet too
-    expect(problemsOf(demoFleetText.replace('      - 203.0.113.0/24\n', '      - ::/0\n'))).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "::/0" is the whole internet')]);
+    expect(locatedProblemsOf(demoFleetText.replace('      - 203.0.113.0/24\n', '      - ::/0\n'))).toEqual([expect.stringContaining('clusters[1].endpointPublicAccessCidrs[0]: "::/0" is the whole internet')]);
   });
 
   test('endpointAccess is what import-clusters read from a cluster that exists: refused on a created one, and CIDRs without a public endpoint are refused', () => {
     expect(parseFleet(demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    endpointAccess: { public: true, publicCidrs: [0.0.0.0/0, 198.51.100.0/24] }\n')).clusters[0].endpointAccess)
       .toEqual({ public: true, publicCidrs: ['0.0.0.0/0', '198.51.100.0/24'] });
-    expect(problemsOf(demoFleetText.replace('    provisioning: create\n', '    provisioning: create\n    endpointAccess: { public: false }\n')))
+    expect(locatedProblemsOf(demoFleetText.replace('    provisioning: create\n', '    provisioning: create\n    endpointAccess: { public: false }\n')))
       .toEqual([expect.stringContaining('clusters[1].endpointAccess: is set on a cluster the project creates')]);
-    expect(problemsOf(demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    endpointAccess: { public: false, publicCidrs: [0.0.0.0/0] }\n')))
+    expect(locatedProblemsOf(demoFleetText.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    endpointAccess: { public: false, publicCidrs: [0.0.0.0/0] }\n')))
       .toEqual([expect.stringContaining('clusters[0].endpointAccess.publicCidrs: is set, but endpointAccess.public is false')]);
   });
 
   test('previousIdentity equal to identity is refused', () => {
     const text = demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    previousIdentity: podIdentity\n');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
   });
 
   test('a two-zone VPC takes two private blocks, not three', () => {
     const text = editIpv6East((block) => block.replace('      cidr: 10.231.0.0/16\n', '      cidr: 10.231.0.0/16\n      availabilityZones: 2\n'));
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 3 blocks: a VPC the project creates has one private subnet in each of its 2 availability zones (vpc.availabilityZones), expected 2')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 3 blocks: a VPC the project creates has one private subnet in each of its 2 availability zones (vpc.availabilityZones), expected 2')]);
     const fleet = parseFleet(text.replace('      - 10.231.24.0/22\n', ''));
     const cluster = fleet.clusters.find((candidate) => candidate.name === 'ipv6-east')!;
     expect(cluster.publicSubnets).toEqual(publicIpv4Subnets('10.231.0.0/16', 2));
@@ -265,12 +254,12 @@ describe('apps need the load balancer controller where they run', () => {
     const text = demoFleetText
       .replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n')
       .replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
-    expect(problemsOf(text)).toEqual([expect.stringContaining('apps[0].clusters[0]: cluster "legacy-ipv4" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false)')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('apps[0].clusters[0]: cluster "legacy-ipv4" runs no AWS Load Balancer Controller (addons.awsLoadBalancerController: false)')]);
   });
 
   test('an IPv6 cluster without it, where apps run by default, is refused at the add-on', () => {
     const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    addons:\n      awsLoadBalancerController: false\n'));
-    expect(problemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1 and app2 run on every IPv6 cluster by default, this one too')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1 and app2 run on every IPv6 cluster by default, this one too')]);
     // A cluster without apps may run without it.
     expect(() => parseFleet(demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n'))).not.toThrow();
   });

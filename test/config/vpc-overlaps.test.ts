@@ -4,9 +4,7 @@ import { planFleet } from '../../capacity/plan';
 import { planProblems } from '../../capacity/report';
 import { parseFleet } from '../../config/load';
 import { overlappingVpcs } from '../../config/vpc-overlaps';
-import { demoFleetText, projectRoot, writeTempFleet } from '../support/fixtures';
-
-const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+import { demoFleetText, lineOf, projectRoot, writeTempFleet } from '../support/fixtures';
 
 /** The demo fleet with a second created VPC, ipv6-west's, pending, in `region`. */
 function withSecondVpc(cidr: string, region = 'us-east-2', text = demoFleetText, name = 'ipv6-west'): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderFleet } from '../../app/render';
 import { Fleet } from '../../config/fleet';
-import { parseFleet } from '../../config/load';
+import { FleetConfigError, parseFleet } from '../../config/load';
 import { outputMarker, writeDist } from '../../output/write-dist';
 import { RenderedObject, renderedObjects } from '../../verify/rendered';
 import { largeFleetYaml } from '../fixtures/large-fleet';
@@ -102,4 +102,20 @@ export function renderParsed(fleet: Fleet): { files: Map<string, string>; object
 export function setReplicas(text: string, appIndex: number, replicas: number): string {
   let seen = -1;
   return text.replace(/replicas: 5\b/g, (match) => (++seen === appIndex ? `replicas: ${replicas}` : match));
+}
+
+/** The 1-based line of the first line of `text` that holds `fragment` (0 when none does). */
+export function lineOf(text: string, fragment: string): number {
+  return text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+}
+
+/** The problems fleet.yaml validation finds in `text`, each as `line:column path: message`; a fleet it accepts fails the test. */
+export function locatedProblemsOf(text: string): string[] {
+  try {
+    parseFleet(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FleetConfigError);
+    return (error as FleetConfigError).problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}: ${problem.message}`);
+  }
+  throw new Error('the fleet was accepted');
 }
