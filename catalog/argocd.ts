@@ -1,5 +1,8 @@
 import { AddonKey } from './addons';
 
+/** The annotation Argo CD orders a sync by: lower waves first, each healthy before the next. */
+export const syncWaveAnnotation = 'argocd.argoproj.io/sync-wave';
+
 /** Argo CD's name for the cluster it runs in. */
 export const inClusterServer = 'https://kubernetes.default.svc';
 /** Argo CD's cluster name for inClusterServer. */

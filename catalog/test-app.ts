@@ -25,3 +25,6 @@ export function rolloutPeak(replicas: number): RolloutPeak {
   const draining = Math.min(replicas, surge + unavailable);
   return { surge, draining, pods: replicas + surge + draining };
 }
+
+/** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
+export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';

@@ -5,7 +5,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { AppProject } from '../imports/argocd-argoproj.io';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
-import { syncWaveAnnotation } from './test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
 
 /** Argo CD's own kinds: only the root app may create them, so no chart can rewrite the projects or register clusters. */
 const argoprojKinds = [{ group: 'argoproj.io', kind: '*' }];

@@ -4,7 +4,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { Application, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
-import { syncWaveAnnotation } from './test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
 
 export interface ArgoCdProps {
   /** The validated fleet, every default applied. */

@@ -4,7 +4,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { App, Cluster, Fleet } from '../config/fleet';
 import { ApplicationSet, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
-import { syncWaveAnnotation } from './test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
 
 export interface ClusterAppsProps {
   /** The validated fleet, every default applied. */

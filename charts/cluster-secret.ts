@@ -8,7 +8,7 @@ import { Cluster } from '../config/fleet';
 import { clusterAnnotations, clusterLabels } from '../values/cluster-registration';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
-import { syncWaveAnnotation } from './test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
 
 export interface ClusterSecretProps extends ArgoCdProps {
   /** The cluster Argo CD registers. */

@@ -7,7 +7,9 @@ import { loadBalancerAssignment } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
-import { commonLabels, selectorLabels, syncWaveAnnotation, testAppSyncWaves } from './test-app';
+import { commonLabels, selectorLabels, testAppSyncWaves } from './test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
+import { groupNameAnnotation } from '../catalog/test-app';
 
 /**
  * What the files of a test app read of a cluster it is placed on: its name and IP family, and
@@ -27,8 +29,6 @@ export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalan
  */
 export const tlsSecurityPolicy = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 
-/** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
-export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';
 
 /**
  * What an Ingress says of its ALB rather than of its own rules and target group: the same on every Ingress, so the

@@ -3,7 +3,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import { restrictedNamespaceLabels } from '../catalog/argocd';
+import { restrictedNamespaceLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
 import { testAppRollingUpdate } from '../catalog/test-app';
 import images from '../data/images.json';
@@ -33,9 +33,6 @@ export function selectorLabels(app: App): Record<string, string> {
 export function commonLabels(app: App): Record<string, string> {
   return { ...selectorLabels(app), 'app.kubernetes.io/part-of': 'test-apps', 'app.kubernetes.io/managed-by': 'fleet-generator' };
 }
-
-/** The annotation Argo CD orders a sync by: lower waves first, each healthy before the next. */
-export const syncWaveAnnotation = 'argocd.argoproj.io/sync-wave';
 
 /**
  * The order a test app syncs in. The load balancer controller injects a pod's readiness gate

@@ -9,7 +9,7 @@ import { appClusterPath } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { loadBalancerAssignment, ownGroupName } from '../config/load-balancer-groups';
 import { firstNames } from '../config/messages';
-import { groupNameAnnotation } from '../charts/test-app-placement';
+import { groupNameAnnotation } from '../catalog/test-app';
 
 /** The ALB of every app on every cluster: cluster -> app -> IngressGroup. */
 export type LoadBalancerGroups = Map<string, Map<string, string>>;

@@ -11,7 +11,7 @@
  * Objects of one wave are pruned together, in no order that matters.
  * (PruneLast, which moves a prune after every wave, is not used by this project: pruneOrder refuses it.)
  */
-import { syncWaveAnnotation } from '../charts/test-app';
+import { syncWaveAnnotation } from '../catalog/argocd';
 
 /** An object as Argo CD sees it live: what its prune order depends on. */
 export interface LiveObject {

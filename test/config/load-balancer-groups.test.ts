@@ -1,6 +1,7 @@
 import { App, Fleet, Placement } from '../../config/fleet';
 import { groupNamePattern, jumpHash, loadBalancerAssignment, loadBalancersOn, maxGroupNameLength, nameKey, sharedBucket, sharedTargetsPerApp } from '../../config/load-balancer-groups';
-import { groupNameAnnotation, loadBalancerAnnotations } from '../../charts/test-app-placement';
+import { loadBalancerAnnotations } from '../../charts/test-app-placement';
+import { groupNameAnnotation } from '../../catalog/test-app';
 import { resolveRollout } from '../../config/fleet';
 import { demoFleet, largeFleetFixture, renderParsed, setReplicas } from '../support/fixtures';
 

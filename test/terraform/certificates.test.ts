@@ -4,7 +4,8 @@ import { renderFleet } from '../../app/render';
 import { certificateValidationRole } from '../../terraform/certificates';
 import { defaultTerraformDir } from '../../scripts/refresh-terraform-modules';
 import { demoFleet, fixtureFleet, renderParsed } from '../support/fixtures';
-import { groupNameAnnotation, tlsSecurityPolicy } from '../../charts/test-app-placement';
+import { tlsSecurityPolicy } from '../../charts/test-app-placement';
+import { groupNameAnnotation } from '../../catalog/test-app';
 
 type Json = Record<string, any>;
 
