@@ -56,24 +56,30 @@ function slowLegacyOutputs(): string {
 
 const readText = (file: string) => { try { return readFileSync(file, 'utf8'); } catch { return undefined; } };
 
+/** Starts an import of legacy-ipv4 that holds fleet.yaml's lock for a while; resolves once the lock names its process. */
+async function importHoldingTheLock(fleetFile: string): Promise<{ child: ChildProcess; done: ReturnType<typeof startImport> }> {
+  const lockFile = join(fleetFile, '..', '.fleet.yaml.lock');
+  let child: ChildProcess | undefined;
+  const done = startImport(fleetFile, [slowLegacyOutputs()], (started) => (child = started));
+  for (const started = Date.now(); readText(lockFile) !== `${child?.pid}\n` && Date.now() - started < 30_000;) await pause();
+  return { child: child!, done };
+}
+
 describe('one import of a fleet.yaml at a time', () => {
   test('two imports at once both land: the second waits for the first and edits what it wrote', async () => {
     // GIVEN one fleet.yaml, and an import of legacy-ipv4 that holds the lock for a while
     const fleetFile = writeTempFleet(demoFleetText);
-    const lockFile = join(fleetFile, '..', '.fleet.yaml.lock');
-    let firstChild: ChildProcess | undefined;
-    const first = startImport(fleetFile, [slowLegacyOutputs()], (child) => (firstChild = child));
+    const { child: firstChild, done: first } = await importHoldingTheLock(fleetFile);
     // WHEN a second import, of ipv6-east, starts while the first holds the lock (the first is
     // stopped once its lock names it, and let go once the second says it waits)
-    for (const started = Date.now(); readText(lockFile) !== `${firstChild!.pid}\n` && Date.now() - started < 30_000;) await pause();
-    process.kill(firstChild!.pid!, 'SIGSTOP');
+    process.kill(firstChild.pid!, 'SIGSTOP');
     let second: ReturnType<typeof startImport>;
     try {
       let waiting = false;
       second = startImport(fleetFile, [fixture('terraform-ipv6-east')], (child) => child.stderr!.on('data', (chunk) => (waiting ||= String(chunk).includes('waiting for another import-clusters'))));
       for (const started = Date.now(); !waiting && Date.now() - started < 20_000;) await pause();
     } finally {
-      process.kill(firstChild!.pid!, 'SIGCONT');
+      process.kill(firstChild.pid!, 'SIGCONT');
     }
     const results = await Promise.all([first, second]);
     // THEN both succeed, and fleet.yaml has the fields of both clusters
@@ -88,13 +94,10 @@ describe('one import of a fleet.yaml at a time', () => {
   test('a killed import leaves its lock and its staged file; the next import takes the lock over and removes the file', async () => {
     // GIVEN an import killed while it held the lock, after writing its staged file
     const fleetFile = writeTempFleet(demoFleetText);
-    const lockFile = join(fleetFile, '..', '.fleet.yaml.lock');
-    let child: ChildProcess | undefined;
-    const killed = startImport(fleetFile, [slowLegacyOutputs()], (started) => (child = started));
-    for (const started = Date.now(); readText(lockFile) !== `${child!.pid}\n` && Date.now() - started < 30_000;) await pause();
-    process.kill(child!.pid!, 'SIGKILL');
+    const { child, done: killed } = await importHoldingTheLock(fleetFile);
+    process.kill(child.pid!, 'SIGKILL');
     await killed;
-    const staged = `${fleetFile}.import-${child!.pid}`;
+    const staged = `${fleetFile}.import-${child.pid}`;
     writeFileSync(staged, 'half a fleet');
     // and a staged file of an import that still runs, which must stay
     const running = spawn('sleep', ['30']);
