@@ -17,7 +17,7 @@ import { fieldLines, FleetConfigError, loadFleet } from '../config/load';
 import { fleetToday } from '../config/eks-versions';
 import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
-import { nodeGroupWarnings } from './fleet-warnings';
+import { nodeGroupWarnings } from '../capacity/max-pods';
 import { count, groupWarnings } from '../config/messages';
 
 const usage = 'usage: npm run plan -- [--json | --markdown [--clusters <name,...>]]';

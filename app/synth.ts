@@ -20,7 +20,7 @@ import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, ha
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines, replacedLines } from '../diff/fleet-changes';
 import { committedDist } from '../diff/baseline';
 import { distLayout } from '../catalog/dist-layout';
-import { nodeGroupWarnings } from './fleet-warnings';
+import { nodeGroupWarnings } from '../capacity/max-pods';
 import { sourceVersion, testAppFingerprint } from './fingerprint';
 import { buildFleetInSlices, testAppPaths } from './render';
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'crypto';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { nodeGroupWarnings } from '../../app/fleet-warnings';
+import { nodeGroupWarnings } from '../../capacity/max-pods';
 import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { groupWarnings } from '../../config/messages';
 import { largeFleetYaml } from '../fixtures/large-fleet';

@@ -1,5 +1,5 @@
-/** What synth questions in a valid fleet.yaml without refusing it, beside the capacity plan's warnings. */
-import { maxPodsPerNode, podsPerPrefix } from '../capacity/plan';
+/** Node groups whose maxPods the ENIs of their instance type cannot give: a warning of synth, plan and check beside the capacity plan's. */
+import { maxPodsPerNode, podsPerPrefix } from './plan';
 import { allClusters, Fleet } from '../config/fleet';
 import { count } from '../config/messages';
 
