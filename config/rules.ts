@@ -41,14 +41,19 @@ function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>):
 
 /**
  * Whether a URL is an EKS API endpoint of the region: EKS names every endpoint
- * <id>.<zone>.<region>.eks.<the partition's domain> (amazonaws.com; amazonaws.com.cn in China). Argo CD sends the cluster's token
+ * <id>.<zone>.<region>.eks.<the partition's domain> (amazonaws.com; amazonaws.com.cn in China), or an IPv6 cluster's
+ * dual-stack <id>.<zone>.<region>.api.aws. Argo CD sends the cluster's token
  * to this address, so nothing else may stand here: not Argo CD's in-cluster address, not the
  * instance metadata service.
  */
-function isEksEndpoint(server: string, region: string): boolean {
+function isEksEndpoint(server: string, region: string, ipFamily: string): boolean {
   const host = /^https:\/\/([^/:]+)/.exec(server)?.[1]?.toLowerCase() ?? '';
+  const at = `^[a-z0-9]+\\.[a-z0-9]+\\.${region.replace(/[.-]/g, '\\$&')}\\.`;
   // The partition's own domain follows (amazonaws.com, amazonaws.com.cn, and those of the isolated partitions).
-  return new RegExp(`^[a-z0-9]+\\.[a-z0-9]+\\.${region.replace(/[.-]/g, '\\$&')}\\.eks\\.[a-z0-9-]+(\\.[a-z0-9-]+)+$`).test(host);
+  if (new RegExp(`${at}eks\\.[a-z0-9-]+(\\.[a-z0-9-]+)+$`).test(host)) return true;
+  // An IPv6 cluster created since October 2024 has a dual-stack endpoint in api.aws (China:
+  // api.amazonwebservices.com.cn): EKS user guide, "Cluster API server endpoint", "IPv6 cluster endpoint format".
+  return ipFamily === 'ipv6' && new RegExp(`${at}(api\\.aws|api\\.amazonwebservices\\.com\\.cn)$`).test(host);
 }
 
 /** A cluster's subnet, parsed, with where it is: in subnets, or (the IPv4 blocks of an IPv6 cluster's dual-stack subnets) in ipv4Subnets. */
@@ -115,8 +120,8 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     const at = (...rest: PathSegment[]): PathSegment[] => ['clusters', clusterIndex, ...rest];
     const regionProblem = awsRegionProblem(cluster.region);
     if (regionProblem) report(at('region'), regionProblem);
-    else if (cluster.server !== undefined && !isEksEndpoint(cluster.server, cluster.region)) {
-      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.amazonaws.com (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
+    else if (cluster.server !== undefined && !isEksEndpoint(cluster.server, cluster.region, cluster.ipFamily)) {
+      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.amazonaws.com${cluster.ipFamily === 'ipv6' ? ` or, for an IPv6 cluster's dual-stack endpoint, https://<id>.<zone>.${cluster.region}.api.aws` : ''} (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
     }
     const caProblem = cluster.caData === undefined ? undefined : caDataProblem(cluster.caData);
     if (caProblem) report(at('caData'), caProblem);

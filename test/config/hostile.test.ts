@@ -428,6 +428,30 @@ describe('review of the hardening: what still got through', () => {
   });
 });
 
+describe('the dual-stack endpoint of an IPv6 cluster', () => {
+  // EKS user guide, "Cluster API server endpoint": IPv6 clusters created since October 2024 get
+  // <id>.<zone>.<region>.api.aws (China: api.amazonwebservices.com.cn), not eks.amazonaws.com.
+  const withIpv6Server = (server: string) => demoFleetText.replace(/server: https:\/\/9E8D\S+/, `server: ${server}`);
+
+  test.each([
+    'https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-east-2.api.aws',
+    'https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-east-2.api.amazonwebservices.com.cn',
+  ])('%s is accepted as an IPv6 cluster\'s server', (server) => {
+    expect(parseFleet(withIpv6Server(server)).clusters.find((cluster) => cluster.ipFamily === 'ipv6')!.server).toBe(server);
+  });
+
+  test('an api.aws endpoint of another region is refused, naming the dual-stack form', () => {
+    expect(problemsOf(withIpv6Server('https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-west-2.api.aws'))).toEqual([
+      expect.stringMatching(/^clusters\[1\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2: expected https:\/\/<id>\.<zone>\.us-east-2\.eks\.amazonaws\.com or, for an IPv6 cluster's dual-stack endpoint, https:\/\/<id>\.<zone>\.us-east-2\.api\.aws/),
+    ]);
+  });
+
+  test('an IPv4 cluster has no api.aws endpoint', () => {
+    const text = demoFleetText.replace(/server: https:\/\/4B1D\S+/, 'server: https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.api.aws');
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/^clusters\[0\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2: expected https:\/\/<id>\.<zone>\.us-east-2\.eks\.amazonaws\.com \(/)]);
+  });
+});
+
 describe('review of the hardening: one meaning, no secret in a message', () => {
   test.each([
     ['a carriage return inside a line', demoFleetText.replace('    containerPort: 80\n    replicas: 5\n  - name: app1', '    containerPort: 80 # port\r    replicas: 7\n  - name: app1')],
