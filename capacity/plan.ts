@@ -225,7 +225,12 @@ export interface QuotaDeclaration {
   readonly path: string;
 }
 
-/** The ALBs of one account and region, which share its "Application Load Balancers per Region" quota. */
+/**
+ * The ALBs of one account and region, which share its "Application Load Balancers per Region" quota, and their target
+ * groups, which share its "Target Groups per Region" quota (Elastic Load Balancing, "Quotas for your Application Load
+ * Balancers", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html; the account's
+ * NLBs take from the same 3,000).
+ */
 export interface RegionPlan {
   readonly accountId: string;
   readonly region: string;
@@ -233,6 +238,16 @@ export interface RegionPlan {
   readonly clusters: readonly string[];
   readonly loadBalancers: number;
   readonly quota: number;
+  /**
+   * The target groups of those ALBs: the load balancer controller makes one per Ingress backend (Service and port) of
+   * each Ingress (v3.5.0 pkg/ingress/model_build_target_group.go buildTargetGroupResourceID, keyed by the Ingress's
+   * namespace/name, the Service and the port), so one per app on every cluster it runs on, and one more on each ALB
+   * of an app's walk to another ALB (config/load-balancer-groups.ts).
+   */
+  readonly targetGroups: number;
+  readonly targetGroupQuota: number;
+  /** Each cluster's target groups there, most first: the largest contributors. */
+  readonly targetGroupsByCluster: readonly { readonly cluster: string; readonly targetGroups: number }[];
   /** Every cluster of the account and region, pending ones too: fleet.yaml requires the same quotas on each (config/rules.ts). */
   readonly quotaDeclarations: readonly QuotaDeclaration[];
 }
@@ -822,18 +837,26 @@ function planRegions(fleet: Fleet, plans: ReadonlyMap<string, ClusterPlan>): Reg
       clusters: [],
       loadBalancers: 0,
       quota: cluster.loadBalancerQuotas.loadBalancersPerRegion,
+      targetGroups: 0,
+      targetGroupQuota: cluster.loadBalancerQuotas.targetGroupsPerRegion,
+      targetGroupsByCluster: [],
       quotaDeclarations: [],
     };
     const declaration = { cluster: cluster.name, index: cluster.index, path: `${formatFieldPath(['clusters', cluster.index])}.loadBalancerQuotas.loadBalancersPerRegion` };
     const exists = isCluster(cluster);
+    const loadBalancers = plans.get(cluster.name)!.loadBalancers;
+    const targetGroups = exists ? sum(loadBalancers.albs.map((alb) => alb.targetGroups)) : 0;
     regions.set(key, {
       ...region,
       clusters: exists ? [...region.clusters, cluster.name] : region.clusters,
-      loadBalancers: region.loadBalancers + (exists ? plans.get(cluster.name)!.loadBalancers.loadBalancers : 0),
+      loadBalancers: region.loadBalancers + (exists ? loadBalancers.loadBalancers : 0),
+      targetGroups: region.targetGroups + targetGroups,
+      targetGroupsByCluster: exists ? [...region.targetGroupsByCluster, { cluster: cluster.name, targetGroups }] : region.targetGroupsByCluster,
       quotaDeclarations: [...region.quotaDeclarations, declaration],
     });
   }
-  return [...regions.values()].filter((region) => region.clusters.length);
+  return [...regions.values()].filter((region) => region.clusters.length)
+    .map((region) => ({ ...region, targetGroupsByCluster: [...region.targetGroupsByCluster].sort((a, b) => b.targetGroups - a.targetGroups) }));
 }
 
 /** Plans every cluster of a valid fleet, pending ones for what they will hold once they exist. */

@@ -100,6 +100,7 @@ export interface LoadBalancerQuotas {
   readonly targetsPerLoadBalancer: number;
   readonly targetsPerTargetGroup: number;
   readonly loadBalancersPerRegion: number;
+  readonly targetGroupsPerRegion: number;
   readonly rulesPerLoadBalancer: number;
   readonly certificatesPerLoadBalancer: number;
 }

@@ -84,6 +84,7 @@ export const defaultLoadBalancerQuotas = {
   targetsPerLoadBalancer: 1000,
   targetsPerTargetGroup: 1000,
   loadBalancersPerRegion: 50,
+  targetGroupsPerRegion: 3000,
   rulesPerLoadBalancer: 100,
   certificatesPerLoadBalancer: 25,
 } as const;
@@ -104,6 +105,11 @@ const loadBalancerQuotas = object({
     minimum: 1,
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
+  targetGroupsPerRegion: optional(integer({
+    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, two while its ALB moves).',
+    minimum: 1,
+    maximum: 1_000_000,
+  }), defaultLoadBalancerQuotas.targetGroupsPerRegion),
   rulesPerLoadBalancer: optional(integer({
     description: 'The "Rules per Application Load Balancer" quota (excluding default rules) of the cluster\'s account and region: every app on an ALB is one rule of its HTTPS listener.',
     minimum: 1,
