@@ -8,7 +8,7 @@ import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addon
 import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup, takesDefaultApps } from '../config/fleet';
-import { loadBalancerAssignment, LoadBalancerReason } from '../config/load-balancer-groups';
+import { appIngresses, LoadBalancerReason } from '../config/load-balancer-groups';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
@@ -85,6 +85,9 @@ export interface AppDemand {
   readonly clusters: readonly string[];
   /** Whether fleet.yaml asks for an ALB of its own; shared when absent. */
   readonly loadBalancer?: LoadBalancerMode;
+  /** A move to another ALB under way (config/load-balancer-groups.ts appIngresses): step 1's nextLoadBalancer, or step 2's previousLoadBalancer. */
+  readonly nextLoadBalancer?: LoadBalancerMode;
+  readonly previousLoadBalancer?: LoadBalancerMode;
 }
 
 /** An add-on's pods on one cluster. */
@@ -396,7 +399,8 @@ export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand
   const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
     : takesDefaultApps(cluster) ? fleet.apps.filter((app) => app.placedByDefault) : [];
   const apps = placed
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer }));
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer,
+      ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}), ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -520,14 +524,20 @@ function publicSubnetKey(cluster: ClusterSpec, cidr: string): string {
   return `${isCluster(cluster) ? cluster.vpcId : `the new VPC of ${cluster.name}`} ${cidr}`;
 }
 
-/** The apps of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes. */
+/**
+ * The Ingresses of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes: an app's
+ * own, and while it moves to another ALB its walk's two more (named <app>-next and <app>-previous here), each with a
+ * rule, a target group and every pod of the app as targets.
+ */
 function albGroups(cluster: ClusterSpec, demand: ClusterDemand): Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }> {
   const groups = new Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }>();
   for (const app of demand.apps) {
-    const { group, reason } = loadBalancerAssignment({ name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
-    const entry = groups.get(group) ?? { reason, apps: [] };
-    entry.apps.push(app);
-    groups.set(group, entry);
+    const ingresses = appIngresses({ ...app, name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
+    for (const { group, reason, name, role } of ingresses) {
+      const entry = groups.get(group) ?? { reason, apps: [] };
+      entry.apps.push(role === 'app' ? app : { ...app, app: name });
+      groups.set(group, entry);
+    }
   }
   return groups;
 }
