@@ -281,7 +281,14 @@ export type ClusterFix =
   | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
   | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly declare: QuotaDeclarations; readonly text: string }
-  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly declare: QuotaDeclarations | null; readonly text: string };
+  | {
+    readonly action: 'relieve-shared-alb';
+    readonly group: string;
+    readonly declare: QuotaDeclarations | null;
+    readonly text: string;
+    /** The fleet.yaml keys the text names (`apps[7].loadBalancer`), which fixText locates at their lines. */
+    readonly appKeys: readonly (readonly PathSegment[])[];
+  };
 
 /**
  * Quota values a fix declares once AWS grants them, on every cluster of the account and region: fleet.yaml requires
@@ -314,7 +321,11 @@ export function declarationsText(declare: QuotaDeclarations, lines?: FieldLines)
 /** A fix's text, its quota declarations at their fleet.yaml lines when `lines` is given. */
 export function fixText(fix: ClusterFix, lines?: FieldLines): string {
   const declare = 'declare' in fix ? fix.declare : null;
-  return declare ? `${declare.around[0]}${declarationsText(declare, lines)}${declare.around[1]}` : fix.text;
+  const text = declare ? `${declare.around[0]}${declarationsText(declare, lines)}${declare.around[1]}` : fix.text;
+  if (!lines || !('appKeys' in fix) || !fix.appKeys.length) return text;
+  // "apps[7].loadBalancer: own" -> "apps[7].loadBalancer: own (fleet.yaml:52)"
+  const located = lines(fix.appKeys);
+  return fix.appKeys.reduce((result, key, index) => result.replace(`${formatFieldPath(key)}: own`, `${formatFieldPath(key)}: own (${located[index]})`), text);
 }
 
 function withDeclarations(declare: QuotaDeclarations): { declare: QuotaDeclarations; text: string } {
@@ -683,6 +694,7 @@ function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext):
   const appPaths = context.appPaths ?? new Map<string, string>();
   const leaving = alb.apps.slice(0, alb.appsOver);
   const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
+  const appKeys = leaving.slice(0, 3).flatMap((app) => (context.appIndexes?.has(app.app) ? [['apps', context.appIndexes.get(app.app)!, 'loadBalancer']] : []));
   const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
   const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
   if (alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer) {
@@ -694,9 +706,9 @@ function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext):
       around: [`${own}, or request "Rules per Application Load Balancer" of ${count(rules)} for account ${cluster.accountId} in ${cluster.region} `
         + 'and declare it on every cluster of that account and region, which must all declare the same quotas: ', spread],
     };
-    return { action: 'relieve-shared-alb', group: alb.group, ...withDeclarations(declare) };
+    return { action: 'relieve-shared-alb', group: alb.group, ...withDeclarations(declare), appKeys };
   }
-  return { action: 'relieve-shared-alb', group: alb.group, declare: null, text: `${own}${spread}` };
+  return { action: 'relieve-shared-alb', group: alb.group, declare: null, text: `${own}${spread}`, appKeys };
 }
 
 /**
@@ -732,6 +744,8 @@ export interface PlanContext {
   readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
   /** Where each app is in fleet.yaml (`apps[3]`), for fixes that name its keys. */
   readonly appPaths?: ReadonlyMap<string, string>;
+  /** Each app's index in fleet.yaml's apps, for fixes that locate its keys at their lines. */
+  readonly appIndexes?: ReadonlyMap<string, number>;
   /** The clusters of the cluster's account and region, which declare the same quotas, and the most any of them needs. */
   readonly quotaPeers?: QuotaPeers;
 }
@@ -875,10 +889,11 @@ export function planFleet(fleet: Fleet): FleetPlan {
   const pendingDemands = fleet.pendingClusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
   const appPaths = new Map(fleet.apps.map((app, index) => [app.name, formatFieldPath(['apps', index])]));
+  const appIndexes = new Map(fleet.apps.map((app, index) => [app.name, index]));
   const peers = quotaPeersOf([...demands, ...pendingDemands]);
   const plan = ({ cluster, demand }: { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }, ipv6Clusters?: readonly string[]) =>
     planCluster(cluster, demand, {
-      ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths, quotaPeers: peers.get(`${cluster.accountId}/${cluster.region}`),
+      ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths, appIndexes, quotaPeers: peers.get(`${cluster.accountId}/${cluster.region}`),
     });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.

@@ -905,6 +905,13 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     expect(warnings[0]).toMatch(/^ipv6-east: load balancer quota exceeded: the shared ALB shared-0 \(IngressGroup shared-0\) holds 120 apps \(targets at a rollout's peak: svc7: 58, svc0: 4, svc1: 4 and 117 more apps: 468\): 120 rules of the 100 "Rules per Application Load Balancer" and 120 target groups of the 100 "Target Groups per Application Load Balancer" \(not adjustable\)\./);
     expect(warnings[0]).toContain('Fix: give svc7, svc0, svc1 and 17 more ALBs of their own (apps[7].loadBalancer: own, apps[0].loadBalancer: own, apps[1].loadBalancer: own, ...), which moves only them;');
     expect(warnings[0]).toContain('clusters[0].sharedLoadBalancers');
+    // and given fleet.yaml's lines, each key at its app's line, as the other fixes name theirs
+    const text = fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps);
+    const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'fleet.yaml');
+    writeFileSync(file, text);
+    const located = planProblems(fleetPlan, undefined, fieldLines(file)).warnings[0];
+    const at = (app: string) => `${file}:${lineOf(text, `name: ${app},`)}`;
+    expect(located).toContain(`(apps[7].loadBalancer: own (${at('svc7')}), apps[0].loadBalancer: own (${at('svc0')}), apps[1].loadBalancer: own (${at('svc1')}), ...)`);
   });
 
   test('shared apps whose targets add up beyond an ALB\'s 1,000: the largest leave until the rest fit', () => {
