@@ -5,6 +5,7 @@ import { fieldLines, FleetConfigError, parseFleet } from '../../config/load';
 import { defaultInstanceSource, instanceDataFile, instanceDataText, vcpusFromSizeName } from '../../scripts/refresh-instance-data';
 import { daemonSetPodsPerNode, ipv4NodeEnis, maxPodsPerNode, planFleet, rolloutPeak, spreadPods, type ClusterPlan, type FleetPlan } from '../../capacity/plan';
 import { formatPlanTable, planProblems } from '../../capacity/report';
+import { checkCapacity } from '../../app/synth';
 import { addonCatalog } from '../../catalog/addons';
 import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
@@ -690,6 +691,11 @@ describe('planFleet: load balancers', () => {
         + 'or place some of the apps on clusters of another account or region.',
       ]);
       expect(planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' }).errors).toEqual([expect.stringContaining('"Target Groups per Region"')]);
+      // synth warns of it, and refuses the fleet where capacity.loadBalancerQuotaExceeded says error, at fleet.yaml's clusters
+      expect(checkCapacity(parseFleet(text), file)).toEqual(warnings);
+      const strict = text.replace('clusters:', 'capacity: { loadBalancerQuotaExceeded: error }\nclusters:');
+      writeFileSync(file, strict);
+      expect(() => checkCapacity(parseFleet(strict), file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: clusters: us-east-2 \\(account 111122223333\\): load balancer quota exceeded: 3,001 target groups`));
       // and declared once AWS has granted it, the region fits
       const granted = text.replace(/loadBalancersPerRegion: 80 \}/g, 'loadBalancersPerRegion: 80, targetGroupsPerRegion: 3001 }');
       expect(planProblems(plan(granted))).toEqual({ errors: [], warnings: [] });
