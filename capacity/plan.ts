@@ -88,6 +88,8 @@ export interface AppDemand {
   /** A move to another ALB under way (config/load-balancer-groups.ts appIngresses): step 1's nextLoadBalancer, or step 2's previousLoadBalancer. */
   readonly nextLoadBalancer?: LoadBalancerMode;
   readonly previousLoadBalancer?: LoadBalancerMode;
+  /** On an ALB's list, the Ingress when it is one of the app's walk (`<app>-next`, `<app>-previous`) rather than its own. */
+  readonly ingress?: string;
 }
 
 /** An add-on's pods on one cluster. */
@@ -546,7 +548,7 @@ function albGroups(cluster: ClusterSpec, demand: ClusterDemand): Map<string, { r
     const ingresses = appIngresses({ ...app, name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
     for (const { group, reason, name, role } of ingresses) {
       const entry = groups.get(group) ?? { reason, apps: [] };
-      entry.apps.push(role === 'app' ? app : { ...app, app: name });
+      entry.apps.push(role === 'app' ? app : { ...app, ingress: name });
       groups.set(group, entry);
     }
   }
@@ -692,10 +694,11 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext): ClusterFix {
   const path = context.path ?? 'clusters';
   const appPaths = context.appPaths ?? new Map<string, string>();
-  const leaving = alb.apps.slice(0, alb.appsOver);
-  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
-  const appKeys = leaving.slice(0, 3).flatMap((app) => (context.appIndexes?.has(app.app) ? [['apps', context.appIndexes.get(app.app)!, 'loadBalancer']] : []));
-  const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
+  // An app moving between ALBs may be on this one twice (its walk's Ingress beside its own): named once.
+  const leaving = [...new Set(alb.apps.slice(0, alb.appsOver).map((app) => app.app))];
+  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app) ?? app}.loadBalancer: own`);
+  const appKeys = leaving.slice(0, 3).flatMap((app) => (context.appIndexes?.has(app) ? [['apps', context.appIndexes.get(app)!, 'loadBalancer']] : []));
+  const own = `give ${firstNames(leaving)} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
   const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
   if (alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer) {
     // One value for the account and region: the most rules any of its clusters' ALBs needs.

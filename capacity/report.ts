@@ -71,7 +71,7 @@ function rolloutText(cluster: ClusterPlan): string {
 
 /** An ALB in words: "shared-0 (app0, app1 and 81 more): 83 rules, 83 target groups, 581 targets at a rollout's peak, 0 certificates". */
 function albText(alb: AlbPlan): string {
-  return `${alb.group} (${firstNames(alb.apps.map((app) => app.app))}): ${plural(alb.rules, 'rule')}, ${plural(alb.targetGroups, 'target group')}, `
+  return `${alb.group} (${firstNames(alb.apps.map((app) => app.ingress ?? app.app))}): ${plural(alb.rules, 'rule')}, ${plural(alb.targetGroups, 'target group')}, `
     + `${plural(alb.targets, 'target')} at a rollout's peak, ${plural(alb.certificates, 'certificate')} beside the default one`;
 }
 
@@ -231,7 +231,7 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
         + `Fix: ${fixText(cluster.loadBalancerFix, lines)}.`);
     }
     cluster.loadBalancers.overQuota.forEach((alb, index) => {
-      const apps = largestFirst(alb.apps.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
+      const apps = largestFirst(alb.apps.map((app) => ({ name: app.ingress ?? app.app, amount: app.rollout.pods })), 'apps');
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: the shared ALB ${alb.group} (IngressGroup ${alb.group}) holds `
         + `${plural(alb.apps.length, 'app')} (targets at a rollout's peak: ${apps}): ${joinWords([...alb.exceeded])}. The load balancer controller cannot add `
         + `what is beyond to the ALB, and every app of the group waits on it. Fix: ${fixText(cluster.sharedLoadBalancerFixes[index], lines)}.`);

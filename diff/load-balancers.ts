@@ -17,6 +17,7 @@ import { appIngresses, ingressName, ownGroupName } from '../config/load-balancer
 import { firstNames } from '../config/messages';
 import { groupNameAnnotation } from '../catalog/test-app';
 import { LocatedMessage } from '../terraform/identity-switch';
+import { formatFieldPath } from '../output/field-path';
 
 /** One Ingress of an app on a cluster, as dist/ renders it. */
 export interface IngressOnAlb {
@@ -197,13 +198,8 @@ export function loadBalancerWalk(fleet: Fleet, previous: ReadonlyMap<string, str
     warnings.push(`${move.cluster}: an app moves to another ALB without the walk: ${moveText(move)} on ${move.cluster}${cause}. Its rule leaves ${move.from} in this sync, `
       + `but DNS points at ${move.from} until ${move.to} serves its host and external-dns moves the record, and resolvers hold the old address a minute more: `
       + `meanwhile ${move.from} answers ${move.app}'s clients 404 (minutes). `
-      + (sharedOnly ? `It moves because ${formatClusterKey(clusters, move.cluster)}.sharedLoadBalancers changed: change it in a change of its own, when a few minutes of 404s are acceptable.`
+      + (sharedOnly ? `It moves because ${formatFieldPath(['clusters', clusters.get(move.cluster)!.index])}.sharedLoadBalancers changed: change it in a change of its own, when a few minutes of 404s are acceptable.`
         : `To move without 404s, walk it instead: ${walk(move.to, move.from)}.`));
   }
   return { problems, warnings };
-}
-
-/** `clusters[1]`: where a cluster is in fleet.yaml. */
-function formatClusterKey(clusters: ReadonlyMap<string, { readonly index: number }>, cluster: string): string {
-  return `clusters[${clusters.get(cluster)?.index ?? '?'}]`;
 }

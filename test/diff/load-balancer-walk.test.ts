@@ -4,6 +4,7 @@ import { join } from 'path';
 import { synthesize } from '../../app/synth';
 import { renderFleet } from '../../app/render';
 import { planFleet } from '../../capacity/plan';
+import { formatPlanTable } from '../../capacity/report';
 import { groupNameAnnotation } from '../../catalog/test-app';
 import { groupOrderAnnotation, unpublished } from '../../charts/test-app-placement';
 import { FleetConfigError } from '../../config/load';
@@ -75,6 +76,8 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     expect(albs(steps.switched)).toEqual([['shared-0', 3, 3, 21], ['own-app2', 2, 2, 14]]);
     expect(albs(steps.own)).toEqual([['shared-0', 2, 2, 14], ['own-app2', 1, 1, 7]]);
     expect(planFleet(demoFleet(() => steps.next)).regions[0]).toMatchObject({ loadBalancers: 2, targetGroups: 5 });
+    // The table names the walk's Ingress among the ALB's
+    expect(formatPlanTable(planFleet(demoFleet(() => steps.switched)))).toContain('the busiest: shared-0 (app0, app1 and app2-previous): 3 rules, 3 target groups, 21 targets');
   });
 
   test('synth takes the walk step by step, and says that app2 moves ALB at step 2', async () => {
@@ -131,6 +134,23 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     expect(after.get(app2File)).toContain(`${groupNameAnnotation}: own-app2`);
     const groups = loadBalancerGroupsOf(fleet);
     expect(formatLoadBalancerChanges(loadBalancerGroupsBefore(groups, previous), groups)).toEqual(['ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
+  });
+
+  test('raising sharedLoadBalancers moves apps between shared ALBs: a warning for each, which says what moved them', () => {
+    // GIVEN ipv6-east from 1 shared ALB to 7: app0 goes to shared-5, app2 to shared-3, app1 stays on shared-0
+    const fleet = demoFleet((text) => text.replace('    nodeGroups:\n      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', '    sharedLoadBalancers: 7\n    nodeGroups:\n      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120'));
+    const committed = renderFleet(demoFleet());
+    const previous = new Map(['app0', 'app1', 'app2'].map((app) => [`apps/${app}/clusters/ipv6-east.yaml`, committed.get(`apps/${app}/clusters/ipv6-east.yaml`)]));
+    // WHEN
+    const { problems, warnings } = loadBalancerWalk(fleet, previous);
+    // THEN
+    expect(problems).toEqual([]);
+    expect(warnings.map((warning) => /without the walk: (.*?) on ipv6-east\./.exec(warning)![1])).toEqual(['app0 moves from ALB shared-0 to ALB shared-5', 'app2 moves from ALB shared-0 to ALB shared-3']);
+    for (const warning of warnings) expect(warning).toContain('It moves because clusters[1].sharedLoadBalancers changed');
+    const groups = loadBalancerGroupsOf(fleet);
+    expect(formatLoadBalancerChanges(loadBalancerGroupsBefore(groups, previous), groups)).toEqual([
+      'ipv6-east: ALBs 1 -> 3: adds shared-5 (app0), shared-3 (app2); app0 moves from ALB shared-0 to ALB shared-5; app2 moves from ALB shared-0 to ALB shared-3',
+    ]);
   });
 
   test('fleet.yaml refuses nextLoadBalancer and previousLoadBalancer together', () => {
