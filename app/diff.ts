@@ -12,7 +12,8 @@ import { addonsTurnedOff, formatAddonsTurnedOff, previousClusterSecrets } from '
 import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
-import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf, loadBalancerWalk } from '../diff/load-balancers';
+import { formatFieldPath } from '../output/field-path';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../diff/fleet-changes';
 import { distLayout } from '../catalog/dist-layout';
@@ -104,7 +105,13 @@ function main(args: string[]): number {
       const fleets = beforeFleet && { before: allClusters(beforeFleet), after: allClusters(afterFleet) };
       writeFileSync(options.touched, touchedClusters(diff, changes, fleets).map((cluster) => `${cluster}\n`).join(''));
     }
-    const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving)];
+    // Apps moving between ALBs: a walk's skipped step (which synth refuses) and a move without the walk (404s for minutes).
+    const albWalk = loadBalancerWalk(afterFleet, previous);
+    const walkLines = [
+      ...albWalk.problems.map((problem) => `synth refuses ${formatFieldPath(problem.path)}: ${problem.message}`),
+      ...albWalk.warnings.map((warning) => `warning: ${warning}`),
+    ];
+    const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving), ...walkLines];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));
     process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;

@@ -14,7 +14,7 @@ import { BackgroundStager, backgroundStagingMinApps } from '../output/background
 import { FileContent, fileText } from '../output/file-content';
 import { RenderCache } from '../output/render-cache';
 import { DistWrite, finishInterruptedWrite, OutputLock, StagedFiles, Stager, unchangedFiles, WriteSummary, WriteTarget } from '../output/write-dist';
-import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf } from '../diff/load-balancers';
+import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf, LoadBalancerWalk, loadBalancerWalk } from '../diff/load-balancers';
 import { clusterChanges as changesBetween, formatClusterChanges, placementFilesPattern, placementsBefore, placementsOf } from '../diff/placements';
 import { addonsTurnedOff, clusterSecretFilesPattern, committedClusterSecrets, hasAddonsOff } from '../diff/addons-off';
 import { fleetMoves, leavingClusters, leavingProblem, releasedLines, replacedLines } from '../diff/fleet-changes';
@@ -139,6 +139,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const fingerprints: string[] = [];
   let staged: StagedFiles[];
   let leaving: ReturnType<typeof leavingClusters>;
+  let albWalk: LoadBalancerWalk;
   try {
     // A cluster that leaves while the output folder still runs apps on it must say what becomes of them.
     // With the output folder missing or empty (deleted, or never synthesized in this clone), the
@@ -163,6 +164,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
       }
     }
     staged = [...await stageFleet(fleet, rendered, { ...write.target, units: cache.units }, run.workerScript), unchangedFiles(kept)];
+    // An app moving between ALBs is judged against the dist/ this synth replaces: its per-cluster files that change.
+    albWalk = loadBalancerWalk(fleet, new Map(staged.flatMap((part) => part.previous)));
+    if (albWalk.problems.length) throw new FleetConfigError(locateProblems(options.configFile, albWalk.problems));
   } catch (error) {
     write.abort();
     throw error;
@@ -189,7 +193,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // An add-on turned off leaves its pods running without their AWS identity: said with the
   // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
   const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];
-  return { ...summary, warnings: [...warnings, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
+  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addon
 import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
 import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup, takesDefaultApps } from '../config/fleet';
-import { loadBalancerAssignment, LoadBalancerReason } from '../config/load-balancer-groups';
+import { appIngresses, LoadBalancerReason } from '../config/load-balancer-groups';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
 import { count, firstNames, joinWords } from '../config/messages';
@@ -85,6 +85,11 @@ export interface AppDemand {
   readonly clusters: readonly string[];
   /** Whether fleet.yaml asks for an ALB of its own; shared when absent. */
   readonly loadBalancer?: LoadBalancerMode;
+  /** A move to another ALB under way (config/load-balancer-groups.ts appIngresses): step 1's nextLoadBalancer, or step 2's previousLoadBalancer. */
+  readonly nextLoadBalancer?: LoadBalancerMode;
+  readonly previousLoadBalancer?: LoadBalancerMode;
+  /** On an ALB's list, the Ingress when it is one of the app's walk (`<app>-next`, `<app>-previous`) rather than its own. */
+  readonly ingress?: string;
 }
 
 /** An add-on's pods on one cluster. */
@@ -225,7 +230,12 @@ export interface QuotaDeclaration {
   readonly path: string;
 }
 
-/** The ALBs of one account and region, which share its "Application Load Balancers per Region" quota. */
+/**
+ * The ALBs of one account and region, which share its "Application Load Balancers per Region" quota, and their target
+ * groups, which share its "Target Groups per Region" quota (Elastic Load Balancing, "Quotas for your Application Load
+ * Balancers", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html; the account's
+ * NLBs take from the same 3,000).
+ */
 export interface RegionPlan {
   readonly accountId: string;
   readonly region: string;
@@ -233,6 +243,16 @@ export interface RegionPlan {
   readonly clusters: readonly string[];
   readonly loadBalancers: number;
   readonly quota: number;
+  /**
+   * The target groups of those ALBs: the load balancer controller makes one per Ingress backend (Service and port) of
+   * each Ingress (v3.5.0 pkg/ingress/model_build_target_group.go buildTargetGroupResourceID, keyed by the Ingress's
+   * namespace/name, the Service and the port), so one per app on every cluster it runs on, and one more on each ALB
+   * of an app's walk to another ALB (config/load-balancer-groups.ts).
+   */
+  readonly targetGroups: number;
+  readonly targetGroupQuota: number;
+  /** Each cluster's target groups there, most first: the largest contributors. */
+  readonly targetGroupsByCluster: readonly { readonly cluster: string; readonly targetGroups: number }[];
   /** Every cluster of the account and region, pending ones too: fleet.yaml requires the same quotas on each (config/rules.ts). */
   readonly quotaDeclarations: readonly QuotaDeclaration[];
 }
@@ -263,7 +283,14 @@ export type ClusterFix =
   | { readonly action: 'free-public-addresses'; readonly missing: number; readonly text: string }
   | { readonly action: 'raise-max-size'; readonly nodeGroup: string; readonly maxSize: number; readonly text: string }
   | { readonly action: 'raise-target-quotas'; readonly targets: number; readonly declare: QuotaDeclarations; readonly text: string }
-  | { readonly action: 'relieve-shared-alb'; readonly group: string; readonly declare: QuotaDeclarations | null; readonly text: string };
+  | {
+    readonly action: 'relieve-shared-alb';
+    readonly group: string;
+    readonly declare: QuotaDeclarations | null;
+    readonly text: string;
+    /** The fleet.yaml keys the text names (`apps[7].loadBalancer`), which fixText locates at their lines. */
+    readonly appKeys: readonly (readonly PathSegment[])[];
+  };
 
 /**
  * Quota values a fix declares once AWS grants them, on every cluster of the account and region: fleet.yaml requires
@@ -296,7 +323,11 @@ export function declarationsText(declare: QuotaDeclarations, lines?: FieldLines)
 /** A fix's text, its quota declarations at their fleet.yaml lines when `lines` is given. */
 export function fixText(fix: ClusterFix, lines?: FieldLines): string {
   const declare = 'declare' in fix ? fix.declare : null;
-  return declare ? `${declare.around[0]}${declarationsText(declare, lines)}${declare.around[1]}` : fix.text;
+  const text = declare ? `${declare.around[0]}${declarationsText(declare, lines)}${declare.around[1]}` : fix.text;
+  if (!lines || !('appKeys' in fix) || !fix.appKeys.length) return text;
+  // "apps[7].loadBalancer: own" -> "apps[7].loadBalancer: own (fleet.yaml:52)"
+  const located = lines(fix.appKeys);
+  return fix.appKeys.reduce((result, key, index) => result.replace(`${formatFieldPath(key)}: own`, `${formatFieldPath(key)}: own (${located[index]})`), text);
 }
 
 function withDeclarations(declare: QuotaDeclarations): { declare: QuotaDeclarations; text: string } {
@@ -381,7 +412,8 @@ export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand
   const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
     : takesDefaultApps(cluster) ? fleet.apps.filter((app) => app.placedByDefault) : [];
   const apps = placed
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer }));
+    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer,
+      ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}), ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}) }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
@@ -505,14 +537,20 @@ function publicSubnetKey(cluster: ClusterSpec, cidr: string): string {
   return `${isCluster(cluster) ? cluster.vpcId : `the new VPC of ${cluster.name}`} ${cidr}`;
 }
 
-/** The apps of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes. */
+/**
+ * The Ingresses of each ALB of a cluster (config/load-balancer-groups.ts), in the order their first app comes: an app's
+ * own, and while it moves to another ALB its walk's two more (named <app>-next and <app>-previous here), each with a
+ * rule, a target group and every pod of the app as targets.
+ */
 function albGroups(cluster: ClusterSpec, demand: ClusterDemand): Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }> {
   const groups = new Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }>();
   for (const app of demand.apps) {
-    const { group, reason } = loadBalancerAssignment({ name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
-    const entry = groups.get(group) ?? { reason, apps: [] };
-    entry.apps.push(app);
-    groups.set(group, entry);
+    const ingresses = appIngresses({ ...app, name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
+    for (const { group, reason, name, role } of ingresses) {
+      const entry = groups.get(group) ?? { reason, apps: [] };
+      entry.apps.push(role === 'app' ? app : { ...app, ingress: name });
+      groups.set(group, entry);
+    }
   }
   return groups;
 }
@@ -656,9 +694,11 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext): ClusterFix {
   const path = context.path ?? 'clusters';
   const appPaths = context.appPaths ?? new Map<string, string>();
-  const leaving = alb.apps.slice(0, alb.appsOver);
-  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app.app) ?? app.app}.loadBalancer: own`);
-  const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
+  // An app moving between ALBs may be on this one twice (its walk's Ingress beside its own): named once.
+  const leaving = [...new Set(alb.apps.slice(0, alb.appsOver).map((app) => app.app))];
+  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app) ?? app}.loadBalancer: own`);
+  const appKeys = leaving.slice(0, 3).flatMap((app) => (context.appIndexes?.has(app) ? [['apps', context.appIndexes.get(app)!, 'loadBalancer']] : []));
+  const own = `give ${firstNames(leaving)} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
   const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
   if (alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer) {
     // One value for the account and region: the most rules any of its clusters' ALBs needs.
@@ -669,9 +709,9 @@ function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext):
       around: [`${own}, or request "Rules per Application Load Balancer" of ${count(rules)} for account ${cluster.accountId} in ${cluster.region} `
         + 'and declare it on every cluster of that account and region, which must all declare the same quotas: ', spread],
     };
-    return { action: 'relieve-shared-alb', group: alb.group, ...withDeclarations(declare) };
+    return { action: 'relieve-shared-alb', group: alb.group, ...withDeclarations(declare), appKeys };
   }
-  return { action: 'relieve-shared-alb', group: alb.group, declare: null, text: `${own}${spread}` };
+  return { action: 'relieve-shared-alb', group: alb.group, declare: null, text: `${own}${spread}`, appKeys };
 }
 
 /**
@@ -707,6 +747,8 @@ export interface PlanContext {
   readonly publicSubnetLoads?: ReadonlyMap<string, PublicSubnetLoad>;
   /** Where each app is in fleet.yaml (`apps[3]`), for fixes that name its keys. */
   readonly appPaths?: ReadonlyMap<string, string>;
+  /** Each app's index in fleet.yaml's apps, for fixes that locate its keys at their lines. */
+  readonly appIndexes?: ReadonlyMap<string, number>;
   /** The clusters of the cluster's account and region, which declare the same quotas, and the most any of them needs. */
   readonly quotaPeers?: QuotaPeers;
 }
@@ -822,18 +864,26 @@ function planRegions(fleet: Fleet, plans: ReadonlyMap<string, ClusterPlan>): Reg
       clusters: [],
       loadBalancers: 0,
       quota: cluster.loadBalancerQuotas.loadBalancersPerRegion,
+      targetGroups: 0,
+      targetGroupQuota: cluster.loadBalancerQuotas.targetGroupsPerRegion,
+      targetGroupsByCluster: [],
       quotaDeclarations: [],
     };
     const declaration = { cluster: cluster.name, index: cluster.index, path: `${formatFieldPath(['clusters', cluster.index])}.loadBalancerQuotas.loadBalancersPerRegion` };
     const exists = isCluster(cluster);
+    const loadBalancers = plans.get(cluster.name)!.loadBalancers;
+    const targetGroups = exists ? sum(loadBalancers.albs.map((alb) => alb.targetGroups)) : 0;
     regions.set(key, {
       ...region,
       clusters: exists ? [...region.clusters, cluster.name] : region.clusters,
-      loadBalancers: region.loadBalancers + (exists ? plans.get(cluster.name)!.loadBalancers.loadBalancers : 0),
+      loadBalancers: region.loadBalancers + (exists ? loadBalancers.loadBalancers : 0),
+      targetGroups: region.targetGroups + targetGroups,
+      targetGroupsByCluster: exists ? [...region.targetGroupsByCluster, { cluster: cluster.name, targetGroups }] : region.targetGroupsByCluster,
       quotaDeclarations: [...region.quotaDeclarations, declaration],
     });
   }
-  return [...regions.values()].filter((region) => region.clusters.length);
+  return [...regions.values()].filter((region) => region.clusters.length)
+    .map((region) => ({ ...region, targetGroupsByCluster: [...region.targetGroupsByCluster].sort((a, b) => b.targetGroups - a.targetGroups) }));
 }
 
 /** Plans every cluster of a valid fleet, pending ones for what they will hold once they exist. */
@@ -842,10 +892,11 @@ export function planFleet(fleet: Fleet): FleetPlan {
   const pendingDemands = fleet.pendingClusters.map((cluster) => ({ cluster, demand: clusterDemand(fleet, cluster) }));
   const loads = publicSubnetLoads(demands);
   const appPaths = new Map(fleet.apps.map((app, index) => [app.name, formatFieldPath(['apps', index])]));
+  const appIndexes = new Map(fleet.apps.map((app, index) => [app.name, index]));
   const peers = quotaPeersOf([...demands, ...pendingDemands]);
   const plan = ({ cluster, demand }: { readonly cluster: ClusterSpec; readonly demand: ClusterDemand }, ipv6Clusters?: readonly string[]) =>
     planCluster(cluster, demand, {
-      ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths, quotaPeers: peers.get(`${cluster.accountId}/${cluster.region}`),
+      ipv6Clusters, path: formatFieldPath(['clusters', cluster.index]), publicSubnetLoads: loads, appPaths, appIndexes, quotaPeers: peers.get(`${cluster.accountId}/${cluster.region}`),
     });
   const ipv6Plans = new Map(demands.filter(({ cluster }) => cluster.ipFamily === 'ipv6').map((entry) => [entry.cluster.name, plan(entry)]));
   // Apps leaving an IPv4 cluster go where most pods are spare.

@@ -71,7 +71,7 @@ function rolloutText(cluster: ClusterPlan): string {
 
 /** An ALB in words: "shared-0 (app0, app1 and 81 more): 83 rules, 83 target groups, 581 targets at a rollout's peak, 0 certificates". */
 function albText(alb: AlbPlan): string {
-  return `${alb.group} (${firstNames(alb.apps.map((app) => app.app))}): ${plural(alb.rules, 'rule')}, ${plural(alb.targetGroups, 'target group')}, `
+  return `${alb.group} (${firstNames(alb.apps.map((app) => app.ingress ?? app.app))}): ${plural(alb.rules, 'rule')}, ${plural(alb.targetGroups, 'target group')}, `
     + `${plural(alb.targets, 'target')} at a rollout's peak, ${plural(alb.certificates, 'certificate')} beside the default one`;
 }
 
@@ -141,7 +141,7 @@ export function formatPlanTable(plan: FleetPlan): string {
     return [clusterTitle(cluster), ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)].join('\n');
   });
   const regions = plan.regions.map((region) => `  ${region.region} (account ${region.accountId}): ${plural(region.loadBalancers, 'ALB')} of `
-    + `${count(region.quota)} per region, for ${firstNames(region.clusters)}`);
+    + `${count(region.quota)} per region, ${plural(region.targetGroups, 'target group')} of ${count(region.targetGroupQuota)} per region, for ${firstNames(region.clusters)}`);
   return `${[...clusters, ['load balancers by account and region', ...regions].join('\n')].join('\n\n')}\n`;
 }
 
@@ -176,9 +176,10 @@ export type { FieldLines } from './plan';
  * Where every cluster of an account and region declares its quota per region, with its line when `lines` is given:
  * "clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 60 (legacy-ipv4, fleet.yaml:15)".
  */
-function quotaDeclarationsText(region: RegionPlan, value: number, lines?: FieldLines): string {
-  const located = lines?.(region.quotaDeclarations.map((declaration) => ['clusters', declaration.index, 'loadBalancerQuotas', 'loadBalancersPerRegion']));
-  return joinWords(region.quotaDeclarations.map((declaration, index) => `${declaration.path}: ${value} (${declaration.cluster}${located ? `, ${located[index]}` : ''})`));
+function quotaDeclarationsText(region: RegionPlan, key: 'loadBalancersPerRegion' | 'targetGroupsPerRegion', value: number, lines?: FieldLines): string {
+  const located = lines?.(region.quotaDeclarations.map((declaration) => ['clusters', declaration.index, 'loadBalancerQuotas', key]));
+  return joinWords(region.quotaDeclarations.map((declaration, index) => `${formatFieldPath(['clusters', declaration.index])}.loadBalancerQuotas.${key}: ${value} `
+    + `(${declaration.cluster}${located ? `, ${located[index]}` : ''})`));
 }
 
 /**
@@ -230,7 +231,7 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
         + `Fix: ${fixText(cluster.loadBalancerFix, lines)}.`);
     }
     cluster.loadBalancers.overQuota.forEach((alb, index) => {
-      const apps = largestFirst(alb.apps.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
+      const apps = largestFirst(alb.apps.map((app) => ({ name: app.ingress ?? app.app, amount: app.rollout.pods })), 'apps');
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: the shared ALB ${alb.group} (IngressGroup ${alb.group}) holds `
         + `${plural(alb.apps.length, 'app')} (targets at a rollout's peak: ${apps}): ${joinWords([...alb.exceeded])}. The load balancer controller cannot add `
         + `what is beyond to the ALB, and every app of the group waits on it. Fix: ${fixText(cluster.sharedLoadBalancerFixes[index], lines)}.`);
@@ -240,8 +241,17 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
     addFleet(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${firstNames(region.clusters)} `
       + `run ${plural(region.loadBalancers, 'ALB')} (shared ones and apps' own), over the ${count(region.quota)} "Application Load Balancers per Region". `
       + `Fix: request "Application Load Balancers per Region" of ${count(region.loadBalancers)} for account ${region.accountId} in ${region.region}, `
-      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, region.loadBalancers, lines)}; `
+      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, 'loadBalancersPerRegion', region.loadBalancers, lines)}; `
       + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.');
+  }
+  for (const region of plan.regions.filter((candidate) => candidate.targetGroups > candidate.targetGroupQuota)) {
+    const clusters = largestFirst(region.targetGroupsByCluster.map(({ cluster, targetGroups }) => ({ name: cluster, amount: targetGroups })), 'clusters');
+    addFleet(strictness.loadBalancerQuotaExceeded, `${region.region} (account ${region.accountId}): load balancer quota exceeded: ${count(region.targetGroups)} target groups `
+      + `(one per app on each cluster it runs on; ${clusters}), over the ${count(region.targetGroupQuota)} "Target Groups per Region" that the account's ALBs and NLBs there share. `
+      + 'The load balancer controller cannot create the target groups beyond (TooManyTargetGroups), and the ALBs that need them take no change until it can. '
+      + `Fix: request "Target Groups per Region" of ${count(region.targetGroups)} for account ${region.accountId} in ${region.region}, `
+      + `then declare it on every cluster of that account and region, which must all declare the same quotas: ${quotaDeclarationsText(region, 'targetGroupsPerRegion', region.targetGroups, lines)}; `
+      + 'or place some of the apps on clusters of another account or region.');
   }
   for (const overlap of plan.vpcOverlaps) warnings.push(vpcOverlapText(overlap, lines));
   return { errors, warnings };

@@ -3,7 +3,7 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { appClusterPath } from '../catalog/dist-layout';
 import { App, Cluster, Placement } from '../config/fleet';
-import { loadBalancerAssignment } from '../config/load-balancer-groups';
+import { appIngresses } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
@@ -74,6 +74,20 @@ export interface TestAppPlacementProps {
  * The ALB's IP address type is the cluster's (its IngressClassParams), never the Ingress's: the
  * same for every Ingress of a cluster, as an IngressGroup's shared ALB needs.
  */
+/**
+ * What keeps external-dns from publishing a walk's second Ingress: it takes its hostnames from the hostname annotation
+ * only, and the Ingress has none (external-dns v0.21.0 source/ingress.go endpointsFromIngress: with
+ * ingress-hostname-source annotation-only the rules' hosts are dropped; an Ingress without endpoints is skipped, the
+ * fleet's external-dns having no FQDN template). The record stays the app's own Ingress's, as the ALB controller
+ * still serves the host on both ALBs.
+ */
+export const unpublished: Readonly<Record<string, string>> = { 'external-dns.alpha.kubernetes.io/ingress-hostname-source': 'annotation-only' };
+
+/** The annotation that orders an Ingress's rules among those of its group (v3.5.0 group_loader.go; from -1000 to 1000, 0 when absent). */
+export const groupOrderAnnotation = 'alb.ingress.kubernetes.io/group.order';
+/** <app>-next's order: before every other Ingress of its group, which have none (0). */
+export const walkNextOrder = '-1';
+
 export class TestAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
     const { app, cluster, placement, domain } = props;
@@ -106,38 +120,44 @@ export class TestAppPlacementChart extends FileChart {
       'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
       'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),
     };
-    new Manifest<IIngress>(this, 'ingress', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: {
-        ...metadata,
-        annotations: {
-          ...traffic,
-          ...loadBalancerAnnotations,
-          // Hosts differ between the apps of a group, so their rules never overlap and need no group.order (which
-          // only orders the members' rules: v3.5.0 pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name).
-          [groupNameAnnotation]: loadBalancerAssignment(app, cluster).group,
-          // IPv6 pods can only be IP targets.
-          'alb.ingress.kubernetes.io/target-type': 'ip',
-          'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
-          // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
-          'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
-          ...weighted,
-        },
-      },
-      spec: {
-        ingressClassName: 'alb',
-        rules: [{
-          host: `${app.name}.${domain}`,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: app.name, port: { name: 'http' } } },
-            }],
+    // The app's Ingress, and while it moves to another ALB the two of the walk (config/load-balancer-groups.ts appIngresses).
+    for (const ingress of appIngresses(app, cluster)) {
+      new Manifest<IIngress>(this, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          name: ingress.name,
+          namespace: app.name,
+          annotations: {
+            ...traffic,
+            ...loadBalancerAnnotations,
+            // Hosts differ between the apps of a group, so their rules never overlap and need no group.order (which
+            // only orders the members' rules: v3.5.0 pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name),
+            // but for a walk's: on the ALB an app moves to, <app>-next's warm rule comes before <app>'s (order 0).
+            [groupNameAnnotation]: ingress.group,
+            ...(ingress.role === 'next' ? { [groupOrderAnnotation]: walkNextOrder } : {}),
+            // IPv6 pods can only be IP targets.
+            'alb.ingress.kubernetes.io/target-type': 'ip',
+            'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
+            // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
+            'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
+            ...(ingress.publishesDns ? weighted : unpublished),
           },
-        }],
-      },
-    });
+        },
+        spec: {
+          ingressClassName: 'alb',
+          rules: [{
+            host: `${app.name}.${domain}`,
+            http: {
+              paths: [{
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: app.name, port: { name: 'http' } } },
+              }],
+            },
+          }],
+        },
+      });
+    }
   }
 }

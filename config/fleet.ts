@@ -100,6 +100,7 @@ export interface LoadBalancerQuotas {
   readonly targetsPerLoadBalancer: number;
   readonly targetsPerTargetGroup: number;
   readonly loadBalancersPerRegion: number;
+  readonly targetGroupsPerRegion: number;
   readonly rulesPerLoadBalancer: number;
   readonly certificatesPerLoadBalancer: number;
 }
@@ -153,6 +154,10 @@ export interface App {
   readonly rollout: Rollout;
   /** Whether the app asks for an ALB of its own on every cluster it runs on (fleet.yaml's loadBalancer). */
   readonly loadBalancer: LoadBalancerMode;
+  /** Step 1 of a move to another ALB: the ALB the app gets a second, unpublished Ingress on (config/load-balancer-groups.ts appIngresses). */
+  readonly nextLoadBalancer?: LoadBalancerMode;
+  /** Step 2 of a move to another ALB: the ALB an unpublished Ingress keeps serving the app on. */
+  readonly previousLoadBalancer?: LoadBalancerMode;
   readonly placements: readonly Placement[];
   /** Whether fleet.yaml gives the app no clusters, so that it runs on every IPv6 cluster: a new one takes it too. */
   readonly placedByDefault: boolean;
@@ -318,6 +323,8 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
       replicas: app.replicas,
       rollout: resolveRollout(app.rollout),
       loadBalancer: app.loadBalancer,
+      ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}),
+      ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}),
       placements: resolvePlacements(app, clusters),
       placedByDefault: !app.clusters,
     })),

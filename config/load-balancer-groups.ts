@@ -9,6 +9,7 @@
  */
 import { rolloutPeak } from '../catalog/test-app';
 import { App, appsOn, Cluster, Fleet } from './fleet';
+import { LoadBalancerMode } from './schema';
 
 /** What the assignment reads of a cluster. */
 export type LoadBalancerCluster = Pick<Cluster, 'sharedLoadBalancers'>;
@@ -101,6 +102,61 @@ export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loa
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
 }
 
+/** The ALB an app would have on a cluster with loadBalancer: `mode`, its targets aside: what nextLoadBalancer and previousLoadBalancer name. */
+export function modeAssignment(app: Pick<App, 'name'>, mode: LoadBalancerMode, cluster: LoadBalancerCluster): LoadBalancerAssignment {
+  return mode === 'own' ? { group: ownGroupName(app.name), reason: 'asked' } : { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
+}
+
+/** What an Ingress of an app is for: its own (which owns DNS), or a walk's second one on the ALB it moves to or from. */
+export const ingressRoles = ['app', 'next', 'previous'] as const;
+export type IngressRole = typeof ingressRoles[number];
+
+/** One Ingress of an app on a cluster. */
+export interface AppIngress extends LoadBalancerAssignment {
+  /** `<app>`, `<app>-next` or `<app>-previous`: each keeps its name, and so its target group, for as long as it is on its ALB. */
+  readonly name: string;
+  readonly role: IngressRole;
+  /** Whether external-dns publishes the app's host for it: only the app's own Ingress. */
+  readonly publishesDns: boolean;
+}
+
+/** The name of an app's Ingress of a role. */
+export function ingressName(app: string, role: IngressRole): string {
+  return role === 'app' ? app : `${app}-${role}`;
+}
+
+/**
+ * The Ingresses of an app on a cluster: its own, on its ALB, which owns DNS; and while it moves to another ALB, two
+ * that external-dns does not publish, so that no ALB ever answers its host with a 404 and no target group is created
+ * on an ALB that serves it (the load balancer controller makes a target group per Ingress, v3.5.0
+ * pkg/ingress/model_build_target_group.go buildTargetGroupResourceID; a new one serves only once its targets pass their
+ * first health checks):
+ *
+ *   step                                      old ALB A                         new ALB B
+ *   0  loadBalancer: a                        <app> (DNS)
+ *   1  nextLoadBalancer: b                    <app> (DNS), <app>-previous       <app>-next
+ *   2  loadBalancer: b, previousLoadBalancer: a  <app>-previous                 <app>-next (first), <app> (DNS)
+ *   3  loadBalancer: b                                                          <app> (DNS)
+ *
+ * Step 1 creates B and warms both second Ingresses' target groups; step 2 moves only <app>, so its DNS record's target
+ * changes from A to B in one external-dns update, A still serves clients that hold its address through <app>-previous,
+ * and on B <app>-next's warm rule comes first (group.order) while <app>'s new target group warms up; step 3 removes the
+ * two, leaving what a fleet that never moved renders. Where the named ALB is the one the app is on, there is no move.
+ */
+export function appIngresses(app: Pick<App, 'name' | 'replicas' | 'loadBalancer' | 'nextLoadBalancer' | 'previousLoadBalancer'>, cluster: LoadBalancerCluster): AppIngress[] {
+  const current = loadBalancerAssignment(app, cluster);
+  const own: AppIngress = { ...current, name: app.name, role: 'app', publishesDns: true };
+  const next = app.nextLoadBalancer && modeAssignment(app, app.nextLoadBalancer, cluster);
+  if (next && next.group !== current.group) {
+    return [own, { ...current, name: ingressName(app.name, 'previous'), role: 'previous', publishesDns: false }, { ...next, name: ingressName(app.name, 'next'), role: 'next', publishesDns: false }];
+  }
+  const previous = app.previousLoadBalancer && modeAssignment(app, app.previousLoadBalancer, cluster);
+  if (previous && previous.group !== current.group) {
+    return [own, { ...previous, name: ingressName(app.name, 'previous'), role: 'previous', publishesDns: false }, { ...current, name: ingressName(app.name, 'next'), role: 'next', publishesDns: false }];
+  }
+  return [own];
+}
+
 /** One ALB of a cluster: its IngressGroup and the apps whose Ingresses it merges, in fleet.yaml order. */
 export interface ClusterLoadBalancer {
   readonly group: string;
@@ -115,10 +171,12 @@ export interface ClusterLoadBalancer {
 export function loadBalancersOn(fleet: Fleet, cluster: Cluster): ClusterLoadBalancer[] {
   const groups = new Map<string, { reason: LoadBalancerReason; apps: App[] }>();
   for (const app of appsOn(fleet, cluster.name)) {
-    const { group, reason } = loadBalancerAssignment(app, cluster);
-    const entry = groups.get(group) ?? { reason, apps: [] };
-    entry.apps.push(app);
-    groups.set(group, entry);
+    // An app moving between ALBs is on both (appIngresses), once on each.
+    for (const { group, reason } of appIngresses(app, cluster)) {
+      const entry = groups.get(group) ?? { reason, apps: [] };
+      if (!entry.apps.includes(app)) entry.apps.push(app);
+      groups.set(group, entry);
+    }
   }
   return [...groups].map(([group, { reason, apps }]) => ({ group, shared: reason === 'shared', apps, reason }));
 }

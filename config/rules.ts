@@ -444,6 +444,9 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     }
   });
   file.apps.forEach((app, appIndex) => {
+    if (app.nextLoadBalancer && app.previousLoadBalancer) {
+      report(['apps', appIndex, 'previousLoadBalancer'], `is set beside nextLoadBalancer: a move to another ALB is one step at a time: nextLoadBalancer: ${app.nextLoadBalancer} (step 1, the new ALB warms up), then loadBalancer: ${app.nextLoadBalancer} with previousLoadBalancer: ${app.loadBalancer} (step 2, DNS moves), then neither (step 3); keep the one of the step you are at (README, "Moving an app to another ALB")`);
+    }
     const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
     if (terminationGracePeriodSeconds < drainSeconds + minimumShutdownSeconds) {
       report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);

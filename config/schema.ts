@@ -84,6 +84,7 @@ export const defaultLoadBalancerQuotas = {
   targetsPerLoadBalancer: 1000,
   targetsPerTargetGroup: 1000,
   loadBalancersPerRegion: 50,
+  targetGroupsPerRegion: 3000,
   rulesPerLoadBalancer: 100,
   certificatesPerLoadBalancer: 25,
 } as const;
@@ -104,6 +105,11 @@ const loadBalancerQuotas = object({
     minimum: 1,
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
+  targetGroupsPerRegion: optional(integer({
+    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, two while its ALB moves).',
+    minimum: 1,
+    maximum: 1_000_000,
+  }), defaultLoadBalancerQuotas.targetGroupsPerRegion),
   rulesPerLoadBalancer: optional(integer({
     description: 'The "Rules per Application Load Balancer" quota (excluding default rules) of the cluster\'s account and region: every app on an ALB is one rule of its HTTPS listener.',
     minimum: 1,
@@ -254,6 +260,12 @@ const app = object({
   loadBalancer: optional(oneOf(loadBalancerModes, {
     description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed 500 (half of AWS\'s default 1,000 targets per ALB; fixed, whatever loadBalancerQuotas declares) gets its own either way.',
   }), 'shared'),
+  nextLoadBalancer: optional(oneOf(loadBalancerModes, {
+    description: 'Step 1 of moving the app to another ALB without 404s: the ALB it goes to (own, or its shared one). On every cluster where that is another ALB, the app gets a second Ingress there (<app>-next) that external-dns does not publish, so the ALB is created and its target group warm while DNS still points at the current one; once it serves, the next change sets loadBalancer to it and previousLoadBalancer to the old one (README, "Moving an app to another ALB").',
+  })),
+  previousLoadBalancer: optional(oneOf(loadBalancerModes, {
+    description: 'Step 2 of moving the app to another ALB: the ALB it leaves. The app\'s Ingress is on its loadBalancer\'s ALB and owns DNS; an Ingress without DNS (<app>-previous) keeps serving on the old ALB the clients that still resolve to it. Remove it, once resolvers have let go of the old address, to drop the old ALB\'s rule (README, "Moving an app to another ALB").',
+  })),
   clusters: optional(list(either(dnsLabel, placement, { description: 'A cluster name, or a name with a DNS weight.' }), {
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
     minItems: 1,

@@ -1,25 +1,42 @@
 /**
  * What a fleet change does to the ALBs of each cluster: the IngressGroups that appear (an ALB AWS creates, with its
  * hourly cost, an address in each public subnet and a share of the region's quota) or go (an ALB deleted, and the
- * DNS names on it moved). Read like diff/placements.ts: after from the fleet, before from the previous text of the
- * per-cluster files of the apps the change touches (apps/<app>/clusters/<cluster>.yaml, their Ingress).
+ * DNS names on it moved), and the apps that move from one ALB to another. Read like diff/placements.ts: after from the
+ * fleet, before from the previous text of the per-cluster files of the apps the change touches
+ * (apps/<app>/clusters/<cluster>.yaml, their Ingresses).
+ *
+ * An app moving between ALBs in one change gets 404s (its rule leaves the old ALB while DNS still points there), so
+ * such a move is warned of, with the walk that avoids them (config/load-balancer-groups.ts appIngresses, README "Moving
+ * an app to another ALB"); a walk with a step skipped is refused, judged against the dist/ the change replaces, as the
+ * identity switch is (terraform/identity-switch.ts).
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { appClusterPath } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
-import { loadBalancerAssignment, ownGroupName } from '../config/load-balancer-groups';
+import { appIngresses, ingressName, ownGroupName } from '../config/load-balancer-groups';
 import { firstNames } from '../config/messages';
 import { groupNameAnnotation } from '../catalog/test-app';
+import { LocatedMessage } from '../terraform/identity-switch';
+import { formatFieldPath } from '../output/field-path';
 
-/** The ALB of every app on every cluster: cluster -> app -> IngressGroup. */
-export type LoadBalancerGroups = Map<string, Map<string, string>>;
+/** One Ingress of an app on a cluster, as dist/ renders it. */
+export interface IngressOnAlb {
+  readonly name: string;
+  /** Its IngressGroup: the ALB. */
+  readonly group: string;
+}
+
+/** The Ingresses of every app on every cluster: cluster -> app -> its Ingresses, the app's own first. */
+export type LoadBalancerGroups = Map<string, Map<string, readonly IngressOnAlb[]>>;
 
 /** The ALBs of a fleet as it renders. */
 export function loadBalancerGroupsOf(fleet: Fleet): LoadBalancerGroups {
   const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
   const groups: LoadBalancerGroups = new Map(fleet.clusters.map((cluster) => [cluster.name, new Map()]));
   for (const app of fleet.apps) {
-    for (const placement of app.placements) groups.get(placement.cluster)!.set(app.name, loadBalancerAssignment(app, clusters.get(placement.cluster)!).group);
+    for (const placement of app.placements) {
+      groups.get(placement.cluster)!.set(app.name, appIngresses(app, clusters.get(placement.cluster)!).map(({ name, group }) => ({ name, group })));
+    }
   }
   return groups;
 }
@@ -27,16 +44,17 @@ export function loadBalancerGroupsOf(fleet: Fleet): LoadBalancerGroups {
 /** An app's file for one cluster (diff/placements.ts tellsPlacements keeps the previous text of those that change). */
 const appClusterFile = /^apps\/([^/]+)\/clusters\/([^/]+)\.yaml$/;
 
-/** The IngressGroup of the Ingress of a per-cluster file; an Ingress rendered before groups had an ALB of its own. */
-function groupIn(text: string, app: string): string | undefined {
+/** The Ingresses of a per-cluster file, the app's own first; an Ingress rendered before groups had an ALB of its own. */
+function ingressesIn(text: string, app: string): IngressOnAlb[] | undefined {
   let objects: any[];
   try {
     objects = loadAll(text, null, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
-  const ingress = objects.find((object) => object?.kind === 'Ingress');
-  return ingress ? String(ingress.metadata?.annotations?.[groupNameAnnotation] ?? ownGroupName(app)) : undefined;
+  const ingresses = objects.filter((object) => object?.kind === 'Ingress')
+    .map((ingress) => ({ name: String(ingress.metadata?.name ?? app), group: String(ingress.metadata?.annotations?.[groupNameAnnotation] ?? ownGroupName(app)) }));
+  return ingresses.length ? ingresses.sort((a, b) => Number(b.name === app) - Number(a.name === app)) : undefined;
 }
 
 /** The ALBs before a change, from those after it and the previous text of every per-cluster file that differs (undefined: it did not exist). */
@@ -46,36 +64,142 @@ export function loadBalancerGroupsBefore(after: LoadBalancerGroups, previous: Re
     const match = appClusterFile.exec(path);
     if (!match || path !== appClusterPath(match[1], match[2])) continue;
     const [, app, cluster] = match;
-    const apps = before.get(cluster) ?? new Map<string, string>();
-    const group = text === undefined ? undefined : groupIn(text, app);
-    if (group === undefined) apps.delete(app);
-    else apps.set(app, group);
+    const apps = before.get(cluster) ?? new Map<string, readonly IngressOnAlb[]>();
+    const ingresses = text === undefined ? undefined : ingressesIn(text, app);
+    if (ingresses === undefined) apps.delete(app);
+    else apps.set(app, ingresses);
     before.set(cluster, apps);
   }
   return before;
 }
 
 /** The apps of each ALB of a cluster. */
-function albsOf(apps: ReadonlyMap<string, string> | undefined): Map<string, string[]> {
+function albsOf(apps: ReadonlyMap<string, readonly IngressOnAlb[]> | undefined): Map<string, string[]> {
   const albs = new Map<string, string[]>();
-  for (const [app, group] of apps ?? []) albs.set(group, [...(albs.get(group) ?? []), app]);
+  for (const [app, ingresses] of apps ?? []) {
+    for (const group of new Set(ingresses.map((ingress) => ingress.group))) albs.set(group, [...(albs.get(group) ?? []), app]);
+  }
   return albs;
 }
 
-/** One line per cluster whose ALBs a change adds or removes: "ipv6-east: ALBs 1 -> 2: adds own-app2 (app2)". */
+/** An app whose own Ingress (the one that owns its DNS record) is on another ALB after a change. */
+export interface AlbMove {
+  readonly cluster: string;
+  readonly app: string;
+  readonly from: string;
+  readonly to: string;
+  /** The Ingresses the app had before the change. */
+  readonly before: readonly IngressOnAlb[];
+}
+
+/** The apps whose own Ingress changes ALB, cluster by cluster. */
+export function albMoves(before: LoadBalancerGroups, after: LoadBalancerGroups): AlbMove[] {
+  return [...after].flatMap(([cluster, apps]) => [...apps].flatMap(([app, ingresses]) => {
+    const had = before.get(cluster)?.get(app);
+    const from = had?.find((ingress) => ingress.name === app)?.group;
+    const to = ingresses[0].group;
+    return had && from !== undefined && from !== to ? [{ cluster, app, from, to, before: had }] : [];
+  }));
+}
+
+/** "app2 moves from ALB shared-0 to ALB own-app2". */
+function moveText(move: AlbMove): string {
+  return `${move.app} moves from ALB ${move.from} to ALB ${move.to}`;
+}
+
+/** One line per cluster whose ALBs a change adds or removes, or whose apps it moves: "ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2". */
 export function formatLoadBalancerChanges(before: LoadBalancerGroups, after: LoadBalancerGroups): string[] {
   const clusters = [...new Set([...after.keys(), ...before.keys()])];
+  const moves = albMoves(before, after);
   return clusters.flatMap((cluster) => {
     const old = albsOf(before.get(cluster));
     const now = albsOf(after.get(cluster));
     const added = [...now].filter(([group]) => !old.has(group));
     const removed = [...old].filter(([group]) => !now.has(group));
-    if (!added.length && !removed.length) return [];
+    const moved = moves.filter((move) => move.cluster === cluster);
+    if (!added.length && !removed.length && !moved.length) return [];
     // A few ALBs with their apps; many (a new cluster's, or sharedLoadBalancers changed) named and counted.
     const listed = (albs: Array<[string, string[]]>, had: string) => (albs.length <= 3
       ? albs.map(([group, apps]) => `${group} (${had}${firstNames(apps)})`).join(', ')
       : firstNames(albs.map(([group]) => group)));
-    const parts = [...(added.length ? [`adds ${listed(added, '')}`] : []), ...(removed.length ? [`removes ${listed(removed, 'had ')}`] : [])];
-    return [`${cluster}: ALBs ${old.size} -> ${now.size}: ${parts.join('; ')}`];
+    const parts = [
+      ...(added.length ? [`adds ${listed(added, '')}`] : []),
+      ...(removed.length ? [`removes ${listed(removed, 'had ')}`] : []),
+      ...(moved.length <= 3 ? moved.map(moveText) : [`${firstNames(moved.map((move) => move.app))} move to other ALBs`]),
+    ];
+    return [`${cluster}: ${old.size === now.size ? '' : `ALBs ${old.size} -> ${now.size}: `}${parts.join('; ')}`];
   });
+}
+
+/** The fleet.yaml mode of an ALB. */
+function modeOf(group: string): 'own' | 'shared' {
+  return group.startsWith('own-') ? 'own' : 'shared';
+}
+
+/** What a change does to the walks of apps between ALBs: the skipped steps synth refuses, the moves without a walk it warns of. */
+export interface LoadBalancerWalk {
+  readonly problems: readonly LocatedMessage[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The walks of the apps a change moves between ALBs, judged against the dist/ it replaces (`previous`: the previous
+ * text of the per-cluster files that differ). Refused: step 2 (previousLoadBalancer) without step 1 in that dist/ (the
+ * new ALB neither exists nor serves yet), and step 3 straight after step 1 (the old ALB's rules go as DNS moves).
+ * Warned of: a move without the walk (loadBalancer changed, the 500-target threshold crossed, sharedLoadBalancers
+ * changed), which still works, with 404s for minutes.
+ */
+export function loadBalancerWalk(fleet: Fleet, previous: ReadonlyMap<string, string | undefined>): LoadBalancerWalk {
+  const after = loadBalancerGroupsOf(fleet);
+  const before = loadBalancerGroupsBefore(after, previous);
+  const apps = new Map(fleet.apps.map((app, index) => [app.name, { app, index }]));
+  const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
+  const problems: LocatedMessage[] = [];
+  const warnings: string[] = [];
+  const walk = (to: string, from: string) => `nextLoadBalancer: ${modeOf(to)} (ALB ${to} is created and warms up beside ${from}); then loadBalancer: ${modeOf(to)} with previousLoadBalancer: ${modeOf(from)} `
+    + `(DNS moves to ${to}, ${from} still serves); then, once resolvers have let go of ${from}'s address, remove previousLoadBalancer (README, "Moving an app to another ALB")`;
+  // Step 2 where the dist/ it replaces lacks step 1: the app's Ingresses there are not yet on both ALBs.
+  for (const [cluster, placed] of after) {
+    for (const [name, ingresses] of placed) {
+      const { app, index } = apps.get(name)!;
+      const had = before.get(cluster)?.get(name);
+      const previousGroup = ingresses.find((ingress) => ingress.name === ingressName(name, 'previous'))?.group;
+      if (!app.previousLoadBalancer || !had || previousGroup === undefined) continue;
+      const to = ingresses[0].group;
+      const missing = [to, previousGroup].filter((group) => !had.some((ingress) => ingress.group === group));
+      if (!missing.length) continue;
+      problems.push({
+        path: ['apps', index, 'previousLoadBalancer'],
+        message: `is ${app.previousLoadBalancer} with loadBalancer: ${app.loadBalancer}, but on ${cluster} the committed dist/ has ${name} on ALB ${had[0].group} only, not on ${missing.join(' and ')}: `
+          + `DNS would move to ALB ${to} before it exists and serves (its ALB takes minutes to create), so ${name}'s clients would get errors. `
+          + `Fix: for this change, keep loadBalancer: ${modeOf(had[0].group)} and set nextLoadBalancer: ${modeOf(to)} instead (step 1: ALB ${to} is created and warms up); `
+          + `once it serves, set loadBalancer: ${modeOf(to)} with previousLoadBalancer: ${modeOf(had[0].group)}, then remove previousLoadBalancer (README, "Moving an app to another ALB")`,
+      });
+    }
+  }
+  for (const move of albMoves(before, after)) {
+    const { app, index } = apps.get(move.app)!;
+    const walking = app.previousLoadBalancer && after.get(move.cluster)!.get(move.app)!.some((ingress) => ingress.name === ingressName(move.app, 'previous'));
+    if (walking) continue;
+    const warmed = move.before.some((ingress) => ingress.name === ingressName(move.app, 'next') && ingress.group === move.to);
+    if (warmed) {
+      // Step 3 straight after step 1: the new ALB is warm, but the old one would lose the app's rule as DNS moves.
+      problems.push({
+        path: ['apps', index, app.nextLoadBalancer ? 'nextLoadBalancer' : 'loadBalancer'],
+        message: `moves ${move.app} on ${move.cluster} from ALB ${move.from} to ALB ${move.to} and drops its Ingress on ${move.from} in one change, straight after step 1 (nextLoadBalancer): `
+          + `DNS moves to ${move.to} while resolvers still hold ${move.from}'s address for minutes, and ${move.from} would answer them 404. `
+          + `Fix: for this change, set loadBalancer: ${modeOf(move.to)} with previousLoadBalancer: ${modeOf(move.from)} (DNS moves, ${move.from} still serves); then remove previousLoadBalancer (README, "Moving an app to another ALB")`,
+      });
+      continue;
+    }
+    const cause = app.loadBalancer === modeOf(move.to) ? '' : modeOf(move.to) === 'own' ? ' (its targets at a rollout\'s peak are over the 500 an app may have on a shared ALB)'
+      : modeOf(move.from) === 'own' ? ' (its targets at a rollout\'s peak are back under 500)' : '';
+    const sharedOnly = modeOf(move.from) === 'shared' && modeOf(move.to) === 'shared';
+    warnings.push(`${move.cluster}: an app moves to another ALB without the walk: ${moveText(move)} on ${move.cluster}${cause}. Its rule leaves ${move.from} in this sync, `
+      + `but DNS points at ${move.from} until ${move.to} serves its host and external-dns moves the record, and resolvers hold the old address a minute more: `
+      + `meanwhile ${move.from} answers ${move.app}'s clients 404 (minutes). `
+      + (sharedOnly ? `It moves because ${formatFieldPath(['clusters', clusters.get(move.cluster)!.index])}.sharedLoadBalancers changed: change it in a change of its own, when a few minutes of 404s are acceptable.`
+        : `To move without 404s, walk it instead: ${walk(move.to, move.from)}.`));
+  }
+  return { problems, warnings };
 }

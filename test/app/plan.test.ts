@@ -65,6 +65,16 @@ describe('npm run plan', () => {
     expect(document.errors).toHaveLength(1);
   });
 
+  test('text, --json and --markdown count each account and region\'s target groups against "Target Groups per Region"', () => {
+    // app0, app1 and app2 on ipv6-east: three target groups in us-east-2, none on legacy-ipv4
+    const line = '  us-east-2 (account 111122223333): 1 ALB of 50 per region, 3 target groups of 3,000 per region, for legacy-ipv4 and ipv6-east\n';
+    expect(runPlan([], demoFleetText).stdout).toContain(line);
+    expect(runPlan(['--markdown'], demoFleetText).stdout).toContain(line);
+    expect(JSON.parse(runPlan(['--json'], demoFleetText).stdout).regions).toMatchObject([{
+      region: 'us-east-2', targetGroups: 3, targetGroupQuota: 3000, targetGroupsByCluster: [{ cluster: 'ipv6-east', targetGroups: 3 }, { cluster: 'legacy-ipv4', targetGroups: 0 }],
+    }]);
+  });
+
   test('exits 1 when the ALBs do not fit a created VPC\'s public subnets, naming vpc.cidr; --markdown says the same for a comment', () => {
     // GIVEN ipv6-east's VPC narrowed to a /19 (public /27s of 27 addresses) and 45 more apps on it
     const apps = Array.from({ length: 45 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 2, loadBalancer: own }\n`).join('');

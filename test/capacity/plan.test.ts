@@ -1,15 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FleetConfigError, parseFleet } from '../../config/load';
+import { fieldLines, FleetConfigError, parseFleet } from '../../config/load';
 import { defaultInstanceSource, instanceDataFile, instanceDataText, vcpusFromSizeName } from '../../scripts/refresh-instance-data';
 import { daemonSetPodsPerNode, ipv4NodeEnis, maxPodsPerNode, planFleet, rolloutPeak, spreadPods, type ClusterPlan, type FleetPlan } from '../../capacity/plan';
 import { formatPlanTable, planProblems } from '../../capacity/report';
+import { checkCapacity } from '../../app/synth';
 import { addonCatalog } from '../../catalog/addons';
 import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
 import { largeFleetYaml } from '../fixtures/large-fleet';
-import { demoFleet, findObject, renderParsed, setReplicas } from '../support/fixtures';
+import { demoFleet, findObject, lineOf, renderParsed, setReplicas } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
 
@@ -507,7 +508,7 @@ describe('formatPlanTable', () => {
   });
 
   test('the regions\' ALBs against their quota', () => {
-    expect(table).toContain('load balancers by account and region\n  us-east-2 (account 111122223333): 2 ALBs of 50 per region, for legacy-ipv4 and ipv6-east\n');
+    expect(table).toContain('load balancers by account and region\n  us-east-2 (account 111122223333): 2 ALBs of 50 per region, 3 target groups of 3,000 per region, for legacy-ipv4 and ipv6-east\n');
   });
 });
 
@@ -643,6 +644,62 @@ describe('planFleet: load balancers', () => {
       + 'which must all declare the same quotas: clusters[0].loadBalancerQuotas.loadBalancersPerRegion: 51 (ipv6-east); '
       + 'or let apps with ALBs of their own (apps[].loadBalancer: own) share their clusters\' ALBs.',
     ]);
+  });
+
+  describe('"Target Groups per Region": one per app on each cluster it runs on, counted per account and region', () => {
+    // Two IPv6 clusters of one account and region, 40 shared ALBs each (the region's 80 ALBs declared), and an IPv4 cluster
+    // elsewhere whose apps do not count here.
+    const spread = '\n    sharedLoadBalancers: 40\n    loadBalancerQuotas: { loadBalancersPerRegion: 80 }';
+    const clusters = [
+      ipv6Cluster(m5LargeGroup(120), 'ipv6-east', `${ipv6Blocks}${spread}`),
+      ipv6Cluster(m5LargeGroup(120), 'ipv6-west', `\n    ipv4Subnets: [10.241.16.0/22, 10.241.20.0/22, 10.241.24.0/22]\n    publicSubnets: [10.241.0.0/24, 10.241.1.0/24, 10.241.2.0/24]${spread}`),
+      ipv4Cluster(m5LargeGroup(30), 'legacy-ipv4', '\n    publicSubnets: [10.230.0.0/24, 10.230.1.0/24, 10.230.2.0/24]').replace(/us-east-2/g, 'eu-west-1'),
+    ];
+    /** 1,500 apps on both IPv6 clusters (3,000 target groups), `more` on ipv6-east alone, one on the IPv4 cluster. */
+    const fleet = (more: number) => fleetYaml(clusters, [
+      ...Array.from({ length: 1500 }, (_, index) => app(`svc${index}`, 1)),
+      ...Array.from({ length: more }, (_, index) => app(`extra${index}`, 1, '[ipv6-east]')),
+      app('legacy', 1, '[legacy-ipv4]'),
+    ]).replace('clusters:', 'argocd: { cluster: ipv6-east }\nclusters:');
+
+    test('at exactly 3,000 the region fits, and the plan table says so', () => {
+      const fleetPlan = plan(fleet(0));
+      expect(fleetPlan.regions.map(({ region, targetGroups, targetGroupQuota }) => [region, targetGroups, targetGroupQuota])).toEqual([['us-east-2', 3000, 3000], ['eu-west-1', 1, 3000]]);
+      expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
+      expect(formatPlanTable(fleetPlan)).toContain('  us-east-2 (account 111122223333): 80 ALBs of 80 per region, 3,000 target groups of 3,000 per region, for ipv6-east and ipv6-west\n');
+    });
+
+    test('one over: a warning naming the largest clusters, every cluster\'s declaration with its line, and the fix; an error where capacity says so', () => {
+      // GIVEN
+      const text = fleet(1);
+      const fleetPlan = plan(text);
+      const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'fleet.yaml');
+      writeFileSync(file, text);
+      // Each cluster's loadBalancerQuotas, where the new key goes
+      const at = (name: string) => `${file}:${lineOf(text.slice(text.indexOf(`- name: ${name}`)), 'loadBalancerQuotas') + lineOf(text, `- name: ${name}`) - 1}`;
+      // WHEN
+      const { errors, warnings } = planProblems(fleetPlan, undefined, fieldLines(file));
+      // THEN
+      expect(fleetPlan.regions[0]).toMatchObject({ targetGroups: 3001, targetGroupsByCluster: [{ cluster: 'ipv6-east', targetGroups: 1501 }, { cluster: 'ipv6-west', targetGroups: 1500 }] });
+      expect(errors).toEqual([]);
+      expect(warnings).toEqual([
+        'us-east-2 (account 111122223333): load balancer quota exceeded: 3,001 target groups (one per app on each cluster it runs on; ipv6-east: 1,501, ipv6-west: 1,500), '
+        + 'over the 3,000 "Target Groups per Region" that the account\'s ALBs and NLBs there share. The load balancer controller cannot create the target groups beyond '
+        + '(TooManyTargetGroups), and the ALBs that need them take no change until it can. Fix: request "Target Groups per Region" of 3,001 for account 111122223333 in us-east-2, '
+        + 'then declare it on every cluster of that account and region, which must all declare the same quotas: '
+        + `clusters[0].loadBalancerQuotas.targetGroupsPerRegion: 3001 (ipv6-east, ${at('ipv6-east')}) and clusters[1].loadBalancerQuotas.targetGroupsPerRegion: 3001 (ipv6-west, ${at('ipv6-west')}); `
+        + 'or place some of the apps on clusters of another account or region.',
+      ]);
+      expect(planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' }).errors).toEqual([expect.stringContaining('"Target Groups per Region"')]);
+      // synth warns of it, and refuses the fleet where capacity.loadBalancerQuotaExceeded says error, at fleet.yaml's clusters
+      expect(checkCapacity(parseFleet(text), file)).toEqual(warnings);
+      const strict = text.replace('clusters:', 'capacity: { loadBalancerQuotaExceeded: error }\nclusters:');
+      writeFileSync(file, strict);
+      expect(() => checkCapacity(parseFleet(strict), file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: clusters: us-east-2 \\(account 111122223333\\): load balancer quota exceeded: 3,001 target groups`));
+      // and declared once AWS has granted it, the region fits
+      const granted = text.replace(/loadBalancersPerRegion: 80 \}/g, 'loadBalancersPerRegion: 80, targetGroupsPerRegion: 3001 }');
+      expect(planProblems(plan(granted))).toEqual({ errors: [], warnings: [] });
+    });
   });
 
   test('clusters in the same account and region must declare the same quotas', () => {
@@ -810,18 +867,28 @@ describe('messages name the largest contributors and count the rest', () => {
 });
 
 describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
-  test('the 3,000-app, 72-cluster fleet fits AWS\'s default quotas: one shared ALB per IPv6 cluster, 36 in the region', () => {
-    // GIVEN the large fleet of test/fixtures/large-fleet.ts, which declares no load balancer quota
+  test('the 3,000-app, 72-cluster fleet fits AWS\'s default quotas in created VPCs: one shared ALB per IPv6 cluster, 9 ALBs and about 750 target groups in each of 4 regions', () => {
+    // GIVEN the large fleet of test/fixtures/large-fleet.ts, which declares no load balancer quota, its IPv6 clusters created by the project
     const text = largeFleetYaml(3000, 72);
-    expect(text).not.toContain('loadBalancersPerRegion');
+    expect(text).not.toContain('loadBalancerQuotas');
     // WHEN
     const fleetPlan = plan(text);
     // THEN
     expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
-    expect(fleetPlan.regions).toMatchObject([{ region: 'us-east-2', loadBalancers: 36, quota: 50 }]);
+    expect(fleetPlan.regions.map(({ region, loadBalancers, quota, targetGroups, targetGroupQuota }) => [region, loadBalancers, quota, targetGroups, targetGroupQuota])).toEqual([
+      ['us-east-2', 9, 50, 756, 3000], ['us-west-2', 9, 50, 750, 3000], ['eu-west-1', 9, 50, 747, 3000], ['ap-southeast-2', 9, 50, 747, 3000],
+    ]);
+    expect(fleetPlan.regions.reduce((total, region) => total + region.targetGroups, 0)).toBe(3000);
     const busiest = fleetPlan.clusters.flatMap((cluster) => cluster.loadBalancers.albs).reduce((most, alb) => (alb.rules > most.rules ? alb : most));
     expect(busiest).toMatchObject({ group: 'shared-0', rules: 84, targetGroups: 84, targets: 84 * 7, certificates: 0, exceeded: [] });
     expect(fleetPlan.clusters.every((cluster) => cluster.verdict === 'fits')).toBe(true);
+    // Every IPv6 cluster's ALB and NAT gateway in the public subnets of the VPC the project created: a /24 each of its /16
+    const ipv6 = fleetPlan.clusters.filter((cluster) => cluster.ipFamily === 'ipv6');
+    expect(ipv6).toHaveLength(36);
+    for (const cluster of ipv6) {
+      expect(cluster.loadBalancerAddresses).toMatchObject({ source: `${cluster.path}.vpc.cidr`, missing: 0 });
+      expect(cluster.loadBalancerAddresses!.subnets.map(({ loadBalancers, natGateways, usable }) => [loadBalancers, natGateways, usable])).toEqual([[1, 1, 251], [1, 1, 251], [1, 1, 251]]);
+    }
   });
 
   test('a shared ALB takes one address in each public subnet, however many apps it holds: 45 apps fit a created /19 VPC', () => {
@@ -844,6 +911,13 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     expect(warnings[0]).toMatch(/^ipv6-east: load balancer quota exceeded: the shared ALB shared-0 \(IngressGroup shared-0\) holds 120 apps \(targets at a rollout's peak: svc7: 58, svc0: 4, svc1: 4 and 117 more apps: 468\): 120 rules of the 100 "Rules per Application Load Balancer" and 120 target groups of the 100 "Target Groups per Application Load Balancer" \(not adjustable\)\./);
     expect(warnings[0]).toContain('Fix: give svc7, svc0, svc1 and 17 more ALBs of their own (apps[7].loadBalancer: own, apps[0].loadBalancer: own, apps[1].loadBalancer: own, ...), which moves only them;');
     expect(warnings[0]).toContain('clusters[0].sharedLoadBalancers');
+    // and given fleet.yaml's lines, each key at its app's line, as the other fixes name theirs
+    const text = fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps);
+    const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'fleet.yaml');
+    writeFileSync(file, text);
+    const located = planProblems(fleetPlan, undefined, fieldLines(file)).warnings[0];
+    const at = (app: string) => `${file}:${lineOf(text, `name: ${app},`)}`;
+    expect(located).toContain(`(apps[7].loadBalancer: own (${at('svc7')}), apps[0].loadBalancer: own (${at('svc0')}), apps[1].loadBalancer: own (${at('svc1')}), ...)`);
   });
 
   test('shared apps whose targets add up beyond an ALB\'s 1,000: the largest leave until the rest fit', () => {

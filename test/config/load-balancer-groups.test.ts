@@ -6,12 +6,12 @@ import { resolveRollout } from '../../config/fleet';
 import { demoFleet, largeFleetFixture, renderParsed, setReplicas } from '../support/fixtures';
 
 /** Every Ingress of a render by cluster and group: `<cluster> <group>` to the Ingresses' annotations and file. */
-function ingressesByAlb(fleet: Fleet): Map<string, Array<{ file: string; annotations: Record<string, string>; ingressClassName: string }>> {
-  const albs = new Map<string, Array<{ file: string; annotations: Record<string, string>; ingressClassName: string }>>();
+function ingressesByAlb(fleet: Fleet): Map<string, Array<{ file: string; name: string; annotations: Record<string, string>; ingressClassName: string }>> {
+  const albs = new Map<string, Array<{ file: string; name: string; annotations: Record<string, string>; ingressClassName: string }>>();
   for (const object of renderParsed(fleet).objects.filter((candidate) => candidate.kind === 'Ingress')) {
     const cluster = /clusters\/([^/]+)\.yaml$/.exec(object.file)![1];
     const key = `${cluster} ${object.metadata.annotations[groupNameAnnotation]}`;
-    albs.set(key, [...(albs.get(key) ?? []), { file: object.file, annotations: object.metadata.annotations, ingressClassName: object.spec.ingressClassName }]);
+    albs.set(key, [...(albs.get(key) ?? []), { file: object.file, name: object.metadata.name, annotations: object.metadata.annotations, ingressClassName: object.spec.ingressClassName }]);
   }
   return albs;
 }
@@ -145,14 +145,23 @@ describe('load balancer groups', () => {
     }
   });
 
-  test('every Ingress of a group says the same of its ALB, and what it says is the controller\'s per-ALB set', () => {
-    // GIVEN: 120 apps on 4 clusters, 3 shared ALBs each, some apps with ALBs of their own
+  test('every Ingress of a group says the same of its ALB, those of apps moving between ALBs too, and what it says is the controller\'s per-ALB set', () => {
+    // GIVEN: 120 apps on 4 clusters, 3 shared ALBs each, some apps with ALBs of their own, and some moving between ALBs:
+    // step 1 (nextLoadBalancer) and step 2 (previousLoadBalancer) of the walk, to and from ALBs of their own
     const fleet = largeFleet(120, 4, 3);
-    const edited: Fleet = { ...fleet, apps: fleet.apps.map((app, index) => (index % 10 === 0 ? { ...app, loadBalancer: 'own' } : app)) };
+    const edited: Fleet = {
+      ...fleet,
+      apps: fleet.apps.map((app, index) => (index % 10 === 0 ? { ...app, loadBalancer: 'own' }
+        : index % 10 === 1 ? { ...app, nextLoadBalancer: 'own' }
+          : index % 10 === 2 ? { ...app, loadBalancer: 'own', previousLoadBalancer: 'shared' }
+            : index % 10 === 3 ? { ...app, loadBalancer: 'own', nextLoadBalancer: 'shared' } : app)),
+    };
     // WHEN
     const albs = ingressesByAlb(edited);
-    // THEN
-    expect(albs.size).toBe(2 * 3 + 12);
+    // THEN: every ALB's Ingresses, the walks' second ones among them
+    expect(albs.size).toBe(2 * 3 + 12 * 4);
+    const walking = [...albs.values()].flat().filter((ingress) => /^app\d+-(next|previous)$/.test(ingress.name));
+    expect(walking).toHaveLength(3 * 12 * 2);
     for (const [alb, ingresses] of albs) {
       const perAlb = ingresses.map(({ annotations, ingressClassName }) =>
         JSON.stringify([ingressClassName, perAlbAnnotations.map((key) => annotations[key] ?? null)]));
