@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { addonKeys } from '../catalog/addons';
-import { App, appsOn, Fleet } from '../config/fleet';
+import { appsOn, Fleet, isService, isTestApp, TestApp } from '../config/fleet';
 import { AddonChart } from './addon-appset';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
@@ -15,6 +15,8 @@ import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 export class FleetControlCharts extends Construct {
   constructor(scope: Construct, id: string, fleet: Fleet) {
     super(scope, id);
+    const service = fleet.apps.find(isService);
+    if (service) throw new Error(`app ${service.name} is a service (it has source), which synth does not render yet`);
     new ArgoRootChart(this, 'argocd-root', { fleet });
     new ArgoProjectsChart(this, 'argocd-projects', { fleet });
     new ArgoSelfManagementChart(this, 'argocd-self', { fleet });
@@ -37,7 +39,7 @@ export class FleetControlCharts extends Construct {
  */
 export interface TestAppInputs {
   /** The app, with its placements. */
-  readonly app: App;
+  readonly app: TestApp;
   /** What it reads of the clusters of its placements, in the same order. */
   readonly clusters: readonly PlacedCluster[];
   /** The DNS zone of its hostname, fleet.yaml's domain. */
@@ -47,7 +49,7 @@ export interface TestAppInputs {
 /** The inputs of every test app of the fleet, in fleet.yaml order. */
 export function testAppInputs(fleet: Fleet): TestAppInputs[] {
   const clusters = new Map(fleet.clusters.map(({ name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }): [string, PlacedCluster] => [name, { name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }]));
-  return fleet.apps.map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
+  return fleet.apps.filter(isTestApp).map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
 }
 
 export interface TestAppChartsProps {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { appClusterPath } from '../catalog/dist-layout';
-import { App, Cluster, Placement } from '../config/fleet';
+import { Cluster, Placement, TestApp } from '../config/fleet';
 import { loadBalancerAssignment } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
@@ -57,7 +57,7 @@ export const defaultDnsWeight = 1;
 
 export interface TestAppPlacementProps {
   /** The app placed. */
-  readonly app: App;
+  readonly app: TestApp;
   /** The cluster it is placed on: its IP family decides the Service and the ALB. */
   readonly cluster: PlacedCluster;
   /** The placement, with its DNS weight (defaultDnsWeight when it has none). */

@@ -1,4 +1,4 @@
-import { App, Fleet, Placement } from '../../config/fleet';
+import { App, Fleet, Placement, TestApp } from '../../config/fleet';
 import { groupNamePattern, jumpHash, loadBalancerAssignment, loadBalancersOn, maxGroupNameLength, nameKey, sharedBucket, sharedTargetsPerApp } from '../../config/load-balancer-groups';
 import { loadBalancerAnnotations } from '../../charts/test-app-placement';
 import { groupNameAnnotation } from '../../catalog/test-app';
@@ -193,7 +193,7 @@ describe('load balancer groups', () => {
         clusters = clusters.map((candidate, position) => (position === cluster ? { ...candidate, loadBalancerQuotas: { ...candidate.loadBalancerQuotas, [quota]: value } } : candidate));
         editedApp = '';
       } else if (kind === 'add') {
-        const app: App = { ...apps[index], name: `new${edit}`, replicas: pick([0, 5, 50, 900, 10000]), rollout: resolveRollout({ deregistrationDelaySeconds: 30 }), placements: placementsOn(1 + Math.floor(random() * 2)) };
+        const app: App = { ...(apps[index] as TestApp), name: `new${edit}`, replicas: pick([0, 5, 50, 900, 10000]), rollout: resolveRollout({ deregistrationDelaySeconds: 30 }), placements: placementsOn(1 + Math.floor(random() * 2)) };
         apps.splice(index, 0, app);
         editedApp = app.name;
       } else if (kind === 'remove') {
