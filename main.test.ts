@@ -40,9 +40,9 @@ describe('the rendered demo fleet', () => {
     }
   });
 
-  test('places every app on the IPv6 cluster only, by default', () => {
+  test('places every app on the IPv6 cluster only: the test apps by default, podinfo by its clusters', () => {
     const placements = [...files.keys()].filter((file) => file.startsWith('apps/') && file.includes('/clusters/'));
-    expect(placements).toEqual(['app0', 'app1', 'app2'].map((app) => placementFile(app, 'ipv6-east')));
+    expect(placements).toEqual(['app0', 'app1', 'app2', 'podinfo'].map((app) => placementFile(app, 'ipv6-east')));
   });
 });
 

@@ -39,5 +39,20 @@ export function rolloutPeak(replicas: number, strategy: RollingUpdate = testAppR
   return { surge, draining, pods: replicas + surge + draining };
 }
 
+/**
+ * The annotation of a service's Namespace (apps/<app>/app.yaml) that records the pods per cluster
+ * fleet.yaml declares for it, as a test app's Deployment does with its replicas: synth and
+ * npm run diff read what moves from dist/.
+ */
+export const replicasAnnotation = 'fleet/replicas';
+
+/** The pods an app's shared file declares: its Deployment's replicas (a test app), or its Namespace's replicasAnnotation (a service). */
+export function declaredReplicas(objects: readonly any[]): number {
+  const deployment = objects.find((object) => object?.kind === 'Deployment');
+  if (deployment) return Number(deployment.spec?.replicas ?? 0);
+  const namespace = objects.find((object) => object?.kind === 'Namespace');
+  return Number(namespace?.metadata?.annotations?.[replicasAnnotation] ?? 0);
+}
+
 /** The annotation that puts an Ingress on the ALB of an IngressGroup, which the load balancer controller shares between the group's Ingresses. */
 export const groupNameAnnotation = 'alb.ingress.kubernetes.io/group.name';

@@ -13,12 +13,13 @@ import { groupNameAnnotation } from '../catalog/test-app';
 
 /**
  * What the files of a test app read of a cluster it is placed on: its name and IP family, and
- * what picks the app's ALB there (its shared ALBs and targets quota), nothing else (its endpoint,
+ * what picks the app's ALB there (its shared ALBs and targets quota), and where a service's IRSA
+ * role is (its identity model, account and region), nothing else (its endpoint,
  * CA, subnets and node groups go into other files). A test app's
  * fingerprint hashes exactly this (app/fingerprint.ts), so a cluster's other fields can change
  * without rendering its apps again; the type keeps the charts from reading more.
  */
-export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
+export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas' | 'identity' | 'accountId' | 'region'>;
 
 /**
  * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only. The "Res"

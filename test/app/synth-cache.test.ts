@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { testAppInputs } from '../../charts/fleet';
+import { appInputs } from '../../charts/fleet';
 import { parseFleet } from '../../config/load';
-import { bundleVersion, testAppFingerprint } from '../../app/fingerprint';
-import { renderFleet, testAppPaths } from '../../app/render';
+import { bundleVersion, appFingerprint } from '../../app/fingerprint';
+import { renderFleet, appPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
 import { DistWrite, outputMarker, Stager, writeDist, WriteSummary } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
@@ -405,8 +405,8 @@ describe('what synth writes does not depend on what it remembers', () => {
   test('the files an app renders are the ones the cache is asked about', () => {
     for (const text of [demoFleetText, fixtureText('migration'), largeFleet]) {
       const fleet = parseFleet(text);
-      const rendered = [...renderFleet(fleet, testAppInputs(fleet)).keys()].filter((path) => path.startsWith('apps/'));
-      expect(fleet.apps.flatMap(testAppPaths).sort()).toEqual(rendered.sort());
+      const rendered = [...renderFleet(fleet, appInputs(fleet)).keys()].filter((path) => path.startsWith('apps/'));
+      expect(fleet.apps.flatMap(appPaths).sort()).toEqual(rendered.sort());
     }
   });
 
@@ -430,8 +430,8 @@ describe('npm run synth', () => {
     expect(readFileSync(cache, 'utf8')).toBe(before);
     // (the version in each fingerprint is the hash of the bundle that ran)
     const demo = parseFleet(demoFleetText);
-    const fingerprint = testAppFingerprint(bundleVersion(join(projectRoot, '.build', 'main.js')));
-    expect(before.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(testAppInputs(demo).map((inputs) => [inputs.app.name, fingerprint(inputs)]));
+    const fingerprint = appFingerprint(bundleVersion(join(projectRoot, '.build', 'main.js')));
+    expect(before.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(appInputs(demo).map((inputs) => [inputs.app.name, fingerprint(inputs)]));
     // WHEN another bundle (the same code and a comment more) writes it
     const bundle = join(mkdtempSync(join(tmpdir(), 'fleet-bundle-')), 'main.js');
     writeFileSync(bundle, `${readFileSync(join(projectRoot, '.build', 'main.js'), 'utf8')}\n// another version\n`);
