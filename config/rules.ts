@@ -655,6 +655,11 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
           report(at('aws', 'irsaAnnotationsValue'), `is missing, and the app is placed on ${name}, an IRSA cluster (identity: irsa): name the values path of the ServiceAccount's annotations (such as serviceAccount.annotations), where the generator writes its role ARN`);
           break;
         }
+        const role = roleNames.irsaService(app.name, name);
+        if (role.length > maxRoleNameLength) {
+          report(at('name'), `makes the IRSA role name ${role} on ${name} ${role.length} characters long, above IAM's ${maxRoleNameLength}: shorten the app's name to ${maxRoleNameLength - (role.length - app.name.length)} characters, or place it on Pod Identity clusters`);
+          break;
+        }
       }
     }
   });

@@ -441,7 +441,7 @@ describe('review of the hardening: one meaning, no secret in a message', () => {
   });
 
   test('CRLF line ends are still fine', () => {
-    expect(parseFleet(demoFleetText.replace(/\n/g, '\r\n')).apps.map((app) => app.name)).toEqual(['app0', 'app1', 'app2']);
+    expect(parseFleet(demoFleetText.replace(/\n/g, '\r\n')).apps.map((app) => app.name)).toEqual(['app0', 'app1', 'app2', 'podinfo']);
   });
 
   test.each([

@@ -3,8 +3,11 @@ import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../
 import { fleetSchemaDocument } from '../../config/editor-schema';
 import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
 
-/** The demo fleet with `app` (YAML lines of one apps item, indented as the file's) added at the end of apps. */
-const withApp = (app: string) => `${demoFleetText}${app}`;
+/** The demo fleet's test apps and clusters, without its podinfo, which these tests write each their own way. */
+const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
+
+/** The demo fleet without podinfo, with `app` (YAML lines of one apps item, indented as the file's) added at the end of apps. */
+const withApp = (app: string) => `${testAppsOnly}${app}`;
 
 const podinfo = `  - name: podinfo
     source:
@@ -134,7 +137,7 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
   });
 
   test('a test app without its colour or port is told what it needs, or to add a source', () => {
-    const text = demoFleetText.replace('    backgroundColor: yellow\n    containerPort: 80\n', '');
+    const text = testAppsOnly.replace('    backgroundColor: yellow\n    containerPort: 80\n', '');
     expect(problemsOf(text)).toEqual([
       'apps[0].backgroundColor: is missing: the NGINX test page (an app without source) needs its background colour, such as yellow; or add source to make the app a service of your own',
       'apps[0].containerPort: is missing: the NGINX test page (an app without source) needs the port nginx listens on, such as 80; or add source to make the app a service of your own',
@@ -147,7 +150,7 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
     ['podSecurity', '    podSecurity: baseline\n'],
     ['aws', '    aws: { serviceAccount: app0, policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess] }\n'],
   ])('a service\'s %s on a test app is refused', (field, line) => {
-    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', `    replicas: 5\n${line}  - name: app1`);
+    const text = testAppsOnly.replace('    replicas: 5\n  - name: app1', `    replicas: 5\n${line}  - name: app1`);
     expect(problemsOf(text)).toEqual([`apps[0].${field}: is set on an app without source, the NGINX test page: ${field} belongs to a service. Add source (a chart or a git path) to make the app a service, or remove ${field}`]);
   });
 
@@ -279,6 +282,15 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
       ]);
       const named = irsaEast(withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2\n${aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n')}`)));
       expect((appOf(named, 'podinfo') as ServiceApp).aws?.irsaAnnotationsValue).toBe('serviceAccount.annotations');
+    });
+
+    test('a service whose IRSA role name would pass IAM\'s 64 characters is refused on an IRSA cluster', () => {
+      const cluster = `ipv6-east-${'x'.repeat(19)}`;
+      const named = aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n');
+      const longer = (app: string) => irsaEast(withApp(podinfo.replace('name: podinfo\n    source', `name: ${app}\n    source`).replace('    replicas: 2\n', `    replicas: 2\n${named}`))).replaceAll('ipv6-east', cluster);
+      const role = `${cluster}-app-p${'o'.repeat(38)}d`;
+      expect(problemsOf(longer(`p${'o'.repeat(38)}d`))).toEqual([`apps[3].name: makes the IRSA role name ${role} on ${cluster} ${role.length} characters long, above IAM's 64: shorten the app's name to 30 characters, or place it on Pod Identity clusters`]);
+      expect((appOf(longer(`p${'o'.repeat(28)}d`), `p${'o'.repeat(28)}d`) as ServiceApp).aws?.irsaAnnotationsValue).toBe('serviceAccount.annotations');
     });
 
     test('irsaAnnotationsValue on a git service is refused', () => {
