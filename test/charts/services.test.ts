@@ -12,7 +12,8 @@ import { helmTemplate, helmUnavailable } from '../../verify/helm';
 import { podSpecOf, restrictedViolations } from '../../verify/pod-security';
 import { clusterSecrets, generatedApplications } from '../../verify/objects';
 import { renderedObjects } from '../../verify/rendered';
-import { demoFleet, findObject, fixtureFleet, parseManifests } from '../support/fixtures';
+import { rolloutPeak, serviceRollingUpdate } from '../../catalog/test-app';
+import { demoFleet, findObject, fixtureFleet, parseManifests, setReplicas } from '../support/fixtures';
 
 const demo = demoFleet();
 const demoFiles = renderFleet(demo);
@@ -305,5 +306,23 @@ const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
       const deployment = (await render(files, cluster)).find((object) => object.kind === 'Deployment')!;
       expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'PODINFO_UI_MESSAGE', value: cluster });
     }
+  });
+});
+
+describe('a service on the ALBs', () => {
+  test('its rollout peak is counted with Kubernetes\' 25%/25%, so it leaves the shared ALB at fewer replicas than a test app', () => {
+    // GIVEN podinfo and app2 at 300 replicas each on ipv6-east
+    const fleet = demoFleet((text) => setReplicas(text, 2, 300).replace('    replicas: 2\n    resources:', '    replicas: 300\n    resources:'));
+    const files = renderFleet(fleet);
+    const group = (app: string) => parseManifests(files.get(`apps/${app}/clusters/ipv6-east.yaml`)!).find((object) => object.kind === 'Ingress')!.metadata.annotations['alb.ingress.kubernetes.io/group.name'];
+    // THEN podinfo's peak (300 + 75 surge + 150 draining = 525) passes the 500 a shared ALB takes of an app; app2's (300 + 15 + 30 = 345) does not
+    expect(rolloutPeak(300, serviceRollingUpdate).pods).toBe(525);
+    expect(group('podinfo')).toBe('own-podinfo');
+    expect(group('app2')).toBe('shared-0');
+  });
+
+  test('loadBalancer: own gives a service an ALB of its own', () => {
+    const files = renderFleet(demoFleet((text) => text.replace('    replicas: 2\n    resources:', '    replicas: 2\n    loadBalancer: own\n    resources:')));
+    expect(parseManifests(files.get('apps/podinfo/clusters/ipv6-east.yaml')!)[0].metadata.annotations['alb.ingress.kubernetes.io/group.name']).toBe('own-podinfo');
   });
 });
