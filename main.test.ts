@@ -42,7 +42,7 @@ describe('the rendered demo fleet', () => {
 
   test('places every app on the IPv6 cluster only, by default', () => {
     const placements = [...files.keys()].filter((file) => file.startsWith('apps/') && file.includes('/clusters/'));
-    expect(placements).toEqual(['app0', 'app1', 'app2'].map((app) => placementFile(app, 'ipv6-east')));
+    expect(placements).toEqual(['app0', 'app1', 'app2', 'podinfo'].map((app) => placementFile(app, 'ipv6-east')));
   });
 });
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
-import { Fleet } from '../config/fleet';
+import { Fleet, isTestApp } from '../config/fleet';
 import { fieldLines } from '../config/load';
 import { count } from '../config/messages';
 import { committedDist } from '../diff/baseline';
@@ -141,8 +141,9 @@ export async function pagesCheck(fleet: Fleet, rendered: ReadonlyMap<string, str
     const why = `${missing.join(' and ')} not installed: run scripts/install-e2e-deps.sh`;
     return onCi ? { status: 'failed', summary: 'the apps\' pages cannot be checked', details: [why] } : { status: 'skipped', summary: 'the apps\' pages were not checked', details: [why] };
   }
-  const problems = await checkPages(rendered, fleet.apps);
-  const apps = `${count(fleet.apps.length)} app${fleet.apps.length === 1 ? '' : 's'}`;
+  const testApps = fleet.apps.filter(isTestApp);
+  const problems = await checkPages(rendered, testApps);
+  const apps = `${count(testApps.length)} app${testApps.length === 1 ? '' : 's'}`;
   if (problems.length) return { status: 'failed', summary: `the pages of ${apps} do not all work`, details: problems };
   return { status: 'ok', summary: `the pages of ${apps} work: nginx serves them over IPv6 and IPv4, Chromium paints their colours` };
 }

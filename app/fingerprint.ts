@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
-import { TestAppInputs } from '../charts/fleet';
+import { AppInputs } from '../charts/fleet';
 
 function digest(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('base64url');
@@ -53,6 +53,6 @@ export function sourceVersion(): string {
  * skips an app whose fingerprint it already wrote, and a diff of two fleets skips an app both
  * render alike. Returns the function that computes it for the apps of one fleet.
  */
-export function testAppFingerprint(generator: string): (inputs: TestAppInputs) => string {
+export function appFingerprint(generator: string): (inputs: AppInputs) => string {
   return ({ app, clusters, domain }) => digest(JSON.stringify([generator, domain, app, clusters]));
 }

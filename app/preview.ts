@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadFleet } from '../config/load';
+import { isTestApp } from '../config/fleet';
 import { synthOptionsFromEnv } from '../config/locations';
 import { appSharedPath } from '../catalog/dist-layout';
 import { screenshot } from '../verify/chromium';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const { configFile } = synthOptionsFromEnv(process.env);
   const fleet = loadFleet(configFile);
   const files = renderFleet(fleet);
-  const apps = fleet.apps;
+  const apps = fleet.apps.filter(isTestApp);
   mkdirSync(previewDir, { recursive: true });
   const current = new Set(apps.map((app) => `${app.name}.png`));
   for (const stale of readdirSync(previewDir).filter((name) => name.endsWith('.png') && !current.has(name))) {

@@ -1,18 +1,18 @@
 import { App } from 'cdk8s';
-import { appClusterPath, appSharedPath } from '../catalog/dist-layout';
+import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
 import { fileContents } from '../charts/file-contents';
-import { FleetControlCharts, TestAppCharts, TestAppInputs, testAppInputs } from '../charts/fleet';
+import { FleetControlCharts, AppCharts, AppInputs, appInputs } from '../charts/fleet';
 import { Fleet } from '../config/fleet';
 import { FileContent, fileText } from '../output/file-content';
 import { byPath } from '../output/write-dist';
-import { testAppFingerprint } from './fingerprint';
+import { appFingerprint } from './fingerprint';
 import { ObjectLimitError, objectLimitProblems } from '../verify/limits';
 
 /**
  * Renders a fleet to the text of every file of dist/, sorted by path, without touching the disk:
  * the Argo CD, add-on and Terraform files and those of `apps` (every test app unless told).
  */
-export function renderFleet(fleet: Fleet, apps: readonly TestAppInputs[] = testAppInputs(fleet)): Map<string, string> {
+export function renderFleet(fleet: Fleet, apps: readonly AppInputs[] = appInputs(fleet)): Map<string, string> {
   const files = new Map<string, string>();
   buildFleetInSlices(fleet, (contents) => {
     for (const content of contents) {
@@ -29,11 +29,11 @@ export function renderFleet(fleet: Fleet, apps: readonly TestAppInputs[] = testA
  * sides, so neither side renders them.
  */
 export function renderForComparison(before: Fleet, after: Fleet): [Map<string, string>, Map<string, string>] {
-  const fingerprint = testAppFingerprint('');
-  const [beforeApps, afterApps] = [testAppInputs(before), testAppInputs(after)];
+  const fingerprint = appFingerprint('');
+  const [beforeApps, afterApps] = [appInputs(before), appInputs(after)];
   const beforeFingerprints = new Map(beforeApps.map((inputs) => [inputs.app.name, fingerprint(inputs)]));
   const alike = new Set(afterApps.filter((inputs) => beforeFingerprints.get(inputs.app.name) === fingerprint(inputs)).map(({ app }) => app.name));
-  const differs = ({ app }: TestAppInputs) => !alike.has(app.name);
+  const differs = ({ app }: AppInputs) => !alike.has(app.name);
   return [renderFleet(before, beforeApps.filter(differs)), renderFleet(after, afterApps.filter(differs))];
 }
 
@@ -50,7 +50,7 @@ const appsPerSlice = 50;
 export function buildFleetInSlices(
   fleet: Fleet,
   take: (contents: FileContent[], slicesLeft: number) => void,
-  apps: readonly TestAppInputs[] = testAppInputs(fleet),
+  apps: readonly AppInputs[] = appInputs(fleet),
 ): void {
   withoutEnvironmentOverrides(() => {
     const control = new App();
@@ -59,15 +59,19 @@ export function buildFleetInSlices(
     take(withinLimits(fileContents(control), true), slices);
     for (let index = 0; index < slices; index++) {
       const slice = new App();
-      new TestAppCharts(slice, 'apps', { apps: apps.slice(index * appsPerSlice, (index + 1) * appsPerSlice) });
+      new AppCharts(slice, 'apps', { apps: apps.slice(index * appsPerSlice, (index + 1) * appsPerSlice) });
       take(withinLimits(fileContents(slice), false), slices - index - 1);
     }
   });
 }
 
-/** The files of dist/ a test app renders: what its clusters share, and one per cluster it is placed on. */
-export function testAppPaths(app: Fleet['apps'][number]): string[] {
-  return [appSharedPath(app.name), ...app.placements.map((placement) => appClusterPath(app.name, placement.cluster))];
+/** The files of dist/ an app renders: what its clusters share, and one per cluster it is placed on; a chart service's values files too. */
+export function appPaths(app: Fleet['apps'][number]): string[] {
+  const paths = [appSharedPath(app.name), ...app.placements.map((placement) => appClusterPath(app.name, placement.cluster))];
+  if (app.kind === 'service' && app.source.type === 'chart') {
+    paths.push(distLayout.serviceValues(app.name), ...app.placements.map((placement) => distLayout.serviceClusterValues(app.name, placement.cluster)));
+  }
+  return paths;
 }
 
 /**

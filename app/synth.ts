@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
-import { TestAppInputs, testAppInputs } from '../charts/fleet';
+import { AppInputs, appInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
 import { fieldLines, FleetConfigError, formatProblem, loadFleet, locateProblems } from '../config/load';
 import { identitySwitchProblems } from '../terraform/identity-switch';
@@ -21,8 +21,8 @@ import { fleetMoves, leavingClusters, leavingProblem, releasedLines, replacedLin
 import { committedDist } from '../diff/baseline';
 import { distLayout } from '../catalog/dist-layout';
 import { nodeGroupWarnings } from '../capacity/max-pods';
-import { sourceVersion, testAppFingerprint } from './fingerprint';
-import { buildFleetInSlices, testAppPaths } from './render';
+import { sourceVersion, appFingerprint } from './fingerprint';
+import { buildFleetInSlices, appPaths } from './render';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
 export class CapacityError extends Error {
@@ -132,10 +132,10 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   });
   if (switched.length) throw new FleetConfigError(locateProblems(options.configFile, switched));
-  const fingerprint = testAppFingerprint(run.generator ?? sourceVersion());
+  const fingerprint = appFingerprint(run.generator ?? sourceVersion());
   const write = DistWrite.begin(lock, `${keptFilesPattern}|${clusterSecretFilesPattern}`);
   let cache: RenderCache;
-  const rendered: TestAppInputs[] = [];
+  const rendered: AppInputs[] = [];
   const fingerprints: string[] = [];
   let staged: StagedFiles[];
   let leaving: ReturnType<typeof leavingClusters>;
@@ -153,8 +153,8 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
     // An app whose fingerprint and files are as the last synth left them is neither rendered nor compared.
     cache = RenderCache.read(lock, write.target.outdirExists);
     const kept: string[] = [];
-    for (const inputs of testAppInputs(fleet)) {
-      const paths = testAppPaths(inputs.app);
+    for (const inputs of appInputs(fleet)) {
+      const paths = appPaths(inputs.app);
       const appFingerprint = fingerprint(inputs);
       if (cache.holds(inputs.app.name, appFingerprint, paths)) {
         for (const path of paths) kept.push(path);
@@ -175,7 +175,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // The apps whose files the write found as rendered, with their identities as they were read.
   const found = new Map<string, string>();
   for (const part of staged) for (let index = 0; index < part.units.length; index += 2) found.set(part.units[index], part.units[index + 1]);
-  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], testAppPaths(app), found.get(app.name)));
+  rendered.forEach(({ app }, index) => cache.record(app.name, fingerprints[index], appPaths(app), found.get(app.name)));
   cache.save();
   // What the change does to each cluster, from the previous texts of the files that say where
   // apps run and with how many pods, which the write reads anyway to compare.
@@ -201,7 +201,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
  * for `target`. With the bundle synth runs from and enough apps, a second thread compares and
  * stages the files while this one renders and serialises the next slices.
  */
-async function stageFleet(fleet: Fleet, apps: readonly TestAppInputs[], target: WriteTarget, workerScript?: string): Promise<StagedFiles[]> {
+async function stageFleet(fleet: Fleet, apps: readonly AppInputs[], target: WriteTarget, workerScript?: string): Promise<StagedFiles[]> {
   const here = new Stager(target);
   const stageHere = (contents: readonly FileContent[]) => {
     for (const content of contents) here.stage(content.path, fileText(content));

@@ -13,6 +13,8 @@ export const projectNames = {
   bootstrap: 'fleet-bootstrap',
   /** The NGINX test apps on one cluster. */
   apps: (cluster: string) => `fleet-apps-${cluster}`,
+  /** The services (apps with a source) on one cluster. */
+  services: (cluster: string) => `fleet-services-${cluster}`,
   /** The cluster add-ons. */
   addons: 'fleet-addons',
   /** Argo CD managing itself. */
@@ -90,6 +92,16 @@ export const restrictedNamespaceLabels = {
   'pod-security.kubernetes.io/warn': 'restricted',
   'pod-security.kubernetes.io/audit': 'restricted',
 } as const;
+
+/** The labels that make a namespace enforce (and warn and audit) a Pod Security level: a service's, restricted unless it declares baseline. */
+export function podSecurityLabels(level: 'restricted' | 'baseline'): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/warn': level,
+    'pod-security.kubernetes.io/audit': level,
+  };
+}
 
 /** Namespaces of the cluster's own (EKS), which an Application must not relabel. */
 export const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;

@@ -3,7 +3,8 @@
  * Application points at a path:
  *
  *     argocd/                      what the root app syncs into Argo CD's namespace
- *     apps/<app>/                  one test app: app.yaml (every cluster) and clusters/<cluster>.yaml
+ *     apps/<app>/                  one app: app.yaml (every cluster) and clusters/<cluster>.yaml; a chart
+ *                                  service's Helm values too: values.yaml and values/<cluster>.yaml
  *     addons/<chart>/              Helm values: values.yaml (fleet-wide) and clusters/<cluster>.yaml
  *     terraform/accounts/<id>/     a Terraform root module per AWS account: the IAM roles its clusters share
  *     terraform/clusters/<name>/   a Terraform root module per cluster: VPC and EKS (or reads them), access, associations
@@ -27,6 +28,11 @@ export const distLayout = {
   appSharedFile: 'app.yaml',
   /** Inside appDir: what differs on one cluster. */
   appClusterFile: (cluster: string) => `clusters/${cluster}.yaml`,
+
+  /** A chart service's Helm values on every cluster, in its app folder (data: never applied as objects). */
+  serviceValues: (app: string) => `apps/${app}/values.yaml`,
+  /** A chart service's Helm values on one cluster. */
+  serviceClusterValues: (app: string, cluster: string) => `apps/${app}/values/${cluster}.yaml`,
 
   /** The folder of every chart's Helm values. */
   valuesDir: 'addons',
@@ -71,9 +77,12 @@ export function pathPattern(path: (name: string) => string): RegExp {
   return new RegExp(`^${before}([^/]+)${after}$`);
 }
 
-/** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects. */
+/** A chart service's values files in its app folder (distLayout.serviceValues, serviceClusterValues). */
+const serviceValuesFile = /^apps\/[^/]+\/(?:values\.yaml|values\/[^/]+\.yaml)$/;
+
+/** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects: an add-on's, or a chart service's. */
 export function isValuesFile(path: string): boolean {
-  return path.startsWith(`${distLayout.valuesDir}/`);
+  return path.startsWith(`${distLayout.valuesDir}/`) || serviceValuesFile.test(path);
 }
 
 /** Whether a file of dist/ belongs to the root app, which is where Argo CD objects live. */

@@ -23,6 +23,11 @@ export const roleNames = {
   podIdentityAddon: (addon: AddonWithIamRole) => `${fleetRolePrefix}-${kebabCase(addon)}`,
   /** An add-on's role under IRSA: one per cluster, trusting that cluster's OIDC provider. */
   irsaAddon: (addon: AddonWithIamRole, cluster: string) => `${cluster}-${kebabCase(addon)}`,
+  /**
+   * A service's role under IRSA on one cluster (its chart's values annotate its ServiceAccount with
+   * it); "-app-" keeps it apart from an add-on's IRSA role of the same cluster.
+   */
+  irsaService: (app: string, cluster: string) => `${cluster}-app-${app}`,
   /** The VPC CNI's role (Pod Identity on aws-node) in the accounts of clusters the project creates. */
   vpcCni: `${fleetRolePrefix}-aws-vpc-cni`,
   /** The role in the hosted zone's account that external-dns of the other accounts assumes to write records. */

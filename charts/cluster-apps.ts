@@ -1,25 +1,26 @@
 import { Construct } from 'constructs';
 import { projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
-import { App, Cluster, Fleet } from '../config/fleet';
-import { ApplicationSet, AppProject } from '../imports/argocd-argoproj.io';
+import { App, ChartSource, Cluster, Fleet, GitSource, isService, ServiceApp, TestApp } from '../config/fleet';
+import { ApplicationSet, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
 import { syncWaveAnnotation } from '../catalog/argocd';
 
 export interface ClusterAppsProps {
   /** The validated fleet, every default applied. */
   readonly fleet: Fleet;
-  /** The cluster whose test apps these are. */
+  /** The cluster whose apps these are. */
   readonly cluster: Cluster;
   /** The apps placed on the cluster, in fleet.yaml order. */
   readonly apps: readonly App[];
 }
 
 /**
- * The test apps of one cluster: an AppProject that allows exactly their namespaces there, and an
+ * The apps of one cluster. Its test apps: an AppProject that allows exactly their namespaces there, and an
  * ApplicationSet with one Application per app, from a list rendered out of fleet.yaml: the
  * placement is reviewed in git as a line of this file, and a cluster registered elsewhere works
- * as long as its Argo CD name matches.
+ * as long as its Argo CD name matches. Its services (ServiceApps, below): a project and
+ * ApplicationSets of their own.
  *
  * One pair per cluster keeps each object small as the fleet grows (the API server refuses an
  * object over etcd's 1.5 MiB request limit): its size grows with the apps of one cluster, not of
@@ -28,6 +29,13 @@ export interface ClusterAppsProps {
 export class ClusterAppsChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, cluster, apps }: ClusterAppsProps) {
     super(scope, id, distLayout.clusterApps(cluster.name));
+    const testApps = apps.filter((app): app is TestApp => app.kind === 'test');
+    const services = apps.filter(isService);
+    if (testApps.length) this.testApps(fleet, cluster, testApps);
+    if (services.length) new ServiceApps(this, 'services', { fleet, cluster, services });
+  }
+
+  private testApps(fleet: Fleet, cluster: Cluster, apps: readonly TestApp[]): void {
     const namespace = fleet.argocd.namespace;
     const project = projectNames.apps(cluster.name);
 
@@ -79,6 +87,126 @@ export class ClusterAppsChart extends FileChart {
               // What all clusters share, plus this cluster's Service and Ingress.
               directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
             },
+            destination: { name: cluster.name, namespace: '{{.app}}' },
+            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+          },
+        },
+      },
+    });
+  }
+}
+
+/**
+ * The repoURL an Application gives a chart: a Helm repository's as written; an OCI registry's
+ * without "oci://", which is how Argo CD tells an OCI Helm repository: one whose URL parses with
+ * no host (argo-cd v3.4.4 util/helm/client.go IsHelmOciRepo, which
+ * reposerver/repository/repository.go newHelmClientResolveRevision reads to pull the chart over
+ * OCI; docs/user-guide/helm.md, "the oci:// syntax is not included"). A public registry needs no
+ * repository Secret; a private one needs one with enableOCI: "true" (docs/operator-manual/declarative-setup.md).
+ */
+export function applicationChartRepo(repoURL: string): string {
+  return repoURL.replace(/^oci:\/\//, '');
+}
+
+/** What a cluster's services are rendered from. */
+export interface ServiceAppsProps {
+  readonly fleet: Fleet;
+  readonly cluster: Cluster;
+  /** The services placed on the cluster, in fleet.yaml order. */
+  readonly services: readonly ServiceApp[];
+}
+
+/**
+ * The services of one cluster: an AppProject `fleet-services-<cluster>` that allows exactly their
+ * sources (this repository, for their values and the generator's Namespace and Ingress, and their
+ * own repositories), their namespaces on this cluster, no cluster-scoped kind but the Namespace
+ * and those they declare (clusterResources), and no Argo CD object in their namespaces; and an
+ * ApplicationSet per kind of source whose Applications are multi-source: the chart with the
+ * values files of apps/<app>/ through `$values` (argo-cd v3.4.4 docs/user-guide/multiple_sources.md,
+ * "Helm value files from external Git repository"), or the git path; and the app's folder, with
+ * its Namespace and this cluster's Ingress.
+ */
+export class ServiceApps extends Construct {
+  constructor(scope: Construct, id: string, { fleet, cluster, services }: ServiceAppsProps) {
+    super(scope, id);
+    const namespace = fleet.argocd.namespace;
+    const project = projectNames.services(cluster.name);
+    const repos = [...new Set([fleet.repo.url, ...services.map((app) => (app.source.type === 'chart' ? applicationChartRepo(app.source.repoURL) : app.source.repoURL))])];
+    const kinds = new Map<string, { group: string; kind: string }>([['/Namespace', { group: '', kind: 'Namespace' }]]);
+    for (const app of services) for (const { group, kind } of app.clusterResources) kinds.set(`${group}/${kind}`, { group, kind });
+
+    new AppProject(this, 'project', {
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
+      spec: {
+        description: `The services on ${cluster.name}, each only in its own namespace.`,
+        sourceRepos: repos,
+        destinations: services.map((app) => ({ name: cluster.name, namespace: app.name })),
+        clusterResourceWhitelist: [...kinds.values()],
+        // A source may create any namespaced kind in its namespace but Argo CD's own: an Application
+        // or AppProject there would reach past this project.
+        namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }],
+      },
+    });
+
+    const appFolder = {
+      repoUrl: fleet.repo.url,
+      targetRevision: fleet.repo.revision,
+      path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
+      // The Namespace and this cluster's Ingress; the values files beside them are data.
+      directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
+    };
+    const charts = services.filter((app) => app.source.type === 'chart');
+    const gits = services.filter((app) => app.source.type === 'git');
+    if (charts.length) {
+      this.applicationSet(fleet, cluster, project, 'charts', charts.map((app) => {
+        const source = app.source as ChartSource;
+        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: source.version };
+      }), [
+        {
+          repoUrl: '{{.repoURL}}',
+          chart: '{{.chart}}',
+          targetRevision: '{{.version}}',
+          helm: {
+            releaseName: '{{.app}}',
+            valueFiles: [
+              `$values/${fleet.repo.path}/${distLayout.serviceValues('{{.app}}')}`,
+              `$values/${fleet.repo.path}/${distLayout.serviceClusterValues('{{.app}}', cluster.name)}`,
+            ],
+          },
+        },
+        { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
+        appFolder,
+      ]);
+    }
+    if (gits.length) {
+      this.applicationSet(fleet, cluster, project, 'git', gits.map((app) => {
+        const source = app.source as GitSource;
+        return { app: app.name, repoURL: source.repoURL, revision: source.revision, path: source.path };
+      }), [
+        { repoUrl: '{{.repoURL}}', targetRevision: '{{.revision}}', path: '{{.path}}' },
+        appFolder,
+      ]);
+    }
+  }
+
+  private applicationSet(fleet: Fleet, cluster: Cluster, project: string, kind: 'charts' | 'git', elements: readonly Record<string, string>[], sources: ApplicationSetSpecTemplateSpecSources[]): void {
+    new ApplicationSet(this, `applicationset-${kind}`, {
+      metadata: { name: `services-${kind}-${cluster.name}`, namespace: fleet.argocd.namespace },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        // As the test apps' (ClusterAppsChart): a released cluster's Applications let go of what they deployed.
+        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
+        generators: [{ list: { elements: [...elements] } }],
+        template: {
+          metadata: {
+            name: `{{.app}}-${cluster.name}`,
+            labels: { 'app.kubernetes.io/part-of': 'services', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
+            finalizers: cluster.release ? undefined : [resourcesFinalizer],
+          },
+          spec: {
+            project,
+            sources,
             destination: { name: cluster.name, namespace: '{{.app}}' },
             syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
           },

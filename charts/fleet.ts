@@ -9,6 +9,7 @@ import { ClusterAppsChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
 import { TerraformFiles } from './terraform';
 import { TestAppChart } from './test-app';
+import { ServiceAppChart, ServiceAppPlacementChart } from './service-app';
 import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 
 /** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
@@ -31,11 +32,11 @@ export class FleetControlCharts extends Construct {
 }
 
 /**
- * Everything the files of one test app are rendered from, and nothing else: the fingerprint
+ * Everything the files of one app (test page or service) are rendered from, and nothing else: the fingerprint
  * that lets synth skip an unchanged app (app/fingerprint.ts) hashes exactly this, so a value
  * the charts read without it being here would go stale in dist/.
  */
-export interface TestAppInputs {
+export interface AppInputs {
   /** The app, with its placements. */
   readonly app: App;
   /** What it reads of the clusters of its placements, in the same order. */
@@ -44,26 +45,35 @@ export interface TestAppInputs {
   readonly domain: string;
 }
 
-/** The inputs of every test app of the fleet, in fleet.yaml order. */
-export function testAppInputs(fleet: Fleet): TestAppInputs[] {
-  const clusters = new Map(fleet.clusters.map(({ name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }): [string, PlacedCluster] => [name, { name, ipFamily, sharedLoadBalancers, loadBalancerQuotas }]));
+/** The inputs of every app of the fleet, in fleet.yaml order. */
+export function appInputs(fleet: Fleet): AppInputs[] {
+  const clusters = new Map(fleet.clusters.map(({ name, ipFamily, sharedLoadBalancers, loadBalancerQuotas, identity, accountId, region }): [string, PlacedCluster] => [
+    name, { name, ipFamily, sharedLoadBalancers, loadBalancerQuotas, identity, accountId, region },
+  ]));
   return fleet.apps.map((app) => ({ app, clusters: app.placements.map((placement) => clusters.get(placement.cluster)!), domain: fleet.domain }));
 }
 
-export interface TestAppChartsProps {
+export interface AppChartsProps {
   /** The apps to render: all of the fleet's, or some of them. */
-  readonly apps: readonly TestAppInputs[];
+  readonly apps: readonly AppInputs[];
 }
 
-/** The files of test apps: each app's shared objects, and what differs per cluster it is placed on. */
-export class TestAppCharts extends Construct {
-  constructor(scope: Construct, id: string, props: TestAppChartsProps) {
+/** The files of apps: each app's shared objects, and what differs per cluster it is placed on. */
+export class AppCharts extends Construct {
+  constructor(scope: Construct, id: string, props: AppChartsProps) {
     super(scope, id);
     for (const { app, clusters, domain } of props.apps) {
-      new TestAppChart(this, `app-${app.name}`, { app });
-      app.placements.forEach((placement, index) => {
-        new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain });
-      });
+      if (app.kind === 'test') {
+        new TestAppChart(this, `app-${app.name}`, { app });
+        app.placements.forEach((placement, index) => {
+          new TestAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain });
+        });
+      } else {
+        new ServiceAppChart(this, `app-${app.name}`, { app });
+        app.placements.forEach((placement, index) => {
+          new ServiceAppPlacementChart(this, `app-${app.name}-on-${placement.cluster}`, { app, placement, cluster: clusters[index], domain });
+        });
+      }
     }
   }
 }

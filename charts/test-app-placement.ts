@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { appClusterPath } from '../catalog/dist-layout';
-import { App, Cluster, Placement } from '../config/fleet';
+import { Cluster, Placement, TestApp } from '../config/fleet';
 import { appIngresses } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
@@ -13,12 +13,13 @@ import { groupNameAnnotation } from '../catalog/test-app';
 
 /**
  * What the files of a test app read of a cluster it is placed on: its name and IP family, and
- * what picks the app's ALB there (its shared ALBs and targets quota), nothing else (its endpoint,
+ * what picks the app's ALB there (its shared ALBs and targets quota), and where a service's IRSA
+ * role is (its identity model, account and region), nothing else (its endpoint,
  * CA, subnets and node groups go into other files). A test app's
  * fingerprint hashes exactly this (app/fingerprint.ts), so a cluster's other fields can change
  * without rendering its apps again; the type keeps the charts from reading more.
  */
-export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas'>;
+export type PlacedCluster = Pick<Cluster, 'name' | 'ipFamily' | 'sharedLoadBalancers' | 'loadBalancerQuotas' | 'identity' | 'accountId' | 'region'>;
 
 /**
  * The TLS security policy of the HTTPS listeners: TLS 1.3 and 1.2 with forward-secret ciphers only. The "Res"
@@ -57,7 +58,7 @@ export const defaultDnsWeight = 1;
 
 export interface TestAppPlacementProps {
   /** The app placed. */
-  readonly app: App;
+  readonly app: TestApp;
   /** The cluster it is placed on: its IP family decides the Service and the ALB. */
   readonly cluster: PlacedCluster;
   /** The placement, with its DNS weight (defaultDnsWeight when it has none). */

@@ -7,7 +7,7 @@ import { restrictedNamespaceLabels, syncWaveAnnotation } from '../catalog/argocd
 import { appSharedPath } from '../catalog/dist-layout';
 import { testAppRollingUpdate } from '../catalog/test-app';
 import images from '../data/images.json';
-import { App } from '../config/fleet';
+import { App, TestApp } from '../config/fleet';
 import { contentChecksum, nginxPaths, testAppFiles } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
@@ -45,7 +45,7 @@ export const testAppSyncWaves = { namespace: '-2', traffic: '-1' } as const;
 
 export interface TestAppProps {
   /** The app, with its page, port, replicas and rollout. */
-  readonly app: App;
+  readonly app: TestApp;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { AddonKey } from '../catalog/addons';
+import { RollingUpdate, serviceRollingUpdate, testAppRollingUpdate } from '../catalog/test-app';
+import { FreeMapping } from './schema-builder';
 import { privateIpv4Subnets, publicIpv4Subnets } from './vpc-layout';
-import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, LoadBalancerMode, ProvisioningMode } from './schema';
+import { AppFile, ClusterFile, FleetFileWithDefaults, IdentityModel, IpFamily, LoadBalancerMode, PodSecurityLevel, ProvisioningMode } from './schema';
 
 /** A managed node group, as cluster-autoscaler sees it. */
 export interface NodeGroup {
@@ -145,13 +147,11 @@ export interface Placement {
   readonly weight?: number;
 }
 
-/** An NGINX test app with its placements resolved. */
-export interface App {
+/** What every app has, test page or service, with its placements resolved: what placement, DNS, ALBs and the plan read. */
+interface AppBase {
   readonly name: string;
-  readonly backgroundColor: string;
-  readonly containerPort: number;
+  /** The pods per cluster it runs on. */
   readonly replicas: number;
-  readonly rollout: Rollout;
   /** Whether the app asks for an ALB of its own on every cluster it runs on (fleet.yaml's loadBalancer). */
   readonly loadBalancer: LoadBalancerMode;
   /** Step 1 of a move to another ALB: the ALB the app gets a second, unpublished Ingress on (config/load-balancer-groups.ts appIngresses). */
@@ -161,6 +161,88 @@ export interface App {
   readonly placements: readonly Placement[];
   /** Whether fleet.yaml gives the app no clusters, so that it runs on every IPv6 cluster: a new one takes it too. */
   readonly placedByDefault: boolean;
+  /** How its Deployment rolls out, which the plan's rollout peak counts: the test page's 5%/5%, a service's Kubernetes default 25%/25%. */
+  readonly rollingUpdate: RollingUpdate;
+}
+
+/** An NGINX test app (fleet.yaml's app without source). */
+export interface TestApp extends AppBase {
+  readonly kind: 'test';
+  readonly backgroundColor: string;
+  readonly containerPort: number;
+  readonly rollout: Rollout;
+}
+
+/** A Helm chart from a Helm repository (https://) or an OCI registry (oci://), at an exact version. */
+export interface ChartSource {
+  readonly type: 'chart';
+  readonly repoURL: string;
+  readonly name: string;
+  readonly version: string;
+  /** The chart archive vendored in this repository, from its root: npm run check renders it offline. */
+  readonly archive?: string;
+}
+
+/** A path of plain manifests or a kustomization in a Git repository, at a pinned revision (a full commit SHA or a semver tag). */
+export interface GitSource {
+  readonly type: 'git';
+  readonly repoURL: string;
+  readonly revision: string;
+  readonly path: string;
+}
+
+export type ServiceSource = ChartSource | GitSource;
+
+/** The Service the generator's Ingress routes https://<app>.<domain> to, in the app's namespace. */
+export interface Expose {
+  readonly service: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+}
+
+/** A cluster-scoped kind a service's source may create. */
+export interface ClusterResource {
+  /** The API group, '' for the core group. */
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** What a service that calls AWS needs: its pods' ServiceAccount and the managed policies of its role. */
+export interface ServiceAws {
+  readonly serviceAccount: string;
+  readonly policyArns: readonly string[];
+  /** Chart services: the values path (keys joined by dots) of that ServiceAccount's annotations, where an IRSA cluster's values file gets the role ARN. */
+  readonly irsaAnnotationsValue?: string;
+}
+
+/** A service of the team's own (fleet.yaml's app with source), placed as the test apps are. */
+export interface ServiceApp extends AppBase {
+  readonly kind: 'service';
+  readonly source: ServiceSource;
+  /** Chart services: Helm values on every cluster ({} for git services). */
+  readonly values: FreeMapping;
+  /** Chart services: Helm values per cluster over values, by cluster name; only clusters the app is placed on. */
+  readonly clusterValues: Readonly<Record<string, FreeMapping>>;
+  readonly expose: Expose;
+  /** What each pod requests, where fleet.yaml says. */
+  readonly resources?: { readonly cpu?: string; readonly memory?: string };
+  readonly podSecurity: PodSecurityLevel;
+  /** Cluster-scoped kinds the source may create, beside the Namespace the generator renders. */
+  readonly clusterResources: readonly ClusterResource[];
+  readonly aws?: ServiceAws;
+}
+
+/** An app of fleet.yaml: every consumer decides what it does with each kind. */
+export type App = TestApp | ServiceApp;
+
+/** Whether an app is the NGINX test page (has no source). */
+export function isTestApp(app: App): app is TestApp {
+  return app.kind === 'test';
+}
+
+/** Whether an app is a service (has a source), as opposed to the NGINX test page. */
+export function isService(app: App): app is ServiceApp {
+  return app.kind === 'service';
 }
 
 /** The validated fleet, every default applied: what charts render from. */
@@ -293,6 +375,59 @@ function resolvePlacements(app: AppFile, clusters: readonly ClusterSpec[]): Plac
   return app.clusters.map((entry) => (typeof entry === 'string' ? { cluster: entry } : { cluster: entry.name, weight: entry.weight }));
 }
 
+/** The source of a service, as fleet.yaml has it (config/rules.ts holds it to exactly one of chart or git). */
+function resolveSource(source: NonNullable<AppFile['source']>): ServiceSource {
+  if (source.chart) {
+    const { repoURL, name, version, archive } = source.chart;
+    return { type: 'chart', repoURL, name, version, ...(archive === undefined ? {} : { archive }) };
+  }
+  const { repoURL, revision, path } = source.git!;
+  return { type: 'git', repoURL, revision, path };
+}
+
+/** An app of fleet.yaml, resolved: a test app without source, a service with it (config/rules.ts has checked which fields each has). */
+function resolveApp(app: AppFile, clusters: readonly ClusterSpec[]): App {
+  const base = {
+    name: app.name,
+    replicas: app.replicas,
+    loadBalancer: app.loadBalancer,
+    ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}),
+    ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}),
+    placements: resolvePlacements(app, clusters),
+    placedByDefault: !app.clusters,
+  };
+  if (!app.source) {
+    return {
+      kind: 'test',
+      ...base,
+      rollingUpdate: testAppRollingUpdate,
+      backgroundColor: app.backgroundColor!,
+      containerPort: app.containerPort!,
+      rollout: resolveRollout(app.rollout),
+    };
+  }
+  const expose = app.expose!;
+  return {
+    kind: 'service',
+    ...base,
+    rollingUpdate: serviceRollingUpdate,
+    source: resolveSource(app.source),
+    values: app.values ?? {},
+    clusterValues: (app.clusterValues ?? {}) as Readonly<Record<string, FreeMapping>>,
+    expose: { service: expose.service, port: expose.port, healthCheckPath: expose.healthCheckPath },
+    ...(app.resources ? { resources: app.resources } : {}),
+    podSecurity: app.podSecurity ?? 'restricted',
+    clusterResources: app.clusterResources ?? [],
+    ...(app.aws ? {
+      aws: {
+        serviceAccount: app.aws.serviceAccount,
+        policyArns: app.aws.policyArns,
+        ...(app.aws.irsaAnnotationsValue ? { irsaAnnotationsValue: app.aws.irsaAnnotationsValue } : {}),
+      },
+    } : {}),
+  };
+}
+
 /**
  * The fleet charts render from: the validated file, its schema defaults filled in, with what
  * depends on other fields derived (role ARNs, placements, the Argo CD cluster).
@@ -316,17 +451,6 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
     capacity: file.capacity,
     clusters,
     pendingClusters,
-    apps: file.apps.map((app) => ({
-      name: app.name,
-      backgroundColor: app.backgroundColor,
-      containerPort: app.containerPort,
-      replicas: app.replicas,
-      rollout: resolveRollout(app.rollout),
-      loadBalancer: app.loadBalancer,
-      ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}),
-      ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}),
-      placements: resolvePlacements(app, clusters),
-      placedByDefault: !app.clusters,
-    })),
+    apps: file.apps.map((app) => resolveApp(app, clusters)),
   };
 }

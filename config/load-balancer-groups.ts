@@ -95,10 +95,10 @@ export function sharedBucket(app: string, sharedLoadBalancers: number): number {
  */
 export const sharedTargetsPerApp = 500;
 
-/** The app's ALB on a cluster. */
-export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
+/** The app's ALB on a cluster; its rollout peak with its own strategy (the test app's when not given). */
+export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'> & Partial<Pick<App, 'rollingUpdate'>>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
   if (app.loadBalancer === 'own') return { group: ownGroupName(app.name), reason: 'asked' };
-  if (rolloutPeak(app.replicas).pods > sharedTargetsPerApp) return { group: ownGroupName(app.name), reason: 'targets' };
+  if (rolloutPeak(app.replicas, app.rollingUpdate).pods > sharedTargetsPerApp) return { group: ownGroupName(app.name), reason: 'targets' };
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
 }
 

@@ -5,9 +5,9 @@ import { Alias, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq,
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
 import { closest, count, cut, firstLines, printable, quote } from './messages';
-import { checkCapacitySettings, checkFleetChoices, checkProvisioning, checkRelations, checkReservedClusterNames } from './rules';
+import { checkCapacitySettings, checkFleetChoices, checkProvisioning, checkRelations, checkReservedClusterNames, checkServices } from './rules';
 import { FleetFile, fleetSchema } from './schema';
-import { JsonSchema, withDefaults } from './schema-builder';
+import { isFreeMapping, JsonSchema, withDefaults } from './schema-builder';
 
 /** One problem in fleet.yaml, located so an editor can jump to it. */
 export interface FleetProblem {
@@ -133,6 +133,7 @@ class FleetReader {
     checkCapacitySettings(file, (path, message) => this.reportAt(path, message));
     checkFleetChoices(file, written, (path, message) => this.reportAt(path, message));
     checkReservedClusterNames(file, (path, message) => this.reportAt(path, message));
+    checkServices(file, written, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
   }
@@ -189,6 +190,7 @@ class FleetReader {
     switch (schema.type) {
       case 'object': {
         if (!isMap(node)) return mismatch();
+        if (isFreeMapping(schema)) return this.checkFreeMapping(node, path);
         const properties = schema.properties ?? {};
         const seen = new Set<string>();
         for (const pair of node.items) {
@@ -245,6 +247,33 @@ class FleetReader {
         throw new Error(`schema at ${formatFieldPath(path)} has no type`);
     }
   }
+
+  /** Data for another program (Helm values): any values, under keys that are plain text and never a merge key, at any depth. */
+  private checkFreeMapping(raw: unknown, path: PathSegment[]): void {
+    const node = isAlias(raw) ? raw.resolve(this.document!) : raw;
+    if (isSeq(node)) node.items.forEach((item, index) => this.checkFreeMapping(item, [...path, index]));
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const keyOffset = (pair.key as Node | null)?.range?.[0] ?? (node as Node).range?.[0] ?? 0;
+      if (!isScalar(pair.key) || pair.key.value === null || typeof pair.key.value === 'object') {
+        this.report(keyOffset, path, 'has a key that is not plain text');
+        continue;
+      }
+      const key = String(pair.key.value);
+      if (key === '<<') {
+        this.report(keyOffset, path, 'has a merge key (<<): fleet.yaml is read as YAML 1.2, which has no merge keys; write the keys out');
+        continue;
+      }
+      this.checkFreeMapping(pair.value, [...path, key]);
+    }
+  }
+}
+
+/** Whether data under a free-form mapping has a merge key (<<) anywhere, which FleetReader refuses. */
+function hasMergeKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasMergeKey);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, item]) => key === '<<' || hasMergeKey(item));
 }
 
 /** Whether `value` is valid under `schema`: FleetReader.check without the messages. */
@@ -257,6 +286,7 @@ function conforms(schema: JsonSchema, value: unknown): boolean {
   switch (schema.type) {
     case 'object': {
       if (!isMapping) return false;
+      if (isFreeMapping(schema)) return !hasMergeKey(value);
       const properties = schema.properties ?? {};
       const mapping = value as Record<string, unknown>;
       return Object.keys(mapping).every((key) => Object.hasOwn(properties, key) && conforms(properties[key], mapping[key]))
@@ -357,6 +387,7 @@ function readValidFleet(text: string): Fleet | undefined {
   checkCapacitySettings(file, invalid);
   checkFleetChoices(file, value as FleetFile, invalid);
   checkReservedClusterNames(file, invalid);
+  checkServices(file, value as FleetFile, invalid);
   return valid ? resolveFleet(file) : undefined;
 }
 

@@ -10,7 +10,7 @@ import { argocdCandidates, minimumDrainSeconds, minimumShutdownSeconds, resolveR
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
 import { eksVersionStatus, fleetToday } from './eks-versions';
 import { awsRegionProblem } from './regions';
-import { ClusterFile, FleetFile, FleetFileWithDefaults } from './schema';
+import { chartRepoUrlPattern, ClusterFile, FleetFile, FleetFileWithDefaults, gitUrlPattern } from './schema';
 import { databaseIpv4Subnets, narrowestVpcPrefix, publicIpv4Subnets, widestVpcPrefix } from './vpc-layout';
 
 /** Reports a problem at a field path. */
@@ -447,6 +447,8 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     if (app.nextLoadBalancer && app.previousLoadBalancer) {
       report(['apps', appIndex, 'previousLoadBalancer'], `is set beside nextLoadBalancer: a move to another ALB is one step at a time: nextLoadBalancer: ${app.nextLoadBalancer} (step 1, the new ALB warms up), then loadBalancer: ${app.nextLoadBalancer} with previousLoadBalancer: ${app.loadBalancer} (step 2, DNS moves), then neither (step 3); keep the one of the step you are at (README, "Moving an app to another ALB")`);
     }
+    // A service's pods are its chart's: checkServices refuses a rollout on it.
+    if (app.source) return;
     const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
     if (terminationGracePeriodSeconds < drainSeconds + minimumShutdownSeconds) {
       report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
@@ -524,6 +526,149 @@ export function checkReservedClusterNames(file: FleetFileWithDefaults, report: R
   file.clusters.forEach((cluster, clusterIndex) => {
     if (cluster.name === inClusterName) {
       report(['clusters', clusterIndex, 'name'], `is "${inClusterName}", the name Argo CD gives the cluster it runs on (${inClusterServer}): Argo CD would hold two clusters of that name, and a destination by name could reach either; choose another name`);
+    }
+  });
+}
+
+/** The fields of the NGINX test page: required on an app without source, refused on a service. */
+const testPageFields = ['backgroundColor', 'containerPort', 'rollout'] as const;
+
+/** The fields of a service: refused on an app without source (the test page). */
+const serviceFields = ['values', 'clusterValues', 'expose', 'resources', 'podSecurity', 'clusterResources', 'aws'] as const;
+
+/** An exact SemVer 2 version, as Helm requires of a chart's version, with the "v" some charts carry (cert-manager's v1.21.1). */
+const exactVersion = /^v?(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/** A full commit SHA (SHA-1, or SHA-256 in a repository of that format). */
+const fullCommitSha = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** A semver tag: v1.2.3, 1.2.3, with a pre-release or build part. */
+const semverTag = exactVersion;
+
+/** What a URL carries that may be a credential: user information before "@" in its authority, or a query. */
+function credentialsIn(url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) return 'user information (user:token@) before its host';
+  if (url.includes('?')) return 'a query (?...)';
+  return undefined;
+}
+
+/** What is wrong with a chart's repoURL, if anything. */
+function chartRepoProblem(url: string): string | undefined {
+  const credentials = credentialsIn(url);
+  if (credentials) return `has ${credentials}, which may be a credential: dist/ is public to whoever reads the repository. Write the URL without it, and give Argo CD the credentials in a repository Secret (docs/argocd.md)`;
+  if (!/^(?:https|oci):\/\//.test(url)) return 'is not an https:// Helm repository or an oci:// registry path: expected such as https://stefanprodan.github.io/podinfo or oci://ghcr.io/stefanprodan/charts (plain http:// is refused: anyone on the way could change the chart)';
+  if (!chartRepoUrlPattern.test(url)) return 'is not a URL of a Helm repository (https://host[/path]) or of an OCI registry path (oci://host/path): a DNS name with an optional port, then path parts of letters, digits, ".", "_", "~" and "-"';
+  return undefined;
+}
+
+/** What is wrong with a git source's repoURL, if anything. */
+function gitRepoProblem(url: string): string | undefined {
+  const credentials = /^(?:https|http):\/\/[^/?#]*@/i.test(url) || /^ssh:\/\/[^/@?#]*:[^/@?#]*@/i.test(url) ? 'user information (user:token@) before its host'
+    : url.includes('?') ? 'a query (?...)' : undefined;
+  if (credentials) return `has ${credentials}, which may be a credential: dist/ is public to whoever reads the repository. Write the URL without it, and give Argo CD the credentials in a repository Secret (docs/argocd.md)`;
+  if (!gitUrlPattern.test(url)) return 'is not a Git URL Argo CD clones: expected https://host/path, ssh://git@host/path or git@host:path, such as https://github.com/example-org/payments.git';
+  return undefined;
+}
+
+/** Why a chart version is not exact, if it is not. */
+function versionProblem(version: string): string | undefined {
+  if (exactVersion.test(version)) return undefined;
+  const range = /[\^~*<>=|]|(?:^|\.)[xX](?:\.|$)|\s-\s/.test(version) || /^v?\d+(?:\.\d+)?$/.test(version);
+  return range
+    ? 'is a version range: Argo CD would install whichever version matches it when it syncs, a different chart on each cluster over time. Pin an exact version such as 6.14.1 (helm search repo <chart> --versions lists them)'
+    : 'is not a chart version: expected an exact SemVer version such as 6.14.1';
+}
+
+/** Why a git revision is not pinned, if it is not. */
+function revisionProblem(revision: string): string | undefined {
+  if (fullCommitSha.test(revision) || semverTag.test(revision)) return undefined;
+  if (/^[0-9a-f]{7,39}$/i.test(revision)) return 'is a short or upper-case commit SHA: write the full 40-digit SHA in lower case (git rev-parse <sha>), which names one commit for good';
+  return 'is not pinned: a branch (or any other ref) moves, so what runs would change without a change to fleet.yaml. Pin a full commit SHA (git rev-parse HEAD) or a semver tag such as v1.2.3';
+}
+
+/**
+ * Rules of services (apps with source): the test page's fields or the service's, never both; one
+ * source, pinned, from a URL without credentials; per-cluster values for clusters the app is
+ * placed on; cluster-scoped kinds declared once, never the Namespace the generator renders; and
+ * AWS access that works on the clusters it is placed on. `written` is fleet.yaml as written,
+ * to tell a rollout the file sets from the one defaults fill in.
+ */
+export function checkServices(file: FleetFileWithDefaults, written: FleetFile, report: Report): void {
+  const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
+  const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);
+  const clustersByName = new Map(file.clusters.map((cluster) => [cluster.name, cluster]));
+  file.apps.forEach((app, appIndex) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ['apps', appIndex, ...rest];
+    const given = written.apps[appIndex] as Record<string, unknown> | undefined;
+    if (!app.source) {
+      for (const field of serviceFields) {
+        if (given?.[field] !== undefined) report(at(field), `is set on an app without source, the NGINX test page: ${field} belongs to a service. Add source (a chart or a git path) to make the app a service, or remove ${field}`);
+      }
+      if (app.backgroundColor === undefined) report(at('backgroundColor'), 'is missing: the NGINX test page (an app without source) needs its background colour, such as yellow; or add source to make the app a service of your own');
+      if (app.containerPort === undefined) report(at('containerPort'), 'is missing: the NGINX test page (an app without source) needs the port nginx listens on, such as 80; or add source to make the app a service of your own');
+      return;
+    }
+    for (const field of testPageFields) {
+      if (given?.[field] !== undefined) report(at(field), `is a field of the NGINX test page, but the app has source: a service is what its chart or git path renders. Remove ${field}`);
+    }
+    const { chart, git } = app.source;
+    if (chart && git) report(at('source'), 'has both chart and git: a service comes from one source; keep one');
+    else if (!chart && !git) report(at('source'), 'has neither chart nor git: expected source: { chart: { repoURL, name, version } } or source: { git: { repoURL, revision, path } }');
+    if (!app.expose) report(at('expose'), 'is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<app>.<domain> to');
+    if (chart) {
+      const repoProblem = chartRepoProblem(chart.repoURL);
+      if (repoProblem) report(at('source', 'chart', 'repoURL'), repoProblem);
+      const problem = versionProblem(chart.version);
+      if (problem) report(at('source', 'chart', 'version'), problem);
+    }
+    if (git && !chart) {
+      const repoProblem = gitRepoProblem(git.repoURL);
+      if (repoProblem) report(at('source', 'git', 'repoURL'), repoProblem);
+      const problem = revisionProblem(git.revision);
+      if (problem) report(at('source', 'git', 'revision'), problem);
+      for (const field of ['values', 'clusterValues'] as const) {
+        if (app[field] !== undefined) report(at(field), `is set on a git service: Helm values are for a chart; Argo CD renders the git path (${git.path}) as it is. Remove ${field}, or change the manifests in that path`);
+      }
+      if (app.aws?.irsaAnnotationsValue !== undefined) report(at('aws', 'irsaAnnotationsValue'), 'is set on a git service: it names a Helm values path, which a git path has none of; remove it');
+    }
+    const placed = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
+    const placedSet = new Set(placed);
+    for (const [cluster, values] of Object.entries(app.clusterValues ?? {})) {
+      if (!placedSet.has(cluster)) {
+        report(at('clusterValues', cluster), `names cluster "${cluster}", which the app is not placed on (${placed.length ? firstNames(placed) : 'none'}): per-cluster values are for the clusters in the app's clusters; remove them or place the app there`);
+      } else if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+        report(at('clusterValues', cluster), `expected a mapping of Helm values for cluster ${cluster}, got ${Array.isArray(values) ? 'a list' : values === null ? 'nothing' : JSON.stringify(values)}`);
+      }
+    }
+    const kinds = new Map<string, number>();
+    (app.clusterResources ?? []).forEach((resource, resourceIndex) => {
+      const key = `${resource.group}/${resource.kind}`;
+      if (resource.group === '' && resource.kind === 'Namespace') {
+        report(at('clusterResources', resourceIndex), `is Namespace: the generator renders the app's namespace (${app.name}) itself, and a source that created others would place objects outside what its project allows. Remove this entry`);
+      } else if (kinds.has(key)) {
+        report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind} again, already ${formatFieldPath(at('clusterResources', kinds.get(key)!))}: list each kind once`);
+      } else {
+        kinds.set(key, resourceIndex);
+      }
+    });
+    if (app.aws) {
+      for (const name of placed) {
+        const cluster = clustersByName.get(name);
+        if (cluster?.identity !== 'irsa') continue;
+        if (git && !chart) {
+          report(at('aws'), `is set on a git service placed on ${name}, an IRSA cluster (identity: irsa): its ServiceAccount needs the eks.amazonaws.com/role-arn annotation, which the generator can write only into a chart's values. Place it on Pod Identity clusters, or annotate the ServiceAccount in its manifests`);
+          break;
+        }
+        if (app.aws.irsaAnnotationsValue === undefined) {
+          report(at('aws', 'irsaAnnotationsValue'), `is missing, and the app is placed on ${name}, an IRSA cluster (identity: irsa): name the values path of the ServiceAccount's annotations (such as serviceAccount.annotations), where the generator writes its role ARN`);
+          break;
+        }
+        const role = roleNames.irsaService(app.name, name);
+        if (role.length > maxRoleNameLength) {
+          report(at('name'), `makes the IRSA role name ${role} on ${name} ${role.length} characters long, above IAM's ${maxRoleNameLength}: shorten the app's name to ${maxRoleNameLength - (role.length - app.name.length)} characters, or place it on Pod Identity clusters`);
+          break;
+        }
+      }
     }
   });
 }

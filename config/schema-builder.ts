@@ -10,7 +10,8 @@ export interface JsonSchema {
   readonly description?: string;
   readonly properties?: Readonly<Record<string, JsonSchema>>;
   readonly required?: readonly string[];
-  readonly additionalProperties?: false;
+  /** false: unknown keys are errors (object); true: a free-form mapping of any keys (mapping). */
+  readonly additionalProperties?: boolean;
   readonly items?: JsonSchema;
   readonly minItems?: number;
   readonly minimum?: number;
@@ -21,6 +22,8 @@ export interface JsonSchema {
   readonly default?: unknown;
   readonly examples?: readonly unknown[];
   readonly 'x-expected': string;
+  /** A mapping withDefaults leaves absent where fleet.yaml leaves it out (object's `keepAbsent`). */
+  readonly 'x-keep-absent'?: true;
 }
 
 /**
@@ -93,15 +96,18 @@ export function optional<S extends Schema<unknown, unknown>>(schema: S, defaultV
     : { optional: true, schema: { ...schema, default: defaultValue }, hasDefault: true };
 }
 
-/** A mapping's schema, which withDefaults fills in even where the mapping is absent. */
-export type MappingSchema<T, R> = Schema<T, R> & { readonly type: 'object' };
+/**
+ * A mapping's schema. `F`: whether withDefaults fills it in where it is absent (a mapping of
+ * optional keys becomes its own defaults; one with required keys, or marked keepAbsent, stays absent).
+ */
+export type MappingSchema<T, R, F extends boolean = boolean> = Schema<T, R> & { readonly type: 'object'; readonly __filled?: F };
 
 type Property = Schema<unknown, unknown> | Optional<Schema<unknown, unknown>>;
 type RequiredKeys<P> = { [K in keyof P]: P[K] extends Optional<Schema<unknown, unknown>> ? never : K }[keyof P];
 type OptionalKeys<P> = { [K in keyof P]: P[K] extends Optional<Schema<unknown, unknown>> ? K : never }[keyof P];
 /** Keys present once defaults are applied: required ones, ones with a default, and mappings. */
 type FilledKeys<P> = {
-  [K in keyof P]: P[K] extends Optional<infer S, infer D> ? (D extends true ? K : S extends { readonly type: 'object' } ? K : never) : K
+  [K in keyof P]: P[K] extends Optional<infer S, infer D> ? (D extends true ? K : S extends { readonly type: 'object'; readonly __filled?: true } ? K : never) : K
 }[keyof P];
 type PropertyType<X> = X extends Optional<infer S> ? Infer<S> : Infer<X>;
 type PropertyResolved<X> = X extends Optional<infer S> ? WithDefaults<S> : WithDefaults<X>;
@@ -117,12 +123,16 @@ function isOptional(property: Property): property is Optional<Schema<unknown, un
   return (property as Optional<Schema<unknown, unknown>>).optional === true;
 }
 
-/** A mapping with exactly these keys: unknown keys are errors (they are usually typos). */
-export function object<P extends Record<string, Property>>(
+/**
+ * A mapping with exactly these keys: unknown keys are errors (they are usually typos). Absent, an
+ * optional one becomes its own defaults, unless it has required keys or `keepAbsent` (where its
+ * absence means something: an app without `source` is a test app).
+ */
+export function object<P extends Record<string, Property>, const K extends boolean = false>(
   properties: P,
-  options: Documented & { readonly expected?: string },
-): MappingSchema<ObjectOf<P>, ObjectWithDefaults<P>> {
-  const { expected, ...rest } = options;
+  options: Documented & { readonly expected?: string; readonly keepAbsent?: K },
+): MappingSchema<ObjectOf<P>, ObjectWithDefaults<P>, K extends true ? false : [RequiredKeys<P>] extends [never] ? true : false> {
+  const { expected, keepAbsent, ...rest } = options;
   const schemas: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [key, property] of Object.entries(properties)) {
@@ -136,7 +146,31 @@ export function object<P extends Record<string, Property>>(
     required,
     additionalProperties: false,
     'x-expected': expected ?? `a mapping with keys ${Object.keys(properties).join(', ')}`,
+    ...(keepAbsent ? { 'x-keep-absent': true as const } : {}),
   };
+}
+
+/** Data of any keys and values, such as Helm values: passed on as written, never filled in. */
+export type FreeMapping = { readonly [key: string]: unknown };
+
+/**
+ * A free-form mapping (editors: any keys): its keys and values are data for another program,
+ * such as a chart's Helm values, so only its form is checked: a mapping whose keys are text,
+ * with no YAML merge key (<<) at any depth. Left absent where fleet.yaml leaves it out.
+ */
+export function mapping(options: Documented & { readonly expected?: string }): MappingSchema<FreeMapping, FreeMapping, false> {
+  const { expected, ...rest } = options;
+  return { type: 'object', ...rest, additionalProperties: true, 'x-expected': expected ?? 'a mapping', 'x-keep-absent': true };
+}
+
+/** Whether a schema is a free-form mapping (mapping()). */
+export function isFreeMapping(schema: JsonSchema): boolean {
+  return schema.type === 'object' && schema.additionalProperties === true;
+}
+
+/** Whether withDefaults fills in an absent mapping of this schema: one of optional keys only, not marked to stay absent. */
+function isFilledWhenAbsent(schema: JsonSchema): boolean {
+  return schema.type === 'object' && !schema.required?.length && !schema['x-keep-absent'];
 }
 
 /**
@@ -154,18 +188,18 @@ function fill(schema: JsonSchema, value: unknown): unknown {
     return branch ? fill(branch, value) : value;
   }
   if (schema.type === 'array' && Array.isArray(value)) return value.map((item) => fill(schema.items!, item));
-  if (schema.type !== 'object' || typeof value !== 'object' || value === null) return value;
+  if (schema.type !== 'object' || typeof value !== 'object' || value === null || isFreeMapping(schema)) return value;
   const mapping = value as Record<string, unknown>;
   const filled: Record<string, unknown> = {};
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     if (Object.hasOwn(mapping, key)) filled[key] = fill(property, mapping[key]);
     else if (property.default !== undefined) filled[key] = property.default;
-    else if (property.type === 'object') filled[key] = fill(property, {});
+    else if (isFilledWhenAbsent(property)) filled[key] = fill(property, {});
   }
   return filled;
 }
 
 /** Drops the builder's own annotations, leaving standard JSON Schema (draft-07) for editors. */
 export function toEditorSchema(schema: JsonSchema): unknown {
-  return JSON.parse(JSON.stringify(schema, (key, value) => (key === 'x-expected' ? undefined : value)));
+  return JSON.parse(JSON.stringify(schema, (key, value) => (key === 'x-expected' || key === 'x-keep-absent' ? undefined : value)));
 }

@@ -1,6 +1,6 @@
 import { AddonKey, addonKeys, argocdChart } from '../catalog/addons';
 import { cssColorPattern } from './css-colors';
-import { boolean, either, Infer, integer, list, object, oneOf, Optional, optional, Schema, text, WithDefaults } from './schema-builder';
+import { boolean, either, Infer, integer, list, mapping, object, oneOf, Optional, optional, Schema, text, WithDefaults } from './schema-builder';
 
 export const ipFamilies = ['ipv4', 'ipv6'] as const;
 export type IpFamily = typeof ipFamilies[number];
@@ -16,6 +16,10 @@ export type ProvisioningMode = typeof provisioningModes[number];
 /** Whether an app shares its cluster's ALBs with other apps, or has one of its own. */
 export const loadBalancerModes = ['shared', 'own'] as const;
 export type LoadBalancerMode = typeof loadBalancerModes[number];
+
+/** The Pod Security level of a service's namespace: restricted unless it declares baseline; never privileged. */
+export const podSecurityLevels = ['restricted', 'baseline'] as const;
+export type PodSecurityLevel = typeof podSecurityLevels[number];
 
 /** The IPv4 block of a VPC the project creates when fleet.yaml gives none. */
 export const defaultVpcCidr = '10.0.0.0/16';
@@ -44,6 +48,12 @@ const port = '(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4
 const segment = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._~][A-Za-z0-9._~-]*';
 const repoPath = `${segment}(?:/${segment})*/?`;
 const sshUser = '[A-Za-z0-9_][A-Za-z0-9._-]*@';
+
+/** A Git URL Argo CD clones, without a password or token: only ssh may name a user (git@). */
+export const gitUrlPattern = new RegExp(`^(?:https://${hostName}${port}/${repoPath}|ssh://(?:${sshUser})?${hostName}${port}/${repoPath}|${sshUser}${hostName}:/?${repoPath})$`);
+
+/** A Helm repository (https://host[/path]) or an OCI registry path (oci://host/path), without credentials or a query. */
+export const chartRepoUrlPattern = new RegExp(`^(?:https://${hostName}${port}(?:/${repoPath})?|oci://${hostName}${port}/${repoPath})$`);
 
 const cidr = text({
   description: 'A subnet CIDR block.',
@@ -235,16 +245,96 @@ const placement = object({
   weight: integer({ description: 'The Route 53 weight of this cluster\'s record while traffic moves between clusters.', minimum: 0, maximum: 255 }),
 }, { description: 'A cluster the app runs on, with its DNS weight.', expected: 'a mapping with keys name, weight' });
 
+/**
+ * A service's sources: URLs without whitespace or the characters Argo CD's Go templates read
+ * (`{{`); config/rules.ts says what is wrong with one in words (credentials in it, a range for a
+ * version, a branch for a revision), which a pattern cannot.
+ */
+const sourceText = (description: string, expected: string, examples?: readonly string[]) => text({
+  description,
+  pattern: /^[^\s{}]{1,512}$/,
+  expected,
+  ...(examples ? { examples } : {}),
+});
+
+const chartSource = object({
+  repoURL: sourceText(
+    'The Helm repository (https://...) or OCI registry path (oci://host/path) the chart is in, without credentials (Argo CD takes them from a repository Secret).',
+    'an https:// Helm repository URL or an oci://host/path registry URL, without credentials',
+    ['https://stefanprodan.github.io/podinfo', 'oci://ghcr.io/stefanprodan/charts'],
+  ),
+  name: text({
+    description: 'The chart\'s name in that repository.',
+    pattern: /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/,
+    expected: 'a chart name: lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+  }),
+  version: text({
+    description: 'The exact chart version (no ranges: Argo CD would install whatever the range matches when it syncs).',
+    // Spaces inside, so that config/rules.ts can say a range ("^6.0.0 || ^7.0.0") is one.
+    pattern: /^[^\s{}](?:[^{}\t\n\r]{0,126}[^\s{}])?$/,
+    expected: 'an exact chart version such as 6.14.1',
+    examples: ['6.14.1'],
+  }),
+  archive: optional(text({
+    description: 'The chart vendored in this repository (a .tgz path from the repository root), which npm run check renders offline.',
+    pattern: /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._~\/-]{1,256}\.tgz$/,
+    expected: 'a relative path to a .tgz chart archive in this repository, such as vendor/charts/podinfo-6.14.1.tgz (no "..")',
+  })),
+}, { description: 'A Helm chart from a Helm repository or an OCI registry, at an exact version.' });
+
+const gitSource = object({
+  repoURL: sourceText(
+    'The Git repository, with the same rules as repo.url: https://host/path, ssh://git@host/path or git@host:path, without credentials.',
+    'a Git URL such as https://github.com/example-org/payments.git, without credentials',
+  ),
+  revision: sourceText('A full commit SHA or a semver tag (v1.2.3): pinned, never a branch.', 'a full commit SHA (40 hexadecimal digits) or a semver tag such as v1.2.3'),
+  path: text({
+    description: 'The directory of plain manifests or a kustomization in that repository, which Argo CD renders.',
+    pattern: new RegExp(`^${segment}(?:/${segment})*$`),
+    expected: 'a relative path such as deploy/production: letters, digits, ".", "_", "~" and "-", no ".." and no part starting with "-"',
+  }),
+}, { description: 'A path in a Git repository (plain manifests or Kustomize) at a pinned revision.' });
+
+const source = object({
+  chart: optional(chartSource),
+  git: optional(gitSource),
+}, {
+  description: 'Where the service comes from: a Helm chart (chart) or a path in a Git repository (git), exactly one. Without source the app is the NGINX test page.',
+  expected: 'a mapping with one key, chart or git',
+  keepAbsent: true,
+});
+
+const kubernetesQuantity = (description: string, examples: readonly string[]) => text({
+  description,
+  pattern: /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/,
+  expected: `a Kubernetes quantity such as ${examples.join(' or ')}`,
+  examples,
+});
+
+const clusterResource = object({
+  group: text({
+    description: 'The API group of the kind ("" for the core group).',
+    pattern: /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    expected: 'an API group such as rbac.authorization.k8s.io, or "" for the core group',
+  }),
+  kind: text({
+    description: 'A cluster-scoped kind the source creates.',
+    pattern: /^[A-Z][A-Za-z0-9]{0,62}$/,
+    expected: 'a Kubernetes kind such as ClusterRole',
+  }),
+}, { description: 'A cluster-scoped kind the service\'s source may create.', expected: 'a mapping with keys group, kind' });
+
 const app = object({
   name: dnsLabel,
-  backgroundColor: text({
-    description: 'The page\'s background colour.',
+  source: optional(source),
+  backgroundColor: optional(text({
+    description: 'The test page\'s background colour (test apps only: required without source, refused with it).',
     pattern: cssColorPattern,
     expected: 'a CSS colour: a lower-case colour name such as yellow, #rgb, #rgba, #rrggbb or #rrggbbaa, rgb(r, g, b) or rgba(r, g, b, a) (three numbers or three percentages), or hsl(h, s%, l%) or hsla(h, s%, l%, a)',
     examples: ['yellow', '#ff0000'],
-  }),
-  containerPort: integer({ description: 'The port nginx listens on and the Service exposes.', minimum: 1, maximum: 65535 }),
-  replicas: integer({ description: 'The number of nginx pods per cluster the app runs on.', minimum: 0, maximum: 100000 }),
+  })),
+  containerPort: optional(integer({ description: 'The port nginx listens on and the Service exposes (test apps only: required without source, refused with it).', minimum: 1, maximum: 65535 })),
+  replicas: integer({ description: 'The pods per cluster the app runs on: the test page\'s nginx pods, or the pods a service runs (the plan counts them; npm run check compares them with the chart\'s render).', minimum: 0, maximum: 100000 }),
   rollout: optional(object({
     deregistrationDelaySeconds: optional(integer({
       description: 'How long the ALB drains a pod that is going away (the target group\'s deregistration_delay.timeout_seconds): the pod keeps serving that long before nginx stops.',
@@ -256,7 +346,44 @@ const app = object({
       minimum: 1,
       maximum: 7200,
     })),
-  }, { description: 'How pods leave the ALB in a rollout or a scale-down without dropping a request.' })),
+  }, { description: 'How the test page\'s pods leave the ALB in a rollout or a scale-down without dropping a request (test apps only).' })),
+  values: optional(mapping({ description: 'Chart services only: the Helm values on every cluster, rendered into dist/apps/<app>/values.yaml.' })),
+  clusterValues: optional(mapping({
+    description: 'Chart services only: Helm values per cluster over values, by cluster name (each a cluster the app is placed on), rendered into dist/apps/<app>/values/<cluster>.yaml.',
+    expected: 'a mapping of cluster names to mappings of Helm values',
+  })),
+  expose: optional(object({
+    service: dnsLabel,
+    port: integer({ description: 'The port of that Service the ALB sends requests to.', minimum: 1, maximum: 65535 }),
+    healthCheckPath: optional(text({
+      description: 'The path the ALB checks each pod on.',
+      pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,255}$/,
+      expected: 'an absolute URL path such as /healthz',
+    }), '/'),
+  }, { description: 'Services only (required with source): the Service the source renders in the app\'s namespace, and its port, which the generator\'s Ingress routes https://<name>.<domain> to.' })),
+  resources: optional(object({
+    cpu: optional(kubernetesQuantity('The CPU each pod requests.', ['100m', '0.5'])),
+    memory: optional(kubernetesQuantity('The memory each pod requests.', ['64Mi', '1Gi'])),
+  }, { description: 'Services only: what each pod requests, for the capacity plan and npm run check.', keepAbsent: true })),
+  podSecurity: optional(oneOf(podSecurityLevels, {
+    description: 'Services only: the Pod Security level of the app\'s namespace, restricted unless the service needs baseline (privileged is never allowed). Test apps are restricted.',
+  })),
+  clusterResources: optional(list(clusterResource, {
+    description: 'Services only: the cluster-scoped kinds the source may create, beside the namespace the generator renders; the cluster\'s services project allows these and no others.',
+  })),
+  aws: optional(object({
+    serviceAccount: dnsLabel,
+    policyArns: list(text({
+      description: 'An IAM managed policy ARN.',
+      pattern: /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@\/-]{1,512}$/,
+      expected: 'an IAM managed policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    }), { description: 'The managed policies its role gets.', minItems: 1 }),
+    irsaAnnotationsValue: optional(text({
+      description: 'Chart services only: the values path of that ServiceAccount\'s annotations (dots between keys), where synth writes eks.amazonaws.com/role-arn on IRSA clusters.',
+      pattern: /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/,
+      expected: 'a values path of keys separated by dots, such as serviceAccount.annotations',
+    })),
+  }, { description: 'Services only, if the service calls AWS: the ServiceAccount its pods run as (the source renders it) and the IAM policies its role gets.' })),
   loadBalancer: optional(oneOf(loadBalancerModes, {
     description: 'shared: the app\'s Ingress joins one of its cluster\'s shared ALBs (sharedLoadBalancers); own: it gets an ALB of its own. An app whose targets at a rollout\'s peak exceed 500 (half of AWS\'s default 1,000 targets per ALB; fixed, whatever loadBalancerQuotas declares) gets its own either way.',
   }), 'shared'),
@@ -270,14 +397,14 @@ const app = object({
     description: 'The clusters the app runs on; defaults to every IPv6 cluster. Several clusters with weights split traffic during a migration.',
     minItems: 1,
   })),
-}, { description: 'An NGINX test app.' });
+}, { description: 'An app: the NGINX test page, or with source a service of the team\'s own (a Helm chart or a Git path).' });
 
 export const fleetSchema = object({
   repo: object({
     url: text({
       description: 'The Git repository Argo CD reads dist/ from, without credentials (Argo CD takes them from a repository Secret).',
       // Only ssh may name a user (git@), and no URL a password or token.
-      pattern: new RegExp(`^(?:https://${hostName}${port}/${repoPath}|ssh://(?:${sshUser})?${hostName}${port}/${repoPath}|${sshUser}${hostName}:/?${repoPath})$`),
+      pattern: gitUrlPattern,
       expected: 'a Git URL Argo CD clones: https://host/path, ssh://git@host/path or git@host:path, with no password or token in it (Argo CD reads those from a repository Secret)',
       examples: ['https://github.com/example-org/eks-ipv6-gitops.git', 'git@github.com:example-org/eks-ipv6-gitops.git'],
     }),
@@ -320,7 +447,7 @@ export const fleetSchema = object({
     minItems: 1,
     expected: 'a list of at least one cluster (- name: ..., with ipFamily, kubernetesVersion, region, accountId, nodeGroups); to start from the clusters that exist, write clusters: [] and run npm run import-clusters -- --add with their describe-cluster, describe-subnets and describe-nodegroup files',
   }),
-  apps: list(app, { description: 'The NGINX test apps.' }),
+  apps: list(app, { description: 'The apps: NGINX test pages, and services from the team\'s own charts and Git paths (source).' }),
 }, { description: 'A fleet of IPv6 EKS clusters and the apps Argo CD syncs to them.' });
 
 /** fleet.yaml as written (optional keys may be absent). */
@@ -329,3 +456,4 @@ export type FleetFile = Infer<typeof fleetSchema>;
 export type FleetFileWithDefaults = WithDefaults<typeof fleetSchema>;
 export type ClusterFile = FleetFileWithDefaults['clusters'][number];
 export type AppFile = FleetFileWithDefaults['apps'][number];
+export type SourceFile = NonNullable<AppFile['source']>;

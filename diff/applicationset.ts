@@ -90,3 +90,36 @@ export function expandApplicationSet(appSet: Json, clusterSecrets: readonly unkn
       };
     }));
 }
+
+/** A values file of a multi-source Application's Helm source, resolved: the repository and revision of its `$ref` source and the path from that repository's root. */
+export interface RefValueFile {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly path: string;
+}
+
+/**
+ * The values files of a generated multi-source Application's Helm sources, each resolved to the
+ * source whose `ref` it names, as Argo CD resolves them (argo-cd v3.4.4
+ * docs/user-guide/multiple_sources.md: `$<ref>` only at the start of a path, which is relative
+ * to the root of that source's repository; a source with `ref` cannot also have `chart`). A path
+ * that names no ref source, a ref named twice or a ref source with a chart is an
+ * ApplicationSetError, as Argo CD fails such an Application.
+ */
+export function refValueFiles(application: Json): RefValueFile[] {
+  const sources: Json[] = application.spec?.sources ?? [];
+  const name = application.metadata?.name;
+  const refs = new Map<string, Json>();
+  for (const source of sources.filter((candidate) => candidate.ref)) {
+    if (source.chart) throw new ApplicationSetError(`${name}: the source with ref ${source.ref} also has a chart, which Argo CD refuses`);
+    if (refs.has(source.ref)) throw new ApplicationSetError(`${name}: ref ${source.ref} is named by two sources`);
+    refs.set(source.ref, source);
+  }
+  return sources.flatMap((source) => (source.helm?.valueFiles ?? []).flatMap((valueFile: string) => {
+    const match = /^\$([^/]+)\/(.+)$/.exec(valueFile);
+    if (!match) return [];
+    const ref = refs.get(match[1]);
+    if (!ref) throw new ApplicationSetError(`${name}: values file ${valueFile} names $${match[1]}, which no source of the Application is (ref: ${match[1]})`);
+    return [{ repoURL: String(ref.repoURL), targetRevision: String(ref.targetRevision), path: match[2] }];
+  }));
+}

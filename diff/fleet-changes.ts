@@ -9,6 +9,7 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { argocdChart } from '../catalog/addons';
 import { fleetAnnotationKeys, resourcesFinalizer } from '../catalog/argocd';
 import { appSharedPath, distLayout, pathPattern } from '../catalog/dist-layout';
+import { declaredReplicas } from '../catalog/test-app';
 import { Fleet } from '../config/fleet';
 import { count, firstNames, largestFirst } from '../config/messages';
 import { expandApplicationSet, Json } from './applicationset';
@@ -55,19 +56,19 @@ export function leavingClusters(fleet: Fleet, paths: readonly string[], read: (p
     const path = distLayout.clusterApps(cluster);
     const text = listed.has(path) ? read(path) : undefined;
     if (text === undefined) return { cluster, apps: [], released: false };
-    const appSet = documents(text)?.find((object) => object.kind === 'ApplicationSet');
-    if (!appSet) return { cluster, apps: [], released: undefined };
+    // The test apps' ApplicationSet and the services' (charts, git): every Application of the cluster.
+    const appSets = documents(text)?.filter((object) => object.kind === 'ApplicationSet') ?? [];
+    if (!appSets.length) return { cluster, apps: [], released: undefined };
     let applications: Json[];
     try {
-      applications = expandApplicationSet(appSet, []);
+      applications = appSets.flatMap((appSet) => expandApplicationSet(appSet, []));
     } catch {
       return { cluster, apps: [], released: undefined };
     }
     const apps = applications.map((application) => {
       const name = String(application.metadata?.labels?.['fleet/app'] ?? application.metadata?.name);
       const shared = read(appSharedPath(name));
-      const deployment = shared === undefined ? undefined : documents(shared)?.find((object) => object.kind === 'Deployment');
-      return { name, pods: Number(deployment?.spec?.replicas ?? 0) };
+      return { name, pods: shared === undefined ? 0 : declaredReplicas(documents(shared) ?? []) };
     });
     const released = applications.every((application) => !(application.metadata?.finalizers ?? []).includes(resourcesFinalizer));
     return { cluster, apps, released };

@@ -1,11 +1,13 @@
 /**
- * What a fleet change does to each cluster: the test apps it gains or loses there, the apps whose
- * pods change, and the pods it runs in all. Read from dist/: a cluster's apps are the elements of
- * its ApplicationSet (argocd/apps/<cluster>.yaml), an app's pods the replicas of its Deployment
+ * What a fleet change does to each cluster: the apps (test pages and services) it gains or loses
+ * there, the apps whose pods change, and the pods it runs in all. Read from dist/: a cluster's apps
+ * are the elements of its ApplicationSets (argocd/apps/<cluster>.yaml: the test apps', the
+ * services'), an app's pods the replicas of its Deployment or the pods its Namespace declares
  * (apps/<app>/app.yaml), so a new cluster that quietly takes every default-placed app says so.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { appSharedPath, distLayout, pathPattern } from '../catalog/dist-layout';
+import { declaredReplicas } from '../catalog/test-app';
 import { Fleet } from '../config/fleet';
 import { count, firstNames, largestShown } from '../config/messages';
 
@@ -43,15 +45,15 @@ function documents(text: string): any[] {
   }
 }
 
-/** The apps an ApplicationSet of argocd/apps/<cluster>.yaml lists. */
+/** The apps the ApplicationSets of argocd/apps/<cluster>.yaml list: the test apps', then the services'. */
 function appsListed(text: string): string[] {
-  const appSet = documents(text).find((object) => object.kind === 'ApplicationSet');
-  return (appSet?.spec?.generators ?? []).flatMap((generator: any) => (generator.list?.elements ?? []).map((element: any) => String(element.app)));
+  return documents(text).filter((object) => object.kind === 'ApplicationSet')
+    .flatMap((appSet) => (appSet.spec?.generators ?? []).flatMap((generator: any) => (generator.list?.elements ?? []).map((element: any) => String(element.app))));
 }
 
-/** The replicas of the Deployment of apps/<app>/app.yaml. */
+/** The pods apps/<app>/app.yaml declares per cluster. */
 function replicasIn(text: string): number {
-  return Number(documents(text).find((object) => object.kind === 'Deployment')?.spec?.replicas ?? 0);
+  return declaredReplicas(documents(text));
 }
 
 /**

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { restrictedNamespaceLabels } from '../catalog/argocd';
-import { Fleet } from '../config/fleet';
+import { Fleet, isTestApp } from '../config/fleet';
 import { nginxImage } from '../charts/test-app';
 import { defaultDnsWeight, loadBalancerAnnotations } from '../charts/test-app-placement';
 import { loadBalancerAssignment } from '../config/load-balancer-groups';
@@ -245,7 +245,8 @@ export function benchChartValues(fleet: Fleet): string {
   const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
   return JSON.stringify({
     domain: fleet.domain,
-    apps: fleet.apps.map((app) => ({
+    // The test apps: the bench measures helm with the template of their objects (a service's are its chart's).
+    apps: fleet.apps.filter(isTestApp).map((app) => ({
       ...app,
       placements: app.placements.map((placement) => {
         const cluster = clusters.get(placement.cluster)!;

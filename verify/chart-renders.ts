@@ -33,9 +33,13 @@ export function chartArchive(chart: string, version: string): string {
   return join(projectRoot(), 'data', 'charts', 'archives', `${chart}-${version}.tgz`);
 }
 
-/** The Applications of a render that install a Helm chart, each with the fleet cluster it goes to. */
+/**
+ * The Applications of a render that install a Helm chart of the project's catalog (the add-ons', Argo CD's), each with the
+ * fleet cluster it goes to. The services' charts (labelled app.kubernetes.io/part-of: services) are the team's own, not in data/charts/archives.
+ */
 export function chartApplications(fleet: Fleet, objects: readonly RenderedObject[]): Array<{ application: Json; cluster: string }> {
-  const applications = [...objects.filter((object) => object.kind === 'Application'), ...generatedApplications(objects)];
+  const applications = [...objects.filter((object) => object.kind === 'Application'), ...generatedApplications(objects)]
+    .filter((application) => application.metadata?.labels?.['app.kubernetes.io/part-of'] !== 'services');
   const byServer = new Map(fleet.clusters.map((cluster) => [cluster.server, cluster.name]));
   const pending = new Set(fleet.pendingClusters.map((cluster) => cluster.name));
   return applications

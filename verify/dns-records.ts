@@ -228,20 +228,25 @@ export function clustersDns(fleet: Fleet, files: ReadonlyMap<string, string>): C
   });
 }
 
-/** The Ingresses of the files each generated Application syncs (its path and `directory.include`), by the cluster it goes to. */
+/**
+ * The Ingresses of the files each generated Application syncs from this repository (a source's path and
+ * `directory.include`: a test app's single source, or a service's folder among its sources), by the cluster it goes to.
+ */
 function ingressesByCluster(fleet: Fleet, objects: readonly RenderedObject[], files: ReadonlyMap<string, string>): Map<string, Json[]> {
   const byCluster = new Map<string, Json[]>();
   for (const application of generatedApplications(objects)) {
-    const source: Json | undefined = application.spec?.source;
-    const include: string | undefined = source?.directory?.include;
-    if (!source?.path || include === undefined) continue;
-    if (/[*?[]/.test(include)) throw new Error(`Application ${application.metadata?.name}: directory.include ${include} has wildcards, which verify/dns-records.ts does not expand`);
-    const dir = source.path.startsWith(`${fleet.repo.path}/`) ? source.path.slice(fleet.repo.path.length + 1) : source.path;
-    const found = include.replace(/^\{|\}$/g, '').split(',')
-      .flatMap((file) => parseManifests(files.get(`${dir}/${file}`) ?? ''))
-      .filter((object) => object.kind === 'Ingress');
-    const cluster = application.spec.destination?.name;
-    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), ...found]);
+    const sources: Json[] = application.spec?.sources ?? (application.spec?.source ? [application.spec.source] : []);
+    for (const source of sources) {
+      const include: string | undefined = source?.directory?.include;
+      if (!source?.path || include === undefined || source.repoURL !== fleet.repo.url) continue;
+      if (/[*?[]/.test(include)) throw new Error(`Application ${application.metadata?.name}: directory.include ${include} has wildcards, which verify/dns-records.ts does not expand`);
+      const dir = source.path.startsWith(`${fleet.repo.path}/`) ? source.path.slice(fleet.repo.path.length + 1) : source.path;
+      const found = include.replace(/^\{|\}$/g, '').split(',')
+        .flatMap((file) => parseManifests(files.get(`${dir}/${file}`) ?? ''))
+        .filter((object) => object.kind === 'Ingress');
+      const cluster = application.spec.destination?.name;
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), ...found]);
+    }
   }
   return byCluster;
 }

@@ -70,7 +70,7 @@ describe('npm run check', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`FAILED  ${outdir}/ is not what`);
     expect(result.stderr).toContain('differs: apps/app0/app.yaml');
-    expect(result.stdout).toMatch(/^ok {6}.* is valid \(2 clusters, 3 apps\)$/m);
+    expect(result.stdout).toMatch(/^ok {6}.* is valid \(2 clusters, 4 apps\)$/m);
     expect(result.stdout).toMatch(/^ok {6}every rendered object/m);
     expect(result.stdout).toMatch(/^(ok|skipped) {1,6}(every chart|the charts)/m);
     expect(result.stdout).toMatch(/^(ok|skipped) {1,6}the (pages of 3 apps|apps' pages)/m);

@@ -53,7 +53,7 @@ describe('npm run diff against dist/ on disk', () => {
     const result = runDiff(['--markdown'], env);
     expect(result.stdout.startsWith('## Fleet diff\n')).toBe(true);
     expect(result.stdout).toContain('  - `spec.replicas`: `5` → `10000`\n');
-    expect(result.stdout).toContain('**Apps and pods per cluster:**\n\n- ipv6-east: scales app2 5 -&gt; 10,000 (+9,995 pods); 15 -&gt; 10,010 pods\n');
+    expect(result.stdout).toContain('**Apps and pods per cluster:**\n\n- ipv6-east: scales app2 5 -&gt; 10,000 (+9,995 pods); 17 -&gt; 10,012 pods\n');
     expect(result.status).toBe(1);
   });
 
@@ -61,7 +61,7 @@ describe('npm run diff against dist/ on disk', () => {
     // GIVEN app0 moved from ipv6-east onto legacy-ipv4, and app2 scaled
     const moved = setReplicas(demoFleetText, 2, 10000).replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
     const result = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(moved) });
-    expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 15 -> 10,005 pods\n');
+    expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 17 -> 10,007 pods\n');
   });
 
   test('says which ALBs a change adds or removes on each cluster', () => {
@@ -75,7 +75,7 @@ describe('npm run diff against dist/ on disk', () => {
     expect(result.stdout).toMatch(/warning: ipv6-east: an app moves to another ALB without the walk: app2 moves from ALB shared-0 to ALB own-app2 on ipv6-east .*404 .*nextLoadBalancer: own/);
     // and without apps, the shared ALB goes; one app less leaves it
     const none = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(`${demoFleetText.slice(0, demoFleetText.indexOf('\napps:'))}\napps: []\n`) });
-    expect(none.stdout).toContain('  ipv6-east: ALBs 1 -> 0: removes shared-0 (had app0, app1 and app2)\n');
+    expect(none.stdout).toContain('  ipv6-east: ALBs 1 -> 0: removes shared-0 (had app0, app1, app2 and 1 more)\n');
     const fewer = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(demoFleetText.replace(/\n {2}- name: app2[\s\S]*$/, '\n')) });
     expect(fewer.stdout).toContain('ipv6-east: removes app2');
     expect(fewer.stdout).not.toContain('ALBs');

@@ -88,7 +88,7 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
     const table = result.stdout.split('\n\n').find((part) => part.startsWith('ipv6-east'));
     expect(table).toBeDefined();
     expect(table!.split('\n')[0]).toBe('ipv6-east (IPv6, pending: not created yet; what it will hold once created and imported)');
-    expect(table).toMatch(/ {2}pods wanted +\d+ = app0 5, app1 5, app2 5 \+ add-ons \d+ \(/);
+    expect(table).toMatch(/ {2}pods wanted +\d+ = app0 5, app1 5, app2 5 and 1 more apps 2 \+ add-ons \d+ \(/);
     expect(table).toMatch(/ {2}IPv4 addresses +3 used \(3 nodes, one each\) of 3,057 usable in 3 subnets\n/);
     expect(table).toMatch(/ {2}nodes needed +3 of node-group max 120 \(min 3\)\n/);
     expect(table).toMatch(/ {2}ALB addresses +1 ALB and 1 NAT gateway take 2 of \d+ in 10\.231\.0\.0\/24/);
@@ -98,7 +98,7 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
   test('--json: the pending cluster is in the plan, with pending: true and its apps', () => {
     const document = JSON.parse(runPlan(['--json'], writeTempFleet(demoWithPendingIpv6East)).stdout);
     expect(document.clusters.map((cluster: { cluster: string; pending: boolean }) => [cluster.cluster, cluster.pending])).toEqual([['legacy-ipv4', false], ['ipv6-east', true]]);
-    expect(document.clusters[1].apps.map((app: { app: string }) => app.app)).toEqual(['app0', 'app1', 'app2']);
+    expect(document.clusters[1].apps.map((app: { app: string }) => app.app)).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     expect(document.clusters[1].nodesNeeded).toBe(3);
   });
 
@@ -113,7 +113,7 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
     const plan = planFleet(parseFleet(tooSmall));
     const west = plan.clusters.find((cluster) => cluster.cluster === 'ipv6-west')!;
     expect(west.pending).toBe(true);
-    expect(west.apps.map((app) => app.app)).toEqual(['app0', 'app1', 'app2']);
+    expect(west.apps.map((app) => app.app)).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     // THEN the plan says so as a warning of the pending cluster, not an error that stops synth
     const { errors, warnings } = planProblems(plan, { nodeGroupMaxTooSmall: 'error', loadBalancerQuotaExceeded: 'error' });
     expect(errors.filter((error) => error.includes('ipv6-west'))).toEqual([]);
@@ -152,7 +152,7 @@ describe('the target quota fix names every cluster of the account and region', (
   });
 
   test('a shared ALB over its rules: the rules quota fix names every cluster too, and following it validates', () => {
-    // GIVEN an account whose rules quota is 50, and 60 more one-replica apps on ipv6-east's shared ALB: 63 rules
+    // GIVEN an account whose rules quota is 50, and 60 more one-replica apps on ipv6-east's shared ALB: 64 rules (the demo's four apps too)
     const apps = Array.from({ length: 60 }, (_, index) => `  - { name: svc${index}, backgroundColor: blue, containerPort: 80, replicas: 1, clusters: [ipv6-east] }\n`).join('');
     let text = `${demoFleetText}${apps}`;
     for (const name of ['legacy-ipv4', 'ipv6-east']) {
@@ -165,7 +165,7 @@ describe('the target quota fix names every cluster of the account and region', (
     const [fix] = fixes;
     expect(fix.text).toMatch(/clusters\[0\]\.loadBalancerQuotas\.rulesPerLoadBalancer: \d+ \(legacy-ipv4\) and clusters\[1\]\.loadBalancerQuotas\.rulesPerLoadBalancer: \d+ \(ipv6-east\)/);
     const rules = /rulesPerLoadBalancer: (\d+)/.exec(fix.text)![1];
-    expect(rules).toBe('63');
+    expect(rules).toBe('64');
     const fixed = text.replace(/rulesPerLoadBalancer: 50/g, `rulesPerLoadBalancer: ${rules}`);
     expect(planProblems(planFleet(parseFleet(fixed))).warnings.filter((warning) => warning.includes('Rules per'))).toEqual([]);
   });

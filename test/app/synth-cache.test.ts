@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { testAppInputs } from '../../charts/fleet';
+import { appInputs } from '../../charts/fleet';
 import { parseFleet } from '../../config/load';
-import { bundleVersion, testAppFingerprint } from '../../app/fingerprint';
-import { renderFleet, testAppPaths } from '../../app/render';
+import { bundleVersion, appFingerprint } from '../../app/fingerprint';
+import { renderFleet, appPaths } from '../../app/render';
 import { synthesize, SynthResult } from '../../app/synth';
 import { DistWrite, outputMarker, Stager, writeDist, WriteSummary } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
@@ -102,8 +102,8 @@ describe('synth renders only the test apps that changed', () => {
     // WHEN it runs again
     const third = await synth(outdir, demoFleetText);
     // THEN the first rendered every app, the second too (and changed nothing), the third none, and not a file was touched
-    expect(first.renderedApps).toEqual(['app0', 'app1', 'app2']);
-    expect(second.renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect(first.renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
+    expect(second.renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     expect([second.added, second.changed, second.removed]).toEqual([[], [], []]);
     expect(third.renderedApps).toEqual([]);
     expect(third.unchanged).toBe(first.added.length);
@@ -124,14 +124,14 @@ describe('synth renders only the test apps that changed', () => {
     expect(result.renderedApps).toEqual(['app2']);
     // At 10,000 replicas app2's targets leave the shared ALB for one of its own (config/load-balancer-groups.ts).
     expect(result.changed).toEqual(['apps/app2/app.yaml', 'apps/app2/clusters/ipv6-east.yaml']);
-    expect(result.clusterChanges).toEqual(['ipv6-east: scales app2 5 -> 10,000 (+9,995 pods); 15 -> 10,010 pods', 'ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
+    expect(result.clusterChanges).toEqual(['ipv6-east: scales app2 5 -> 10,000 (+9,995 pods); 17 -> 10,012 pods', 'ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
   });
 
   test('a change of the code renders every app again', async () => {
     const outdir = newOutdir();
     await remembered(outdir, demoFleetText, 'v1');
     const result = await synth(outdir, demoFleetText, 'v2');
-    expect(result.renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect(result.renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     expect(result.unchanged).toBe(Object.keys(freshRender(demoFleetText)).length - 1);
   });
 
@@ -368,12 +368,12 @@ describe('what synth writes does not depend on what it remembers', () => {
     expect(texts(outdir)).toEqual(freshRender(scaled));
     // AND a cache that is garbage, or a link, means every app is rendered, and the link is replaced, not written through
     writeFileSync(cache, 'garbage\n\u0000\t\t\n');
-    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     const elsewhere = join(mkdtempSync(join(tmpdir(), 'fleet-outside-')), 'cache');
     writeFileSync(elsewhere, planted);
     rmSync(cache);
     symlinkSync(elsewhere, cache);
-    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     expect(readFileSync(elsewhere, 'utf8')).toBe(planted);
     expect(lstatSync(cache).isFile()).toBe(true);
   });
@@ -388,7 +388,7 @@ describe('what synth writes does not depend on what it remembers', () => {
     // WHEN synth writes a change THEN it succeeds, and the next synth, with nothing remembered, renders every app
     const scaled = setReplicas(demoFleetText, 0, 7);
     expect((await synth(outdir, scaled)).changed).toEqual(['apps/app0/app.yaml']);
-    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2']);
+    expect((await synth(outdir, scaled)).renderedApps).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     expect(texts(outdir)).toEqual(freshRender(scaled));
     expect(lstatSync(cache).isDirectory()).toBe(true);
   });
@@ -406,8 +406,8 @@ describe('what synth writes does not depend on what it remembers', () => {
   test('the files an app renders are the ones the cache is asked about', () => {
     for (const text of [demoFleetText, fixtureText('migration'), largeFleet]) {
       const fleet = parseFleet(text);
-      const rendered = [...renderFleet(fleet, testAppInputs(fleet)).keys()].filter((path) => path.startsWith('apps/'));
-      expect(fleet.apps.flatMap(testAppPaths).sort()).toEqual(rendered.sort());
+      const rendered = [...renderFleet(fleet, appInputs(fleet)).keys()].filter((path) => path.startsWith('apps/'));
+      expect(fleet.apps.flatMap(appPaths).sort()).toEqual(rendered.sort());
     }
   });
 
@@ -431,8 +431,8 @@ describe('npm run synth', () => {
     expect(readFileSync(cache, 'utf8')).toBe(before);
     // (the version in each fingerprint is the hash of the bundle that ran)
     const demo = parseFleet(demoFleetText);
-    const fingerprint = testAppFingerprint(bundleVersion(join(projectRoot, '.build', 'main.js')));
-    expect(before.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(testAppInputs(demo).map((inputs) => [inputs.app.name, fingerprint(inputs)]));
+    const fingerprint = appFingerprint(bundleVersion(join(projectRoot, '.build', 'main.js')));
+    expect(before.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(appInputs(demo).map((inputs) => [inputs.app.name, fingerprint(inputs)]));
     // WHEN another bundle (the same code and a comment more) writes it
     const bundle = join(mkdtempSync(join(tmpdir(), 'fleet-bundle-')), 'main.js');
     writeFileSync(bundle, `${readFileSync(join(projectRoot, '.build', 'main.js'), 'utf8')}\n// another version\n`);
@@ -442,7 +442,7 @@ describe('npm run synth', () => {
     expect(result.stdout).toMatch(/: 0 added, 0 changed, 0 removed, \d+ unchanged files/);
     const fingerprints = (text: string) => text.split('\n').slice(1, -1).map((line) => line.split('\t').slice(0, 2));
     const [old, now] = [fingerprints(before), fingerprints(readFileSync(cache, 'utf8'))];
-    expect(now.map(([app]) => app)).toEqual(['app0', 'app1', 'app2']);
+    expect(now.map(([app]) => app)).toEqual(['app0', 'app1', 'app2', 'podinfo']);
     for (const [index, [, fingerprint]] of now.entries()) expect(fingerprint).not.toBe(old[index][1]);
   });
 });

@@ -40,7 +40,8 @@ const { files, objects, applicationsOf, valuesOf } = addonsOf(fleet);
 const clusterNames = fleet.clusters.map((cluster) => cluster.name);
 
 describe('add-on values match the pinned charts', () => {
-  const valuesFiles = [...files.keys()].filter(isValuesFile);
+  // (the services' values files are their own charts': npm run check reads those against their archives)
+  const valuesFiles = [...files.keys()].filter((file) => isValuesFile(file) && file.startsWith(`${distLayout.valuesDir}/`));
 
   test.each(valuesFiles)('every key of %s exists in the chart\'s values.yaml', (file) => {
     const chart = file.split('/')[1] as ChartName;

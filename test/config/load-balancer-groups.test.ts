@@ -1,4 +1,4 @@
-import { App, Fleet, Placement } from '../../config/fleet';
+import { App, Fleet, Placement, TestApp } from '../../config/fleet';
 import { groupNamePattern, jumpHash, loadBalancerAssignment, loadBalancersOn, maxGroupNameLength, nameKey, sharedBucket, sharedTargetsPerApp } from '../../config/load-balancer-groups';
 import { loadBalancerAnnotations } from '../../charts/test-app-placement';
 import { groupNameAnnotation } from '../../catalog/test-app';
@@ -57,22 +57,22 @@ function prng(seed: number): () => number {
 }
 
 describe('load balancer groups', () => {
-  test('the demo fleet puts app0, app1 and app2 on one shared ALB of ipv6-east', () => {
+  test('the demo fleet puts app0, app1, app2 and podinfo on one shared ALB of ipv6-east', () => {
     // GIVEN
     const albs = ingressesByAlb(demoFleet());
     // THEN
     expect([...albs.keys()]).toEqual(['ipv6-east shared-0']);
-    expect(albs.get('ipv6-east shared-0')!.map((ingress) => ingress.file)).toEqual(['app0', 'app1', 'app2'].map((app) => `apps/${app}/clusters/ipv6-east.yaml`));
+    expect(albs.get('ipv6-east shared-0')!.map((ingress) => ingress.file)).toEqual(['app0', 'app1', 'app2', 'podinfo'].map((app) => `apps/${app}/clusters/ipv6-east.yaml`));
   });
 
-  test('app2 at 10,000 replicas gets an ALB of its own, app0 and app1 keep theirs', () => {
+  test('app2 at 10,000 replicas gets an ALB of its own, app0, app1 and podinfo keep theirs', () => {
     // GIVEN: 11,500 targets at a rollout's peak, over a shared ALB's 1,000
     const fleet = demoFleet((text) => setReplicas(text, 2, 10000));
     // WHEN
     const albs = ingressesByAlb(fleet);
     // THEN
     expect([...albs.keys()].sort()).toEqual(['ipv6-east own-app2', 'ipv6-east shared-0']);
-    expect(albs.get('ipv6-east shared-0')!.map((ingress) => ingress.file)).toEqual(['apps/app0/clusters/ipv6-east.yaml', 'apps/app1/clusters/ipv6-east.yaml']);
+    expect(albs.get('ipv6-east shared-0')!.map((ingress) => ingress.file)).toEqual(['apps/app0/clusters/ipv6-east.yaml', 'apps/app1/clusters/ipv6-east.yaml', 'apps/podinfo/clusters/ipv6-east.yaml']);
     expect(loadBalancersOn(fleet, fleet.clusters[1]).map(({ group, reason }) => [group, reason])).toEqual([['shared-0', 'shared'], ['own-app2', 'targets']]);
   });
 
@@ -202,7 +202,7 @@ describe('load balancer groups', () => {
         clusters = clusters.map((candidate, position) => (position === cluster ? { ...candidate, loadBalancerQuotas: { ...candidate.loadBalancerQuotas, [quota]: value } } : candidate));
         editedApp = '';
       } else if (kind === 'add') {
-        const app: App = { ...apps[index], name: `new${edit}`, replicas: pick([0, 5, 50, 900, 10000]), rollout: resolveRollout({ deregistrationDelaySeconds: 30 }), placements: placementsOn(1 + Math.floor(random() * 2)) };
+        const app: App = { ...(apps[index] as TestApp), name: `new${edit}`, replicas: pick([0, 5, 50, 900, 10000]), rollout: resolveRollout({ deregistrationDelaySeconds: 30 }), placements: placementsOn(1 + Math.floor(random() * 2)) };
         apps.splice(index, 0, app);
         editedApp = app.name;
       } else if (kind === 'remove') {

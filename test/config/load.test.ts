@@ -1,4 +1,5 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { TestApp } from '../../config/fleet';
 import { FleetConfigError, loadInPieces, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import { synthesize } from '../../app/synth';
@@ -34,14 +35,14 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicaz: 5\n  - name: app1');
     const problems = problemsOf(await rejectedSynth(text));
     const line = lineOf(text, 'replicaz');
-    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, backgroundColor, containerPort, replicas, rollout, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`);
+    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`);
     expect(problems).toContain(`${lineOf(text, '- name: app0')}:5 apps[0].replicas: is missing: expected an integer from 0 to 100000`);
   });
 
   test('an unknown key with nothing close to suggest', async () => {
     const text = demoFleetText.replace('  - name: app1\n', '  - name: app1\n    colour: red\n');
     expect(problemsOf(await rejectedSynth(text))).toEqual([
-      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, backgroundColor, containerPort, replicas, rollout, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`,
+      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`,
     ]);
   });
 
@@ -146,13 +147,13 @@ describe('fleet.yaml rules across fields', () => {
     expect(() => parseFleet(tight)).toThrow(/is 61, .* Expected at least 65/);
     // A delay alone moves the pause and the grace period with it.
     const delayOnly = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 120 }\n  - name: app1');
-    expect(parseFleet(delayOnly).apps[0].rollout).toEqual({ deregistrationDelaySeconds: 120, drainSeconds: 120, terminationGracePeriodSeconds: 135 });
+    expect((parseFleet(delayOnly).apps[0] as TestApp).rollout).toEqual({ deregistrationDelaySeconds: 120, drainSeconds: 120, terminationGracePeriodSeconds: 135 });
   });
 
   test('a deregistration delay of 0 still keeps the going pod serving while the ALB stops sending it requests', () => {
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    rollout: { deregistrationDelaySeconds: 0 }\n  - name: app1');
     const fleet = parseFleet(text);
-    expect(fleet.apps[0].rollout).toEqual({ deregistrationDelaySeconds: 0, drainSeconds: 10, terminationGracePeriodSeconds: 25 });
+    expect((fleet.apps[0] as TestApp).rollout).toEqual({ deregistrationDelaySeconds: 0, drainSeconds: 10, terminationGracePeriodSeconds: 25 });
     const deployment = parseManifests(renderFleet(fleet).get('apps/app0/app.yaml')!).find((object) => object.kind === 'Deployment')!;
     expect(deployment.spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '10']);
   });

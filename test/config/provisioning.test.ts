@@ -259,7 +259,7 @@ describe('apps need the load balancer controller where they run', () => {
 
   test('an IPv6 cluster without it, where apps run by default, is refused at the add-on', () => {
     const text = editIpv6East((block) => block.replace('    provisioning: create\n', '    provisioning: create\n    addons:\n      awsLoadBalancerController: false\n'));
-    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1 and app2 run on every IPv6 cluster by default, this one too')]);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].addons.awsLoadBalancerController: is false, but app0, app1, app2 and 1 more run on every IPv6 cluster by default, this one too')]);
     // A cluster without apps may run without it.
     expect(() => parseFleet(demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    addons:\n      awsLoadBalancerController: false\n'))).not.toThrow();
   });

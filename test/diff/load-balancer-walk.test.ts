@@ -71,10 +71,11 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
 
   test('the capacity plan counts the walk\'s rule, target group and targets on each ALB', () => {
     const albs = (text: string) => planFleet(demoFleet(() => text)).clusters[1].loadBalancers.albs.map((alb) => [alb.group, alb.rules, alb.targetGroups, alb.targets]);
-    expect(albs(steps.shared)).toEqual([['shared-0', 3, 3, 21]]);
-    expect(albs(steps.next)).toEqual([['shared-0', 4, 4, 28], ['own-app2', 1, 1, 7]]);
-    expect(albs(steps.switched)).toEqual([['shared-0', 3, 3, 21], ['own-app2', 2, 2, 14]]);
-    expect(albs(steps.own)).toEqual([['shared-0', 2, 2, 14], ['own-app2', 1, 1, 7]]);
+    // podinfo shares shared-0 throughout: a rule, a target group and its 4 targets at its 25%/25% peak.
+    expect(albs(steps.shared)).toEqual([['shared-0', 4, 4, 25]]);
+    expect(albs(steps.next)).toEqual([['shared-0', 5, 5, 32], ['own-app2', 1, 1, 7]]);
+    expect(albs(steps.switched)).toEqual([['shared-0', 4, 4, 25], ['own-app2', 2, 2, 14]]);
+    expect(albs(steps.own)).toEqual([['shared-0', 3, 3, 18], ['own-app2', 1, 1, 7]]);
     expect(planFleet(demoFleet(() => steps.next)).regions[0]).toMatchObject({ loadBalancers: 2, targetGroups: 5 });
     // The table names the walk's Ingress among the ALB's
     expect(formatPlanTable(planFleet(demoFleet(() => steps.switched)))).toContain('the busiest: shared-0 (app0, app1 and app2-previous): 3 rules, 3 target groups, 21 targets');

@@ -19,7 +19,7 @@ const fixturesDir = join(projectRoot, 'test', 'fixtures');
  * The fixture fleets the generator is tested on (test/fixtures/<name>.yaml). They are the tests'
  * own: a team's edits of fleet.yaml never change what `npm test` checks.
  */
-export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd', 'accounts'] as const;
+export const fixtureNames = ['demo', 'migration', 'addons-off', 'ipv4-argocd', 'accounts', 'services-migration', 'services-sources'] as const;
 /** Fixture fleets for tests of one kind of change (adding, removing, reordering clusters), not snapshotted and checked as a whole like fixtureNames. */
 export const changeFixtureNames = ['two-ipv6'] as const;
 export type FixtureName = typeof fixtureNames[number] | typeof changeFixtureNames[number];

@@ -17,7 +17,8 @@ describe('HTTPS on the apps\' ALBs', () => {
   const ingresses = renderParsed(demoFleet()).objects.filter((object) => object.kind === 'Ingress');
 
   test('every Ingress listens on 443 with a TLS 1.3/1.2 policy and HTTP/2, and redirects 80 there', () => {
-    expect(ingresses).toHaveLength(3);
+    // (app0, app1, app2 and podinfo)
+    expect(ingresses).toHaveLength(4);
     for (const ingress of ingresses) {
       const annotations = ingress.metadata.annotations;
       expect(JSON.parse(annotations['alb.ingress.kubernetes.io/listen-ports'])).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);

@@ -1,6 +1,7 @@
 import { buildFleetInSlices, renderFleet } from '../../app/render';
 import { synthesize } from '../../app/synth';
 import { Fleet } from '../../config/fleet';
+import { expandApplicationSet } from '../../diff/applicationset';
 import { parseFleet } from '../../config/load';
 import { maxAnnotationBytes, maxObjectBytes, ObjectLimitError, objectLimitProblems } from '../../verify/limits';
 import { writeDist } from '../../output/write-dist';
@@ -60,6 +61,33 @@ describe('every rendered object stays far under the API server\'s limits', () =>
     expect(largest.file).toBe('argocd/apps/ipv6-east.yaml');
     expect(largest.bytes).toBeLessThan(maxObjectBytes / 4);
     expect(objects.flatMap(({ object }) => objectLimitProblems(object))).toEqual([]);
+  });
+
+  test('with 3,000 services on one IPv6 cluster, of the longest names, half of them git services each from a repository of its own, its objects and the Applications Argo CD generates pass every limit', () => {
+    // GIVEN 1,500 chart services from 15 Helm repositories and 1,500 git services each from its own repository, all with 40-character names, on ipv6-east
+    const long = (index: number) => `s${String(index).padStart(5, '0')}${'x'.repeat(33)}z`;
+    const services = Array.from({ length: 1500 }, (_, index) => [
+      `  - { name: ${long(index)}, source: { chart: { repoURL: https://charts-${index % 15}.example-org.example.com/stable, name: ${'c'.repeat(40)}, version: 10.100.1000-rc.${index} } }, expose: { service: ${long(index)}, port: 8080, healthCheckPath: /healthz }, replicas: 1, clusters: [ipv6-east], clusterResources: [{ group: rbac.authorization.k8s.io, kind: ClusterRole }] }`,
+      `  - { name: g${long(index).slice(1)}, source: { git: { repoURL: https://github.com/example-org/${long(index)}.git, revision: ${index.toString(16).padStart(40, 'a')}, path: deploy/overlays/production-us-east-2 } }, expose: { service: web, port: 8080 }, replicas: 1, clusters: [ipv6-east] }`,
+    ].join('\n'));
+    const fleet = parseFleet(`${demoFleetText}${services.join('\n')}\n`);
+    // WHEN every object is measured, and the Applications the ApplicationSets generate
+    const objects = objectsOf(fleet);
+    const appFile = objects.filter(({ file }) => file === 'argocd/apps/ipv6-east.yaml');
+    // THEN the project and each ApplicationSet stay under the project's 1 MiB; every object and every Application passes every limit
+    expect(appFile.map(({ object }) => `${object.kind}/${object.metadata.name}`)).toEqual(['AppProject/fleet-apps-ipv6-east', 'ApplicationSet/test-apps-ipv6-east', 'AppProject/fleet-services-ipv6-east', 'ApplicationSet/services-charts-ipv6-east', 'ApplicationSet/services-git-ipv6-east']);
+    for (const { object } of appFile) expect([object.metadata.name, jsonBytes(object) < maxObjectBytes * 0.75]).toEqual([object.metadata.name, true]);
+    expect(objects.flatMap(({ object }) => objectLimitProblems(object))).toEqual([]);
+    const applications = appFile.filter(({ object }) => object.kind === 'ApplicationSet').flatMap(({ object }) => expandApplicationSet(object, []));
+    expect(applications).toHaveLength(3 + 1 + 3000); // the test apps, podinfo and the 3,000
+    expect(applications.flatMap((application) => objectLimitProblems(application))).toEqual([]);
+  });
+
+  test('3,000 services each from a repository of its own at the longest URL fleet.yaml allows make a project over the limit: synth refuses it, naming the object', () => {
+    const services = Array.from({ length: 3000 }, (_, index) =>
+      `  - { name: s${index}, source: { git: { repoURL: https://github.com/example-org/${String(index).padStart(5, '0')}${'r'.repeat(460)}.git, revision: v1.0.0, path: deploy } }, expose: { service: web, port: 8080 }, replicas: 1, clusters: [ipv6-east] }`);
+    const fleet = parseFleet(`${demoFleetText}${services.join('\n')}\n`);
+    expect(() => objectsOf(fleet)).toThrow(/argocd\/apps\/ipv6-east\.yaml: AppProject argocd\/fleet-services-ipv6-east is \d\.\d\d MiB of JSON/);
   });
 
   test('a test app\'s objects at the longest names, colour and domain fleet.yaml allows stay small', () => {

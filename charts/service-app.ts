@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
+import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
+import { roleArn, roleNames } from '../catalog/identities';
+import { groupNameAnnotation, replicasAnnotation } from '../catalog/test-app';
+import { Placement, ServiceApp } from '../config/fleet';
+import { FreeMapping } from '../config/schema-builder';
+import { appIngresses } from '../config/load-balancer-groups';
+import { FileChart, ValuesFile } from './file-chart';
+import { Manifest } from './manifest';
+import { defaultDnsWeight, groupOrderAnnotation, loadBalancerAnnotations, PlacedCluster, unpublished, walkNextOrder } from './test-app-placement';
+import { testAppSyncWaves } from './test-app';
+
+/** The labels of what the generator renders for a service (its Namespace and Ingresses). */
+export function serviceLabels(app: ServiceApp): Record<string, string> {
+  return { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/part-of': 'services', 'app.kubernetes.io/managed-by': 'fleet-generator' };
+}
+
+export interface ServiceAppProps {
+  /** The service, with its Pod Security level, replicas and values. */
+  readonly app: ServiceApp;
+}
+
+/**
+ * What every cluster a service runs on shares: its Namespace at the service's Pod Security level
+ * (restricted unless it declares baseline) and, for a chart, its fleet-wide Helm values
+ * (apps/<app>/values.yaml, data that only Argo CD's Helm source reads).
+ */
+export class ServiceAppChart extends FileChart {
+  constructor(scope: Construct, id: string, props: ServiceAppProps) {
+    const { app } = props;
+    super(scope, id, appSharedPath(app.name), { labels: serviceLabels(app) });
+    new Manifest<INamespace>(this, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: app.name,
+        annotations: {
+          // Before what the source renders into it.
+          [syncWaveAnnotation]: testAppSyncWaves.namespace,
+          // The pods fleet.yaml declares per cluster: what synth and npm run diff count when a placement changes.
+          [replicasAnnotation]: String(app.replicas),
+        },
+        labels: {
+          ...podSecurityLabels(app.podSecurity),
+          // As the test apps': the load balancer controller gives the pods a readiness gate once
+          // their target group binding exists (from the second rollout on: the Ingress comes with the source's objects).
+          'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
+        },
+      },
+    });
+    if (app.source.type === 'chart') new ValuesFile(this, 'values', distLayout.serviceValues(app.name), { ...app.values });
+  }
+}
+
+export interface ServiceAppPlacementProps {
+  readonly app: ServiceApp;
+  /** The cluster it is placed on: what picks its ALB there, and for IRSA the role its values annotate. */
+  readonly cluster: PlacedCluster;
+  /** The placement, with its DNS weight (defaultDnsWeight when it has none). */
+  readonly placement: Placement;
+  /** The DNS zone of the app's hostname, <app>.<domain>. */
+  readonly domain: string;
+}
+
+/**
+ * What differs per cluster: the Ingress that puts https://<app>.<domain> on the cluster's ALB
+ * (the test apps' annotations: HTTPS, the IngressGroup, the weighted record named after the
+ * cluster), routed to the Service and port the source renders; and for a chart its per-cluster
+ * values (apps/<app>/values/<cluster>.yaml, always there, `{}` when fleet.yaml gives none, so the
+ * Application's valueFiles never name a missing file), with the role ARN written at the
+ * ServiceAccount's annotations on an IRSA cluster.
+ */
+export class ServiceAppPlacementChart extends FileChart {
+  constructor(scope: Construct, id: string, props: ServiceAppPlacementProps) {
+    const { app, cluster, placement, domain } = props;
+    super(scope, id, appClusterPath(app.name, cluster.name), { labels: serviceLabels(app) });
+    const weighted: Record<string, string> = {
+      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
+      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),
+    };
+    // The service's Ingress, and while it moves to another ALB the two of the walk, as a test app's
+    // (config/load-balancer-groups.ts appIngresses; charts/test-app-placement.ts).
+    for (const ingress of appIngresses(app, cluster)) {
+      new Manifest<IIngress>(this, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          name: ingress.name,
+          namespace: app.name,
+          annotations: {
+            // No sync wave of its own: the Ingress syncs with the Service it routes to (wave 0). An
+            // earlier wave would wait for an ALB the controller cannot build before that Service exists.
+            ...loadBalancerAnnotations,
+            [groupNameAnnotation]: ingress.group,
+            ...(ingress.role === 'next' ? { [groupOrderAnnotation]: walkNextOrder } : {}),
+            'alb.ingress.kubernetes.io/target-type': 'ip',
+            'alb.ingress.kubernetes.io/healthcheck-path': app.expose.healthCheckPath,
+            ...(ingress.publishesDns ? weighted : unpublished),
+          },
+        },
+        spec: {
+          ingressClassName: 'alb',
+          rules: [{
+            host: `${app.name}.${domain}`,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.expose.service, port: { number: app.expose.port } } } }] },
+          }],
+        },
+      });
+    }
+    if (app.source.type === 'chart') {
+      new ValuesFile(this, 'values', distLayout.serviceClusterValues(app.name, cluster.name), serviceClusterValues(app, cluster));
+    }
+  }
+}
+
+/** `values` with `value` set at `path`, keys and mappings on the way created or merged, nothing else changed. */
+function setIn(values: FreeMapping, path: readonly string[], value: unknown): FreeMapping {
+  const [key, ...rest] = path;
+  if (!rest.length) return { ...values, [key]: value };
+  const inner = values[key];
+  const mapping = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner as FreeMapping : {};
+  return { ...values, [key]: setIn(mapping, rest, value) };
+}
+
+/** The IRSA annotation of a service's ServiceAccount: the role dist/terraform/ gives it on that cluster. */
+export const irsaRoleAnnotation = 'eks.amazonaws.com/role-arn';
+
+/** A chart service's values on one cluster: fleet.yaml's clusterValues, and on an IRSA cluster its role at irsaAnnotationsValue. */
+export function serviceClusterValues(app: ServiceApp, cluster: PlacedCluster): FreeMapping {
+  const values = app.clusterValues[cluster.name] ?? {};
+  if (!app.aws?.irsaAnnotationsValue || cluster.identity !== 'irsa') return { ...values };
+  const path = [...app.aws.irsaAnnotationsValue.split('.'), irsaRoleAnnotation];
+  return setIn(values, path, roleArn(cluster, roleNames.irsaService(app.name, cluster.name)));
+}

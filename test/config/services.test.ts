@@ -1,0 +1,307 @@
+import { Fleet, ServiceApp, TestApp } from '../../config/fleet';
+import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
+import { fleetSchemaDocument } from '../../config/editor-schema';
+import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
+
+/** The demo fleet's test apps and clusters, without its podinfo, which these tests write each their own way. */
+const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
+
+/** The demo fleet without podinfo, with `app` (YAML lines of one apps item, indented as the file's) added at the end of apps. */
+const withApp = (app: string) => `${testAppsOnly}${app}`;
+
+const podinfo = `  - name: podinfo
+    source:
+      chart:
+        repoURL: https://stefanprodan.github.io/podinfo
+        name: podinfo
+        version: 6.14.1
+    expose: { service: podinfo, port: 9898 }
+    replicas: 2
+    clusters: [ipv6-east]
+`;
+
+const payments = `  - name: payments
+    source:
+      git:
+        repoURL: https://github.com/example-org/payments.git
+        revision: 0123456789abcdef0123456789abcdef01234567
+        path: deploy/production
+    expose: { service: payments, port: 8080, healthCheckPath: /ready }
+    replicas: 3
+    clusters: [ipv6-east]
+`;
+
+/** The problems of an invalid fleet as `path: message`, from both readers, which must agree. */
+function problemsOf(text: string): string[] {
+  const read = (reader: (text: string) => Fleet) => {
+    try {
+      reader(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FleetConfigError);
+      return (error as FleetConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
+    }
+    throw new Error('the fleet was accepted');
+  };
+  const problems = read(parseFleet);
+  expect(read(parseFleetLocatingProblems)).toEqual(problems);
+  return problems;
+}
+
+/** The app named `name` of a fleet both readers accept alike. */
+function appOf(text: string, name: string) {
+  const fleet = parseFleet(text);
+  expect(parseFleetLocatingProblems(text)).toEqual(fleet);
+  return fleet.apps.find((app) => app.name === name)!;
+}
+
+describe('services: apps with a source, resolved beside the test apps', () => {
+  test('a chart service resolves to a service with Kubernetes\' rolling update, restricted Pod Security and the default health check path', () => {
+    // GIVEN podinfo from its Helm repository
+    const app = appOf(withApp(podinfo), 'podinfo') as ServiceApp;
+    // THEN
+    expect(app.kind).toBe('service');
+    expect(app.source).toEqual({ type: 'chart', repoURL: 'https://stefanprodan.github.io/podinfo', name: 'podinfo', version: '6.14.1' });
+    expect(app.expose).toEqual({ service: 'podinfo', port: 9898, healthCheckPath: '/' });
+    expect(app.rollingUpdate).toEqual({ maxSurgePercent: 25, maxUnavailablePercent: 25 });
+    expect(app.podSecurity).toBe('restricted');
+    expect(app).toMatchObject({ values: {}, clusterValues: {}, clusterResources: [], replicas: 2, placements: [{ cluster: 'ipv6-east' }], loadBalancer: 'shared' });
+    expect(app).not.toHaveProperty('aws');
+    expect(app).not.toHaveProperty('rollout');
+  });
+
+  test('a git service resolves with its pinned path', () => {
+    const app = appOf(withApp(payments), 'payments') as ServiceApp;
+    expect(app.source).toEqual({ type: 'git', repoURL: 'https://github.com/example-org/payments.git', revision: '0123456789abcdef0123456789abcdef01234567', path: 'deploy/production' });
+    expect(app.expose.healthCheckPath).toBe('/ready');
+  });
+
+  test('the test apps stay test apps with their 5%/5% rolling update', () => {
+    const app = appOf(withApp(podinfo), 'app0') as TestApp;
+    expect(app).toMatchObject({ kind: 'test', backgroundColor: 'yellow', containerPort: 80, rollingUpdate: { maxSurgePercent: 5, maxUnavailablePercent: 5 } });
+  });
+
+  test('values and clusterValues are passed on as written: any keys, nested, lists, numbers and text as YAML 1.2 reads them', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2
+    values:
+      ui: { message: "hello", color: "#34577c" }
+      podAnnotations: { "example.com/x": "yes" }
+      extraArgs: [--level=debug, 010]
+      resources: null
+    clusterValues:
+      ipv6-east: { replicaCount: 2 }
+`));
+    const app = appOf(text, 'podinfo') as ServiceApp;
+    expect(app.values).toEqual({ ui: { message: 'hello', color: '#34577c' }, podAnnotations: { 'example.com/x': 'yes' }, extraArgs: ['--level=debug', 10], resources: null });
+    expect(app.clusterValues).toEqual({ 'ipv6-east': { replicaCount: 2 } });
+  });
+
+  test('podSecurity, clusterResources, resources and aws resolve as written', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2
+    podSecurity: baseline
+    resources: { cpu: 100m, memory: 64Mi }
+    clusterResources:
+      - { group: rbac.authorization.k8s.io, kind: ClusterRole }
+    aws:
+      serviceAccount: podinfo
+      policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+      irsaAnnotationsValue: serviceAccount.annotations
+`));
+    const app = appOf(text, 'podinfo') as ServiceApp;
+    expect(app.podSecurity).toBe('baseline');
+    expect(app.resources).toEqual({ cpu: '100m', memory: '64Mi' });
+    expect(app.clusterResources).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
+    expect(app.aws).toEqual({ serviceAccount: 'podinfo', policyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'], irsaAnnotationsValue: 'serviceAccount.annotations' });
+  });
+
+  test('the editor schema takes values as any mapping and names the source kinds', () => {
+    const schema = JSON.parse(fleetSchemaDocument());
+    const app = schema.properties.apps.items;
+    expect(app.properties.values).toMatchObject({ type: 'object', additionalProperties: true });
+    expect(app.properties.clusterValues).toMatchObject({ type: 'object', additionalProperties: true });
+    expect(Object.keys(app.properties.source.properties)).toEqual(['chart', 'git']);
+    expect(app.required).toEqual(['name', 'replicas']);
+    expect(JSON.stringify(schema)).not.toContain('x-keep-absent');
+  });
+});
+
+describe('services: the rules of config/rules.ts, each a located error', () => {
+  test.each([
+    ['backgroundColor', '    backgroundColor: red\n'],
+    ['containerPort', '    containerPort: 80\n'],
+    ['rollout', '    rollout: { deregistrationDelaySeconds: 30 }\n'],
+  ])('the test page\'s %s is refused on a service', (field, line) => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2\n${line}`));
+    expect(problemsOf(text)).toEqual([`apps[3].${field}: is a field of the NGINX test page, but the app has source: a service is what its chart or git path renders. Remove ${field}`]);
+    const podinfoLine = lineOf(text, '- name: podinfo');
+    expect(locatedProblemsOf(text)[0]).toMatch(new RegExp(`^${podinfoLine + lineOf(text.split("- name: podinfo")[1], line.trim()) - 1}:\\d+ apps\\[3\\]`));
+  });
+
+  test('a test app without its colour or port is told what it needs, or to add a source', () => {
+    const text = testAppsOnly.replace('    backgroundColor: yellow\n    containerPort: 80\n', '');
+    expect(problemsOf(text)).toEqual([
+      'apps[0].backgroundColor: is missing: the NGINX test page (an app without source) needs its background colour, such as yellow; or add source to make the app a service of your own',
+      'apps[0].containerPort: is missing: the NGINX test page (an app without source) needs the port nginx listens on, such as 80; or add source to make the app a service of your own',
+    ]);
+  });
+
+  test.each([
+    ['expose', '    expose: { service: app0, port: 80 }\n'],
+    ['values', '    values: { a: 1 }\n'],
+    ['podSecurity', '    podSecurity: baseline\n'],
+    ['aws', '    aws: { serviceAccount: app0, policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess] }\n'],
+  ])('a service\'s %s on a test app is refused', (field, line) => {
+    const text = testAppsOnly.replace('    replicas: 5\n  - name: app1', `    replicas: 5\n${line}  - name: app1`);
+    expect(problemsOf(text)).toEqual([`apps[0].${field}: is set on an app without source, the NGINX test page: ${field} belongs to a service. Add source (a chart or a git path) to make the app a service, or remove ${field}`]);
+  });
+
+  test('a service without expose, or with no or two sources, is refused', () => {
+    expect(problemsOf(withApp(podinfo.replace('    expose: { service: podinfo, port: 9898 }\n', '')))).toEqual([
+      'apps[3].expose: is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<app>.<domain> to',
+    ]);
+    expect(problemsOf(withApp(podinfo.replace(/ {4}source:\n( {6}.*\n)+/, '    source: {}\n')))).toEqual([
+      'apps[3].source: has neither chart nor git: expected source: { chart: { repoURL, name, version } } or source: { git: { repoURL, revision, path } }',
+    ]);
+    const both = podinfo.replace('    source:\n', `    source:\n      git: { repoURL: https://github.com/example-org/payments.git, revision: v1.2.3, path: deploy }\n`);
+    expect(problemsOf(withApp(both))).toEqual(['apps[3].source: has both chart and git: a service comes from one source; keep one']);
+  });
+
+  test.each(['^6.14.0', '~6.14', '6.x', '6.14.*', '>=6.0.0', '6', '6.14', '>6.0.0 <7.0.0', '6.14.1 || 6.15.0'])('a chart version range %s is refused', (version) => {
+    const text = withApp(podinfo.replace('version: 6.14.1', `version: ${JSON.stringify(version)}`));
+    const problems = problemsOf(text);
+    expect(problems).toEqual([expect.stringMatching(/^apps\[3\]\.source\.chart\.version: is a version range: Argo CD would install whichever version matches it when it syncs/)]);
+  });
+
+  test.each(['6.14.1', 'v1.21.1', '1.0.0-rc.1', '1.0.0+build.5'])('an exact chart version %s is accepted', (version) => {
+    expect((appOf(withApp(podinfo.replace('version: 6.14.1', `version: ${version}`)), 'podinfo') as ServiceApp).source).toMatchObject({ version });
+  });
+
+  test('a chart version that is no version is refused as such', () => {
+    expect(problemsOf(withApp(podinfo.replace('version: 6.14.1', 'version: latest')))).toEqual(['apps[3].source.chart.version: is not a chart version: expected an exact SemVer version such as 6.14.1']);
+  });
+
+  test.each(['main', 'release/1.2', 'HEAD', 'refs/heads/main'])('a git revision %s that moves is refused', (revision) => {
+    expect(problemsOf(withApp(payments.replace('revision: 0123456789abcdef0123456789abcdef01234567', `revision: ${revision}`)))).toEqual([
+      'apps[3].source.git.revision: is not pinned: a branch (or any other ref) moves, so what runs would change without a change to fleet.yaml. Pin a full commit SHA (git rev-parse HEAD) or a semver tag such as v1.2.3',
+    ]);
+  });
+
+  test('a short commit SHA is refused with the fix', () => {
+    expect(problemsOf(withApp(payments.replace('revision: 0123456789abcdef0123456789abcdef01234567', 'revision: 0123abc')))).toEqual([
+      'apps[3].source.git.revision: is a short or upper-case commit SHA: write the full 40-digit SHA in lower case (git rev-parse <sha>), which names one commit for good',
+    ]);
+  });
+
+  test.each(['v1.2.3', '1.2.3', 'v2.0.0-rc.1'])('a git revision pinned to the tag %s is accepted', (revision) => {
+    expect((appOf(withApp(payments.replace('revision: 0123456789abcdef0123456789abcdef01234567', `revision: ${revision}`)), 'payments') as ServiceApp).source).toMatchObject({ revision });
+  });
+
+  test.each([
+    ['https://user:ghp_SECRET@charts.example.com/stable', 'chart'],
+    ['oci://robot:SECRET@registry.example.com/charts', 'chart'],
+    ['https://charts.example.com/stable?token=SECRET', 'chart'],
+    ['https://x-access-token:ghp_SECRET@github.com/example-org/payments.git', 'git'],
+    ['ssh://git:SECRET@github.com/example-org/payments.git', 'git'],
+  ])('a repoURL with credentials (%s) is refused without showing them', (url, kind) => {
+    const text = kind === 'chart'
+      ? withApp(podinfo.replace('repoURL: https://stefanprodan.github.io/podinfo', `repoURL: ${JSON.stringify(url)}`))
+      : withApp(payments.replace('repoURL: https://github.com/example-org/payments.git', `repoURL: ${JSON.stringify(url)}`));
+    const problems = problemsOf(text);
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^apps\\[3\\]\\.source\\.${kind}\\.repoURL: has (user information \\(user:token@\\) before its host|a query \\(\\?\\.\\.\\.\\)), which may be a credential`))]);
+    expect(problems.join('\n')).not.toContain('SECRET');
+  });
+
+  test.each(['http://charts.example.com', 'ftp://charts.example.com/x', 'oci://registry.example.com', 'charts.example.com/stable'])('a chart repoURL %s that is no https:// or oci:// path is refused', (url) => {
+    expect(problemsOf(withApp(podinfo.replace('repoURL: https://stefanprodan.github.io/podinfo', `repoURL: ${url}`)))).toEqual([expect.stringMatching(/^apps\[3\]\.source\.chart\.repoURL: is not /)]);
+  });
+
+  test.each(['https://stefanprodan.github.io/podinfo', 'https://charts.example.com', 'oci://ghcr.io/stefanprodan/charts', 'oci://123456789012.dkr.ecr.us-east-2.amazonaws.com/charts'])('a chart repoURL %s is accepted', (url) => {
+    expect((appOf(withApp(podinfo.replace('repoURL: https://stefanprodan.github.io/podinfo', `repoURL: ${url}`)), 'podinfo') as ServiceApp).source).toMatchObject({ repoURL: url });
+  });
+
+  test('clusterValues for a cluster the app is not placed on are refused', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    clusterValues:\n      legacy-ipv4: { replicaCount: 1 }\n'));
+    expect(problemsOf(text)).toEqual(['apps[3].clusterValues.legacy-ipv4: names cluster "legacy-ipv4", which the app is not placed on (ipv6-east): per-cluster values are for the clusters in the app\'s clusters; remove them or place the app there']);
+    expect(locatedProblemsOf(text)[0]).toMatch(new RegExp(`^${lineOf(text, 'legacy-ipv4: { replicaCount')}:`));
+  });
+
+  test('clusterValues for a cluster of the default placement are accepted, and one that is not a mapping is refused', () => {
+    const defaultPlaced = podinfo.replace('    clusters: [ipv6-east]\n', '');
+    expect((appOf(withApp(defaultPlaced.replace('    replicas: 2\n', '    replicas: 2\n    clusterValues: { ipv6-east: { a: 1 } }\n')), 'podinfo') as ServiceApp).clusterValues).toEqual({ 'ipv6-east': { a: 1 } });
+    expect(problemsOf(withApp(defaultPlaced.replace('    replicas: 2\n', '    replicas: 2\n    clusterValues: { ipv6-east: [1] }\n')))).toEqual(['apps[3].clusterValues.ipv6-east: expected a mapping of Helm values for cluster ipv6-east, got a list']);
+  });
+
+  test('values and clusterValues on a git service are refused', () => {
+    expect(problemsOf(withApp(payments.replace('    replicas: 3\n', '    replicas: 3\n    values: { a: 1 }\n')))).toEqual([
+      'apps[3].values: is set on a git service: Helm values are for a chart; Argo CD renders the git path (deploy/production) as it is. Remove values, or change the manifests in that path',
+    ]);
+  });
+
+  test('a merge key inside values is refused by both readers', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    values:\n      ui:\n        <<: { a: 1 }\n'));
+    expect(problemsOf(text)).toEqual(['apps[3].values.ui: has a merge key (<<): fleet.yaml is read as YAML 1.2, which has no merge keys; write the keys out']);
+  });
+
+  test('values that are no mapping are refused', () => {
+    expect(problemsOf(withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    values: [a]\n')))).toEqual(['apps[3].values: expected a mapping, got a list']);
+  });
+
+  test('clusterResources may not list the Namespace, which the generator renders, nor a kind twice', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2
+    clusterResources:
+      - { group: "", kind: Namespace }
+      - { group: rbac.authorization.k8s.io, kind: ClusterRole }
+      - { group: rbac.authorization.k8s.io, kind: ClusterRole }
+`));
+    expect(problemsOf(text)).toEqual([
+      'apps[3].clusterResources[0]: is Namespace: the generator renders the app\'s namespace (podinfo) itself, and a source that created others would place objects outside what its project allows. Remove this entry',
+      'apps[3].clusterResources[2]: is rbac.authorization.k8s.io/ClusterRole again, already apps[3].clusterResources[1]: list each kind once',
+    ]);
+  });
+
+  test('privileged Pod Security is refused', () => {
+    expect(problemsOf(withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    podSecurity: privileged\n')))).toEqual(['apps[3].podSecurity: expected one of restricted, baseline, got "privileged" (text)']);
+  });
+
+  describe('AWS access on IRSA clusters', () => {
+    const irsaEast = (text: string) => text.replace('    provisioning: create\n', '    provisioning: create\n    identity: irsa\n').replace('argocd:\n  cluster: ipv6-east', 'argocd:\n  cluster: legacy-ipv4');
+    const aws = '    aws: { serviceAccount: podinfo, policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess] }\n';
+
+    test('a git service that calls AWS is refused on an IRSA cluster', () => {
+      const text = irsaEast(withApp(payments.replace('    replicas: 3\n', `    replicas: 3\n${aws}`)));
+      expect(problemsOf(text)).toEqual([
+        'apps[3].aws: is set on a git service placed on ipv6-east, an IRSA cluster (identity: irsa): its ServiceAccount needs the eks.amazonaws.com/role-arn annotation, which the generator can write only into a chart\'s values. Place it on Pod Identity clusters, or annotate the ServiceAccount in its manifests',
+      ]);
+      // On a Pod Identity cluster it is accepted.
+      expect((appOf(withApp(payments.replace('    replicas: 3\n', `    replicas: 3\n${aws}`)), 'payments') as ServiceApp).aws?.serviceAccount).toBe('podinfo');
+    });
+
+    test('a chart service that calls AWS on an IRSA cluster names where its annotations go', () => {
+      const text = irsaEast(withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2\n${aws}`)));
+      expect(problemsOf(text)).toEqual([
+        'apps[3].aws.irsaAnnotationsValue: is missing, and the app is placed on ipv6-east, an IRSA cluster (identity: irsa): name the values path of the ServiceAccount\'s annotations (such as serviceAccount.annotations), where the generator writes its role ARN',
+      ]);
+      const named = irsaEast(withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2\n${aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n')}`)));
+      expect((appOf(named, 'podinfo') as ServiceApp).aws?.irsaAnnotationsValue).toBe('serviceAccount.annotations');
+    });
+
+    test('a service whose IRSA role name would pass IAM\'s 64 characters is refused on an IRSA cluster', () => {
+      const cluster = `ipv6-east-${'x'.repeat(19)}`;
+      const named = aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n');
+      const longer = (app: string) => irsaEast(withApp(podinfo.replace('name: podinfo\n    source', `name: ${app}\n    source`).replace('    replicas: 2\n', `    replicas: 2\n${named}`))).replaceAll('ipv6-east', cluster);
+      const role = `${cluster}-app-p${'o'.repeat(38)}d`;
+      expect(problemsOf(longer(`p${'o'.repeat(38)}d`))).toEqual([`apps[3].name: makes the IRSA role name ${role} on ${cluster} ${role.length} characters long, above IAM's 64: shorten the app's name to 30 characters, or place it on Pod Identity clusters`]);
+      expect((appOf(longer(`p${'o'.repeat(28)}d`), `p${'o'.repeat(28)}d`) as ServiceApp).aws?.irsaAnnotationsValue).toBe('serviceAccount.annotations');
+    });
+
+    test('irsaAnnotationsValue on a git service is refused', () => {
+      const text = withApp(payments.replace('    replicas: 3\n', `    replicas: 3\n${aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n')}`));
+      expect(problemsOf(text)).toEqual(['apps[3].aws.irsaAnnotationsValue: is set on a git service: it names a Helm values path, which a git path has none of; remove it']);
+    });
+  });
+
+  test('a service named like a namespace of Kubernetes or an add-on is refused as a test app is', () => {
+    expect(problemsOf(withApp(podinfo.replace('name: podinfo\n    source', 'name: cert-manager\n    source')))).toEqual([
+      expect.stringMatching(/^apps\[3\]\.name: "cert-manager" is the namespace of cert-manager: an app's name is its namespace/),
+    ]);
+  });
+});
