@@ -76,9 +76,9 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     expect(albs(steps.next)).toEqual([['shared-0', 5, 5, 32], ['own-app2', 1, 1, 7]]);
     expect(albs(steps.switched)).toEqual([['shared-0', 4, 4, 25], ['own-app2', 2, 2, 14]]);
     expect(albs(steps.own)).toEqual([['shared-0', 3, 3, 18], ['own-app2', 1, 1, 7]]);
-    expect(planFleet(demoFleet(() => steps.next)).regions[0]).toMatchObject({ loadBalancers: 2, targetGroups: 5 });
+    expect(planFleet(demoFleet(() => steps.next)).regions[0]).toMatchObject({ loadBalancers: 2, targetGroups: 6 });
     // The table names the walk's Ingress among the ALB's
-    expect(formatPlanTable(planFleet(demoFleet(() => steps.switched)))).toContain('the busiest: shared-0 (app0, app1 and app2-previous): 3 rules, 3 target groups, 21 targets');
+    expect(formatPlanTable(planFleet(demoFleet(() => steps.switched)))).toContain('the busiest: shared-0 (app0, app1, app2-previous and 1 more): 4 rules, 4 target groups, 25 targets');
   });
 
   test('synth takes the walk step by step, and says that app2 moves ALB at step 2', async () => {
