@@ -50,6 +50,49 @@ export function restrictedViolations(podSpec: Json): string[] {
   return problems;
 }
 
+/** The capabilities "baseline" lets a container add (the runtime's defaults). */
+const baselineCapabilities = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const baselineSelinuxTypes = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
+/** Every violation of "baseline" in a pod spec (the level a service may declare instead of "restricted"); empty when it passes. */
+export function baselineViolations(podSpec: Json): string[] {
+  const problems: string[] = [];
+  const pod = podSpec.securityContext ?? {};
+  for (const hostField of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (podSpec[hostField]) problems.push(`${hostField} is set`);
+  }
+  for (const volume of podSpec.volumes ?? []) {
+    if (volume.hostPath) problems.push(`volume ${volume.name} is a hostPath`);
+  }
+  for (const sysctl of pod.sysctls ?? []) {
+    if (!safeSysctls.includes(sysctl.name)) problems.push(`sysctl ${sysctl.name} is not in the safe set`);
+  }
+  const contexts: Array<[string, Json]> = [['pod', pod]];
+  const containers: Json[] = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? []), ...(podSpec.ephemeralContainers ?? [])];
+  for (const container of containers) {
+    const where = `container ${container.name}`;
+    const security = container.securityContext ?? {};
+    contexts.push([where, security]);
+    if (security.privileged) problems.push(`${where} is privileged`);
+    const add: string[] = security.capabilities?.add ?? [];
+    const extra = add.filter((capability) => !baselineCapabilities.includes(capability));
+    if (extra.length) problems.push(`${where} adds capabilities ${extra.join(', ')}`);
+    if (security.procMount !== undefined && security.procMount !== 'Default') problems.push(`${where} sets procMount ${security.procMount}`);
+    for (const port of container.ports ?? []) {
+      if (port.hostPort) problems.push(`${where} uses hostPort ${port.hostPort}`);
+    }
+  }
+  for (const [where, security] of contexts) {
+    if (security.windowsOptions?.hostProcess) problems.push(`${where} is a Windows HostProcess`);
+    if (security.seccompProfile?.type === 'Unconfined') problems.push(`${where} has seccomp profile Unconfined`);
+    if (security.appArmorProfile?.type === 'Unconfined') problems.push(`${where} has AppArmor profile Unconfined`);
+    const selinux = security.seLinuxOptions ?? {};
+    if (selinux.type !== undefined && selinux.type !== '' && !baselineSelinuxTypes.includes(selinux.type)) problems.push(`${where} sets SELinux type ${selinux.type}`);
+    if (selinux.user || selinux.role) problems.push(`${where} sets an SELinux user or role`);
+  }
+  return problems;
+}
+
 /** The pod spec of a workload object, or undefined for other kinds. */
 export function podSpecOf(object: Json): Json | undefined {
   switch (object.kind) {
