@@ -213,7 +213,7 @@ function checkReplicas(objects: readonly Manifest[], app: ServiceApp, exposed: M
     const surge = resolveIntOrPercent(strategy.rollingUpdate?.maxSurge ?? '25%', replicas, true);
     const unavailable = resolveIntOrPercent(strategy.rollingUpdate?.maxUnavailable ?? '25%', replicas, false);
     const rendered = replicas + surge + Math.min(replicas, surge + unavailable);
-    const planned = rolloutPeak(replicas, app.rollingUpdate).pods;
+    const planned = rolloutPeak(app.replicas, app.rollingUpdate).pods;
     if (rendered > planned) {
       warn(workload, 'spec.strategy.rollingUpdate', `maxSurge ${strategy.rollingUpdate?.maxSurge ?? '25% (default)'}, maxUnavailable ${strategy.rollingUpdate?.maxUnavailable ?? '25% (default)'} make ${rendered} pods at a rollout's peak, but the plan counts ${planned} (${app.rollingUpdate.maxSurgePercent}%/${app.rollingUpdate.maxUnavailablePercent}%): the plan undercounts the peak; keep the chart's strategy within ${app.rollingUpdate.maxSurgePercent}%/${app.rollingUpdate.maxUnavailablePercent}%`);
     }

@@ -354,6 +354,16 @@ ${extra}`;
     ]);
   });
 
+  test('given the fleet\'s file, each finding starts at the app\'s line in it', async () => {
+    const file = join(repository, 'fleet.yaml');
+    const text = `${demoFleetText}${podinfo().replace('replicaCount: 4', 'replicaCount: 3')}`;
+    writeFileSync(file, text);
+    const fleet = parseFleet(text, file);
+    const result = await servicesCheck(fleet, serviceDist(fleet), false, { repoRoot: repository, configFile: file });
+    const line = text.split('\n').indexOf('  - name: podinfo') + 1;
+    expect(result.details).toEqual([expect.stringMatching(new RegExp(`^${file}:${line}: apps\\[3\\] podinfo on ipv6-east: Deployment/podinfo: spec.replicas: is 3`))]);
+  });
+
   test('a fleet of test apps alone has nothing to render', async () => {
     const result = await servicesCheck(parseFleet(demoFleetText, 'fleet.yaml'), new Map(), false);
     expect(result).toEqual({ status: 'ok', summary: 'no services to check (every app is a test page)' });
