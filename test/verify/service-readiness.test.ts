@@ -115,6 +115,16 @@ metadata:
   {{- end }}
 data: {{ toJson . }}
 {{- end }}
+{{- if .Values.capabilities }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: capabilities
+data:
+  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}
+  certificates: {{ .Capabilities.APIVersions.Has "cert-manager.io/v1/Certificate" | quote }}
+{{- end }}
 {{- with .Values.serviceAccount }}
 ---
 apiVersion: v1
@@ -180,6 +190,24 @@ ${extra}`;
     const deployment = renders[0].objects.find((object) => object.kind === 'Deployment')!;
     expect(deployment.metadata).toMatchObject({ name: 'web-podinfo', namespace: 'web' });
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'PODINFO_UI_MESSAGE', value: 'east' });
+  });
+
+  test('helm gets the cluster\'s Kubernetes version and the API versions of its add-ons\' CRDs, as Argo CD passes them', async () => {
+    // GIVEN a chart that renders what helm's Capabilities say, on a cluster with cert-manager and one without
+    const noCertManager = (text: string) => text.replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    addons: { certManager: false }\n');
+    const fleet = fleetWith(podinfoPlus({ clusters: '[{ name: legacy-ipv4, weight: 50 }, { name: ipv6-east, weight: 50 }]', values: '\n      capabilities: true' }), noCertManager);
+    // WHEN
+    const { renders } = await renderServices(fleet, serviceDist(fleet), { repoRoot: repository });
+    // THEN
+    const capabilities = (cluster: string) => renders.find((render) => render.cluster.name === cluster)!.objects.find((object) => object.metadata.name === 'capabilities')!.data;
+    expect(capabilities('ipv6-east')).toEqual({ kubeVersion: 'v1.35.0', certificates: 'true' });
+    expect(capabilities('legacy-ipv4')).toEqual({ kubeVersion: 'v1.35.0', certificates: 'false' });
+  });
+
+  test('a chart service whose values files are not in dist/ is an error: synth has not rendered it', async () => {
+    const fleet = fleetWith(podinfo());
+    const errors = errorsOf(await servicesCheck(fleet, new Map(), false, { repoRoot: repository }));
+    expect(errors).toEqual(['podinfo on ipv6-east: dist/apps/podinfo/values.yaml and dist/apps/podinfo/values/ipv6-east.yaml not rendered: run npm run synth (Argo CD\'s Application names these values files)']);
   });
 
   test('a distinct source, values and cluster version renders once, however many placements share it', async () => {
