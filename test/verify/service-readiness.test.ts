@@ -4,6 +4,7 @@ import { join } from 'path';
 import { CheckResult, servicesCheck } from '../../app/checks';
 import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
+import { chartApplications } from '../../verify/chart-renders';
 import { helmBinary, helmUnavailable } from '../../verify/helm';
 import { renderServices } from '../../verify/service-renders';
 import { demoFleetText } from '../support/fixtures';
@@ -390,6 +391,18 @@ ${extra}`;
     const result = await servicesCheck(fleet, serviceDist(fleet), false, { repoRoot: repository, configFile: file });
     const line = text.split('\n').indexOf('  - name: podinfo') + 1;
     expect(result.details).toEqual([expect.stringMatching(new RegExp(`^${file}:${line}: apps\\[3\\] podinfo on ipv6-east: Deployment/podinfo: spec.replicas: is 3`))]);
+  });
+
+  test('the add-on chart check leaves the services\' Applications (part-of: services) to this check', () => {
+    // GIVEN an Application of a service's chart, as the services' ApplicationSet generates it
+    const fleet = parseFleet(demoFleetText, 'fleet.yaml');
+    const application = (partOf: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', file: 'argocd/apps/ipv6-east.yaml',
+      metadata: { name: `podinfo-ipv6-east-${partOf}`, labels: { 'app.kubernetes.io/part-of': partOf } },
+      spec: { destination: { name: 'ipv6-east', namespace: 'podinfo' }, sources: [{ repoURL: 'https://stefanprodan.github.io/podinfo', chart: 'podinfo', targetRevision: '6.14.1' }] },
+    });
+    // THEN only the add-on's is the chart check's
+    expect(chartApplications(fleet, [application('services'), application('cluster-addons')]).map(({ application: found }) => found.metadata.name)).toEqual(['podinfo-ipv6-east-cluster-addons']);
   });
 
   test('a fleet of test apps alone has nothing to render', async () => {
