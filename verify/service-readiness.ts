@@ -18,7 +18,7 @@ import { objectLimitProblems } from './limits';
 import { crdSchemas, manifestErrors } from './manifests';
 import { baselineViolations, podSpecOf, restrictedViolations } from './pod-security';
 import { Manifest } from './rendered';
-import { ServiceRender } from './service-renders';
+import { clusterApiVersions, ServiceRender } from './service-renders';
 
 /** What one placement's render gives: errors fail the check, warnings are listed. */
 export interface ServiceFindings {
@@ -139,10 +139,17 @@ function checkPodSecurity(objects: readonly Manifest[], app: ServiceApp, error: 
   }
 }
 
-function checkSchemas(objects: readonly Manifest[], error: Report): void {
+/**
+ * Every object against its Kubernetes schema, or its CRD's when the render has the CRD. A custom
+ * kind the cluster's add-ons serve (clusterApiVersions) has no schema here and is taken as it is;
+ * any other kind without a schema is one the cluster does not serve, which the API server refuses.
+ */
+function checkSchemas(objects: readonly Manifest[], cluster: Cluster, error: Report): void {
   const crds = crdSchemas(objects);
+  const served = new Set(clusterApiVersions(cluster));
   for (const object of objects) {
-    for (const problem of [...manifestErrors(object, crds), ...objectLimitProblems(object)]) {
+    const schemaProblems = served.has(`${object.apiVersion}/${object.kind}`) && !crds.has(`${object.apiVersion}/${object.kind}`) ? [] : manifestErrors(object, crds);
+    for (const problem of [...schemaProblems, ...objectLimitProblems(object)]) {
       error(object, '', `${problem.slice(problem.indexOf(': ') + 2)}: the API server refuses it`);
     }
   }
@@ -247,7 +254,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   checkIpFamilies(objects, cluster, error);
   if (cluster.ipFamily === 'ipv6') checkAddressLiterals(objects, warn);
   checkPodSecurity(objects, app, error);
-  checkSchemas(objects, error);
+  checkSchemas(objects, cluster, error);
   checkScope(objects, app, cluster, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);

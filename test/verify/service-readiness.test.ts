@@ -116,6 +116,27 @@ metadata:
   {{- end }}
 data: {{ toJson . }}
 {{- end }}
+{{- with .Values.certificate }}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: podinfo-tls
+spec:
+  secretName: podinfo-tls
+  dnsNames: [podinfo.podinfo.svc]
+  issuerRef: { kind: ClusterIssuer, name: {{ .issuer }} }
+{{- end }}
+{{- with .Values.serviceMonitor }}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: podinfo
+spec:
+  selector: {}
+  endpoints: [{ port: http }]
+{{- end }}
 {{- if .Values.capabilities }}
 ---
 apiVersion: v1
@@ -333,6 +354,15 @@ ${extra}`;
   test('the schema checks: an object the API server would refuse fails', async () => {
     const errors = errorsOf(await check(fleetWith(podinfoPlus({ values: '\n      extraService: { name: bad, ipFamilyPolicy: Sometimes }' }))));
     expect(errors).toEqual([expect.stringMatching(/^apps\[3\] podinfo on ipv6-east: Service\/bad: spec.ipFamilyPolicy: .*the API server refuses it$/)]);
+  });
+
+  test('a custom kind passes where the cluster\'s add-ons serve it, and fails where nothing does', async () => {
+    // GIVEN a cert-manager Certificate (the demo's clusters run cert-manager) and a Prometheus ServiceMonitor (no add-on serves it)
+    const fleet = fleetWith(podinfoPlus({ values: '\n      certificate: { issuer: self-signed }\n      serviceMonitor: { port: http }' }));
+    const { renders } = await renderServices(fleet, serviceDist(fleet), { repoRoot: repository });
+    expect(renders[0].objects.map((object) => object.kind)).toEqual(expect.arrayContaining(['Certificate', 'ServiceMonitor']));
+    const errors = errorsOf(await check(fleet));
+    expect(errors).toEqual(['apps[3] podinfo on ipv6-east: ServiceMonitor/podinfo: (root): no schema for apiVersion monitoring.coreos.com/v1, kind ServiceMonitor: the API server refuses it']);
   });
 
   test('a chart not vendored, an OCI chart and a git path of another repository are listed as not checked, with the reason', async () => {
