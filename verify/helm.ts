@@ -144,13 +144,14 @@ export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> 
       HELM_CONFIG_HOME: join(scratch, 'config'),
       HELM_DATA_HOME: join(scratch, 'data'),
     };
-    return parseStream(await run(helmBinary(), args, env));
+    return parseStream(await runProgram('helm', helmBinary(), args, env));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** What a program prints, run without a shell; rejects with its stderr when it fails. `name` names it in the error. */
+export function runProgram(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -160,7 +161,7 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
-      else reject(new Error(`helm ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr.trim()}`));
+      else reject(new Error(`${name} ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
   });
 }

@@ -22,12 +22,11 @@
  * Every other service is not checked, with the reason. Renders of the same inputs (source, values
  * texts, Kubernetes version, API versions) are shared across clusters and apps.
  */
-import { spawn } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve, sep } from 'path';
 import { AddonKey } from '../catalog/addons';
 import { Cluster, Fleet, isService, ServiceApp } from '../config/fleet';
-import { HelmTemplate, helmBinary, helmTemplate, kubectlBinary, projectRoot } from './helm';
+import { HelmTemplate, helmBinary, helmTemplate, kubectlBinary, projectRoot, runProgram } from './helm';
 import { Manifest, parseManifests, parseStream } from './rendered';
 
 /** Where the generator renders a chart service's values (dist/apps/<app>/...), relative to dist/. */
@@ -132,7 +131,7 @@ function inside(root: string, path: string): boolean {
 
 /** The Chart.yaml of an archive, as helm reads it (`helm show chart`). */
 async function chartMetadata(archive: string): Promise<Manifest> {
-  const [metadata] = parseManifests(await run(helmBinary(), ['show', 'chart', archive], helmEnvironment()));
+  const [metadata] = parseManifests(await runProgram('helm', helmBinary(), ['show', 'chart', archive], helmEnvironment()));
   return metadata ?? {};
 }
 
@@ -157,7 +156,7 @@ async function archiveProblems(app: ServiceApp & { source: { type: 'chart' } }, 
 /** The objects of a folder of this repository, as Argo CD renders a git path: kustomize, or the folder's manifest files. */
 async function renderPath(dir: string): Promise<Manifest[]> {
   if (kustomizationFiles.some((file) => existsSync(join(dir, file)))) {
-    return parseStream(await run(kubectlBinary(), ['kustomize', dir], { PATH: process.env.PATH ?? '', HOME: dir }));
+    return parseStream(await runProgram('kubectl', kubectlBinary(), ['kustomize', dir], { PATH: process.env.PATH ?? '', HOME: dir }));
   }
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isFile() && manifestExtensions.some((extension) => entry.name.endsWith(extension)))
@@ -168,18 +167,6 @@ async function renderPath(dir: string): Promise<Manifest[]> {
 
 function helmEnvironment(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: '/nonexistent/cache', HELM_CONFIG_HOME: '/nonexistent/config', HELM_DATA_HOME: '/nonexistent/data' };
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.once('error', fail);
-    child.once('close', (code) => (code === 0 ? done(Buffer.concat(stdout).toString('utf8')) : fail(new Error(`${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim()}`))));
-  });
 }
 
 const argoHookTypes = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'PreDelete', 'PostDelete', 'Skip'];
