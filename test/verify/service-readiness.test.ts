@@ -303,7 +303,7 @@ ${extra}`;
     expect(baseline).toEqual([]);
   });
 
-  test('baseline still refuses a capability beyond the runtime's defaults', async () => {
+  test('baseline still refuses a capability beyond the runtime\'s defaults', async () => {
     const fleet = fleetWith(`${podinfo({ values: '\n      securityContext: { capabilities: { add: [NET_ADMIN] } }' }).replace(restrictedValues, '')}    podSecurity: baseline\n`);
     const errors = errorsOf(await check(fleet));
     expect(errors).toEqual([expect.stringContaining('Deployment/podinfo: spec.template.spec: Pod Security "baseline" (the level of namespace podinfo): container podinfo adds capabilities NET_ADMIN')]);
