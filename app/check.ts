@@ -2,7 +2,9 @@
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
  * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
  * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
- * helm into what the clusters accept, every app's DNS name answers clients of both IP families by
+ * helm into what the clusters accept, every service the check can reach offline (a vendored chart,
+ * a path of this repository) renders as Argo CD would into what its clusters take on their IP
+ * family (the others are listed as not checked), every app's DNS name answers clients of both IP families by
  * its weights, dist/terraform/ agrees with fleet.yaml and gives exactly the
  * ServiceAccounts that call AWS their identities, and every app's page works with the real nginx
  * and Chromium.
@@ -22,7 +24,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count, groupWarningLines } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, syncCheck, terraformCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, syncCheck, terraformCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
   const results = [...quick, await objectsCheck(rendered)];
   print(results[results.length - 1]);
   const charts = await rendering;
-  const slow = [charts, terraformCheck(fleet, rendered, charts.callers), await pagesCheck(fleet, rendered, onCi)];
+  const slow = [charts, await servicesCheck(fleet, rendered, onCi, { configFile }), terraformCheck(fleet, rendered, charts.callers), await pagesCheck(fleet, rendered, onCi)];
   slow.forEach(print);
   return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
-import { Fleet, isTestApp } from '../config/fleet';
+import { Fleet, isService, isTestApp } from '../config/fleet';
 import { fieldLines } from '../config/load';
 import { count } from '../config/messages';
 import { committedDist } from '../diff/baseline';
@@ -17,6 +17,8 @@ import { renderChartsByCluster } from '../verify/chart-renders';
 import { valuesProblems } from '../verify/chart-values';
 import { dnsProblems, fleetRecords } from '../verify/dns-records';
 import { helmUnavailable } from '../verify/helm';
+import { serviceFindings } from '../verify/service-readiness';
+import { appFieldPath, AppFieldLocator, renderServices } from '../verify/service-renders';
 import { renderedObjectProblemsInTurns } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
 import { argocdObjects } from '../verify/rendered';
@@ -120,6 +122,56 @@ export async function chartsCheck(fleet: Fleet, rendered: ReadonlyMap<string, st
   });
   if (problems.length) return { status: 'failed', summary: 'the charts render what a cluster, Pod Security or Argo CD would refuse', details: problems, callers };
   return { status: 'ok', summary: 'every chart renders with helm, as its Application asks, into objects the clusters accept: schemas, requests, budgets, pinned images, IP families, Pod Security, projects, no webhook deadlock', callers };
+}
+
+/**
+ * The team's own services rendered offline as Argo CD would render them on each cluster
+ * (verify/service-renders.ts: a vendored chart archive, a path of this repository) and checked for
+ * what breaks on the cluster's IP family and what the cluster, Pod Security, the services' project,
+ * the Ingress and the plan would refuse or miscount (verify/service-readiness.ts). A service the
+ * check cannot reach offline is listed as not checked, with the reason; address literals are warnings.
+ * `repoRoot`: the repository the sources' paths and archives are in (this project by default).
+ */
+export async function servicesCheck(fleet: Fleet, rendered: ReadonlyMap<string, string>, onCi: boolean, options: { readonly repoRoot?: string; readonly configFile?: string } = {}): Promise<CheckResult> {
+  const services = fleet.apps.filter(isService);
+  if (!services.length) return { status: 'ok', summary: 'no services to check (every app is a test page)' };
+  const unavailable = helmUnavailable();
+  if (unavailable) {
+    const details = [unavailable, ...services.map((app) => `${app.name}: not checked: helm is not available`)];
+    return onCi ? { status: 'failed', summary: 'the services cannot be rendered', details } : { status: 'skipped', summary: `the ${count(services.length)} services were not rendered`, details };
+  }
+  const locate = serviceLocator(fleet, options.configFile);
+  const outcome = await renderServices(fleet, rendered, { repoRoot: options.repoRoot, locate });
+  const errors = [...outcome.errors];
+  const warnings: string[] = [];
+  for (const render of outcome.renders) {
+    const findings = serviceFindings(render, locate(render.app, []));
+    errors.push(...findings.errors);
+    warnings.push(...findings.warnings);
+  }
+  const checked = new Set(outcome.renders.map((render) => render.app.name)).size;
+  const notChecked = outcome.notChecked.length ? `; ${count(outcome.notChecked.length)} not checked (listed: not reachable offline)` : '';
+  const details = [...errors, ...warnings.map((warning) => `warning: ${warning}`), ...outcome.notChecked];
+  const summaryStart = `${count(checked)} of ${count(services.length)} services rendered as Argo CD would on ${count(outcome.renders.length)} placements`;
+  if (errors.length) return { status: 'failed', summary: `${summaryStart}: they would break on their clusters${notChecked}`, details };
+  return { status: 'ok', summary: `${summaryStart}: IP families, hostNetwork and hostPort, Pod Security, schemas, project scope, the exposed Service, replicas and identities are what the clusters take${warnings.length ? ` (${count(warnings.length)} warnings)` : ''}${notChecked}`, details };
+}
+
+/** Names an app's field as `fleet.yaml:LINE: apps[i].field` when the fleet's file is known. */
+function serviceLocator(fleet: Fleet, configFile: string | undefined): AppFieldLocator {
+  const path = appFieldPath(fleet);
+  if (configFile === undefined) return path;
+  const lines = fieldLines(configFile);
+  const indexes = new Map(fleet.apps.map((app, index) => [app.name, index]));
+  return (app, field) => {
+    let line: string;
+    try {
+      [line] = lines([['apps', indexes.get(app.name)!, ...(field.length ? field : ['name'])]]);
+    } catch {
+      return path(app, field);
+    }
+    return `${line}: ${path(app, field)}`;
+  };
 }
 
 /**

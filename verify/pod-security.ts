@@ -14,26 +14,43 @@ const safeSysctls = [
 ];
 const allowedSeccomp = ['RuntimeDefault', 'Localhost'];
 
-/** Every violation of "restricted" in a pod spec; empty when it passes. */
-export function restrictedViolations(podSpec: Json): string[] {
+/** The host namespaces and unsafe sysctls of a pod: refused by "baseline", and so by "restricted". */
+function hostViolations(podSpec: Json): string[] {
   const problems: string[] = [];
-  const pod = podSpec.securityContext ?? {};
   for (const hostField of ['hostNetwork', 'hostPID', 'hostIPC']) {
     if (podSpec[hostField]) problems.push(`${hostField} is set`);
   }
+  for (const sysctl of podSpec.securityContext?.sysctls ?? []) {
+    if (!safeSysctls.includes(sysctl.name)) problems.push(`sysctl ${sysctl.name} is not in the safe set`);
+  }
+  return problems;
+}
+
+/** Every container of a pod, init and ephemeral ones included, with how messages name it. */
+function containersOf(podSpec: Json): Array<{ readonly where: string; readonly container: Json; readonly security: Json }> {
+  return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? []), ...(podSpec.ephemeralContainers ?? [])]
+    .map((container: Json) => ({ where: `container ${container.name}`, container, security: container.securityContext ?? {} }));
+}
+
+/** A privileged container or a host port: refused by "baseline", and so by "restricted". */
+function privilegeViolations(where: string, container: Json, security: Json): string[] {
+  return [
+    ...(security.privileged ? [`${where} is privileged`] : []),
+    ...(container.ports ?? []).filter((port: Json) => port.hostPort).map((port: Json) => `${where} uses hostPort ${port.hostPort}`),
+  ];
+}
+
+/** Every violation of "restricted" in a pod spec; empty when it passes. */
+export function restrictedViolations(podSpec: Json): string[] {
+  const problems = hostViolations(podSpec);
+  const pod = podSpec.securityContext ?? {};
   for (const volume of podSpec.volumes ?? []) {
     const type = Object.keys(volume).find((key) => key !== 'name');
     if (!type || !restrictedVolumeTypes.includes(type)) problems.push(`volume ${volume.name} has type ${type}`);
   }
-  for (const sysctl of pod.sysctls ?? []) {
-    if (!safeSysctls.includes(sysctl.name)) problems.push(`sysctl ${sysctl.name} is not in the safe set`);
-  }
   if (pod.runAsUser === 0) problems.push('pod runs as uid 0');
-  const containers: Json[] = [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? []), ...(podSpec.ephemeralContainers ?? [])];
-  for (const container of containers) {
-    const where = `container ${container.name}`;
-    const security = container.securityContext ?? {};
-    if (security.privileged) problems.push(`${where} is privileged`);
+  for (const { where, container, security } of containersOf(podSpec)) {
+    problems.push(...privilegeViolations(where, container, security));
     if (security.allowPrivilegeEscalation !== false) problems.push(`${where} does not set allowPrivilegeEscalation: false`);
     if ((security.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push(`${where} does not run as non-root`);
     if (security.runAsUser === 0) problems.push(`${where} runs as uid 0`);
@@ -43,9 +60,35 @@ export function restrictedViolations(podSpec: Json): string[] {
     if (!drop.includes('ALL')) problems.push(`${where} does not drop ALL capabilities`);
     const add: string[] = security.capabilities?.add ?? [];
     if (add.some((capability) => capability !== 'NET_BIND_SERVICE')) problems.push(`${where} adds capabilities ${add.join(', ')}`);
-    for (const port of container.ports ?? []) {
-      if (port.hostPort) problems.push(`${where} uses hostPort ${port.hostPort}`);
-    }
+  }
+  return problems;
+}
+
+/** The capabilities "baseline" lets a container add (the runtime's defaults). */
+const baselineCapabilities = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const baselineSelinuxTypes = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
+/** Every violation of "baseline" in a pod spec (the level a service may declare instead of "restricted"); empty when it passes. */
+export function baselineViolations(podSpec: Json): string[] {
+  const problems = hostViolations(podSpec);
+  for (const volume of podSpec.volumes ?? []) {
+    if (volume.hostPath) problems.push(`volume ${volume.name} is a hostPath`);
+  }
+  const contexts: Array<[string, Json]> = [['pod', podSpec.securityContext ?? {}]];
+  for (const { where, container, security } of containersOf(podSpec)) {
+    contexts.push([where, security]);
+    problems.push(...privilegeViolations(where, container, security));
+    const extra = (security.capabilities?.add ?? []).filter((capability: string) => !baselineCapabilities.includes(capability));
+    if (extra.length) problems.push(`${where} adds capabilities ${extra.join(', ')}`);
+    if (security.procMount !== undefined && security.procMount !== 'Default') problems.push(`${where} sets procMount ${security.procMount}`);
+  }
+  for (const [where, security] of contexts) {
+    if (security.windowsOptions?.hostProcess) problems.push(`${where} is a Windows HostProcess`);
+    if (security.seccompProfile?.type === 'Unconfined') problems.push(`${where} has seccomp profile Unconfined`);
+    if (security.appArmorProfile?.type === 'Unconfined') problems.push(`${where} has AppArmor profile Unconfined`);
+    const selinux = security.seLinuxOptions ?? {};
+    if (selinux.type !== undefined && selinux.type !== '' && !baselineSelinuxTypes.includes(selinux.type)) problems.push(`${where} sets SELinux type ${selinux.type}`);
+    if (selinux.user || selinux.role) problems.push(`${where} sets an SELinux user or role`);
   }
   return problems;
 }

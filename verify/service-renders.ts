@@ -1,0 +1,290 @@
+/**
+ * The team's own services (fleet.yaml's apps with a `source`) rendered offline, exactly as Argo CD
+ * v3.4.4's repo-server would render them on each cluster they are placed on, where the check can
+ * reach the source without the network:
+ *
+ * - a chart whose `archive` is vendored in this repository: `helm template` with the release name
+ *   and namespace of the app, the cluster's Kubernetes version and API versions, the rendered
+ *   values files `apps/<app>/values.yaml` then `apps/<app>/values/<cluster>.yaml` in that order,
+ *   and `--include-crds` (argo-cd v3.4.4 reposerver/repository/repository.go helmTemplate: Name
+ *   from helm.releaseName, Namespace from the destination, KubeVersion and APIVersions of the
+ *   destination cluster, Values = the resolved valueFiles in order; util/helm/cmd.go template:
+ *   `--namespace`, `--kube-version`, one `--values` per file in order, `--api-versions` per
+ *   version, `--include-crds` unless skipCrds);
+ * - a path of this repository (a git source whose repoURL is fleet.yaml's repo.url): a
+ *   kustomization (kustomization.yaml, kustomization.yml or Kustomization, as argo-cd v3.4.4
+ *   util/app/discovery/discovery.go detects it) with `kubectl kustomize`, the kubectl that ships
+ *   beside helm; otherwise the directory's .yaml, .yml and .json files, not recursing
+ *   (reposerver/repository/repository.go findManifests, directory.recurse false by default).
+ *   Argo CD reads the pinned revision; the check reads the working tree, which is what that
+ *   revision holds once this change is merged.
+ *
+ * Every other service is not checked, with the reason. Renders of the same inputs (source, values
+ * texts, Kubernetes version, API versions) are shared across clusters and apps.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { join, resolve, sep } from 'path';
+import { AddonKey } from '../catalog/addons';
+import { Cluster, Fleet, isService, ServiceApp } from '../config/fleet';
+import { HelmTemplate, helmBinary, helmTemplate, kubectlBinary, projectRoot, runProgram } from './helm';
+import { Manifest, parseManifests, parseStream } from './rendered';
+
+/** Where the generator renders a chart service's values (dist/apps/<app>/...), relative to dist/. */
+export const serviceValuesFiles = {
+  shared: (app: string) => `apps/${app}/values.yaml`,
+  cluster: (app: string, cluster: string) => `apps/${app}/values/${cluster}.yaml`,
+} as const;
+
+/**
+ * The API versions the add-ons' CRDs add to a cluster (the CRDs of the vendored charts under
+ * data/charts/archives), as "group/version" and "group/version/Kind": Argo CD's controller passes
+ * the destination's served API resources this way (argo.APIResourcesToStrings), and helm adds them
+ * to its built-in set for `.Capabilities.APIVersions`.
+ */
+const addonApiVersions: Partial<Record<AddonKey, readonly string[]>> = {
+  certManager: [
+    'cert-manager.io/v1', 'cert-manager.io/v1/Certificate', 'cert-manager.io/v1/CertificateRequest', 'cert-manager.io/v1/Issuer', 'cert-manager.io/v1/ClusterIssuer',
+    'acme.cert-manager.io/v1', 'acme.cert-manager.io/v1/Challenge', 'acme.cert-manager.io/v1/Order',
+  ],
+  awsLoadBalancerController: [
+    'elbv2.k8s.aws/v1alpha1', 'elbv2.k8s.aws/v1alpha1/TargetGroupBinding',
+    'elbv2.k8s.aws/v1beta1', 'elbv2.k8s.aws/v1beta1/TargetGroupBinding', 'elbv2.k8s.aws/v1beta1/IngressClassParams', 'elbv2.k8s.aws/v1beta1/ALBTargetControlConfig',
+    'aga.k8s.aws/v1beta1', 'aga.k8s.aws/v1beta1/GlobalAccelerator',
+    'gateway.k8s.aws/v1', 'gateway.k8s.aws/v1/ListenerRuleConfiguration', 'gateway.k8s.aws/v1/LoadBalancerConfiguration', 'gateway.k8s.aws/v1/TargetGroupConfiguration',
+    'gateway.k8s.aws/v1beta1', 'gateway.k8s.aws/v1beta1/ListenerRuleConfiguration', 'gateway.k8s.aws/v1beta1/LoadBalancerConfiguration', 'gateway.k8s.aws/v1beta1/TargetGroupConfiguration',
+  ],
+};
+
+/** The API versions beyond the built-in ones that a cluster serves: those of its add-ons' CRDs. */
+export function clusterApiVersions(cluster: Cluster): string[] {
+  return Object.entries(addonApiVersions).filter(([addon]) => cluster.addons[addon as AddonKey]).flatMap(([, versions]) => versions ?? []);
+}
+
+/** A service on one cluster, rendered: the objects Argo CD's sync applies (appliedBySync), shared with every placement of the same inputs. */
+export interface ServiceRender {
+  readonly app: ServiceApp;
+  readonly cluster: Cluster;
+  readonly objects: readonly Manifest[];
+}
+
+/** Why a service is not rendered: not reachable offline (notChecked), or wrong where it should be (error, a located message). */
+export interface ServiceRenderOutcome {
+  readonly renders: readonly ServiceRender[];
+  /** One line per service not checked, with the reason and how to have it checked. */
+  readonly notChecked: readonly string[];
+  /** Located errors: an archive that is missing or is not the source's chart, a path that does not exist, a render that fails. */
+  readonly errors: readonly string[];
+  /** How many renders ran (helm or a path): one per distinct source, values texts, Kubernetes version and API versions. */
+  readonly distinctRenders: number;
+}
+
+/** How a message names a field of an app in fleet.yaml: `fleet.yaml:12: apps[3].source.chart.version` when the file is known. */
+export type AppFieldLocator = (app: ServiceApp, field: readonly (string | number)[]) => string;
+
+/** `apps[i].field` in the fleet's apps list (the index fleet.yaml gives the app). */
+export function appFieldPath(fleet: Fleet): AppFieldLocator {
+  const indexes = new Map(fleet.apps.map((app, index) => [app.name, index]));
+  return (app, field) => [`apps[${indexes.get(app.name)}]`, ...field.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`))].join('').replace(/\.\[/g, '[');
+}
+
+/** A repository URL as Argo CD compares them: no trailing slash or `.git`, lowercase. */
+export function sameRepository(a: string, b: string): boolean {
+  const normal = (url: string) => url.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  return normal(a) === normal(b);
+}
+
+/** What a service's source gives the check, before any render. */
+type Reach =
+  | { readonly kind: 'chart'; readonly archive: string }
+  | { readonly kind: 'git'; readonly dir: string }
+  | { readonly kind: 'not-checked'; readonly reason: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const manifestExtensions = ['.yaml', '.yml', '.json'];
+
+function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppFieldLocator): Reach {
+  const source = app.source;
+  if (source.type === 'chart') {
+    if (source.archive === undefined) {
+      return { kind: 'not-checked', reason: `chart ${source.name} ${source.version} from ${source.repoURL} is not vendored: add source.chart.archive (the chart's .tgz in this repository) to have it checked offline` };
+    }
+    const archive = resolve(repoRoot, source.archive);
+    if (!inside(repoRoot, archive) || !existsSync(archive) || !statSync(archive).isFile()) {
+      return { kind: 'error', message: `${locate(app, ['source', 'chart', 'archive'])}: ${source.archive} is not a file of this repository: vendor the chart's .tgz there (helm pull ${source.repoURL.startsWith('oci://') ? `${source.repoURL}/${source.name}` : `--repo ${source.repoURL} ${source.name}`} --version ${source.version}) or remove archive` };
+    }
+    return { kind: 'chart', archive };
+  }
+  if (!sameRepository(source.repoURL, fleet.repo.url)) {
+    return { kind: 'not-checked', reason: `git path ${source.path} of ${source.repoURL} at ${source.revision} is not in this repository (${fleet.repo.url}): Argo CD renders it; the check cannot reach it offline` };
+  }
+  const dir = resolve(repoRoot, source.path);
+  if (!inside(repoRoot, dir) || !existsSync(dir) || !statSync(dir).isDirectory()) {
+    return { kind: 'error', message: `${locate(app, ['source', 'git', 'path'])}: ${source.path} is not a folder of this repository (${fleet.repo.url}): Argo CD would find no manifests there; give the folder of the service's manifests or kustomization, from the repository's root` };
+  }
+  return { kind: 'git', dir };
+}
+
+function inside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/** The Chart.yaml of an archive, as helm reads it (`helm show chart`). */
+async function chartMetadata(archive: string): Promise<Manifest> {
+  const [metadata] = parseManifests(await runProgram('helm', helmBinary(), ['show', 'chart', archive], helmEnvironment()));
+  return metadata ?? {};
+}
+
+/** The archive is the source's chart: its Chart.yaml name and version are the source's; else errors naming the field. */
+async function archiveProblems(app: ServiceApp & { source: { type: 'chart' } }, archive: string, locate: AppFieldLocator): Promise<string[]> {
+  let metadata: Manifest;
+  try {
+    metadata = await chartMetadata(archive);
+  } catch (error) {
+    return [`${locate(app, ['source', 'chart', 'archive'])}: ${app.source.archive} is not a chart archive helm can read: ${(error as Error).message}`];
+  }
+  const problems: string[] = [];
+  if (metadata.name !== app.source.name) {
+    problems.push(`${locate(app, ['source', 'chart', 'name'])}: is ${app.source.name}, but ${app.source.archive} holds chart ${metadata.name}: vendor chart ${app.source.name} ${app.source.version}, or name the chart the archive holds`);
+  }
+  if (String(metadata.version) !== app.source.version) {
+    problems.push(`${locate(app, ['source', 'chart', 'version'])}: is ${app.source.version}, but ${app.source.archive} holds ${metadata.name} ${metadata.version}: vendor version ${app.source.version}, or pin the version the archive holds`);
+  }
+  return problems;
+}
+
+/** The objects of a folder of this repository, as Argo CD renders a git path: kustomize, or the folder's manifest files. */
+async function renderPath(dir: string): Promise<Manifest[]> {
+  if (kustomizationFiles.some((file) => existsSync(join(dir, file)))) {
+    return parseStream(await runProgram('kubectl', kubectlBinary(), ['kustomize', dir], { PATH: process.env.PATH ?? '', HOME: dir }));
+  }
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && manifestExtensions.some((extension) => entry.name.endsWith(extension)))
+    .map((entry) => entry.name)
+    .sort()
+    .flatMap((name) => parseStream(readFileSync(join(dir, name), 'utf8')));
+}
+
+function helmEnvironment(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: '/nonexistent/cache', HELM_CONFIG_HOME: '/nonexistent/config', HELM_DATA_HOME: '/nonexistent/data' };
+}
+
+const argoHookTypes = ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'PreDelete', 'PostDelete', 'Skip'];
+const helmHookTypes: Readonly<Record<string, string>> = { 'pre-install': 'PreSync', 'pre-upgrade': 'PreSync', 'post-upgrade': 'PostSync', 'post-install': 'PostSync' };
+const appliedHookTypes = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
+
+function annotationList(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : [];
+}
+
+/**
+ * Whether Argo CD's sync applies an object of a render, as argo-cd v3.4.4's gitops-engine decides
+ * (pkg/sync/sync_phase.go syncPhases, pkg/sync/hook/hook.go, pkg/sync/hook/helm/): an object
+ * without hook annotations is applied; a hook (argocd.argoproj.io/hook, else helm.sh/hook other
+ * than crd-install) only in the phases it maps to (Helm's pre-/post-install and -upgrade become
+ * PreSync and PostSync); Helm test hooks map to none and are never applied
+ * (docs/user-guide/helm.md: "Argo CD currently skips manifests that include hooks not supported").
+ */
+export function appliedBySync(object: Manifest): boolean {
+  const annotations = object.metadata?.annotations ?? {};
+  const argoAnnotated = annotations['argocd.argoproj.io/hook'] !== undefined;
+  const argo = annotationList(annotations['argocd.argoproj.io/hook']).filter((type) => argoHookTypes.includes(type));
+  const types = argo.length ? argo : annotationList(annotations['helm.sh/hook']).flatMap((type) => helmHookTypes[type] ?? []);
+  if (types.length === 1 && types[0] === 'Skip') return false;
+  const isHook = argoAnnotated || (annotations['helm.sh/hook'] !== undefined && annotations['helm.sh/hook'] !== 'crd-install');
+  return !isHook || types.some((type) => appliedHookTypes.includes(type));
+}
+
+/** Renders at a time (helm and kubectl each take a core while they run). */
+const parallelRenders = 2;
+
+async function inTurns<T>(tasks: readonly (() => Promise<T>)[], parallel: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  }));
+  return results;
+}
+
+/**
+ * Every service of the fleet that the check can reach, rendered on each cluster it is placed on,
+ * with the values files of `files` (a render of dist/, paths relative to dist/). Test apps are not
+ * looked at. `repoRoot`: the repository's root (this project's folder by default).
+ */
+export async function renderServices(fleet: Fleet, files: ReadonlyMap<string, string>, options: { readonly repoRoot?: string; readonly locate?: AppFieldLocator } = {}): Promise<ServiceRenderOutcome> {
+  const repoRoot = resolve(options.repoRoot ?? projectRoot());
+  const locate = options.locate ?? appFieldPath(fleet);
+  const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
+  const notChecked: string[] = [];
+  const errors: string[] = [];
+  const renderings = new Map<string, () => Promise<Manifest[]>>();
+  const wanted: Array<{ app: ServiceApp; cluster: Cluster; key: string }> = [];
+  const archiveChecks = new Map<string, Promise<string[]>>();
+
+  for (const app of fleet.apps.filter(isService)) {
+    const reached = reach(app, fleet, repoRoot, locate);
+    if (reached.kind === 'not-checked') {
+      notChecked.push(`${app.name}: not checked: ${reached.reason}`);
+      continue;
+    }
+    if (reached.kind === 'error') {
+      errors.push(reached.message);
+      continue;
+    }
+    if (reached.kind === 'chart') {
+      const chartApp = app as ServiceApp & { source: { type: 'chart' } };
+      const key = `${reached.archive}\u0000${chartApp.source.name}\u0000${chartApp.source.version}\u0000${app.name}`;
+      if (!archiveChecks.has(key)) archiveChecks.set(key, archiveProblems(chartApp, reached.archive, locate));
+    }
+    for (const placement of app.placements) {
+      const cluster = clusters.get(placement.cluster);
+      // A placement on a cluster still being created renders nowhere yet.
+      if (!cluster) continue;
+      if (reached.kind === 'git') {
+        const key = JSON.stringify(['git', reached.dir]);
+        if (!renderings.has(key)) renderings.set(key, () => renderPath(reached.dir));
+        wanted.push({ app, cluster, key });
+        continue;
+      }
+      const valuePaths = [serviceValuesFiles.shared(app.name), serviceValuesFiles.cluster(app.name, cluster.name)];
+      const missing = valuePaths.filter((path) => !files.has(path));
+      if (missing.length) {
+        errors.push(`${app.name} on ${cluster.name}: ${missing.map((path) => `${fleet.repo.path}/${path}`).join(' and ')} not rendered: run npm run synth (Argo CD's Application names these values files)`);
+        continue;
+      }
+      const template: HelmTemplate = {
+        releaseName: app.name,
+        namespace: app.name,
+        chartArchive: reached.archive,
+        values: valuePaths.map((path) => files.get(path)!),
+        kubeVersion: cluster.kubernetesVersion,
+        apiVersions: clusterApiVersions(cluster),
+      };
+      const key = JSON.stringify(template);
+      if (!renderings.has(key)) renderings.set(key, () => helmTemplate(template));
+      wanted.push({ app, cluster, key });
+    }
+  }
+
+  for (const problems of await Promise.all(archiveChecks.values())) errors.push(...problems);
+  const keys = [...renderings.keys()];
+  const settled = await inTurns(keys.map((key) => () => renderings.get(key)!().then((objects) => ({ objects }), (error: Error) => ({ error }))), parallelRenders);
+  const byKey = new Map(keys.map((key, index) => [key, settled[index]]));
+  const renders: ServiceRender[] = [];
+  const reported = new Set<string>();
+  for (const { app, cluster, key } of wanted) {
+    const result = byKey.get(key)!;
+    if ('error' in result) {
+      const line = `${app.name} on ${cluster.name}: ${app.source.type === 'chart' ? 'helm template' : 'rendering the path'} fails: ${result.error.message}`;
+      if (!reported.has(line)) errors.push(line);
+      reported.add(line);
+      continue;
+    }
+    renders.push({ app, cluster, objects: result.objects.filter(appliedBySync) });
+  }
+  return { renders, notChecked, errors, distinctRenders: keys.length };
+}
