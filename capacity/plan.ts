@@ -5,9 +5,9 @@
  * the typed fleet; the instance data is config/instance-types.ts. docs/capacity.md, "Capacity plan", explains the model.
  */
 import { AddonKey, addonCatalog, addonKeys, argocdChart } from '../catalog/addons';
-import { RolloutPeak, rolloutPeak } from '../catalog/test-app';
+import { RollingUpdate, RolloutPeak, rolloutPeak } from '../catalog/test-app';
 import { awsReservedAddressesPerSubnet, parseCidr, usableIpv4Addresses } from '../config/cidr';
-import { allClusters, appsOn, ClusterSpec, Fleet, isCluster, LoadBalancerQuotas, NodeGroup, takesDefaultApps } from '../config/fleet';
+import { allClusters, App, appsOn, ClusterSpec, Fleet, isCluster, isService, LoadBalancerQuotas, NodeGroup, takesDefaultApps } from '../config/fleet';
 import { appIngresses, LoadBalancerReason } from '../config/load-balancer-groups';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { InstanceTypeData, instanceTypeData } from '../config/instance-types';
@@ -74,13 +74,23 @@ export function ipv4NodeEnis(instance: Pick<InstanceTypeData, 'enis' | 'ipv4PerE
 export { rolloutPeak } from '../catalog/test-app';
 export type { RolloutPeak } from '../catalog/test-app';
 
+/** What one pod of a service requests, where fleet.yaml says (resources): CPU in millicores, memory in bytes. */
+export interface PodRequests {
+  readonly cpuMillicores?: number;
+  readonly memoryBytes?: number;
+}
+
 /** An app's pods on one cluster. */
 export interface AppDemand {
   readonly app: string;
   /** The app's replicas: every cluster it is placed on runs all of them. */
   readonly pods: number;
-  /** What a rollout adds at its peak: every app may roll at once (a change of the shared nginx image rolls them all). */
+  /** What a rollout adds at its peak, with the app's strategy: every app may roll at once (a change of the shared nginx image rolls them all). */
   readonly rollout: RolloutPeak;
+  /** The app's rolling update; absent: the test app's (catalog/test-app.ts). */
+  readonly rollingUpdate?: RollingUpdate;
+  /** A service's requests per pod, where fleet.yaml says. */
+  readonly requests?: PodRequests;
   /** Every cluster the app is placed on, this one included. */
   readonly clusters: readonly string[];
   /** Whether fleet.yaml asks for an ALB of its own; shared when absent. */
@@ -334,6 +344,75 @@ function withDeclarations(declare: QuotaDeclarations): { declare: QuotaDeclarati
   return { declare, text: `${declare.around[0]}${declarationsText(declare)}${declare.around[1]}` };
 }
 
+/**
+ * The kubelet's CPU reservation (kubeReserved) on a node of `vcpus`, as the EKS AMIs set it: 6% of the first core, 1%
+ * of the second, 0.5% of the third and fourth, 0.25% of every core beyond (awslabs/amazon-eks-ami,
+ * nodeadm/internal/kubelet/config.go, getCPUMillicoresToReserve). What is left is the node's allocatable CPU.
+ */
+export function reservedCpuMillicores(vcpus: number): number {
+  const total = vcpus * 1000;
+  const ranges: ReadonlyArray<readonly [number, number, number]> = [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, Infinity, 25]];
+  return sum(ranges.map(([start, end, perTenThousand]) => (Math.max(0, Math.min(total, end) - start) * perTenThousand) / 10000));
+}
+
+/**
+ * What the services that declare requests (fleet.yaml's resources) ask of a cluster at a rollout's peak, against the
+ * CPU its node groups' nodes at maxSize leave to pods. Only these requests are counted: the add-ons', the test apps'
+ * and the DaemonSets' requests take their share of the same CPU on the nodes, so a cluster planned to fit here may
+ * still not; the node count (pod slots) above counts every pod. Memory is summed but not compared: the instance data
+ * (data/ec2-instance-types.json) has no memory of instance types.
+ */
+export interface RequestsPlan {
+  /** The apps on the cluster that declare requests, most pods at a rollout's peak first. */
+  readonly apps: readonly AppDemand[];
+  /** Millicores they request at a rollout's peak; null when none declares CPU. */
+  readonly cpuRequested: number | null;
+  /** Millicores the node groups' nodes at maxSize leave to pods (vCPUs less the kubelet's reservation); null when an instance type's vCPUs are unknown. */
+  readonly cpuAllocatable: number | null;
+  /** The node groups' instance types whose vCPUs the data does not know. */
+  readonly unknownVcpus: readonly string[];
+  /** Millicores one node of the roomiest node group leaves to pods; null when unknown. */
+  readonly largestNodeCpu: number | null;
+  /** Apps one pod of which requests more CPU than any node leaves to pods: no node can ever run it. */
+  readonly podsTooLarge: readonly string[];
+  /** Bytes of memory they request at a rollout's peak; null when none declares memory. Not compared with the nodes'. */
+  readonly memoryRequested: number | null;
+  /** Whether the CPU requested passes what the node groups' maximum leaves, or a pod passes every node. */
+  readonly cpuOver: boolean;
+  /** Nodes the first node group needs beyond its maxSize for the CPU requested; 0 when it fits or is unknown. */
+  readonly nodesShort: number;
+}
+
+/** The requests of the apps that declare them against the node groups' CPU at maxSize; null when no app on the cluster declares any. */
+function planRequests(groups: readonly NodeGroupPlan[], apps: readonly AppDemand[]): RequestsPlan | null {
+  const requesting = apps.filter((app) => app.requests && (app.requests.cpuMillicores !== undefined || app.requests.memoryBytes !== undefined))
+    .sort((a, b) => b.rollout.pods - a.rollout.pods);
+  if (!requesting.length) return null;
+  const total = (amount: (requests: PodRequests) => number | undefined): number | null => {
+    const amounts = requesting.filter((app) => amount(app.requests!) !== undefined);
+    return amounts.length ? sum(amounts.map((app) => app.rollout.pods * amount(app.requests!)!)) : null;
+  };
+  const cpuRequested = total((requests) => requests.cpuMillicores);
+  const unknownVcpus = [...new Set(groups.filter((group) => group.instance.vcpus === null).map((group) => group.instanceType))];
+  const perNode = (group: NodeGroupPlan) => group.instance.vcpus! * 1000 - reservedCpuMillicores(group.instance.vcpus!);
+  const known = !unknownVcpus.length;
+  const cpuAllocatable = known ? Math.floor(sum(groups.map((group) => group.maxSize * perNode(group)))) : null;
+  const largestNodeCpu = known ? Math.floor(Math.max(...groups.map(perNode))) : null;
+  const podsTooLarge = largestNodeCpu === null ? [] : requesting.filter((app) => (app.requests!.cpuMillicores ?? 0) > largestNodeCpu).map((app) => app.app);
+  const over = cpuRequested !== null && cpuAllocatable !== null && cpuRequested > cpuAllocatable;
+  return {
+    apps: requesting,
+    cpuRequested,
+    cpuAllocatable,
+    unknownVcpus,
+    largestNodeCpu,
+    podsTooLarge,
+    memoryRequested: total((requests) => requests.memoryBytes),
+    cpuOver: over || podsTooLarge.length > 0,
+    nodesShort: over ? Math.ceil((cpuRequested! - cpuAllocatable!) / perNode(groups[0])) : 0,
+  };
+}
+
 /** Whether a cluster's placements fit, with every number behind the verdict. */
 export interface ClusterPlan {
   readonly cluster: string;
@@ -365,6 +444,8 @@ export interface ClusterPlan {
   /** The public subnets; null when fleet.yaml says neither vpc (provisioning: create) nor publicSubnets. */
   readonly loadBalancerAddresses: LoadBalancerAddressPlan | null;
   readonly loadBalancers: LoadBalancerPlan;
+  /** The CPU and memory the services that declare requests ask for; null when none on the cluster does. */
+  readonly requests: RequestsPlan | null;
   /** The most severe finding. */
   readonly verdict: Verdict;
   /** The nearest change that makes the private addresses or node groups fit; null when they do. */
@@ -411,13 +492,45 @@ function peakPodsOf(demand: ClusterDemand): number {
 export function clusterDemand(fleet: Fleet, cluster: ClusterSpec): ClusterDemand {
   const placed = isCluster(cluster) ? appsOn(fleet, cluster.name)
     : takesDefaultApps(cluster) ? fleet.apps.filter((app) => app.placedByDefault) : [];
-  const apps = placed
-    .map((app) => ({ app: app.name, pods: app.replicas, rollout: rolloutPeak(app.replicas), clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])], loadBalancer: app.loadBalancer,
-      ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}), ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}) }));
+  const apps = placed.map((app): AppDemand => ({
+    app: app.name,
+    pods: app.replicas,
+    rollout: rolloutPeak(app.replicas, app.rollingUpdate),
+    clusters: [...app.placements.map((placement) => placement.cluster), ...(isCluster(cluster) ? [] : [cluster.name])],
+    loadBalancer: app.loadBalancer,
+    ...(app.nextLoadBalancer ? { nextLoadBalancer: app.nextLoadBalancer } : {}),
+    ...(app.previousLoadBalancer ? { previousLoadBalancer: app.previousLoadBalancer } : {}),
+    ...(isService(app) ? { rollingUpdate: app.rollingUpdate } : {}),
+    ...requestsOf(app),
+  }));
   const addons: AddonDemand[] = addonKeys.filter((key) => cluster.addons[key])
     .map((key) => ({ addon: key, chart: addonCatalog[key].chart, pods: addonCatalog[key].pods }));
   if (fleet.argocd.cluster === cluster.name) addons.push({ addon: 'argocd', chart: argocdChart.chart, pods: argocdPods(fleet) });
   return { apps, addons };
+}
+
+/** A service's requests per pod as numbers, where fleet.yaml declares them. */
+function requestsOf(app: App): { requests?: PodRequests } {
+  if (!isService(app) || !app.resources) return {};
+  const { cpu, memory } = app.resources;
+  return {
+    requests: {
+      ...(cpu === undefined ? {} : { cpuMillicores: Math.ceil(parseQuantity(cpu) * 1000) }),
+      ...(memory === undefined ? {} : { memoryBytes: Math.ceil(parseQuantity(memory)) }),
+    },
+  };
+}
+
+const quantitySuffixes: Readonly<Record<string, number>> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity as fleet.yaml's schema admits it (a decimal number and a suffix: 100m, 0.5, 64Mi, 1G), as a number of base units. */
+export function parseQuantity(quantity: string): number {
+  const match = /^((?:\d+(?:\.\d+)?|\.\d+))([a-zA-Z]*)$/.exec(quantity);
+  const factor = match ? quantitySuffixes[match[2]] : undefined;
+  if (!match || factor === undefined) throw new Error(`"${quantity}" is not a Kubernetes quantity fleet.yaml admits`);
+  return Number(match[1]) * factor;
 }
 
 /** The pods per node of a node group; fleet.yaml's validation has checked its instance type and maxPods. */
@@ -545,7 +658,7 @@ function publicSubnetKey(cluster: ClusterSpec, cidr: string): string {
 function albGroups(cluster: ClusterSpec, demand: ClusterDemand): Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }> {
   const groups = new Map<string, { reason: LoadBalancerReason; apps: AppDemand[] }>();
   for (const app of demand.apps) {
-    const ingresses = appIngresses({ ...app, name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared' }, cluster);
+    const ingresses = appIngresses({ ...app, name: app.app, replicas: app.pods, loadBalancer: app.loadBalancer ?? 'shared', rollingUpdate: app.rollingUpdate }, cluster);
     for (const { group, reason, name, role } of ingresses) {
       const entry = groups.get(group) ?? { reason, apps: [] };
       entry.apps.push(role === 'app' ? app : { ...app, ingress: name });
@@ -824,8 +937,9 @@ export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context
   const loadBalancers = planLoadBalancers(cluster, demand);
   const loadBalancerFix = loadBalancers.overTargetQuota.length ? targetQuotaFix(cluster, loadBalancers.overTargetQuota[0], context) : null;
   const sharedLoadBalancerFixes = loadBalancers.overQuota.map((alb) => sharedAlbFix(cluster, alb, context));
+  const requests = planRequests(nodeGroups, demand.apps);
   const verdict: Verdict = fix?.action === 'move-apps' || fix?.action === 'add-ipv4-addresses' || publicSubnetFix ? 'out of IPv4 addresses'
-    : fix ? 'node-group max too small'
+    : fix || requests?.cpuOver ? 'node-group max too small'
       : loadBalancerFix || sharedLoadBalancerFixes.length ? 'load balancer quota exceeded' : 'fits';
   return {
     cluster: cluster.name,
@@ -845,6 +959,7 @@ export function planCluster(cluster: ClusterSpec, demand: ClusterDemand, context
     ipv4Addresses,
     loadBalancerAddresses,
     loadBalancers,
+    requests,
     verdict,
     fix,
     publicSubnetFix,

@@ -6,7 +6,7 @@ import { count, firstNames, joinWords, largestFirst } from '../config/messages';
 import { IpFamily } from '../config/schema';
 import { VpcBlock, VpcOverlap } from '../config/vpc-overlaps';
 import { formatFieldPath } from '../output/field-path';
-import { AlbPlan, albFreeAddressesPerSubnet, ClusterPlan, daemonSetPodsPerNode, FieldLines, fixText, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum, targetGroupsPerLoadBalancer } from './plan';
+import { AlbPlan, albFreeAddressesPerSubnet, AppDemand, ClusterPlan, daemonSetPodsPerNode, FieldLines, fixText, FleetPlan, LoadBalancerAddressPlan, NodeGroupPlan, podsPerPrefix, PublicSubnetPlan, RegionPlan, sum, targetGroupsPerLoadBalancer } from './plan';
 
 /**
  * What makes up a cluster's pods, the largest apps first: "app2: 10,000, app7: 40, app1: 5 and 2,997 more apps:
@@ -66,7 +66,41 @@ function rolloutText(cluster: ClusterPlan): string {
   const apps = cluster.apps.map((app) => ({ name: app.app, amount: app.rollout.pods }));
   const addons = sum(cluster.addons.map((addon) => addon.pods));
   const parts = [largestFirst(apps, 'apps').replace(/: /g, ' '), ...(addons ? [`add-ons ${addons}`] : [])];
-  return `${count(cluster.podsAtPeak)} = ${parts.join(' + ')} (replicas + ${testAppRollingUpdate.maxSurgePercent}% surge + a step's old pods draining)`;
+  return `${count(cluster.podsAtPeak)} = ${parts.join(' + ')} (replicas + ${surgeText(cluster.apps)} + a step's old pods draining)`;
+}
+
+/** The surge of a rollout of the apps: "5% surge" with the test apps' strategy alone, each strategy's apps named with several. */
+function surgeText(apps: readonly AppDemand[]): string {
+  const percents = [...new Set(apps.map((app) => (app.rollingUpdate ?? testAppRollingUpdate).maxSurgePercent))].sort((a, b) => a - b);
+  if (percents.length <= 1) return `${percents[0] ?? testAppRollingUpdate.maxSurgePercent}% surge`;
+  return `a surge of ${joinWords(percents.map((percent) => `${percent}% (${firstNames(apps.filter((app) => (app.rollingUpdate ?? testAppRollingUpdate).maxSurgePercent === percent).map((app) => app.app))})`))}`;
+}
+
+/** Millicores as CPU: "2,400m (2.4 vCPUs)". */
+function cpuText(millicores: number): string {
+  return `${count(millicores)}m (${Number((millicores / 1000).toFixed(2))} vCPUs)`;
+}
+
+/** Bytes as Kubernetes writes memory: "1.5Gi", "512Mi". */
+function memoryText(bytes: number): string {
+  const units = ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki'] as const;
+  for (const [index, unit] of units.entries()) {
+    const size = 2 ** (10 * (units.length - index));
+    if (bytes >= size) return `${Number((bytes / size).toFixed(2))}${unit}`;
+  }
+  return `${bytes}`;
+}
+
+/** The requests row: what the services that declare requests ask at a rollout's peak against the node groups' CPU at maxSize. */
+function requestsText(cluster: ClusterPlan): string {
+  const requests = cluster.requests;
+  if (!requests) return 'none declared (no service on the cluster declares resources)';
+  const apps = firstNames(requests.apps.map((app) => app.app));
+  const cpu = requests.cpuRequested === null ? 'no CPU declared'
+    : requests.cpuAllocatable === null ? `CPU ${cpuText(requests.cpuRequested)}, not compared: the vCPUs of ${joinWords([...requests.unknownVcpus])} are unknown`
+      : `CPU ${cpuText(requests.cpuRequested)} of the ${cpuText(requests.cpuAllocatable)} the node groups leave to pods at maxSize`;
+  const memory = requests.memoryRequested === null ? '' : `; memory ${memoryText(requests.memoryRequested)}, not compared: the instance data has no memory`;
+  return `${cpu}${memory} (${apps} at a rollout's peak; the add-ons' and test apps' requests not counted)`;
 }
 
 /** An ALB in words: "shared-0 (app0, app1 and 81 more): 83 rules, 83 target groups, 581 targets at a rollout's peak, 0 certificates". */
@@ -134,6 +168,7 @@ export function formatPlanTable(plan: FleetPlan): string {
         ? `, filling the most pods per node first: ${cluster.nodeGroups.map((group) => `${group.name} ${count(group.nodesNeeded)} (min ${group.minSize}, max ${group.maxSize})`).join(', ')}`
         : ` (min ${cluster.nodeGroups[0].minSize})`}`],
       ['load balancers', loadBalancerText(cluster)],
+      ...(cluster.requests ? [['requests', requestsText(cluster)] as [string, string]] : []),
       ['verdict', cluster.verdict],
       ['fix', fixes.length ? fixes.join('; and ') : '-'],
     ];
@@ -208,6 +243,19 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
       add(strictness.nodeGroupMaxTooSmall, `${cluster.cluster}: node-group max too small: ${count(cluster.podsWanted)} pods (${demandText(cluster)}), `
         + `${count(cluster.podsAtPeak)} at a rollout's peak, need ${count(cluster.nodesNeeded)} nodes, but ${nodeGroupsText(cluster)}. Fix: ${fix.text}.`);
     }
+    const requests = cluster.requests;
+    if (requests?.cpuOver) {
+      const first = cluster.nodeGroups[0];
+      const tooLarge = requests.podsTooLarge.length
+        ? `one pod of ${joinWords([...requests.podsTooLarge])} requests more CPU than the ${cpuText(requests.largestNodeCpu!)} any node leaves to pods, so it is never scheduled`
+        : `${firstNames(requests.apps.map((app) => app.app))} request ${cpuText(requests.cpuRequested!)} of CPU at a rollout's peak, above the ${cpuText(requests.cpuAllocatable!)} `
+          + 'the node groups leave to pods at maxSize (vCPUs less the kubelet\'s reservation), and the add-ons\' and test apps\' requests take their share too: '
+          + 'cluster-autoscaler stops at maxSize and the pods beyond stay Pending';
+      const fixText = requests.podsTooLarge.length
+        ? `lower the CPU ${joinWords([...requests.podsTooLarge])} request, or add a node group of a larger instance type`
+        : `raise maxSize of ${first.name} to ${first.maxSize + requests.nodesShort}, or lower the services' requests or replicas`;
+      add(strictness.nodeGroupMaxTooSmall, `${cluster.cluster}: node-group max too small for the requests: ${tooLarge}. Fix: ${fixText}.`);
+    }
     if (cluster.publicSubnetFix && cluster.loadBalancerAddresses) {
       const tightest = tightestSubnet(cluster.loadBalancerAddresses);
       const shared = cluster.loadBalancerAddresses.sharedWith.length ? ` (its own and ${firstNames(cluster.loadBalancerAddresses.sharedWith)}'s)` : '';
@@ -226,7 +274,7 @@ export function planProblems(plan: FleetPlan, strictness: PlanStrictness = { nod
       const limit = Math.min(quotas.targetsPerLoadBalancer, quotas.targetsPerTargetGroup);
       const apps = largestFirst(overTargetQuota.map((app) => ({ name: app.app, amount: app.rollout.pods })), 'apps');
       add(strictness.loadBalancerQuotaExceeded, `${cluster.cluster}: load balancer quota exceeded: ${apps} IP targets at a rollout's peak (the pods, `
-        + `their ${testAppRollingUpdate.maxSurgePercent}% surge and the old pods still draining) behind an ALB of their own, over the ${count(limit)} an ALB and its target group may hold: `
+        + `their ${surgeText(overTargetQuota)} and the old pods still draining) behind an ALB of their own, over the ${count(limit)} an ALB and its target group may hold: `
         + `the load balancer controller registers ${count(limit)} (TooManyTargets) and, with readiness gates, the pods beyond never become ready, so the rollout stops there. `
         + `Fix: ${fixText(cluster.loadBalancerFix, lines)}.`);
     }

@@ -3,13 +3,13 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
-import { roleArn, roleNames } from '../catalog/identities';
 import { groupNameAnnotation, replicasAnnotation } from '../catalog/test-app';
 import { Placement, ServiceApp } from '../config/fleet';
 import { FreeMapping } from '../config/schema-builder';
 import { appIngresses } from '../config/load-balancer-groups';
 import { FileChart, ValuesFile } from './file-chart';
 import { Manifest } from './manifest';
+import { serviceIdentityValues } from '../values/service-identity';
 import { defaultDnsWeight, groupOrderAnnotation, loadBalancerAnnotations, PlacedCluster, unpublished, walkNextOrder } from './test-app-placement';
 import { testAppSyncWaves } from './test-app';
 
@@ -116,22 +116,22 @@ export class ServiceAppPlacementChart extends FileChart {
   }
 }
 
-/** `values` with `value` set at `path`, keys and mappings on the way created or merged, nothing else changed. */
-function setIn(values: FreeMapping, path: readonly string[], value: unknown): FreeMapping {
-  const [key, ...rest] = path;
-  if (!rest.length) return { ...values, [key]: value };
-  const inner = values[key];
-  const mapping = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner as FreeMapping : {};
-  return { ...values, [key]: setIn(mapping, rest, value) };
+/** `over` merged into `base`: mappings key by key, anything else replaced; neither changed. */
+function mergeValues(base: FreeMapping, over: FreeMapping): FreeMapping {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const inner = merged[key];
+    const mappings = [inner, value].every((candidate) => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate));
+    merged[key] = mappings ? mergeValues(inner as FreeMapping, value as FreeMapping) : value;
+  }
+  return merged;
 }
 
-/** The IRSA annotation of a service's ServiceAccount: the role dist/terraform/ gives it on that cluster. */
-export const irsaRoleAnnotation = 'eks.amazonaws.com/role-arn';
-
-/** A chart service's values on one cluster: fleet.yaml's clusterValues, and on an IRSA cluster its role at irsaAnnotationsValue. */
+/**
+ * A chart service's values on one cluster: fleet.yaml's clusterValues, and on an IRSA cluster its
+ * role at aws.irsaAnnotationsValue (values/service-identity.ts), merged so the chart's other
+ * annotations there stay.
+ */
 export function serviceClusterValues(app: ServiceApp, cluster: PlacedCluster): FreeMapping {
-  const values = app.clusterValues[cluster.name] ?? {};
-  if (!app.aws?.irsaAnnotationsValue || cluster.identity !== 'irsa') return { ...values };
-  const path = [...app.aws.irsaAnnotationsValue.split('.'), irsaRoleAnnotation];
-  return setIn(values, path, roleArn(cluster, roleNames.irsaService(app.name, cluster.name)));
+  return mergeValues(app.clusterValues[cluster.name] ?? {}, serviceIdentityValues(app, cluster));
 }

@@ -143,7 +143,7 @@ export function ingressName(app: string, role: IngressRole): string {
  * and on B <app>-next's warm rule comes first (group.order) while <app>'s new target group warms up; step 3 removes the
  * two, leaving what a fleet that never moved renders. Where the named ALB is the one the app is on, there is no move.
  */
-export function appIngresses(app: Pick<App, 'name' | 'replicas' | 'loadBalancer' | 'nextLoadBalancer' | 'previousLoadBalancer'>, cluster: LoadBalancerCluster): AppIngress[] {
+export function appIngresses(app: Pick<App, 'name' | 'replicas' | 'loadBalancer' | 'nextLoadBalancer' | 'previousLoadBalancer'> & Partial<Pick<App, 'rollingUpdate'>>, cluster: LoadBalancerCluster): AppIngress[] {
   const current = loadBalancerAssignment(app, cluster);
   const own: AppIngress = { ...current, name: app.name, role: 'app', publishesDns: true };
   const next = app.nextLoadBalancer && modeAssignment(app, app.nextLoadBalancer, cluster);

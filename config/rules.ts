@@ -1,7 +1,7 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
 import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/argocd';
-import { fleetRolePrefix, maxRoleNameLength, roleNames } from '../catalog/identities';
+import { fleetRolePrefix, maxRoleNameLength, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
 import { firstNames } from './messages';
@@ -654,7 +654,8 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
     if (app.aws) {
       for (const name of placed) {
         const cluster = clustersByName.get(name);
-        if (cluster?.identity !== 'irsa') continue;
+        // Its values follow identity; nextIdentity is the model they take in the next step (terraform/identity-switch.ts).
+        if (cluster?.identity !== 'irsa' && cluster?.nextIdentity !== 'irsa') continue;
         if (git && !chart) {
           report(at('aws'), `is set on a git service placed on ${name}, an IRSA cluster (identity: irsa): its ServiceAccount needs the eks.amazonaws.com/role-arn annotation, which the generator can write only into a chart's values. Place it on Pod Identity clusters, or annotate the ServiceAccount in its manifests`);
           break;
@@ -663,12 +664,14 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
           report(at('aws', 'irsaAnnotationsValue'), `is missing, and the app is placed on ${name}, an IRSA cluster (identity: irsa): name the values path of the ServiceAccount's annotations (such as serviceAccount.annotations), where the generator writes its role ARN`);
           break;
         }
-        const role = roleNames.irsaService(app.name, name);
-        if (role.length > maxRoleNameLength) {
-          report(at('name'), `makes the IRSA role name ${role} on ${name} ${role.length} characters long, above IAM's ${maxRoleNameLength}: shorten the app's name to ${maxRoleNameLength - (role.length - app.name.length)} characters, or place it on Pod Identity clusters`);
-          break;
-        }
       }
+      const scopes = placed.map((name) => clustersByName.get(name)).filter((cluster) => cluster !== undefined);
+      const roleProblem = serviceRoleNameProblem(app.name, scopes);
+      if (roleProblem) report(at('name'), roleProblem);
+      app.aws.policyArns.forEach((arn, arnIndex) => {
+        const policyProblem = servicePolicyProblem(arn, scopes);
+        if (policyProblem) report(at('aws', 'policyArns', arnIndex), policyProblem);
+      });
     }
   });
 }

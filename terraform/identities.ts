@@ -5,7 +5,8 @@
  * controller's iam_policy.json, external-dns's and cluster-autoscaler's documented ones).
  */
 import { AddonWithIamRole } from '../catalog/addons';
-import { literal, TfObject } from './json';
+import { appsOn, ClusterSpec, Fleet, isCluster, isService, ServiceApp, ServiceAws, takesDefaultApps } from '../config/fleet';
+import { identifier, literal, TfObject } from './json';
 
 /** What an add-on's role needs to know beyond its name. */
 export interface PolicyContext {
@@ -95,4 +96,42 @@ export function podIdentityTrust(namespace: string, serviceAccounts: readonly st
     { test: 'StringEquals', variable: podIdentityTags.namespace, values: [namespace] },
     { test: 'StringEquals', variable: podIdentityTags.serviceAccount, values: [...serviceAccounts] },
   ];
+}
+
+/** A service that calls AWS (fleet.yaml's app with aws). */
+export type AwsService = ServiceApp & { readonly aws: ServiceAws };
+
+const awsServicesByCluster = new WeakMap<Fleet, Map<string, readonly AwsService[]>>();
+
+/**
+ * The services that call AWS on a cluster, in fleet.yaml's order: those placed on it; on a
+ * pending cluster, those it will run once imported (placed by default, where it takes the
+ * default apps), so that their roles and associations exist before their pods start, as the
+ * add-ons' do. Their identities are on exactly these clusters.
+ */
+export function awsServicesOn(fleet: Fleet, cluster: ClusterSpec): readonly AwsService[] {
+  const known = awsServicesByCluster.get(fleet) ?? new Map<string, readonly AwsService[]>();
+  awsServicesByCluster.set(fleet, known);
+  let services = known.get(cluster.name);
+  if (!services) {
+    const placed = isCluster(cluster) ? appsOn(fleet, cluster.name) : takesDefaultApps(cluster) ? fleet.apps.filter((app) => app.placedByDefault) : [];
+    services = placed.filter((app): app is AwsService => isService(app) && app.aws !== undefined);
+    known.set(cluster.name, services);
+  }
+  return services;
+}
+
+/** The Terraform label of a service's identity in a root module: its module, data source or association (add-ons' are their charts', which never start with app_). */
+export function serviceIdentityKey(app: string): string {
+  return identifier(`app-${app}`);
+}
+
+/**
+ * A service's managed policies as the modules attach them (eks-pod-identity's
+ * additional_policy_arns, iam-role-for-service-accounts' policies: a map whose keys name the
+ * attachments in the plan). Keyed by the ARN itself: known at plan time, one per policy, and
+ * unchanged when another is added or removed.
+ */
+export function servicePolicyAttachments(aws: ServiceAws): TfObject {
+  return Object.fromEntries(aws.policyArns.map((arn) => [arn, arn]));
 }

@@ -20,10 +20,11 @@
  * which Terraform alone cannot tell from step 3 after step 2. A restart not yet done it cannot
  * see: the README says to restart before step 3.
  */
-import { addonCatalog, AddonWithIamRole, addonsWithIamRole } from '../catalog/addons';
+import { addonCatalog, addonsWithIamRole } from '../catalog/addons';
 import { allClusters, ClusterSpec, Fleet, hasIdentity } from '../config/fleet';
 import { IdentityModel } from '../config/schema';
 import { PathSegment } from '../output/field-path';
+import { awsServicesOn, serviceIdentityKey } from './identities';
 import { identifier, TfObject } from './json';
 import { distLayout } from '../catalog/dist-layout';
 
@@ -32,9 +33,16 @@ const irsaAnnotation = 'eks.amazonaws.com/role-arn';
 
 type Json = Record<string, any>;
 
-/** The identity models a cluster stack gives an add-on: an IRSA role module, a Pod Identity association. */
-function modelsIn(stack: Json, addon: AddonWithIamRole): IdentityModel[] {
-  const key = identifier(addonCatalog[addon].chart);
+/** Who calls AWS on a cluster, by the label of its identity in the cluster's root module: its add-ons that do, and its services that do. */
+function callersOn(fleet: Fleet, cluster: ClusterSpec): Array<{ readonly name: string; readonly key: string }> {
+  return [
+    ...addonsWithIamRole.filter((addon) => cluster.addons[addon]).map((addon) => ({ name: addonCatalog[addon].chart, key: identifier(addonCatalog[addon].chart) })),
+    ...awsServicesOn(fleet, cluster).map((app) => ({ name: `service ${app.name}`, key: serviceIdentityKey(app.name) })),
+  ];
+}
+
+/** The identity models a cluster stack gives an add-on or service (by its label): an IRSA role module, a Pod Identity association. */
+function modelsIn(stack: Json, key: string): IdentityModel[] {
   return [
     ...(stack.module?.[`irsa_${key}`] ? ['irsa' as const] : []),
     ...(stack.resource?.aws_eks_pod_identity_association?.[key] ? ['podIdentity' as const] : []),
@@ -59,15 +67,15 @@ export function identitySwitchProblems(
     const before = previousStack(cluster);
     if (!before) continue;
     // The values switch to cluster.identity in this change: the committed stack must give it already.
-    const switched = addonsWithIamRole.filter((addon) => cluster.addons[addon])
-      .flatMap((addon) => {
-        const models = modelsIn(before, addon);
-        return models.length && !models.includes(cluster.identity) ? [{ addon, model: models[0] }] : [];
+    const switched = callersOn(fleet, cluster)
+      .flatMap((caller) => {
+        const models = modelsIn(before, caller.key);
+        return models.length && !models.includes(cluster.identity) ? [{ caller, model: models[0] }] : [];
       });
     if (!switched.length) {
       // Step 3 after step 1: the committed values still give the old identity, and its roles go now.
       const skipped = cluster.previousIdentity || cluster.nextIdentity ? [] : addonsWithIamRole.filter((addon) => cluster.addons[addon]).flatMap((addon) => {
-        const old = modelsIn(before, addon).find((model) => model !== cluster.identity);
+        const old = modelsIn(before, identifier(addonCatalog[addon].chart)).find((model) => model !== cluster.identity);
         const values = old && previousValues(distLayout.chartClusterValues(addonCatalog[addon].chart, cluster.name));
         if (!old || values === undefined) return [];
         return values.includes(irsaAnnotation) === (old === 'irsa') ? [{ addon, old }] : [];
@@ -87,7 +95,7 @@ export function identitySwitchProblems(
     const given = (model: IdentityModel) => (model === 'irsa' ? 'IRSA roles' : 'Pod Identity associations');
     problems.push({
       path: ['clusters', cluster.index, 'identity'],
-      message: `is ${cluster.identity}, but the committed dist/ gives ${switched.map(({ addon }) => addonCatalog[addon].chart).join(', ')} ${given(old)} only, `
+      message: `is ${cluster.identity}, but the committed dist/ gives ${switched.map(({ caller }) => caller.name).join(', ')} ${given(old)} only, `
         + `which their running pods use until restarted: Argo CD would switch their ServiceAccounts to ${cluster.identity} at merge, before terraform apply creates its ${given(cluster.identity)}, so pods started in between would have no credentials`
         + `${hasIdentity(cluster, old) ? '' : ', and the old ones would go with the same apply (AccessDenied)'}. `
         + `Fix: for this change, keep identity: ${old} and add nextIdentity: ${cluster.identity}; apply; then set identity: ${cluster.identity} with previousIdentity: ${old}, restart the add-ons, then remove previousIdentity (README, "Switching a cluster's identity")`,

@@ -3,13 +3,14 @@
  * from fleet.yaml with the pinned community modules (terraform/json.ts).
  *
  *     accounts/<accountId>/   IAM roles the account's clusters share: Argo CD's own role (in
- *                             the Argo CD cluster's account), one Pod Identity role per add-on,
- *                             the VPC CNI's role. Applied first.
+ *                             the Argo CD cluster's account), one Pod Identity role per add-on
+ *                             and per service that calls AWS, the VPC CNI's role. Applied first.
  *     clusters/<cluster>/     one cluster: its VPC, EKS cluster and node groups (provisioning:
  *                             create) with fleet.yaml's administrators, or data sources that
  *                             read and check it (existing); the role Argo CD assumes for it and
- *                             its access entry; the add-ons' Pod Identity associations or IRSA
- *                             roles (both while a switch between them is under way).
+ *                             its access entry; the Pod Identity associations or IRSA roles of
+ *                             the add-ons and of the services that call AWS there (both while a
+ *                             switch between them is under way).
  *     bootstrap/              Argo CD itself on its cluster, with the helm provider: applied once
  *                             by an administrator; from then on Argo CD manages itself, and no
  *                             other root module needs access to a Kubernetes API to plan.
@@ -30,7 +31,7 @@ import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalD
 import { allClusters, ClusterSpec, Fleet, hasIdentity, isCluster } from '../config/fleet';
 import { databaseIpv4Subnets, ipv6SubnetPrefixes, publicIpv4Subnets } from '../config/vpc-layout';
 import { certificateParts, remoteCertificateAccounts } from './certificates';
-import { addonPolicies, podIdentityTrust } from './identities';
+import { addonPolicies, awsServicesOn, AwsService, podIdentityTrust, serviceIdentityKey, servicePolicyAttachments } from './identities';
 import { identifier, quoted, ref, terraformModules, terraformRequirements, TfObject, TfValue } from './json';
 
 /** One root module: its path under dist/ and its JSON. */
@@ -71,10 +72,18 @@ function podIdentityUsers(clusters: readonly ClusterSpec[], addon: AddonWithIamR
   return clusters.filter((cluster) => hasIdentity(cluster, 'podIdentity') && cluster.addons[addon]).map((cluster) => cluster.name);
 }
 
-/** Whether the cluster's add-on credentials come from associations, so the Pod Identity agent must run there. */
+/** Whether the credentials of the cluster's add-ons or services come from associations, so the Pod Identity agent must run there. */
 function usesPodIdentity(fleet: Fleet, cluster: ClusterSpec): boolean {
   return cluster.name === fleet.argocd.cluster || cluster.provisioning === 'create'
-    || (hasIdentity(cluster, 'podIdentity') && addonsWithIamRole.some((addon) => cluster.addons[addon]));
+    || (hasIdentity(cluster, 'podIdentity') && (addonsWithIamRole.some((addon) => cluster.addons[addon]) || awsServicesOn(fleet, cluster).length > 0));
+}
+
+/** The services that call AWS under Pod Identity on some cluster of the account, in fleet.yaml's order: each gets the account's role of its name. */
+function podIdentityServices(fleet: Fleet, clusters: readonly ClusterSpec[]): AwsService[] {
+  const services = new Set<AwsService>();
+  for (const cluster of clusters.filter((candidate) => hasIdentity(candidate, 'podIdentity'))) awsServicesOn(fleet, cluster).forEach((app) => services.add(app));
+  const order = new Map(fleet.apps.map((app, index) => [app.name, index]));
+  return [...services].sort((a, b) => order.get(a.name)! - order.get(b.name)!);
 }
 
 /** The Route 53 zone of fleet.yaml's domain, which external-dns writes into. */
@@ -178,6 +187,20 @@ export function accountStack(fleet: Fleet, accountId: string): TfObject {
       description: `${addonCatalog[addon].chart} on the account's clusters (EKS Pod Identity)`,
       trust_policy_conditions: podIdentityTrust(namespace, [name]),
       ...addonPolicies[addon].podIdentity({ roleName, clusters: users, hostedZoneArn, zoneRoleArn: zoneRole }),
+    });
+    outputs[`${key}_role_arn`] = { value: ref(`module.${key}.iam_role_arn`) };
+  }
+
+  // A service's role, as an add-on's: its namespace (the app's) and ServiceAccount on whichever of
+  // the account's clusters an association names it; its managed policies attached.
+  for (const app of podIdentityServices(fleet, clusters)) {
+    const key = serviceIdentityKey(app.name);
+    modules[key] = moduleCall('eksPodIdentity', {
+      name: roleNames.podIdentityService(app.name),
+      use_name_prefix: false,
+      description: `Service ${app.name} on the account's clusters (EKS Pod Identity)`,
+      trust_policy_conditions: podIdentityTrust(app.name, [app.aws.serviceAccount]),
+      additional_policy_arns: servicePolicyAttachments(app.aws),
     });
     outputs[`${key}_role_arn`] = { value: ref(`module.${key}.iam_role_arn`) };
   }
@@ -639,6 +662,28 @@ export function clusterStack(fleet: Fleet, cluster: ClusterSpec): TfObject {
         description: `${addonCatalog[addon].chart} on ${cluster.name} (IRSA)`,
         oidc_providers: { this: { provider_arn: ref(refs.oidcProviderArn), namespace_service_accounts: [`${namespace}:${name}`] } },
         ...addonPolicies[addon].irsa({ roleName, clusters: [cluster.name], hostedZoneArn, zoneRoleArn }),
+      });
+    }
+  }
+
+  // The services that call AWS here, in the app's namespace: the same models as the add-ons, both while the cluster switches.
+  for (const app of awsServicesOn(fleet, cluster)) {
+    const key = serviceIdentityKey(app.name);
+    const { serviceAccount } = app.aws;
+    if (hasIdentity(cluster, 'podIdentity')) {
+      put(data, 'aws_iam_role', key, { name: roleNames.podIdentityService(app.name) });
+      put(resources, 'aws_eks_pod_identity_association', key, { cluster_name: ref(refs.name), namespace: app.name, service_account: serviceAccount, role_arn: ref(`data.aws_iam_role.${key}.arn`) });
+    }
+    if (hasIdentity(cluster, 'irsa')) {
+      modules[`irsa_${key}`] = moduleCall('iamRoleForServiceAccounts', {
+        name: roleNames.irsaService(app.name, cluster.name),
+        use_name_prefix: false,
+        description: `Service ${app.name} on ${cluster.name} (IRSA)`,
+        oidc_providers: { this: { provider_arn: ref(refs.oidcProviderArn), namespace_service_accounts: [`${app.name}:${serviceAccount}`] } },
+        policies: servicePolicyAttachments(app.aws),
+        // The managed policies only, no policy of the module's own (with nothing to put in one it makes none, but
+        // the policy names of an account are checked by what a call may create: verify/terraform.ts).
+        create_policy: false,
       });
     }
   }

@@ -8,17 +8,20 @@
  *   administrators, the public endpoint's CIDRs); every root module has a state key of its own; every cluster
  *   Secret's role is one Argo CD's own role may assume, trusts it back, and has the cluster's
  *   access entry; IAM's size quotas of the policies the modules will write hold.
- * - identityProblems: every ServiceAccount that calls AWS, as the charts render (helm), has an
- *   identity for exactly its namespace and name on its cluster, with a role that trusts it;
- *   and no association or IRSA role is there for a ServiceAccount that does not exist.
+ * - identityProblems: every ServiceAccount that calls AWS, as the charts render (helm), and every
+ *   one a service of fleet.yaml names (aws.serviceAccount) on the clusters it is placed on, has an
+ *   identity for exactly its namespace and name on its cluster, with a role that trusts it and
+ *   the policies it needs; and no association or IRSA role is there for a ServiceAccount that
+ *   does not exist.
  */
 import { addonCatalog, addonsWithIamRole, argocdChart } from '../catalog/addons';
 import { distLayout, isTerraformFile, pathPattern } from '../catalog/dist-layout';
-import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole, roleArn, roleNames } from '../catalog/identities';
+import { addonServiceAccount, argocdAccessPolicy, argocdAwsComponents, externalDnsZoneRole, maxRoleNameLength, roleArn, roleNames } from '../catalog/identities';
 import { allClusters, ClusterSpec, Fleet, isCluster } from '../config/fleet';
-import { podIdentityTags } from '../terraform/identities';
+import { awsServicesOn, podIdentityTags } from '../terraform/identities';
 import { terraformModules } from '../terraform/json';
 import { irsaRoleAnnotation } from '../values/addon-values';
+import { annotatedServiceRole, serviceIdentityValues } from '../values/service-identity';
 import { ChartRender } from './chart-renders';
 import { parseManifests } from './rendered';
 import { moduleCallProblems } from './terraform-modules';
@@ -292,10 +295,15 @@ function hasAccessEntry(stack: Json, principal: string): boolean {
   return viaModule || viaResources;
 }
 
-/** The policies the modules will write, against IAM's size quotas. */
+/** The policies the modules will write, against IAM's size quotas; the roles' names, against its 64 characters. */
 function iamQuotaProblems(documents: ReadonlyMap<string, Json>): string[] {
   const problems: string[] = [];
   for (const [path, document] of documents) {
+    for (const [key, call] of Object.entries<Json>(document.module ?? {})) {
+      if (typeof call.name === 'string' && call.use_name_prefix === false && call.name.length > maxRoleNameLength) {
+        problems.push(`${path}: module ${key}: role name ${call.name} is ${call.name.length} characters long, above IAM's ${maxRoleNameLength}: IAM refuses to create it`);
+      }
+    }
     for (const [key, call] of callsOf(document, 'eksPodIdentity')) {
       const trust = podIdentityTrustPolicyLength(call);
       if (trust > iamPolicyQuotas.trustPolicy) {
@@ -409,6 +417,8 @@ export interface AwsCaller {
   readonly annotatedRole?: string;
   /** The role its pods' `--aws-assume-role` names (external-dns outside the hosted zone's account); absent when no render says. */
   readonly assumedRole?: string | null;
+  /** A service's: the managed policies fleet.yaml gives its role (aws.policyArns), exactly those attached. */
+  readonly policyArns?: readonly string[];
 }
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -452,7 +462,7 @@ export function awsCallers(renders: readonly ChartRender[]): AwsCaller[] {
  * is not imported, or one registered elsewhere): the ServiceAccounts the values name, as the
  * renders of the clusters that exist prove them.
  */
-function expectedCallers(fleet: Fleet, cluster: ClusterSpec): AwsCaller[] {
+export function expectedCallers(fleet: Fleet, cluster: ClusterSpec): AwsCaller[] {
   const origin = 'fleet.yaml (no render: the cluster is not registered yet)';
   const annotated = (role: string) => (cluster.identity === 'irsa' ? roleArn(cluster, role) : undefined);
   return [
@@ -552,6 +562,7 @@ function allows(statements: readonly Json[] | undefined, actions: readonly strin
  * which trusts exactly it and which the pods name (--aws-assume-role).
  */
 function permissionProblems(fleet: Fleet, caller: AwsCaller, cluster: ClusterSpec, call: Json, kind: 'association' | 'irsa', documents: ReadonlyMap<string, Json>): string[] {
+  if (caller.policyArns) return servicePolicyProblems(caller.policyArns, call, kind);
   const addon = addonsWithIamRole.find((candidate) => addonCatalog[candidate].chart === caller.chart);
   if (!addon) return [];
   const role = `role ${call.name}`;
@@ -588,8 +599,47 @@ function permissionProblems(fleet: Fleet, caller: AwsCaller, cluster: ClusterSpe
 }
 
 /**
+ * Whether a service's role has exactly the managed policies fleet.yaml gives it (eks-pod-identity's
+ * additional_policy_arns, iam-role-for-service-accounts' policies) and no policy of the module's
+ * own: one missing is AccessDenied, one more is access fleet.yaml does not show.
+ */
+function servicePolicyProblems(policyArns: readonly string[], call: Json, kind: 'association' | 'irsa'): string[] {
+  const attached = new Set(Object.values<string>(call[kind === 'association' ? 'additional_policy_arns' : 'policies'] ?? {}));
+  const role = `role ${call.name}`;
+  const problems = [
+    ...policyArns.filter((arn) => !attached.has(arn)).map((arn) => `${role} does not attach ${arn}, which fleet.yaml gives it`),
+    ...[...attached].filter((arn) => !policyArns.includes(arn)).map((arn) => `${role} attaches ${arn}, which fleet.yaml does not give it`),
+  ];
+  const ownPolicy = kind === 'association'
+    ? call.attach_custom_policy === true || Object.keys(call).some((input) => /^attach_.*_policy$/.test(input) && call[input] === true)
+    : call.create_policy !== false && (call.permissions !== undefined || Object.keys(call).some((input) => /^attach_.*_policy$/.test(input) && call[input] === true));
+  if (ownPolicy) problems.push(`${role} has a policy of its module's own beside the managed policies fleet.yaml gives it`);
+  return problems;
+}
+
+/**
+ * The ServiceAccounts of the services that call AWS, on every cluster they are placed on (and on
+ * a pending cluster, those it will run), as fleet.yaml names them: in the app's namespace, on an
+ * IRSA cluster annotated with the role that the values of the cluster's values file give
+ * (values/service-identity.ts).
+ */
+export function serviceCallers(fleet: Fleet): AwsCaller[] {
+  const appIndex = new Map(fleet.apps.map((app, index) => [app.name, index]));
+  return allClusters(fleet).flatMap((cluster) => awsServicesOn(fleet, cluster).map((app) => ({
+    cluster: cluster.name,
+    namespace: app.name,
+    serviceAccount: app.aws.serviceAccount,
+    chart: app.source.type === 'chart' ? app.source.name : app.source.path,
+    origin: `service ${app.name} (fleet.yaml apps[${appIndex.get(app.name)}].aws)`,
+    annotatedRole: annotatedServiceRole(serviceIdentityValues(app, cluster), app.aws.irsaAnnotationsValue),
+    policyArns: app.aws.policyArns,
+  })));
+}
+
+/**
  * Every ServiceAccount that calls AWS (in `renders`, the charts of every registered cluster as
- * Argo CD renders them; fleet.yaml's for the clusters without) against the identities of
+ * Argo CD renders them; fleet.yaml's for the clusters without; the services' from fleet.yaml,
+ * serviceCallers) against the identities of
  * dist/terraform/: exactly one per caller, for exactly its namespace and name, with a role that
  * trusts it; none without a caller; no shared role trusting a cluster that does not use it.
  */
@@ -605,6 +655,7 @@ export function callerIdentityProblems(fleet: Fleet, files: ReadonlyMap<string, 
   const callers = [
     ...renderedCallers.filter((caller) => rendered.has(caller.cluster)),
     ...allClusters(fleet).filter((cluster) => !rendered.has(cluster.name)).flatMap((cluster) => expectedCallers(fleet, cluster)),
+    ...serviceCallers(fleet),
   ];
   const clusters = new Map(allClusters(fleet).map((cluster) => [cluster.name, cluster]));
   const accountRoles = (accountId: string) => new Map(callsOf(documents.get(distLayout.terraformAccount(accountId)), 'eksPodIdentity').map(([, call]) => [call.name as string, call]));

@@ -8,9 +8,12 @@ import { chartApplications } from '../../verify/chart-renders';
 import { helmBinary, helmUnavailable } from '../../verify/helm';
 import { renderServices } from '../../verify/service-renders';
 import { demoFleetText } from '../support/fixtures';
+
+/** The demo fleet with its test apps alone: its podinfo (the last app) taken out, so each test adds the services it needs. */
+const testAppsFleetText = demoFleetText.slice(0, demoFleetText.indexOf('  # A service of the team\'s own'));
 import { serviceDist, serviceRepository } from '../support/service-dist';
 
-// podinfo 6.14.1 (test/fixtures/charts/, a copy of ../shared/charts/archives/) and the paths of
+// podinfo 6.14.1 (vendor/charts/, a copy of ../shared/charts/archives/) and the paths of
 // test/fixtures/services/, rendered by the real helm and kubectl offline. On CI a missing helm
 // fails these tests; elsewhere (another platform) they are skipped with a message.
 const unavailable = helmUnavailable();
@@ -181,7 +184,7 @@ metadata:
 ${extra}`;
   }
 
-  const fleetWith = (apps: string, edit: (text: string) => string = (text) => text): Fleet => parseFleet(edit(`${demoFleetText}${apps}`), 'fleet.yaml');
+  const fleetWith = (apps: string, edit: (text: string) => string = (text) => text): Fleet => parseFleet(edit(`${testAppsFleetText}${apps}`), 'fleet.yaml');
   const check = (fleet: Fleet): Promise<CheckResult> => servicesCheck(fleet, serviceDist(fleet), false, { repoRoot: repository });
   const errorsOf = (result: CheckResult) => (result.details ?? []).filter((line) => !line.startsWith('warning: ') && !line.includes(': not checked: '));
   const warningsOf = (result: CheckResult) => (result.details ?? []).filter((line) => line.startsWith('warning: '));
@@ -415,7 +418,7 @@ ${extra}`;
 
   test('given the fleet\'s file, each finding starts at the app\'s line in it', async () => {
     const file = join(repository, 'fleet.yaml');
-    const text = `${demoFleetText}${podinfo().replace('replicaCount: 4', 'replicaCount: 3')}`;
+    const text = `${testAppsFleetText}${podinfo().replace('replicaCount: 4', 'replicaCount: 3')}`;
     writeFileSync(file, text);
     const fleet = parseFleet(text, file);
     const result = await servicesCheck(fleet, serviceDist(fleet), false, { repoRoot: repository, configFile: file });
@@ -435,8 +438,15 @@ ${extra}`;
     expect(chartApplications(fleet, [application('services'), application('cluster-addons')]).map(({ application: found }) => found.metadata.name)).toEqual(['podinfo-ipv6-east-cluster-addons']);
   });
 
+  test('the demo fleet\'s podinfo, as synth renders it, has no findings', async () => {
+    const fleet = parseFleet(demoFleetText, 'fleet.yaml');
+    const result = await servicesCheck(fleet, serviceDist(fleet), false, { repoRoot: repository });
+    expect(result.status).toBe('ok');
+    expect(result.details ?? []).toEqual([]);
+  });
+
   test('a fleet of test apps alone has nothing to render', async () => {
-    const result = await servicesCheck(parseFleet(demoFleetText, 'fleet.yaml'), new Map(), false);
+    const result = await servicesCheck(parseFleet(testAppsFleetText, 'fleet.yaml'), new Map(), false);
     expect(result).toEqual({ status: 'ok', summary: 'no services to check (every app is a test page)' });
   });
 });
