@@ -9,8 +9,9 @@
  *
  *   npm run check [-- --base <git rev>] [--replace-fleet]     FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
  *
- * --base: the revision whose committed dist/ no cluster may leave with apps still on it (default
- * HEAD; CI passes the pull request's base). --replace-fleet: the change replaces the fleet on purpose.
+ * --base: the revision whose committed dist/ no cluster may leave with apps still on it, and against
+ * which each app that changes ALB must take the next step of its walk (default HEAD; CI passes the
+ * pull request's base). --replace-fleet: the change replaces the fleet on purpose.
  *
  * Exit status: 0 when every check passes, 1 when one fails, 2 when fleet.yaml is not valid.
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
@@ -22,7 +23,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count, groupWarningLines } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, syncCheck, terraformCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, syncCheck, terraformCheck, walkCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
+  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), walkCheck(fleet, outdir, rendered, args.base, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
   // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
   const rendering = chartsCheck(fleet, rendered, onCi);

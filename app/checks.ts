@@ -7,7 +7,9 @@ import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { Fleet } from '../config/fleet';
-import { fieldLines } from '../config/load';
+import { fieldLines, formatProblem, locateProblems } from '../config/load';
+import { loadBalancerWalk } from '../diff/load-balancers';
+import { formatFieldPath } from '../output/field-path';
 import { count } from '../config/messages';
 import { committedDist } from '../diff/baseline';
 import { leavingClusters, leavingProblem, replacedLines } from '../diff/fleet-changes';
@@ -72,6 +74,35 @@ export function removalCheck(fleet: Fleet, outdir: string, base = 'HEAD', replac
   const problems = leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
   if (problems.length) return { status: 'failed', summary: `fleet.yaml removes clusters that still run apps in ${outdir}/ at ${base}`, details: problems };
   return { status: 'ok', summary: `no cluster leaves ${outdir}/ at ${base} with apps that are not released` };
+}
+
+/**
+ * The walks of apps between ALBs (diff/load-balancers.ts), judged against the dist/ committed at `base` (the pull
+ * request's base; HEAD by default), which is what the clusters run once it was merged and synced: synth judges them
+ * against the output folder it replaces, which holds any step synthesized in this branch but never merged, so a branch
+ * that takes steps 1, 2 and 3 in a row passes synth while Argo CD would jump from step 0 to step 3. A skipped step and
+ * a move without the walk where one exists fail; a move of sharedLoadBalancers, which has no walk, is a warning.
+ */
+export function walkCheck(fleet: Fleet, outdir: string, rendered: ReadonlyMap<string, string>, base = 'HEAD', configFile?: string): CheckResult {
+  let committed;
+  try {
+    committed = committedDist(outdir, base);
+  } catch (error) {
+    return { status: 'failed', summary: `${outdir}/ at ${base} cannot be read`, details: [(error as Error).message] };
+  }
+  if (!committed) return { status: 'ok', summary: `no app walks between ALBs: ${outdir}/ is not committed at ${base}` };
+  const previous = new Map<string, string | undefined>();
+  for (const path of new Set([...rendered.keys(), ...committed.keys()])) {
+    if (path.startsWith('apps/') && path.includes('/clusters/') && rendered.get(path) !== committed.get(path)) previous.set(path, committed.get(path));
+  }
+  const { problems, warnings, unwalked } = loadBalancerWalk(fleet, previous, `${outdir}/ at ${base}`);
+  const refused = [...problems, ...unwalked];
+  const located = configFile === undefined ? refused.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, refused).map(formatProblem);
+  const warned = warnings.filter((warning) => warning.includes('.sharedLoadBalancers changed')).map((warning) => `warning: ${warning}`);
+  if (located.length) {
+    return { status: 'failed', summary: `fleet.yaml moves apps between ALBs in steps the clusters would not get one at a time (against ${outdir}/ at ${base}): merge and sync each step of a walk before the next`, details: [...located, ...warned] };
+  }
+  return { status: 'ok', summary: `every app that changes ALB against ${outdir}/ at ${base} takes the next step of its walk${warned.length ? `, but for ${count(warned.length)} moved by sharedLoadBalancers` : ''}`, details: warned };
 }
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */

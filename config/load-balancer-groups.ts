@@ -98,8 +98,23 @@ export const sharedTargetsPerApp = 500;
 /** The app's ALB on a cluster. */
 export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
   if (app.loadBalancer === 'own') return { group: ownGroupName(app.name), reason: 'asked' };
-  if (rolloutPeak(app.replicas).pods > sharedTargetsPerApp) return { group: ownGroupName(app.name), reason: 'targets' };
+  if (currentMode(app) === 'own') return { group: ownGroupName(app.name), reason: 'targets' };
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
+}
+
+/**
+ * The kind of ALB an app is on, on every cluster it runs on: its own when fleet.yaml asks for one or its targets at a
+ * rollout's peak exceed sharedTargetsPerApp, else a shared one. What loadBalancerAssignment decides, the cluster aside.
+ */
+export function currentMode(app: Pick<App, 'replicas' | 'loadBalancer'>): LoadBalancerMode {
+  return app.loadBalancer === 'own' || rolloutPeak(app.replicas).pods > sharedTargetsPerApp ? 'own' : 'shared';
+}
+
+/** The most replicas an app may have and still share an ALB: its targets at a rollout's peak at most sharedTargetsPerApp. */
+export function maxSharedReplicas(): number {
+  let replicas = 0;
+  while (rolloutPeak(replicas + 1).pods <= sharedTargetsPerApp) replicas += 1;
+  return replicas;
 }
 
 /** The ALB an app would have on a cluster with loadBalancer: `mode`, its targets aside: what nextLoadBalancer and previousLoadBalancer name. */

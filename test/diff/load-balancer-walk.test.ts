@@ -8,6 +8,7 @@ import { formatPlanTable } from '../../capacity/report';
 import { groupNameAnnotation } from '../../catalog/test-app';
 import { groupOrderAnnotation, unpublished } from '../../charts/test-app-placement';
 import { FleetConfigError } from '../../config/load';
+import { groupWarnings } from '../../config/messages';
 import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf, loadBalancerWalk } from '../../diff/load-balancers';
 import { fleetRecords } from '../../verify/dns-records';
 import { parseManifests } from '../../verify/rendered';
@@ -100,7 +101,7 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     const error: FleetConfigError = await result.then(() => { throw new Error('accepted'); }, (caught) => caught);
     expect(error).toBeInstanceOf(FleetConfigError);
     expect(error.message).toContain(`${configFile}:${lineOf(steps.switched, 'previousLoadBalancer')}:`);
-    expect(error.message).toContain('apps[2].previousLoadBalancer: is shared with loadBalancer: own, but on ipv6-east the committed dist/ has app2 on ALB shared-0 only, not on own-app2');
+    expect(error.message).toContain('apps[2].previousLoadBalancer: is shared with loadBalancer: own, but on ipv6-east the dist/ this synth replaces has app2 on ALB shared-0 only, not on own-app2');
     expect(error.message).toContain('Fix: for this change, keep loadBalancer: shared and set nextLoadBalancer: own instead');
     expect(readFileSync(join(outdir, app2File), 'utf8')).toBe(before);
   });
@@ -116,7 +117,7 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     expect(error.message).toContain('Fix: for this change, set loadBalancer: own with previousLoadBalancer: shared');
   });
 
-  test('a move without the walk still renders, with a warning naming the app, the cluster, both ALBs, the 404s and the walk: app2 to 10,000 by one number', () => {
+  test('app2 to 10,000 by one number moves it without the walk: it still renders, warned of with the order that works: walk to its own ALB first, then scale', () => {
     // GIVEN the demo's dist/ and app2 scaled past the 500 targets an app may have on a shared ALB
     const fleet = demoFleet((text) => setReplicas(text, 2, 10000));
     const after = renderFleet(fleet);
@@ -126,14 +127,83 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     // THEN
     expect(walk.problems).toEqual([]);
     expect(walk.warnings).toEqual([
-      'ipv6-east: an app moves to another ALB without the walk: app2 moves from ALB shared-0 to ALB own-app2 on ipv6-east (its targets at a rollout\'s peak are over the 500 an app may have on a shared ALB). '
+      'ipv6-east/app2: an app moves to another ALB without the walk: app2 moves from ALB shared-0 to ALB own-app2 on ipv6-east (its targets at a rollout\'s peak are over the 500 an app may have on a shared ALB). '
       + 'Its rule leaves shared-0 in this sync, but DNS points at shared-0 until own-app2 serves its host and external-dns moves the record, and resolvers hold the old address a minute more: '
-      + 'meanwhile shared-0 answers app2\'s clients 404 (minutes). To move without 404s, walk it instead: nextLoadBalancer: own (ALB own-app2 is created and warms up beside shared-0); '
-      + 'then loadBalancer: own with previousLoadBalancer: shared (DNS moves to own-app2, shared-0 still serves); then, once resolvers have let go of shared-0\'s address, remove previousLoadBalancer (README, "Moving an app to another ALB").',
+      + 'meanwhile shared-0 answers app2\'s clients 404 (minutes). To move without errors, do it in this order instead: keep replicas as they were for now, walk it to an ALB of its own '
+      + '(nextLoadBalancer: own (ALB own-app2 is created and warms up beside shared-0); then loadBalancer: own with previousLoadBalancer: shared (DNS moves to own-app2, shared-0 still serves); '
+      + 'then, once resolvers have let go of shared-0\'s address, remove previousLoadBalancer (README, "Moving an app to another ALB")), each step merged and synced, and only then raise replicas.',
     ]);
+    expect(walk.unwalked).toEqual([{ path: ['apps', 2, 'replicas'], message: expect.stringContaining('moves app2 on ipv6-east from ALB shared-0 to ALB own-app2') }]);
     expect(after.get(app2File)).toContain(`${groupNameAnnotation}: own-app2`);
     const groups = loadBalancerGroupsOf(fleet);
     expect(formatLoadBalancerChanges(loadBalancerGroupsBefore(groups, previous), groups)).toEqual(['ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
+  });
+
+  test('the order the warning gives works: after the walk to own-app2, app2 scales to 10,000 and back to 5 with no move, and walks back to shared once scaled down', () => {
+    const judged = (from: string, to: string) => loadBalancerWalk(demoFleet(() => to), new Map([[app2File, renderFleet(demoFleet(() => from)).get(app2File)]]));
+    const scaledUp = setReplicas(steps.own, 2, 10000);
+    expect(judged(steps.own, scaledUp)).toEqual({ problems: [], warnings: [], unwalked: [] });
+    expect(judged(scaledUp, steps.own)).toEqual({ problems: [], warnings: [], unwalked: [] });
+    expect(judged(steps.own, steps.own.replace('    loadBalancer: own\n', '    loadBalancer: own\n    nextLoadBalancer: shared\n'))).toEqual({ problems: [], warnings: [], unwalked: [] });
+  });
+
+  test('fleet.yaml refuses a walk to the ALB app2 is already on: nextLoadBalancer: own at 10,000 replicas says to walk first and scale after', () => {
+    // GIVEN app2 at 10,000 replicas (on own-app2 by its targets) and nextLoadBalancer: own, as the scaling warning once said
+    const text = setReplicas(app2With('    nextLoadBalancer: own\n')(demoFleetText), 2, 10000);
+    // THEN
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(new RegExp(`^${lineOf(text, 'nextLoadBalancer')}:\\d+ apps\\[2\\]\\.nextLoadBalancer: is own, the ALB app2 is already on: its 11,500 targets at a rollout's peak \\(replicas: 10000\\) are over the 500`))]);
+    expect(locatedProblemsOf(text)[0]).toContain('Fix: scale in this order: keep replicas as they are in the dist/ you deploy (at most 435 replicas, so it still shares), walk it to its own ALB first (nextLoadBalancer: own; then loadBalancer: own with previousLoadBalancer: shared; then remove previousLoadBalancer), each step merged and synced, and raise replicas after');
+  });
+
+  test('fleet.yaml refuses nextLoadBalancer: shared for an app already on a shared ALB, with the scale-down order: pin own, scale down, then walk', () => {
+    const text = app2With('    nextLoadBalancer: shared\n')(demoFleetText);
+    const [problem, ...rest] = locatedProblemsOf(text);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(new RegExp(`^${lineOf(text, 'nextLoadBalancer')}:\\d+ apps\\[2\\]\\.nextLoadBalancer: is shared, the ALB app2 is already on \\(loadBalancer: shared, and 5 replicas fit a shared ALB\\)`));
+    expect(problem).toContain('do it in this order: set loadBalancer: own and lower replicas (at most 435 replicas) in one change, then walk to shared (nextLoadBalancer: shared; then loadBalancer: shared with previousLoadBalancer: own; then remove previousLoadBalancer)');
+    // and previousLoadBalancer naming the ALB it is on
+    const own = app2With('    loadBalancer: own\n    previousLoadBalancer: own\n')(demoFleetText);
+    expect(locatedProblemsOf(own)).toEqual([expect.stringMatching(new RegExp(`^${lineOf(own, 'previousLoadBalancer')}:\\d+ apps\\[2\\]\\.previousLoadBalancer: is own, the ALB app2 is already on \\(loadBalancer: own\\)`))]);
+  });
+
+  test('fleet.yaml refuses a walk that would put an app over 500 targets on a shared ALB: nextLoadBalancer or previousLoadBalancer: shared at 10,000 replicas', () => {
+    for (const walk of ['    loadBalancer: own\n    nextLoadBalancer: shared\n', '    loadBalancer: own\n    previousLoadBalancer: shared\n', '    previousLoadBalancer: shared\n']) {
+      const text = setReplicas(app2With(walk)(demoFleetText), 2, 10000);
+      const key = walk.includes('next') ? 'nextLoadBalancer' : 'previousLoadBalancer';
+      const [problem, ...rest] = locatedProblemsOf(text);
+      expect(rest).toEqual([]);
+      expect(problem).toMatch(new RegExp(`^${lineOf(text, key)}:\\d+ apps\\[2\\]\\.${key}: is shared, but its 11,500 targets at a rollout's peak \\(replicas: 10000\\) are over the 500 an app may have on a shared ALB: .*TooManyTargets`));
+      expect(problem).toContain('first lower replicas to at most 435 replicas with loadBalancer: own, then walk to shared');
+    }
+  });
+
+  test('synth refuses taking step 2 back to step 1, at nextLoadBalancer\'s line, with the way back, and leaves dist/ as it was', async () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'walk-')), 'dist');
+    for (const step of [steps.shared, steps.next, steps.switched]) await (await synth(outdir, step)).result;
+    const before = readFileSync(join(outdir, app2File), 'utf8');
+    // WHEN fleet.yaml goes back to step 1 (app2's own Ingress would rejoin shared-0 with a cold target group sorted before app2-previous)
+    const { configFile, result } = await synth(outdir, steps.next);
+    const error: FleetConfigError = await result.then(() => { throw new Error('accepted'); }, (caught) => caught);
+    // THEN
+    expect(error).toBeInstanceOf(FleetConfigError);
+    expect(error.message).toContain(`${configFile}:${lineOf(steps.next, 'nextLoadBalancer')}:`);
+    expect(error.message).toContain('apps[2].nextLoadBalancer: takes app2 on ipv6-east back from ALB own-app2 to ALB shared-0 in one change, from step 2 (previousLoadBalancer) to step 1');
+    expect(error.message).toContain('Fix: keep loadBalancer: own with previousLoadBalancer: shared (step 2) for this change; once resolvers have let go of shared-0\'s address, walk back: nextLoadBalancer: shared in place of previousLoadBalancer');
+    expect(error.message).not.toContain('404');
+    expect(readFileSync(join(outdir, app2File), 'utf8')).toBe(before);
+    // AND the way back it gives is accepted, step by step
+    const back = [app2With('    loadBalancer: own\n    nextLoadBalancer: shared\n')(demoFleetText), app2With('    previousLoadBalancer: own\n')(demoFleetText), demoFleetText];
+    for (const step of back) expect((await (await synth(outdir, step)).result).warnings.filter((warning) => warning.includes('ALB'))).toEqual([]);
+  });
+
+  test('an app leaving its own ALB for a shared one: the warning says its own ALB is deleted and clients fail to connect, not 404', () => {
+    const walk = loadBalancerWalk(demoFleet(), new Map([[app2File, renderFleet(demoFleet(() => steps.own)).get(app2File)]]));
+    expect(walk.warnings).toHaveLength(1);
+    expect(walk.warnings[0]).toContain('own-app2 is deleted, so app2\'s clients that still resolve to it fail to connect (minutes)');
+    expect(walk.warnings[0]).not.toContain('404 (minutes)');
+    // and scaled down under 500 targets, the order that works: pin own while scaling down, then walk
+    const scaledDown = loadBalancerWalk(demoFleet(), new Map([[app2File, renderFleet(demoFleet((text) => setReplicas(text, 2, 10000))).get(app2File)]]));
+    expect(scaledDown.warnings[0]).toContain('If it leaves own-app2 because its replicas dropped under the 500 targets an app may have on a shared ALB, do it in this order: set loadBalancer: own with the new replicas (it stays on own-app2), then walk it to shared.');
   });
 
   test('raising sharedLoadBalancers moves apps between shared ALBs: a warning for each, which says what moved them', () => {
@@ -145,8 +215,13 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     const { problems, warnings } = loadBalancerWalk(fleet, previous);
     // THEN
     expect(problems).toEqual([]);
-    expect(warnings.map((warning) => /without the walk: (.*?) on ipv6-east\./.exec(warning)![1])).toEqual(['app0 moves from ALB shared-0 to ALB shared-5', 'app2 moves from ALB shared-0 to ALB shared-3']);
-    for (const warning of warnings) expect(warning).toContain('It moves because clusters[1].sharedLoadBalancers changed');
+    expect(warnings.map((warning) => /^(\S+): an app moves to another ALB without the walk: (.*?) on ipv6-east\./.exec(warning)!.slice(1))).toEqual([['ipv6-east/app0', 'app0 moves from ALB shared-0 to ALB shared-5'], ['ipv6-east/app2', 'app2 moves from ALB shared-0 to ALB shared-3']]);
+    for (const warning of warnings) {
+      expect(warning).toContain('It moves because clusters[1].sharedLoadBalancers changed, and that move has no walk: changing sharedLoadBalancers always costs the apps it moves minutes of 404s');
+      expect(warning).toContain('relieve a full shared ALB by walking its largest apps to ALBs of their own instead');
+    }
+    // Folded into one line, the warnings still name each app: the subject is cluster/app
+    expect(groupWarnings(warnings, 0)).toEqual(['and 2 more: an app moves to another ALB without the walk: ipv6-east/app0 and ipv6-east/app2']);
     const groups = loadBalancerGroupsOf(fleet);
     expect(formatLoadBalancerChanges(loadBalancerGroupsBefore(groups, previous), groups)).toEqual([
       'ipv6-east: ALBs 1 -> 3: adds shared-5 (app0), shared-3 (app2); app0 moves from ALB shared-0 to ALB shared-5; app2 moves from ALB shared-0 to ALB shared-3',
