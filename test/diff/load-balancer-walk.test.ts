@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { execFileSync } from 'child_process';
+import { walkCheck } from '../../app/checks';
 import { synthesize } from '../../app/synth';
 import { renderFleet } from '../../app/render';
 import { planFleet } from '../../capacity/plan';
@@ -194,6 +196,44 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     // AND the way back it gives is accepted, step by step
     const back = [app2With('    loadBalancer: own\n    nextLoadBalancer: shared\n')(demoFleetText), app2With('    previousLoadBalancer: own\n')(demoFleetText), demoFleetText];
     for (const step of back) expect((await (await synth(outdir, step)).result).warnings.filter((warning) => warning.includes('ALB'))).toEqual([]);
+  });
+
+  test('npm run check judges the walk against the pull request\'s base: steps 1, 2 and 3 synthesized in one branch fail, each step merged before the next passes', async () => {
+    // GIVEN a repository that commits the demo fleet (step 0) and its dist/, as the pull request's base
+    const repository = mkdtempSync(join(tmpdir(), 'walk-repo-'));
+    const outdir = join(repository, 'dist');
+    const configFile = join(repository, 'fleet.yaml');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
+    const commit = async (text: string) => {
+      writeFileSync(configFile, text);
+      await synthesize({ configFile, outdir });
+      git('add', '-A');
+      git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'a step');
+    };
+    git('init', '-q');
+    await commit(steps.shared);
+    // WHEN the branch synthesizes steps 1, 2 and 3 one after another (synth takes each against the dist/ it replaces)
+    for (const step of [steps.next, steps.switched, steps.own]) {
+      writeFileSync(configFile, step);
+      await synthesize({ configFile, outdir });
+    }
+    const check = (text: string) => walkCheck(demoFleet(() => text), outdir, renderFleet(demoFleet(() => text)), 'HEAD', configFile);
+    // THEN the check against the base fails: Argo CD would go from step 0 to step 3 in one sync
+    const jumped = check(steps.own);
+    expect(jumped.status).toBe('failed');
+    expect(jumped.summary).toContain(`merge and sync each step of a walk before the next`);
+    expect(jumped.details).toEqual([expect.stringContaining(`${configFile}:${lineOf(steps.own, 'loadBalancer: own')}:`)]);
+    expect(jumped.details![0]).toContain(`apps[2].loadBalancer: moves app2 on ipv6-east from ALB shared-0 to ALB own-app2 in one step, against ${outdir}/ at HEAD: Argo CD syncs what is merged`);
+    // AND a branch that stops at step 2 skips step 1, as the base has it
+    const skipped = check(steps.switched);
+    expect(skipped.status).toBe('failed');
+    expect(skipped.details![0]).toContain(`apps[2].previousLoadBalancer: is shared with loadBalancer: own, but on ipv6-east ${outdir}/ at HEAD has app2 on ALB shared-0 only, not on own-app2`);
+    // AND step by step, each merged before the next, every step passes
+    expect(check(steps.next).status).toBe('ok');
+    await commit(steps.next);
+    expect(check(steps.switched).status).toBe('ok');
+    await commit(steps.switched);
+    expect(check(steps.own).status).toBe('ok');
   });
 
   test('an app leaving its own ALB for a shared one: the warning says its own ALB is deleted and clients fail to connect, not 404', () => {
