@@ -7,8 +7,9 @@
  *
  * An app moving between ALBs in one change gets 404s (its rule leaves the old ALB while DNS still points there), so
  * such a move is warned of, with the walk that avoids them (config/load-balancer-groups.ts appIngresses, README "Moving
- * an app to another ALB"); a walk with a step skipped is refused, judged against the dist/ the change replaces, as the
- * identity switch is (terraform/identity-switch.ts).
+ * an app to another ALB"); a walk with a step skipped is refused, judged by synth against the dist/ it replaces, as the
+ * identity switch is (terraform/identity-switch.ts), and by npm run check against the pull request's base (app/checks.ts
+ * walkCheck): what the clusters run is what was merged, not what a branch synthesized along the way.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { appClusterPath } from '../catalog/dist-layout';
