@@ -9,7 +9,7 @@ import { checkCapacity } from '../../app/synth';
 import { addonCatalog } from '../../catalog/addons';
 import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
-import { largeFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetRegions, largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleet, findObject, lineOf, renderParsed, setReplicas } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
@@ -867,7 +867,7 @@ describe('messages name the largest contributors and count the rest', () => {
 });
 
 describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
-  test('the 3,000-app, 72-cluster fleet fits AWS\'s default quotas in created VPCs: one shared ALB per IPv6 cluster, 9 ALBs and about 750 target groups in each of 4 regions', () => {
+  test('the 3,000-app, 72-cluster fleet fits the default Elastic Load Balancing quotas in created VPCs: one shared ALB per IPv6 cluster, 9 ALBs and about 750 target groups in each of 4 regions', () => {
     // GIVEN the large fleet of test/fixtures/large-fleet.ts, which declares no load balancer quota, its IPv6 clusters created by the project
     const text = largeFleetYaml(3000, 72);
     expect(text).not.toContain('loadBalancerQuotas');
@@ -885,6 +885,10 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     // Every IPv6 cluster's ALB and NAT gateway in the public subnets of the VPC the project created: a /24 each of its /16
     const ipv6 = fleetPlan.clusters.filter((cluster) => cluster.ipFamily === 'ipv6');
     expect(ipv6).toHaveLength(36);
+    // Each region's IPv6 subnets from that region's Amazon-provided pool
+    const fleet = parseFleet(text);
+    const pools = new Map(largeFleetRegions.map((region) => [region, new Set(fleet.clusters.filter((cluster) => cluster.region === region && cluster.ipFamily === 'ipv6').flatMap((cluster) => cluster.subnets.map((subnet) => subnet.split(':').slice(0, 2).join(':'))))]));
+    expect([...pools].map(([region, prefixes]) => [region, [...prefixes]])).toEqual([['us-east-2', ['2600:1f16']], ['us-west-2', ['2600:1f14']], ['eu-west-1', ['2a05:d018']], ['ap-southeast-2', ['2406:da1c']]]);
     for (const cluster of ipv6) {
       expect(cluster.loadBalancerAddresses).toMatchObject({ source: `${cluster.path}.vpc.cidr`, missing: 0 });
       expect(cluster.loadBalancerAddresses!.subnets.map(({ loadBalancers, natGateways, usable }) => [loadBalancers, natGateways, usable])).toEqual([[1, 1, 251], [1, 1, 251], [1, 1, 251]]);
