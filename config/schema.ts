@@ -106,7 +106,7 @@ const loadBalancerQuotas = object({
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
   targetGroupsPerRegion: optional(integer({
-    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, two while its ALB moves).',
+    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, three while it walks to another ALB: its own Ingress\'s and the walk\'s two).',
     minimum: 1,
     maximum: 1_000_000,
   }), defaultLoadBalancerQuotas.targetGroupsPerRegion),

@@ -79,6 +79,9 @@ describe('moving an app to another ALB without 404s: a walk of three changes', (
     expect(albs(steps.switched)).toEqual([['shared-0', 3, 3, 21], ['own-app2', 2, 2, 14]]);
     expect(albs(steps.own)).toEqual([['shared-0', 2, 2, 14], ['own-app2', 1, 1, 7]]);
     expect(planFleet(demoFleet(() => steps.next)).regions[0]).toMatchObject({ loadBalancers: 2, targetGroups: 5 });
+    // app2's three (app0's and app1's two besides), as fleet.yaml's reference of the quota says
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fleet.schema.json'), 'utf8'));
+    expect(JSON.stringify(schema)).toContain('one per app on each cluster it runs on, three while it walks to another ALB: its own Ingress\'s and the walk\'s two');
     // The table names the walk's Ingress among the ALB's
     expect(formatPlanTable(planFleet(demoFleet(() => steps.switched)))).toContain('the busiest: shared-0 (app0, app1 and app2-previous): 3 rules, 3 target groups, 21 targets');
   });
