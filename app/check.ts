@@ -1,7 +1,7 @@
 /**
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
- * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
- * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
+ * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, every app
+ * that changes ALB takes one step of its walk from the base's dist/, dist/ is what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
  * helm into what the clusters accept, every app's DNS name answers clients of both IP families by
  * its weights, dist/terraform/ agrees with fleet.yaml and gives exactly the
  * ServiceAccounts that call AWS their identities, and every app's page works with the real nginx
