@@ -1,6 +1,7 @@
 /**
  * npm run check: the checks of the team's own fleet, which CI runs beside `npm test` (which tests
- * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, dist/ is
+ * the generator on fixture fleets). fleet.yaml is valid, the capacity plan accepts it, every app
+ * that changes ALB takes one step of its walk from the base's dist/, dist/ is
  * what it renders, every rendered object is valid, every add-on and Argo CD chart renders with
  * helm into what the clusters accept, every service the check can reach offline (a vendored chart,
  * a path of this repository) renders as Argo CD would into what its clusters take on their IP
@@ -11,8 +12,9 @@
  *
  *   npm run check [-- --base <git rev>] [--replace-fleet]     FLEET_CONFIG (default fleet.yaml), CDK8S_OUTDIR (default dist)
  *
- * --base: the revision whose committed dist/ no cluster may leave with apps still on it (default
- * HEAD; CI passes the pull request's base). --replace-fleet: the change replaces the fleet on purpose.
+ * --base: the revision whose committed dist/ no cluster may leave with apps still on it, and against
+ * which each app that changes ALB must take the next step of its walk (default HEAD; CI passes the
+ * pull request's base). --replace-fleet: the change replaces the fleet on purpose.
  *
  * Exit status: 0 when every check passes, 1 when one fails, 2 when fleet.yaml is not valid.
  * Without nginx or Chromium (or helm, on another platform than linux x64) that check is skipped
@@ -24,7 +26,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count, groupWarningLines } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, syncCheck, terraformCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, syncCheck, terraformCheck, walkCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
+  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), walkCheck(fleet, outdir, rendered, args.base, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
   // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
   const rendering = chartsCheck(fleet, rendered, onCi);

@@ -7,9 +7,14 @@ import { join } from 'path';
 import { planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { Fleet, isService, isTestApp } from '../config/fleet';
-import { fieldLines } from '../config/load';
+import { fieldLines, formatProblem, locateProblems } from '../config/load';
+import { loadBalancerWalk, UnwalkedMove } from '../diff/load-balancers';
+import { LocatedMessage } from '../terraform/identity-switch';
+import { ingressName, IngressRole } from '../config/load-balancer-groups';
+import { formatFieldPath } from '../output/field-path';
 import { count } from '../config/messages';
-import { committedDist } from '../diff/baseline';
+import { appClusterPath } from '../catalog/dist-layout';
+import { committedDist, committedVersionsSince } from '../diff/baseline';
 import { leavingClusters, leavingProblem, replacedLines } from '../diff/fleet-changes';
 import { byPath, markerText, outputMarker, readOutput } from '../output/write-dist';
 import { chartProblems } from '../verify/chart-checks';
@@ -74,6 +79,40 @@ export function removalCheck(fleet: Fleet, outdir: string, base = 'HEAD', replac
   const problems = leaving.flatMap((cluster) => leavingProblem(cluster) ?? []);
   if (problems.length) return { status: 'failed', summary: `fleet.yaml removes clusters that still run apps in ${outdir}/ at ${base}`, details: problems };
   return { status: 'ok', summary: `no cluster leaves ${outdir}/ at ${base} with apps that are not released` };
+}
+
+/**
+ * The walks of apps between ALBs (diff/load-balancers.ts), judged against the dist/ committed at `base` (the pull
+ * request's base; HEAD by default), which is what the clusters run once it was merged and synced: synth judges them
+ * against the output folder it replaces, which holds any step synthesized in this branch but never merged. A skipped
+ * step fails. A move without the walk is what a change of one number does (app2 to 10,000 replicas): a warning, as in
+ * synth, unless the branch's own commits took steps of that app's walk (an Ingress <app>-next or <app>-previous in a
+ * commit after `base`), which Argo CD would never sync one at a time: then it fails, as a walk squashed into one merge.
+ */
+export function walkCheck(fleet: Fleet, outdir: string, rendered: ReadonlyMap<string, string>, base = 'HEAD', configFile?: string): CheckResult {
+  let committed;
+  try {
+    committed = committedDist(outdir, base);
+  } catch (error) {
+    return { status: 'failed', summary: `${outdir}/ at ${base} cannot be read`, details: [(error as Error).message] };
+  }
+  if (!committed) return { status: 'ok', summary: `no app walks between ALBs: ${outdir}/ is not committed at ${base}` };
+  const previous = new Map<string, string | undefined>();
+  for (const path of new Set([...rendered.keys(), ...committed.keys()])) {
+    if (path.startsWith('apps/') && path.includes('/clusters/') && rendered.get(path) !== committed.get(path)) previous.set(path, committed.get(path));
+  }
+  const { problems, warnings, unwalked } = loadBalancerWalk(fleet, previous, `${outdir}/ at ${base}`);
+  const walkedInBranch = (move: UnwalkedMove) => committedVersionsSince(outdir, base, appClusterPath(move.app, move.cluster))
+    .some((text) => ['next', 'previous'].some((role) => text.includes(`\n  name: ${ingressName(move.app, role as IngressRole)}\n`)));
+  const squashed = unwalked.filter(walkedInBranch);
+  const locate = (messages: readonly LocatedMessage[]) => (configFile === undefined ? messages.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, messages).map(formatProblem));
+  const located = locate([...problems, ...squashed.map((move) => ({ ...move, message: `${move.message} This branch took steps of ${move.app}'s walk in commits of its own, which Argo CD never syncs one at a time: merge each step before the next.` }))]);
+  const plain = unwalked.filter((move) => !squashed.includes(move));
+  const warned = [...locate(plain), ...warnings.filter((warning) => warning.includes('.sharedLoadBalancers changed'))].map((warning) => `warning: ${warning}`);
+  if (located.length) {
+    return { status: 'failed', summary: `fleet.yaml moves apps between ALBs in steps the clusters would not get one at a time (against ${outdir}/ at ${base}): merge and sync each step of a walk before the next`, details: [...located, ...warned] };
+  }
+  return { status: 'ok', summary: `every app that changes ALB against ${outdir}/ at ${base} takes the next step of its walk${warned.length ? `, but for ${count(warned.length)} moved without one` : ''}`, details: warned };
 }
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */

@@ -164,7 +164,8 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
       }
     }
     staged = [...await stageFleet(fleet, rendered, { ...write.target, units: cache.units }, run.workerScript), unchangedFiles(kept)];
-    // An app moving between ALBs is judged against the dist/ this synth replaces: its per-cluster files that change.
+    // An app moving between ALBs is judged against the dist/ this synth replaces: its per-cluster files that change
+    // (npm run check judges it against the pull request's base, which is what the clusters run: app/checks.ts walkCheck).
     albWalk = loadBalancerWalk(fleet, new Map(staged.flatMap((part) => part.previous)));
     if (albWalk.problems.length) throw new FleetConfigError(locateProblems(options.configFile, albWalk.problems));
   } catch (error) {

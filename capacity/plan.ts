@@ -706,7 +706,7 @@ function vpcPrefixFor(taken: number): number | null {
 
 function publicSubnetFixText(cluster: ClusterSpec, plan: LoadBalancerAddressPlan): string {
   const where = plan.sharedWith.length ? `${cluster.name} or ${firstNames(plan.sharedWith)}, which share its public subnets` : cluster.name;
-  const fewer = `run ${count(plan.missing)} fewer ALBs on ${where} (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers)`;
+  const fewer = `run ${count(plan.missing)} fewer ALBs on ${where} (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers, which moves apps to other ALBs with no walk: minutes of 404s each)`;
   if (cluster.provisioning === 'create') {
     const prefix = vpcPrefixFor(Math.max(...plan.subnets.map((subnet) => subnet.loadBalancers + subnet.natGateways)));
     return prefix === null ? `${fewer}: even a /${widestVpcPrefix} ${plan.source} has public subnets too small for them`
@@ -800,6 +800,16 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 }
 
 /**
+ * The fleet.yaml key that takes an app off a shared ALB: loadBalancer: own for an app that shares it; for one on it only
+ * through a walk, the walk's key: a nextLoadBalancer: shared removed, or a previousLoadBalancer: shared removed (step 3).
+ */
+function leavingKey(app: AppDemand): { readonly key: 'loadBalancer' | 'nextLoadBalancer' | 'previousLoadBalancer'; readonly value?: LoadBalancerMode } {
+  if (app.nextLoadBalancer === 'shared') return { key: 'nextLoadBalancer' };
+  if (app.previousLoadBalancer === 'shared') return { key: 'previousLoadBalancer' };
+  return { key: 'loadBalancer', value: 'own' };
+}
+
+/**
  * What relieves a shared ALB over a quota without moving any other app: the apps with most targets get ALBs of their
  * own (fleet.yaml's loadBalancer: own moves only them), or, for the rules, AWS raises the quota. One more shared ALB
  * would spread the apps thinner but move about 1/(k + 1) of them onto it (a DNS change each; config/load-balancer-groups.ts).
@@ -807,12 +817,15 @@ function planLoadBalancers(cluster: ClusterSpec, demand: ClusterDemand): LoadBal
 function sharedAlbFix(cluster: ClusterSpec, alb: AlbPlan, context: PlanContext): ClusterFix {
   const path = context.path ?? 'clusters';
   const appPaths = context.appPaths ?? new Map<string, string>();
-  // An app moving between ALBs may be on this one twice (its walk's Ingress beside its own): named once.
-  const leaving = [...new Set(alb.apps.slice(0, alb.appsOver).map((app) => app.app))];
-  const keys = leaving.slice(0, 3).map((app) => `${appPaths.get(app) ?? app}.loadBalancer: own`);
-  const appKeys = leaving.slice(0, 3).flatMap((app) => (context.appIndexes?.has(app) ? [['apps', context.appIndexes.get(app)!, 'loadBalancer']] : []));
-  const own = `give ${firstNames(leaving)} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them`;
-  const spread = `; a new cluster takes more ${path}.sharedLoadBalancers from the start (changing it later moves apps between ALBs)`;
+  // An app moving between ALBs may be on this one twice (its walk's Ingress beside its own): named once, by the key that
+  // takes it off: loadBalancer: own for an app that shares it, or for one on it through its walk, the walk's key.
+  const leaving = [...new Map(alb.apps.slice(0, alb.appsOver).map((app) => [app.app, app])).values()];
+  const shown = leaving.slice(0, 3).map((app) => ({ app: app.app, ...leavingKey(app) }));
+  const keys = shown.map(({ app, key, value }) => (value === undefined ? `remove ${appPaths.get(app) ?? app}.${key}` : `${appPaths.get(app) ?? app}.${key}: ${value}`));
+  const appKeys = shown.flatMap(({ app, key }) => (context.appIndexes?.has(app) ? [['apps', context.appIndexes.get(app)!, key]] : []));
+  const own = `give ${firstNames(leaving.map((app) => app.app))} ALBs of their own (${keys.join(', ')}${leaving.length > keys.length ? ', ...' : ''}), which moves only them, each by the walk (README, "Moving an app to another ALB")`;
+  // sharedLoadBalancers has no walk: the apps it moves change ALB in one sync (diff/load-balancers.ts).
+  const spread = `; a new cluster can take more ${path}.sharedLoadBalancers from the start, but on a running one changing it moves about 1 in k + 1 of its apps to another ALB with no walk (minutes of 404s each)`;
   if (alb.rules > cluster.loadBalancerQuotas.rulesPerLoadBalancer && alb.targetGroups <= targetGroupsPerLoadBalancer) {
     // One value for the account and region: the most rules any of its clusters' ALBs needs.
     const rules = Math.max(alb.rules, context.quotaPeers?.rules ?? 0);

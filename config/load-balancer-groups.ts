@@ -7,7 +7,7 @@
  * moves another app to another ALB, which would change that app's DNS target while resolvers still hold the old one.
  * A shared ALB that fills up is reported by the capacity plan (capacity/plan.ts), never emptied by moving apps.
  */
-import { rolloutPeak } from '../catalog/test-app';
+import { RollingUpdate, rolloutPeak } from '../catalog/test-app';
 import { App, appsOn, Cluster, Fleet } from './fleet';
 import { LoadBalancerMode } from './schema';
 
@@ -98,8 +98,23 @@ export const sharedTargetsPerApp = 500;
 /** The app's ALB on a cluster; its rollout peak with its own strategy (the test app's when not given). */
 export function loadBalancerAssignment(app: Pick<App, 'name' | 'replicas' | 'loadBalancer'> & Partial<Pick<App, 'rollingUpdate'>>, cluster: LoadBalancerCluster): LoadBalancerAssignment {
   if (app.loadBalancer === 'own') return { group: ownGroupName(app.name), reason: 'asked' };
-  if (rolloutPeak(app.replicas, app.rollingUpdate).pods > sharedTargetsPerApp) return { group: ownGroupName(app.name), reason: 'targets' };
+  if (currentMode(app) === 'own') return { group: ownGroupName(app.name), reason: 'targets' };
   return { group: sharedGroupName(sharedBucket(app.name, cluster.sharedLoadBalancers)), reason: 'shared' };
+}
+
+/**
+ * The kind of ALB an app is on, on every cluster it runs on: its own when fleet.yaml asks for one or its targets at a
+ * rollout's peak exceed sharedTargetsPerApp, else a shared one. What loadBalancerAssignment decides, the cluster aside.
+ */
+export function currentMode(app: Pick<App, 'replicas' | 'loadBalancer'> & Partial<Pick<App, 'rollingUpdate'>>): LoadBalancerMode {
+  return app.loadBalancer === 'own' || rolloutPeak(app.replicas, app.rollingUpdate).pods > sharedTargetsPerApp ? 'own' : 'shared';
+}
+
+/** The most replicas an app may have and still share an ALB: its targets at a rollout's peak at most sharedTargetsPerApp. */
+export function maxSharedReplicas(strategy?: RollingUpdate): number {
+  let replicas = 0;
+  while (rolloutPeak(replicas + 1, strategy).pods <= sharedTargetsPerApp) replicas += 1;
+  return replicas;
 }
 
 /** The ALB an app would have on a cluster with loadBalancer: `mode`, its targets aside: what nextLoadBalancer and previousLoadBalancer name. */

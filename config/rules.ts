@@ -4,7 +4,9 @@ import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/arg
 import { fleetRolePrefix, maxRoleNameLength, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
-import { firstNames } from './messages';
+import { count, firstNames } from './messages';
+import { currentMode, maxSharedReplicas, sharedTargetsPerApp } from './load-balancer-groups';
+import { rolloutPeak, serviceRollingUpdate, testAppRollingUpdate } from '../catalog/test-app';
 import { Cidr, cidrContains, cidrsOverlap, overlaps, parseCidr } from './cidr';
 import { argocdCandidates, minimumDrainSeconds, minimumShutdownSeconds, resolveRollout, takesDefaultApps } from './fleet';
 import { instanceTypeData, UnknownInstanceTypeError } from './instance-types';
@@ -447,6 +449,7 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
     if (app.nextLoadBalancer && app.previousLoadBalancer) {
       report(['apps', appIndex, 'previousLoadBalancer'], `is set beside nextLoadBalancer: a move to another ALB is one step at a time: nextLoadBalancer: ${app.nextLoadBalancer} (step 1, the new ALB warms up), then loadBalancer: ${app.nextLoadBalancer} with previousLoadBalancer: ${app.loadBalancer} (step 2, DNS moves), then neither (step 3); keep the one of the step you are at (README, "Moving an app to another ALB")`);
     }
+    checkLoadBalancerWalk(app, appIndex, report);
     // A service's pods are its chart's: checkServices refuses a rollout on it.
     if (app.source) return;
     const { drainSeconds, terminationGracePeriodSeconds } = resolveRollout(app.rollout);
@@ -454,6 +457,42 @@ export function checkCapacitySettings(file: FleetFileWithDefaults, report: Repor
       report(['apps', appIndex, 'rollout', 'terminationGracePeriodSeconds'], `is ${terminationGracePeriodSeconds}, but a going pod keeps serving for ${drainSeconds} s (the deregistration delay, at least ${minimumDrainSeconds} s) and nginx needs ${minimumShutdownSeconds} s more to finish its requests: pods would be killed while they still serve. Expected at least ${drainSeconds + minimumShutdownSeconds}`);
     }
   });
+}
+
+const walkGuide = 'README, "Moving an app to another ALB"';
+
+/**
+ * A walk to another ALB (nextLoadBalancer, step 1; previousLoadBalancer, step 2) must name an ALB the app is not on, and
+ * never a shared one for an app whose targets at a rollout's peak do not fit it: its walk Ingress would bring all its
+ * targets onto the shared ALB beside the cluster's other apps (config/load-balancer-groups.ts appIngresses).
+ */
+function checkLoadBalancerWalk(app: FleetFileWithDefaults['apps'][number], appIndex: number, report: Report): void {
+  const key = app.nextLoadBalancer ? 'nextLoadBalancer' : 'previousLoadBalancer';
+  const mode = app[key];
+  if (!mode) return;
+  // A service rolls out with Kubernetes' default 25%/25%, the test page with its 5%/5% (catalog/test-app.ts).
+  const rollingUpdate = app.source ? serviceRollingUpdate : testAppRollingUpdate;
+  const peak = rolloutPeak(app.replicas, rollingUpdate).pods;
+  const targets = `its ${count(peak)} targets at a rollout's peak (replicas: ${app.replicas}) are over the ${sharedTargetsPerApp} an app may have on a shared ALB`;
+  const under = `at most ${count(maxSharedReplicas(rollingUpdate))} replicas`;
+  const walkTo = (to: string, from: string) => `nextLoadBalancer: ${to}; then loadBalancer: ${to} with previousLoadBalancer: ${from}; then remove previousLoadBalancer`;
+  const current = currentMode({ ...app, rollingUpdate });
+  if (mode === current && app.loadBalancer !== current) {
+    // Only the targets put an app on an ALB of its own that fleet.yaml does not ask for.
+    report(['apps', appIndex, key], `is own, the ALB ${app.name} is already on: ${targets}, which puts it on an ALB of its own whatever loadBalancer says, so there is nothing to walk and nothing would warm up. `
+      + (key === 'nextLoadBalancer'
+        ? `Fix: scale in this order: keep replicas as they are in the dist/ you deploy (${under}, so it still shares), walk it to its own ALB first (${walkTo('own', 'shared')}), each step merged and synced, and raise replicas after (${walkGuide})`
+        : `Fix: remove previousLoadBalancer and set loadBalancer: own; an app this large stays on an ALB of its own`));
+  } else if (mode === current) {
+    const scaleDown = mode === 'shared' && key === 'nextLoadBalancer'
+      ? `; if it is on an ALB of its own only because of its targets and you are scaling it down, do it in this order: set loadBalancer: own and lower replicas (${under}) in one change, then walk to shared (${walkTo('shared', 'own')})`
+      : '';
+    report(['apps', appIndex, key], `is ${mode}, the ALB ${app.name} is already on (loadBalancer: ${app.loadBalancer}${mode === 'shared' ? `, and ${app.replicas} replicas fit a shared ALB` : ''}): a walk names the ALB the app goes to (nextLoadBalancer) or leaves (previousLoadBalancer), which must be another. `
+      + `Fix: remove ${key}, or name the other kind of ALB${scaleDown} (${walkGuide})`);
+  } else if (mode === 'shared' && peak > sharedTargetsPerApp) {
+    report(['apps', appIndex, key], `is shared, but ${targets}: its Ingress ${app.name}-${key === 'nextLoadBalancer' ? 'next' : 'previous'} would put all of them on a shared ALB beside the cluster's other apps, past AWS's default 1,000 targets per ALB `
+      + `(TooManyTargets: the ALB then registers no new pod of any app on it, and their rollouts stall). Fix: keep it on its own ALB (remove ${key}); to share an ALB again, first lower replicas to ${under} with loadBalancer: own, then walk to shared (${walkGuide})`);
+  }
 }
 
 /**

@@ -116,7 +116,7 @@ const loadBalancerQuotas = object({
     maximum: 100_000,
   }), defaultLoadBalancerQuotas.loadBalancersPerRegion),
   targetGroupsPerRegion: optional(integer({
-    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, two while its ALB moves).',
+    description: 'The "Target Groups per Region" quota of the cluster\'s account and region, which its ALBs and NLBs share: the load balancer controller makes a target group of every Ingress backend (one per app on each cluster it runs on, three while it walks to another ALB: its own Ingress\'s and the walk\'s two).',
     minimum: 1,
     maximum: 1_000_000,
   }), defaultLoadBalancerQuotas.targetGroupsPerRegion),
@@ -217,7 +217,7 @@ const cluster = object({
   })),
   loadBalancerQuotas: optional(loadBalancerQuotas),
   sharedLoadBalancers: optional(integer({
-    description: 'How many shared ALBs (IngressGroups) the cluster\'s apps are spread over, by a consistent hash of the app\'s name: size it for the apps the cluster will hold (at most 100 rules and 100 target groups per ALB, one each per app). Raising it from k to k + 1 moves about 1/(k + 1) of the cluster\'s sharing apps onto the new ALB (a DNS change each), so raise it in a change of its own.',
+    description: 'How many shared ALBs (IngressGroups) the cluster\'s apps are spread over, by a consistent hash of the app\'s name: size it for the apps the cluster will hold (at most 100 rules and 100 target groups per ALB, one each per app). Raising it from k to k + 1 moves about 1/(k + 1) of the cluster\'s sharing apps onto the new ALB with no walk (minutes of 404s each): on a running cluster, relieve a full shared ALB by walking its largest apps to ALBs of their own instead.',
     minimum: 1,
     maximum: 100,
   }), 1),

@@ -96,6 +96,23 @@ export function committedDist(outdir: string, revision = 'HEAD', under?: string)
 }
 
 /**
+ * The texts a file under the output folder had in each commit after `base` up to HEAD that changed
+ * it, newest first: what a branch merged step by step before its last commit. Empty outside a git
+ * repository, when `base` is not a revision, or when no commit of the branch changed the file.
+ */
+export function committedVersionsSince(outdir: string, base: string, path: string): string[] {
+  const where = locateInRepository(outdir);
+  if (!where) return [];
+  const file = `${where.path}/${path}`;
+  const commits = gitText(where.cwd, ['rev-list', `${base}..HEAD`, '--', file]);
+  if (!commits) return [];
+  return commits.split('\n').flatMap((commit) => {
+    const text = gitText(where.cwd, ['show', `${commit}:${file}`]);
+    return text === undefined ? [] : [text];
+  });
+}
+
+/**
  * What `npm run diff` compares with by default: the output folder committed at HEAD when it is
  * inside a git repository that has it committed, else the folder on disk, with a note that says
  * why (right after a synth, the folder on disk shows no changes).

@@ -72,7 +72,7 @@ describe('npm run diff against dist/ on disk', () => {
     // THEN
     expect(result.stdout).toContain('  legacy-ipv4: ALBs 0 -> 1: adds shared-0 (app0)\n  ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2\n');
     // and warns that app2 moves without the walk, which would have avoided its 404s
-    expect(result.stdout).toMatch(/warning: ipv6-east: an app moves to another ALB without the walk: app2 moves from ALB shared-0 to ALB own-app2 on ipv6-east .*404 .*nextLoadBalancer: own/);
+    expect(result.stdout).toMatch(/warning: ipv6-east\/app2: an app moves to another ALB without the walk: app2 moves from ALB shared-0 to ALB own-app2 on ipv6-east .*404 .*nextLoadBalancer: own/);
     // and without apps, the shared ALB goes; one app less leaves it
     const none = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(`${demoFleetText.slice(0, demoFleetText.indexOf('\napps:'))}\napps: []\n`) });
     expect(none.stdout).toContain('  ipv6-east: ALBs 1 -> 0: removes shared-0 (had app0, app1, app2 and 1 more)\n');

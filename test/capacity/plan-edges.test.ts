@@ -168,7 +168,7 @@ describe('the public subnets of a created VPC', () => {
     expect(plan.publicSubnetFix).toEqual({
       action: 'free-public-addresses',
       missing: 1,
-      text: 'run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), or recreate its VPC with a /18 clusters[1].vpc.cidr, '
+      text: 'run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers, which moves apps to other ALBs with no walk: minutes of 404s each), or recreate its VPC with a /18 clusters[1].vpc.cidr, '
         + 'whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it)',
     });
   });
@@ -181,7 +181,7 @@ describe('the public subnets of a created VPC', () => {
   test('more ALBs than even a /16 VPC\'s public /24s hold: no VPC to advise', () => {
     const plan = createdWith('10.231.0.0/16', 243);
     expect(plan.loadBalancerAddresses!.subnets[0]).toMatchObject({ usable: 251, loadBalancers: 243, free: 7 });
-    expect(plan.publicSubnetFix?.text).toBe('run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers): even a /16 clusters[1].vpc.cidr has public subnets too small for them');
+    expect(plan.publicSubnetFix?.text).toBe('run 1 fewer ALBs on ipv6-east (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers, which moves apps to other ALBs with no walk: minutes of 404s each): even a /16 clusters[1].vpc.cidr has public subnets too small for them');
   });
 });
 

@@ -9,7 +9,7 @@ import { checkCapacity } from '../../app/synth';
 import { addonCatalog } from '../../catalog/addons';
 import { testAppRollingUpdate } from '../../catalog/test-app';
 import { instanceTypeData, UnknownInstanceTypeError } from '../../config/instance-types';
-import { largeFleetYaml } from '../fixtures/large-fleet';
+import { largeFleetRegions, largeFleetYaml } from '../fixtures/large-fleet';
 import { demoFleet, findObject, lineOf, renderParsed, setReplicas } from '../support/fixtures';
 
 const projectRoot = join(__dirname, '..', '..');
@@ -743,7 +743,7 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
     expect(planProblems(fleetPlan).errors).toEqual([
       'ipv6-east: out of IPv4 addresses in its public subnets: 45 ALBs and 1 NAT gateway take at least 46 of the 27 addresses of 10.231.0.0/27 '
       + '(clusters[0].vpc.cidr), and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: run 27 fewer ALBs on ipv6-east (each ALB takes '
-      + 'an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), or recreate its VPC with a /18 clusters[0].vpc.cidr, whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it).',
+      + 'an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers, which moves apps to other ALBs with no walk: minutes of 404s each), or recreate its VPC with a /18 clusters[0].vpc.cidr, whose public subnets are /26s (changing vpc.cidr replaces the VPC and the cluster in it).',
     ]);
   });
 
@@ -768,7 +768,7 @@ describe('planFleet: the ALBs\' addresses in the public subnets', () => {
     const refused = plan(fleetYaml([cluster, ipv6Cluster()], manyApps(20, '[legacy-ipv4]')));
     expect(planProblems(refused).errors).toEqual([
       'legacy-ipv4: out of IPv4 addresses in its public subnets: 20 ALBs take at least 20 of the 27 addresses of 10.230.0.0/27 (clusters[0].publicSubnets), '
-      + 'and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: run 1 fewer ALBs on legacy-ipv4 (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers), '
+      + 'and the load balancer controller puts an ALB only in a subnet with 8 free. Fix: run 1 fewer ALBs on legacy-ipv4 (each ALB takes an address in each public subnet: fewer apps with ALBs of their own, or fewer sharedLoadBalancers, which moves apps to other ALBs with no walk: minutes of 404s each), '
       + 'or give the ALBs public subnets (tagged kubernetes.io/role/elb) of 1 more addresses each and list their IPv4 blocks in clusters[0].publicSubnets.',
     ]);
   });
@@ -867,7 +867,7 @@ describe('messages name the largest contributors and count the rest', () => {
 });
 
 describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
-  test('the 3,000-app, 72-cluster fleet fits AWS\'s default quotas in created VPCs: one shared ALB per IPv6 cluster, 9 ALBs and about 750 target groups in each of 4 regions', () => {
+  test('the 3,000-app, 72-cluster fleet fits the default Elastic Load Balancing quotas in created VPCs: one shared ALB per IPv6 cluster, 9 ALBs and about 750 target groups in each of 4 regions', () => {
     // GIVEN the large fleet of test/fixtures/large-fleet.ts, which declares no load balancer quota, its IPv6 clusters created by the project
     const text = largeFleetYaml(3000, 72);
     expect(text).not.toContain('loadBalancerQuotas');
@@ -885,6 +885,10 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     // Every IPv6 cluster's ALB and NAT gateway in the public subnets of the VPC the project created: a /24 each of its /16
     const ipv6 = fleetPlan.clusters.filter((cluster) => cluster.ipFamily === 'ipv6');
     expect(ipv6).toHaveLength(36);
+    // Each region's IPv6 subnets from that region's Amazon-provided pool
+    const fleet = parseFleet(text);
+    const pools = new Map(largeFleetRegions.map((region) => [region, new Set(fleet.clusters.filter((cluster) => cluster.region === region && cluster.ipFamily === 'ipv6').flatMap((cluster) => cluster.subnets.map((subnet) => subnet.split(':').slice(0, 2).join(':'))))]));
+    expect([...pools].map(([region, prefixes]) => [region, [...prefixes]])).toEqual([['us-east-2', ['2600:1f16']], ['us-west-2', ['2600:1f14']], ['eu-west-1', ['2a05:d018']], ['ap-southeast-2', ['2406:da1c']]]);
     for (const cluster of ipv6) {
       expect(cluster.loadBalancerAddresses).toMatchObject({ source: `${cluster.path}.vpc.cidr`, missing: 0 });
       expect(cluster.loadBalancerAddresses!.subnets.map(({ loadBalancers, natGateways, usable }) => [loadBalancers, natGateways, usable])).toEqual([[1, 1, 251], [1, 1, 251], [1, 1, 251]]);
@@ -909,8 +913,9 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     expect(east.loadBalancers.overQuota).toMatchObject([{ group: 'shared-0', rules: 120, targetGroups: 120, appsOver: 20 }]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^ipv6-east: load balancer quota exceeded: the shared ALB shared-0 \(IngressGroup shared-0\) holds 120 apps \(targets at a rollout's peak: svc7: 58, svc0: 4, svc1: 4 and 117 more apps: 468\): 120 rules of the 100 "Rules per Application Load Balancer" and 120 target groups of the 100 "Target Groups per Application Load Balancer" \(not adjustable\)\./);
-    expect(warnings[0]).toContain('Fix: give svc7, svc0, svc1 and 17 more ALBs of their own (apps[7].loadBalancer: own, apps[0].loadBalancer: own, apps[1].loadBalancer: own, ...), which moves only them;');
-    expect(warnings[0]).toContain('clusters[0].sharedLoadBalancers');
+    expect(warnings[0]).toContain('Fix: give svc7, svc0, svc1 and 17 more ALBs of their own (apps[7].loadBalancer: own, apps[0].loadBalancer: own, apps[1].loadBalancer: own, ...), which moves only them, each by the walk (README, "Moving an app to another ALB");');
+    // sharedLoadBalancers is named for what it is: no walk on a running cluster
+    expect(warnings[0]).toContain('a new cluster can take more clusters[0].sharedLoadBalancers from the start, but on a running one changing it moves about 1 in k + 1 of its apps to another ALB with no walk (minutes of 404s each)');
     // and given fleet.yaml's lines, each key at its app's line, as the other fixes name theirs
     const text = fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], apps);
     const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'fleet.yaml');
@@ -918,6 +923,23 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
     const located = planProblems(fleetPlan, undefined, fieldLines(file)).warnings[0];
     const at = (app: string) => `${file}:${lineOf(text, `name: ${app},`)}`;
     expect(located).toContain(`(apps[7].loadBalancer: own (${at('svc7')}), apps[0].loadBalancer: own (${at('svc0')}), apps[1].loadBalancer: own (${at('svc1')}), ...)`);
+  });
+
+  test('a shared ALB over its targets because of an app\'s walk: the fix names the walk\'s key, never a loadBalancer: own already set', () => {
+    // GIVEN a (420 replicas, 483 targets at a rollout's peak) at step 2 of its walk to an ALB of its own, still on shared-0 through a-previous, beside b and c
+    const walking = app('a', 420).replace(/ }$/, ', loadBalancer: own, previousLoadBalancer: shared }');
+    const fleetPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], [walking, app('b', 400), app('c', 400)]));
+    // WHEN
+    const [alb] = clusterPlan(fleetPlan, 'ipv6-east').loadBalancers.overQuota;
+    const fix = planProblems(fleetPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' }).errors[0];
+    // THEN
+    expect(alb).toMatchObject({ group: 'shared-0', appsOver: 1 });
+    expect(fix).toContain('Fix: give a ALBs of their own (remove apps[0].previousLoadBalancer), which moves only them, each by the walk');
+    expect(fix).not.toContain('apps[0].loadBalancer: own');
+    // AND the same app at step 1 of a walk onto shared-0 (nextLoadBalancer: shared) is named by that key
+    const arriving = app('a', 420).replace(/ }$/, ', loadBalancer: own, nextLoadBalancer: shared }');
+    const arrivingPlan = plan(fleetYaml([ipv6Cluster(m5LargeGroup(120), 'ipv6-east', ipv6Blocks)], [arriving, app('b', 400), app('c', 400)]));
+    expect(planProblems(arrivingPlan, { nodeGroupMaxTooSmall: 'warning', loadBalancerQuotaExceeded: 'error' }).errors[0]).toContain('(remove apps[0].nextLoadBalancer)');
   });
 
   test('shared apps whose targets add up beyond an ALB\'s 1,000: the largest leave until the rest fit', () => {
