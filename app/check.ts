@@ -40,7 +40,9 @@ function print(result: CheckResult): void {
 
 async function main(): Promise<number> {
   // The fleet lives through the check while each file's and each cluster's objects die young, as in synth.
-  for (const flag of heapFlags) setFlagsFromString(flag);
+  // The objects of dist/, read once and shared by the checks (verify/rendered.ts), live through it too, and
+  // the heap grows by less before a full collection: at 3,000 apps ~35 MiB less peak RSS for ~1.5 s of CPU.
+  for (const flag of [...heapFlags, '--heap-growing-percent=30']) setFlagsFromString(flag);
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   let args;
   try {
