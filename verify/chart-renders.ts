@@ -168,13 +168,15 @@ async function renderInOrder(requests: readonly RenderRequest[], visit: (renders
   const order = new Map(requests.map((request, index) => [request.application.metadata.name, index]));
   const uses = new Map<string, number>();
   for (const request of requests) uses.set(request.key, (uses.get(request.key) ?? 0) + 1);
+  const sharers = new Map(uses);
   const sameRenders = new Map<string, Promise<Manifest[]>>();
   const sharedRenders = new Map<string, SharedRender>();
   const remaining = new Map<string, number>();
   for (const request of requests) remaining.set(request.cluster, (remaining.get(request.cluster) ?? 0) + 1);
   const done = new Map<string, ChartRender[]>();
   const objectsOf = async (request: RenderRequest): Promise<Manifest[]> => {
-    if (!request.identifiers.length) {
+    // A render that no other cluster's request shares is its own.
+    if (!request.identifiers.length || sharers.get(request.key) === 1) {
       let rendering = sameRenders.get(request.key);
       if (!rendering) sameRenders.set(request.key, (rendering = helmTemplate(request.template)));
       return rendering;
