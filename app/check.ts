@@ -64,12 +64,11 @@ async function main(): Promise<number> {
   const rendered = renderFleet(fleet);
   const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
-  // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
-  const rendering = chartsCheck(fleet, rendered, onCi);
-  rendering.catch(() => undefined);
+  // One after the other: helm's few runs (a render per distinct values) hide little of the objects check, and
+  // the objects of both checks at once made the peak of memory.
   const results = [...quick, await objectsCheck(rendered)];
   print(results[results.length - 1]);
-  const charts = await rendering;
+  const charts = await chartsCheck(fleet, rendered, onCi);
   const slow = [charts, terraformCheck(fleet, rendered, charts.callers), await pagesCheck(fleet, rendered, onCi)];
   slow.forEach(print);
   return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;
