@@ -74,9 +74,12 @@ const parallelRenders = 4;
  * What stands in a shared render for each value that names the cluster, which values/ puts in
  * the add-ons' values of each cluster (the load balancer controller's clusterName and vpcId,
  * cluster-autoscaler's autoDiscovery.clusterName, external-dns's txtOwnerId). Each is a
- * value the field accepts (a DNS label, a VPC id) that no chart prints otherwise.
+ * value the field accepts that no chart prints otherwise, as long as the longest the field takes
+ * (a DNS label of 63 characters, a VPC id of 17 hex digits): a template that cuts what holds the
+ * value to a length cuts the placeholder already, and the shared render then stands for no
+ * cluster (SharedRender).
  */
-export const clusterPlaceholders = { name: 'cluster-name-placeholder', vpcId: 'vpc-f1ee7c4ec0ffee000' } as const;
+export const clusterPlaceholders = { name: `cluster-name-placeholder-${'x'.repeat(38)}`, vpcId: 'vpc-f1ee7c4ec0ffee000' } as const;
 
 /** A value of the cluster, and what stands for it in a shared render. */
 type Identifier = readonly [placeholder: string, value: string];
@@ -141,10 +144,13 @@ function renderRequests(fleet: Fleet, files: ReadonlyMap<string, string>, only?:
 /**
  * One render shared by requests of the same key: helm's text of the shared template, and whether
  * it stands for each cluster's own render. The first request of a key renders its own template
- * too and compares: only a chart that prints the cluster's values as they are (no hash, case or
- * length of them) gives back that render with its values put in; any other, or a shared render
- * helm refuses (a placeholder a template rejects), and every request of the key renders its own.
- * The pinned charts print them as they are: `--cluster-name={{ tpl .Values.clusterName . }}` and
+ * too and compares: only a chart that prints the cluster's values as they are gives back that
+ * render with its values put in; one that hashes, encodes, changes the case of or cuts them
+ * (or a shared render helm refuses: a placeholder a template rejects) does not, and every
+ * request of the key renders its own. What the comparison cannot see is a template that treats
+ * one cluster's value unlike another's (`if eq .Values.clusterName "prod"`): that the others'
+ * renders are their own rests on the charts printing the values as they are. The pinned charts
+ * do: `--cluster-name={{ tpl .Values.clusterName . }}` and
  * `--aws-vpc-id` of aws-load-balancer-controller 3.5.0 (templates/deployment.yaml),
  * `--cluster-name` and `--node-group-auto-discovery` of cluster-autoscaler 9.59.0
  * (templates/deployment.yaml), `--txt-owner-id={{ .Values.txtOwnerId }}` of external-dns 1.21.1
