@@ -44,7 +44,9 @@ function print(result: CheckResult): void {
 
 async function main(): Promise<number> {
   // The fleet lives through the check while each file's and each cluster's objects die young, as in synth.
-  for (const flag of heapFlags) setFlagsFromString(flag);
+  // The objects of dist/, read once and shared by the checks (verify/rendered.ts), live through it too, and
+  // the heap grows by less before a full collection: at 3,000 apps ~35 MiB less peak RSS for ~1.5 s of CPU.
+  for (const flag of [...heapFlags, '--heap-growing-percent=30']) setFlagsFromString(flag);
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   let args;
   try {
@@ -66,12 +68,11 @@ async function main(): Promise<number> {
   const rendered = renderFleet(fleet);
   const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), walkCheck(fleet, outdir, rendered, args.base, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
-  // helm renders the charts (on another core) while the objects are checked; a failure is reported when awaited below.
-  const rendering = chartsCheck(fleet, rendered, onCi);
-  rendering.catch(() => undefined);
+  // One after the other: helm's few runs (a render per distinct values) hide little of the objects check, and
+  // the objects of both checks at once made the peak of memory.
   const results = [...quick, await objectsCheck(rendered)];
   print(results[results.length - 1]);
-  const charts = await rendering;
+  const charts = await chartsCheck(fleet, rendered, onCi);
   const slow = [charts, await servicesCheck(fleet, rendered, onCi, { configFile }), terraformCheck(fleet, rendered, charts.callers), await pagesCheck(fleet, rendered, onCi)];
   slow.forEach(print);
   return [...results, ...slow].some((result) => result.status === 'failed') ? 1 : 0;

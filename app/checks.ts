@@ -125,7 +125,7 @@ export function capacityCheck(fleet: Fleet, configFile?: string): CheckResult {
 
 /** Schemas, limits and Pod Security of every rendered object and generated Application, and the Helm values against their charts. */
 export async function objectsCheck(rendered: ReadonlyMap<string, string>): Promise<CheckResult> {
-  // Giving way every few files lets the chart renders started before (chartsCheck) go on meanwhile.
+  // Giving way every few files lets work started before (a caller's helm runs) go on meanwhile.
   const problems = [...await renderedObjectProblemsInTurns(rendered, () => new Promise((resolve) => setImmediate(resolve))), ...valuesProblems(rendered)];
   if (problems.length) return { status: 'failed', summary: 'rendered objects are not valid', details: problems };
   return { status: 'ok', summary: 'every rendered object and generated Application matches its schema and the API server\'s limits; every pod template passes Pod Security "restricted"; every values key exists in its chart' };

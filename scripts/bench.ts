@@ -11,7 +11,7 @@
 // --markdown` of a one-app change at 3,000 apps. Each is run --repeat times (default 3; once at
 // 100,000 apps), the runs of synth and helm interleaved, and the median is printed with the peak
 // RSS of the largest run. And `npm run check` of 3,000 apps on 72 clusters (--check-apps), every check it runs,
-// its time and peak RSS (the page checks, when nginx or a browser is missing, are skipped: the row says so).
+// its time, CPU time (user+sys, with its helm, nginx and browser runs) and peak RSS (the page checks, when nginx or a browser is missing, are skipped: the row says so).
 // A benchmark, not a test: it asserts nothing; the targets are in docs/performance.md.
 // --cases synth,diff,check runs only the cases named (all three by default).
 import { execFileSync, spawnSync } from 'child_process';
@@ -208,18 +208,36 @@ function benchDiff(): void {
   row(`${count(diffApps)} apps, 72 clusters`, '', 'diff --base', diffs, undefined, 'npm run diff -- --base HEAD --markdown, one app scaled');
 }
 
+/**
+ * The CPU time (user and system) of this process's children that have ended, and of theirs, from
+ * /proc/self/stat (cutime and cstime, in clock ticks of 1/100 s on Linux); NaN elsewhere. On a
+ * machine shared with other work, it says more of a run than its wall time.
+ */
+function childrenCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 // What every pull request runs too: npm run check of the fleet, on a dist/ synth wrote.
 function benchCheck(apps: number): void {
   const configFile = fleetFile(largeFleetYaml(apps));
   const outdir = join(work, 'check', 'dist');
   synth(configFile, outdir);
   let skipped = '';
+  const cpu: number[] = [];
   const checks = Array.from({ length: repeat }, () => {
+    const before = childrenCpuSeconds();
     const run = timed(process.execPath, ['-r', reporter, join(root, 'scripts', 'run.mjs'), 'app/check.ts'], { env: { ...process.env, FLEET_CONFIG: configFile, CDK8S_OUTDIR: outdir } });
+    cpu.push(childrenCpuSeconds() - before);
     skipped = [...run.stdout.matchAll(/^skipped (.*)$/gm)].map((match) => match[1]).join('; ');
     return run;
   });
-  row(`${count(apps)} apps, 72 clusters`, '', 'npm run check', checks, undefined, skipped ? `skipped: ${skipped}` : 'every check ran');
+  const cpuNote = cpu.every(Number.isFinite) ? `CPU (user+sys, node, helm, nginx and the browser) ${seconds(median(cpu))}; ` : '';
+  row(`${count(apps)} apps, 72 clusters`, '', 'npm run check', checks, undefined, `${cpuNote}${skipped ? `skipped: ${skipped}` : 'every check ran'}`);
   rmSync(join(work, 'check'), { recursive: true, force: true });
 }
 

@@ -264,13 +264,14 @@ export function webhookCycles(applications: readonly ClusterApplication[]): stri
   }
   /** waitsFor.get(B) holds A and why, when B needs A first. */
   const waitsFor = new Map<string, Map<string, string>>(applications.map((application) => [application.name, new Map()]));
+  const admitted = new Map(applications.map((application) => [application, admittedObjects(application.objects, application.namespace, plurals, clusterScoped)]));
   for (const owner of applications) {
     const webhooks = owner.objects
       .filter((object) => object.kind === 'MutatingWebhookConfiguration' || object.kind === 'ValidatingWebhookConfiguration')
       .flatMap((configuration) => (configuration.webhooks ?? []).map((webhook: Json) => ({ configuration, webhook })))
       .filter(({ webhook }) => (webhook.failurePolicy ?? 'Fail') === 'Fail');
     for (const other of applications.filter((candidate) => candidate !== owner)) {
-      for (const object of admittedObjects(other.objects, other.namespace, plurals, clusterScoped)) {
+      for (const object of admitted.get(other)!) {
         const webhook = webhooks.find(({ webhook: candidate }) => intercepts(candidate, object, namespaces));
         if (webhook && !waitsFor.get(other.name)!.has(owner.name)) {
           waitsFor.get(other.name)!.set(owner.name, `the ${webhook.configuration.kind} ${webhook.configuration.metadata.name} webhook ${webhook.webhook.name} (failurePolicy Fail) of ${owner.name} intercepts ${object.what} of ${other.name}`);

@@ -7,11 +7,11 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { inClusterName, inClusterServer } from '../catalog/argocd';
-import { Fleet } from '../config/fleet';
+import { Cluster, Fleet } from '../config/fleet';
 import { Json } from '../diff/applicationset';
-import { HelmTemplate, helmTemplate, projectRoot } from './helm';
+import { HelmTemplate, helmTemplate, helmTemplateText, projectRoot } from './helm';
 import { generatedApplications } from './objects';
-import { argocdObjects, Manifest, RenderedObject } from './rendered';
+import { argocdObjects, Manifest, parseStream, RenderedObject } from './rendered';
 
 /** One chart as Argo CD would render it for one Application. */
 export interface ChartRender {
@@ -79,13 +79,55 @@ export function valueTexts(application: Json, source: Json, files: ReadonlyMap<s
 /** helm runs at a time: the chart renders wait on helm, which runs beside the checks of what it rendered. */
 const parallelRenders = 4;
 
-/** One chart render an Application asks for, and the key of its inputs: Applications with the same key share one render. */
+/**
+ * What stands in a shared render for each value that names the cluster, which values/ puts in
+ * the add-ons' values of each cluster (the load balancer controller's clusterName and vpcId,
+ * cluster-autoscaler's autoDiscovery.clusterName, external-dns's txtOwnerId). Each is a
+ * value the field accepts that no chart prints otherwise, as long as the longest the field takes
+ * (a DNS label of 63 characters, a VPC id of 17 hex digits): a template that cuts what holds the
+ * value to a length cuts the placeholder already, and the shared render then stands for no
+ * cluster (SharedRender).
+ */
+export const clusterPlaceholders = { name: `cluster-name-placeholder-${'x'.repeat(38)}`, vpcId: 'vpc-f1ee7c4ec0ffee000' } as const;
+
+/** A value of the cluster, and what stands for it in a shared render. */
+type Identifier = readonly [placeholder: string, value: string];
+
+function identifiersOf(cluster: Cluster): Identifier[] {
+  return [[clusterPlaceholders.name, cluster.name], [clusterPlaceholders.vpcId, cluster.vpcId]];
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A values file with every scalar that is the whole of one of the cluster's values (`key: value`
+ * or `- value`, plain or quoted, to the end of the line) replaced by its placeholder. Only whole
+ * scalars: a value that holds the cluster's name among other text stays, and keeps that
+ * cluster's render its own.
+ */
+export function withPlaceholders(text: string, identifiers: readonly Identifier[]): string {
+  return identifiers.reduce((result, [placeholder, value]) => result.replace(
+    new RegExp(`^([ \\t]*(?:- |[^\\s#][^#\\n]*?: ))(["']?)${escaped(value)}\\2(?=[ \\t]*$)`, 'gm'),
+    (_match, before: string, quote: string) => `${before}${quote}${placeholder}${quote}`,
+  ), text);
+}
+
+/** What helm printed for the placeholders, with the cluster's values in their place. */
+export function withClusterValues(text: string, identifiers: readonly Identifier[]): string {
+  return identifiers.reduce((result, [placeholder, value]) => result.split(placeholder).join(value), text);
+}
+
+/** One chart render an Application asks for, and the inputs of the render it may share with other clusters'. */
 interface RenderRequest {
   readonly application: Json;
   readonly cluster: string;
   readonly source: Json;
   readonly template: HelmTemplate;
+  /** The template with the placeholders in place of the cluster's values; the same as `template` where its values name no cluster. */
+  readonly shared: HelmTemplate;
+  /** Requests of the same key share one render: JSON of `shared`. */
   readonly key: string;
+  readonly identifiers: readonly Identifier[];
 }
 
 function renderRequests(fleet: Fleet, files: ReadonlyMap<string, string>, only?: (application: string) => boolean): RenderRequest[] {
@@ -101,8 +143,31 @@ function renderRequests(fleet: Fleet, files: ReadonlyMap<string, string>, only?:
       values: valueTexts(application, source, files, fleet.repo.path),
       kubeVersion: clusters.get(cluster)!.kubernetesVersion,
     };
-    return { application, cluster, source, template, key: JSON.stringify(template) };
+    const identifiers = identifiersOf(clusters.get(cluster)!);
+    const shared = { ...template, values: template.values.map((text) => withPlaceholders(text, identifiers)) };
+    const named = shared.values.some((text, index) => text !== template.values[index]);
+    return { application, cluster, source, template, shared: named ? shared : template, key: JSON.stringify(named ? shared : template), identifiers: named ? identifiers : [] };
   });
+}
+
+/**
+ * One render shared by requests of the same key: helm's text of the shared template, and whether
+ * it stands for each cluster's own render. The first request of a key renders its own template
+ * too and compares: only a chart that prints the cluster's values as they are gives back that
+ * render with its values put in; one that hashes, encodes, changes the case of or cuts them
+ * (or a shared render helm refuses: a placeholder a template rejects) does not, and every
+ * request of the key renders its own. What the comparison cannot see is a template that treats
+ * one cluster's value unlike another's (`if eq .Values.clusterName "prod"`): that the others'
+ * renders are their own rests on the charts printing the values as they are. The pinned charts
+ * do: `--cluster-name={{ tpl .Values.clusterName . }}` and
+ * `--aws-vpc-id` of aws-load-balancer-controller 3.5.0 (templates/deployment.yaml),
+ * `--cluster-name` and `--node-group-auto-discovery` of cluster-autoscaler 9.59.0
+ * (templates/deployment.yaml), `--txt-owner-id={{ .Values.txtOwnerId }}` of external-dns 1.21.1
+ * (templates/deployment.yaml).
+ */
+interface SharedRender {
+  readonly text: Promise<string | undefined>;
+  readonly standsForEach: Promise<boolean>;
 }
 
 /**
@@ -110,22 +175,47 @@ function renderRequests(fleet: Fleet, files: ReadonlyMap<string, string>, only?:
  * cluster's renders to `visit` as soon as they are all done, so that a caller that keeps only
  * what it concludes holds a few clusters' renders at a time. Requests with the same inputs
  * (cert-manager's values differ only by IP family) share one helm run and its objects, which
- * their readers never change; a shared render is let go after its last request.
+ * their readers never change; requests whose inputs differ only by the cluster's values share
+ * one helm run of the placeholders (SharedRender), each with its own values put back in the text
+ * before it is read. A shared render is let go after its last request.
  */
 async function renderInOrder(requests: readonly RenderRequest[], visit: (renders: ChartRender[]) => void): Promise<void> {
   const order = new Map(requests.map((request, index) => [request.application.metadata.name, index]));
   const uses = new Map<string, number>();
   for (const request of requests) uses.set(request.key, (uses.get(request.key) ?? 0) + 1);
-  const renderings = new Map<string, Promise<Manifest[]>>();
+  const sharers = new Map(uses);
+  const sameRenders = new Map<string, Promise<Manifest[]>>();
+  const sharedRenders = new Map<string, SharedRender>();
   const remaining = new Map<string, number>();
   for (const request of requests) remaining.set(request.cluster, (remaining.get(request.cluster) ?? 0) + 1);
   const done = new Map<string, ChartRender[]>();
-  const render = async ({ application, cluster, source, template, key }: RenderRequest): Promise<void> => {
-    let rendering = renderings.get(key);
-    if (!rendering) renderings.set(key, (rendering = helmTemplate(template)));
+  const objectsOf = async (request: RenderRequest): Promise<Manifest[]> => {
+    // A render that no other cluster's request shares is its own.
+    if (!request.identifiers.length || sharers.get(request.key) === 1) {
+      let rendering = sameRenders.get(request.key);
+      if (!rendering) sameRenders.set(request.key, (rendering = helmTemplate(request.template)));
+      return rendering;
+    }
+    const shared = sharedRenders.get(request.key);
+    if (!shared) {
+      const own = helmTemplateText(request.template);
+      const text = helmTemplateText(request.shared).catch(() => undefined);
+      const standsForEach = Promise.all([own, text]).then(([ownText, sharedText]) => sharedText !== undefined && withClusterValues(sharedText, request.identifiers) === ownText, () => false);
+      sharedRenders.set(request.key, { text, standsForEach });
+      return parseStream(await own);
+    }
+    const sharedText = await shared.standsForEach ? await shared.text : undefined;
+    return parseStream(sharedText === undefined ? await helmTemplateText(request.template) : withClusterValues(sharedText, request.identifiers));
+  };
+  const render = async (request: RenderRequest): Promise<void> => {
+    const { application, cluster, source, template, key } = request;
+    const rendering = objectsOf(request);
     const left = uses.get(key)! - 1;
     uses.set(key, left);
-    if (left === 0) renderings.delete(key);
+    if (left === 0) {
+      sameRenders.delete(key);
+      sharedRenders.delete(key);
+    }
     let objects: Manifest[];
     try {
       objects = await rendering;

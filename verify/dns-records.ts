@@ -20,7 +20,7 @@ import { Json } from '../diff/applicationset';
 import { chartApplications, valueTexts } from './chart-renders';
 import { mergeHelmValues } from './chart-values';
 import { generatedApplications } from './objects';
-import { parseManifests, RenderedObject, renderedObjects } from './rendered';
+import { RenderedObject, renderedFileObjects, renderedObjects } from './rendered';
 
 export const recordTypes = ['A', 'AAAA', 'CNAME'] as const;
 export type RecordType = typeof recordTypes[number];
@@ -242,7 +242,7 @@ function ingressesByCluster(fleet: Fleet, objects: readonly RenderedObject[], fi
       if (/[*?[]/.test(include)) throw new Error(`Application ${application.metadata?.name}: directory.include ${include} has wildcards, which verify/dns-records.ts does not expand`);
       const dir = source.path.startsWith(`${fleet.repo.path}/`) ? source.path.slice(fleet.repo.path.length + 1) : source.path;
       const found = include.replace(/^\{|\}$/g, '').split(',')
-        .flatMap((file) => parseManifests(files.get(`${dir}/${file}`) ?? ''))
+        .flatMap((file) => renderedFileObjects(files, `${dir}/${file}`))
         .filter((object) => object.kind === 'Ingress');
       const cluster = application.spec.destination?.name;
       byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), ...found]);

@@ -6,11 +6,11 @@
  */
 import { spawn } from 'child_process';
 import { createHash } from 'crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { inflateRawSync } from 'zlib';
 import { Manifest, parseStream } from './rendered';
+import { scratchFolder } from './scratch';
 
 /** The project's folder: the nearest one up with a package.json (this file also runs bundled, from .build/). */
 export function projectRoot(): string {
@@ -123,7 +123,12 @@ export interface HelmTemplate {
  * Runs without network or a home folder of helm's own.
  */
 export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> {
-  const scratch = mkdtempSync(join(tmpdir(), 'fleet-helm-'));
+  return parseStream(await helmTemplateText(template));
+}
+
+/** What `helm template` prints for the template (helmTemplate reads it). */
+export async function helmTemplateText(template: HelmTemplate): Promise<string> {
+  const scratch = scratchFolder('fleet-helm-');
   try {
     const valueFiles = template.values.map((text, index) => {
       const file = join(scratch, `values-${index}.yaml`);
@@ -144,7 +149,7 @@ export async function helmTemplate(template: HelmTemplate): Promise<Manifest[]> 
       HELM_CONFIG_HOME: join(scratch, 'config'),
       HELM_DATA_HOME: join(scratch, 'data'),
     };
-    return parseStream(await runProgram('helm', helmBinary(), args, env));
+    return await runProgram('helm', helmBinary(), args, env);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,11 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { appSharedPath } from '../catalog/dist-layout';
 import { nginxPaths } from '../values/test-app-site';
-import { findObject, parseManifests } from './rendered';
+import { findObject, renderedFileObjects } from './rendered';
+import { scratchFolder } from './scratch';
 
 /** Debian's nginx (`scripts/install-e2e-deps.sh` installs it). */
 export const nginxBinary = '/usr/sbin/nginx';
@@ -37,9 +37,8 @@ export interface NginxServer {
 
 /** The ConfigMap data of one app, from its apps/<app>/app.yaml in a render of dist/ (path -> text). */
 export function renderedSite(files: ReadonlyMap<string, string>, appName: string): RenderedSite {
-  const text = files.get(appSharedPath(appName));
-  if (text === undefined) throw new Error(`${appSharedPath(appName)} is not in the rendered files`);
-  const configMap = findObject(parseManifests(text), 'ConfigMap', appName);
+  if (!files.has(appSharedPath(appName))) throw new Error(`${appSharedPath(appName)} is not in the rendered files`);
+  const configMap = findObject(renderedFileObjects(files, appSharedPath(appName)), 'ConfigMap', appName);
   return { name: appName, serverConf: configMap.data[nginxPaths.confFile], indexHtml: configMap.data[nginxPaths.htmlFile] };
 }
 
@@ -116,7 +115,7 @@ interface PreparedSites {
 
 /** A folder with each site's adapted server config (conf.d/<app>.conf) and page (<app>/index.html), and the main config. */
 function prepare(sites: readonly RenderedSite[], ports: readonly number[]): PreparedSites {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-nginx-'));
+  const dir = scratchFolder('e2e-nginx-');
   mkdirSync(join(dir, 'conf.d'));
   sites.forEach((site, index) => {
     const htmlDir = join(dir, 'sites', site.name);
@@ -138,15 +137,53 @@ function chownTree(path: string, identity: { uid: number; gid: number }): void {
   }
 }
 
+/** What `nginx -t` says of a config. */
+export interface ConfigTest {
+  /** Whether nginx accepts it. */
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+function testConfig(prepared: PreparedSites): ConfigTest {
+  const result = spawnSync(nginxBinary, ['-t', ...prepared.args], { encoding: 'utf8', timeout: 30_000, ...unprivilegedIdentity() });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
 /** `nginx -t` on the adapted sites, as the unprivileged user; `ok` when nginx accepts them. */
-export async function checkNginxConfig(sites: readonly RenderedSite[]): Promise<{ ok: boolean; output: string }> {
+export async function checkNginxConfig(sites: readonly RenderedSite[]): Promise<ConfigTest> {
   const prepared = prepare(sites, await freePorts(sites.length));
   try {
-    const result = spawnSync(nginxBinary, ['-t', ...prepared.args], { encoding: 'utf8', timeout: 30_000, ...unprivilegedIdentity() });
-    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+    return testConfig(prepared);
   } finally {
     rmSync(prepared.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `nginx -t` on the sites and, when `accepted` takes what it says, one nginx serving them from
+ * the same folder (checkNginxConfig then startNginx, with the sites written once).
+ */
+export async function testAndStartNginx(sites: readonly RenderedSite[], accepted: (test: ConfigTest) => boolean): Promise<{ test: ConfigTest; server?: NginxServer }> {
+  const ports = await freePorts(sites.length);
+  const prepared = prepare(sites, ports);
+  let test: ConfigTest;
+  try {
+    test = testConfig(prepared);
+  } catch (error) {
+    rmSync(prepared.dir, { recursive: true, force: true });
+    throw error;
+  }
+  if (!accepted(test)) {
+    rmSync(prepared.dir, { recursive: true, force: true });
+    return { test };
+  }
+  const server = await launch(prepared, new Map(sites.map((site, index) => [site.name, ports[index]]))).catch((error: Error) => {
+    rmSync(prepared.dir, { recursive: true, force: true });
+    // A port taken in between: startNginx picks others.
+    if (/Address already in use/.test(error.message)) return undefined;
+    throw error;
+  });
+  return { test, server: server ?? await startNginx(sites) };
 }
 
 /** `count` different TCP ports, each free on IPv6 and IPv4 loopback right now. */

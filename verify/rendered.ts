@@ -28,11 +28,23 @@ const documentStart = /^(?=---(?:[ \t]|\r?$))/m;
 const rememberedDocumentChars = 4096;
 /** The most documents remembered; the one used least recently is forgotten first. */
 const rememberedDocuments = 256;
-const parsedDocuments = new Map<string, readonly Manifest[]>();
+/** Each remembered document by its text, with the text it is kept under. */
+const parsedDocuments = new Map<string, { readonly key: string; readonly objects: readonly Manifest[] }>();
 
+/**
+ * A copy of a piece of a longer text that holds nothing of the rest. V8 keeps a piece cut from a
+ * string (`split`, `slice`, and so every string js-yaml reads) as a reference into the whole, so
+ * one string kept of a document cut from a render would keep the whole render: at 3,000 apps on
+ * 72 clusters, that was the load balancer controller's render of every cluster (30 MB) for the
+ * ServiceAccounts the identity check keeps.
+ */
+const ownCopy = (piece: string) => Buffer.from(piece, 'utf8').toString('utf8');
+
+/** Remembers the objects of a document, as the one used last, under the text first seen (a later render's equal text, another cluster's, is let go with its render). */
 function remember(document: string, objects: readonly Manifest[]): void {
+  const key = parsedDocuments.get(document)?.key ?? document;
   parsedDocuments.delete(document);
-  parsedDocuments.set(document, objects);
+  parsedDocuments.set(key, { key, objects });
   if (parsedDocuments.size > rememberedDocuments) parsedDocuments.delete(parsedDocuments.keys().next().value!);
 }
 
@@ -43,8 +55,8 @@ function remember(document: string, objects: readonly Manifest[]): void {
  * stands for its items.
  */
 export function parseStream(text: string): Manifest[] {
-  return text.split(documentStart).flatMap((document) => {
-    const remembered = document.length >= rememberedDocumentChars ? parsedDocuments.get(document) : undefined;
+  return text.split(documentStart).map(ownCopy).flatMap((document) => {
+    const remembered = document.length >= rememberedDocumentChars ? parsedDocuments.get(document)?.objects : undefined;
     if (remembered) {
       remember(document, remembered);
       return remembered;
@@ -55,10 +67,26 @@ export function parseStream(text: string): Manifest[] {
   });
 }
 
-/** The objects of one file of a render of dist/ (path -> text); none for a values file. */
-export function renderedFileObjects(files: ReadonlyMap<string, string>, file: string): RenderedObject[] {
+/** The objects of each file of a render, by path, with the text they were read from. */
+const objectsOfRender = new WeakMap<ReadonlyMap<string, string>, Map<string, { readonly text: string; readonly objects: readonly RenderedObject[] }>>();
+
+/**
+ * The objects of one file of a render of dist/ (path -> text); none for a values file. Each file
+ * is read once per render (the text is compared, so a file changed since is read again): `npm run
+ * check` reads every file for the objects, the DNS records, the webhook order and the pages, and
+ * at 3,000 apps reading them took ~5 s a time, where holding them takes ~50 MiB. The objects are
+ * shared by every caller, which reads and never changes them.
+ */
+export function renderedFileObjects(files: ReadonlyMap<string, string>, file: string): readonly RenderedObject[] {
   const text = files.get(file);
-  return text === undefined || !isManifestFile(file) ? [] : parseManifests(text).map((object) => ({ ...object, file }));
+  if (text === undefined || !isManifestFile(file)) return [];
+  let parsed = objectsOfRender.get(files);
+  if (!parsed) objectsOfRender.set(files, (parsed = new Map()));
+  const known = parsed.get(file);
+  if (known?.text === text) return known.objects;
+  const objects = parseManifests(text).map((object) => ({ ...object, file }));
+  parsed.set(file, { text, objects });
+  return objects;
 }
 
 /** Every Kubernetes object of a render of dist/ (path -> text); values files hold none. */

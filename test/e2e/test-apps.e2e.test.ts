@@ -1,5 +1,6 @@
 import { hostname } from 'os';
 import { renderFleet } from '../../app/render';
+import { appSharedPath } from '../../catalog/dist-layout';
 import { nginxPaths } from '../../values/test-app-site';
 import { paintedColour } from '../../verify/colours';
 import { adaptServerConf, checkNginxConfig, freePort, NginxServer, renderedSite, startNginx } from '../../verify/nginx';
@@ -152,6 +153,17 @@ describeE2e('the page check of npm run check', () => {
     // THEN
     expect(problems).toEqual([]);
   }, 120_000);
+
+  test('reports the configs nginx -t refuses, and serves none of them', async () => {
+    // GIVEN app0's rendered server config with a directive nginx does not know
+    const path = appSharedPath('app0');
+    const broken = new Map([...files, [path, files.get(path)!.replace('server_name _;', 'server_nam _;')]]);
+    expect(broken.get(path)).not.toBe(files.get(path));
+    // WHEN the pages are checked
+    const problems = await checkPages(broken, apps);
+    // THEN nginx -t's verdict is the one problem, naming the apps it tested together
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^nginx -t rejects the rendered configs of ${apps[0].name}\\b[^]*unknown directive "server_nam"`))]);
+  }, 60_000);
 
   test('catches a page painted in another colour than fleet.yaml says', async () => {
     // GIVEN the rendered pages, but the check expects app0 to be green

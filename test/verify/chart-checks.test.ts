@@ -4,9 +4,10 @@ import { addonCatalog, addonKeys, clusterAutoscalerImageTags } from '../../catal
 import { distLayout } from '../../catalog/dist-layout';
 import { fileText } from '../../output/file-content';
 import { argocdPods } from '../../values/argo-cd';
-import { renderCharts } from '../../verify/chart-renders';
+import { chartApplications, chartArchive, ChartRender, clusterPlaceholders, renderCharts, valueTexts, withClusterValues, withPlaceholders } from '../../verify/chart-renders';
 import { checkCharts, webhookCycles } from '../../verify/chart-checks';
-import { helmUnavailable } from '../../verify/helm';
+import { helmBinary, helmTemplate, helmUnavailable } from '../../verify/helm';
+import { argocdObjects } from '../../verify/rendered';
 import { podSpecOf } from '../../verify/pod-security';
 import { demoFleet, fixtureFleet, fixtureNames, largeFleetFixture } from '../support/fixtures';
 
@@ -136,6 +137,86 @@ describeHelm('each defect of the review, put back, is caught', () => {
     expect(edited.get(appSet)).not.toBe(files.get(appSet));
     const problems = await checkCharts(fleet, edited, only('external-dns-ipv6-east'));
     expect(problems).toContain('external-dns on ipv6-east (Application external-dns-ipv6-east): namespace external-dns: enforces Pod Security nothing (no label): the Application\'s managedNamespaceMetadata must label it pod-security.kubernetes.io/enforce: restricted');
+  });
+});
+
+describeHelm('the add-ons whose values name the cluster share one render of each distinct values', () => {
+  // 6 clusters, half IPv6: their load balancer controller, cluster-autoscaler and external-dns values differ by the cluster's name and VPC id, and by IP family.
+  const fleet = largeFleetFixture(12, 6);
+  const files = renderFleet(fleet);
+  const namingTheCluster = ['awsLoadBalancerController', 'clusterAutoscaler', 'externalDns'].map((addon) => chartOf(addon as keyof typeof addonCatalog));
+  const ofThoseCharts = (application: string) => namingTheCluster.some((chart) => application.startsWith(`${chart}-`));
+
+  test('each cluster gets exactly what helm renders of its own values, from fewer helm runs than clusters', async () => {
+    // GIVEN a count of the helm runs (on the module object, which verify/helm.ts calls through)
+    const spawn = jest.spyOn(require('child_process') as typeof import('child_process'), 'spawn');
+    // WHEN the three charts are rendered for every cluster
+    let renders: ChartRender[];
+    let helmRuns: number;
+    try {
+      renders = await renderCharts(fleet, files, ofThoseCharts);
+      helmRuns = spawn.mock.calls.filter(([command]) => command === helmBinary()).length;
+    } finally {
+      spawn.mockRestore();
+    }
+    // THEN each render is the cluster's own, as helm renders its own values files
+    expect(renders).toHaveLength(3 * 6);
+    const applications = chartApplications(fleet, argocdObjects(files));
+    const clusters = new Map(fleet.clusters.map((cluster) => [cluster.name, cluster]));
+    for (const render of renders) {
+      const { application } = applications.find((candidate) => candidate.application.metadata.name === render.application)!;
+      const source = application.spec.sources.find((candidate: { chart?: string }) => candidate.chart);
+      const own = await helmTemplate({
+        releaseName: render.releaseName, namespace: render.namespace, chartArchive: chartArchive(render.chart, render.version),
+        values: valueTexts(application, source, files, fleet.repo.path), kubeVersion: clusters.get(render.cluster)!.kubernetesVersion,
+      });
+      expect({ application: render.application, objects: render.objects }).toEqual({ application: render.application, objects: own });
+    }
+    const args = (application: string) => JSON.stringify(renders.find((render) => render.application === application)!.objects);
+    expect(args('aws-load-balancer-controller-ipv6-03')).toContain('--cluster-name=ipv6-03');
+    expect(args('aws-load-balancer-controller-ipv6-03')).toContain(`--aws-vpc-id=${clusters.get('ipv6-03')!.vpcId}`);
+    expect(args('external-dns-ipv4-04')).toContain('--txt-owner-id=ipv4-04');
+    expect(renders.map((render) => JSON.stringify(render.objects)).join()).not.toMatch(new RegExp(Object.values(clusterPlaceholders).join('|')));
+    // and helm ran twice per distinct values (the shared render, and the first cluster's own that proves it),
+    // the load balancer controller and external-dns once per IP family, cluster-autoscaler once: 10 runs for 18 renders
+    expect(helmRuns).toBe(10);
+  });
+
+  test('a chart that does more with a cluster\'s value than print it (base64, a hash) gives each cluster its own render', async () => {
+    // GIVEN external-dns's Secret holding the cluster's name on every cluster: the chart prints it base64-encoded, and a hash of it
+    const edited = fleet.clusters.reduce((render, cluster) => withValues(render, distLayout.chartClusterValues(chartOf('externalDns'), cluster.name), (values) => {
+      values.secretConfiguration = { enabled: true, mountPath: '/etc/owner', data: { owner: cluster.name } };
+    }), files as Map<string, string>);
+    // WHEN the chart is rendered for every cluster
+    const renders = await renderCharts(fleet, edited, (application) => application.startsWith('external-dns-'));
+    // THEN each cluster's Secret holds its own name
+    expect(renders).toHaveLength(6);
+    for (const render of renders) {
+      const secret = render.objects.find((object) => object.kind === 'Secret')!;
+      expect({ cluster: render.cluster, owner: Buffer.from(secret.data.owner, 'base64').toString() }).toEqual({ cluster: render.cluster, owner: render.cluster });
+    }
+  });
+
+  test('a defect in one cluster\'s values is caught on that cluster, and on no other', async () => {
+    // GIVEN external-dns's Service in IPv4 on one IPv6 cluster
+    const edited = withValues(files, distLayout.chartClusterValues(chartOf('externalDns'), 'ipv6-03'), (values) => { values.service.ipFamilies = ['IPv4']; });
+    // WHEN external-dns is checked on every cluster
+    const problems = await checkCharts(fleet, edited, (application) => application.startsWith('external-dns-'));
+    // THEN that cluster's render is refused, and only that one
+    expect(problems).toEqual(['external-dns on ipv6-03 (Application external-dns-ipv6-03): Service external-dns/external-dns: spec.ipFamilies: is [IPv4]: the cluster is IPv6 only']);
+  });
+});
+
+describe('the placeholders of a shared render', () => {
+  const identifiers = [['cluster-name-placeholder', 'ipv6-03']] as const;
+
+  test('stand for a value that is a whole scalar of the values, plain or quoted, in a map or a list, and nowhere else', () => {
+    const values = 'clusterName: ipv6-03\nautoDiscovery:\n  clusterName: "ipv6-03"\nargs:\n  - ipv6-03\n  - --cluster=ipv6-03\nlonger: ipv6-030\nipv6-03: key\n# ipv6-03\n';
+    expect(withPlaceholders(values, identifiers)).toBe('clusterName: cluster-name-placeholder\nautoDiscovery:\n  clusterName: "cluster-name-placeholder"\nargs:\n  - cluster-name-placeholder\n  - --cluster=ipv6-03\nlonger: ipv6-030\nipv6-03: key\n# ipv6-03\n');
+  });
+
+  test('are each replaced by the cluster\'s value wherever helm printed them', () => {
+    expect(withClusterValues('- --cluster-name=cluster-name-placeholder\n- cluster-name-placeholder-a\n', identifiers)).toBe('- --cluster-name=ipv6-03\n- ipv6-03-a\n');
   });
 });
 
