@@ -88,7 +88,7 @@ describe('npm run plan shows a pending cluster, marked pending, with what it wil
     const table = result.stdout.split('\n\n').find((part) => part.startsWith('ipv6-east'));
     expect(table).toBeDefined();
     expect(table!.split('\n')[0]).toBe('ipv6-east (IPv6, pending: not created yet; what it will hold once created and imported)');
-    expect(table).toMatch(/ {2}pods wanted +\d+ = app0 5, app1 5, app2 5 and 1 more apps 2 \+ add-ons \d+ \(/);
+    expect(table).toMatch(/ {2}pods wanted +\d+ = app0 5, app1 5, app2 5 and 1 more apps 4 \+ add-ons \d+ \(/);
     expect(table).toMatch(/ {2}IPv4 addresses +3 used \(3 nodes, one each\) of 3,057 usable in 3 subnets\n/);
     expect(table).toMatch(/ {2}nodes needed +3 of node-group max 120 \(min 3\)\n/);
     expect(table).toMatch(/ {2}ALB addresses +1 ALB and 1 NAT gateway take 2 of \d+ in 10\.231\.0\.0\/24/);

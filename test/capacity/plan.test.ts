@@ -437,10 +437,10 @@ describe('planFleet: demand', () => {
   test('the demo fleet fits everywhere', () => {
     // GIVEN
     const fleetPlan = planFleet(demoFleet());
-    // THEN legacy-ipv4 runs the 7 add-on pods; ipv6-east app0-2 at 5 each, podinfo's 2, 7 add-on and 10 Argo CD pods
+    // THEN legacy-ipv4 runs the 7 add-on pods; ipv6-east app0-2 at 5 each, podinfo's 4, 7 add-on and 10 Argo CD pods
     expect(fleetPlan.clusters.map((cluster) => [cluster.cluster, cluster.podsWanted, cluster.verdict])).toEqual([
       ['legacy-ipv4', addonPodsPerCluster, 'fits'],
-      ['ipv6-east', 3 * 5 + 2 + addonPodsPerCluster + argocdPods, 'fits'],
+      ['ipv6-east', 3 * 5 + 4 + addonPodsPerCluster + argocdPods, 'fits'],
     ]);
     expect(planProblems(fleetPlan)).toEqual({ errors: [], warnings: [] });
   });
@@ -955,9 +955,9 @@ describe('planFleet: shared ALBs against the quotas AWS sets per ALB', () => {
   test('an app with more than half a shared ALB\'s targets gets its own, whose targets alone are checked', () => {
     // GIVEN app2 at 10,000 replicas beside app0 and app1 on the demo's ipv6-east
     const east = clusterPlan(planFleet(demoFleet((text) => setReplicas(text, 2, 10000))), 'ipv6-east');
-    // THEN one shared ALB for app0, app1 and podinfo (7 + 7 + 4 targets at their peaks), one of app2's own, and only app2's targets over the quota
+    // THEN one shared ALB for app0, app1 and podinfo (7 + 7 + 7 targets at their peaks), one of app2's own, and only app2's targets over the quota
     expect(east.loadBalancers.albs.map((alb) => [alb.group, alb.reason, alb.apps.map((demand) => demand.app), alb.targets])).toEqual([
-      ['shared-0', 'shared', ['app0', 'app1', 'podinfo'], 18],
+      ['shared-0', 'shared', ['app0', 'app1', 'podinfo'], 21],
       ['own-app2', 'targets', ['app2'], 11500],
     ]);
     expect(east.loadBalancers.overQuota).toEqual([]);

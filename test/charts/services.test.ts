@@ -38,7 +38,7 @@ describe('a service\'s files in dist/', () => {
       'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
       'app.kubernetes.io/part-of': 'services',
     });
-    expect(namespace.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2', 'fleet/replicas': '2' });
+    expect(namespace.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2', 'fleet/replicas': '4' });
   });
 
   test('a service that declares baseline gets a baseline namespace, never privileged', () => {
@@ -92,7 +92,7 @@ describe('a service\'s files in dist/', () => {
     const irsa = demoFleet((text) => text
       .replace('    provisioning: create\n', '    provisioning: create\n    identity: irsa\n')
       .replace('argocd:\n  cluster: ipv6-east', 'argocd:\n  cluster: legacy-ipv4')
-      .replace('    replicas: 2\n    resources:', `    replicas: 2
+      .replace('    replicas: 4\n    resources:', `    replicas: 4
     clusterValues:
       ipv6-east: { serviceAccount: { enabled: true, annotations: { example.com/team: web } } }
     aws:
@@ -101,9 +101,9 @@ describe('a service\'s files in dist/', () => {
       irsaAnnotationsValue: serviceAccount.annotations
     resources:`));
     const values = parse(renderFleet(irsa).get('apps/podinfo/values/ipv6-east.yaml')!);
-    expect(values).toEqual({ serviceAccount: { enabled: true, annotations: { 'example.com/team': 'web', 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/ipv6-east-app-podinfo' } } });
+    expect(values).toEqual({ serviceAccount: { enabled: true, annotations: { 'example.com/team': 'web', 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/ipv6-east.podinfo' } } });
     // On a Pod Identity cluster, no annotation: the association gives the role.
-    const podIdentity = demoFleet((text) => text.replace('    replicas: 2\n    resources:', '    replicas: 2\n    aws: { serviceAccount: podinfo, policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess], irsaAnnotationsValue: serviceAccount.annotations }\n    resources:'));
+    const podIdentity = demoFleet((text) => text.replace('    replicas: 4\n    resources:', '    replicas: 4\n    aws: { serviceAccount: podinfo, policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess], irsaAnnotationsValue: serviceAccount.annotations }\n    resources:'));
     expect(parse(renderFleet(podIdentity).get('apps/podinfo/values/ipv6-east.yaml')!)).toEqual({});
   });
 });
@@ -281,7 +281,7 @@ const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
   test('the demo\'s values make a Deployment of 2 pods that passes Pod Security restricted and a Service named as expose says, of the cluster\'s family, on its port', async () => {
     const objects = await render(demoFiles, 'ipv6-east');
     const deployment = objects.find((object) => object.kind === 'Deployment')!;
-    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.replicas).toBe(4);
     expect(restrictedViolations(podSpecOf(deployment)!)).toEqual([]);
     const service = objects.find((object) => object.kind === 'Service')!;
     expect(service.metadata.name).toBe('podinfo');
@@ -312,7 +312,7 @@ const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 describe('a service on the ALBs', () => {
   test('its rollout peak is counted with Kubernetes\' 25%/25%, so it leaves the shared ALB at fewer replicas than a test app', () => {
     // GIVEN podinfo and app2 at 300 replicas each on ipv6-east
-    const fleet = demoFleet((text) => setReplicas(text, 2, 300).replace('    replicas: 2\n    resources:', '    replicas: 300\n    resources:'));
+    const fleet = demoFleet((text) => setReplicas(text, 2, 300).replace('    replicas: 4\n    resources:', '    replicas: 300\n    resources:'));
     const files = renderFleet(fleet);
     const group = (app: string) => parseManifests(files.get(`apps/${app}/clusters/ipv6-east.yaml`)!).find((object) => object.kind === 'Ingress')!.metadata.annotations['alb.ingress.kubernetes.io/group.name'];
     // THEN podinfo's peak (300 + 75 surge + 150 draining = 525) passes the 500 a shared ALB takes of an app; app2's (300 + 15 + 30 = 345) does not
@@ -322,7 +322,7 @@ describe('a service on the ALBs', () => {
   });
 
   test('loadBalancer: own gives a service an ALB of its own', () => {
-    const files = renderFleet(demoFleet((text) => text.replace('    replicas: 2\n    resources:', '    replicas: 2\n    loadBalancer: own\n    resources:')));
+    const files = renderFleet(demoFleet((text) => text.replace('    replicas: 4\n    resources:', '    replicas: 4\n    loadBalancer: own\n    resources:')));
     expect(parseManifests(files.get('apps/podinfo/clusters/ipv6-east.yaml')!)[0].metadata.annotations['alb.ingress.kubernetes.io/group.name']).toBe('own-podinfo');
   });
 });

@@ -288,8 +288,8 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
       const cluster = `ipv6-east-${'x'.repeat(19)}`;
       const named = aws.replace(' }\n', ', irsaAnnotationsValue: serviceAccount.annotations }\n');
       const longer = (app: string) => irsaEast(withApp(podinfo.replace('name: podinfo\n    source', `name: ${app}\n    source`).replace('    replicas: 2\n', `    replicas: 2\n${named}`))).replaceAll('ipv6-east', cluster);
-      const role = `${cluster}-app-p${'o'.repeat(38)}d`;
-      expect(problemsOf(longer(`p${'o'.repeat(38)}d`))).toEqual([`apps[3].name: makes the IRSA role name ${role} on ${cluster} ${role.length} characters long, above IAM's 64: shorten the app's name to 30 characters, or place it on Pod Identity clusters`]);
+      const role = `${cluster}.p${'o'.repeat(38)}d`;
+      expect(problemsOf(longer(`p${'o'.repeat(38)}d`))).toEqual([`apps[3].name: makes the IRSA role name ${role} of ${cluster} ${role.length} characters long, above IAM's 64: shorten the app's name to 34 characters (or the cluster's to 23), or use identity: podIdentity on ${cluster}`]);
       expect((appOf(longer(`p${'o'.repeat(28)}d`), `p${'o'.repeat(28)}d`) as ServiceApp).aws?.irsaAnnotationsValue).toBe('serviceAccount.annotations');
     });
 
