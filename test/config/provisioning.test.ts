@@ -20,6 +20,17 @@ describe('clusters the project creates and clusters that exist', () => {
     expect(locatedProblemsOf(text)).toEqual([`${lineOf(text, '- name: legacy-ipv4') + 0}:5 clusters[0]: has no server: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`]);
   });
 
+  test('a cluster that exists with none of the imported fields is not one waiting to be created: its missing caData is refused too', () => {
+    const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1')
+      .replace(/ {4}vpcId: vpc-0a1b2c3d4e5f60718\n {4}subnets:\n( {6}- .*\n)+/, '')
+      .replace(/ {4}caData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJmekNDQVNX\S*\n/, '');
+    const at = lineOf(text, '- name: legacy-ipv4');
+    expect(locatedProblemsOf(text)).toEqual([
+      `${at}:5 clusters[0]: is registered with Argo CD (register is not false) but has no caData: add the cluster's certificateAuthority.data from aws eks describe-cluster`,
+      `${at}:5 clusters[0]: has no server, vpcId, subnets: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`,
+    ]);
+  });
+
   test('a cluster the project creates, before terraform apply: accepted, rendered only in dist/terraform/, no app placed on it by default', () => {
     const fleet = parseFleet(pendingIpv6East);
     expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['legacy-ipv4']);
