@@ -250,6 +250,19 @@ describe('administrators, endpoints and identity switches', () => {
     expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
   });
 
+  test('nextIdentity equal to identity is refused, and so is a switch both from and to another identity at once', () => {
+    const withIdentities = (fields: string) => demoFleetText.replace('  - name: legacy-ipv4\n', `  - name: legacy-ipv4\n${fields}`);
+    expect(locatedProblemsOf(withIdentities('    nextIdentity: podIdentity\n'))).toEqual([
+      `${lineOf(demoFleetText, '- name: legacy-ipv4') + 1}:19 clusters[0].nextIdentity: is podIdentity, the identity the cluster has: nextIdentity names the one its add-ons are switching to; remove it`,
+    ]);
+    expect(locatedProblemsOf(withIdentities('    previousIdentity: irsa\n    nextIdentity: irsa\n'))).toEqual([
+      `${lineOf(demoFleetText, '- name: legacy-ipv4') + 2}:19 clusters[0].nextIdentity: and previousIdentity are both set: a switch is one step at a time (README, "Switching a cluster's identity"): first identity: podIdentity with nextIdentity: irsa, applied; then identity: irsa with previousIdentity: podIdentity; then neither`,
+    ]);
+    // One step at a time is accepted, either way.
+    expect(() => parseFleet(withIdentities('    nextIdentity: irsa\n'))).not.toThrow();
+    expect(() => parseFleet(withIdentities('    identity: irsa\n    previousIdentity: podIdentity\n'))).not.toThrow();
+  });
+
   test('a two-zone VPC takes two private blocks, not three', () => {
     const text = editIpv6East((block) => block.replace('      cidr: 10.231.0.0/16\n', '      cidr: 10.231.0.0/16\n      availabilityZones: 2\n'));
     expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[1].ipv4Subnets: lists 3 blocks: a VPC the project creates has one private subnet in each of its 2 availability zones (vpc.availabilityZones), expected 2')]);
