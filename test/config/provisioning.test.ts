@@ -99,6 +99,13 @@ describe('names the pinned modules take for a cluster the project creates', () =
     ]);
   });
 
+  test('a created cluster name of exactly 29 characters and a node group name of exactly 22 are accepted', () => {
+    const [cluster, group] = ['ipv6-east-in-the-new-vpc-2026', 'general-purpose-gravi4'];
+    expect([cluster.length, group.length]).toEqual([29, 22]);
+    const text = demoFleetText.replace(/ipv6-east/g, cluster).replace('      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', `      - name: ${group}\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120`);
+    expect(parseFleet(text).clusters[1]).toMatchObject({ name: cluster, nodeGroups: [{ name: group }] });
+  });
+
   test('a cluster that exists may have longer names: its roles are not the module\'s', () => {
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
   });
@@ -132,6 +139,21 @@ describe('identities', () => {
     expect(locatedProblemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long, above IAM's 64: shorten the name to 35 characters or use identity: podIdentity`)]);
     // Under Pod Identity the add-ons' roles are the fleet's, whatever the cluster is named.
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name))).not.toThrow();
+  });
+
+  test('IRSA: a role name of exactly 64 characters is accepted', () => {
+    const name = 'legacy-ipv4-in-the-old-datacentre-v';
+    expect(`${name}-aws-load-balancer-controller`).toHaveLength(64);
+    expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    identity: irsa\n'))).not.toThrow();
+  });
+
+  test.each([
+    ['switching to IRSA (nextIdentity: irsa)', '    nextIdentity: irsa\n'],
+    ['switching from IRSA (previousIdentity: irsa)', '    previousIdentity: irsa\n'],
+  ])('IRSA role names are checked while a cluster is %s: its IRSA roles exist then too', (_, fields) => {
+    const name = 'legacy-ipv4-in-the-old-datacentre-vpc';
+    const text = demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', `    ipFamily: ipv4\n${fields}`);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long`)]);
   });
 
   test('the cluster Argo CD runs on must use Pod Identity, which Argo CD\'s own pods use', () => {
