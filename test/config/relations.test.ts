@@ -34,6 +34,41 @@ describe('subnets: the sizes AWS gives, the family of the cluster', () => {
   });
 });
 
+describe('server: only an EKS endpoint of the cluster\'s region gets its token', () => {
+  const legacyServer = 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com';
+  const withServer = (server: string, region = 'us-east-2') => demoFleetText.replace(legacyServer, server)
+    .replace('    region: us-east-2\n    accountId: "111122223333"\n    vpcId: vpc-0a1b2c3d4e5f60718', `    region: ${region}\n    accountId: "111122223333"\n    vpcId: vpc-0a1b2c3d4e5f60718`);
+  const refusal = (text: string, server: string) => `${lineOf(text, `server: ${server}`)}:13 clusters[0].server: is "${server}", not the endpoint of an EKS cluster in us-east-2: expected https://<id>.<zone>.us-east-2.eks.amazonaws.com (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`;
+
+  test('an endpoint in the China partition (amazonaws.com.cn) is accepted in a China region', () => {
+    const server = 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.yl4.cn-north-1.eks.amazonaws.com.cn';
+    expect(parseFleet(withServer(server, 'cn-north-1')).clusters[0]).toMatchObject({ server, region: 'cn-north-1' });
+  });
+
+  test.each([
+    ['a label before the id', 'https://x.4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com'],
+    ['no id', 'https://gr7.us-east-2.eks.amazonaws.com'],
+    ['no top-level domain after the partition\'s name', 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws'],
+    ['a character, not a dot, between region and eks', 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2Xeks.amazonaws.com'],
+    ['an endpoint of another region and partition (cn-north-1)', 'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.yl4.cn-north-1.eks.amazonaws.com.cn'],
+  ])('%s is refused, at server', (_, server) => {
+    const text = withServer(server);
+    expect(locatedProblemsOf(text)).toEqual([refusal(text, server)]);
+  });
+
+  test('a region that is not AWS\'s is refused at region, and the server is not checked against it', () => {
+    const text = withServer(legacyServer, 'us-east-9');
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/^\d+:13 clusters\[0\]\.region: "us-east-9" is not an AWS region in data\/aws-regions\.json\. Did you mean us-east-1\?/)]);
+  });
+});
+
+describe('argocd.cluster', () => {
+  test('a cluster that is not in clusters is refused, listing those that are', () => {
+    const text = demoFleetText.replace('  cluster: ipv6-east\n', '  cluster: ipv6-west\n');
+    expect(locatedProblemsOf(text)).toEqual([`${lineOf(text, 'cluster: ipv6-west')}:12 argocd.cluster: cluster "ipv6-west" is not in clusters: expected one of legacy-ipv4, ipv6-east`]);
+  });
+});
+
 describe('node groups', () => {
   test('minSize equal to maxSize is accepted; one above it is refused at minSize', () => {
     const sized = (min: number) => demoFleetText.replace('        minSize: 3\n        maxSize: 30\n', `        minSize: ${min}\n        maxSize: 30\n`);
