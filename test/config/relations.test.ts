@@ -69,6 +69,13 @@ describe('argocd.cluster', () => {
   });
 });
 
+describe('an app\'s clusters', () => {
+  test('a cluster listed twice is refused as listed twice, not as an Application another app already makes', () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [{ name: ipv6-east, weight: 1 }, { name: ipv6-east, weight: 2 }]\n  - name: app1');
+    expect(locatedProblemsOf(text)).toEqual([`${lineOf(text, 'clusters: [{ name: ipv6-east')}:48 apps[0].clusters[1]: cluster "ipv6-east" is already used by apps[0].clusters[0]: names must be unique`]);
+  });
+});
+
 describe('node groups', () => {
   test('minSize equal to maxSize is accepted; one above it is refused at minSize', () => {
     const sized = (min: number) => demoFleetText.replace('        minSize: 3\n        maxSize: 30\n', `        minSize: ${min}\n        maxSize: 30\n`);
