@@ -213,3 +213,27 @@ describe('load balancer quotas belong to an account and a region', () => {
     expect(parseFleet(otherAccount).clusters[0]).toMatchObject({ accountId: '444455556666', loadBalancerQuotas: { targetsPerLoadBalancer: 2000 } });
   });
 });
+
+describe('subnets shared between clusters, and within one', () => {
+  test('an IPv6 /64 of another cluster in another VPC is refused: IPv6 blocks are unique across VPCs', () => {
+    const text = twoIpv6.replace('      - 2600:1f14:7e1:a203::/64\n', '      - 2600:1f16:5de:8b03::/64\n');
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/^\d+:9 clusters\[2\]\.subnets\[0\]: "2600:1f16:5de:8b03::\/64" is also clusters\[1\]\.subnets\[0\], a subnet of cluster ipv6-east: two clusters in one subnet share its addresses/)]);
+  });
+
+  test('a cluster not created yet (no VPC id) may not list overlapping blocks of its own', () => {
+    const text = createdIpv4.replace('      - 10.230.20.0/22\n', '      - 10.230.16.0/23\n');
+    expect(locatedProblemsOf(text)).toEqual([located(text, '- 10.230.16.0/23', 9, 'clusters[0].subnets[1]: "10.230.16.0/23" overlaps clusters[0].subnets[0] (10.230.16.0/22): a subnet\'s addresses are there once, so list each subnet once')]);
+  });
+
+  test('two clusters not created yet may take the same IPv4 blocks: each gets a VPC of its own', () => {
+    const east = /( {2}- name: ipv6-east\n[\s\S]*?)(?= {4}nodeGroups:)/;
+    const text = createdIpv4.replace(east, (block) => block.replace(/ {4}(server|vpcId|caData): .*\n/g, '').replace(/ {4}subnets:\n( {6}- 2600.*\n)+/, '')
+      .replace('      cidr: 10.231.0.0/16', '      cidr: 10.230.0.0/16').replace(/10\.231\./g, '10.230.'))
+      .replace(/( {2}- name: ipv6-east\n[\s\S]*?) {4}caData: \S+\n/, '$1');
+    const fleet = parseFleet(text);
+    expect(fleet.pendingClusters.map((cluster) => [cluster.name, cluster.vpc!.privateIpv4Subnets])).toEqual([
+      ['legacy-ipv4', ['10.230.16.0/22', '10.230.20.0/22', '10.230.24.0/22']],
+      ['ipv6-east', ['10.230.16.0/22', '10.230.20.0/22', '10.230.24.0/22']],
+    ]);
+  });
+});
