@@ -226,7 +226,8 @@ function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet
   file.apps.forEach((app, appIndex) => {
     if (refusedApps.has(appIndex)) return;
     const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
-    for (const cluster of clusters) {
+    // A cluster listed twice is refused as such (checkRelations): its one Application is not a second app's.
+    for (const cluster of new Set(clusters)) {
       const name = `${app.name}-${cluster}`;
       const owner = owners.get(name);
       if (owner) {

@@ -1,4 +1,4 @@
-// Mutation testing of the core: `npm run mutate [--retest-undetected] [file...]` (default: every file
+// Mutation testing of the core: `npm run mutate [--retest-undetected] [--tests=a,b] [file...]` (default: every file
 // of `tests` below). For each file, one at a time, StrykerJS mutates that file only and runs, for each
 // mutant, only the test files that exercise it (the map below), then this prints the file's score and
 // its survivors. It is slow (minutes per file on two cores) and is never part of `npm test` or CI.
@@ -6,6 +6,10 @@
 // --retest-undetected: mutate only where the file's last full run left mutants undetected (survived
 // or not covered), and score the file with the last run's other results. For after adding tests: a
 // test added cannot make a killed mutant survive. Refused when the file changed since that run.
+//
+// --tests=<test file>,...: run the mutants against these test files of the file's map entry only, not
+// all of them (for a large file on a loaded machine). The score is then a lower bound of the map's:
+// a test file left out can only leave a mutant undetected that it would kill.
 //
 // Environment: MUTATE_CONCURRENCY (test runners in parallel, default 2).
 // Reports: reports/mutation/<file>.txt (score and survivors) and reports/mutation/<file>.json
@@ -34,6 +38,7 @@ export const tests = {
   'config/rules.ts': [
     'test/config/hostile.test.ts', 'test/config/hostile-surfaces.test.ts', 'test/config/endpoints.test.ts', 'test/config/vpc-overlaps.test.ts',
     'test/config/eks-versions.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts', 'test/capacity/plan.test.ts', 'test/config/rules-edges.test.ts',
+    'test/config/relations.test.ts',
   ],
   'diff/placements.ts': ['test/diff/placements.test.ts', 'test/diff/touched.test.ts'],
 };
@@ -114,6 +119,7 @@ function undetectedRanges(file, report) {
 async function main() {
   const args = process.argv.slice(2);
   const retest = args.includes('--retest-undetected');
+  const narrowed = args.find((arg) => arg.startsWith('--tests='))?.slice('--tests='.length).split(',').filter(Boolean);
   const given = args.filter((arg) => !arg.startsWith('--'));
   const files = given.length ? given : Object.keys(tests);
   const unknown = files.filter((file) => !tests[file.replace(/:.*$/, '')]);
@@ -121,6 +127,12 @@ async function main() {
     console.error(`mutate: no test files are mapped for ${unknown.join(', ')}. Fix: add them to the tests map in scripts/mutate.mjs.`);
     process.exit(2);
   }
+  const outsideMap = files.flatMap((file) => (narrowed ?? []).filter((test) => !tests[file.replace(/:.*$/, '')].includes(test)));
+  if (outsideMap.length) {
+    console.error(`mutate: --tests names ${[...new Set(outsideMap)].join(', ')}, not in the map entry of ${files.join(', ')}. Fix: name test files of the entry, or add them to the tests map in scripts/mutate.mjs.`);
+    process.exit(2);
+  }
+  const testsOf = (base) => narrowed ?? tests[base];
   const concurrency = Number(process.env.MUTATE_CONCURRENCY ?? 2);
   process.chdir(root);
   mkdirSync(join(root, 'reports', 'mutation'), { recursive: true });
@@ -130,8 +142,8 @@ async function main() {
     const previous = retest && existsSync(reportPath(base)) ? JSON.parse(readFileSync(reportPath(base), 'utf8')) : undefined;
     if (retest && !previous) throw new Error(`${base} has no full run to retest: run npm run mutate ${base} first`);
     const mutate = previous ? undetectedRanges(base, previous) : [file];
-    console.log(`mutate: ${previous ? `the ${mutate.length} undetected mutants of ` : ''}${file} against ${tests[base].join(', ')}`);
-    if (mutate.length) await new Stryker({ ...options(base, tests[base], concurrency), mutate }).runMutationTest();
+    console.log(`mutate: ${previous ? `the ${mutate.length} undetected mutants of ` : ''}${file} against ${testsOf(base).join(', ')}`);
+    if (mutate.length) await new Stryker({ ...options(base, testsOf(base), concurrency), mutate }).runMutationTest();
     const run = mutate.length ? JSON.parse(readFileSync(lastRunPath(base), 'utf8')) : previous;
     const report = previous ?? run;
     if (previous) {

@@ -20,6 +20,17 @@ describe('clusters the project creates and clusters that exist', () => {
     expect(locatedProblemsOf(text)).toEqual([`${lineOf(text, '- name: legacy-ipv4') + 0}:5 clusters[0]: has no server: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`]);
   });
 
+  test('a cluster that exists with none of the imported fields is not one waiting to be created: its missing caData is refused too', () => {
+    const text = demoFleetText.replace(/( {2}- name: legacy-ipv4\n[\s\S]*?) {4}server: .*\n/, '$1')
+      .replace(/ {4}vpcId: vpc-0a1b2c3d4e5f60718\n {4}subnets:\n( {6}- .*\n)+/, '')
+      .replace(/ {4}caData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJmekNDQVNX\S*\n/, '');
+    const at = lineOf(text, '- name: legacy-ipv4');
+    expect(locatedProblemsOf(text)).toEqual([
+      `${at}:5 clusters[0]: is registered with Argo CD (register is not false) but has no caData: add the cluster's certificateAuthority.data from aws eks describe-cluster`,
+      `${at}:5 clusters[0]: has no server, vpcId, subnets: a cluster that exists (provisioning: existing, the default) needs them; npm run import-clusters writes them from aws eks describe-cluster and aws ec2 describe-subnets`,
+    ]);
+  });
+
   test('a cluster the project creates, before terraform apply: accepted, rendered only in dist/terraform/, no app placed on it by default', () => {
     const fleet = parseFleet(pendingIpv6East);
     expect(fleet.clusters.map((cluster) => cluster.name)).toEqual(['legacy-ipv4']);
@@ -88,6 +99,13 @@ describe('names the pinned modules take for a cluster the project creates', () =
     ]);
   });
 
+  test('a created cluster name of exactly 29 characters and a node group name of exactly 22 are accepted', () => {
+    const [cluster, group] = ['ipv6-east-in-the-new-vpc-2026', 'general-purpose-gravi4'];
+    expect([cluster.length, group.length]).toEqual([29, 22]);
+    const text = demoFleetText.replace(/ipv6-east/g, cluster).replace('      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120', `      - name: ${group}\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 120`);
+    expect(parseFleet(text).clusters[1]).toMatchObject({ name: cluster, nodeGroups: [{ name: group }] });
+  });
+
   test('a cluster that exists may have longer names: its roles are not the module\'s', () => {
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, 'legacy-ipv4-in-the-old-datacentre'))).not.toThrow();
   });
@@ -121,6 +139,21 @@ describe('identities', () => {
     expect(locatedProblemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long, above IAM's 64: shorten the name to 35 characters or use identity: podIdentity`)]);
     // Under Pod Identity the add-ons' roles are the fleet's, whatever the cluster is named.
     expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name))).not.toThrow();
+  });
+
+  test('IRSA: a role name of exactly 64 characters is accepted', () => {
+    const name = 'legacy-ipv4-in-the-old-datacentre-v';
+    expect(`${name}-aws-load-balancer-controller`).toHaveLength(64);
+    expect(() => parseFleet(demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', '    ipFamily: ipv4\n    identity: irsa\n'))).not.toThrow();
+  });
+
+  test.each([
+    ['switching to IRSA (nextIdentity: irsa)', '    nextIdentity: irsa\n'],
+    ['switching from IRSA (previousIdentity: irsa)', '    previousIdentity: irsa\n'],
+  ])('IRSA role names are checked while a cluster is %s: its IRSA roles exist then too', (_, fields) => {
+    const name = 'legacy-ipv4-in-the-old-datacentre-vpc';
+    const text = demoFleetText.replace(/legacy-ipv4/g, name).replace('    ipFamily: ipv4\n', `    ipFamily: ipv4\n${fields}`);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringContaining(`clusters[0].name: makes the IRSA role name ${name}-aws-load-balancer-controller 66 characters long`)]);
   });
 
   test('the cluster Argo CD runs on must use Pod Identity, which Argo CD\'s own pods use', () => {
@@ -237,6 +270,19 @@ describe('administrators, endpoints and identity switches', () => {
   test('previousIdentity equal to identity is refused', () => {
     const text = demoFleetText.replace('  - name: legacy-ipv4\n', '  - name: legacy-ipv4\n    previousIdentity: podIdentity\n');
     expect(locatedProblemsOf(text)).toEqual([expect.stringContaining('clusters[0].previousIdentity: is podIdentity, the identity the cluster has')]);
+  });
+
+  test('nextIdentity equal to identity is refused, and so is a switch both from and to another identity at once', () => {
+    const withIdentities = (fields: string) => demoFleetText.replace('  - name: legacy-ipv4\n', `  - name: legacy-ipv4\n${fields}`);
+    expect(locatedProblemsOf(withIdentities('    nextIdentity: podIdentity\n'))).toEqual([
+      `${lineOf(demoFleetText, '- name: legacy-ipv4') + 1}:19 clusters[0].nextIdentity: is podIdentity, the identity the cluster has: nextIdentity names the one its add-ons are switching to; remove it`,
+    ]);
+    expect(locatedProblemsOf(withIdentities('    previousIdentity: irsa\n    nextIdentity: irsa\n'))).toEqual([
+      `${lineOf(demoFleetText, '- name: legacy-ipv4') + 2}:19 clusters[0].nextIdentity: and previousIdentity are both set: a switch is one step at a time (README, "Switching a cluster's identity"): first identity: podIdentity with nextIdentity: irsa, applied; then identity: irsa with previousIdentity: podIdentity; then neither`,
+    ]);
+    // One step at a time is accepted, either way.
+    expect(() => parseFleet(withIdentities('    nextIdentity: irsa\n'))).not.toThrow();
+    expect(() => parseFleet(withIdentities('    identity: irsa\n    previousIdentity: podIdentity\n'))).not.toThrow();
   });
 
   test('a two-zone VPC takes two private blocks, not three', () => {
