@@ -1,7 +1,7 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
 import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/argocd';
-import { fleetRolePrefix, maxRoleNameLength, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
+import { fleetRolePrefix, maxRoleNameLength, partitionOf, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
 import { count, firstNames } from './messages';
@@ -41,6 +41,15 @@ function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>):
   return owners.get(namespace) ?? (namespace.startsWith('kube-') ? 'a namespace Kubernetes reserves (kube-*)' : undefined);
 }
 
+/** The DNS domain of each partition's service endpoints (AWS General Reference, "AWS service endpoints"; the isolated partitions' as the AWS SDKs' partitions.json has them). */
+const partitionDomains: Readonly<Record<string, string>> = {
+  'aws': 'amazonaws.com',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+};
+
 /**
  * Whether a URL is an EKS API endpoint of the region: EKS names every endpoint
  * <id>.<zone>.<region>.eks.<the partition's domain> (amazonaws.com; amazonaws.com.cn in China), or an IPv6 cluster's
@@ -51,8 +60,9 @@ function namespaceOwner(namespace: string, owners: ReadonlyMap<string, string>):
 function isEksEndpoint(server: string, region: string, ipFamily: string): boolean {
   const host = /^https:\/\/([^/:]+)/.exec(server)?.[1]?.toLowerCase() ?? '';
   const at = `^[a-z0-9]+\\.[a-z0-9]+\\.${region.replace(/[.-]/g, '\\$&')}\\.`;
-  // The partition's own domain follows (amazonaws.com, amazonaws.com.cn, and those of the isolated partitions).
-  if (new RegExp(`${at}eks\\.[a-z0-9-]+(\\.[a-z0-9-]+)+$`).test(host)) return true;
+  // The partition's own domain follows, and nothing else: Argo CD sends the cluster's token there.
+  const domain = partitionDomains[partitionOf(region)].replace(/\./g, '\\.');
+  if (new RegExp(`${at}eks\\.${domain}$`).test(host)) return true;
   // An IPv6 cluster created since October 2024 has a dual-stack endpoint in api.aws (China:
   // api.amazonwebservices.com.cn): EKS user guide, "Cluster API server endpoint", "IPv6 cluster endpoint format".
   return ipFamily === 'ipv6' && new RegExp(`${at}(api\\.aws|api\\.amazonwebservices\\.com\\.cn)$`).test(host);
@@ -123,7 +133,7 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
     const regionProblem = awsRegionProblem(cluster.region);
     if (regionProblem) report(at('region'), regionProblem);
     else if (cluster.server !== undefined && !isEksEndpoint(cluster.server, cluster.region, cluster.ipFamily)) {
-      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.amazonaws.com${cluster.ipFamily === 'ipv6' ? ` or, for an IPv6 cluster's dual-stack endpoint, https://<id>.<zone>.${cluster.region}.api.aws` : ''} (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
+      report(at('server'), `is ${JSON.stringify(cluster.server)}, not the endpoint of an EKS cluster in ${cluster.region}: expected https://<id>.<zone>.${cluster.region}.eks.${partitionDomains[partitionOf(cluster.region)]}${cluster.ipFamily === 'ipv6' ? ` or, for an IPv6 cluster's dual-stack endpoint, https://<id>.<zone>.${cluster.region}.api.aws` : ''} (aws eks describe-cluster, cluster.endpoint), so that Argo CD can reach nothing else with the cluster's token`);
     }
     const caProblem = cluster.caData === undefined ? undefined : caDataProblem(cluster.caData);
     if (caProblem) report(at('caData'), caProblem);

@@ -229,8 +229,12 @@ describe('values that cannot work', () => {
     expect(problemsOf(demoFleetText.replace('region: us-east-2', 'region: us-east-7'))[0]).toContain('Did you mean us-east-1?');
   });
 
-  test.each(['eu-central-2', 'cn-north-1', 'us-gov-west-1', 'us-isob-east-1', 'eusc-de-east-1'])('region %s of any partition is accepted', (region) => {
-    expect(parseFleet(demoFleetText.replace(/us-east-2/g, region)).clusters[0].region).toBe(region);
+  test.each([
+    ['eu-central-2', 'amazonaws.com'], ['cn-north-1', 'amazonaws.com.cn'], ['us-gov-west-1', 'amazonaws.com'],
+    ['us-isob-east-1', 'sc2s.sgov.gov'], ['eusc-de-east-1', 'amazonaws.com'],
+  ])('region %s of any partition is accepted, with its endpoints in its partition\'s domain (%s)', (region, domain) => {
+    const text = demoFleetText.replace(/us-east-2/g, region).replace(/\.eks\.amazonaws\.com/g, `.eks.${domain}`);
+    expect(parseFleet(text).clusters[0].region).toBe(region);
   });
 
   test('invalid UTF-8 is an error at its line and column, not a silent U+FFFD', () => {
@@ -444,6 +448,15 @@ describe('the dual-stack endpoint of an IPv6 cluster', () => {
     expect(problemsOf(withIpv6Server('https://9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B.gr7.us-west-2.api.aws'))).toEqual([
       expect.stringMatching(/^clusters\[1\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2: expected https:\/\/<id>\.<zone>\.us-east-2\.eks\.amazonaws\.com or, for an IPv6 cluster's dual-stack endpoint, https:\/\/<id>\.<zone>\.us-east-2\.api\.aws/),
     ]);
+  });
+
+  test.each([
+    'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.example.com',
+    'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com.cn',
+    'https://4B1D7A3E9C2F6A8B0D5E7C1F3A9B2D4E.gr7.us-east-2.eks.amazonaws.com.example.org',
+  ])('%s is not an EKS endpoint of us-east-2: only the partition\'s own domain gets the cluster\'s token', (server) => {
+    const text = demoFleetText.replace(/server: https:\/\/4B1D\S+/, `server: ${server}`);
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/^clusters\[0\]\.server: is ".*", not the endpoint of an EKS cluster in us-east-2/)]);
   });
 
   test('an IPv4 cluster has no api.aws endpoint', () => {
