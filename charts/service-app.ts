@@ -104,7 +104,7 @@ export class ServiceAppPlacementChart extends FileChart {
         spec: {
           ingressClassName: 'alb',
           rules: [{
-            host: `${app.name}.${domain}`,
+            host: `${app.expose.host}.${domain}`,
             http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.expose.service, port: { number: app.expose.port } } } }] },
           }],
         },

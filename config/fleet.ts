@@ -193,10 +193,12 @@ export interface GitSource {
 
 export type ServiceSource = ChartSource | GitSource;
 
-/** The Service the generator's Ingress routes https://<app>.<domain> to, in the app's namespace. */
+/** The Service the generator's Ingress routes https://<host>.<domain> to, in the app's namespace. */
 export interface Expose {
   readonly service: string;
   readonly port: number;
+  /** The first label of its hostname: fleet.yaml's expose.host, else the app's name. */
+  readonly host: string;
   readonly healthCheckPath: string;
 }
 
@@ -414,7 +416,7 @@ function resolveApp(app: AppFile, clusters: readonly ClusterSpec[]): App {
     source: resolveSource(app.source),
     values: app.values ?? {},
     clusterValues: (app.clusterValues ?? {}) as Readonly<Record<string, FreeMapping>>,
-    expose: { service: expose.service, port: expose.port, healthCheckPath: expose.healthCheckPath },
+    expose: { service: expose.service, port: expose.port, host: expose.host ?? app.name, healthCheckPath: expose.healthCheckPath },
     ...(app.resources ? { resources: app.resources } : {}),
     podSecurity: app.podSecurity ?? 'restricted',
     clusterResources: app.clusterResources ?? [],

@@ -647,6 +647,21 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
   const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
   const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);
   const clustersByName = new Map(file.clusters.map((cluster) => [cluster.name, cluster]));
+  // Every app's hostname is <host>.<domain>: its name, or a service's expose.host. Two apps on one host would publish one
+  // weighted DNS name between them and put two rules for one host on a shared ALB.
+  const hostOf = (app: FleetFileWithDefaults['apps'][number]) => (app.source ? app.expose?.host : undefined) ?? app.name;
+  const hostOwners = new Map<string, number>();
+  file.apps.forEach((app, appIndex) => {
+    const host = hostOf(app);
+    const owner = hostOwners.get(host);
+    if (owner === undefined) hostOwners.set(host, appIndex);
+    // Equal names are refused as names; a host differs from the name only by a service's expose.host.
+    else if (host !== app.name || hostOf(file.apps[owner]) !== file.apps[owner].name) {
+      const where: PathSegment[] = host !== app.name ? ['apps', appIndex, 'expose', 'host'] : ['apps', owner, 'expose', 'host'];
+      const other = host !== app.name ? owner : appIndex;
+      report(where, `is "${host}", the host of apps[${other}] (${file.apps[other].name}) too: two apps on one host would share its DNS name and its rule on the ALB. Choose another host`);
+    }
+  });
   file.apps.forEach((app, appIndex) => {
     const at = (...rest: PathSegment[]): PathSegment[] => ['apps', appIndex, ...rest];
     const given = written.apps[appIndex] as Record<string, unknown> | undefined;

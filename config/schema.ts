@@ -355,12 +355,13 @@ const app = object({
   expose: optional(object({
     service: dnsLabel,
     port: integer({ description: 'The port of that Service the ALB sends requests to.', minimum: 1, maximum: 65535 }),
+    host: optional({ ...dnsLabel, description: 'The first label of the service\'s hostname, <host>.<domain>: the name its clients already use, when it moves onto the fleet under another app name; defaults to the app\'s name. No two apps may have one host.' }),
     healthCheckPath: optional(text({
       description: 'The path the ALB checks each pod on.',
       pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,255}$/,
       expected: 'an absolute URL path such as /healthz',
     }), '/'),
-  }, { description: 'Services only (required with source): the Service the source renders in the app\'s namespace, and its port, which the generator\'s Ingress routes https://<name>.<domain> to.' })),
+  }, { description: 'Services only (required with source): the Service the source renders in the app\'s namespace, and its port, which the generator\'s Ingress routes https://<host>.<domain> to (host defaults to the app\'s name).' })),
   resources: optional(object({
     cpu: optional(kubernetesQuantity('The CPU each pod requests.', ['100m', '0.5'])),
     memory: optional(kubernetesQuantity('The memory each pod requests.', ['64Mi', '1Gi'])),

@@ -2,6 +2,8 @@ import { Fleet, ServiceApp, TestApp } from '../../config/fleet';
 import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { fleetSchemaDocument } from '../../config/editor-schema';
 import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
+import { renderFleet } from '../../app/render';
+import { parseManifests } from '../../verify/rendered';
 
 /** The demo fleet's test apps and clusters, without its podinfo, which these tests write each their own way. */
 const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
@@ -303,5 +305,22 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
     expect(problemsOf(withApp(podinfo.replace('name: podinfo\n    source', 'name: cert-manager\n    source')))).toEqual([
       expect.stringMatching(/^apps\[3\]\.name: "cert-manager" is the namespace of cert-manager: an app's name is its namespace/),
     ]);
+  });
+});
+
+describe('a service\'s host', () => {
+  test('defaults to the app\'s name; expose.host keeps the name its clients already use, and the Ingress routes it', () => {
+    expect((parseFleet(withApp(podinfo)).apps.find((app) => app.name === 'podinfo') as ServiceApp).expose.host).toBe('podinfo');
+    const text = withApp(podinfo.replace('expose: { service: podinfo, port: 9898 }', 'expose: { service: podinfo, port: 9898, host: www }'));
+    expect((parseFleet(text).apps.find((app) => app.name === 'podinfo') as ServiceApp).expose.host).toBe('www');
+    const ingress = parseManifests(renderFleet(parseFleet(text)).get('apps/podinfo/clusters/ipv6-east.yaml')!).find((object) => object.kind === 'Ingress')!;
+    expect(ingress.spec.rules.map((rule: { host: string }) => rule.host)).toEqual(['www.apps.example.com']);
+  });
+
+  test('two apps on one host are refused at the service\'s expose.host, whichever comes first', () => {
+    const taken = withApp(podinfo.replace('expose: { service: podinfo, port: 9898 }', 'expose: { service: podinfo, port: 9898, host: app1 }'));
+    expect(problemsOf(taken)).toEqual(['apps[3].expose.host: is "app1", the host of apps[1] (app1) too: two apps on one host would share its DNS name and its rule on the ALB. Choose another host']);
+    const twice = withApp(`${podinfo.replace('expose: { service: podinfo, port: 9898 }', 'expose: { service: podinfo, port: 9898, host: www }')}${payments.replace('expose: { service: payments, port: 8080, healthCheckPath: /ready }', 'expose: { service: payments, port: 8080, host: www }')}`);
+    expect(problemsOf(twice)).toEqual(['apps[4].expose.host: is "www", the host of apps[3] (podinfo) too: two apps on one host would share its DNS name and its rule on the ALB. Choose another host']);
   });
 });
