@@ -193,7 +193,7 @@ export async function servicesCheck(fleet: Fleet, rendered: ReadonlyMap<string, 
   const details = [...errors, ...warnings.map((warning) => `warning: ${warning}`), ...outcome.notChecked];
   const summaryStart = `${count(checked)} of ${count(services.length)} services rendered as Argo CD would on ${count(outcome.renders.length)} placements`;
   if (errors.length) return { status: 'failed', summary: `${summaryStart}: they would break on their clusters${notChecked}`, details };
-  return { status: 'ok', summary: `${summaryStart}: IP families, hostNetwork and hostPort, Pod Security, schemas, project scope, the exposed Service, replicas and identities are what the clusters take${warnings.length ? ` (${count(warnings.length)} warnings)` : ''}${notChecked}`, details };
+  return { status: 'ok', summary: `${summaryStart}: IP families, hostNetwork and hostPort, Pod Security, schemas, project scope, the exposed Service, replicas and identities are what the clusters take, and nothing reaches past its namespace and host or holds a secret${warnings.length ? ` (${count(warnings.length)} warnings)` : ''}${notChecked}`, details };
 }
 
 /** Names an app's field as `fleet.yaml:LINE: apps[i].field` when the fleet's file is known. */

@@ -119,8 +119,9 @@ export interface ServiceAppsProps {
 /**
  * The services of one cluster: an AppProject `fleet-services-<cluster>` that allows exactly their
  * sources (this repository, for their values and the generator's Namespace and Ingress, and their
- * own repositories), their namespaces on this cluster, no cluster-scoped kind but the Namespace
- * and those they declare (clusterResources), and no Argo CD object in their namespaces; and an
+ * own repositories), their namespaces on this cluster, no cluster-scoped kind but their Namespaces
+ * by name and the kinds they declare (clusterResources), and no Argo CD object in their namespaces
+ * (one project per cluster: each source gets the union of the others' namespaces and kinds); and an
  * ApplicationSet per kind of source whose Applications are multi-source: the chart with the
  * values files of apps/<app>/ through `$values` (argo-cd v3.4.4 docs/user-guide/multiple_sources.md,
  * "Helm value files from external Git repository"), or the git path; and the app's folder, with
@@ -132,13 +133,19 @@ export class ServiceApps extends Construct {
     const namespace = fleet.argocd.namespace;
     const project = projectNames.services(cluster.name);
     const repos = [...new Set([fleet.repo.url, ...services.map((app) => (app.source.type === 'chart' ? applicationChartRepo(app.source.repoURL) : app.source.repoURL))])];
-    const kinds = new Map<string, { group: string; kind: string }>([['/Namespace', { group: '', kind: 'Namespace' }]]);
+    // The Namespace kind by name, one entry per service namespace: Argo CD checks a cluster-scoped
+    // object against clusterResourceWhitelist alone, by group, kind and (when given) name
+    // (argo-cd v3.4.4 pkg/apis/application/v1alpha1/app_project_types.go IsGroupKindNamePermitted;
+    // types.go ClusterResourceRestrictionItem.name, "if no name is specified, all resources of the
+    // specified group/kind are matched"), so a bare Namespace entry would let any source create or
+    // relabel any namespace.
+    const kinds = new Map<string, { group: string; kind: string; name?: string }>(services.map((app) => [`/Namespace/${app.name}`, { group: '', kind: 'Namespace', name: app.name }]));
     for (const app of services) for (const { group, kind } of app.clusterResources) kinds.set(`${group}/${kind}`, { group, kind });
 
     new AppProject(this, 'project', {
       metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
       spec: {
-        description: `The services on ${cluster.name}, each only in its own namespace.`,
+        description: `The services on ${cluster.name}: one project for all of them, so each source may use every namespace and cluster-scoped kind listed here, not only its own (npm run check holds each render it reaches to its own).`,
         sourceRepos: repos,
         destinations: services.map((app) => ({ name: cluster.name, namespace: app.name })),
         clusterResourceWhitelist: [...kinds.values()],

@@ -643,6 +643,25 @@ function revisionProblem(revision: string): string | undefined {
  * AWS access that works on the clusters it is placed on. `written` is fleet.yaml as written,
  * to tell a rollout the file sets from the one defaults fill in.
  */
+/** Helm value names that hold a secret: such a value would be written as it is to dist/ (apps/<app>/values/), which is in git. */
+const secretValueName = /password|passwd|secret|token|apikey|api_key|privatekey|private_key|credentials/i;
+/**
+ * Value names that point at a Secret rather than hold one: the name of an existing Secret
+ * (existingSecret, secretName, tokenSecretRef), of a key in it (existingSecretPasswordKey,
+ * userPasswordKey) or of a file (passwordFile, tokenPath). apiKey and privateKey hold the key itself.
+ */
+const secretReferenceName = /^existing|(name|ref|file|path)$|(secret|password|passwd|token|credentials)key$/i;
+
+/** Each string of `values` under a name that holds a secret, by its path below `at`. */
+function secretValues(values: unknown, at: PathSegment[]): PathSegment[][] {
+  if (Array.isArray(values)) return values.flatMap((item, index) => secretValues(item, [...at, index]));
+  if (typeof values !== 'object' || values === null) return [];
+  return Object.entries(values).flatMap(([key, value]) => {
+    if (typeof value === 'string') return value !== '' && secretValueName.test(key) && !secretReferenceName.test(key) ? [[...at, key]] : [];
+    return secretValues(value, [...at, key]);
+  });
+}
+
 export function checkServices(file: FleetFileWithDefaults, written: FleetFile, report: Report): void {
   const pending = new Set(file.clusters.filter(isPending).map((cluster) => cluster.name));
   const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);
@@ -695,6 +714,9 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
         if (app[field] !== undefined) report(at(field), `is set on a git service: Helm values are for a chart; Argo CD renders the git path (${git.path}) as it is. Remove ${field}, or change the manifests in that path`);
       }
       if (app.aws?.irsaAnnotationsValue !== undefined) report(at('aws', 'irsaAnnotationsValue'), 'is set on a git service: it names a Helm values path, which a git path has none of; remove it');
+    }
+    for (const path of [...secretValues(app.values, at('values')), ...secretValues(app.clusterValues, at('clusterValues'))]) {
+      report(path, `holds a secret (its name says so): values are written as they are to dist/apps/${app.name}/values/, which is in git. Fix: leave it out and reference an existing Secret (most charts take existingSecret, or a secretName), or have External Secrets create it from your secret store`);
     }
     const placed = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
     const placedSet = new Set(placed);

@@ -1,7 +1,9 @@
 /**
  * What would break when a service's render (verify/service-renders.ts) is synced to a cluster:
  * first what breaks on the cluster's IP family, then what the cluster, its Pod Security admission,
- * the services' AppProject, the generator's Ingress and the capacity plan would refuse or miscount.
+ * the services' AppProject, the generator's Ingress and the capacity plan would refuse or miscount,
+ * and what would reach beyond the service's namespace and host (a Namespace, an Ingress, a load
+ * balancer, ALB or DNS annotations) or put a secret in git.
  * Every finding names the app, the cluster, the object (kind/name), the field and the fix.
  *
  * IP families: an EKS cluster is single-stack, IPv4 or IPv6, fixed when it is created ("Amazon EKS
@@ -164,8 +166,13 @@ function checkScope(objects: readonly Manifest[], app: ServiceApp, cluster: Clus
     if (isClusterScoped(object)) {
       const group = groupOf(object.apiVersion);
       const key = `${group}/${object.kind}`;
-      // The generator renders the app's Namespace; the project admits Namespaces.
-      if (key === '/Namespace' || declared.has(key) || reported.has(key)) continue;
+      // The generator renders the app's Namespace, with its Pod Security labels: a source's own
+      // Namespace (its name or another service's, which the cluster's project admits) would relabel it.
+      if (key === '/Namespace') {
+        error(object, 'kind', `a source may not render a Namespace: the generator renders namespace ${app.name} (with its Pod Security level ${app.podSecurity}), and a Namespace from the source would replace its labels or take another service's namespace; take it out of the source`);
+        continue;
+      }
+      if (declared.has(key) || reported.has(key)) continue;
       reported.add(key);
       error(object, 'kind', `${object.kind} (group ${group === '' ? 'core ""' : group}) is cluster-scoped and not in the app's clusterResources: the AppProject fleet-services-${cluster.name} refuses the sync; add { group: ${JSON.stringify(group)}, kind: ${object.kind} } to clusterResources or take it out of the source`);
       continue;
@@ -173,6 +180,44 @@ function checkScope(objects: readonly Manifest[], app: ServiceApp, cluster: Clus
     const namespace = object.metadata?.namespace;
     if (namespace !== undefined && namespace !== app.name) {
       error(object, 'metadata.namespace', `is ${namespace}: the app's objects go in its namespace ${app.name} (the AppProject admits no other); leave metadata.namespace out or set ${app.name}`);
+    }
+  }
+}
+
+const exposeFix = 'expose the service through `expose` in fleet.yaml (the generator renders its Ingress on the cluster\'s ALB and its DNS name)';
+
+/** The annotation prefixes that claim an ALB, a listener rule or a DNS name: the generator's, for its own Ingresses. */
+const reservedAnnotationPrefixes = ['alb.ingress.kubernetes.io/', 'external-dns.alpha.kubernetes.io/'];
+
+/**
+ * What would reach beyond the service's namespace and host: its own Ingress (which could join a
+ * shared ALB's group, take another app's host or outrank its rules), a LoadBalancer or NodePort
+ * Service, a TargetGroupBinding, the ALB and external-dns annotations; and a Secret with its
+ * data, which would put a secret in git.
+ */
+function checkReach(objects: readonly Manifest[], error: Report): void {
+  for (const object of objects) {
+    const group = groupOf(object.apiVersion);
+    if (object.kind === 'Ingress' && group === 'networking.k8s.io') {
+      error(object, 'kind', `a source may not render an Ingress: it could join a shared ALB's group, claim another app's host or order its rules before theirs; ${exposeFix}`);
+    }
+    if (object.kind === 'Service' && group === '' && (object.spec?.type === 'LoadBalancer' || object.spec?.type === 'NodePort')) {
+      error(object, 'spec.type', `is ${object.spec.type}: it opens the service ${object.spec.type === 'LoadBalancer' ? 'on a load balancer of its own' : 'on a port of every node'}, outside the cluster's ALB; leave type out (ClusterIP) and ${exposeFix}`);
+    }
+    if (object.kind === 'TargetGroupBinding' && group === 'elbv2.k8s.aws') {
+      error(object, 'kind', `a source may not render a TargetGroupBinding: it registers the pods in a target group of any ALB or NLB; ${exposeFix}`);
+    }
+    for (const key of Object.keys(object.metadata?.annotations ?? {})) {
+      if (reservedAnnotationPrefixes.some((prefix) => key.startsWith(prefix))) {
+        error(object, `metadata.annotations.${key}`, `is the AWS Load Balancer Controller's or external-dns's: a source may not claim a load balancer, a listener rule or a DNS name; remove it and ${exposeFix}`);
+      }
+    }
+    if (object.kind === 'Secret' && group === '') {
+      for (const field of ['data', 'stringData'] as const) {
+        if (Object.keys(object[field] ?? {}).length) {
+          error(object, field, `holds ${Object.keys(object[field]).join(', ')}: a Secret's data in the render is in git (or in a values file in dist/); reference an existing Secret instead (most charts take existingSecret) or have External Secrets create it`);
+        }
+      }
     }
   }
 }
@@ -256,6 +301,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   checkPodSecurity(objects, app, error);
   checkSchemas(objects, cluster, error);
   checkScope(objects, app, cluster, error);
+  checkReach(objects, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);
   checkServiceAccount(objects, app, cluster, error);

@@ -115,14 +115,14 @@ describe('the services\' project on a cluster', () => {
     expect(project.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
     expect(project.spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git', 'ghcr.io/stefanprodan/charts']);
     expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'hello' }, { name: 'ipv6-east', namespace: 'podinfo-oci' }]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
     expect(project.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }]);
     expect(project.spec.namespaceResourceWhitelist).toBeUndefined();
   });
 
   test('without a declared kind, Namespace is the only cluster-scoped kind; a cluster without services has no such project', () => {
     const objects = renderedObjects(demoFiles);
-    expect(findObject(objects, 'AppProject', 'fleet-services-ipv6-east').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(findObject(objects, 'AppProject', 'fleet-services-ipv6-east').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'podinfo' }]);
     expect(objects.filter((object) => object.kind === 'AppProject' && object.metadata.name.startsWith('fleet-services-')).map((object) => object.metadata.name)).toEqual(['fleet-services-ipv6-east']);
   });
 

@@ -416,6 +416,27 @@ ${extra}`;
     ]);
   });
 
+  test('a source that reaches past its namespace and host fails on each object, with the field and the fix: Namespace, Ingress, LoadBalancer and NodePort Services, TargetGroupBinding, ALB and external-dns annotations, a Secret\'s data', async () => {
+    // GIVEN a git path that renders a Namespace app0 labelled privileged, an Ingress on the shared ALB group with order -1000 and another app's host, ...
+    const errors = errorsOf(await check(fleetWith(gitService('hostile', 'test/fixtures/services/hostile'))));
+    const at = (object: string, rest: string) => expect.stringContaining(`apps[3] hostile on ipv6-east: ${object}: ${rest}`);
+    // THEN each is an error naming the object and field, with the fix
+    expect(errors).toEqual(expect.arrayContaining([
+      at('Namespace/app0', 'kind: a source may not render a Namespace: the generator renders namespace hostile'),
+      at('Ingress/take-over', 'kind: a source may not render an Ingress'),
+      at('Ingress/take-over', 'metadata.annotations.alb.ingress.kubernetes.io/group.name: is the AWS Load Balancer Controller\'s or external-dns\'s'),
+      at('Ingress/take-over', 'metadata.annotations.alb.ingress.kubernetes.io/group.order: '),
+      at('Service/hello-lb', 'spec.type: is LoadBalancer'),
+      at('Service/hello-lb', 'metadata.annotations.external-dns.alpha.kubernetes.io/hostname: '),
+      at('Service/hello-node', 'spec.type: is NodePort'),
+      at('TargetGroupBinding/hello', 'kind: a source may not render a TargetGroupBinding'),
+      at('Secret/credentials', 'stringData: holds password: a Secret\'s data in the render is in git'),
+    ]));
+    expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line)).every((line) => line.includes('expose'))).toBe(true);
+    // AND the plain service the same Deployment and Service make has none of these findings
+    expect(errorsOf(await check(fleetWith(gitService('hello', 'test/fixtures/services/hello-plain'))))).toEqual([]);
+  });
+
   test('given the fleet\'s file, each finding starts at the app\'s line in it', async () => {
     const file = join(repository, 'fleet.yaml');
     const text = `${testAppsFleetText}${podinfo().replace('replicaCount: 4', 'replicaCount: 3')}`;

@@ -1,0 +1,57 @@
+import { Fleet } from '../../config/fleet';
+import { FleetConfigError, parseFleet } from '../../config/load';
+import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
+
+/** The demo fleet without its podinfo; `values` are YAML lines of podinfo's values, `clusterValues` of its ipv6-east values. */
+function fleetText({ values = '', clusterValues = '' } = {}): string {
+  const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
+  return `${testAppsOnly}  - name: podinfo
+    source:
+      chart:
+        repoURL: https://stefanprodan.github.io/podinfo
+        name: podinfo
+        version: 6.14.1
+    values:
+      replicaCount: 2${values}
+${clusterValues ? `    clusterValues:\n      ipv6-east:${clusterValues}\n` : ''}    expose: { service: podinfo, port: 9898 }
+    replicas: 2
+    clusters: [ipv6-east]
+`;
+}
+
+function problemsOf(text: string): string[] {
+  try {
+    parseFleet(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FleetConfigError);
+    return (error as FleetConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
+  }
+  throw new Error('the fleet was accepted');
+}
+
+describe('nothing secret in a service\'s values: dist/ is in git', () => {
+  test('a value named as a secret, at any depth, in values or clusterValues, is refused where it is, with the fix', () => {
+    const text = fleetText({
+      values: '\n      redis: { auth: { password: hunter2 } }\n      env: [{ API_KEY: abc }]\n      oauth: { clientSecret: s3cr3t, privateKey: "-----BEGIN" }',
+      clusterValues: ' { githubToken: ghp_x, aws: { credentials: "[default]" } }',
+    });
+    const problems = problemsOf(text);
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(': ')))).toEqual([
+      'apps[3].values.redis.auth.password',
+      'apps[3].values.env[0].API_KEY',
+      'apps[3].values.oauth.clientSecret',
+      'apps[3].values.oauth.privateKey',
+      'apps[3].clusterValues.ipv6-east.githubToken',
+      'apps[3].clusterValues.ipv6-east.aws.credentials',
+    ]);
+    expect(problems[0]).toBe('apps[3].values.redis.auth.password: holds a secret (its name says so): values are written as they are to dist/apps/podinfo/values/, which is in git. Fix: leave it out and reference an existing Secret (most charts take existingSecret, or a secretName), or have External Secrets create it from your secret store');
+    expect(locatedProblemsOf(text)[0]).toMatch(new RegExp(`^${lineOf(text, 'redis: { auth')}:`));
+  });
+
+  test('references to a Secret, empty strings and values that are not strings pass', () => {
+    const fleet: Fleet = parseFleet(fleetText({
+      values: '\n      auth: { existingSecret: redis-auth, existingSecretPasswordKey: password, password: "" }\n      tls: { secretName: podinfo-tls, tokenPath: /var/run/token, passwordFile: /etc/pw }\n      secrets: { enabled: true }\n      tokenTTL: 300',
+    }));
+    expect(fleet.apps.find((app) => app.name === 'podinfo')).toBeDefined();
+  });
+});
