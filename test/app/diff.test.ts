@@ -53,7 +53,7 @@ describe('npm run diff against dist/ on disk', () => {
     const result = runDiff(['--markdown'], env);
     expect(result.stdout.startsWith('## Fleet diff\n')).toBe(true);
     expect(result.stdout).toContain('  - `spec.replicas`: `5` → `10000`\n');
-    expect(result.stdout).toContain('**Apps and pods per cluster:**\n\n- ipv6-east: scales app2 5 -&gt; 10,000 (+9,995 pods); 17 -&gt; 10,012 pods\n');
+    expect(result.stdout).toContain('**Apps and pods per cluster:**\n\n- ipv6-east: scales app2 5 -&gt; 10,000 (+9,995 pods); 19 -&gt; 10,014 pods\n');
     expect(result.status).toBe(1);
   });
 
@@ -61,7 +61,7 @@ describe('npm run diff against dist/ on disk', () => {
     // GIVEN app0 moved from ipv6-east onto legacy-ipv4, and app2 scaled
     const moved = setReplicas(demoFleetText, 2, 10000).replace('    replicas: 5\n  - name: app1', '    replicas: 5\n    clusters: [legacy-ipv4]\n  - name: app1');
     const result = runDiff([], { CDK8S_OUTDIR: scratchDist(), FLEET_CONFIG: writeTempFleet(moved) });
-    expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 17 -> 10,007 pods\n');
+    expect(result.stdout).toContain('\nApps and pods per cluster:\n  legacy-ipv4: adds app0 (+5 pods); 0 -> 5 pods\n  ipv6-east: removes app0 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 19 -> 10,009 pods\n');
   });
 
   test('says which ALBs a change adds or removes on each cluster', () => {

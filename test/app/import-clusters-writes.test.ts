@@ -412,7 +412,7 @@ describe('adopting clusters in bulk: --add', () => {
     // GIVEN the demo fleet with no clusters yet, Argo CD to run on one of those to import, the apps placed there
     const fresh = demoFleetText.replace(/^clusters:\n[\s\S]*?(?=\n# The NGINX)/m, 'clusters: []   # imported with npm run import-clusters -- --add\n')
       .replace('  cluster: ipv6-east', '  cluster: adopted-0').replaceAll('    replicas: 5\n', '    replicas: 5\n    clusters: [adopted-0]\n')
-      .replace('    replicas: 2\n', '    replicas: 2\n    clusters: [adopted-0]\n');
+      .replace('    replicas: 4\n', '    replicas: 4\n    clusters: [adopted-0]\n');
     const fleetFile = writeTempFleet(fresh);
     const files = newClusters(2);
     // WHEN

@@ -66,12 +66,12 @@ describe('npm run plan', () => {
   });
 
   test('text, --json and --markdown count each account and region\'s target groups against "Target Groups per Region"', () => {
-    // app0, app1 and app2 on ipv6-east: three target groups in us-east-2, none on legacy-ipv4
-    const line = '  us-east-2 (account 111122223333): 1 ALB of 50 per region, 3 target groups of 3,000 per region, for legacy-ipv4 and ipv6-east\n';
+    // app0, app1, app2 and podinfo on ipv6-east: four target groups in us-east-2, none on legacy-ipv4
+    const line = '  us-east-2 (account 111122223333): 1 ALB of 50 per region, 4 target groups of 3,000 per region, for legacy-ipv4 and ipv6-east\n';
     expect(runPlan([], demoFleetText).stdout).toContain(line);
     expect(runPlan(['--markdown'], demoFleetText).stdout).toContain(line);
     expect(JSON.parse(runPlan(['--json'], demoFleetText).stdout).regions).toMatchObject([{
-      region: 'us-east-2', targetGroups: 3, targetGroupQuota: 3000, targetGroupsByCluster: [{ cluster: 'ipv6-east', targetGroups: 3 }, { cluster: 'legacy-ipv4', targetGroups: 0 }],
+      region: 'us-east-2', targetGroups: 4, targetGroupQuota: 3000, targetGroupsByCluster: [{ cluster: 'ipv6-east', targetGroups: 4 }, { cluster: 'legacy-ipv4', targetGroups: 0 }],
     }]);
   });
 

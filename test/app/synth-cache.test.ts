@@ -124,7 +124,7 @@ describe('synth renders only the test apps that changed', () => {
     expect(result.renderedApps).toEqual(['app2']);
     // At 10,000 replicas app2's targets leave the shared ALB for one of its own (config/load-balancer-groups.ts).
     expect(result.changed).toEqual(['apps/app2/app.yaml', 'apps/app2/clusters/ipv6-east.yaml']);
-    expect(result.clusterChanges).toEqual(['ipv6-east: scales app2 5 -> 10,000 (+9,995 pods); 17 -> 10,012 pods', 'ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
+    expect(result.clusterChanges).toEqual(['ipv6-east: scales app2 5 -> 10,000 (+9,995 pods); 19 -> 10,014 pods', 'ipv6-east: ALBs 1 -> 2: adds own-app2 (app2); app2 moves from ALB shared-0 to ALB own-app2']);
   });
 
   test('a change of the code renders every app again', async () => {

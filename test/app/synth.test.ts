@@ -96,13 +96,13 @@ describe('npm run synth', () => {
     // GIVEN a dist/ of the demo fleet
     const outdir = join(mkdtempSync(join(tmpdir(), 'fleet-out-')), 'dist');
     const first = runSynth({ CDK8S_OUTDIR: outdir });
-    expect(first.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: adds app0, app1, app2 and 1 more (+17 pods); 0 -> 17 pods\n');
+    expect(first.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: adds app0, app1, app2 and 1 more (+19 pods); 0 -> 19 pods\n');
     // WHEN app2 is scaled to 10,000 and app1 taken off the fleet
     const text = setReplicas(demoFleetText, 2, 10_000).replace(/ {2}- name: app1\n( {4}.*\n)+/, '');
     const second = runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) });
     // THEN the cluster says both, with the pods before and after
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: removes app1 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 17 -> 10,007 pods\n');
+    expect(second.stdout).toContain('Apps and pods per cluster:\n  ipv6-east: removes app1 (-5 pods); scales app2 5 -> 10,000 (+9,995 pods); 19 -> 10,009 pods\n');
     // AND a synth that changes nothing says nothing of clusters
     expect(runSynth({ CDK8S_OUTDIR: outdir, FLEET_CONFIG: writeTempFleet(text) }).stdout).not.toContain('Apps and pods per cluster');
   });

@@ -63,7 +63,7 @@ describe('services: apps with a source, resolved beside the test apps', () => {
     // THEN
     expect(app.kind).toBe('service');
     expect(app.source).toEqual({ type: 'chart', repoURL: 'https://stefanprodan.github.io/podinfo', name: 'podinfo', version: '6.14.1' });
-    expect(app.expose).toEqual({ service: 'podinfo', port: 9898, healthCheckPath: '/' });
+    expect(app.expose).toEqual({ service: 'podinfo', port: 9898, host: 'podinfo', healthCheckPath: '/' });
     expect(app.rollingUpdate).toEqual({ maxSurgePercent: 25, maxUnavailablePercent: 25 });
     expect(app.podSecurity).toBe('restricted');
     expect(app).toMatchObject({ values: {}, clusterValues: {}, clusterResources: [], replicas: 2, placements: [{ cluster: 'ipv6-east' }], loadBalancer: 'shared' });
