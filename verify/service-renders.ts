@@ -107,7 +107,7 @@ type Reach =
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const manifestExtensions = ['.yaml', '.yml', '.json'];
 
-function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppFieldLocator): Reach {
+function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppFieldLocator, revisions: Map<string, Resolved>, folders: Map<string, boolean>): Reach {
   const source = app.source;
   if (source.type === 'chart') {
     if (source.archive === undefined) {
@@ -123,12 +123,17 @@ function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppField
     return { kind: 'not-checked', reason: `git path ${source.path} of ${source.repoURL} at ${source.revision} is not in this repository (${fleet.repo.url}): Argo CD renders it; the check cannot reach it offline` };
   }
   const path = source.path.replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
-  const resolved = resolveRevision(repoRoot, source.revision);
+  // Thousands of services share a few revisions and folders: each is asked of git once.
+  let resolved = revisions.get(source.revision);
+  if (!resolved) revisions.set(source.revision, resolved = resolveRevision(repoRoot, source.revision));
   if ('reason' in resolved) {
     return { kind: 'not-checked', reason: `git path ${source.path} at ${source.revision}: ${resolved.reason}` };
   }
   const dir = resolve(repoRoot, path);
-  if (!inside(repoRoot, dir) || gitText(repoRoot, ['cat-file', '-t', `${resolved.commit}:${path}`]) !== 'tree') {
+  const tree = `${resolved.commit}:${path}`;
+  let isTree = folders.get(tree);
+  if (isTree === undefined) folders.set(tree, isTree = inside(repoRoot, dir) && gitText(repoRoot, ['cat-file', '-t', tree]) === 'tree');
+  if (!isTree) {
     return { kind: 'error', message: `${locate(app, ['source', 'git', 'path'])}: ${source.path} is not a folder of this repository (${fleet.repo.url}) at ${source.revision} (commit ${resolved.commit.slice(0, 12)}): Argo CD would find no manifests there; give the folder of the service's manifests or kustomization, from the repository's root, as committed at that revision` };
   }
   return { kind: 'git', commit: resolved.commit, path };
@@ -149,12 +154,15 @@ function gitText(cwd: string, args: readonly string[]): string | undefined {
   }
 }
 
+/** A revision resolved in this clone: its commit, or why the clone cannot tell. */
+type Resolved = { readonly commit: string } | { readonly reason: string };
+
 /**
  * The commit a source's revision names in this clone, as Argo CD resolves a targetRevision against
  * the repository (a tag, a branch as the remote has it, a commit SHA, HEAD), or why the clone
  * cannot tell: not a git repository, or a revision it does not hold.
  */
-function resolveRevision(repoRoot: string, revision: string): { readonly commit: string } | { readonly reason: string } {
+function resolveRevision(repoRoot: string, revision: string): Resolved {
   if (gitText(repoRoot, ['rev-parse', '--git-dir']) === undefined) {
     return { reason: `${repoRoot} is not a git repository, so the revision cannot be read: run the check in a clone of the repository` };
   }
@@ -182,8 +190,12 @@ class CommitTrees {
     if (folder === undefined) {
       folder = join(this.root, String(this.made.size));
       mkdirSync(folder, { recursive: true });
-      const archive = git(this.repoRoot, ['archive', '--format=tar', commit, ...(path ? ['--', path] : [])]);
-      execFileSync('tar', ['-x', '-C', folder], { input: archive, maxBuffer: 1024 ** 2, stdio: ['pipe', 'ignore', 'pipe'] });
+      // Through a file, not memory: a whole commit holds dist/ of every app. git archive runs no smudge filter (no
+      // LFS fetch); it does apply the commit's .gitattributes export-ignore and export-subst, which a checkout would not.
+      const archive = `${folder}.tar`;
+      git(this.repoRoot, ['archive', '--format=tar', `--output=${archive}`, commit, ...(path ? ['--', path] : [])]);
+      execFileSync('tar', ['-x', '-f', archive, '-C', folder], { stdio: ['ignore', 'ignore', 'pipe'] });
+      rmSync(archive);
       this.made.set(key, folder);
     }
     return folder;
@@ -301,9 +313,11 @@ export async function renderServices(fleet: Fleet, files: ReadonlyMap<string, st
   const wanted: Array<{ app: ServiceApp; cluster: Cluster; key: string }> = [];
   const archiveChecks = new Map<string, Promise<string[]>>();
   const trees = new CommitTrees(repoRoot);
+  const revisions = new Map<string, Resolved>();
+  const folders = new Map<string, boolean>();
   try {
     for (const app of fleet.apps.filter(isService)) {
-      const reached = reach(app, fleet, repoRoot, locate);
+      const reached = reach(app, fleet, repoRoot, locate, revisions, folders);
       if (reached.kind === 'not-checked') {
         notChecked.push(`${app.name}: not checked: ${reached.reason}`);
         continue;
