@@ -17,7 +17,7 @@
  *   beside helm; otherwise the directory's .yaml, .yml and .json files, not recursing
  *   (reposerver/repository/repository.go findManifests, directory.recurse false by default).
  *   Read at the pinned revision, as Argo CD reads it, from this clone's own objects with git's
- *   plumbing (`git archive`, offline: GIT_NO_LAZY_FETCH), never from the working tree: a revision
+ *   plumbing (`git archive`, offline as diff/baseline.ts reads git), never from the working tree: a revision
  *   the clone does not have (a tag that does not exist, a commit a shallow clone lacks) is listed
  *   as not checked with that reason, where Argo CD's repo-server would fail "unable to resolve".
  *
@@ -29,6 +29,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'os';
 import { join, resolve, sep } from 'path';
 import { AddonKey } from '../catalog/addons';
+import { git, gitText } from '../diff/baseline';
 import { Cluster, Fleet, isService, ServiceApp } from '../config/fleet';
 import { HelmTemplate, helmBinary, helmTemplate, kubectlBinary, projectRoot, runProgram } from './helm';
 import { Manifest, parseManifests, parseStream } from './rendered';
@@ -137,21 +138,6 @@ function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppField
     return { kind: 'error', message: `${locate(app, ['source', 'git', 'path'])}: ${source.path} is not a folder of this repository (${fleet.repo.url}) at ${source.revision} (commit ${resolved.commit.slice(0, 12)}): Argo CD would find no manifests there; give the folder of the service's manifests or kustomization, from the repository's root, as committed at that revision` };
   }
   return { kind: 'git', commit: resolved.commit, path };
-}
-
-/** git reads the clone's own objects only: a partial clone's missing objects are not fetched (git 2.44+ honours GIT_NO_LAZY_FETCH), nothing prompts. */
-const offlineGit = { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '0' };
-
-function git(cwd: string, args: readonly string[]): Buffer {
-  return execFileSync('git', ['-C', cwd, ...args], { env: offlineGit, maxBuffer: 4 * 1024 ** 3 - 1, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function gitText(cwd: string, args: readonly string[]): string | undefined {
-  try {
-    return git(cwd, args).toString('utf8').trim();
-  } catch {
-    return undefined;
-  }
 }
 
 /** A revision resolved in this clone: its commit, or why the clone cannot tell. */
