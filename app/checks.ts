@@ -135,7 +135,7 @@ export function sourceKindCheck(fleet: Fleet, outdir: string, rendered: Readonly
   const problems = sourceKindSwitches(fleet, previous, `${outdir}/ at ${base}`);
   if (problems.length) {
     const details = configFile === undefined ? problems.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, problems).map(formatProblem);
-    return { status: 'failed', summary: `fleet.yaml moves apps between a chart and a git path where they run (against ${outdir}/ at ${base}): their ApplicationSets would delete them`, details };
+    return { status: 'failed', summary: `fleet.yaml switches apps between a chart, a git path and a test page where they run (against ${outdir}/ at ${base}): their ApplicationSets would delete the running apps`, details };
   }
   return { status: 'ok', summary: `no app changes between a chart, a git path and a test page on a cluster where ${outdir}/ at ${base} runs it` };
 }

@@ -74,6 +74,16 @@ describe('an app that changes between a chart and a git path on a cluster where 
     expect(sourceKindSwitches(fleetOf(steps.git), new Map([[clusterFile, undefined], ['apps/podinfo-oci/values.yaml', '{}']]))).toEqual([]);
   });
 
+  test('a test page that becomes a service on its cluster is refused the same way: test-apps-<cluster> owns its Application', () => {
+    // GIVEN app0, a test page on ipv6-east, turned into a git service there
+    const service = steps.chart.replace('  - name: app0\n    backgroundColor: yellow\n    containerPort: 80\n    replicas: 5\n', `  - name: app0\n${gitSource}    expose: { service: app0, port: 8080 }\n    replicas: 5\n    clusters: [ipv6-east]\n`);
+    expect(service).not.toBe(steps.chart);
+    // WHEN
+    const problems = sourceKindSwitches(fleetOf(service), new Map([[clusterFile, renderFleet(fleetOf(steps.chart)).get(clusterFile)]]));
+    // THEN
+    expect(problems).toEqual([{ path: ['apps', 0, 'source'], message: expect.stringContaining('moves app0 from a test page to a git path on ipv6-east, where the dist/ this synth replaces runs it: the ApplicationSet services-git-ipv6-east cannot take over the Application app0-ipv6-east that test-apps-ipv6-east owns') }]);
+  });
+
   test('synth refuses the switch against the dist/ it replaces, at the app\'s source line, and leaves dist/ as it was', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'kinds-')), 'dist');
     await synth(outdir, steps.chart).result;
