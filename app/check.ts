@@ -26,7 +26,7 @@ import { Fleet } from '../config/fleet';
 import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count, groupWarningLines } from '../config/messages';
-import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, syncCheck, terraformCheck, walkCheck } from './checks';
+import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, sourceKindCheck, syncCheck, terraformCheck, walkCheck } from './checks';
 import { renderFleet } from './render';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   }
   print({ status: 'ok', summary: `${configFile} is valid (${count(fleet.clusters.length)} clusters, ${count(fleet.apps.length)} apps)` });
   const rendered = renderFleet(fleet);
-  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), walkCheck(fleet, outdir, rendered, args.base, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
+  const quick = [capacityCheck(fleet, configFile), removalCheck(fleet, outdir, args.base, args['replace-fleet']), walkCheck(fleet, outdir, rendered, args.base, configFile), sourceKindCheck(fleet, outdir, rendered, args.base, configFile), syncCheck(outdir, rendered), dnsCheck(fleet, rendered)];
   quick.forEach(print);
   // One after the other: helm's few runs (a render per distinct values) hide little of the objects check, and
   // the objects of both checks at once made the peak of memory.

@@ -9,6 +9,7 @@ import { planProblems } from '../capacity/report';
 import { Fleet, isService, isTestApp } from '../config/fleet';
 import { fieldLines, formatProblem, locateProblems } from '../config/load';
 import { loadBalancerWalk, UnwalkedMove } from '../diff/load-balancers';
+import { sourceKindSwitches } from '../diff/source-kinds';
 import { LocatedMessage } from '../terraform/identity-switch';
 import { ingressName, IngressRole } from '../config/load-balancer-groups';
 import { formatFieldPath } from '../output/field-path';
@@ -113,6 +114,30 @@ export function walkCheck(fleet: Fleet, outdir: string, rendered: ReadonlyMap<st
     return { status: 'failed', summary: `fleet.yaml moves apps between ALBs in steps the clusters would not get one at a time (against ${outdir}/ at ${base}): merge and sync each step of a walk before the next`, details: [...located, ...warned] };
   }
   return { status: 'ok', summary: `every app that changes ALB against ${outdir}/ at ${base} takes the next step of its walk${warned.length ? `, but for ${count(warned.length)} moved without one` : ''}`, details: warned };
+}
+
+/**
+ * Apps that change kind (a chart, a git path, a test page) on a cluster where they run (diff/source-kinds.ts), judged
+ * against the dist/ committed at `base` (the pull request's base; HEAD by default), which is what the clusters run:
+ * the ApplicationSet that gains the app cannot take over its Application, and the one that loses it deletes the running app.
+ */
+export function sourceKindCheck(fleet: Fleet, outdir: string, rendered: ReadonlyMap<string, string>, base = 'HEAD', configFile?: string): CheckResult {
+  let committed;
+  try {
+    committed = committedDist(outdir, base, 'argocd/apps');
+  } catch (error) {
+    return { status: 'failed', summary: `${outdir}/ at ${base} cannot be read`, details: [(error as Error).message] };
+  }
+  if (!committed) return { status: 'ok', summary: `no app changes kind where it runs: ${outdir}/ is not committed at ${base}` };
+  const previous = new Map<string, string | undefined>();
+  // Only the clusters' files the change rewrites: an app that changes kind rewrites its cluster's.
+  for (const [path, text] of committed) if (rendered.get(path) !== text) previous.set(path, text);
+  const problems = sourceKindSwitches(fleet, previous, `${outdir}/ at ${base}`);
+  if (problems.length) {
+    const details = configFile === undefined ? problems.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, problems).map(formatProblem);
+    return { status: 'failed', summary: `fleet.yaml switches apps between a chart, a git path and a test page where they run (against ${outdir}/ at ${base}): their ApplicationSets would delete the running apps`, details };
+  }
+  return { status: 'ok', summary: `no app changes between a chart, a git path and a test page on a cluster where ${outdir}/ at ${base} runs it` };
 }
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */

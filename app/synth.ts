@@ -6,6 +6,7 @@ import { AppInputs, appInputs } from '../charts/fleet';
 import { allClusters, Fleet } from '../config/fleet';
 import { fieldLines, FleetConfigError, formatProblem, loadFleet, locateProblems } from '../config/load';
 import { identitySwitchProblems } from '../terraform/identity-switch';
+import { sourceKindSwitches } from '../diff/source-kinds';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { fleetToday } from '../config/eks-versions';
@@ -166,8 +167,11 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
     staged = [...await stageFleet(fleet, rendered, { ...write.target, units: cache.units }, run.workerScript), unchangedFiles(kept)];
     // An app moving between ALBs is judged against the dist/ this synth replaces: its per-cluster files that change
     // (npm run check judges it against the pull request's base, which is what the clusters run: app/checks.ts walkCheck).
-    albWalk = loadBalancerWalk(fleet, new Map(staged.flatMap((part) => part.previous)));
-    if (albWalk.problems.length) throw new FleetConfigError(locateProblems(options.configFile, albWalk.problems));
+    // So is an app changing kind (a chart, a git path, a test page) on a cluster where it runs (diff/source-kinds.ts).
+    const replaced = new Map(staged.flatMap((part) => part.previous));
+    albWalk = loadBalancerWalk(fleet, replaced);
+    const unsafe = [...albWalk.problems, ...sourceKindSwitches(fleet, replaced)];
+    if (unsafe.length) throw new FleetConfigError(locateProblems(options.configFile, unsafe));
   } catch (error) {
     write.abort();
     throw error;

@@ -28,11 +28,13 @@ const offline = { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_TERMINAL_PROMPT: '
 /** Plenty for a 100,000-app dist/ read in one `git cat-file --batch`. */
 const maxGitOutput = 4 * 1024 ** 3 - 1;
 
-function git(cwd: string, args: readonly string[], input?: string): Buffer {
+/** git's output in `cwd`, from the local object store only; throws when git fails. */
+export function git(cwd: string, args: readonly string[], input?: string): Buffer {
   return execFileSync('git', ['-C', cwd, ...args], { env: offline, input, maxBuffer: maxGitOutput, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-function gitText(cwd: string, args: readonly string[]): string | undefined {
+/** git's output in `cwd` as trimmed text, undefined when git fails. */
+export function gitText(cwd: string, args: readonly string[]): string | undefined {
   try {
     return git(cwd, args).toString('utf8').trim();
   } catch {

@@ -16,15 +16,20 @@
  *   util/app/discovery/discovery.go detects it) with `kubectl kustomize`, the kubectl that ships
  *   beside helm; otherwise the directory's .yaml, .yml and .json files, not recursing
  *   (reposerver/repository/repository.go findManifests, directory.recurse false by default).
- *   Argo CD reads the pinned revision; the check reads the working tree, which is what that
- *   revision holds once this change is merged.
+ *   Read at the pinned revision, as Argo CD reads it, from this clone's own objects with git's
+ *   plumbing (`git archive`, offline as diff/baseline.ts reads git), never from the working tree: a revision
+ *   the clone does not have (a tag that does not exist, a commit a shallow clone lacks) is listed
+ *   as not checked with that reason, where Argo CD's repo-server would fail "unable to resolve".
  *
  * Every other service is not checked, with the reason. Renders of the same inputs (source, values
  * texts, Kubernetes version, API versions) are shared across clusters and apps.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
 import { join, resolve, sep } from 'path';
 import { AddonKey } from '../catalog/addons';
+import { git, gitText } from '../diff/baseline';
 import { Cluster, Fleet, isService, ServiceApp } from '../config/fleet';
 import { HelmTemplate, helmBinary, helmTemplate, kubectlBinary, projectRoot, runProgram } from './helm';
 import { Manifest, parseManifests, parseStream } from './rendered';
@@ -96,14 +101,14 @@ export function sameRepository(a: string, b: string): boolean {
 /** What a service's source gives the check, before any render. */
 type Reach =
   | { readonly kind: 'chart'; readonly archive: string }
-  | { readonly kind: 'git'; readonly dir: string }
+  | { readonly kind: 'git'; readonly commit: string; readonly path: string }
   | { readonly kind: 'not-checked'; readonly reason: string }
   | { readonly kind: 'error'; readonly message: string };
 
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const manifestExtensions = ['.yaml', '.yml', '.json'];
 
-function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppFieldLocator): Reach {
+function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppFieldLocator, revisions: Map<string, Resolved>, folders: Map<string, boolean>): Reach {
   const source = app.source;
   if (source.type === 'chart') {
     if (source.archive === undefined) {
@@ -118,11 +123,80 @@ function reach(app: ServiceApp, fleet: Fleet, repoRoot: string, locate: AppField
   if (!sameRepository(source.repoURL, fleet.repo.url)) {
     return { kind: 'not-checked', reason: `git path ${source.path} of ${source.repoURL} at ${source.revision} is not in this repository (${fleet.repo.url}): Argo CD renders it; the check cannot reach it offline` };
   }
-  const dir = resolve(repoRoot, source.path);
-  if (!inside(repoRoot, dir) || !existsSync(dir) || !statSync(dir).isDirectory()) {
-    return { kind: 'error', message: `${locate(app, ['source', 'git', 'path'])}: ${source.path} is not a folder of this repository (${fleet.repo.url}): Argo CD would find no manifests there; give the folder of the service's manifests or kustomization, from the repository's root` };
+  const path = source.path.replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  // Thousands of services share a few revisions and folders: each is asked of git once.
+  let resolved = revisions.get(source.revision);
+  if (!resolved) revisions.set(source.revision, resolved = resolveRevision(repoRoot, source.revision));
+  if ('reason' in resolved) {
+    return { kind: 'not-checked', reason: `git path ${source.path} at ${source.revision}: ${resolved.reason}` };
   }
-  return { kind: 'git', dir };
+  const dir = resolve(repoRoot, path);
+  const tree = `${resolved.commit}:${path}`;
+  let isTree = folders.get(tree);
+  if (isTree === undefined) folders.set(tree, isTree = inside(repoRoot, dir) && gitText(repoRoot, ['cat-file', '-t', tree]) === 'tree');
+  if (!isTree) {
+    return { kind: 'error', message: `${locate(app, ['source', 'git', 'path'])}: ${source.path} is not a folder of this repository (${fleet.repo.url}) at ${source.revision} (commit ${resolved.commit.slice(0, 12)}): Argo CD would find no manifests there; give the folder of the service's manifests or kustomization, from the repository's root, as committed at that revision` };
+  }
+  return { kind: 'git', commit: resolved.commit, path };
+}
+
+/** A revision resolved in this clone: its commit, or why the clone cannot tell. */
+type Resolved = { readonly commit: string } | { readonly reason: string };
+
+/**
+ * The commit a source's revision names in this clone, as Argo CD resolves a targetRevision against
+ * the repository (a tag, a branch as the remote has it, a commit SHA, HEAD), or why the clone
+ * cannot tell: not a git repository, or a revision it does not hold.
+ */
+function resolveRevision(repoRoot: string, revision: string): Resolved {
+  if (gitText(repoRoot, ['rev-parse', '--git-dir']) === undefined) {
+    return { reason: `${repoRoot} is not a git repository, so the revision cannot be read: run the check in a clone of the repository` };
+  }
+  const candidates = revision === 'HEAD' ? ['refs/remotes/origin/HEAD', 'HEAD'] : [`refs/tags/${revision}`, `refs/remotes/origin/${revision}`, revision];
+  for (const candidate of candidates) {
+    const commit = gitText(repoRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+    if (commit) return { commit };
+  }
+  const shallow = gitText(repoRoot, ['rev-parse', '--is-shallow-repository']) === 'true';
+  return {
+    reason: `this clone has no tag, branch or commit ${revision}${shallow ? ' (it is a shallow clone: fetch the full history, e.g. actions/checkout with fetch-depth: 0, to have it checked)' : ''}; Argo CD fails "unable to resolve '${revision}'" when the repository has none either: pin a tag or a full commit SHA of this repository that holds the path`,
+  };
+}
+
+/** A temporary folder holding trees of commits (a path, or a whole commit for kustomize), made at most once each, removed by clear(). */
+class CommitTrees {
+  private readonly root = mkdtempSync(join(tmpdir(), 'fleet-service-trees-'));
+  private readonly made = new Map<string, string>();
+  constructor(private readonly repoRoot: string) {}
+
+  /** The folder holding `path` (or the whole commit, for '') of `commit`, as committed. */
+  tree(commit: string, path: string): string {
+    const key = `${commit}\u0000${path}`;
+    let folder = this.made.get(key);
+    if (folder === undefined) {
+      folder = join(this.root, String(this.made.size));
+      mkdirSync(folder, { recursive: true });
+      // Through a file, not memory: a whole commit holds dist/ of every app. git archive runs no smudge filter (no
+      // LFS fetch); it does apply the commit's .gitattributes export-ignore and export-subst, which a checkout would not.
+      const archive = `${folder}.tar`;
+      git(this.repoRoot, ['archive', '--format=tar', `--output=${archive}`, commit, ...(path ? ['--', path] : [])]);
+      execFileSync('tar', ['-x', '-f', archive, '-C', folder], { stdio: ['ignore', 'ignore', 'pipe'] });
+      rmSync(archive);
+      this.made.set(key, folder);
+    }
+    return folder;
+  }
+
+  clear(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A git path as committed: kustomize over the whole commit (a kustomization may name ../ folders), else the path's files. */
+async function renderCommittedPath(trees: CommitTrees, commit: string, path: string): Promise<Manifest[]> {
+  const own = join(trees.tree(commit, path), path);
+  if (kustomizationFiles.some((file) => existsSync(join(own, file)))) return renderPath(join(trees.tree(commit, ''), path));
+  return renderPath(own);
 }
 
 function inside(root: string, path: string): boolean {
@@ -224,67 +298,73 @@ export async function renderServices(fleet: Fleet, files: ReadonlyMap<string, st
   const renderings = new Map<string, () => Promise<Manifest[]>>();
   const wanted: Array<{ app: ServiceApp; cluster: Cluster; key: string }> = [];
   const archiveChecks = new Map<string, Promise<string[]>>();
-
-  for (const app of fleet.apps.filter(isService)) {
-    const reached = reach(app, fleet, repoRoot, locate);
-    if (reached.kind === 'not-checked') {
-      notChecked.push(`${app.name}: not checked: ${reached.reason}`);
-      continue;
-    }
-    if (reached.kind === 'error') {
-      errors.push(reached.message);
-      continue;
-    }
-    if (reached.kind === 'chart') {
-      const chartApp = app as ServiceApp & { source: { type: 'chart' } };
-      const key = `${reached.archive}\u0000${chartApp.source.name}\u0000${chartApp.source.version}\u0000${app.name}`;
-      if (!archiveChecks.has(key)) archiveChecks.set(key, archiveProblems(chartApp, reached.archive, locate));
-    }
-    for (const placement of app.placements) {
-      const cluster = clusters.get(placement.cluster);
-      // A placement on a cluster still being created renders nowhere yet.
-      if (!cluster) continue;
-      if (reached.kind === 'git') {
-        const key = JSON.stringify(['git', reached.dir]);
-        if (!renderings.has(key)) renderings.set(key, () => renderPath(reached.dir));
+  const trees = new CommitTrees(repoRoot);
+  const revisions = new Map<string, Resolved>();
+  const folders = new Map<string, boolean>();
+  try {
+    for (const app of fleet.apps.filter(isService)) {
+      const reached = reach(app, fleet, repoRoot, locate, revisions, folders);
+      if (reached.kind === 'not-checked') {
+        notChecked.push(`${app.name}: not checked: ${reached.reason}`);
+        continue;
+      }
+      if (reached.kind === 'error') {
+        errors.push(reached.message);
+        continue;
+      }
+      if (reached.kind === 'chart') {
+        const chartApp = app as ServiceApp & { source: { type: 'chart' } };
+        const key = `${reached.archive}\u0000${chartApp.source.name}\u0000${chartApp.source.version}\u0000${app.name}`;
+        if (!archiveChecks.has(key)) archiveChecks.set(key, archiveProblems(chartApp, reached.archive, locate));
+      }
+      for (const placement of app.placements) {
+        const cluster = clusters.get(placement.cluster);
+        // A placement on a cluster still being created renders nowhere yet.
+        if (!cluster) continue;
+        if (reached.kind === 'git') {
+          const key = JSON.stringify(['git', reached.commit, reached.path]);
+          if (!renderings.has(key)) renderings.set(key, () => renderCommittedPath(trees, reached.commit, reached.path));
+          wanted.push({ app, cluster, key });
+          continue;
+        }
+        const valuePaths = [serviceValuesFiles.shared(app.name), serviceValuesFiles.cluster(app.name, cluster.name)];
+        const missing = valuePaths.filter((path) => !files.has(path));
+        if (missing.length) {
+          errors.push(`${app.name} on ${cluster.name}: ${missing.map((path) => `${fleet.repo.path}/${path}`).join(' and ')} not rendered: run npm run synth (Argo CD's Application names these values files)`);
+          continue;
+        }
+        const template: HelmTemplate = {
+          releaseName: app.name,
+          namespace: app.name,
+          chartArchive: reached.archive,
+          values: valuePaths.map((path) => files.get(path)!),
+          kubeVersion: cluster.kubernetesVersion,
+          apiVersions: clusterApiVersions(cluster),
+        };
+        const key = JSON.stringify(template);
+        if (!renderings.has(key)) renderings.set(key, () => helmTemplate(template));
         wanted.push({ app, cluster, key });
-        continue;
       }
-      const valuePaths = [serviceValuesFiles.shared(app.name), serviceValuesFiles.cluster(app.name, cluster.name)];
-      const missing = valuePaths.filter((path) => !files.has(path));
-      if (missing.length) {
-        errors.push(`${app.name} on ${cluster.name}: ${missing.map((path) => `${fleet.repo.path}/${path}`).join(' and ')} not rendered: run npm run synth (Argo CD's Application names these values files)`);
-        continue;
-      }
-      const template: HelmTemplate = {
-        releaseName: app.name,
-        namespace: app.name,
-        chartArchive: reached.archive,
-        values: valuePaths.map((path) => files.get(path)!),
-        kubeVersion: cluster.kubernetesVersion,
-        apiVersions: clusterApiVersions(cluster),
-      };
-      const key = JSON.stringify(template);
-      if (!renderings.has(key)) renderings.set(key, () => helmTemplate(template));
-      wanted.push({ app, cluster, key });
     }
-  }
 
-  for (const problems of await Promise.all(archiveChecks.values())) errors.push(...problems);
-  const keys = [...renderings.keys()];
-  const settled = await inTurns(keys.map((key) => () => renderings.get(key)!().then((objects) => ({ objects }), (error: Error) => ({ error }))), parallelRenders);
-  const byKey = new Map(keys.map((key, index) => [key, settled[index]]));
-  const renders: ServiceRender[] = [];
-  const reported = new Set<string>();
-  for (const { app, cluster, key } of wanted) {
-    const result = byKey.get(key)!;
-    if ('error' in result) {
-      const line = `${app.name} on ${cluster.name}: ${app.source.type === 'chart' ? 'helm template' : 'rendering the path'} fails: ${result.error.message}`;
-      if (!reported.has(line)) errors.push(line);
-      reported.add(line);
-      continue;
+    for (const problems of await Promise.all(archiveChecks.values())) errors.push(...problems);
+    const keys = [...renderings.keys()];
+    const settled = await inTurns(keys.map((key) => () => renderings.get(key)!().then((objects) => ({ objects }), (error: Error) => ({ error }))), parallelRenders);
+    const byKey = new Map(keys.map((key, index) => [key, settled[index]]));
+    const renders: ServiceRender[] = [];
+    const reported = new Set<string>();
+    for (const { app, cluster, key } of wanted) {
+      const result = byKey.get(key)!;
+      if ('error' in result) {
+        const line = `${app.name} on ${cluster.name}: ${app.source.type === 'chart' ? 'helm template' : 'rendering the path'} fails: ${result.error.message}`;
+        if (!reported.has(line)) errors.push(line);
+        reported.add(line);
+        continue;
+      }
+      renders.push({ app, cluster, objects: result.objects.filter(appliedBySync) });
     }
-    renders.push({ app, cluster, objects: result.objects.filter(appliedBySync) });
+    return { renders, notChecked, errors, distinctRenders: keys.length };
+  } finally {
+    trees.clear();
   }
-  return { renders, notChecked, errors, distinctRenders: keys.length };
 }

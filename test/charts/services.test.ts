@@ -188,7 +188,7 @@ describe('the Applications Argo CD generates for services', () => {
     const applications = applicationsOf(sourcesFiles);
     expect(applications.get('podinfo-oci-ipv6-east')!.spec.sources[0]).toMatchObject({ repoURL: 'ghcr.io/stefanprodan/charts', chart: 'podinfo', targetRevision: '6.14.1', helm: { releaseName: 'podinfo-oci' } });
     expect(applications.get('hello-ipv6-east')!.spec.sources).toEqual([
-      { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'v1.0.0', path: 'test/fixtures/services/hello' },
+      { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: '6d61710b9c569fb9834f44dd8c030c1612d0deab', path: 'test/fixtures/services/hello' },
       { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'main', path: 'dist/apps/hello', directory: { recurse: true, include: '{app.yaml,clusters/ipv6-east.yaml}' } },
     ]);
     expect(applicationChartRepo('oci://registry.example.com:5000/charts')).toBe('registry.example.com:5000/charts');
