@@ -88,7 +88,11 @@ export class ClusterAppsChart extends FileChart {
               directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
             },
             destination: { name: cluster.name, namespace: '{{.app}}' },
-            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+            // One project serves every service of the cluster, so a source may name another service's
+            // Namespace (allowed by name) or objects: a sync that would apply what another Application
+            // already manages fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
+            // FailOnSharedResource=true with the SharedResourceWarning condition).
+            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
           },
         },
       },
@@ -149,9 +153,11 @@ export class ServiceApps extends Construct {
         sourceRepos: repos,
         destinations: services.map((app) => ({ name: cluster.name, namespace: app.name })),
         clusterResourceWhitelist: [...kinds.values()],
-        // A source may create any namespaced kind in its namespace but Argo CD's own: an Application
-        // or AppProject there would reach past this project.
-        namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }],
+        // A source may create any namespaced kind in its namespace but Argo CD's own (an Application
+        // or AppProject there would reach past this project) and a TargetGroupBinding, which would
+        // register its pods in any target group of the cluster's ALBs (the generator renders none:
+        // the load balancer controller makes its own for the Ingresses).
+        namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }],
       },
     });
 
@@ -215,7 +221,11 @@ export class ServiceApps extends Construct {
             project,
             sources,
             destination: { name: cluster.name, namespace: '{{.app}}' },
-            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+            // One project serves every service of the cluster, so a source may name another service's
+            // Namespace (allowed by name) or objects: a sync that would apply what another Application
+            // already manages fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
+            // FailOnSharedResource=true with the SharedResourceWarning condition).
+            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
           },
         },
       },

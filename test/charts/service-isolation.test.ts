@@ -17,3 +17,20 @@ describe('the services\' project confines their Namespaces', () => {
     expect(project.spec.description).not.toMatch(/each only in its own namespace/);
   });
 });
+
+describe('a service\'s source cannot take over what another service runs', () => {
+  const objects = renderedObjects(renderFleet(fixtureFleet('services-sources')));
+
+  test('every services Application fails a sync that would apply an object another Application manages (FailOnSharedResource)', () => {
+    // argo-cd v3.4.4 controller/sync.go: with FailOnSharedResource=true a sync fails on the SharedResourceWarning
+    // condition, so service X's source naming service Y's Namespace fails X's sync instead of relabelling Y's.
+    const sets = objects.filter((object) => object.kind === 'ApplicationSet' && object.metadata.name.startsWith('services-'));
+    expect(sets.length).toBeGreaterThan(0);
+    for (const set of sets) expect(set.spec.template.spec.syncPolicy.syncOptions).toEqual(['FailOnSharedResource=true']);
+  });
+
+  test('the project refuses TargetGroupBindings, which would put a source\'s pods in any target group of the cluster\'s ALBs', () => {
+    const project = findObject(objects, 'AppProject', 'fleet-services-ipv6-east');
+    expect(project.spec.namespaceResourceBlacklist).toContainEqual({ group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' });
+  });
+});

@@ -116,7 +116,7 @@ describe('the services\' project on a cluster', () => {
     expect(project.spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git', 'ghcr.io/stefanprodan/charts']);
     expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'hello' }, { name: 'ipv6-east', namespace: 'podinfo-oci' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
-    expect(project.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }]);
+    expect(project.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }]);
     expect(project.spec.namespaceResourceWhitelist).toBeUndefined();
   });
 
