@@ -644,20 +644,40 @@ function revisionProblem(revision: string): string | undefined {
  * to tell a rollout the file sets from the one defaults fill in.
  */
 /** Helm value names that hold a secret: such a value would be written as it is to dist/ (apps/<app>/values/), which is in git. */
-const secretValueName = /password|passwd|secret|token|apikey|api_key|privatekey|private_key|credentials/i;
+const secretValueName = /password|passwd|secret|token|apikey|api_key|privatekey|private_key|accesskey|access_key|sessionkey|signingkey|encryptionkey|credentials|connectionstring|dsn$/i;
 /**
- * Value names that point at a Secret rather than hold one: the name of an existing Secret
- * (existingSecret, secretName, tokenSecretRef), of a key in it (existingSecretPasswordKey,
- * userPasswordKey) or of a file (passwordFile, tokenPath). apiKey and privateKey hold the key itself.
+ * Value names that point at a Secret or at a setting rather than hold a secret: the name of an
+ * existing Secret (existingSecret, secretName, tokenSecretRef, tlsSecret, imagePullSecrets), of a key
+ * in it (existingSecretPasswordKey, userPasswordKey), of a file (passwordFile, tokenPath), or a
+ * setting about one (tokenUrl, passwordPolicy, secretStore, secretsManagerArn). apiKey, privateKey,
+ * accessKey and secretKey hold the key itself.
  */
-const secretReferenceName = /^existing|(name|ref|file|path)$|(secret|password|passwd|token|credentials)key$/i;
+const secretReferenceName = /^existing|(name|ref|file|path|url|policy|store|arn|enabled)$|(password|passwd|token|credentials)key$|^(tls|imagepull)secrets?$/i;
 
-/** Each string of `values` under a name that holds a secret, by its path below `at`. */
+/** Names whose number is the secret itself (a numeric password or PIN). */
+const secretNumberName = /(password|passwd|secret|token|key|pin)$/i;
+
+/** Whether a string carries a password in a URL's user information (postgres://user:password@host/db). */
+const urlWithPassword = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+
+/**
+ * Each value of `values` that is a secret, by its path below `at`: a non-empty string or a number
+ * under a name that holds a secret (or a list of them), the value of an environment variable so
+ * named ({ name: DB_PASSWORD, value: ... }), and any string with a password in a URL.
+ */
 function secretValues(values: unknown, at: PathSegment[]): PathSegment[][] {
   if (Array.isArray(values)) return values.flatMap((item, index) => secretValues(item, [...at, index]));
-  if (typeof values !== 'object' || values === null) return [];
-  return Object.entries(values).flatMap(([key, value]) => {
-    if (typeof value === 'string') return value !== '' && secretValueName.test(key) && !secretReferenceName.test(key) ? [[...at, key]] : [];
+  if (typeof values !== 'object' || values === null) return typeof values === 'string' && urlWithPassword.test(values) ? [at] : [];
+  const entry = values as Record<string, unknown>;
+  const envSecret = typeof entry.name === 'string' && secretValueName.test(entry.name) && !secretReferenceName.test(entry.name)
+    && (typeof entry.value === 'string' ? entry.value !== '' : typeof entry.value === 'number');
+  return Object.entries(entry).flatMap(([key, value]): PathSegment[][] => {
+    if (key === 'value' && envSecret) return [[...at, key]];
+    const named = secretValueName.test(key) && !secretReferenceName.test(key);
+    // A number is a secret only under a name that ends as one (password: 12345678), not a setting's (tokenTTL: 300).
+    const held = (leaf: unknown) => (typeof leaf === 'string' ? leaf !== '' : typeof leaf === 'number' && secretNumberName.test(key));
+    if (named && held(value)) return [[...at, key]];
+    if (named && Array.isArray(value) && value.some(held)) return [[...at, key]];
     return secretValues(value, [...at, key]);
   });
 }
@@ -698,7 +718,7 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
     const { chart, git } = app.source;
     if (chart && git) report(at('source'), 'has both chart and git: a service comes from one source; keep one');
     else if (!chart && !git) report(at('source'), 'has neither chart nor git: expected source: { chart: { repoURL, name, version } } or source: { git: { repoURL, revision, path } }');
-    if (!app.expose) report(at('expose'), 'is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<app>.<domain> to');
+    if (!app.expose) report(at('expose'), 'is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<host>.<domain> to (host: the app\'s name unless expose.host says)');
     if (chart) {
       const repoProblem = chartRepoProblem(chart.repoURL);
       if (repoProblem) report(at('source', 'chart', 'repoURL'), repoProblem);

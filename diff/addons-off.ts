@@ -39,7 +39,7 @@ function consequence(addon: AddonKey, cluster: Cluster, fleet: Fleet): string {
   switch (addon) {
     case 'externalDns':
       return apps.length
-        ? `the DNS records of ${firstNames(apps)} (<app>.${fleet.domain}) it serves are no longer managed: they keep pointing where they point, are not updated when an ALB changes, and are not deleted when an app leaves the cluster`
+        ? `the DNS records of ${firstNames(apps)} (their hosts in ${fleet.domain}) it serves are no longer managed: they keep pointing where they point, are not updated when an ALB changes, and are not deleted when an app leaves the cluster`
         : 'no app of the fleet runs there, but any record it owns is no longer managed';
     case 'awsLoadBalancerController':
       return 'Ingresses and Services of type LoadBalancer there are no longer reconciled: no ALB or target is created, changed or deleted for them, and a deleted Ingress keeps its finalizer';

@@ -55,3 +55,26 @@ describe('nothing secret in a service\'s values: dist/ is in git', () => {
     expect(fleet.apps.find((app) => app.name === 'podinfo')).toBeDefined();
   });
 });
+
+describe('secrets in the shapes charts take them', () => {
+  test('a numeric password, a list of tokens, an environment variable named as a secret, an access key pair and a URL with a password are refused', () => {
+    const text = fleetText({
+      values: '\n      auth: { password: 12345678, tokens: [abc] }\n      extraEnv: [{ name: DB_PASSWORD, value: hunter2 }, { name: LOG_LEVEL, value: debug }]\n      minio: { accessKey: AKIAEXAMPLE, secretKey: wJalrEXAMPLE }\n      databaseUrl: postgres://app:hunter2@db:5432/app',
+    });
+    expect(problemsOf(text).map((problem) => problem.slice(0, problem.indexOf(': ')))).toEqual([
+      'apps[3].values.auth.password',
+      'apps[3].values.auth.tokens',
+      'apps[3].values.extraEnv[0].value',
+      'apps[3].values.minio.accessKey',
+      'apps[3].values.minio.secretKey',
+      'apps[3].values.databaseUrl',
+    ]);
+  });
+
+  test('settings about a secret pass: a TLS Secret\'s name, image pull Secrets, a token URL, a password policy, a secret store, a TTL', () => {
+    const fleet: Fleet = parseFleet(fleetText({
+      values: '\n      ingress: { tlsSecret: podinfo-tls }\n      imagePullSecrets: [regcred]\n      auth: { tokenUrl: "https://idp.example.com/token", passwordPolicy: strict, tokenTTL: 300 }\n      vault: { secretStore: aws }\n      url: "https://example.com/path"',
+    }));
+    expect(fleet.apps.find((app) => app.name === 'podinfo')).toBeDefined();
+  });
+});

@@ -158,7 +158,7 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
 
   test('a service without expose, or with no or two sources, is refused', () => {
     expect(problemsOf(withApp(podinfo.replace('    expose: { service: podinfo, port: 9898 }\n', '')))).toEqual([
-      'apps[3].expose: is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<app>.<domain> to',
+      'apps[3].expose: is missing: a service names the Service its source renders and its port (expose: { service: <name>, port: <port> }), which the generator\'s Ingress routes https://<host>.<domain> to (host: the app\'s name unless expose.host says)',
     ]);
     expect(problemsOf(withApp(podinfo.replace(/ {4}source:\n( {6}.*\n)+/, '    source: {}\n')))).toEqual([
       'apps[3].source: has neither chart nor git: expected source: { chart: { repoURL, name, version } } or source: { git: { repoURL, revision, path } }',

@@ -40,7 +40,7 @@ describe('turning an add-on off says what it leaves running and what stops worki
     // THEN one sentence says so
     expect(sentences).toEqual([
       'ipv6-east: external-dns turned off: Argo CD deletes its Application but leaves its pods running (preserveResourcesOnDeletion), and dist/terraform/ removes its Pod Identity association, '
-      + 'so it can no longer call AWS once terraform apply runs; the DNS records of app0, app1, app2 and 1 more (<app>.apps.example.com) it serves are no longer managed: they keep pointing where they point, '
+      + 'so it can no longer call AWS once terraform apply runs; the DNS records of app0, app1, app2 and 1 more (their hosts in apps.example.com) it serves are no longer managed: they keep pointing where they point, '
       + 'are not updated when an ALB changes, and are not deleted when an app leaves the cluster. To remove it, delete what it installed on ipv6-east by hand: '
       + 'helm template of the external-dns chart with release external-dns, namespace external-dns and its values files, piped to kubectl delete -f -.',
     ]);
