@@ -3,14 +3,14 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
-import { groupNameAnnotation, replicasAnnotation } from '../catalog/test-app';
+import { replicasAnnotation } from '../catalog/test-app';
 import { Placement, ServiceApp } from '../config/fleet';
 import { FreeMapping } from '../config/schema-builder';
 import { appIngresses } from '../config/load-balancer-groups';
 import { FileChart, ValuesFile } from './file-chart';
 import { Manifest } from './manifest';
 import { serviceIdentityValues } from '../values/service-identity';
-import { defaultDnsWeight, groupOrderAnnotation, loadBalancerAnnotations, PlacedCluster, unpublished, walkNextOrder } from './test-app-placement';
+import { ingressAnnotations, PlacedCluster } from './test-app-placement';
 import { testAppSyncWaves } from './test-app';
 
 /** The labels of what the generator renders for a service (its Namespace and Ingresses). */
@@ -77,10 +77,6 @@ export class ServiceAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: ServiceAppPlacementProps) {
     const { app, cluster, placement, domain } = props;
     super(scope, id, appClusterPath(app.name, cluster.name), { labels: serviceLabels(app) });
-    const weighted: Record<string, string> = {
-      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
-      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),
-    };
     // The service's Ingress, and while it moves to another ALB the two of the walk, as a test app's
     // (config/load-balancer-groups.ts appIngresses; charts/test-app-placement.ts).
     for (const ingress of appIngresses(app, cluster)) {
@@ -93,12 +89,7 @@ export class ServiceAppPlacementChart extends FileChart {
           annotations: {
             // No sync wave of its own: the Ingress syncs with the Service it routes to (wave 0). An
             // earlier wave would wait for an ALB the controller cannot build before that Service exists.
-            ...loadBalancerAnnotations,
-            [groupNameAnnotation]: ingress.group,
-            ...(ingress.role === 'next' ? { [groupOrderAnnotation]: walkNextOrder } : {}),
-            'alb.ingress.kubernetes.io/target-type': 'ip',
-            'alb.ingress.kubernetes.io/healthcheck-path': app.expose.healthCheckPath,
-            ...(ingress.publishesDns ? weighted : unpublished),
+            ...ingressAnnotations(ingress, cluster, placement, app.expose.healthCheckPath),
           },
         },
         spec: {

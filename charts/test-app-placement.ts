@@ -3,7 +3,7 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { appClusterPath } from '../catalog/dist-layout';
 import { Cluster, Placement, TestApp } from '../config/fleet';
-import { appIngresses } from '../config/load-balancer-groups';
+import { AppIngress, appIngresses } from '../config/load-balancer-groups';
 import { nginxPaths } from '../values/test-app-site';
 import { FileChart } from './file-chart';
 import { Manifest } from './manifest';
@@ -89,6 +89,35 @@ export const groupOrderAnnotation = 'alb.ingress.kubernetes.io/group.order';
 /** <app>-next's order: before every other Ingress of its group, which have none (0). */
 export const walkNextOrder = '-1';
 
+/**
+ * What an app's Ingress (a test page's or a service's) says of its ALB and of DNS: the settings every Ingress of a group
+ * shares, its group, IP targets (IPv6 pods can only be IP targets), its health check, and the weighted records of its
+ * placement when it owns DNS (config/load-balancer-groups.ts appIngresses), else none. Hosts differ between the apps
+ * of a group, so their rules never overlap and need no group.order (which only orders the members' rules: v3.5.0
+ * pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name), but for a walk's: on the ALB an app moves to,
+ * <app>-next's warm rule comes before <app>'s (order 0).
+ */
+export function ingressAnnotations(ingress: AppIngress, cluster: Pick<PlacedCluster, 'name'>, placement: Placement, healthCheckPath: string): Record<string, string> {
+  return {
+    ...loadBalancerAnnotations,
+    [groupNameAnnotation]: ingress.group,
+    ...(ingress.role === 'next' ? { [groupOrderAnnotation]: walkNextOrder } : {}),
+    'alb.ingress.kubernetes.io/target-type': 'ip',
+    'alb.ingress.kubernetes.io/healthcheck-path': healthCheckPath,
+    // Weighted from the first placement on, even alone: adding a placement then changes only
+    // weights (UPSERTs) and adds records of the same kind, never turns a simple record into weighted
+    // ones. That conversion works too, but not in one step for the whole name: external-dns v0.21.0
+    // deletes the old record and creates the new one in one change batch (provider/aws/aws.go,
+    // sortChangesByActionNameType: UPSERT, DELETE, CREATE), and Route 53 refuses a weighted record
+    // beside a simple one, so another cluster's new weighted record is refused until the simple
+    // record's owner has synced, then created on retry (verify/dns-records.ts, transitionOutcome).
+    // Named after the cluster, a placement keeps its record through every step.
+    ...(ingress.publishesDns
+      ? { 'external-dns.alpha.kubernetes.io/set-identifier': cluster.name, 'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight) }
+      : unpublished),
+  };
+}
+
 export class TestAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
     const { app, cluster, placement, domain } = props;
@@ -109,18 +138,6 @@ export class TestAppPlacementChart extends FileChart {
       },
     });
 
-    // Weighted from the first placement on, even alone: adding a placement then changes only
-    // weights (UPSERTs) and adds records of the same kind, never turns a simple record into weighted
-    // ones. That conversion works too, but not in one step for the whole name: external-dns v0.21.0
-    // deletes the old record and creates the new one in one change batch (provider/aws/aws.go,
-    // sortChangesByActionNameType: UPSERT, DELETE, CREATE), and Route 53 refuses a weighted record
-    // beside a simple one, so another cluster's new weighted record is refused until the simple
-    // record's owner has synced, then created on retry (verify/dns-records.ts, transitionOutcome).
-    // Named after the cluster, a placement keeps its record through every step.
-    const weighted: Record<string, string> = {
-      'external-dns.alpha.kubernetes.io/set-identifier': cluster.name,
-      'external-dns.alpha.kubernetes.io/aws-weight': String(placement.weight ?? defaultDnsWeight),
-    };
     // The app's Ingress, and while it moves to another ALB the two of the walk (config/load-balancer-groups.ts appIngresses).
     for (const ingress of appIngresses(app, cluster)) {
       new Manifest<IIngress>(this, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
@@ -131,18 +148,9 @@ export class TestAppPlacementChart extends FileChart {
           namespace: app.name,
           annotations: {
             ...traffic,
-            ...loadBalancerAnnotations,
-            // Hosts differ between the apps of a group, so their rules never overlap and need no group.order (which
-            // only orders the members' rules: v3.5.0 pkg/ingress/group_loader.go sortGroupMembers, then by namespace/name),
-            // but for a walk's: on the ALB an app moves to, <app>-next's warm rule comes before <app>'s (order 0).
-            [groupNameAnnotation]: ingress.group,
-            ...(ingress.role === 'next' ? { [groupOrderAnnotation]: walkNextOrder } : {}),
-            // IPv6 pods can only be IP targets.
-            'alb.ingress.kubernetes.io/target-type': 'ip',
-            'alb.ingress.kubernetes.io/healthcheck-path': nginxPaths.healthPath,
+            ...ingressAnnotations(ingress, cluster, placement, nginxPaths.healthPath),
             // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
             'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
-            ...(ingress.publishesDns ? weighted : unpublished),
           },
         },
         spec: {
