@@ -2,7 +2,7 @@ import { clusterDemand, parseQuantity, planFleet, reservedCpuMillicores, rollout
 import { formatPlanTable, planProblems } from '../../capacity/report';
 import { serviceRollingUpdate } from '../../catalog/test-app';
 import { Fleet } from '../../config/fleet';
-import { demoFleet } from '../support/fixtures';
+import { demoFleet, testAppsFleetText } from '../support/fixtures';
 
 /** A chart service of the demo fleet: `extra` are more YAML lines of the app (4 spaces in). */
 function service(name: string, replicas: number, extra = '', clusters = '[ipv6-east]'): string {
@@ -17,7 +17,7 @@ ${extra}`;
 
 /** The demo fleet's test apps (app0..app2 on ipv6-east, 5 replicas each; its podinfo, the last app, taken out) with services added. */
 function withServices(...services: string[]): Fleet {
-  return demoFleet((text) => `${text.slice(0, text.indexOf('  # A service of the team\'s own'))}${services.join('')}`);
+  return demoFleet(() => `${testAppsFleetText}${services.join('')}`);
 }
 
 function clusterPlan(fleet: Fleet, cluster: string): ClusterPlan {

@@ -1,18 +1,8 @@
 import { readFileSync, writeFileSync } from 'fs';
 import { FleetConfigError, loadFleet, maxPrintedProblems, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { largeFleetYaml } from '../fixtures/large-fleet';
-import { demoFleetText, fixtureNames, fixturePath, runSynth, scratchDist, writeTempFleet } from '../support/fixtures';
+import { demoFleetText, fixtureNames, fixturePath, problemsOf, runSynth, scratchDist, writeTempFleet } from '../support/fixtures';
 
-/** The problems of an invalid fleet, as `path: message`, from the reader synth uses. */
-function problemsOf(text: string): string[] {
-  try {
-    parseFleet(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
-  }
-  throw new Error('the fleet was accepted');
-}
 
 /** The fleet, or the printed error, from one reader. */
 function outcome(read: (text: string) => unknown, text: string): unknown {

@@ -1,11 +1,10 @@
 import { Fleet } from '../../config/fleet';
-import { FleetConfigError, parseFleet } from '../../config/load';
-import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
+import { parseFleet } from '../../config/load';
+import { lineOf, locatedProblemsOf, problemsOf, testAppsFleetText } from '../support/fixtures';
 
 /** The demo fleet without its podinfo; `values` are YAML lines of podinfo's values, `clusterValues` of its ipv6-east values. */
 function fleetText({ values = '', clusterValues = '' } = {}): string {
-  const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
-  return `${testAppsOnly}  - name: podinfo
+  return `${testAppsFleetText}  - name: podinfo
     source:
       chart:
         repoURL: https://stefanprodan.github.io/podinfo
@@ -19,15 +18,6 @@ ${clusterValues ? `    clusterValues:\n      ipv6-east:${clusterValues}\n` : ''}
 `;
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    parseFleet(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).problems.map((problem) => `${problem.path}: ${problem.message}`);
-  }
-  throw new Error('the fleet was accepted');
-}
 
 describe('nothing secret in a service\'s values: dist/ is in git', () => {
   test('a value named as a secret, at any depth, in values or clusterValues, is refused where it is, with the fix', () => {

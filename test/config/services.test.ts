@@ -1,12 +1,12 @@
 import { Fleet, ServiceApp, TestApp } from '../../config/fleet';
 import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { fleetSchemaDocument } from '../../config/editor-schema';
-import { demoFleetText, lineOf, locatedProblemsOf } from '../support/fixtures';
+import { lineOf, locatedProblemsOf, testAppsFleetText } from '../support/fixtures';
 import { renderFleet } from '../../app/render';
 import { parseManifests } from '../../verify/rendered';
 
 /** The demo fleet's test apps and clusters, without its podinfo, which these tests write each their own way. */
-const testAppsOnly = `${demoFleetText.slice(0, demoFleetText.indexOf('\n  # A service of the team\'s own'))}\n`;
+const testAppsOnly = testAppsFleetText;
 
 /** The demo fleet without podinfo, with `app` (YAML lines of one apps item, indented as the file's) added at the end of apps. */
 const withApp = (app: string) => `${testAppsOnly}${app}`;

@@ -35,6 +35,13 @@ export function fixtureText(name: FixtureName): string {
 /** The demo fleet fleet.yaml ships with: one IPv4 and one IPv6 cluster, app0 yellow, app1 red, app2 blue. */
 export const demoFleetText = fixtureText('demo');
 
+/** The demo fleet with its test apps alone: its podinfo (the last app, from its comment on) taken out, for tests that add the services they need. */
+export const testAppsFleetText = (() => {
+  const at = demoFleetText.indexOf('  # A service of the team\'s own');
+  if (at < 0) throw new Error('test/fixtures/demo.yaml no longer introduces podinfo with "# A service of the team\'s own": update testAppsFleetText');
+  return demoFleetText.slice(0, at);
+})();
+
 /** A fixture fleet, optionally edited as text first (a test's one-line change). */
 export function fixtureFleet(name: FixtureName, edit: (text: string) => string = (text) => text): Fleet {
   return parseFleet(edit(fixtureText(name)), `test/fixtures/${name}.yaml`);
@@ -107,6 +114,11 @@ export function setReplicas(text: string, appIndex: number, replicas: number): s
 /** The 1-based line of the first line of `text` that holds `fragment` (0 when none does). */
 export function lineOf(text: string, fragment: string): number {
   return text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+}
+
+/** The problems fleet.yaml validation finds in `text`, each as `path: message`; a fleet it accepts fails the test. */
+export function problemsOf(text: string): string[] {
+  return locatedProblemsOf(text).map((problem) => problem.slice(problem.indexOf(' ') + 1));
 }
 
 /** The problems fleet.yaml validation finds in `text`, each as `line:column path: message`; a fleet it accepts fails the test. */

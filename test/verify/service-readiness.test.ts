@@ -7,10 +7,8 @@ import { parseFleet } from '../../config/load';
 import { chartApplications } from '../../verify/chart-renders';
 import { helmBinary, helmUnavailable } from '../../verify/helm';
 import { renderServices } from '../../verify/service-renders';
-import { demoFleetText } from '../support/fixtures';
+import { testAppsFleetText, demoFleetText } from '../support/fixtures';
 
-/** The demo fleet with its test apps alone: its podinfo (the last app) taken out, so each test adds the services it needs. */
-const testAppsFleetText = demoFleetText.slice(0, demoFleetText.indexOf('  # A service of the team\'s own'));
 import { serviceDist, serviceRepository } from '../support/service-dist';
 
 // podinfo 6.14.1 (vendor/charts/, a copy of ../shared/charts/archives/) and the paths of

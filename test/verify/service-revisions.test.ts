@@ -7,7 +7,7 @@ import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
 import { helmUnavailable } from '../../verify/helm';
 import { renderServices } from '../../verify/service-renders';
-import { demoFleetText } from '../support/fixtures';
+import { testAppsFleetText } from '../support/fixtures';
 import { serviceRepository, serviceRevision, testGit } from '../support/service-dist';
 
 // Git services of this repository are read at their pinned revision from the clone's objects, as
@@ -18,7 +18,6 @@ const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const describeHelm = unavailable && !onCi ? describe.skip : describe;
 jest.setTimeout(120_000);
 
-const testAppsFleetText = demoFleetText.slice(0, demoFleetText.indexOf('  # A service of the team\'s own'));
 
 function gitService(name: string, path: string, revision: string): string {
   return `  - name: ${name}
