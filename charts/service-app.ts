@@ -1,16 +1,14 @@
 import { Construct } from 'constructs';
-import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
 import { replicasAnnotation } from '../catalog/test-app';
 import { Placement, ServiceApp } from '../config/fleet';
 import { FreeMapping } from '../config/schema-builder';
-import { appIngresses } from '../config/load-balancer-groups';
 import { FileChart, ValuesFile } from './file-chart';
 import { Manifest } from './manifest';
 import { serviceIdentityValues } from '../values/service-identity';
-import { ingressAnnotations, PlacedCluster } from './test-app-placement';
+import { appIngressManifests, PlacedCluster } from './test-app-placement';
 import { testAppSyncWaves } from './test-app';
 
 /** The labels of what the generator renders for a service (its Namespace and Ingresses). */
@@ -77,30 +75,13 @@ export class ServiceAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: ServiceAppPlacementProps) {
     const { app, cluster, placement, domain } = props;
     super(scope, id, appClusterPath(app.name, cluster.name), { labels: serviceLabels(app) });
-    // The service's Ingress, and while it moves to another ALB the two of the walk, as a test app's
-    // (config/load-balancer-groups.ts appIngresses; charts/test-app-placement.ts).
-    for (const ingress of appIngresses(app, cluster)) {
-      new Manifest<IIngress>(this, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: {
-          name: ingress.name,
-          namespace: app.name,
-          annotations: {
-            // No sync wave of its own: the Ingress syncs with the Service it routes to (wave 0). An
-            // earlier wave would wait for an ALB the controller cannot build before that Service exists.
-            ...ingressAnnotations(ingress, cluster, placement, app.expose.healthCheckPath),
-          },
-        },
-        spec: {
-          ingressClassName: 'alb',
-          rules: [{
-            host: `${app.expose.host}.${domain}`,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.expose.service, port: { number: app.expose.port } } } }] },
-          }],
-        },
-      });
-    }
+    // No sync wave of its own: the Ingress syncs with the Service it routes to (wave 0). An earlier
+    // wave would wait for an ALB the controller cannot build before that Service exists.
+    appIngressManifests(this, app, cluster, placement, {
+      host: `${app.expose.host}.${domain}`,
+      service: { name: app.expose.service, port: { number: app.expose.port } },
+      healthCheckPath: app.expose.healthCheckPath,
+    });
     if (app.source.type === 'chart') {
       new ValuesFile(this, 'values', distLayout.serviceClusterValues(app.name, cluster.name), serviceClusterValues(app, cluster));
     }

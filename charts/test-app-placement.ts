@@ -118,6 +118,38 @@ export function ingressAnnotations(ingress: AppIngress, cluster: Pick<PlacedClus
   };
 }
 
+/** Where an app's Ingresses route its host: the Service and port, the health check, and what the app adds of its own. */
+export interface AppRoute {
+  /** <host>.<domain>. */
+  readonly host: string;
+  readonly service: { readonly name: string; readonly port: { readonly name?: string; readonly number?: number } };
+  readonly healthCheckPath: string;
+  /** More annotations of every Ingress of the app (its sync wave, its target group's attributes). */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Ingresses of an app placed on a cluster, a test page's or a service's: its own, and while it moves to another
+ * ALB the two of the walk (config/load-balancer-groups.ts appIngresses), each routing the app's host to its Service.
+ */
+export function appIngressManifests(scope: Construct, app: Parameters<typeof appIngresses>[0] & { readonly name: string }, cluster: PlacedCluster, placement: Placement, route: AppRoute): void {
+  for (const ingress of appIngresses(app, cluster)) {
+    new Manifest<IIngress>(scope, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: ingress.name,
+        namespace: app.name,
+        annotations: { ...route.annotations, ...ingressAnnotations(ingress, cluster, placement, route.healthCheckPath) },
+      },
+      spec: {
+        ingressClassName: 'alb',
+        rules: [{ host: route.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: route.service } }] } }],
+      },
+    });
+  }
+}
+
 export class TestAppPlacementChart extends FileChart {
   constructor(scope: Construct, id: string, props: TestAppPlacementProps) {
     const { app, cluster, placement, domain } = props;
@@ -138,35 +170,15 @@ export class TestAppPlacementChart extends FileChart {
       },
     });
 
-    // The app's Ingress, and while it moves to another ALB the two of the walk (config/load-balancer-groups.ts appIngresses).
-    for (const ingress of appIngresses(app, cluster)) {
-      new Manifest<IIngress>(this, ingress.role === 'app' ? 'ingress' : `ingress-${ingress.role}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: {
-          name: ingress.name,
-          namespace: app.name,
-          annotations: {
-            ...traffic,
-            ...ingressAnnotations(ingress, cluster, placement, nginxPaths.healthPath),
-            // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
-            'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
-          },
-        },
-        spec: {
-          ingressClassName: 'alb',
-          rules: [{
-            host: `${app.name}.${domain}`,
-            http: {
-              paths: [{
-                path: '/',
-                pathType: 'Prefix',
-                backend: { service: { name: app.name, port: { name: 'http' } } },
-              }],
-            },
-          }],
-        },
-      });
-    }
+    appIngressManifests(this, app, cluster, placement, {
+      host: `${app.name}.${domain}`,
+      service: { name: app.name, port: { name: 'http' } },
+      healthCheckPath: nginxPaths.healthPath,
+      annotations: {
+        ...traffic,
+        // Explicit, and what the pods' preStop pause waits out (the ALB's default is 300 s).
+        'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.rollout.deregistrationDelaySeconds}`,
+      },
+    });
   }
 }
