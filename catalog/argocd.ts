@@ -85,14 +85,6 @@ export const resourcesFinalizer = 'resources-finalizer.argocd.argoproj.io';
  */
 export const syncRetry = { limit: -1, refresh: true, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } as const;
 
-/** The labels that make a namespace enforce (and warn and audit) Pod Security "restricted". */
-export const restrictedNamespaceLabels = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/enforce-version': 'latest',
-  'pod-security.kubernetes.io/warn': 'restricted',
-  'pod-security.kubernetes.io/audit': 'restricted',
-} as const;
-
 /** The labels that make a namespace enforce (and warn and audit) a Pod Security level: a service's, restricted unless it declares baseline. */
 export function podSecurityLabels(level: 'restricted' | 'baseline'): Record<string, string> {
   return {
@@ -102,6 +94,9 @@ export function podSecurityLabels(level: 'restricted' | 'baseline'): Record<stri
     'pod-security.kubernetes.io/audit': level,
   };
 }
+
+/** The labels that make a namespace enforce (and warn and audit) Pod Security "restricted". */
+export const restrictedNamespaceLabels: Readonly<Record<string, string>> = podSecurityLabels('restricted');
 
 /** Namespaces of the cluster's own (EKS), which an Application must not relabel. */
 export const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;

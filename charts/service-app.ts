@@ -1,15 +1,12 @@
 import { Construct } from 'constructs';
-import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
 import { replicasAnnotation } from '../catalog/test-app';
 import { Placement, ServiceApp } from '../config/fleet';
 import { FreeMapping } from '../config/schema-builder';
 import { FileChart, ValuesFile } from './file-chart';
-import { Manifest } from './manifest';
 import { serviceIdentityValues } from '../values/service-identity';
 import { appIngressManifests, PlacedCluster } from './test-app-placement';
-import { testAppSyncWaves } from './test-app';
+import { appNamespace } from './test-app';
 
 /** The labels of what the generator renders for a service (its Namespace and Ingresses). */
 export function serviceLabels(app: ServiceApp): Record<string, string> {
@@ -30,25 +27,9 @@ export class ServiceAppChart extends FileChart {
   constructor(scope: Construct, id: string, props: ServiceAppProps) {
     const { app } = props;
     super(scope, id, appSharedPath(app.name), { labels: serviceLabels(app) });
-    new Manifest<INamespace>(this, 'namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: app.name,
-        annotations: {
-          // Before what the source renders into it.
-          [syncWaveAnnotation]: testAppSyncWaves.namespace,
-          // The pods fleet.yaml declares per cluster: what synth and npm run diff count when a placement changes.
-          [replicasAnnotation]: String(app.replicas),
-        },
-        labels: {
-          ...podSecurityLabels(app.podSecurity),
-          // As the test apps': the load balancer controller gives the pods a readiness gate once
-          // their target group binding exists (from the second rollout on: the Ingress comes with the source's objects).
-          'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
-        },
-      },
-    });
+    // Before what the source renders into it; with the pods fleet.yaml declares per cluster, which synth and
+    // npm run diff count when a placement changes.
+    appNamespace(this, app.name, app.podSecurity, { [replicasAnnotation]: String(app.replicas) });
     if (app.source.type === 'chart') new ValuesFile(this, 'values', distLayout.serviceValues(app.name), { ...app.values });
   }
 }

@@ -3,7 +3,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import { restrictedNamespaceLabels, syncWaveAnnotation } from '../catalog/argocd';
+import { podSecurityLabels, syncWaveAnnotation } from '../catalog/argocd';
 import { appSharedPath } from '../catalog/dist-layout';
 import { testAppRollingUpdate } from '../catalog/test-app';
 import images from '../data/images.json';
@@ -43,6 +43,25 @@ export function commonLabels(app: App): Record<string, string> {
  */
 export const testAppSyncWaves = { namespace: '-2', traffic: '-1' } as const;
 
+/**
+ * An app's Namespace, a test page's or a service's: first in its sync (testAppSyncWaves), at its Pod Security level,
+ * with `annotations` of its own. The load balancer controller adds a readiness gate to the app's pods (its
+ * mpod.elbv2.k8s.aws webhook, failurePolicy Fail, selects the label below): a pod counts as ready only once the ALB
+ * health-checks it, so a rollout never takes serving pods away before their replacements serve. A pod the ALB cannot
+ * register (over the targets quota) never becomes ready: the capacity plan warns of that.
+ */
+export function appNamespace(scope: Construct, name: string, level: 'restricted' | 'baseline', annotations: Readonly<Record<string, string>> = {}): void {
+  new Manifest<INamespace>(scope, 'namespace', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      annotations: { [syncWaveAnnotation]: testAppSyncWaves.namespace, ...annotations },
+      labels: { ...podSecurityLabels(level), 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' },
+    },
+  });
+}
+
 export interface TestAppProps {
   /** The app, with its page, port, replicas and rollout. */
   readonly app: TestApp;
@@ -59,24 +78,8 @@ export class TestAppChart extends FileChart {
     super(scope, id, appSharedPath(app.name), { labels: commonLabels(app) });
     const metadata = { name: app.name, namespace: app.name };
 
-    new Manifest<INamespace>(this, 'namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: app.name,
-        // Before the Service and Ingress it holds (testAppSyncWaves).
-        annotations: { [syncWaveAnnotation]: testAppSyncWaves.namespace },
-        labels: {
-          ...restrictedNamespaceLabels,
-          // The load balancer controller adds a readiness gate to the app's pods (its
-          // mpod.elbv2.k8s.aws webhook, failurePolicy Fail, selects this label): a pod counts as
-          // ready only once the ALB health-checks it, so a rollout never takes serving pods away
-          // before their replacements serve. A pod the ALB cannot register (over the targets
-          // quota) never becomes ready: the capacity plan warns of that.
-          'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
-        },
-      },
-    });
+    // Before the Service and Ingress it holds (testAppSyncWaves).
+    appNamespace(this, app.name, 'restricted');
 
     const files = testAppFiles(app);
     new Manifest<IConfigMap>(this, 'content', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: files });
