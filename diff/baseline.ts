@@ -63,6 +63,24 @@ export function committedDist(outdir: string, revision = 'HEAD', under?: string)
   if (!where) return undefined;
   const commit = gitText(where.cwd, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
   if (!commit) return undefined;
+  // npm run check judges several changes against one base (removal, ALB walks, source kinds): the folder of a commit,
+  // which never changes, is read from git once.
+  const key = `${where.cwd}\0${where.path}\0${commit}`;
+  if (lastRead?.key === key) {
+    if (under === undefined) return new Map(lastRead.files);
+    const prefix = `${under.replace(/\/+$/, '')}/`;
+    const files = new Map([...lastRead.files].filter(([path]) => path.startsWith(prefix)));
+    return files.size ? files : undefined;
+  }
+  const files = readCommitted(where, commit, revision, under);
+  if (files && under === undefined) lastRead = { key, files: new Map(files) };
+  return files;
+}
+
+/** The last whole output folder committedDist read, by repository, folder and commit. */
+let lastRead: { readonly key: string; readonly files: ReadonlyMap<string, string> } | undefined;
+
+function readCommitted(where: { readonly cwd: string; readonly path: string }, commit: string, revision: string, under?: string): Map<string, string> | undefined {
   let listing: string;
   try {
     listing = git(where.cwd, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${where.path}/${under === undefined ? '' : `${under.replace(/\/+$/, '')}/`}`]).toString('utf8');
