@@ -10,6 +10,7 @@ import { Fleet, isService, isTestApp } from '../config/fleet';
 import { fieldLines, formatProblem, locateProblems } from '../config/load';
 import { loadBalancerWalk, UnwalkedMove } from '../diff/load-balancers';
 import { sourceKindSwitches } from '../diff/source-kinds';
+import { hostChanges } from '../diff/host-changes';
 import { LocatedMessage } from '../terraform/identity-switch';
 import { ingressName, IngressRole } from '../config/load-balancer-groups';
 import { formatFieldPath } from '../output/field-path';
@@ -109,11 +110,15 @@ export function walkCheck(fleet: Fleet, outdir: string, rendered: ReadonlyMap<st
   const locate = (messages: readonly LocatedMessage[]) => (configFile === undefined ? messages.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, messages).map(formatProblem));
   const located = locate([...problems, ...squashed.map((move) => ({ ...move, message: `${move.message} This branch took steps of ${move.app}'s walk in commits of its own, which Argo CD never syncs one at a time: merge each step before the next.` }))]);
   const plain = unwalked.filter((move) => !squashed.includes(move));
-  const warned = [...locate(plain), ...warnings.filter((warning) => warning.includes('.sharedLoadBalancers changed'))].map((warning) => `warning: ${warning}`);
+  // A DNS name that changes where the app runs (diff/host-changes.ts): read from the same files.
+  const unwalkedWarnings = [...locate(plain), ...warnings.filter((warning) => warning.includes('.sharedLoadBalancers changed'))];
+  const renamed = locate(hostChanges(fleet, previous));
+  const warned = [...unwalkedWarnings, ...renamed].map((warning) => `warning: ${warning}`);
   if (located.length) {
     return { status: 'failed', summary: `fleet.yaml moves apps between ALBs in steps the clusters would not get one at a time (against ${outdir}/ at ${base}): merge and sync each step of a walk before the next`, details: [...located, ...warned] };
   }
-  return { status: 'ok', summary: `every app that changes ALB against ${outdir}/ at ${base} takes the next step of its walk${warned.length ? `, but for ${count(warned.length)} moved without one` : ''}`, details: warned };
+  const but = [unwalkedWarnings.length ? `${count(unwalkedWarnings.length)} moved without one` : '', renamed.length ? `${count(renamed.length)} DNS name${renamed.length === 1 ? '' : 's'} changed where ${renamed.length === 1 ? 'it runs' : 'they run'}` : ''].filter(Boolean);
+  return { status: 'ok', summary: `every app that changes ALB against ${outdir}/ at ${base} takes the next step of its walk${but.length ? `, but for ${but.join(' and ')}` : ''}`, details: warned };
 }
 
 /**

@@ -7,6 +7,7 @@ import { allClusters, Fleet } from '../config/fleet';
 import { fieldLines, FleetConfigError, formatProblem, loadFleet, locateProblems } from '../config/load';
 import { identitySwitchProblems } from '../terraform/identity-switch';
 import { sourceKindSwitches } from '../diff/source-kinds';
+import { hostChanges } from '../diff/host-changes';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { fleetToday } from '../config/eks-versions';
@@ -198,7 +199,9 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   // An add-on turned off leaves its pods running without their AWS identity: said with the
   // warnings until committed, as npm run diff says it (else against the dist/ this synth replaced).
   const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];
-  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
+  // A host that changes where the app runs: its clients' old name stops answering (diff/host-changes.ts).
+  const renamed = locateProblems(options.configFile, hostChanges(fleet, previous)).map(formatProblem);
+  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**

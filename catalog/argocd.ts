@@ -13,13 +13,26 @@ export const projectNames = {
   bootstrap: 'fleet-bootstrap',
   /** The NGINX test apps on one cluster. */
   apps: (cluster: string) => `fleet-apps-${cluster}`,
-  /** The services (apps with a source) on one cluster. */
+  /**
+   * What the generator renders for the services (apps with a source) on one cluster: their
+   * Namespaces and Ingresses, from this repository only.
+   */
   services: (cluster: string) => `fleet-services-${cluster}`,
+  /** One service's own source, wherever it is placed: only its repository, its namespace and the cluster-scoped kinds it declares. */
+  service: (app: string) => `fleet-service-${app}`,
   /** The cluster add-ons. */
   addons: 'fleet-addons',
   /** Argo CD managing itself. */
   argocd: 'fleet-argocd',
 } as const;
+
+/**
+ * The Application of a service's Namespace and Ingresses on a cluster (charts/cluster-apps.ts
+ * ServiceApps), beside `<app>-<cluster>`, its source's.
+ */
+export function servicePlatformApplication(app: string, cluster: string): string {
+  return `${app}-${cluster}-platform`;
+}
 
 /**
  * The sync waves of what the root app syncs (`argocd.argoproj.io/sync-wave`): a cluster's

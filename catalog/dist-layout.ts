@@ -19,8 +19,10 @@ export const distLayout = {
   argocdSelf: 'argocd/argo-cd.yaml',
   clusterSecret: (cluster: string) => `argocd/clusters/${cluster}.yaml`,
   applicationSet: (name: string) => `argocd/applicationsets/${name}.yaml`,
-  /** The test apps of one cluster: their AppProject and ApplicationSet. */
+  /** The apps of one cluster: their AppProjects and ApplicationSets. */
   clusterApps: (cluster: string) => `argocd/apps/${cluster}.yaml`,
+  /** The AppProject of one service's own source, on every cluster it is placed on. */
+  serviceProject: (app: string) => `argocd/services/${app}.yaml`,
 
   /** A test app's folder: the source path of its Applications. */
   appDir: (app: string) => `apps/${app}`,

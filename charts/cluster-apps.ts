@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
+import { projectNames, resourcesFinalizer, rootSyncWaves, servicePlatformApplication, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { App, ChartSource, Cluster, Fleet, GitSource, isService, ServiceApp, TestApp } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
@@ -19,7 +19,7 @@ export interface ClusterAppsProps {
  * The apps of one cluster. Its test apps: an AppProject that allows exactly their namespaces there, and an
  * ApplicationSet with one Application per app, from a list rendered out of fleet.yaml: the
  * placement is reviewed in git as a line of this file, and a cluster registered elsewhere works
- * as long as its Argo CD name matches. Its services (ServiceApps, below): a project and
+ * as long as its Argo CD name matches. Its services (ServiceApps, below): projects and
  * ApplicationSets of their own.
  *
  * One pair per cluster keeps each object small as the fleet grows (the API server refuses an
@@ -88,9 +88,8 @@ export class ClusterAppsChart extends FileChart {
               directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
             },
             destination: { name: cluster.name, namespace: '{{.app}}' },
-            // One project serves every service of the cluster, so a source may name another service's
-            // Namespace (allowed by name) or objects: a sync that would apply what another Application
-            // already manages fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
+            // A sync that would apply what another Application already manages (an app named like
+            // another's namespace) fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
             // FailOnSharedResource=true with the SharedResourceWarning condition).
             syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
           },
@@ -121,57 +120,80 @@ export interface ServiceAppsProps {
 }
 
 /**
- * The services of one cluster: an AppProject `fleet-services-<cluster>` that allows exactly their
- * sources (this repository, for their values and the generator's Namespace and Ingress, and their
- * own repositories), their namespaces on this cluster, no cluster-scoped kind but their Namespaces
- * by name and the kinds they declare (clusterResources), and no Argo CD object in their namespaces
- * (one project per cluster: each source gets the union of the others' namespaces and kinds); and an
- * ApplicationSet per kind of source whose Applications are multi-source: the chart with the
- * values files of apps/<app>/ through `$values` (argo-cd v3.4.4 docs/user-guide/multiple_sources.md,
- * "Helm value files from external Git repository"), or the git path; and the app's folder, with
- * its Namespace and this cluster's Ingress.
+ * The services of one cluster, each as two Applications, because what confines a source is its
+ * Application's project, and one project cannot hold a source to its own namespace and host:
+ *
+ * - `<app>-<cluster>`, the service's own source in its own project `fleet-service-<app>`
+ *   (ServiceProjectChart): the chart with the values files of apps/<app>/ through `$values`
+ *   (argo-cd v3.4.4 docs/user-guide/multiple_sources.md, "Helm value files from external Git
+ *   repository"), or the git path. That project admits only the app's namespace, no Namespace,
+ *   no Ingress: a chart that cannot be checked offline (a remote one) still cannot write into
+ *   another service's namespace or put a rule for another app's host on a shared ALB.
+ * - `<app>-<cluster>-platform`, what the generator renders for it (its Namespace and this
+ *   cluster's Ingresses, from apps/<app>/), in the cluster's project `fleet-services-<cluster>`,
+ *   which admits exactly those kinds, from this repository only.
+ *
+ * The source's Application cannot sync before its Namespace exists (the API server refuses an
+ * object in a missing namespace) and retries until it does (syncRetry), so its pods are always
+ * created in a namespace that carries the Pod Security labels and the readiness gate.
  */
 export class ServiceApps extends Construct {
   constructor(scope: Construct, id: string, { fleet, cluster, services }: ServiceAppsProps) {
     super(scope, id);
     const namespace = fleet.argocd.namespace;
     const project = projectNames.services(cluster.name);
-    const repos = [...new Set([fleet.repo.url, ...services.map((app) => (app.source.type === 'chart' ? applicationChartRepo(app.source.repoURL) : app.source.repoURL))])];
-    // The Namespace kind by name, one entry per service namespace: Argo CD checks a cluster-scoped
-    // object against clusterResourceWhitelist alone, by group, kind and (when given) name
-    // (argo-cd v3.4.4 pkg/apis/application/v1alpha1/app_project_types.go IsGroupKindNamePermitted;
-    // types.go ClusterResourceRestrictionItem.name, "if no name is specified, all resources of the
-    // specified group/kind are matched"), so a bare Namespace entry would let any source create or
-    // relabel any namespace.
-    const kinds = new Map<string, { group: string; kind: string; name?: string }>(services.map((app) => [`/Namespace/${app.name}`, { group: '', kind: 'Namespace', name: app.name }]));
-    for (const app of services) for (const { group, kind } of app.clusterResources) kinds.set(`${group}/${kind}`, { group, kind });
 
     new AppProject(this, 'project', {
       metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
       spec: {
-        description: `The services on ${cluster.name}: one project for all of them, so each source may use every namespace and cluster-scoped kind listed here, not only its own (npm run check holds each render it reaches to its own).`,
-        sourceRepos: repos,
+        description: `What the generator renders for the services on ${cluster.name}: their Namespaces and Ingresses, from this repository only (each service's source has a project of its own).`,
+        sourceRepos: [fleet.repo.url],
         destinations: services.map((app) => ({ name: cluster.name, namespace: app.name })),
-        clusterResourceWhitelist: [...kinds.values()],
-        // A source may create any namespaced kind in its namespace but Argo CD's own (an Application
-        // or AppProject there would reach past this project) and a TargetGroupBinding, which would
-        // register its pods in any target group of the cluster's ALBs (the generator renders none:
-        // the load balancer controller makes its own for the Ingresses).
-        namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }],
+        // The Namespace kind by name, one entry per service namespace: Argo CD checks a cluster-scoped
+        // object against clusterResourceWhitelist alone, by group, kind and (when given) name
+        // (argo-cd v3.4.4 pkg/apis/application/v1alpha1/app_project_types.go IsGroupKindNamePermitted;
+        // types.go ClusterResourceRestrictionItem.name, "if no name is specified, all resources of the
+        // specified group/kind are matched"; the name field is new in Argo CD 3.3).
+        clusterResourceWhitelist: services.map((app) => ({ group: '', kind: 'Namespace', name: app.name })),
+        namespaceResourceWhitelist: [{ group: 'networking.k8s.io', kind: 'Ingress' }],
       },
     });
 
-    const appFolder = {
-      repoUrl: fleet.repo.url,
-      targetRevision: fleet.repo.revision,
-      path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
-      // The Namespace and this cluster's Ingress; the values files beside them are data.
-      directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
-    };
+    new ApplicationSet(this, 'applicationset-platform', {
+      metadata: { name: `services-platform-${cluster.name}`, namespace },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        // As the test apps' (ClusterAppsChart): a released cluster's Applications let go of what they deployed.
+        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
+        generators: [{ list: { elements: services.map((app) => ({ app: app.name })) } }],
+        template: {
+          metadata: {
+            name: servicePlatformApplication('{{.app}}', cluster.name),
+            labels: { 'app.kubernetes.io/part-of': 'services', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
+            // Deleting it (the placement removed) deletes the Namespace, and with it what the source ran there.
+            finalizers: cluster.release ? undefined : [resourcesFinalizer],
+          },
+          spec: {
+            project,
+            source: {
+              repoUrl: fleet.repo.url,
+              targetRevision: fleet.repo.revision,
+              path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
+              // The Namespace and this cluster's Ingresses; the values files beside them are data.
+              directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
+            },
+            destination: { name: cluster.name, namespace: '{{.app}}' },
+            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
+          },
+        },
+      },
+    });
+
     const charts = services.filter((app) => app.source.type === 'chart');
     const gits = services.filter((app) => app.source.type === 'git');
     if (charts.length) {
-      this.applicationSet(fleet, cluster, project, 'charts', charts.map((app) => {
+      this.applicationSet(fleet, cluster, 'charts', charts.map((app) => {
         const source = app.source as ChartSource;
         return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: source.version };
       }), [
@@ -188,21 +210,19 @@ export class ServiceApps extends Construct {
           },
         },
         { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
-        appFolder,
       ]);
     }
     if (gits.length) {
-      this.applicationSet(fleet, cluster, project, 'git', gits.map((app) => {
+      this.applicationSet(fleet, cluster, 'git', gits.map((app) => {
         const source = app.source as GitSource;
         return { app: app.name, repoURL: source.repoURL, revision: source.revision, path: source.path };
       }), [
         { repoUrl: '{{.repoURL}}', targetRevision: '{{.revision}}', path: '{{.path}}' },
-        appFolder,
       ]);
     }
   }
 
-  private applicationSet(fleet: Fleet, cluster: Cluster, project: string, kind: 'charts' | 'git', elements: readonly Record<string, string>[], sources: ApplicationSetSpecTemplateSpecSources[]): void {
+  private applicationSet(fleet: Fleet, cluster: Cluster, kind: 'charts' | 'git', elements: readonly Record<string, string>[], sources: ApplicationSetSpecTemplateSpecSources[]): void {
     new ApplicationSet(this, `applicationset-${kind}`, {
       metadata: { name: `services-${kind}-${cluster.name}`, namespace: fleet.argocd.namespace },
       spec: {
@@ -218,13 +238,15 @@ export class ServiceApps extends Construct {
             finalizers: cluster.release ? undefined : [resourcesFinalizer],
           },
           spec: {
-            project,
+            // Each service's own project (a templated project is rendered like any other field:
+            // argo-cd v3.4.4 applicationset/utils/utils.go RenderTemplateParams renders the whole template).
+            project: projectNames.service('{{.app}}'),
             sources,
             destination: { name: cluster.name, namespace: '{{.app}}' },
-            // One project serves every service of the cluster, so a source may name another service's
-            // Namespace (allowed by name) or objects: a sync that would apply what another Application
-            // already manages fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
-            // FailOnSharedResource=true with the SharedResourceWarning condition).
+            // A source naming an object another Application manages (the generator's Namespace or
+            // Ingress, an add-on's object in the same namespace name) fails its sync instead of
+            // taking the object over (argo-cd v3.4.4 controller/sync.go, FailOnSharedResource=true
+            // with the SharedResourceWarning condition).
             syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
           },
         },
@@ -232,3 +254,46 @@ export class ServiceApps extends Construct {
     });
   }
 }
+
+/** What a service's project is rendered from. */
+export interface ServiceProjectProps {
+  readonly fleet: Fleet;
+  /** The service, with its placements. */
+  readonly app: ServiceApp;
+}
+
+/**
+ * The project of one service's own source (the Application `<app>-<cluster>` on every cluster it
+ * is placed on): its repository, and this one for its values files; its namespace on exactly
+ * those clusters; no cluster-scoped kind but those it declares (clusterResources), so no
+ * Namespace; and in its namespace anything but Argo CD's kinds (an Application or AppProject there
+ * would reach past this project), an Ingress (the generator renders the app's, from its expose:
+ * one of the source's own could join a shared ALB's group and claim another app's host or outrank
+ * its rules) and a TargetGroupBinding (which would register its pods in any target group of the
+ * cluster's ALBs). npm run check holds each render it can reach to the same (verify/service-readiness.ts).
+ */
+export class ServiceProjectChart extends FileChart {
+  constructor(scope: Construct, id: string, { fleet, app }: ServiceProjectProps) {
+    super(scope, id, distLayout.serviceProject(app.name));
+    const repo = app.source.type === 'chart' ? applicationChartRepo(app.source.repoURL) : app.source.repoURL;
+    // By cluster name, not the order of the app's clusters: reordering them changes nothing here.
+    const clusters = app.placements.map((placement) => placement.cluster).sort();
+    new AppProject(this, 'project', {
+      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: projectNames.service(app.name), namespace: fleet.argocd.namespace },
+      spec: {
+        description: `The source of service ${app.name}: only its namespace, on the clusters it is placed on.`,
+        sourceRepos: app.source.type === 'chart' ? [repo, fleet.repo.url] : [repo],
+        destinations: clusters.map((cluster) => ({ name: cluster, namespace: app.name })),
+        clusterResourceWhitelist: app.clusterResources.map(({ group, kind }) => ({ group, kind })),
+        namespaceResourceBlacklist: serviceBlacklist.map((entry) => ({ ...entry })),
+      },
+    });
+  }
+}
+
+/** The namespaced kinds a service's source may not apply (ServiceProjectChart). */
+export const serviceBlacklist = [
+  { group: 'argoproj.io', kind: '*' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+] as const;

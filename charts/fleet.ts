@@ -1,18 +1,18 @@
 import { Construct } from 'constructs';
 import { addonKeys } from '../catalog/addons';
-import { App, appsOn, Fleet } from '../config/fleet';
+import { App, appsOn, Fleet, isService } from '../config/fleet';
 import { AddonChart } from './addon-appset';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
 import { ArgoSelfManagementChart } from './argocd-self';
-import { ClusterAppsChart } from './cluster-apps';
+import { ClusterAppsChart, ServiceProjectChart } from './cluster-apps';
 import { ClusterSecretChart } from './cluster-secret';
 import { TerraformFiles } from './terraform';
 import { TestAppChart } from './test-app';
 import { ServiceAppChart, ServiceAppPlacementChart } from './service-app';
 import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 
-/** What the fleet has once: Argo CD's root app, projects, cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
+/** What the fleet has once: Argo CD's root app, projects (a service's too), cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
 export class FleetControlCharts extends Construct {
   constructor(scope: Construct, id: string, fleet: Fleet) {
     super(scope, id);
@@ -26,6 +26,7 @@ export class FleetControlCharts extends Construct {
       const apps = appsOn(fleet, cluster.name);
       if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });
     }
+    for (const app of fleet.apps.filter(isService)) new ServiceProjectChart(this, `service-project-${app.name}`, { fleet, app });
     for (const addon of addonKeys) new AddonChart(this, `addon-${addon}`, { fleet, addon });
     new TerraformFiles(this, 'terraform', fleet);
   }

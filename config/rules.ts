@@ -1,6 +1,6 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
-import { inClusterName, inClusterServer, systemNamespaces } from '../catalog/argocd';
+import { inClusterName, inClusterServer, servicePlatformApplication, systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, partitionOf, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
@@ -238,13 +238,16 @@ function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet
     const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
     // A cluster listed twice is refused as such (checkRelations): its one Application is not a second app's.
     for (const cluster of new Set(clusters)) {
-      const name = `${app.name}-${cluster}`;
-      const owner = owners.get(name);
-      if (owner) {
-        report(['apps', appIndex, 'name'], `"${app.name}" on ${cluster} makes the Application ${name}, which is already ${owner}: the two would take over each other's Application; choose another name`);
-        return;
+      // A service has a second Application there, of its Namespace and Ingresses.
+      const names = app.source ? [[`${app.name}-${cluster}`, 'the Application'], [servicePlatformApplication(app.name, cluster), 'the Namespace and Ingress Application']] : [[`${app.name}-${cluster}`, 'the Application']];
+      for (const [name, what] of names) {
+        const owner = owners.get(name);
+        if (owner) {
+          report(['apps', appIndex, 'name'], `"${app.name}" on ${cluster} makes the Application ${name}, which is already ${owner}: the two would take over each other's Application; choose another name`);
+          return;
+        }
+        owners.set(name, `${what} of app ${app.name} on ${cluster}`);
       }
-      owners.set(name, `the Application of app ${app.name} on ${cluster}`);
     }
   });
 }

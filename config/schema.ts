@@ -36,6 +36,20 @@ const dnsLabel = text({
   expected: 'a DNS-1123 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 40 characters)',
 });
 
+/** A Service's name: a DNS-1035 label (Kubernetes validates Service names so), at most 63 characters. */
+const serviceName = text({
+  description: 'The name of a Service: a DNS-1035 label of lower-case letters, digits and "-", starting with a letter, at most 63 characters.',
+  pattern: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  expected: 'a Service name (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters)',
+});
+
+/** A ServiceAccount's name: a DNS-1123 subdomain (Kubernetes validates ServiceAccount names so), at most 253 characters. */
+const serviceAccountName = text({
+  description: 'The name of a ServiceAccount: a DNS-1123 subdomain, dot-separated labels of lower-case letters, digits and "-", at most 253 characters.',
+  pattern: /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+  expected: 'a ServiceAccount name (dot-separated labels of lower-case letters, digits and "-", each starting and ending with a letter or digit, at most 253 characters)',
+});
+
 /**
  * Pieces of the URLs and paths below. A DNS name: labels of letters, digits and "-" (never first
  * or last), at most 63 characters each. A path segment: letters, digits, ".", "_", "~", "-", never
@@ -353,9 +367,9 @@ const app = object({
     expected: 'a mapping of cluster names to mappings of Helm values',
   })),
   expose: optional(object({
-    service: dnsLabel,
+    service: serviceName,
     port: integer({ description: 'The port of that Service the ALB sends requests to.', minimum: 1, maximum: 65535 }),
-    host: optional({ ...dnsLabel, description: 'The first label of the service\'s hostname, <host>.<domain>: the name its clients already use, when it moves onto the fleet under another app name; defaults to the app\'s name. No two apps may have one host.' }),
+    host: optional({ ...serviceName, description: 'The first label of the service\'s hostname, <host>.<domain>: the name its clients already use, when it moves onto the fleet under another app name; defaults to the app\'s name. No two apps may have one host.' }),
     healthCheckPath: optional(text({
       description: 'The path the ALB checks each pod on.',
       pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,255}$/,
@@ -373,7 +387,7 @@ const app = object({
     description: 'Services only: the cluster-scoped kinds the source may create, beside the namespace the generator renders; the cluster\'s services project allows these and no others.',
   })),
   aws: optional(object({
-    serviceAccount: dnsLabel,
+    serviceAccount: serviceAccountName,
     policyArns: list(text({
       description: 'An IAM managed policy ARN.',
       pattern: /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@\/-]{1,512}$/,

@@ -56,7 +56,7 @@ export function leavingClusters(fleet: Fleet, paths: readonly string[], read: (p
     const path = distLayout.clusterApps(cluster);
     const text = listed.has(path) ? read(path) : undefined;
     if (text === undefined) return { cluster, apps: [], released: false };
-    // The test apps' ApplicationSet and the services' (charts, git): every Application of the cluster.
+    // The test apps' ApplicationSet and the services' (platform, charts, git): every Application of the cluster.
     const appSets = documents(text)?.filter((object) => object.kind === 'ApplicationSet') ?? [];
     if (!appSets.length) return { cluster, apps: [], released: undefined };
     let applications: Json[];
@@ -65,8 +65,9 @@ export function leavingClusters(fleet: Fleet, paths: readonly string[], read: (p
     } catch {
       return { cluster, apps: [], released: undefined };
     }
-    const apps = applications.map((application) => {
-      const name = String(application.metadata?.labels?.['fleet/app'] ?? application.metadata?.name);
+    // A service has two Applications there (its source's and its Namespace's): one app.
+    const names = [...new Set(applications.map((application) => String(application.metadata?.labels?.['fleet/app'] ?? application.metadata?.name)))];
+    const apps = names.map((name) => {
       const shared = read(appSharedPath(name));
       return { name, pods: shared === undefined ? 0 : declaredReplicas(documents(shared) ?? []) };
     });

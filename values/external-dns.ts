@@ -5,7 +5,11 @@ import { AddonValues, awsServiceAccount, resources, singleStack } from './addon-
 export const externalDnsValues: AddonValues = {
   fleet: (fleet) => ({
     provider: { name: 'aws' },
-    sources: ['ingress', 'service'],
+    // Ingresses only: every name the fleet publishes comes from an Ingress the generator renders
+    // (a service's source may not render one: its project refuses the kind). A Service source would
+    // let any chart publish any name of the zone, another app's too, by an
+    // external-dns.alpha.kubernetes.io/hostname annotation on a Service of its own.
+    sources: ['ingress'],
     // sync deletes only records whose TXT ownership record carries this cluster's
     // txtOwnerId, so during a migration each cluster manages its own weighted record and
     // never another cluster's; removing a placement removes that cluster's record.

@@ -1,7 +1,7 @@
 /**
  * What would break when a service's render (verify/service-renders.ts) is synced to a cluster:
  * first what breaks on the cluster's IP family, then what the cluster, its Pod Security admission,
- * the services' AppProject, the generator's Ingress and the capacity plan would refuse or miscount,
+ * the service's AppProject, the generator's Ingress and the capacity plan would refuse or miscount,
  * and what would reach beyond the service's namespace and host (a Namespace, an Ingress, a load
  * balancer, ALB or DNS annotations) or put a secret in git.
  * Every finding names the app, the cluster, the object (kind/name), the field and the fix.
@@ -12,6 +12,7 @@
  * by the API server; `PreferDualStack` falls back to the one family
  * (https://kubernetes.io/docs/concepts/services-networking/dual-stack/, Services).
  */
+import { projectNames } from '../catalog/argocd';
 import { Cluster, ServiceApp } from '../config/fleet';
 import { rolloutPeak } from '../catalog/test-app';
 import { Json } from '../diff/applicationset';
@@ -158,7 +159,7 @@ function checkSchemas(objects: readonly Manifest[], cluster: Cluster, error: Rep
 }
 
 /** Cluster-scoped kinds the app did not declare (the AppProject's clusterResourceWhitelist would refuse the sync), and objects in another namespace. */
-function checkScope(objects: readonly Manifest[], app: ServiceApp, cluster: Cluster, error: Report): void {
+function checkScope(objects: readonly Manifest[], app: ServiceApp, error: Report): void {
   const isClusterScoped = clusterScoped(objects);
   const declared = new Set(app.clusterResources.map((resource) => `${resource.group}/${resource.kind}`));
   const reported = new Set<string>();
@@ -174,12 +175,12 @@ function checkScope(objects: readonly Manifest[], app: ServiceApp, cluster: Clus
       }
       if (declared.has(key) || reported.has(key)) continue;
       reported.add(key);
-      error(object, 'kind', `${object.kind} (group ${group === '' ? 'core ""' : group}) is cluster-scoped and not in the app's clusterResources: the AppProject fleet-services-${cluster.name} refuses the sync; add { group: ${JSON.stringify(group)}, kind: ${object.kind} } to clusterResources or take it out of the source`);
+      error(object, 'kind', `${object.kind} (group ${group === '' ? 'core ""' : group}) is cluster-scoped and not in the app's clusterResources: its AppProject ${projectNames.service(app.name)} refuses the sync; add { group: ${JSON.stringify(group)}, kind: ${object.kind} } to clusterResources or take it out of the source`);
       continue;
     }
     const namespace = object.metadata?.namespace;
     if (namespace !== undefined && namespace !== app.name) {
-      error(object, 'metadata.namespace', `is ${namespace}: the app's objects go in its namespace ${app.name} (the AppProject admits no other); leave metadata.namespace out or set ${app.name}`);
+      error(object, 'metadata.namespace', `is ${namespace}: the app's objects go in its namespace ${app.name} (its AppProject ${projectNames.service(app.name)} admits no other); leave metadata.namespace out or set ${app.name}`);
     }
   }
 }
@@ -199,7 +200,7 @@ function checkReach(objects: readonly Manifest[], error: Report): void {
   for (const object of objects) {
     const group = groupOf(object.apiVersion);
     if (object.kind === 'Ingress' && group === 'networking.k8s.io') {
-      error(object, 'kind', `a source may not render an Ingress: it could join a shared ALB's group, claim another app's host or order its rules before theirs; ${exposeFix}`);
+      error(object, 'kind', `a source may not render an Ingress (its AppProject refuses the kind): it could join a shared ALB's group, claim another app's host or order its rules before theirs; ${exposeFix}`);
     }
     if (object.kind === 'Service' && group === '' && (object.spec?.type === 'LoadBalancer' || object.spec?.type === 'NodePort')) {
       error(object, 'spec.type', `is ${object.spec.type}: it opens the service ${object.spec.type === 'LoadBalancer' ? 'on a load balancer of its own' : 'on a port of every node'}, outside the cluster's ALB; leave type out (ClusterIP) and ${exposeFix}`);
@@ -300,7 +301,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   if (cluster.ipFamily === 'ipv6') checkAddressLiterals(objects, warn);
   checkPodSecurity(objects, app, error);
   checkSchemas(objects, cluster, error);
-  checkScope(objects, app, cluster, error);
+  checkScope(objects, app, error);
   checkReach(objects, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);

@@ -1,36 +1,129 @@
 import { renderFleet } from '../../app/render';
-import { renderedObjects } from '../../verify/rendered';
-import { fixtureFleet, findObject } from '../support/fixtures';
+import { appClusterPath, appSharedPath } from '../../catalog/dist-layout';
+import { Json } from '../../diff/applicationset';
+import { generatedApplications } from '../../verify/objects';
+import { globMatches, ProjectObject, projectRefusal } from '../../verify/project-permits';
+import { renderedObjects, RenderedObject } from '../../verify/rendered';
+import { demoFleet, findObject, fixtureFleet } from '../support/fixtures';
 
-describe('the services\' project confines their Namespaces', () => {
-  const project = findObject(renderedObjects(renderFleet(fixtureFleet('services-sources'))), 'AppProject', 'fleet-services-ipv6-east');
+const fixtures = {
+  demo: renderFleet(demoFleet()),
+  'services-sources': renderFleet(fixtureFleet('services-sources')),
+  'services-migration': renderFleet(fixtureFleet('services-migration')),
+};
 
-  test('allows the Namespace kind only by the name of each service namespace on the cluster, never any namespace', () => {
-    // Argo CD v3.4.4 matches a whitelist entry without a name against every object of its kind.
-    const namespaces = project.spec.clusterResourceWhitelist.filter((entry: { kind: string }) => entry.kind === 'Namespace');
-    expect(namespaces).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }]);
-    expect(project.spec.clusterResourceWhitelist.every((entry: { kind: string; name?: string }) => entry.kind !== 'Namespace' || entry.name)).toBe(true);
+/** The Application generated for `name`, and the project it names, as Argo CD finds them. */
+function applicationAndProject(files: ReadonlyMap<string, string>, name: string): { application: Json; project: RenderedObject } {
+  const objects = renderedObjects(files);
+  const application = generatedApplications(objects).find((candidate) => candidate.metadata.name === name);
+  if (!application) throw new Error(`no Application ${name}`);
+  return { application, project: findObject(objects, 'AppProject', application.spec.project) };
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+describe('Argo CD\'s project rules, as verify/project-permits.ts reads them (argo-cd v3.4.4 app_project_types.go)', () => {
+  const project = {
+    metadata: { name: 'p' },
+    spec: {
+      destinations: [{ name: 'east', namespace: 'web' }, { name: 'west-*', namespace: 'team-?' }],
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'web' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+      namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }],
+    },
+  };
+  const object = (group: string, kind: string, name: string, namespace?: string): ProjectObject => ({ group, kind, name, namespace });
+
+  test('a cluster-scoped kind only through the cluster whitelist, by name where the entry has one', () => {
+    expect(projectRefusal(project, object('', 'Namespace', 'web'), 'east')).toBeUndefined();
+    expect(projectRefusal(project, object('', 'Namespace', 'other'), 'east')).toMatch(/not in the clusterResourceWhitelist of AppProject p/);
+    expect(projectRefusal(project, object('rbac.authorization.k8s.io', 'ClusterRole', 'anything'), 'east')).toBeUndefined();
+    expect(projectRefusal({ metadata: { name: 'q' }, spec: { clusterResourceWhitelist: [] } }, object('', 'Namespace', 'web'), 'east')).toMatch(/not in the clusterResourceWhitelist/);
   });
 
-  test('says that one project serves every service on the cluster', () => {
-    expect(project.spec.description).toMatch(/one project for all of them/);
-    expect(project.spec.description).not.toMatch(/each only in its own namespace/);
+  test('a namespaced kind: no whitelist allows all but the blacklist, an empty one allows none; only in a destination\'s namespace', () => {
+    expect(projectRefusal(project, object('apps', 'Deployment', 'x', 'web'), 'east')).toBeUndefined();
+    expect(projectRefusal(project, object('argoproj.io', 'Application', 'x', 'web'), 'east')).toMatch(/not permitted in AppProject p/);
+    expect(projectRefusal(project, object('apps', 'Deployment', 'x', 'other'), 'east')).toMatch(/namespace other on east is not a destination/);
+    expect(projectRefusal(project, object('apps', 'Deployment', 'x', 'web'), 'west-2')).toMatch(/not a destination/);
+    expect(projectRefusal(project, object('apps', 'Deployment', 'x', 'team-a'), 'west-2')).toBeUndefined();
+    expect(projectRefusal({ ...project, spec: { ...project.spec, namespaceResourceWhitelist: [] } }, object('apps', 'Deployment', 'x', 'web'), 'east')).toMatch(/not permitted/);
+  });
+
+  test('globs as Go\'s filepath.Match: * and ? within a name, classes, everything else literal', () => {
+    expect(globMatches('*', '')).toBe(true);
+    expect(globMatches('team-?', 'team-a')).toBe(true);
+    expect(globMatches('team-?', 'team-ab')).toBe(false);
+    expect(globMatches('[ab]x', 'bx')).toBe(true);
+    expect(globMatches('a.b', 'axb')).toBe(false);
   });
 });
 
-describe('a service\'s source cannot take over what another service runs', () => {
-  const objects = renderedObjects(renderFleet(fixtureFleet('services-sources')));
-
-  test('every services Application fails a sync that would apply an object another Application manages (FailOnSharedResource)', () => {
-    // argo-cd v3.4.4 controller/sync.go: with FailOnSharedResource=true a sync fails on the SharedResourceWarning
-    // condition, so service X's source naming service Y's Namespace fails X's sync instead of relabelling Y's.
-    const sets = objects.filter((object) => object.kind === 'ApplicationSet' && object.metadata.name.startsWith('services-'));
-    expect(sets.length).toBeGreaterThan(0);
-    for (const set of sets) expect(set.spec.template.spec.syncPolicy.syncOptions).toEqual(['FailOnSharedResource=true']);
+describe('what the generator renders for a service is applied by its platform Application, which its project allows and nothing more', () => {
+  test.each(Object.entries(fixtures))('%s: every object of every platform and test app Application\'s folder is permitted by the Application\'s project', (_, files) => {
+    const applications = generatedApplications(renderedObjects(files)).filter((application) => application.spec.source?.directory);
+    expect(applications.some((application) => application.metadata.name.endsWith('-platform'))).toBe(true);
+    for (const application of applications) {
+      const { project } = applicationAndProject(files, application.metadata.name);
+      const app = application.metadata.labels['fleet/app'];
+      const cluster = application.metadata.labels['fleet/cluster'];
+      const objects = renderedObjects(new Map([appSharedPath(app), appClusterPath(app, cluster)].map((path) => [path, files.get(path)!])));
+      expect(objects.length).toBeGreaterThan(0);
+      for (const object of objects) {
+        const namespace = object.kind === 'Namespace' ? undefined : (object.metadata.namespace ?? application.spec.destination.namespace);
+        expect([application.metadata.name, object.kind, projectRefusal(project, { group: groupOf(object.apiVersion), kind: object.kind, name: object.metadata.name, namespace }, cluster)])
+          .toEqual([application.metadata.name, object.kind, undefined]);
+      }
+    }
   });
 
-  test('the project refuses TargetGroupBindings, which would put a source\'s pods in any target group of the cluster\'s ALBs', () => {
-    const project = findObject(objects, 'AppProject', 'fleet-services-ipv6-east');
-    expect(project.spec.namespaceResourceBlacklist).toContainEqual({ group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' });
+  test('the platform project admits only the Namespace and Ingress kinds, so its Applications could apply nothing else', () => {
+    const { project } = applicationAndProject(fixtures['services-sources'], 'hello-ipv6-east-platform');
+    expect(projectRefusal(project, { group: 'apps', kind: 'Deployment', name: 'x', namespace: 'hello' }, 'ipv6-east')).toMatch(/not permitted/);
+    expect(projectRefusal(project, { group: '', kind: 'Namespace', name: 'kube-system' }, 'ipv6-east')).toMatch(/not in the clusterResourceWhitelist/);
+  });
+});
+
+describe('a service\'s source, even a chart npm run check cannot reach, cannot reach past its own namespace and host', () => {
+  // podinfo-oci (an OCI chart: not vendored, so not rendered offline) beside hello on ipv6-east.
+  const { application, project } = applicationAndProject(fixtures['services-sources'], 'podinfo-oci-ipv6-east');
+  const refusal = (group: string, kind: string, name: string, namespace?: string) => projectRefusal(project, { group, kind, name, namespace }, 'ipv6-east');
+
+  test('its Application is in the service\'s own project', () => {
+    expect(application.spec.project).toBe('fleet-service-podinfo-oci');
+  });
+
+  test('what a chart normally renders, and the cluster-scoped kind the app declares, are allowed in its namespace', () => {
+    expect(refusal('apps', 'Deployment', 'podinfo-oci', 'podinfo-oci')).toBeUndefined();
+    expect(refusal('', 'Service', 'podinfo-oci', 'podinfo-oci')).toBeUndefined();
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'podinfo-reader')).toBeUndefined();
+  });
+
+  test('another service\'s namespace: neither its Namespace nor any object in it', () => {
+    expect(refusal('', 'Namespace', 'hello')).toMatch(/not in the clusterResourceWhitelist of AppProject fleet-service-podinfo-oci/);
+    expect(refusal('', 'ConfigMap', 'take-over', 'hello')).toMatch(/namespace hello on ipv6-east is not a destination/);
+    expect(refusal('apps', 'Deployment', 'x', 'kube-system')).toMatch(/not a destination/);
+  });
+
+  test('its own Namespace, whose Pod Security labels the generator renders, is not the source\'s to relabel', () => {
+    expect(refusal('', 'Namespace', 'podinfo-oci')).toMatch(/not in the clusterResourceWhitelist/);
+  });
+
+  test('no Ingress (which could claim another app\'s host on a shared ALB), no TargetGroupBinding, no Argo CD object', () => {
+    expect(refusal('networking.k8s.io', 'Ingress', 'take-over', 'podinfo-oci')).toMatch(/Ingress \(group networking.k8s.io\) is not permitted in AppProject fleet-service-podinfo-oci/);
+    expect(refusal('elbv2.k8s.aws', 'TargetGroupBinding', 'x', 'podinfo-oci')).toMatch(/not permitted/);
+    expect(refusal('argoproj.io', 'Application', 'x', 'podinfo-oci')).toMatch(/not permitted/);
+  });
+
+  test('on a cluster it is not placed on, nothing', () => {
+    expect(projectRefusal(project, { group: 'apps', kind: 'Deployment', name: 'x', namespace: 'podinfo-oci' }, 'legacy-ipv4')).toMatch(/not a destination/);
+  });
+
+  test('a sync that would apply an object another Application manages fails instead of taking it over (FailOnSharedResource)', () => {
+    // argo-cd v3.4.4 controller/sync.go: with FailOnSharedResource=true a sync fails on the SharedResourceWarning condition.
+    for (const files of Object.values(fixtures)) {
+      const sources = generatedApplications(renderedObjects(files)).filter((candidate) => candidate.metadata.labels['app.kubernetes.io/part-of'] === 'services' && !candidate.metadata.name.endsWith('-platform'));
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) expect(source.spec.syncPolicy.syncOptions).toEqual(['FailOnSharedResource=true']);
+    }
   });
 });

@@ -108,28 +108,45 @@ describe('a service\'s files in dist/', () => {
   });
 });
 
-describe('the services\' project on a cluster', () => {
-  test('allows exactly this repository and the services\' repositories placed there (an OCI one as Argo CD writes it), their namespaces, Namespace and the declared kinds, and no Argo CD object', () => {
+describe('the projects of services: one per service for its source, one per cluster for what the generator renders', () => {
+  test('fleet-services-<cluster> allows only this repository, the services\' namespaces there, each Namespace by its name and the Ingress kind', () => {
     const project = findObject(renderedObjects(sourcesFiles), 'AppProject', 'fleet-services-ipv6-east');
     expect(project.metadata.finalizers).toEqual([resourcesFinalizer]);
     expect(project.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
-    expect(project.spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git', 'ghcr.io/stefanprodan/charts']);
+    expect(project.spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git']);
     expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'hello' }, { name: 'ipv6-east', namespace: 'podinfo-oci' }]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
-    expect(project.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }]);
-    expect(project.spec.namespaceResourceWhitelist).toBeUndefined();
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }]);
+    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: 'networking.k8s.io', kind: 'Ingress' }]);
   });
 
-  test('without a declared kind, Namespace is the only cluster-scoped kind; a cluster without services has no such project', () => {
-    const objects = renderedObjects(demoFiles);
-    expect(findObject(objects, 'AppProject', 'fleet-services-ipv6-east').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'podinfo' }]);
-    expect(objects.filter((object) => object.kind === 'AppProject' && object.metadata.name.startsWith('fleet-services-')).map((object) => object.metadata.name)).toEqual(['fleet-services-ipv6-east']);
+  test('fleet-service-<app> allows the service\'s repository (an OCI one as Argo CD writes it) and this one for its values, its namespace on each of its clusters, the kinds it declares, and no Argo CD object, Ingress or TargetGroupBinding', () => {
+    const objects = renderedObjects(sourcesFiles);
+    const oci = findObject(objects, 'AppProject', 'fleet-service-podinfo-oci');
+    expect(oci.metadata.finalizers).toEqual([resourcesFinalizer]);
+    expect(oci.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect(oci.spec.sourceRepos).toEqual(['ghcr.io/stefanprodan/charts', 'https://github.com/example-org/eks-ipv6-gitops.git']);
+    expect(oci.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'podinfo-oci' }]);
+    expect(oci.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
+    expect(oci.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }, { group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }]);
+    expect(oci.spec.namespaceResourceWhitelist).toBeUndefined();
+    // A git service reads no values files from this repository.
+    expect(findObject(objects, 'AppProject', 'fleet-service-hello').spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git']);
+    expect(findObject(objects, 'AppProject', 'fleet-service-hello').spec.clusterResourceWhitelist).toEqual([]);
+    // In a file of its own, on every cluster it is placed on, by cluster name.
+    const migration = renderFleet(fixtureFleet('services-migration'));
+    expect(parseManifests(migration.get(distLayout.serviceProject('podinfo'))!)[0].spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'podinfo' }, { name: 'legacy-ipv4', namespace: 'podinfo' }]);
+  });
+
+  test('a fleet without services has no services projects; the demo has podinfo\'s', () => {
+    const names = (files: ReadonlyMap<string, string>) => renderedObjects(files).filter((object) => object.kind === 'AppProject' && /^fleet-services?-/.test(object.metadata.name)).map((object) => object.metadata.name);
+    expect(names(demoFiles)).toEqual(['fleet-services-ipv6-east', 'fleet-service-podinfo']);
+    expect(names(renderFleet(fixtureFleet('services-migration', (text) => text.replace(/\n  - name: podinfo\n[\s\S]*$/, '\n'))))).toEqual([]);
   });
 
   test('the test apps keep their project and ApplicationSet; a cluster with services only has none of theirs', () => {
     const onlyServices = demoFleet((text) => text.replace(/ {4}replicas: 5\n/g, '    replicas: 5\n    clusters: [legacy-ipv4]\n'));
     const objects = parseManifests(renderFleet(onlyServices).get('argocd/apps/ipv6-east.yaml')!);
-    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['AppProject/fleet-services-ipv6-east', 'ApplicationSet/services-charts-ipv6-east']);
+    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['AppProject/fleet-services-ipv6-east', 'ApplicationSet/services-platform-ipv6-east', 'ApplicationSet/services-charts-ipv6-east']);
   });
 
   test('every source of every service Application is one its project allows, and its destination one of the project\'s', () => {
@@ -139,7 +156,7 @@ describe('the services\' project on a cluster', () => {
       expect(services.length).toBeGreaterThan(0);
       for (const application of services) {
         const project = findObject(objects, 'AppProject', application.spec.project);
-        for (const source of application.spec.sources) expect(project.spec.sourceRepos).toContain(source.repoURL);
+        for (const source of application.spec.sources ?? [application.spec.source]) expect(project.spec.sourceRepos).toContain(source.repoURL);
         expect(project.spec.destinations).toContainEqual(application.spec.destination);
       }
     }
@@ -147,11 +164,11 @@ describe('the services\' project on a cluster', () => {
 });
 
 describe('the Applications Argo CD generates for services', () => {
-  test('podinfo on ipv6-east: the chart with its release name and both values files through $values, this repository as ref, and the app folder with its Namespace and this cluster\'s Ingress', () => {
+  test('podinfo on ipv6-east: the chart with its release name and both values files through $values and this repository as ref, in its own project', () => {
     const application = applicationsOf(demoFiles).get('podinfo-ipv6-east')!;
     expect(application.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'services', 'fleet/app': 'podinfo', 'fleet/cluster': 'ipv6-east' });
     expect(application.metadata.finalizers).toEqual([resourcesFinalizer]);
-    expect(application.spec.project).toBe('fleet-services-ipv6-east');
+    expect(application.spec.project).toBe('fleet-service-podinfo');
     expect(application.spec.destination).toEqual({ name: 'ipv6-east', namespace: 'podinfo' });
     expect(application.spec.sources).toEqual([
       {
@@ -159,9 +176,18 @@ describe('the Applications Argo CD generates for services', () => {
         helm: { releaseName: 'podinfo', valueFiles: ['$values/dist/apps/podinfo/values.yaml', '$values/dist/apps/podinfo/values/ipv6-east.yaml'] },
       },
       { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'main', ref: 'values' },
-      { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'main', path: 'dist/apps/podinfo', directory: { recurse: true, include: '{app.yaml,clusters/ipv6-east.yaml}' } },
     ]);
     expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test('podinfo-ipv6-east-platform: the app folder with its Namespace and this cluster\'s Ingress, in the cluster\'s services project, deleted with its placement', () => {
+    const application = applicationsOf(demoFiles).get('podinfo-ipv6-east-platform')!;
+    expect(application.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'services', 'fleet/app': 'podinfo', 'fleet/cluster': 'ipv6-east' });
+    expect(application.metadata.finalizers).toEqual([resourcesFinalizer]);
+    expect(application.spec.project).toBe('fleet-services-ipv6-east');
+    expect(application.spec.destination).toEqual({ name: 'ipv6-east', namespace: 'podinfo' });
+    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'main', path: 'dist/apps/podinfo', directory: { recurse: true, include: '{app.yaml,clusters/ipv6-east.yaml}' } });
+    expect(application.spec.syncPolicy).toMatchObject({ automated: { prune: true, selfHeal: true }, retry: { limit: -1 } });
   });
 
   test('every values file an Application names through $values is a file of the render, in this repository at its revision', () => {
@@ -184,13 +210,13 @@ describe('the Applications Argo CD generates for services', () => {
     expect(() => refValueFiles(chartRef)).toThrow(/also has a chart/);
   });
 
-  test('an OCI chart is written without oci:// (Argo CD\'s OCI Helm form), a git service takes its path at its revision beside the app folder', () => {
+  test('an OCI chart is written without oci:// (Argo CD\'s OCI Helm form), a git service takes its path at its revision; the app folder is its platform Application\'s', () => {
     const applications = applicationsOf(sourcesFiles);
     expect(applications.get('podinfo-oci-ipv6-east')!.spec.sources[0]).toMatchObject({ repoURL: 'ghcr.io/stefanprodan/charts', chart: 'podinfo', targetRevision: '6.14.1', helm: { releaseName: 'podinfo-oci' } });
     expect(applications.get('hello-ipv6-east')!.spec.sources).toEqual([
       { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: '6d61710b9c569fb9834f44dd8c030c1612d0deab', path: 'test/fixtures/services/hello' },
-      { repoURL: 'https://github.com/example-org/eks-ipv6-gitops.git', targetRevision: 'main', path: 'dist/apps/hello', directory: { recurse: true, include: '{app.yaml,clusters/ipv6-east.yaml}' } },
     ]);
+    expect(applications.get('hello-ipv6-east-platform')!.spec.source.path).toBe('dist/apps/hello');
     expect(applicationChartRepo('oci://registry.example.com:5000/charts')).toBe('registry.example.com:5000/charts');
     expect(applicationChartRepo('https://charts.example.com')).toBe('https://charts.example.com');
   });

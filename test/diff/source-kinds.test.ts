@@ -57,8 +57,8 @@ async function refusal(result: Promise<unknown>): Promise<FleetConfigError> {
 describe('an app that changes between a chart and a git path on a cluster where it runs', () => {
   test('the fixtures render the two kinds in the two ApplicationSets of the cluster, under the same Application name', () => {
     const sets = (text: string) => [...renderFleet(fleetOf(text)).get(clusterFile)!.matchAll(/^ {2}name: (services-\S+)$|^ {10}- app: (\S+)$/gm)].map((match) => match[1] ?? match[2]);
-    expect(sets(steps.chart)).toEqual(['app0', 'app1', 'app2', 'services-charts-ipv6-east', 'podinfo-oci', 'services-git-ipv6-east', 'hello']);
-    expect(sets(steps.git)).toEqual(['app0', 'app1', 'app2', 'services-git-ipv6-east', 'hello', 'podinfo-oci']);
+    expect(sets(steps.chart)).toEqual(['app0', 'app1', 'app2', 'services-platform-ipv6-east', 'hello', 'podinfo-oci', 'services-charts-ipv6-east', 'podinfo-oci', 'services-git-ipv6-east', 'hello']);
+    expect(sets(steps.git)).toEqual(['app0', 'app1', 'app2', 'services-platform-ipv6-east', 'hello', 'podinfo-oci', 'services-git-ipv6-east', 'hello', 'podinfo-oci']);
   });
 
   test('sourceKindSwitches names the app, its clusters and both ways that keep it running, at apps[i].source; either direction', () => {

@@ -75,19 +75,19 @@ describe('every rendered object stays far under the API server\'s limits', () =>
     const objects = objectsOf(fleet);
     const appFile = objects.filter(({ file }) => file === 'argocd/apps/ipv6-east.yaml');
     // THEN the project and each ApplicationSet stay under the project's 1 MiB; every object and every Application passes every limit
-    expect(appFile.map(({ object }) => `${object.kind}/${object.metadata.name}`)).toEqual(['AppProject/fleet-apps-ipv6-east', 'ApplicationSet/test-apps-ipv6-east', 'AppProject/fleet-services-ipv6-east', 'ApplicationSet/services-charts-ipv6-east', 'ApplicationSet/services-git-ipv6-east']);
+    expect(appFile.map(({ object }) => `${object.kind}/${object.metadata.name}`)).toEqual(['AppProject/fleet-apps-ipv6-east', 'ApplicationSet/test-apps-ipv6-east', 'AppProject/fleet-services-ipv6-east', 'ApplicationSet/services-platform-ipv6-east', 'ApplicationSet/services-charts-ipv6-east', 'ApplicationSet/services-git-ipv6-east']);
     for (const { object } of appFile) expect([object.metadata.name, jsonBytes(object) < maxObjectBytes * 0.75]).toEqual([object.metadata.name, true]);
     expect(objects.flatMap(({ object }) => objectLimitProblems(object))).toEqual([]);
     const applications = appFile.filter(({ object }) => object.kind === 'ApplicationSet').flatMap(({ object }) => expandApplicationSet(object, []));
-    expect(applications).toHaveLength(3 + 1 + 3000); // the test apps, podinfo and the 3,000
+    expect(applications).toHaveLength(3 + 2 * (1 + 3000)); // the test apps; podinfo and the 3,000, each a source and a platform Application
     expect(applications.flatMap((application) => objectLimitProblems(application))).toEqual([]);
   });
 
-  test('3,000 services each from a repository of its own at the longest URL fleet.yaml allows make a project over the limit: synth refuses it, naming the object', () => {
+  test('3,000 services each from a repository of its own at the longest URL fleet.yaml allows: no project grows with them (each service has its own), the cluster\'s git ApplicationSet does and synth refuses it, naming the object', () => {
     const services = Array.from({ length: 3000 }, (_, index) =>
       `  - { name: s${index}, source: { git: { repoURL: https://github.com/example-org/${String(index).padStart(5, '0')}${'r'.repeat(460)}.git, revision: v1.0.0, path: deploy } }, expose: { service: web, port: 8080 }, replicas: 1, clusters: [ipv6-east] }`);
     const fleet = parseFleet(`${demoFleetText}${services.join('\n')}\n`);
-    expect(() => objectsOf(fleet)).toThrow(/argocd\/apps\/ipv6-east\.yaml: AppProject argocd\/fleet-services-ipv6-east is \d\.\d\d MiB of JSON/);
+    expect(() => objectsOf(fleet)).toThrow(/^argocd\/apps\/ipv6-east\.yaml: ApplicationSet argocd\/services-git-ipv6-east is \d\.\d\d MiB of JSON[^\n]*$/);
   });
 
   test('a test app\'s objects at the longest names, colour and domain fleet.yaml allows stay small', () => {

@@ -313,13 +313,13 @@ ${extra}`;
   test('a cluster-scoped kind the app does not declare fails (the project would refuse the sync); declared, it passes', async () => {
     const undeclared = errorsOf(await check(fleetWith(podinfoPlus({ values: '\n      clusterRole: true' }))));
     const declared = errorsOf(await check(fleetWith(podinfoPlus({ values: '\n      clusterRole: true', extra: '    clusterResources: [{ group: rbac.authorization.k8s.io, kind: ClusterRole }]\n' }))));
-    expect(undeclared).toEqual(['apps[3] podinfo on ipv6-east: ClusterRole/podinfo-reader: kind: ClusterRole (group rbac.authorization.k8s.io) is cluster-scoped and not in the app\'s clusterResources: the AppProject fleet-services-ipv6-east refuses the sync; add { group: "rbac.authorization.k8s.io", kind: ClusterRole } to clusterResources or take it out of the source']);
+    expect(undeclared).toEqual(['apps[3] podinfo on ipv6-east: ClusterRole/podinfo-reader: kind: ClusterRole (group rbac.authorization.k8s.io) is cluster-scoped and not in the app\'s clusterResources: its AppProject fleet-service-podinfo refuses the sync; add { group: "rbac.authorization.k8s.io", kind: ClusterRole } to clusterResources or take it out of the source']);
     expect(declared).toEqual([]);
   });
 
   test('an object in another namespace than the app\'s fails', async () => {
     const errors = errorsOf(await check(fleetWith(podinfoPlus({ values: '\n      configData: { mode: fast }\n      configNamespace: kube-system' }))));
-    expect(errors).toEqual(['apps[3] podinfo on ipv6-east: ConfigMap/settings: metadata.namespace: is kube-system: the app\'s objects go in its namespace podinfo (the AppProject admits no other); leave metadata.namespace out or set podinfo']);
+    expect(errors).toEqual(['apps[3] podinfo on ipv6-east: ConfigMap/settings: metadata.namespace: is kube-system: the app\'s objects go in its namespace podinfo (its AppProject fleet-service-podinfo admits no other); leave metadata.namespace out or set podinfo']);
   });
 
   test('the exposed Service and port must be in the render', async () => {
