@@ -62,6 +62,9 @@ export class ServiceAppPlacementChart extends FileChart {
       host: `${app.expose.host}.${domain}`,
       service: { name: app.expose.service, port: { number: app.expose.port } },
       healthCheckPath: app.expose.healthCheckPath,
+      // Explicit: the ALB's default drain is 300 s, past the 30 s Kubernetes gives a pod before it
+      // kills it, and longer than the rollout peak the capacity plan counts draining targets for.
+      annotations: { 'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${app.expose.deregistrationDelaySeconds}` },
     });
     if (app.source.type === 'chart') {
       new ValuesFile(this, 'values', distLayout.serviceClusterValues(app.name, cluster.name), serviceClusterValues(app, cluster));

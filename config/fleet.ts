@@ -200,6 +200,8 @@ export interface Expose {
   /** The first label of its hostname: fleet.yaml's expose.host, else the app's name. */
   readonly host: string;
   readonly healthCheckPath: string;
+  /** The target group's deregistration delay (expose.deregistrationDelaySeconds, default 30). */
+  readonly deregistrationDelaySeconds: number;
 }
 
 /** A cluster-scoped kind a service's source may create. */
@@ -416,7 +418,7 @@ function resolveApp(app: AppFile, clusters: readonly ClusterSpec[]): App {
     source: resolveSource(app.source),
     values: app.values ?? {},
     clusterValues: (app.clusterValues ?? {}) as Readonly<Record<string, FreeMapping>>,
-    expose: { service: expose.service, port: expose.port, host: expose.host ?? app.name, healthCheckPath: expose.healthCheckPath },
+    expose: { service: expose.service, port: expose.port, host: expose.host ?? app.name, healthCheckPath: expose.healthCheckPath, deregistrationDelaySeconds: expose.deregistrationDelaySeconds },
     ...(app.resources ? { resources: app.resources } : {}),
     podSecurity: app.podSecurity ?? 'restricted',
     clusterResources: app.clusterResources ?? [],

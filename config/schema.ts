@@ -375,6 +375,11 @@ const app = object({
       pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,255}$/,
       expected: 'an absolute URL path such as /healthz',
     }), '/'),
+    deregistrationDelaySeconds: optional(integer({
+      description: 'How long the ALB drains a pod that is going away (the target group\'s deregistration_delay.timeout_seconds; the ALB\'s own default is 300): at most the pods\' terminationGracePeriodSeconds (Kubernetes\' default 30), past which they are killed with requests in flight, and what the capacity plan\'s rollout peak assumes.',
+      minimum: 0,
+      maximum: 3600,
+    }), 30),
   }, { description: 'Services only (required with source): the Service the source renders in the app\'s namespace, and its port, which the generator\'s Ingress routes https://<host>.<domain> to (host defaults to the app\'s name).' })),
   resources: optional(object({
     cpu: optional(kubernetesQuantity('The CPU each pod requests.', ['100m', '0.5'])),

@@ -273,6 +273,21 @@ function checkReplicas(objects: readonly Manifest[], app: ServiceApp, exposed: M
   }
 }
 
+/**
+ * The pods behind the exposed Service must outlive the ALB's drain of them: Kubernetes kills a pod
+ * terminationGracePeriodSeconds (default 30) after it starts going away, while the ALB may still
+ * be finishing requests it sent there for expose.deregistrationDelaySeconds.
+ */
+function checkDrain(objects: readonly Manifest[], app: ServiceApp, exposed: Manifest | undefined, warn: Report): void {
+  if (!exposed?.spec?.selector) return;
+  for (const workload of objects.filter((object) => (object.kind === 'Deployment' || object.kind === 'StatefulSet') && selects({ matchLabels: exposed.spec.selector }, object.spec?.template?.metadata?.labels ?? {}))) {
+    const grace = workload.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30;
+    if (grace < app.expose.deregistrationDelaySeconds) {
+      warn(workload, 'spec.template.spec.terminationGracePeriodSeconds', `is ${grace}${workload.spec?.template?.spec?.terminationGracePeriodSeconds === undefined ? ' (Kubernetes\' default)' : ''}, shorter than expose.deregistrationDelaySeconds ${app.expose.deregistrationDelaySeconds}: a pod going away is killed while the ALB still finishes requests on it; lower the delay to ${grace} or raise the chart's grace period`);
+    }
+  }
+}
+
 /** On an IRSA cluster the app's ServiceAccount carries its role (eks.amazonaws.com/role-arn); on any cluster the source renders it. */
 function checkServiceAccount(objects: readonly Manifest[], app: ServiceApp, cluster: Cluster, error: Report): void {
   if (!app.aws) return;
@@ -305,6 +320,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   checkReach(objects, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);
+  checkDrain(objects, app, exposed, warn);
   checkServiceAccount(objects, app, cluster, error);
   return { errors: [...new Set(errors)], warnings: [...new Set(warnings)] };
 }

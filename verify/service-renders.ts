@@ -14,8 +14,12 @@
  * - a path of this repository (a git source whose repoURL is fleet.yaml's repo.url): a
  *   kustomization (kustomization.yaml, kustomization.yml or Kustomization, as argo-cd v3.4.4
  *   util/app/discovery/discovery.go detects it) with `kubectl kustomize`, the kubectl that ships
- *   beside helm; otherwise the directory's .yaml, .yml and .json files, not recursing
- *   (reposerver/repository/repository.go findManifests, directory.recurse false by default).
+ *   beside helm; else a chart (a Chart.yaml: Discover sees it first and a kustomization file,
+ *   later in the walk, wins) with `helm template` per cluster, released under the Application's
+ *   name `<app>-<cluster>` (reposerver/repository/repository.go helmTemplate: templateOpts.Name is
+ *   q.AppName when the source sets no releaseName) with the chart's own values; otherwise the
+ *   directory's .yaml, .yml and .json files, not recursing (findManifests, directory.recurse false
+ *   by default).
  *   Read at the pinned revision, as Argo CD reads it, from this clone's own objects with git's
  *   plumbing (`git archive`, offline as diff/baseline.ts reads git), never from the working tree: a revision
  *   the clone does not have (a tag that does not exist, a commit a shallow clone lacks) is listed
@@ -192,6 +196,19 @@ class CommitTrees {
   }
 }
 
+/**
+ * The folder of a git path as committed when Argo CD renders it as a Helm chart (a Chart.yaml and no kustomization),
+ * else undefined; `dependencies` when the chart lists dependencies it does not vendor under charts/, which Argo CD
+ * downloads (helm dependency build) and the check cannot offline.
+ */
+function committedChart(trees: CommitTrees, commit: string, path: string): { dir: string; dependencies: boolean } | undefined {
+  const own = join(trees.tree(commit, path), path);
+  if (kustomizationFiles.some((file) => existsSync(join(own, file))) || !existsSync(join(own, 'Chart.yaml'))) return undefined;
+  const [chart] = parseManifests(readFileSync(join(own, 'Chart.yaml'), 'utf8'));
+  const dependencies = Array.isArray(chart?.dependencies) && chart.dependencies.length > 0 && !existsSync(join(own, 'charts'));
+  return { dir: own, dependencies };
+}
+
 /** A git path as committed: kustomize over the whole commit (a kustomization may name ../ folders), else the path's files. */
 async function renderCommittedPath(trees: CommitTrees, commit: string, path: string): Promise<Manifest[]> {
   const own = join(trees.tree(commit, path), path);
@@ -322,6 +339,19 @@ export async function renderServices(fleet: Fleet, files: ReadonlyMap<string, st
         // A placement on a cluster still being created renders nowhere yet.
         if (!cluster) continue;
         if (reached.kind === 'git') {
+          const chart = committedChart(trees, reached.commit, reached.path);
+          if (chart?.dependencies) {
+            notChecked.push(`${app.name}: not checked: git path ${reached.path} at ${(app.source as { revision: string }).revision} is a Helm chart with dependencies it does not vendor in charts/: Argo CD downloads them; the check cannot offline (vendor them with helm dependency build and commit charts/ to have it checked)`);
+            break;
+          }
+          if (chart) {
+            // Argo CD's release name for a chart from git: the Application's name, so it differs per cluster.
+            const template: HelmTemplate = { releaseName: `${app.name}-${cluster.name}`, namespace: app.name, chartArchive: chart.dir, values: [], kubeVersion: cluster.kubernetesVersion, apiVersions: clusterApiVersions(cluster) };
+            const key = JSON.stringify(template);
+            if (!renderings.has(key)) renderings.set(key, () => helmTemplate(template));
+            wanted.push({ app, cluster, key });
+            continue;
+          }
           const key = JSON.stringify(['git', reached.commit, reached.path]);
           if (!renderings.has(key)) renderings.set(key, () => renderCommittedPath(trees, reached.commit, reached.path));
           wanted.push({ app, cluster, key });

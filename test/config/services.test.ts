@@ -63,7 +63,7 @@ describe('services: apps with a source, resolved beside the test apps', () => {
     // THEN
     expect(app.kind).toBe('service');
     expect(app.source).toEqual({ type: 'chart', repoURL: 'https://stefanprodan.github.io/podinfo', name: 'podinfo', version: '6.14.1' });
-    expect(app.expose).toEqual({ service: 'podinfo', port: 9898, host: 'podinfo', healthCheckPath: '/' });
+    expect(app.expose).toEqual({ service: 'podinfo', port: 9898, host: 'podinfo', healthCheckPath: '/', deregistrationDelaySeconds: 30 });
     expect(app.rollingUpdate).toEqual({ maxSurgePercent: 25, maxUnavailablePercent: 25 });
     expect(app.podSecurity).toBe('restricted');
     expect(app).toMatchObject({ values: {}, clusterValues: {}, clusterResources: [], replicas: 2, placements: [{ cluster: 'ipv6-east' }], loadBalancer: 'shared' });
@@ -322,5 +322,40 @@ describe('a service\'s host', () => {
     expect(problemsOf(taken)).toEqual(['apps[3].expose.host: is "app1", the host of apps[1] (app1) too: two apps on one host would share its DNS name and its rule on the ALB. Choose another host']);
     const twice = withApp(`${podinfo.replace('expose: { service: podinfo, port: 9898 }', 'expose: { service: podinfo, port: 9898, host: www }')}${payments.replace('expose: { service: payments, port: 8080, healthCheckPath: /ready }', 'expose: { service: payments, port: 8080, host: www }')}`);
     expect(problemsOf(twice)).toEqual(['apps[4].expose.host: is "www", the host of apps[3] (podinfo) too: two apps on one host would share its DNS name and its rule on the ALB. Choose another host']);
+  });
+});
+
+describe('the names a service gives of its objects, as Kubernetes validates them', () => {
+  const exposing = (expose: string) => withApp(podinfo.replace('expose: { service: podinfo, port: 9898 }', `expose: { ${expose} }`));
+
+  test('expose.service is a Service name: a DNS-1035 label of up to 63 characters, starting with a letter', () => {
+    const longest = `s${'e'.repeat(61)}z`;
+    expect((appOf(exposing(`service: ${longest}, port: 9898`), 'podinfo') as ServiceApp).expose.service).toBe(longest);
+    for (const refused of [`s${'e'.repeat(62)}z`, '9podinfo', 'pod.info', 'podinfo-']) {
+      expect(problemsOf(exposing(`service: ${refused}, port: 9898`))).toEqual([expect.stringMatching(/^apps\[3\]\.expose\.service: .*a Service name \(lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters\)/)]);
+    }
+  });
+
+  test('expose.host is a DNS label of up to 63 characters', () => {
+    expect((appOf(exposing(`service: podinfo, port: 9898, host: w${'w'.repeat(62)}`), 'podinfo') as ServiceApp).expose.host).toHaveLength(63);
+    expect(problemsOf(exposing(`service: podinfo, port: 9898, host: w${'w'.repeat(63)}`))).toEqual([expect.stringMatching(/^apps\[3\]\.expose\.host: /)]);
+  });
+
+  test('aws.serviceAccount is a ServiceAccount name: a DNS-1123 subdomain of up to 253 characters, dots allowed', () => {
+    const aws = (name: string) => withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2\n    aws: { serviceAccount: ${name}, policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess], irsaAnnotationsValue: serviceAccount.annotations }\n`));
+    const dotted = `team.podinfo-${'a'.repeat(50)}`;
+    expect((appOf(aws(dotted), 'podinfo') as ServiceApp).aws!.serviceAccount).toBe(dotted);
+    const longest = `${Array.from({ length: 4 }, () => 'a'.repeat(62)).join('.')}aa`;
+    expect((appOf(aws(longest), 'podinfo') as ServiceApp).aws!.serviceAccount).toHaveLength(253);
+    for (const refused of [`${longest}a`, 'Team', 'team..podinfo', '-team', 'team.']) {
+      expect(problemsOf(aws(refused))).toEqual([expect.stringMatching(/^apps\[3\]\.aws\.serviceAccount: .*a ServiceAccount name/)]);
+    }
+  });
+
+  test('expose.deregistrationDelaySeconds: 30 unless given, 0 to 3600, on the Ingress as the target group\'s drain', () => {
+    const ingressOf = (text: string) => parseManifests(renderFleet(parseFleet(text)).get('apps/podinfo/clusters/ipv6-east.yaml')!).find((object) => object.kind === 'Ingress')!;
+    expect(ingressOf(withApp(podinfo)).metadata.annotations['alb.ingress.kubernetes.io/target-group-attributes']).toBe('deregistration_delay.timeout_seconds=30');
+    expect(ingressOf(exposing('service: podinfo, port: 9898, deregistrationDelaySeconds: 0')).metadata.annotations['alb.ingress.kubernetes.io/target-group-attributes']).toBe('deregistration_delay.timeout_seconds=0');
+    expect(problemsOf(exposing('service: podinfo, port: 9898, deregistrationDelaySeconds: 3601'))).toEqual([expect.stringMatching(/^apps\[3\]\.expose\.deregistrationDelaySeconds: /)]);
   });
 });

@@ -9,7 +9,7 @@ import { helmBinary, helmUnavailable } from '../../verify/helm';
 import { renderServices } from '../../verify/service-renders';
 import { testAppsFleetText, demoFleetText } from '../support/fixtures';
 
-import { serviceDist, serviceRepository } from '../support/service-dist';
+import { serviceDist, serviceRepository, testGit } from '../support/service-dist';
 
 // podinfo 6.14.1 (vendor/charts/, a copy of ../shared/charts/archives/) and the paths of
 // test/fixtures/services/, rendered by the real helm and kubectl offline. On CI a missing helm
@@ -412,6 +412,43 @@ ${extra}`;
       expect.stringMatching(/^apps\[6\].source.git.path: test\/fixtures\/services\/none is not a folder of this repository/),
       expect.stringMatching(/^apps\[5\] hello-v4 on ipv6-east: Service\/hello: spec.ipFamilies: is \[IPv4\]/),
     ]);
+  });
+
+  test('pods that are killed before the ALB has drained them are a warning, naming the grace period and the delay', async () => {
+    const withDelay = (delay: number) => fleetWith(gitService('hello', 'test/fixtures/services/hello-plain').replace('expose: { service: hello, port: 80 }', `expose: { service: hello, port: 80, deregistrationDelaySeconds: ${delay} }`));
+    expect(warningsOf(await check(withDelay(30)))).toEqual([]);
+    expect(warningsOf(await check(withDelay(60)))).toEqual([
+      'warning: apps[3] hello on ipv6-east: Deployment/hello: spec.template.spec.terminationGracePeriodSeconds: is 30 (Kubernetes\' default), shorter than expose.deregistrationDelaySeconds 60: a pod going away is killed while the ALB still finishes requests on it; lower the delay to 30 or raise the chart\'s grace period',
+    ]);
+  });
+
+  test('a git path holding a chart is rendered with helm as Argo CD renders it: released under the Application\'s name, per cluster; one with dependencies it does not vendor is listed as not checked', async () => {
+    // GIVEN the chart of test/fixtures/services/hello-chart at v1.2.3, and at v1.2.4 a copy forcing IPv4 and one with a dependency
+    const copy = (to: string, values: string, chartExtra = '') => {
+      spawnSync('cp', ['-r', join(repository, 'test', 'fixtures', 'services', 'hello-chart'), join(repository, to)]);
+      writeFileSync(join(repository, to, 'values.yaml'), values);
+      if (chartExtra) writeFileSync(join(repository, to, 'Chart.yaml'), `apiVersion: v2\nname: hello-chart\nversion: 0.1.0\n${chartExtra}`);
+    };
+    copy('charts-v4', 'replicas: 2\nipFamilies: [IPv4]\n');
+    copy('charts-deps', 'replicas: 2\n', 'dependencies:\n  - { name: redis, version: 1.0.0, repository: https://charts.example.com }\n');
+    testGit(repository, 'add', '--all');
+    testGit(repository, 'commit', '--quiet', '--message', 'Charts in git');
+    testGit(repository, 'tag', 'v1.2.4');
+    const at124 = (name: string, path: string) => gitService(name, path).replace('revision: v1.2.3', 'revision: v1.2.4');
+    const fleet = fleetWith(gitService('hello-chart', 'test/fixtures/services/hello-chart').replace('clusters: [ipv6-east]', 'clusters: [{ name: legacy-ipv4, weight: 1 }, { name: ipv6-east, weight: 1 }]')
+      + at124('hello-v4', 'charts-v4') + at124('hello-deps', 'charts-deps'));
+    // WHEN
+    const outcome = await renderServices(fleet, new Map(), { repoRoot: repository });
+    const result = await check(fleet);
+    // THEN the chart is helm's render (its templates, not its files as manifests), released as <app>-<cluster> on each cluster
+    expect(outcome.renders.map((render) => [render.app.name, render.cluster.name, render.objects.map((object) => `${object.kind}/${object.metadata.name} ${object.metadata.labels?.release}`)])).toEqual([
+      ['hello-chart', 'legacy-ipv4', ['Service/hello hello-chart-legacy-ipv4', 'Deployment/hello hello-chart-legacy-ipv4']],
+      ['hello-chart', 'ipv6-east', ['Service/hello hello-chart-ipv6-east', 'Deployment/hello hello-chart-ipv6-east']],
+      ['hello-v4', 'ipv6-east', ['Service/hello hello-v4-ipv6-east', 'Deployment/hello hello-v4-ipv6-east']],
+    ]);
+    // AND the IPv4-only Service is caught; the chart with a dependency is not checked, with the reason
+    expect(errorsOf(result)).toEqual([expect.stringMatching(/^apps\[4\] hello-v4 on ipv6-east: Service\/hello: spec.ipFamilies: is \[IPv4\]/)]);
+    expect(outcome.notChecked).toEqual(['hello-deps: not checked: git path charts-deps at v1.2.4 is a Helm chart with dependencies it does not vendor in charts/: Argo CD downloads them; the check cannot offline (vendor them with helm dependency build and commit charts/ to have it checked)']);
   });
 
   test('a source that reaches past its namespace and host fails on each object, with the field and the fix: Namespace, Ingress, LoadBalancer and NodePort Services, TargetGroupBinding, ALB and external-dns annotations, a Secret\'s data', async () => {
