@@ -11,7 +11,6 @@ import { fieldLines, formatProblem, locateProblems } from '../config/load';
 import { loadBalancerWalk, UnwalkedMove } from '../diff/load-balancers';
 import { sourceKindSwitches } from '../diff/source-kinds';
 import { hostChanges } from '../diff/host-changes';
-import { serviceSplitWarnings } from '../diff/service-split';
 import { LocatedMessage } from '../terraform/identity-switch';
 import { ingressName, IngressRole } from '../config/load-balancer-groups';
 import { formatFieldPath } from '../output/field-path';
@@ -139,13 +138,11 @@ export function sourceKindCheck(fleet: Fleet, outdir: string, rendered: Readonly
   // Only the clusters' files the change rewrites: an app that changes kind rewrites its cluster's.
   for (const [path, text] of committed) if (rendered.get(path) !== text) previous.set(path, text);
   const problems = sourceKindSwitches(fleet, previous, `${outdir}/ at ${base}`);
-  // Services that move from one Application to two where they run (diff/service-split.ts): what to do first.
-  const split = serviceSplitWarnings(previous, (path) => rendered.get(path)).map((warning) => `warning: ${warning}`);
   if (problems.length) {
     const details = configFile === undefined ? problems.map((problem) => `${formatFieldPath(problem.path)}: ${problem.message}`) : locateProblems(configFile, problems).map(formatProblem);
-    return { status: 'failed', summary: `fleet.yaml switches apps between a chart, a git path and a test page where they run (against ${outdir}/ at ${base}): their ApplicationSets would delete the running apps`, details: [...details, ...split] };
+    return { status: 'failed', summary: `fleet.yaml switches apps between a chart, a git path and a test page where they run (against ${outdir}/ at ${base}): their ApplicationSets would delete the running apps`, details };
   }
-  return { status: 'ok', summary: `no app changes between a chart, a git path and a test page on a cluster where ${outdir}/ at ${base} runs it${split.length ? `; ${split.length} cluster${split.length === 1 ? '\'s' : 's\''} services move to two Applications each: see the warnings` : ''}`, details: split };
+  return { status: 'ok', summary: `no app changes between a chart, a git path and a test page on a cluster where ${outdir}/ at ${base} runs it` };
 }
 
 /** The capacity plan's verdict on the fleet: errors fail, warnings pass but are listed; given the fleet's file, a fix that names several of its fields gives their lines. */

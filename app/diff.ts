@@ -13,7 +13,6 @@ import { BaselineError, diffBaseline } from '../diff/baseline';
 import { compareDist, hasDifferences } from '../diff/compare';
 import { DiffLabels, formatMarkdown, formatText } from '../diff/format';
 import { hostChanges } from '../diff/host-changes';
-import { serviceSplitWarnings } from '../diff/service-split';
 import { formatLoadBalancerChanges, loadBalancerGroupsBefore, loadBalancerGroupsOf, loadBalancerWalk } from '../diff/load-balancers';
 import { formatFieldPath } from '../output/field-path';
 import { clusterChanges, formatClusterChanges, placementsBefore, placementsOf, previousPlacementTexts } from '../diff/placements';
@@ -113,7 +112,6 @@ function main(args: string[]): number {
       ...albWalk.problems.map((problem) => `synth refuses ${formatFieldPath(problem.path)}: ${problem.message}`),
       ...albWalk.warnings.map((warning) => `warning: ${warning}`),
       ...hostChanges(afterFleet, previous).map((problem) => `warning: ${formatFieldPath(problem.path)} ${problem.message}`),
-      ...serviceSplitWarnings(previous, (path) => after.get(path)).map((warning) => `warning: ${warning}`),
     ];
     const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving), ...walkLines];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));

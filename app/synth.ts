@@ -8,7 +8,6 @@ import { fieldLines, FleetConfigError, formatProblem, loadFleet, locateProblems 
 import { identitySwitchProblems } from '../terraform/identity-switch';
 import { sourceKindSwitches } from '../diff/source-kinds';
 import { hostChanges } from '../diff/host-changes';
-import { serviceSplitWarnings } from '../diff/service-split';
 import { SynthOptions } from '../config/locations';
 import { count } from '../config/messages';
 import { fleetToday } from '../config/eks-versions';
@@ -202,9 +201,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];
   // A host that changes where the app runs: its clients' old name stops answering (diff/host-changes.ts).
   const renamed = locateProblems(options.configFile, hostChanges(fleet, previous)).map(formatProblem);
-  // Services placed when one Application held their source and their Namespace (diff/service-split.ts).
-  const split = serviceSplitWarnings(previous, (path) => (existsSync(join(options.outdir, path)) ? readFileSync(join(options.outdir, path), 'utf8') : undefined));
-  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...split, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
+  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**
