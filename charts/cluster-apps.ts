@@ -42,9 +42,12 @@ export class ClusterAppsChart extends FileChart {
     new AppProject(this, 'project', {
       metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
       spec: {
-        description: `The NGINX test apps on ${cluster.name}, each only in its own namespace.`,
+        description: `The NGINX test apps on ${cluster.name}, from this repository only.`,
         sourceRepos: [fleet.repo.url],
-        destinations: apps.map((app) => ({ name: cluster.name, namespace: app.name })),
+        // Every namespace of the cluster: its only source is this repository's dist/, and a project
+        // that narrowed as apps leave would strand their removal (Argo CD deletes an Application's
+        // objects only where its project still permits them: ServiceApps' platform project).
+        destinations: [{ name: cluster.name, namespace: '*' }],
         clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
         namespaceResourceWhitelist: [
           { group: '', kind: 'ConfigMap' },
@@ -148,13 +151,13 @@ export class ServiceApps extends Construct {
       spec: {
         description: `What the generator renders for the services on ${cluster.name}: their Namespaces and Ingresses, from this repository only (each service's source has a project of its own).`,
         sourceRepos: [fleet.repo.url],
-        destinations: services.map((app) => ({ name: cluster.name, namespace: app.name })),
-        // The Namespace kind by name, one entry per service namespace: Argo CD checks a cluster-scoped
-        // object against clusterResourceWhitelist alone, by group, kind and (when given) name
-        // (argo-cd v3.4.4 pkg/apis/application/v1alpha1/app_project_types.go IsGroupKindNamePermitted;
-        // types.go ClusterResourceRestrictionItem.name, "if no name is specified, all resources of the
-        // specified group/kind are matched"; the name field is new in Argo CD 3.3).
-        clusterResourceWhitelist: services.map((app) => ({ group: '', kind: 'Namespace', name: app.name })),
+        // Every namespace of the cluster, and the Namespace kind by any name: its only source is this
+        // repository's dist/, and a project that narrowed as services leave would strand their
+        // removal. Argo CD deletes an Application's objects only where its project still permits them
+        // (argo-cd v3.4.4 controller/appcontroller.go getPermittedAppLiveObjects), and the root app
+        // updates projects (wave -1) before the ApplicationSets whose change deletes the Application.
+        destinations: [{ name: cluster.name, namespace: '*' }],
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
         namespaceResourceWhitelist: [{ group: 'networking.k8s.io', kind: 'Ingress' }],
       },
     });
@@ -276,24 +279,49 @@ export class ServiceProjectChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, app }: ServiceProjectProps) {
     super(scope, id, distLayout.serviceProject(app.name));
     const repo = app.source.type === 'chart' ? applicationChartRepo(app.source.repoURL) : app.source.repoURL;
-    // By cluster name, not the order of the app's clusters: reordering them changes nothing here.
-    const clusters = app.placements.map((placement) => placement.cluster).sort();
     new AppProject(this, 'project', {
-      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: projectNames.service(app.name), namespace: fleet.argocd.namespace },
+      metadata: {
+        // Pruned last: when the service leaves the fleet, its project goes in the same root sync as the
+        // ApplicationSet entries whose removal deletes its Applications, which are only updated (wave 0):
+        // pruned in its own wave (-1), the project would wait for Applications that wait for that wave
+        // (argo-cd v3.4.4 gitops-engine pkg/sync/sync_context.go: prune waves are reversed among prune
+        // tasks only, and a pruned object still being deleted holds the next wave; PruneLast moves its
+        // prune after every other task).
+        annotations: { [syncWaveAnnotation]: rootSyncWaves.project, 'argocd.argoproj.io/sync-options': 'PruneLast=true' },
+        finalizers: [resourcesFinalizer],
+        name: projectNames.service(app.name),
+        namespace: fleet.argocd.namespace,
+      },
       spec: {
-        description: `The source of service ${app.name}: only its namespace, on the clusters it is placed on.`,
+        description: `The source of service ${app.name}: only its namespace, only the cluster-scoped objects it declares, named after it.`,
         sourceRepos: app.source.type === 'chart' ? [repo, fleet.repo.url] : [repo],
-        destinations: clusters.map((cluster) => ({ name: cluster, namespace: app.name })),
-        clusterResourceWhitelist: app.clusterResources.map(({ group, kind }) => ({ group, kind })),
+        // Its namespace on any cluster: the ApplicationSets pick the clusters, and a project that
+        // narrowed as placements leave would strand their removal (see the platform project above).
+        destinations: [{ name: '*', namespace: app.name }],
+        // The kinds it declares, by name: its own (<app> or <app>-...), never another's such as
+        // system:discovery (Argo CD matches `name` as a glob, types.go isNamedResourceInList).
+        clusterResourceWhitelist: app.clusterResources.flatMap(({ group, kind }) => [{ group, kind, name: app.name }, { group, kind, name: `${app.name}-*` }]),
         namespaceResourceBlacklist: serviceBlacklist.map((entry) => ({ ...entry })),
       },
     });
   }
 }
 
-/** The namespaced kinds a service's source may not apply (ServiceProjectChart). */
+/**
+ * The namespaced kinds a service's source may not apply (ServiceProjectChart): Argo CD's own; the
+ * Ingress and whatever else reaches a load balancer or a DNS name: the AWS Load Balancer
+ * Controller's kinds (TargetGroupBinding; v3's Gateway API configuration in gateway.k8s.aws, its
+ * Global Accelerator kinds in aga.k8s.aws), the Gateway API's routes and gateways, and
+ * cert-manager's, whose ACME HTTP-01 solver creates an Ingress (or adds a rule to one) with the
+ * host and the annotations an Issuer gives it (cert-manager v1.21 pkg/issuer/acme/http/ingress.go).
+ */
 export const serviceBlacklist = [
   { group: 'argoproj.io', kind: '*' },
   { group: 'networking.k8s.io', kind: 'Ingress' },
-  { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+  { group: 'elbv2.k8s.aws', kind: '*' },
+  { group: 'gateway.k8s.aws', kind: '*' },
+  { group: 'aga.k8s.aws', kind: '*' },
+  { group: 'gateway.networking.k8s.io', kind: '*' },
+  { group: 'cert-manager.io', kind: '*' },
+  { group: 'acme.cert-manager.io', kind: '*' },
 ] as const;

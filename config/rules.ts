@@ -587,6 +587,28 @@ export function checkReservedClusterNames(file: FleetFileWithDefaults, report: R
 const testPageFields = ['backgroundColor', 'containerPort', 'rollout'] as const;
 
 /** The fields of a service: refused on an app without source (the test page). */
+/**
+ * Cluster-scoped kinds a service's source may never create, even under its own name (the project
+ * admits a declared kind only as <app> or <app>-*): each reaches past the service's namespace.
+ */
+const reachingClusterKinds: ReadonlyMap<string, string> = new Map([
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', 'a ClusterRoleBinding binds any ClusterRole, cluster-admin too, to any subject'],
+  ['admissionregistration.k8s.io/MutatingWebhookConfiguration', 'a mutating webhook rewrites other apps\' objects as they are admitted'],
+  ['admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'a validating webhook sees, and can refuse, other apps\' objects'],
+  ['admissionregistration.k8s.io/MutatingAdmissionPolicy', 'an admission policy rewrites other apps\' objects'],
+  ['admissionregistration.k8s.io/MutatingAdmissionPolicyBinding', 'an admission policy binding applies a policy to other apps\' objects'],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicy', 'an admission policy judges other apps\' objects'],
+  ['admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'an admission policy binding applies a policy to other apps\' objects'],
+  ['apiextensions.k8s.io/CustomResourceDefinition', 'a CRD changes an API every app of the cluster shares'],
+  ['apiregistration.k8s.io/APIService', 'an APIService takes over an API group of the cluster'],
+  ['networking.k8s.io/IngressClass', 'an IngressClass decides how the cluster\'s Ingresses reach a load balancer'],
+  ['elbv2.k8s.aws/IngressClassParams', 'IngressClassParams set the group, scheme and subnets of the cluster\'s ALBs'],
+  ['gateway.networking.k8s.io/GatewayClass', 'a GatewayClass puts Gateways on load balancers'],
+  ['cert-manager.io/ClusterIssuer', 'a ClusterIssuer\'s ACME solver creates Ingresses with the hosts and annotations it names'],
+  ['/Node', 'Nodes are the cluster\'s'],
+  ['/PersistentVolume', 'a PersistentVolume can mount another app\'s storage'],
+]);
+
 const serviceFields = ['values', 'clusterValues', 'expose', 'resources', 'podSecurity', 'clusterResources', 'aws'] as const;
 
 /** An exact SemVer 2 version, as Helm requires of a chart's version, with the "v" some charts carry (cert-manager's v1.21.1). */
@@ -755,6 +777,8 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
       const key = `${resource.group}/${resource.kind}`;
       if (resource.group === '' && resource.kind === 'Namespace') {
         report(at('clusterResources', resourceIndex), `is Namespace: the generator renders the app's namespace (${app.name}) itself, and a source that created others would place objects outside what its project allows. Remove this entry`);
+      } else if (reachingClusterKinds.has(key)) {
+        report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind}: ${reachingClusterKinds.get(key)}; a service's source may not create it (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs`);
       } else if (kinds.has(key)) {
         report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind} again, already ${formatFieldPath(at('clusterResources', kinds.get(key)!))}: list each kind once`);
       } else {

@@ -51,7 +51,8 @@ export function hostChanges(fleet: Fleet, previous: ReadonlyMap<string, string |
     });
     if (!moved.length) return;
     const was = moved[0].was;
-    if (!was.endsWith(`.${fleet.domain}`)) {
+    // The name's domain is what follows its first label (a host is one label): apps.example.com -> example.com is a new domain.
+    if (was.slice(was.indexOf('.') + 1) !== fleet.domain) {
       renamedByDomain.push(app.name);
       oldDomain ??= was.slice(was.indexOf('.') + 1);
       return;

@@ -122,11 +122,13 @@ describe('Argo CD objects of the default fleet', () => {
     for (const application of applications) expect(application.spec.project).not.toBe('default');
   });
 
-  test('each cluster\'s apps project allows only the GitOps repo, the namespaces placed there and the kinds the apps create', () => {
+  test('each cluster\'s apps project allows only the GitOps repo, that cluster and the kinds the apps create', () => {
     expect(objects.filter((object) => object.kind === 'AppProject' && object.metadata.name.startsWith('fleet-apps')).map((project) => project.metadata.name)).toEqual(['fleet-apps-ipv6-east']);
     const project = findObject(objects, 'AppProject', 'fleet-apps-ipv6-east');
     expect(project.spec.sourceRepos).toEqual([fleet.repo.url]);
-    expect(project.spec.destinations).toEqual(['app0', 'app1', 'app2'].map((namespace) => ({ name: 'ipv6-east', namespace })));
+    // Every namespace of the cluster: a project that narrowed as apps leave would strand their deletion (Argo CD
+    // deletes an Application's objects only where its project still permits them, appcontroller.go getPermittedAppLiveObjects).
+    expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: '*' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     const renderedKinds = new Set(objects.filter((object) => object.file.startsWith('apps/') && object.kind !== 'Namespace').map((object) => object.kind));
     expect(project.spec.namespaceResourceWhitelist.map((entry: Manifest) => entry.kind).sort()).toEqual([...renderedKinds].sort());
@@ -210,8 +212,8 @@ describe('migrating app2 from the IPv4 cluster to the IPv6 cluster', () => {
       expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/aws-weight']).toBe(weight);
       expect(ingress.spec.rules[0].host).toBe('app2.apps.example.com');
     }
-    expect(findObject(objects, 'AppProject', 'fleet-apps-legacy-ipv4').spec.destinations).toEqual([{ name: 'legacy-ipv4', namespace: 'app2' }]);
-    expect(findObject(objects, 'AppProject', 'fleet-apps-ipv6-east').spec.destinations).toContainEqual({ name: 'ipv6-east', namespace: 'app2' });
+    expect(findObject(objects, 'AppProject', 'fleet-apps-legacy-ipv4').spec.destinations).toEqual([{ name: 'legacy-ipv4', namespace: '*' }]);
+    expect(findObject(objects, 'AppProject', 'fleet-apps-ipv6-east').spec.destinations).toEqual([{ name: 'ipv6-east', namespace: '*' }]);
   });
 
   test('an Ingress is the same at every step but for its weight: the records it gets are test/verify/dns-records.test.ts\'s walk', () => {

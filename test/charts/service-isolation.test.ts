@@ -79,7 +79,8 @@ describe('what the generator renders for a service is applied by its platform Ap
   test('the platform project admits only the Namespace and Ingress kinds, so its Applications could apply nothing else', () => {
     const { project } = applicationAndProject(fixtures['services-sources'], 'hello-ipv6-east-platform');
     expect(projectRefusal(project, { group: 'apps', kind: 'Deployment', name: 'x', namespace: 'hello' }, 'ipv6-east')).toMatch(/not permitted/);
-    expect(projectRefusal(project, { group: '', kind: 'Namespace', name: 'kube-system' }, 'ipv6-east')).toMatch(/not in the clusterResourceWhitelist/);
+    expect(projectRefusal(project, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'x' }, 'ipv6-east')).toMatch(/not in the clusterResourceWhitelist/);
+    expect(projectRefusal(project, { group: 'networking.k8s.io', kind: 'Ingress', name: 'x', namespace: 'hello' }, 'legacy-ipv4')).toMatch(/not a destination/);
   });
 });
 
@@ -95,7 +96,14 @@ describe('a service\'s source, even a chart npm run check cannot reach, cannot r
   test('what a chart normally renders, and the cluster-scoped kind the app declares, are allowed in its namespace', () => {
     expect(refusal('apps', 'Deployment', 'podinfo-oci', 'podinfo-oci')).toBeUndefined();
     expect(refusal('', 'Service', 'podinfo-oci', 'podinfo-oci')).toBeUndefined();
-    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'podinfo-reader')).toBeUndefined();
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'podinfo-oci-reader')).toBeUndefined();
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'podinfo-oci')).toBeUndefined();
+  });
+
+  test('a declared cluster-scoped kind only under its own name: never another\'s, such as system:discovery, which every authenticated user is bound to', () => {
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'system:discovery')).toMatch(/not in the clusterResourceWhitelist/);
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRole', 'hello-reader')).toMatch(/not in the clusterResourceWhitelist/);
+    expect(refusal('rbac.authorization.k8s.io', 'ClusterRoleBinding', 'podinfo-oci-admin')).toMatch(/not in the clusterResourceWhitelist/);
   });
 
   test('another service\'s namespace: neither its Namespace nor any object in it', () => {
@@ -108,14 +116,16 @@ describe('a service\'s source, even a chart npm run check cannot reach, cannot r
     expect(refusal('', 'Namespace', 'podinfo-oci')).toMatch(/not in the clusterResourceWhitelist/);
   });
 
-  test('no Ingress (which could claim another app\'s host on a shared ALB), no TargetGroupBinding, no Argo CD object', () => {
+  test('nothing that reaches a load balancer or a DNS name: no Ingress, no load balancer controller or Gateway API kind, no cert-manager Issuer or Certificate (its HTTP-01 solver makes Ingresses); no Argo CD object', () => {
     expect(refusal('networking.k8s.io', 'Ingress', 'take-over', 'podinfo-oci')).toMatch(/Ingress \(group networking.k8s.io\) is not permitted in AppProject fleet-service-podinfo-oci/);
-    expect(refusal('elbv2.k8s.aws', 'TargetGroupBinding', 'x', 'podinfo-oci')).toMatch(/not permitted/);
-    expect(refusal('argoproj.io', 'Application', 'x', 'podinfo-oci')).toMatch(/not permitted/);
+    for (const [group, kind] of [['elbv2.k8s.aws', 'TargetGroupBinding'], ['gateway.k8s.aws', 'LoadBalancerConfiguration'], ['aga.k8s.aws', 'GlobalAccelerator'], ['gateway.networking.k8s.io', 'HTTPRoute'], ['gateway.networking.k8s.io', 'Gateway'],
+      ['cert-manager.io', 'Issuer'], ['cert-manager.io', 'Certificate'], ['acme.cert-manager.io', 'Challenge'], ['argoproj.io', 'Application']]) {
+      expect([kind, refusal(group, kind, 'x', 'podinfo-oci')]).toEqual([kind, expect.stringMatching(/not permitted/)]);
+    }
   });
 
-  test('on a cluster it is not placed on, nothing', () => {
-    expect(projectRefusal(project, { group: 'apps', kind: 'Deployment', name: 'x', namespace: 'podinfo-oci' }, 'legacy-ipv4')).toMatch(/not a destination/);
+  test('its namespace is its only destination, on whichever cluster the ApplicationSets place it', () => {
+    expect(project.spec.destinations).toEqual([{ name: '*', namespace: 'podinfo-oci' }]);
   });
 
   test('a sync that would apply an object another Application manages fails instead of taking it over (FailOnSharedResource)', () => {

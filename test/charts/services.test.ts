@@ -12,6 +12,7 @@ import { helmTemplate, helmUnavailable } from '../../verify/helm';
 import { podSpecOf, restrictedViolations } from '../../verify/pod-security';
 import { clusterSecrets, generatedApplications } from '../../verify/objects';
 import { renderedObjects } from '../../verify/rendered';
+import { projectRefusal } from '../../verify/project-permits';
 import { rolloutPeak, serviceRollingUpdate } from '../../catalog/test-app';
 import { demoFleet, findObject, fixtureFleet, parseManifests, setReplicas } from '../support/fixtures';
 
@@ -109,32 +110,35 @@ describe('a service\'s files in dist/', () => {
 });
 
 describe('the projects of services: one per service for its source, one per cluster for what the generator renders', () => {
-  test('fleet-services-<cluster> allows only this repository, the services\' namespaces there, each Namespace by its name and the Ingress kind', () => {
+  test('fleet-services-<cluster> allows only this repository, that cluster, the Namespace and the Ingress kinds', () => {
     const project = findObject(renderedObjects(sourcesFiles), 'AppProject', 'fleet-services-ipv6-east');
     expect(project.metadata.finalizers).toEqual([resourcesFinalizer]);
     expect(project.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
     expect(project.spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git']);
-    expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'hello' }, { name: 'ipv6-east', namespace: 'podinfo-oci' }]);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'hello' }, { group: '', kind: 'Namespace', name: 'podinfo-oci' }]);
+    // Not narrowed to the services there: as one leaves, its platform Application must still be let delete its objects.
+    expect(project.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: '*' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: 'networking.k8s.io', kind: 'Ingress' }]);
   });
 
-  test('fleet-service-<app> allows the service\'s repository (an OCI one as Argo CD writes it) and this one for its values, its namespace on each of its clusters, the kinds it declares, and no Argo CD object, Ingress or TargetGroupBinding', () => {
+  test('fleet-service-<app> allows the service\'s repository (an OCI one as Argo CD writes it) and this one for its values, its namespace, the kinds it declares under its own name, and nothing that reaches a load balancer or Argo CD; it is pruned last', () => {
     const objects = renderedObjects(sourcesFiles);
     const oci = findObject(objects, 'AppProject', 'fleet-service-podinfo-oci');
     expect(oci.metadata.finalizers).toEqual([resourcesFinalizer]);
-    expect(oci.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect(oci.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1', 'argocd.argoproj.io/sync-options': 'PruneLast=true' });
     expect(oci.spec.sourceRepos).toEqual(['ghcr.io/stefanprodan/charts', 'https://github.com/example-org/eks-ipv6-gitops.git']);
-    expect(oci.spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'podinfo-oci' }]);
-    expect(oci.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
-    expect(oci.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }, { group: 'networking.k8s.io', kind: 'Ingress' }, { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' }]);
+    expect(oci.spec.destinations).toEqual([{ name: '*', namespace: 'podinfo-oci' }]);
+    expect(oci.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'podinfo-oci' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'podinfo-oci-*' }]);
+    expect(oci.spec.namespaceResourceBlacklist.map((entry: { group: string; kind: string }) => `${entry.group}/${entry.kind}`)).toEqual([
+      'argoproj.io/*', 'networking.k8s.io/Ingress', 'elbv2.k8s.aws/*', 'gateway.k8s.aws/*', 'aga.k8s.aws/*', 'gateway.networking.k8s.io/*', 'cert-manager.io/*', 'acme.cert-manager.io/*',
+    ]);
     expect(oci.spec.namespaceResourceWhitelist).toBeUndefined();
     // A git service reads no values files from this repository.
     expect(findObject(objects, 'AppProject', 'fleet-service-hello').spec.sourceRepos).toEqual(['https://github.com/example-org/eks-ipv6-gitops.git']);
     expect(findObject(objects, 'AppProject', 'fleet-service-hello').spec.clusterResourceWhitelist).toEqual([]);
-    // In a file of its own, on every cluster it is placed on, by cluster name.
+    // In a file of its own, the same wherever the service is placed.
     const migration = renderFleet(fixtureFleet('services-migration'));
-    expect(parseManifests(migration.get(distLayout.serviceProject('podinfo'))!)[0].spec.destinations).toEqual([{ name: 'ipv6-east', namespace: 'podinfo' }, { name: 'legacy-ipv4', namespace: 'podinfo' }]);
+    expect(parseManifests(migration.get(distLayout.serviceProject('podinfo'))!)[0].spec.destinations).toEqual([{ name: '*', namespace: 'podinfo' }]);
   });
 
   test('a fleet without services has no services projects; the demo has podinfo\'s', () => {
@@ -157,7 +161,9 @@ describe('the projects of services: one per service for its source, one per clus
       for (const application of services) {
         const project = findObject(objects, 'AppProject', application.spec.project);
         for (const source of application.spec.sources ?? [application.spec.source]) expect(project.spec.sourceRepos).toContain(source.repoURL);
-        expect(project.spec.destinations).toContainEqual(application.spec.destination);
+        const { name, namespace } = application.spec.destination;
+        const object = application.metadata.name.endsWith('-platform') ? { group: 'networking.k8s.io', kind: 'Ingress' } : { group: '', kind: 'ConfigMap' };
+        expect(projectRefusal(project, { ...object, name: 'x', namespace }, name)).toBeUndefined();
       }
     }
   });

@@ -260,6 +260,21 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
     ]);
   });
 
+  test('clusterResources may not list a kind that reaches past the service (bindings, webhooks, CRDs, ingress classes, cluster issuers)', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', `    replicas: 2
+    clusterResources:
+      - { group: rbac.authorization.k8s.io, kind: ClusterRoleBinding }
+      - { group: admissionregistration.k8s.io, kind: MutatingWebhookConfiguration }
+      - { group: apiextensions.k8s.io, kind: CustomResourceDefinition }
+      - { group: networking.k8s.io, kind: IngressClass }
+      - { group: cert-manager.io, kind: ClusterIssuer }
+      - { group: rbac.authorization.k8s.io, kind: ClusterRole }
+`));
+    const problems = problemsOf(text);
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(':', problem.indexOf(': ') + 2)))).toEqual([0, 1, 2, 3, 4].map((index) => expect.stringMatching(new RegExp(`^apps\\[3\\]\\.clusterResources\\[${index}\\]: is `))));
+    expect(problems[0]).toBe('apps[3].clusterResources[0]: is rbac.authorization.k8s.io/ClusterRoleBinding: a ClusterRoleBinding binds any ClusterRole, cluster-admin too, to any subject; a service\'s source may not create it (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs');
+  });
+
   test('privileged Pod Security is refused', () => {
     expect(problemsOf(withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    podSecurity: privileged\n')))).toEqual(['apps[3].podSecurity: expected one of restricted, baseline, got "privileged" (text)']);
   });

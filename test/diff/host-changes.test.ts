@@ -52,6 +52,9 @@ describe('an app whose DNS name changes where it runs', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0].path).toEqual(['domain']);
     expect(messages[0].message).toMatch(/^moves app0, app1, app2 and 1 more from apps\.example\.com to web\.example\.org on the clusters they run on: .* delete those records from apps\.example\.com's hosted zone\.$/);
+    // A parent domain is a new domain too, not four hosts
+    const parent = demoFleet((text) => text.replace('domain: apps.example.com', 'domain: example.com'));
+    expect(hostChanges(parent, previousOf(before, renderFleet(parent))).map((message) => message.path)).toEqual([['domain']]);
   });
 
   test('synth warns with the line of expose.host; npm run check warns against the pull request\'s base', async () => {

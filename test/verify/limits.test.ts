@@ -105,22 +105,23 @@ describe('every rendered object stays far under the API server\'s limits', () =>
 });
 
 describe('synth refuses a fleet whose objects the API server would refuse', () => {
-  test('an AppProject over 1 MiB: an error naming the file, the object and the limit; dist/ untouched', async () => {
-    // GIVEN 10,500 apps with 40-character names on a cluster with a 40-character name: ~1.1 MB of project destinations
-    const cluster = `ipv6-east-${'x'.repeat(30)}`;
-    // (an existing cluster without the IPv4 blocks of its subnets, which 10,500 ALBs would exhaust first)
-    const text = withAppsOnOneCluster(10_500, 'x'.repeat(34)).replaceAll('ipv6-east', cluster)
-      .replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, '')
-      .replace(/ {4}# The same subnets' IPv4 blocks.*\n {4}ipv4Subnets:\n( {6}- .*\n)+/, '');
-    // (dist/ of the demo fleet on that cluster: a dist/ where the cluster runs no apps would refuse the change as its removal)
+  test('an ApplicationSet over 1 MiB: an error naming the file, the object and the limit; dist/ untouched', async () => {
+    // GIVEN 3,000 git services each from a repository at the longest URL fleet.yaml allows, on ipv6-east: ~1.6 MB of elements
+    const services = Array.from({ length: 3000 }, (_, index) =>
+      `  - { name: s${index}, source: { git: { repoURL: https://github.com/example-org/${String(index).padStart(5, '0')}${'r'.repeat(460)}.git, revision: v1.0.0, path: deploy } }, expose: { service: web, port: 8080 }, replicas: 1, clusters: [ipv6-east] }`);
     const outdir = scratchDist();
-    writeDist(outdir, renderFleet(parseFleet(demoFleetText.replaceAll('ipv6-east', cluster).replace(/ {4}provisioning: create\n {4}vpc:\n {6}cidr: .*\n(?: {4}#.*\n)? {4}endpointPublicAccessCidrs:\n {6}- .*\n/, ''))));
+    writeDist(outdir, renderFleet(parseFleet(demoFleetText)));
     const before = folderState(outdir);
     // WHEN synth runs
-    const result = synthesize({ configFile: writeTempFleet(text), outdir });
+    const result = synthesize({ configFile: writeTempFleet(`${demoFleetText}${services.join('\n')}\n`), outdir });
     // THEN it fails before writing anything
     await expect(result).rejects.toThrow(ObjectLimitError);
-    await expect(result).rejects.toThrow(new RegExp(`^argocd/apps/${cluster}\\.yaml: AppProject argocd/fleet-apps-${cluster} is 1\\.\\d\\d MiB of JSON`, 'm'));
+    await expect(result).rejects.toThrow(/^argocd\/apps\/ipv6-east\.yaml: ApplicationSet argocd\/services-git-ipv6-east is 1\.\d\d MiB of JSON/m);
     expect(folderState(outdir)).toEqual(before);
   }, 60_000);
+
+  test('no AppProject grows with the apps of a cluster: 3,000 more leave the cluster\'s projects as they were', () => {
+    const projects = (fleet: Fleet) => objectsOf(fleet).filter(({ object }) => object.kind === 'AppProject' && object.metadata.name.endsWith('-ipv6-east')).map(({ object }) => jsonBytes(object));
+    expect(projects(parseFleet(withAppsOnOneCluster(3000)))).toEqual(projects(parseFleet(demoFleetText)));
+  });
 });
