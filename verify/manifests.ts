@@ -56,7 +56,7 @@ const argoValidators = new Map<string, ValidateFunction>();
 
 function getAjv(): Ajv {
   if (!ajvInstance) {
-    const ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true });
+    const ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true, code: { optimize: false } });
     ajv.addVocabulary([
       'x-kubernetes-preserve-unknown-fields',
       'x-kubernetes-int-or-string',
