@@ -16,7 +16,7 @@ export interface ClusterAppsProps {
 }
 
 /**
- * The apps of one cluster. Its test apps: an AppProject that allows exactly their namespaces there, and an
+ * The apps of one cluster. Its test apps: an AppProject that allows this repository on the cluster, and an
  * ApplicationSet with one Application per app, from a list rendered out of fleet.yaml: the
  * placement is reviewed in git as a line of this file, and a cluster registered elsewhere works
  * as long as its Argo CD name matches. Its services (ServiceApps, below): projects and
@@ -267,13 +267,15 @@ export interface ServiceProjectProps {
 
 /**
  * The project of one service's own source (the Application `<app>-<cluster>` on every cluster it
- * is placed on): its repository, and this one for its values files; its namespace on exactly
- * those clusters; no cluster-scoped kind but those it declares (clusterResources), so no
- * Namespace; and in its namespace anything but Argo CD's kinds (an Application or AppProject there
- * would reach past this project), an Ingress (the generator renders the app's, from its expose:
- * one of the source's own could join a shared ALB's group and claim another app's host or outrank
- * its rules) and a TargetGroupBinding (which would register its pods in any target group of the
- * cluster's ALBs). npm run check holds each render it can reach to the same (verify/service-readiness.ts).
+ * is placed on): its repository, and this one for its values files; its namespace on any cluster
+ * (the ApplicationSets choose them); no cluster-scoped kind but the ClusterRoles it declares
+ * (clusterResources), named after it, so no Namespace; and in its namespace anything but
+ * serviceBlacklist (Argo CD's kinds, and whatever reaches a load balancer or a DNS name).
+ * npm run check holds each render it can reach to the same (verify/service-readiness.ts).
+ *
+ * What a project cannot stop: a Role and RoleBinding of the source's own that let its pods create
+ * those objects, or relabel their Namespace, themselves (Argo CD applies as a cluster
+ * administrator, so Kubernetes' RBAC escalation check does not apply); docs/services.md says so.
  */
 export class ServiceProjectChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, app }: ServiceProjectProps) {
@@ -324,4 +326,10 @@ export const serviceBlacklist = [
   { group: 'gateway.networking.k8s.io', kind: '*' },
   { group: 'cert-manager.io', kind: '*' },
   { group: 'acme.cert-manager.io', kind: '*' },
+  // A Service without a selector and endpoints of the source's own would send its host on the shared
+  // ALB to any address: the load balancer controller registers what an EndpointSlice says
+  // (aws-load-balancer-controller v3.5.0 pkg/backend/endpoint_resolver.go); core Endpoints are
+  // mirrored into EndpointSlices.
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
+  { group: '', kind: 'Endpoints' },
 ] as const;

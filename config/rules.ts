@@ -586,10 +586,10 @@ export function checkReservedClusterNames(file: FleetFileWithDefaults, report: R
 /** The fields of the NGINX test page: required on an app without source, refused on a service. */
 const testPageFields = ['backgroundColor', 'containerPort', 'rollout'] as const;
 
-/** The fields of a service: refused on an app without source (the test page). */
 /**
- * Cluster-scoped kinds a service's source may never create, even under its own name (the project
+ * Why a service's source may not create a cluster-scoped kind, even under its own name (the project
  * admits a declared kind only as <app> or <app>-*): each reaches past the service's namespace.
+ * Only ClusterRole may be declared; kinds not listed here get the general reason.
  */
 const reachingClusterKinds: ReadonlyMap<string, string> = new Map([
   ['rbac.authorization.k8s.io/ClusterRoleBinding', 'a ClusterRoleBinding binds any ClusterRole, cluster-admin too, to any subject'],
@@ -609,6 +609,13 @@ const reachingClusterKinds: ReadonlyMap<string, string> = new Map([
   ['/PersistentVolume', 'a PersistentVolume can mount another app\'s storage'],
 ]);
 
+/**
+ * Names of ClusterRoles that are not a service's: Kubernetes' user-facing roles, EKS's, the add-ons' and Argo CD's (their
+ * charts name theirs after the chart or the release), matched as <app> or <app>-<rest> by a service project's glob.
+ */
+const reservedClusterRoleNames = ['admin', 'edit', 'view', 'cluster-admin', 'aws-node', 'eks', 'system', 'vpc-resource-controller-role', 'cert-manager', 'aws-load-balancer-controller', 'external-dns', 'cluster-autoscaler', 'argocd', 'argo-cd'];
+
+/** The fields of a service: refused on an app without source (the test page). */
 const serviceFields = ['values', 'clusterValues', 'expose', 'resources', 'podSecurity', 'clusterResources', 'aws'] as const;
 
 /** An exact SemVer 2 version, as Helm requires of a chart's version, with the "v" some charts carry (cert-manager's v1.21.1). */
@@ -777,14 +784,23 @@ export function checkServices(file: FleetFileWithDefaults, written: FleetFile, r
       const key = `${resource.group}/${resource.kind}`;
       if (resource.group === '' && resource.kind === 'Namespace') {
         report(at('clusterResources', resourceIndex), `is Namespace: the generator renders the app's namespace (${app.name}) itself, and a source that created others would place objects outside what its project allows. Remove this entry`);
-      } else if (reachingClusterKinds.has(key)) {
-        report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind}: ${reachingClusterKinds.get(key)}; a service's source may not create it (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs`);
+      } else if (key !== 'rbac.authorization.k8s.io/ClusterRole') {
+        const why = reachingClusterKinds.get(key) ?? `a cluster-scoped ${resource.kind} is shared by every app of the cluster (a default PriorityClass or StorageClass, an API priority level, a runtime class)`;
+        report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind}: ${why}; a service's source may declare only ClusterRoles (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs`);
       } else if (kinds.has(key)) {
         report(at('clusterResources', resourceIndex), `is ${resource.group || 'core'}/${resource.kind} again, already ${formatFieldPath(at('clusterResources', kinds.get(key)!))}: list each kind once`);
       } else {
         kinds.set(key, resourceIndex);
       }
     });
+    if (kinds.size) {
+      // The project admits the declared kinds named <app> or <app>-* (a glob): never a name someone else's ClusterRole has.
+      const covered = [...reservedClusterRoleNames, ...file.apps.filter((other) => other !== app).map((other) => other.name)]
+        .filter((name) => name === app.name || name.startsWith(`${app.name}-`));
+      if (covered.length) {
+        report(at('name'), `"${app.name}" declares clusterResources, which its project admits named ${app.name} or ${app.name}-*, and ${firstNames(covered.map((name) => `"${name}"`))} ${covered.length === 1 ? 'is' : 'are'} such a name of another's (Kubernetes', an add-on's or another app's ClusterRoles): its source could overwrite them. Choose a name that is not a prefix of theirs`);
+      }
+    }
     if (app.aws) {
       for (const name of placed) {
         const cluster = clustersByName.get(name);

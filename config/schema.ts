@@ -389,7 +389,7 @@ const app = object({
     description: 'Services only: the Pod Security level of the app\'s namespace, restricted unless the service needs baseline (privileged is never allowed). Test apps are restricted.',
   })),
   clusterResources: optional(list(clusterResource, {
-    description: 'Services only: the cluster-scoped kinds the source may create, beside the namespace the generator renders; the cluster\'s services project allows these and no others.',
+    description: 'Services only: the cluster-scoped kinds the source may create, beside the namespace the generator renders: ClusterRoles only, which the service\'s project (fleet-service-<app>) allows named <app> or <app>-*.',
   })),
   aws: optional(object({
     serviceAccount: serviceAccountName,

@@ -205,6 +205,19 @@ function checkReach(objects: readonly Manifest[], error: Report): void {
     if (object.kind === 'Service' && group === '' && (object.spec?.type === 'LoadBalancer' || object.spec?.type === 'NodePort')) {
       error(object, 'spec.type', `is ${object.spec.type}: it opens the service ${object.spec.type === 'LoadBalancer' ? 'on a load balancer of its own' : 'on a port of every node'}, outside the cluster's ALB; leave type out (ClusterIP) and ${exposeFix}`);
     }
+    if ((object.kind === 'EndpointSlice' && group === 'discovery.k8s.io') || (object.kind === 'Endpoints' && group === '')) {
+      error(object, 'kind', `a source may not render ${object.kind} (its AppProject refuses the kind): endpoints of its own would send its host on the ALB to any address; let the Service's selector choose the pods`);
+    }
+    if (object.kind === 'ClusterRole' && group === 'rbac.authorization.k8s.io' && (object.aggregationRule || Object.keys(object.metadata?.labels ?? {}).some((key) => key.startsWith('rbac.authorization.k8s.io/aggregate-to-')))) {
+      error(object, object.aggregationRule ? 'aggregationRule' : 'metadata.labels', `aggregates ClusterRoles: its rules would join Kubernetes' admin, edit or view roles that others hold, or gather others' rules; remove the aggregation`);
+    }
+    if ((object.kind === 'Role' || object.kind === 'ClusterRole') && group === 'rbac.authorization.k8s.io') {
+      const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource) || resource === '*')
+        .filter(() => (rule.verbs ?? []).some((verb: string) => !['get', 'list', 'watch'].includes(verb))));
+      if (reaching.length) {
+        error(object, 'rules', `lets its subjects write ${[...new Set(reaching)].join(', ')}: pods bound to it could put rules or endpoints on the shared ALB, or relabel their Namespace out of its Pod Security level; grant only what the service's own objects need`);
+      }
+    }
     if (object.kind === 'TargetGroupBinding' && group === 'elbv2.k8s.aws') {
       error(object, 'kind', `a source may not render a TargetGroupBinding: it registers the pods in a target group of any ALB or NLB; ${exposeFix}`);
     }
@@ -223,6 +236,9 @@ function checkReach(objects: readonly Manifest[], error: Report): void {
   }
 }
 
+/** Resources a Role of the source's may not let its pods write: what the project refuses Argo CD, and the Namespace itself. */
+const rbacReach = new Set(['namespaces', 'ingresses', 'endpoints', 'endpointslices', 'targetgroupbindings', 'gateways', 'httproutes', 'issuers', 'certificates', 'rolebindings', 'roles']);
+
 /** The Service and port the generator's Ingress routes to. */
 function checkExpose(objects: readonly Manifest[], app: ServiceApp, error: Report): Manifest | undefined {
   const service = objects.find((object) => object.kind === 'Service' && groupOf(object.apiVersion) === '' && object.metadata?.name === app.expose.service);
@@ -230,6 +246,9 @@ function checkExpose(objects: readonly Manifest[], app: ServiceApp, error: Repor
     const names = objects.filter((object) => object.kind === 'Service').map((object) => object.metadata?.name);
     error(undefined, 'expose.service', `is ${app.expose.service}, but the source renders no such Service${names.length ? ` (it renders ${names.join(', ')})` : ''}: the Ingress would route to nothing; name the Service the source renders`);
     return undefined;
+  }
+  if (!service.spec?.selector || !Object.keys(service.spec.selector).length) {
+    error(service, 'spec.selector', `is empty: a Service without a selector gets its endpoints from whoever writes them, and the ALB would send the app's host there; select the pods`);
   }
   const ports: Json[] = service.spec?.ports ?? [];
   if (!ports.some((port) => port.port === app.expose.port)) {

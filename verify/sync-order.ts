@@ -9,7 +9,9 @@
  *   gone ("if pruned tasks pending deletion, then wait"), deleting with foreground propagation
  *   (getDeleteOptions), so an ApplicationSet is gone only once the Applications it owns are.
  * Objects of one wave are pruned together, in no order that matters.
- * (PruneLast, which moves a prune after every wave, is not used by this project: pruneOrder refuses it.)
+ * An object whose live annotations say PruneLast is pruned after every other task of the sync: its prune's
+ * wave becomes the last wave of the sync phase plus one (sync_context.go, "for pruneLast tasks"); a
+ * service's project is one (charts/cluster-apps.ts ServiceProjectChart).
  */
 import { syncWaveAnnotation } from '../catalog/argocd';
 
@@ -26,12 +28,13 @@ function wave(object: LiveObject): number {
 }
 
 /** The objects a sync prunes, grouped in the order Argo CD prunes them: each group only once the one before is gone. */
-export function pruneOrder<T extends LiveObject>(pruned: readonly T[]): T[][] {
-  for (const object of pruned) {
-    if ((object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').includes('PruneLast')) {
-      throw new Error(`${object.kind} ${object.metadata.name} has PruneLast, which this model does not order`);
-    }
-  }
+export function pruneOrder<T extends LiveObject>(all: readonly T[]): T[][] {
+  const last = all.filter((object) => (object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',').map((option) => option.trim()).includes('PruneLast=true'));
+  const pruned = all.filter((object) => !last.includes(object));
+  return [...inWaves(pruned), ...(last.length ? [last] : [])];
+}
+
+function inWaves<T extends LiveObject>(pruned: readonly T[]): T[][] {
   const waves = [...new Set(pruned.map(wave))].sort((a, b) => a - b);
   const swapped = new Map(waves.map((value, index) => [value, waves[waves.length - 1 - index]]));
   const order = [...new Set(pruned.map((object) => swapped.get(wave(object))!))].sort((a, b) => a - b);

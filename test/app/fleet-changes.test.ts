@@ -11,7 +11,7 @@ import { readOutput } from '../../output/write-dist';
 import { RenderedObject, renderedObjects } from '../../verify/rendered';
 import { LiveObject, pruneOrder } from '../../verify/sync-order';
 import { folderState } from '../support/dist-state';
-import { demoFleetText, fixtureText, projectRoot, runSynth, writeTempFleet } from '../support/fixtures';
+import { demoFleetText, fixtureFleet, fixtureText, parseManifests, projectRoot, runSynth, writeTempFleet } from '../support/fixtures';
 
 /** The fleet with two IPv6 clusters: app0 and app1 on both by default, app2 on ipv6-west only. */
 const twoIpv6 = fixtureText('two-ipv6');
@@ -268,6 +268,27 @@ describe('the order in which the root app prunes a cluster', () => {
     for (const [kind, wave] of waves) {
       expect([kind, wave]).toEqual([kind, { Secret: '-2', AppProject: '-1', ApplicationSet: '0', Application: '0' }[kind as string]]);
     }
+  });
+
+  test('removing a service while another stays on the cluster prunes its project last, after the ApplicationSet changes that delete its Applications', () => {
+    // GIVEN the services fixture (hello and podinfo-oci on ipv6-east), then without podinfo-oci
+    const before = renderFleet(fixtureFleet('services-sources'));
+    const after = renderFleet(fixtureFleet('services-sources', (text) => text.replace(/\n  - name: podinfo-oci\n(?: {4}.*\n| {6}.*\n)+/, '\n')));
+    expect([...after.keys()].some((path) => path.startsWith('apps/podinfo-oci/'))).toBe(false);
+    // WHEN the root app prunes what is gone
+    const order = pruneOrder(prunedBetween(before, after)).map((group) => group.map((object) => `${object.kind} ${object.metadata.name}`));
+    // THEN the project goes last, after the cluster's chart ApplicationSet (podinfo-oci was its only element) and after
+    // every update: in its own wave (-1) it would come before the ApplicationSets' update (wave 0), and its finalizer
+    // would wait for Applications that only that update deletes (sync_context.go, "if pruned tasks pending deletion")
+    expect(order).toEqual([['ApplicationSet services-charts-ipv6-east'], ['AppProject fleet-service-podinfo-oci']]);
+    const project = parseManifests(before.get('argocd/services/podinfo-oci.yaml')!)[0];
+    expect(project.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('PruneLast=true');
+  });
+
+  test('the model puts PruneLast objects after every wave', () => {
+    const object = (name: string, wave?: string, last = false): LiveObject => ({ kind: 'ConfigMap', metadata: { name, annotations: { ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': wave }), ...(last ? { 'argocd.argoproj.io/sync-options': 'PruneLast=true' } : {}) } } });
+    const names = (groups: LiveObject[][]) => groups.map((group) => group.map((item) => item.metadata.name));
+    expect(names(pruneOrder([object('p', '-1', true), object('a', '-2'), object('c')]))).toEqual([['c'], ['a'], ['p']]);
   });
 
   test('the model of gitops-engine reverses prune waves end for end, whichever waves take part', () => {

@@ -272,7 +272,22 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
 `));
     const problems = problemsOf(text);
     expect(problems.map((problem) => problem.slice(0, problem.indexOf(':', problem.indexOf(': ') + 2)))).toEqual([0, 1, 2, 3, 4].map((index) => expect.stringMatching(new RegExp(`^apps\\[3\\]\\.clusterResources\\[${index}\\]: is `))));
-    expect(problems[0]).toBe('apps[3].clusterResources[0]: is rbac.authorization.k8s.io/ClusterRoleBinding: a ClusterRoleBinding binds any ClusterRole, cluster-admin too, to any subject; a service\'s source may not create it (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs');
+    expect(problems[0]).toBe('apps[3].clusterResources[0]: is rbac.authorization.k8s.io/ClusterRoleBinding: a ClusterRoleBinding binds any ClusterRole, cluster-admin too, to any subject; a service\'s source may declare only ClusterRoles (Argo CD syncs as an administrator of the cluster). Remove this entry, and have the platform team install what it needs');
+  });
+
+  test('only ClusterRoles may be declared: a PriorityClass or StorageClass is shared by every app', () => {
+    const text = withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    clusterResources: [{ group: scheduling.k8s.io, kind: PriorityClass }, { group: storage.k8s.io, kind: StorageClass }]\n'));
+    expect(problemsOf(text)).toEqual([0, 1].map((index) => expect.stringMatching(new RegExp(`^apps\\[3\\]\\.clusterResources\\[${index}\\]: is .*: a cluster-scoped \\w+ is shared by every app of the cluster`))));
+  });
+
+  test('an app that declares ClusterRoles may not be named so that <app> or <app>-* is another\'s ClusterRole: Kubernetes\', an add-on\'s, another app\'s', () => {
+    const declaring = (name: string) => withApp(podinfo.replace('name: podinfo\n    source', `name: ${name}\n    source`).replace('    replicas: 2\n', '    replicas: 2\n    clusterResources: [{ group: rbac.authorization.k8s.io, kind: ClusterRole }]\n'));
+    expect(problemsOf(declaring('cluster'))).toEqual([expect.stringMatching(/^apps\[3\]\.name: "cluster" declares clusterResources, which its project admits named cluster or cluster-\*, and "cluster-admin" and "cluster-autoscaler" are such a name/)]);
+    expect(problemsOf(declaring('view'))).toEqual([expect.stringMatching(/^apps\[3\]\.name: "view" declares clusterResources/)]);
+    expect(problemsOf(declaring('cert'))).toEqual([expect.stringMatching(/"cert-manager" is such a name/)]);
+    // Another app's name under <app>-*
+    expect(problemsOf(`${declaring('web')}  - name: web-admin\n    backgroundColor: red\n    containerPort: 8080\n    replicas: 1\n`)).toEqual([expect.stringMatching(/"web-admin" is such a name/)]);
+    expect(() => parseFleet(declaring('podinfo'))).not.toThrow();
   });
 
   test('privileged Pod Security is refused', () => {

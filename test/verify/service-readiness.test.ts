@@ -451,7 +451,7 @@ ${extra}`;
     expect(outcome.notChecked).toEqual(['hello-deps: not checked: git path charts-deps at v1.2.4 is a Helm chart with dependencies it does not vendor in charts/: Argo CD downloads them; the check cannot offline (vendor them with helm dependency build and commit charts/ to have it checked)']);
   });
 
-  test('a source that reaches past its namespace and host fails on each object, with the field and the fix: Namespace, Ingress, LoadBalancer and NodePort Services, TargetGroupBinding, ALB and external-dns annotations, a Secret\'s data', async () => {
+  test('a source that reaches past its namespace and host fails on each object, with the field and the fix: Namespace, Ingress, LoadBalancer and NodePort Services, TargetGroupBinding, endpoints, RBAC that writes them or the Namespace, aggregated ClusterRoles, ALB and external-dns annotations, a Secret\'s data', async () => {
     // GIVEN a git path that renders a Namespace app0 labelled privileged, an Ingress on the shared ALB group with order -1000 and another app's host, ...
     const errors = errorsOf(await check(fleetWith(gitService('hostile', 'test/fixtures/services/hostile'))));
     const at = (object: string, rest: string) => expect.stringContaining(`apps[3] hostile on ipv6-east: ${object}: ${rest}`);
@@ -466,6 +466,9 @@ ${extra}`;
       at('Service/hello-node', 'spec.type: is NodePort'),
       at('TargetGroupBinding/hello', 'kind: a source may not render a TargetGroupBinding'),
       at('Secret/credentials', 'stringData: holds password: a Secret\'s data in the render is in git'),
+      at('EndpointSlice/hello-elsewhere', 'kind: a source may not render EndpointSlice'),
+      at('Role/relabel', 'rules: lets its subjects write namespaces'),
+      at('ClusterRole/hostile-into-edit', 'metadata.labels: aggregates ClusterRoles'),
     ]));
     expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line)).every((line) => line.includes('expose'))).toBe(true);
     // AND the plain service the same Deployment and Service make has none of these findings
