@@ -116,10 +116,11 @@ describe('a service\'s source, even a chart npm run check cannot reach, cannot r
     expect(refusal('', 'Namespace', 'podinfo-oci')).toMatch(/not in the clusterResourceWhitelist/);
   });
 
-  test('nothing that reaches a load balancer or a DNS name: no Ingress, no load balancer controller or Gateway API kind, no cert-manager Issuer or Certificate (its HTTP-01 solver makes Ingresses); no Argo CD object', () => {
+  test('nothing that reaches a load balancer or a DNS name: no Ingress, no load balancer controller or Gateway API kind, no cert-manager Issuer or Certificate (its HTTP-01 solver makes Ingresses), no endpoints of its own; no Argo CD object', () => {
     expect(refusal('networking.k8s.io', 'Ingress', 'take-over', 'podinfo-oci')).toMatch(/Ingress \(group networking.k8s.io\) is not permitted in AppProject fleet-service-podinfo-oci/);
     for (const [group, kind] of [['elbv2.k8s.aws', 'TargetGroupBinding'], ['gateway.k8s.aws', 'LoadBalancerConfiguration'], ['aga.k8s.aws', 'GlobalAccelerator'], ['gateway.networking.k8s.io', 'HTTPRoute'], ['gateway.networking.k8s.io', 'Gateway'],
-      ['cert-manager.io', 'Issuer'], ['cert-manager.io', 'Certificate'], ['acme.cert-manager.io', 'Challenge'], ['argoproj.io', 'Application']]) {
+      ['cert-manager.io', 'Issuer'], ['cert-manager.io', 'Certificate'], ['acme.cert-manager.io', 'Challenge'], ['argoproj.io', 'Application'],
+      ['discovery.k8s.io', 'EndpointSlice'], ['', 'Endpoints']]) {
       expect([kind, refusal(group, kind, 'x', 'podinfo-oci')]).toEqual([kind, expect.stringMatching(/not permitted/)]);
     }
   });
