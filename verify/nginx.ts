@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { randomInt } from 'crypto';
 import { createServer } from 'net';
 import { join } from 'path';
 import { appSharedPath } from '../catalog/dist-layout';
@@ -204,8 +205,12 @@ function ephemeralLow(): number {
   }
 }
 
-/** Where the next freePorts call starts looking: each call takes ports after the last one's. */
-let nextPort = 0;
+/**
+ * Where the next freePorts call starts looking: each call takes ports after the last one's, from a
+ * random start in each process, so processes checking at once (jest's workers, a check beside the
+ * tests) rarely try the same ports; when they do, a taken port is skipped or nginx's start retries.
+ */
+let nextPort: number | undefined;
 
 /**
  * `count` different TCP ports, each free on IPv6 and IPv4 loopback right now: below the kernel's
@@ -217,12 +222,16 @@ export async function freePorts(count: number): Promise<number[]> {
   const low = 10000;
   const high = Math.max(low + 2 * count, ephemeralLow());
   const ports: number[] = [];
-  for (let tried = 0; ports.length < count && tried < high - low;) {
-    const candidates = Array.from({ length: Math.min(64, high - low - tried) }, (_, index) => low + ((nextPort + index) % (high - low)));
+  nextPort ??= randomInt(high - low);
+  // Stops after 1,024 ports in a row that are all taken (no IPv6 loopback, say) and asks the kernel instead.
+  for (let tried = 0, takenInARow = 0; ports.length < count && tried < high - low && takenInARow < 1024;) {
+    const start: number = nextPort;
+    const candidates = Array.from({ length: Math.min(64, high - low - tried) }, (_, index) => low + ((start + index) % (high - low)));
     tried += candidates.length;
-    nextPort = (nextPort + candidates.length) % (high - low);
+    nextPort = (start + candidates.length) % (high - low);
     const free = await Promise.all(candidates.map(portIsFree));
     for (const [index, port] of candidates.entries()) if (free[index] && ports.length < count) ports.push(port);
+    takenInARow = free.some(Boolean) ? 0 : takenInARow + candidates.length;
   }
   // A machine with that range taken: the kernel's own choice, one at a time.
   while (ports.length < count) {
