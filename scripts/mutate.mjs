@@ -38,7 +38,7 @@ export const tests = {
   'config/rules.ts': [
     'test/config/hostile.test.ts', 'test/config/hostile-surfaces.test.ts', 'test/config/endpoints.test.ts', 'test/config/vpc-overlaps.test.ts',
     'test/config/eks-versions.test.ts', 'test/config/provisioning.test.ts', 'test/config/load.test.ts', 'test/capacity/plan.test.ts', 'test/config/rules-edges.test.ts',
-    'test/config/relations.test.ts',
+    'test/config/relations.test.ts', 'test/config/services.test.ts',
   ],
   'diff/placements.ts': ['test/diff/placements.test.ts', 'test/diff/touched.test.ts'],
 };
