@@ -273,9 +273,10 @@ export interface ServiceProjectProps {
  * serviceBlacklist (Argo CD's kinds, and whatever reaches a load balancer or a DNS name).
  * npm run check holds each render it can reach to the same (verify/service-readiness.ts).
  *
- * What a project cannot stop: a Role and RoleBinding of the source's own that let its pods create
- * those objects, or relabel their Namespace, themselves (Argo CD applies as a cluster
- * administrator, so Kubernetes' RBAC escalation check does not apply); docs/services.md says so.
+ * Roles and RoleBindings only where the app declares rbac: true. What a project cannot stop then: a
+ * Role of the source's own that lets its pods create those objects, or relabel their Namespace,
+ * themselves (Argo CD applies as a cluster administrator, so Kubernetes' RBAC escalation check
+ * does not apply); npm run check refuses such a Role where it reaches the source, docs/services.md says so.
  */
 export class ServiceProjectChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, app }: ServiceProjectProps) {
@@ -303,11 +304,20 @@ export class ServiceProjectChart extends FileChart {
         // The kinds it declares, by name: its own (<app> or <app>-...), never another's such as
         // system:discovery (Argo CD matches `name` as a glob, types.go isNamedResourceInList).
         clusterResourceWhitelist: app.clusterResources.flatMap(({ group, kind }) => [{ group, kind, name: app.name }, { group, kind, name: `${app.name}-*` }]),
-        namespaceResourceBlacklist: serviceBlacklist.map((entry) => ({ ...entry })),
+        // Without rbac, no Role or RoleBinding: what the source renders cannot grant its own pods rights to write
+        // what this project refuses Argo CD (Argo CD applies as a cluster administrator, so Kubernetes' RBAC
+        // escalation check would not stop a Role that grants more than the source's author holds).
+        namespaceResourceBlacklist: [...serviceBlacklist, ...(app.rbac ? [] : namespaceRbacKinds)].map((entry) => ({ ...entry })),
       },
     });
   }
 }
+
+/** The namespaced RBAC kinds, refused to a service's source unless the app declares rbac: true. */
+export const namespaceRbacKinds = [
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+] as const;
 
 /**
  * The namespaced kinds a service's source may not apply (ServiceProjectChart): Argo CD's own; the

@@ -233,6 +233,8 @@ export interface ServiceApp extends AppBase {
   readonly podSecurity: PodSecurityLevel;
   /** Cluster-scoped kinds the source may create, beside the Namespace the generator renders. */
   readonly clusterResources: readonly ClusterResource[];
+  /** Whether the source may render Roles and RoleBindings in its namespace (fleet.yaml's rbac, default false). */
+  readonly rbac: boolean;
   readonly aws?: ServiceAws;
 }
 
@@ -422,6 +424,7 @@ function resolveApp(app: AppFile, clusters: readonly ClusterSpec[]): App {
     ...(app.resources ? { resources: app.resources } : {}),
     podSecurity: app.podSecurity ?? 'restricted',
     clusterResources: app.clusterResources ?? [],
+    rbac: app.rbac ?? false,
     ...(app.aws ? {
       aws: {
         serviceAccount: app.aws.serviceAccount,

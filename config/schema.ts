@@ -391,6 +391,9 @@ const app = object({
   clusterResources: optional(list(clusterResource, {
     description: 'Services only: the cluster-scoped kinds the source may create, beside the namespace the generator renders: ClusterRoles only, which the service\'s project (fleet-service-<app>) allows named <app> or <app>-*.',
   })),
+  rbac: optional(boolean({
+    description: 'Services only: whether the source may render Roles and RoleBindings in its namespace (most charts with a controller do). Without it the service\'s project refuses them, and the source\'s pods get no rights of its granting: with it, a Role could let its pods write what the project refuses Argo CD (npm run check refuses such Roles in every render it reaches).',
+  }), false),
   aws: optional(object({
     serviceAccount: serviceAccountName,
     policyArns: list(text({

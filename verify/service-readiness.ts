@@ -196,7 +196,7 @@ const reservedAnnotationPrefixes = ['alb.ingress.kubernetes.io/', 'external-dns.
  * Service, a TargetGroupBinding, the ALB and external-dns annotations; and a Secret with its
  * data, which would put a secret in git.
  */
-function checkReach(objects: readonly Manifest[], error: Report): void {
+function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report): void {
   for (const object of objects) {
     const group = groupOf(object.apiVersion);
     if (object.kind === 'Ingress' && group === 'networking.k8s.io') {
@@ -210,6 +210,9 @@ function checkReach(objects: readonly Manifest[], error: Report): void {
     }
     if (object.kind === 'ClusterRole' && group === 'rbac.authorization.k8s.io' && (object.aggregationRule || Object.keys(object.metadata?.labels ?? {}).some((key) => key.startsWith('rbac.authorization.k8s.io/aggregate-to-')))) {
       error(object, object.aggregationRule ? 'aggregationRule' : 'metadata.labels', `aggregates ClusterRoles: its rules would join Kubernetes' admin, edit or view roles that others hold, or gather others' rules; remove the aggregation`);
+    }
+    if ((object.kind === 'Role' || object.kind === 'RoleBinding') && group === 'rbac.authorization.k8s.io' && !app.rbac) {
+      error(object, 'kind', `is refused by the app's AppProject ${projectNames.service(app.name)}: a source renders Roles and RoleBindings only where the app declares rbac: true; declare it (and grant only what the service's own objects need) or turn the chart's RBAC off`);
     }
     if ((object.kind === 'Role' || object.kind === 'ClusterRole') && group === 'rbac.authorization.k8s.io') {
       const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource) || resource === '*')
@@ -336,7 +339,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   checkPodSecurity(objects, app, error);
   checkSchemas(objects, cluster, error);
   checkScope(objects, app, error);
-  checkReach(objects, error);
+  checkReach(objects, app, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);
   checkDrain(objects, app, exposed, warn);

@@ -125,6 +125,15 @@ describe('a service\'s source, even a chart npm run check cannot reach, cannot r
     }
   });
 
+  test('no Role or RoleBinding, which could grant its own pods what the project refuses Argo CD, unless the app declares rbac: true', () => {
+    expect(refusal('rbac.authorization.k8s.io', 'RoleBinding', 'x', 'podinfo-oci')).toMatch(/not permitted/);
+    expect(refusal('rbac.authorization.k8s.io', 'Role', 'x', 'podinfo-oci')).toMatch(/not permitted/);
+    const withRbac = renderFleet(fixtureFleet('services-sources', (text) => text.replace('  - name: podinfo-oci\n', '  - name: podinfo-oci\n    rbac: true\n')));
+    const { project: declared } = applicationAndProject(withRbac, 'podinfo-oci-ipv6-east');
+    for (const kind of ['Role', 'RoleBinding']) expect(projectRefusal(declared, { group: 'rbac.authorization.k8s.io', kind, name: 'x', namespace: 'podinfo-oci' }, 'ipv6-east')).toBeUndefined();
+    expect(projectRefusal(declared, { group: 'networking.k8s.io', kind: 'Ingress', name: 'x', namespace: 'podinfo-oci' }, 'ipv6-east')).toMatch(/not permitted/);
+  });
+
   test('its namespace is its only destination, on whichever cluster the ApplicationSets place it', () => {
     expect(project.spec.destinations).toEqual([{ name: '*', namespace: 'podinfo-oci' }]);
   });

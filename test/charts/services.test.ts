@@ -131,7 +131,7 @@ describe('the projects of services: one per service for its source, one per clus
     expect(oci.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'podinfo-oci' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'podinfo-oci-*' }]);
     expect(oci.spec.namespaceResourceBlacklist.map((entry: { group: string; kind: string }) => `${entry.group}/${entry.kind}`)).toEqual([
       'argoproj.io/*', 'networking.k8s.io/Ingress', 'elbv2.k8s.aws/*', 'gateway.k8s.aws/*', 'aga.k8s.aws/*', 'gateway.networking.k8s.io/*', 'cert-manager.io/*', 'acme.cert-manager.io/*',
-      'discovery.k8s.io/EndpointSlice', '/Endpoints',
+      'discovery.k8s.io/EndpointSlice', '/Endpoints', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding',
     ]);
     expect(oci.spec.namespaceResourceWhitelist).toBeUndefined();
     // A git service reads no values files from this repository.

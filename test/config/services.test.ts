@@ -66,7 +66,8 @@ describe('services: apps with a source, resolved beside the test apps', () => {
     expect(app.expose).toEqual({ service: 'podinfo', port: 9898, host: 'podinfo', healthCheckPath: '/', deregistrationDelaySeconds: 30 });
     expect(app.rollingUpdate).toEqual({ maxSurgePercent: 25, maxUnavailablePercent: 25 });
     expect(app.podSecurity).toBe('restricted');
-    expect(app).toMatchObject({ values: {}, clusterValues: {}, clusterResources: [], replicas: 2, placements: [{ cluster: 'ipv6-east' }], loadBalancer: 'shared' });
+    expect(app).toMatchObject({ values: {}, clusterValues: {}, clusterResources: [], rbac: false, replicas: 2, placements: [{ cluster: 'ipv6-east' }], loadBalancer: 'shared' });
+    expect((appOf(withApp(podinfo.replace('    replicas: 2\n', '    replicas: 2\n    rbac: true\n')), 'podinfo') as ServiceApp).rbac).toBe(true);
     expect(app).not.toHaveProperty('aws');
     expect(app).not.toHaveProperty('rollout');
   });

@@ -468,6 +468,7 @@ ${extra}`;
       at('Secret/credentials', 'stringData: holds password: a Secret\'s data in the render is in git'),
       at('EndpointSlice/hello-elsewhere', 'kind: a source may not render EndpointSlice'),
       at('Role/relabel', 'rules: lets its subjects write namespaces'),
+      at('Role/relabel', 'kind: is refused by the app\'s AppProject fleet-service-hostile: a source renders Roles and RoleBindings only where the app declares rbac: true'),
       at('ClusterRole/hostile-into-edit', 'metadata.labels: aggregates ClusterRoles'),
     ]));
     expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line)).every((line) => line.includes('expose'))).toBe(true);
