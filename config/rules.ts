@@ -616,7 +616,7 @@ const reachingClusterKinds: ReadonlyMap<string, string> = new Map([
 const reservedClusterRoleNames = ['admin', 'edit', 'view', 'cluster-admin', 'aws-node', 'eks', 'system', 'vpc-resource-controller-role', 'cert-manager', 'aws-load-balancer-controller', 'external-dns', 'cluster-autoscaler', 'argocd', 'argo-cd'];
 
 /** The fields of a service: refused on an app without source (the test page). */
-const serviceFields = ['values', 'clusterValues', 'expose', 'resources', 'podSecurity', 'clusterResources', 'aws'] as const;
+const serviceFields = ['values', 'clusterValues', 'expose', 'resources', 'podSecurity', 'clusterResources', 'rbac', 'aws'] as const;
 
 /** An exact SemVer 2 version, as Helm requires of a chart's version, with the "v" some charts carry (cert-manager's v1.21.1). */
 const exactVersion = /^v?(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;

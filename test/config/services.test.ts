@@ -151,6 +151,7 @@ describe('services: the rules of config/rules.ts, each a located error', () => {
     ['expose', '    expose: { service: app0, port: 80 }\n'],
     ['values', '    values: { a: 1 }\n'],
     ['podSecurity', '    podSecurity: baseline\n'],
+    ['rbac', '    rbac: true\n'],
     ['aws', '    aws: { serviceAccount: app0, policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess] }\n'],
   ])('a service\'s %s on a test app is refused', (field, line) => {
     const text = testAppsOnly.replace('    replicas: 5\n  - name: app1', `    replicas: 5\n${line}  - name: app1`);
