@@ -215,11 +215,20 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report
       error(object, 'kind', `is refused by the app's AppProject ${projectNames.service(app.name)}: a source renders Roles and RoleBindings only where the app declares rbac: true; declare it (and grant only what the service's own objects need) or turn the chart's RBAC off`);
     }
     if ((object.kind === 'Role' || object.kind === 'ClusterRole') && group === 'rbac.authorization.k8s.io') {
-      const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource) || resource === '*')
+      const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource.split('/')[0]) || resource === '*')
         .filter(() => (rule.verbs ?? []).some((verb: string) => !['get', 'list', 'watch'].includes(verb))));
       if (reaching.length) {
         error(object, 'rules', `lets its subjects write ${[...new Set(reaching)].join(', ')}: pods bound to it could put rules or endpoints on the shared ALB, or relabel their Namespace out of its Pod Security level; grant only what the service's own objects need`);
       }
+    }
+    if (object.kind === 'RoleBinding' && group === 'rbac.authorization.k8s.io' && object.roleRef?.kind === 'ClusterRole') {
+      const name = String(object.roleRef.name ?? '');
+      const own = (name === app.name || name.startsWith(`${app.name}-`)) && objects.some((other) => other.kind === 'ClusterRole' && other.metadata?.name === name);
+      if (!own) error(object, 'roleRef', `binds ClusterRole ${name}, which is not one of the app's own in this render: a built-in role such as admin or edit lets its subjects write ingresses and role bindings; bind a Role or a ClusterRole of the app's own`);
+    }
+    const hook = String(object.metadata?.annotations?.['argocd.argoproj.io/hook'] ?? '');
+    if (/(^|,)\s*(PreDelete|PostDelete)\s*(,|$)/.test(hook)) {
+      error(object, 'metadata.annotations.argocd.argoproj.io/hook', `is ${hook}: Argo CD v3.4.4 creates delete hooks without its project's check (controller/hook.go executeHooks), so this object would be applied as a cluster administrator whatever its kind or namespace; remove the hook`);
     }
     if (object.kind === 'TargetGroupBinding' && group === 'elbv2.k8s.aws') {
       error(object, 'kind', `a source may not render a TargetGroupBinding: it registers the pods in a target group of any ALB or NLB; ${exposeFix}`);
@@ -240,7 +249,7 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report
 }
 
 /** Resources a Role of the source's may not let its pods write: what the project refuses Argo CD, and the Namespace itself. */
-const rbacReach = new Set(['namespaces', 'ingresses', 'endpoints', 'endpointslices', 'targetgroupbindings', 'gateways', 'httproutes', 'issuers', 'certificates', 'rolebindings', 'roles']);
+const rbacReach = new Set(['namespaces', 'ingresses', 'endpoints', 'endpointslices', 'targetgroupbindings', 'gateways', 'httproutes', 'issuers', 'certificates', 'rolebindings', 'roles', 'serviceaccounts']);
 
 /** The Service and port the generator's Ingress routes to. */
 function checkExpose(objects: readonly Manifest[], app: ServiceApp, error: Report): Manifest | undefined {

@@ -69,7 +69,7 @@ export function clusterApiVersions(cluster: Cluster): string[] {
   return Object.entries(addonApiVersions).filter(([addon]) => cluster.addons[addon as AddonKey]).flatMap(([, versions]) => versions ?? []);
 }
 
-/** A service on one cluster, rendered: the objects Argo CD's sync applies (appliedBySync), shared with every placement of the same inputs. */
+/** A service on one cluster, rendered: the objects Argo CD's sync applies (appliedBySync) and its delete hooks, shared with every placement of the same inputs. */
 export interface ServiceRender {
   readonly app: ServiceApp;
   readonly cluster: Cluster;
@@ -286,6 +286,11 @@ export function appliedBySync(object: Manifest): boolean {
   return !isHook || types.some((type) => appliedHookTypes.includes(type));
 }
 
+/** Whether an object is an Argo CD PreDelete or PostDelete hook: applied when its Application is deleted (argo-cd v3.4.4 controller/hook.go). */
+export function isDeleteHook(object: Manifest): boolean {
+  return annotationList(object.metadata?.annotations?.['argocd.argoproj.io/hook']).some((type) => type === 'PreDelete' || type === 'PostDelete');
+}
+
 /** Renders at a time (helm and kubectl each take a core while they run). */
 const parallelRenders = 2;
 
@@ -391,7 +396,8 @@ export async function renderServices(fleet: Fleet, files: ReadonlyMap<string, st
         reported.add(line);
         continue;
       }
-      renders.push({ app, cluster, objects: result.objects.filter(appliedBySync) });
+      // With the delete hooks, which Argo CD applies when the Application goes (the readiness check refuses them).
+      renders.push({ app, cluster, objects: result.objects.filter((object) => appliedBySync(object) || isDeleteHook(object)) });
     }
     return { renders, notChecked, errors, distinctRenders: keys.length };
   } finally {

@@ -243,7 +243,7 @@ describe('values that cannot work', () => {
 describe('keys every object has do not crash the validator', () => {
   test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('%s is an unknown key', (key) => {
     const text = demoFleetText.replace('  - name: app1\n', `  - name: app1\n    ${key}: 1\n`);
-    expect(problemsOf(text)).toEqual([`apps[1].${key}: unknown key: expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`]);
+    expect(problemsOf(text)).toEqual([`apps[1].${key}: unknown key: expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, rbac, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`]);
     expect(outcome(parseFleet, text)).toStrictEqual(outcome(parseFleetLocatingProblems, text));
   });
 });

@@ -35,14 +35,14 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
     const text = demoFleetText.replace('    replicas: 5\n  - name: app1', '    replicaz: 5\n  - name: app1');
     const problems = problemsOf(await rejectedSynth(text));
     const line = lineOf(text, 'replicaz');
-    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`);
+    expect(problems).toContain(`${line}:5 apps[0].replicaz: unknown key: did you mean "replicas"? Expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, rbac, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`);
     expect(problems).toContain(`${lineOf(text, '- name: app0')}:5 apps[0].replicas: is missing: expected an integer from 0 to 100000`);
   });
 
   test('an unknown key with nothing close to suggest', async () => {
     const text = demoFleetText.replace('  - name: app1\n', '  - name: app1\n    colour: red\n');
     expect(problemsOf(await rejectedSynth(text))).toEqual([
-      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`,
+      `${lineOf(text, 'colour: red')}:5 apps[1].colour: unknown key: expected one of name, source, backgroundColor, containerPort, replicas, rollout, values, clusterValues, expose, resources, podSecurity, clusterResources, rbac, aws, loadBalancer, nextLoadBalancer, previousLoadBalancer, clusters`,
     ]);
   });
 

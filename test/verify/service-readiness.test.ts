@@ -470,6 +470,9 @@ ${extra}`;
       at('Role/relabel', 'rules: lets its subjects write namespaces'),
       at('Role/relabel', 'kind: is refused by the app\'s AppProject fleet-service-hostile: a source renders Roles and RoleBindings only where the app declares rbac: true'),
       at('ClusterRole/hostile-into-edit', 'metadata.labels: aggregates ClusterRoles'),
+      at('RoleBinding/edit-for-all', 'roleRef: binds ClusterRole edit, which is not one of the app\'s own in this render'),
+      at('ConfigMap/on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is PostDelete: Argo CD v3.4.4 creates delete hooks without its project\'s check'),
+      at('Role/status-writer', 'rules: lets its subjects write ingresses/status'),
     ]));
     expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line)).every((line) => line.includes('expose'))).toBe(true);
     // AND the plain service the same Deployment and Service make has none of these findings
