@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { projectNames, resourcesFinalizer, rootSyncWaves, servicePlatformApplication, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { App, ChartSource, Cluster, Fleet, GitSource, isService, ServiceApp, TestApp } from '../config/fleet';
-import { ApplicationSet, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
+import { ApplicationSet, ApplicationSetSpecTemplateSpecSource, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
 import { syncWaveAnnotation } from '../catalog/argocd';
 
@@ -36,70 +36,120 @@ export class ClusterAppsChart extends FileChart {
   }
 
   private testApps(fleet: Fleet, cluster: Cluster, apps: readonly TestApp[]): void {
-    const namespace = fleet.argocd.namespace;
     const project = projectNames.apps(cluster.name);
 
-    new AppProject(this, 'project', {
-      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
-      spec: {
-        description: `The NGINX test apps on ${cluster.name}, from this repository only.`,
-        sourceRepos: [fleet.repo.url],
-        // Every namespace of the cluster: its only source is this repository's dist/, and a project
-        // that narrowed as apps leave would strand their removal (Argo CD deletes an Application's
-        // objects only where its project still permits them: ServiceApps' platform project).
-        destinations: [{ name: cluster.name, namespace: '*' }],
-        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-        namespaceResourceWhitelist: [
-          { group: '', kind: 'ConfigMap' },
-          { group: '', kind: 'Service' },
-          { group: 'apps', kind: 'Deployment' },
-          { group: 'policy', kind: 'PodDisruptionBudget' },
-          { group: 'networking.k8s.io', kind: 'Ingress' },
-        ],
-      },
-    });
+    generatorProject(this, fleet, cluster, project, `The NGINX test apps on ${cluster.name}, from this repository only.`, [
+      { group: '', kind: 'ConfigMap' },
+      { group: '', kind: 'Service' },
+      { group: 'apps', kind: 'Deployment' },
+      { group: 'policy', kind: 'PodDisruptionBudget' },
+      { group: 'networking.k8s.io', kind: 'Ingress' },
+    ]);
 
-    new ApplicationSet(this, 'applicationset', {
-      metadata: { name: `test-apps-${cluster.name}`, namespace },
-      spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        // A released cluster (release: true): deleting an Application leaves its app running. Both
-        // are needed: the ApplicationSet controller gives the resources finalizer to every
-        // Application whose template has none unless preserveResourcesOnDeletion is set, and it
-        // sets the finalizers of existing Applications to the template's (argo-cd v3.4.4,
-        // applicationset/utils/utils.go RenderTemplateParams; controllers/applicationset_controller.go
-        // createOrUpdateInCluster), so the next sync takes the finalizer off the running apps.
-        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
-        generators: [{ list: { elements: apps.map((app) => ({ app: app.name })) } }],
-        template: {
-          metadata: {
-            name: `{{.app}}-${cluster.name}`,
-            labels: { 'app.kubernetes.io/part-of': 'test-apps', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
-            // Deleting an Application deletes what it deployed: removing a placement, or every app
-            // of a cluster before the cluster is removed, cleans up the cluster (README, "Removing
-            // a cluster"); synth refuses to remove a cluster that still runs apps.
-            finalizers: cluster.release ? undefined : [resourcesFinalizer],
-          },
-          spec: {
-            project,
-            source: {
-              repoUrl: fleet.repo.url,
-              targetRevision: fleet.repo.revision,
-              path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
-              // What all clusters share, plus this cluster's Service and Ingress.
-              directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
-            },
-            destination: { name: cluster.name, namespace: '{{.app}}' },
-            // A sync that would apply what another Application already manages (an app named like
-            // another's namespace) fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
-            // FailOnSharedResource=true with the SharedResourceWarning condition).
-            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
-          },
-        },
-      },
+    clusterApplicationSet(this, 'applicationset', fleet, cluster, {
+      name: `test-apps-${cluster.name}`,
+      partOf: 'test-apps',
+      elements: apps.map((app) => ({ app: app.name })),
+      application: `{{.app}}-${cluster.name}`,
+      project,
+      // What all clusters share, plus this cluster's Service and Ingress.
+      source: appFolderSource(fleet, cluster),
+      // A sync that would apply what another Application already manages (an app named like
+      // another's namespace) fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
+      // FailOnSharedResource=true with the SharedResourceWarning condition).
+      syncOptions: ['FailOnSharedResource=true'],
     });
   }
+}
+
+/**
+ * A project of what the generator renders for one cluster's apps (the test apps, the services'
+ * Namespaces and Ingresses): this repository only; every namespace of the cluster; the Namespace
+ * kind and `namespacedKinds`. Not narrowed to the apps placed there: its only source is this
+ * repository's dist/, and a project that narrowed as apps leave would strand their removal. Argo
+ * CD deletes an Application's objects only where its project still permits them (argo-cd v3.4.4
+ * controller/appcontroller.go getPermittedAppLiveObjects), and the root app updates projects
+ * (wave -1) before the ApplicationSets whose change deletes the Application.
+ */
+function generatorProject(scope: Construct, fleet: Fleet, cluster: Cluster, name: string, description: string, namespacedKinds: Array<{ group: string; kind: string }>): void {
+  new AppProject(scope, 'project', {
+    metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name, namespace: fleet.argocd.namespace },
+    spec: {
+      description,
+      sourceRepos: [fleet.repo.url],
+      destinations: [{ name: cluster.name, namespace: '*' }],
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      namespaceResourceWhitelist: namespacedKinds,
+    },
+  });
+}
+
+/**
+ * This repository's folder of an app, as an Application's source on one cluster: what every
+ * cluster shares (app.yaml) and that cluster's file; a chart service's values files beside them
+ * are data, left out.
+ */
+function appFolderSource(fleet: Fleet, cluster: Cluster): ApplicationSetSpecTemplateSpecSource {
+  return {
+    repoUrl: fleet.repo.url,
+    targetRevision: fleet.repo.revision,
+    path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
+    directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
+  };
+}
+
+/** An ApplicationSet of one cluster's apps: one Application per element (`app`, and what its sources template). */
+interface ClusterApplicationSet {
+  readonly name: string;
+  /** The Applications' app.kubernetes.io/part-of label. */
+  readonly partOf: 'test-apps' | 'services';
+  readonly elements: readonly Record<string, string>[];
+  /** The generated Application's name, a template of the element. */
+  readonly application: string;
+  readonly project: string;
+  readonly source?: ApplicationSetSpecTemplateSpecSource;
+  readonly sources?: ApplicationSetSpecTemplateSpecSources[];
+  readonly syncOptions?: string[];
+}
+
+/**
+ * What every ApplicationSet of a cluster's apps shares: a list generator, Go templates that fail
+ * on a missing key, the labels Argo CD's UI and `kubectl -l` select by, the destination (the app's
+ * namespace on the cluster), automated sync with pruning and self-heal, and retries without end.
+ */
+function clusterApplicationSet(scope: Construct, id: string, fleet: Fleet, cluster: Cluster, set: ClusterApplicationSet): void {
+  new ApplicationSet(scope, id, {
+    metadata: { name: set.name, namespace: fleet.argocd.namespace },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      // A released cluster (release: true): deleting an Application leaves its app running. Both
+      // are needed: the ApplicationSet controller gives the resources finalizer to every
+      // Application whose template has none unless preserveResourcesOnDeletion is set, and it
+      // sets the finalizers of existing Applications to the template's (argo-cd v3.4.4,
+      // applicationset/utils/utils.go RenderTemplateParams; controllers/applicationset_controller.go
+      // createOrUpdateInCluster), so the next sync takes the finalizer off the running apps.
+      syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
+      generators: [{ list: { elements: [...set.elements] } }],
+      template: {
+        metadata: {
+          name: set.application,
+          labels: { 'app.kubernetes.io/part-of': set.partOf, 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
+          // Deleting an Application deletes what it deployed: removing a placement, or every app
+          // of a cluster before the cluster is removed, cleans up the cluster (README, "Removing
+          // a cluster"); synth refuses to remove a cluster that still runs apps.
+          finalizers: cluster.release ? undefined : [resourcesFinalizer],
+        },
+        spec: {
+          project: set.project,
+          source: set.source,
+          sources: set.sources,
+          destination: { name: cluster.name, namespace: '{{.app}}' },
+          syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: set.syncOptions },
+        },
+      },
+    },
+  });
 }
 
 /**
@@ -143,54 +193,21 @@ export interface ServiceAppsProps {
 export class ServiceApps extends Construct {
   constructor(scope: Construct, id: string, { fleet, cluster, services }: ServiceAppsProps) {
     super(scope, id);
-    const namespace = fleet.argocd.namespace;
     const project = projectNames.services(cluster.name);
 
-    new AppProject(this, 'project', {
-      metadata: { annotations: { [syncWaveAnnotation]: rootSyncWaves.project }, finalizers: [resourcesFinalizer], name: project, namespace },
-      spec: {
-        description: `What the generator renders for the services on ${cluster.name}: their Namespaces and Ingresses, from this repository only (each service's source has a project of its own).`,
-        sourceRepos: [fleet.repo.url],
-        // Every namespace of the cluster, and the Namespace kind by any name: its only source is this
-        // repository's dist/, and a project that narrowed as services leave would strand their
-        // removal. Argo CD deletes an Application's objects only where its project still permits them
-        // (argo-cd v3.4.4 controller/appcontroller.go getPermittedAppLiveObjects), and the root app
-        // updates projects (wave -1) before the ApplicationSets whose change deletes the Application.
-        destinations: [{ name: cluster.name, namespace: '*' }],
-        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-        namespaceResourceWhitelist: [{ group: 'networking.k8s.io', kind: 'Ingress' }],
-      },
-    });
+    generatorProject(this, fleet, cluster, project, `What the generator renders for the services on ${cluster.name}: their Namespaces and Ingresses, from this repository only (each service's source has a project of its own).`, [
+      { group: 'networking.k8s.io', kind: 'Ingress' },
+    ]);
 
-    new ApplicationSet(this, 'applicationset-platform', {
-      metadata: { name: `services-platform-${cluster.name}`, namespace },
-      spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        // As the test apps' (ClusterAppsChart): a released cluster's Applications let go of what they deployed.
-        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
-        generators: [{ list: { elements: services.map((app) => ({ app: app.name })) } }],
-        template: {
-          metadata: {
-            name: servicePlatformApplication('{{.app}}', cluster.name),
-            labels: { 'app.kubernetes.io/part-of': 'services', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
-            // Deleting it (the placement removed) deletes the Namespace, and with it what the source ran there.
-            finalizers: cluster.release ? undefined : [resourcesFinalizer],
-          },
-          spec: {
-            project,
-            source: {
-              repoUrl: fleet.repo.url,
-              targetRevision: fleet.repo.revision,
-              path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
-              // The Namespace and this cluster's Ingresses; the values files beside them are data.
-              directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
-            },
-            destination: { name: cluster.name, namespace: '{{.app}}' },
-            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
-          },
-        },
-      },
+    clusterApplicationSet(this, 'applicationset-platform', fleet, cluster, {
+      name: `services-platform-${cluster.name}`,
+      partOf: 'services',
+      elements: services.map((app) => ({ app: app.name })),
+      application: servicePlatformApplication('{{.app}}', cluster.name),
+      project,
+      // The Namespace and this cluster's Ingresses. Deleting the Application (the placement
+      // removed) deletes the Namespace, and with it what the source ran there.
+      source: appFolderSource(fleet, cluster),
     });
 
     const charts = services.filter((app) => app.source.type === 'chart');
@@ -226,34 +243,20 @@ export class ServiceApps extends Construct {
   }
 
   private applicationSet(fleet: Fleet, cluster: Cluster, kind: 'charts' | 'git', elements: readonly Record<string, string>[], sources: ApplicationSetSpecTemplateSpecSources[]): void {
-    new ApplicationSet(this, `applicationset-${kind}`, {
-      metadata: { name: `services-${kind}-${cluster.name}`, namespace: fleet.argocd.namespace },
-      spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        // As the test apps' (ClusterAppsChart): a released cluster's Applications let go of what they deployed.
-        syncPolicy: cluster.release ? { preserveResourcesOnDeletion: true } : undefined,
-        generators: [{ list: { elements: [...elements] } }],
-        template: {
-          metadata: {
-            name: `{{.app}}-${cluster.name}`,
-            labels: { 'app.kubernetes.io/part-of': 'services', 'fleet/app': '{{.app}}', 'fleet/cluster': cluster.name },
-            finalizers: cluster.release ? undefined : [resourcesFinalizer],
-          },
-          spec: {
-            // Each service's own project (a templated project is rendered like any other field:
-            // argo-cd v3.4.4 applicationset/utils/utils.go RenderTemplateParams renders the whole template).
-            project: projectNames.service('{{.app}}'),
-            sources,
-            destination: { name: cluster.name, namespace: '{{.app}}' },
-            // A source naming an object another Application manages (the generator's Namespace or
-            // Ingress, an add-on's object in the same namespace name) fails its sync instead of
-            // taking the object over (argo-cd v3.4.4 controller/sync.go, FailOnSharedResource=true
-            // with the SharedResourceWarning condition).
-            syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry, syncOptions: ['FailOnSharedResource=true'] },
-          },
-        },
-      },
+    clusterApplicationSet(this, `applicationset-${kind}`, fleet, cluster, {
+      name: `services-${kind}-${cluster.name}`,
+      partOf: 'services',
+      elements,
+      application: `{{.app}}-${cluster.name}`,
+      // Each service's own project (a templated project is rendered like any other field:
+      // argo-cd v3.4.4 applicationset/utils/utils.go RenderTemplateParams renders the whole template).
+      project: projectNames.service('{{.app}}'),
+      sources,
+      // A source naming an object another Application manages (the generator's Namespace or
+      // Ingress, an add-on's object in the same namespace name) fails its sync instead of
+      // taking the object over (argo-cd v3.4.4 controller/sync.go, FailOnSharedResource=true
+      // with the SharedResourceWarning condition).
+      syncOptions: ['FailOnSharedResource=true'],
     });
   }
 }
