@@ -1,16 +1,11 @@
 import { Fleet } from '../../config/fleet';
 import { parseFleet } from '../../config/load';
-import { lineOf, locatedProblemsOf, problemsOf, testAppsFleetText } from '../support/fixtures';
+import { lineOf, locatedProblemsOf, podinfoChartSource, problemsOf, testAppsFleetText } from '../support/fixtures';
 
 /** The demo fleet without its podinfo; `values` are YAML lines of podinfo's values, `clusterValues` of its ipv6-east values. */
 function fleetText({ values = '', clusterValues = '' } = {}): string {
   return `${testAppsFleetText}  - name: podinfo
-    source:
-      chart:
-        repoURL: https://stefanprodan.github.io/podinfo
-        name: podinfo
-        version: 6.14.1
-    values:
+${podinfoChartSource}    values:
       replicaCount: 2${values}
 ${clusterValues ? `    clusterValues:\n      ipv6-east:${clusterValues}\n` : ''}    expose: { service: podinfo, port: 9898 }
     replicas: 2

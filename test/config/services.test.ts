@@ -1,7 +1,7 @@
 import { Fleet, ServiceApp, TestApp } from '../../config/fleet';
 import { FleetConfigError, parseFleet, parseFleetLocatingProblems } from '../../config/load';
 import { fleetSchemaDocument } from '../../config/editor-schema';
-import { lineOf, locatedProblemsOf, testAppsFleetText } from '../support/fixtures';
+import { lineOf, locatedProblemsOf, podinfoChartSource, testAppsFleetText } from '../support/fixtures';
 import { renderFleet } from '../../app/render';
 import { parseManifests } from '../../verify/rendered';
 
@@ -12,12 +12,7 @@ const testAppsOnly = testAppsFleetText;
 const withApp = (app: string) => `${testAppsOnly}${app}`;
 
 const podinfo = `  - name: podinfo
-    source:
-      chart:
-        repoURL: https://stefanprodan.github.io/podinfo
-        name: podinfo
-        version: 6.14.1
-    expose: { service: podinfo, port: 9898 }
+${podinfoChartSource}    expose: { service: podinfo, port: 9898 }
     replicas: 2
     clusters: [ipv6-east]
 `;

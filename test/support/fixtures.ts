@@ -131,3 +131,11 @@ export function locatedProblemsOf(text: string): string[] {
   }
   throw new Error('the fleet was accepted');
 }
+
+/** The `source` of a podinfo service in an apps item (its chart at the demo's version, not vendored), as fleet.yaml indents it. */
+export const podinfoChartSource = `    source:
+      chart:
+        repoURL: https://stefanprodan.github.io/podinfo
+        name: podinfo
+        version: 6.14.1
+`;

@@ -6,7 +6,7 @@ import { terraformFiles } from '../../terraform/stacks';
 import { irsaRoleAnnotation } from '../../values/addon-values';
 import { serviceIdentityValues } from '../../values/service-identity';
 import { AwsCaller, callerIdentityProblems, expectedCallers, serviceCallers, terraformProblems } from '../../verify/terraform';
-import { fixtureFleet } from '../support/fixtures';
+import { fixtureFleet, podinfoChartSource } from '../support/fixtures';
 
 type Json = Record<string, any>;
 
@@ -17,12 +17,7 @@ type Json = Record<string, any>;
  * nothing.
  */
 const services = `  - name: podinfo
-    source:
-      chart:
-        repoURL: https://stefanprodan.github.io/podinfo
-        name: podinfo
-        version: 6.14.1
-    expose: { service: podinfo, port: 9898 }
+${podinfoChartSource}    expose: { service: podinfo, port: 9898 }
     replicas: 2
     aws:
       serviceAccount: podinfo
