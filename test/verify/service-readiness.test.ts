@@ -414,6 +414,12 @@ ${extra}`;
     ]);
   });
 
+  test('an exposed Service without a selector is an error: the ALB would send the app\'s host to whatever endpoints someone writes', async () => {
+    expect(errorsOf(await check(fleetWith(gitService('hello', 'test/fixtures/services/hello-selectorless'))))).toEqual([
+      expect.stringMatching(/^apps\[3\] hello on ipv6-east: Service\/hello: spec.selector: is empty: a Service without a selector gets its endpoints from whoever writes them/),
+    ]);
+  });
+
   test('pods that are killed before the ALB has drained them are a warning, naming the grace period and the delay', async () => {
     const withDelay = (delay: number) => fleetWith(gitService('hello', 'test/fixtures/services/hello-plain').replace('expose: { service: hello, port: 80 }', `expose: { service: hello, port: 80, deregistrationDelaySeconds: ${delay} }`));
     expect(warningsOf(await check(withDelay(30)))).toEqual([]);
