@@ -2,7 +2,9 @@ module.exports = {
   testEnvironment: 'node',
   // Jest's default on a 2-core machine is one worker; the suites are independent, so use both cores.
   maxWorkers: '100%',
-  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js', '/node_modules/@marcbachmann/cel-js/.+\\.js$': '<rootDir>/test/support/esbuild-transform.js' },
+  // The CEL interpreter (verify/admission.ts) is published as ES modules only: compiled to CommonJS like the sources.
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   testMatch: ['<rootDir>/**/*.test.ts'],
   // .stryker-tmp/ holds npm run mutate's sandbox copies of the project (docs/development.md);
   // <rootDir>-relative, so that inside a sandbox its own tests still run.

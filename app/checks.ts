@@ -25,6 +25,7 @@ import { valuesProblems } from '../verify/chart-values';
 import { dnsProblems, fleetRecords } from '../verify/dns-records';
 import { helmUnavailable } from '../verify/helm';
 import { serviceFindings } from '../verify/service-readiness';
+import { clusterPolicy, deleteHooksPolicyName } from '../verify/admission';
 import { appFieldPath, AppFieldLocator, renderServices } from '../verify/service-renders';
 import { renderedObjectProblemsInTurns } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
@@ -214,7 +215,7 @@ export async function servicesCheck(fleet: Fleet, rendered: ReadonlyMap<string, 
   const errors = [...outcome.errors];
   const warnings: string[] = [];
   for (const render of outcome.renders) {
-    const findings = serviceFindings(render, locate(render.app, []));
+    const findings = serviceFindings(render, locate(render.app, []), clusterPolicy(rendered, render.cluster.name, deleteHooksPolicyName));
     errors.push(...findings.errors);
     warnings.push(...findings.warnings);
   }

@@ -24,6 +24,15 @@ export const projectNames = {
   addons: 'fleet-addons',
   /** Argo CD managing itself. */
   argocd: 'fleet-argocd',
+  /** The admission policies every registered cluster enforces for the services (charts/admission.ts). */
+  admission: 'fleet-admission',
+} as const;
+
+/** The Applications of the platform's own: Argo CD's, the root app, and on every cluster its admission policies' (charts/admission.ts). */
+export const platformApplicationNames = {
+  argocd: 'argo-cd',
+  root: 'fleet-root',
+  admission: (cluster: string) => `fleet-admission-${cluster}`,
 } as const;
 
 /**

@@ -6,6 +6,7 @@
  *     apps/<app>/                  one app: app.yaml (every cluster) and clusters/<cluster>.yaml; a chart
  *                                  service's Helm values too: values.yaml and values/<cluster>.yaml
  *     addons/<chart>/              Helm values: values.yaml (fleet-wide) and clusters/<cluster>.yaml
+ *     admission/<cluster>.yaml     the admission policies a cluster enforces for the services
  *     terraform/accounts/<id>/     a Terraform root module per AWS account: the IAM roles its clusters share
  *     terraform/clusters/<name>/   a Terraform root module per cluster: VPC and EKS (or reads them), access, associations
  */
@@ -35,6 +36,11 @@ export const distLayout = {
   serviceValues: (app: string) => `apps/${app}/values.yaml`,
   /** A chart service's Helm values on one cluster. */
   serviceClusterValues: (app: string, cluster: string) => `apps/${app}/values/${cluster}.yaml`,
+
+  /** The folder of every cluster's admission policies: the source path of the fleet-admission Applications. */
+  admissionDir: 'admission',
+  /** The admission policies one cluster enforces for the services (charts/admission.ts). */
+  admissionPolicies: (cluster: string) => `admission/${cluster}.yaml`,
 
   /** The folder of every chart's Helm values. */
   valuesDir: 'addons',

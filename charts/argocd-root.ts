@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { fleetAnnotationKeys, inClusterServer, projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
+import { fleetAnnotationKeys, inClusterServer, platformApplicationNames, projectNames, resourcesFinalizer, rootSyncWaves, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { Application, AppProject } from '../imports/argocd-argoproj.io';
@@ -36,7 +36,7 @@ export class ArgoRootChart extends FileChart {
     });
     new Application(this, 'root', {
       metadata: {
-        name: 'fleet-root',
+        name: platformApplicationNames.root,
         namespace,
         annotations: { [fleetAnnotationKeys.argocdCluster]: fleet.argocd.cluster, [fleetAnnotationKeys.domainAccountId]: fleet.domainAccountId },
       },

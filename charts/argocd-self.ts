@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { argocdChart } from '../catalog/addons';
-import { inClusterServer, projectNames, restrictedNamespaceLabels, syncRetry } from '../catalog/argocd';
+import { inClusterServer, platformApplicationNames, projectNames, restrictedNamespaceLabels, syncRetry } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Application } from '../imports/argocd-argoproj.io';
 import { argocdValues } from '../values/argo-cd';
@@ -14,7 +14,7 @@ export class ArgoSelfManagementChart extends FileChart {
     const valuesFile = distLayout.chartValues(argocdChart.chart);
     new ValuesFile(this, 'values', valuesFile, argocdValues(fleet));
     new Application(this, 'argo-cd', {
-      metadata: { name: 'argo-cd', namespace: fleet.argocd.namespace },
+      metadata: { name: platformApplicationNames.argocd, namespace: fleet.argocd.namespace },
       spec: {
         project: projectNames.argocd,
         sources: [

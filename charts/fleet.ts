@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { addonKeys } from '../catalog/addons';
 import { App, appsOn, Fleet, isService } from '../config/fleet';
 import { AddonChart } from './addon-appset';
+import { AdmissionApplicationsChart, AdmissionPoliciesChart } from './admission';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
 import { ArgoSelfManagementChart } from './argocd-self';
@@ -12,7 +13,7 @@ import { TestAppChart } from './test-app';
 import { ServiceAppChart, ServiceAppPlacementChart } from './service-app';
 import { PlacedCluster, TestAppPlacementChart } from './test-app-placement';
 
-/** What the fleet has once: Argo CD's root app, projects (a service's too), cluster Secrets and ApplicationSets, the add-ons, and the Terraform. */
+/** What the fleet has once: Argo CD's root app, projects (a service's too), cluster Secrets and ApplicationSets, the clusters' admission policies, the add-ons, and the Terraform. */
 export class FleetControlCharts extends Construct {
   constructor(scope: Construct, id: string, fleet: Fleet) {
     super(scope, id);
@@ -21,7 +22,9 @@ export class FleetControlCharts extends Construct {
     new ArgoSelfManagementChart(this, 'argocd-self', { fleet });
     for (const cluster of fleet.clusters.filter((candidate) => candidate.register)) {
       new ClusterSecretChart(this, `cluster-${cluster.name}`, { fleet, cluster });
+      new AdmissionPoliciesChart(this, `admission-${cluster.name}`, { fleet, cluster });
     }
+    new AdmissionApplicationsChart(this, 'admission', { fleet });
     for (const cluster of fleet.clusters) {
       const apps = appsOn(fleet, cluster.name);
       if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });

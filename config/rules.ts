@@ -1,6 +1,6 @@
 /** The rules of fleet.yaml that span fields, and what a field's pattern cannot check; the schema checks each field's form. */
 import { addonCatalog, addonKeys, addonsWithIamRole, argocdChart, clusterAutoscalerImageTags } from '../catalog/addons';
-import { inClusterName, inClusterServer, servicePlatformApplication, systemNamespaces } from '../catalog/argocd';
+import { inClusterName, inClusterServer, platformApplicationNames, servicePlatformApplication, systemNamespaces } from '../catalog/argocd';
 import { fleetRolePrefix, maxRoleNameLength, partitionOf, roleNames, servicePolicyProblem, serviceRoleNameProblem } from '../catalog/identities';
 import { formatFieldPath, PathSegment } from '../output/field-path';
 import { caDataProblem } from './certificates';
@@ -228,8 +228,9 @@ export function checkRelations(file: FleetFileWithDefaults, report: Report): voi
  * would take that add-on's Application on every cluster it runs on.)
  */
 function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet<string>, refusedApps: ReadonlySet<number>, report: Report): void {
-  const owners = new Map<string, string>([['argo-cd', 'Argo CD\'s own Application'], ['fleet-root', 'the root app']]);
+  const owners = new Map<string, string>([[platformApplicationNames.argocd, 'Argo CD\'s own Application'], [platformApplicationNames.root, 'the root app']]);
   for (const cluster of file.clusters) {
+    owners.set(platformApplicationNames.admission(cluster.name), `the Application of the admission policies of ${cluster.name}`);
     for (const addon of addonKeys.filter((key) => cluster.addons[key])) owners.set(`${addonCatalog[addon].chart}-${cluster.name}`, `the Application of add-on ${addonCatalog[addon].chart} on ${cluster.name}`);
   }
   const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);

@@ -12,7 +12,10 @@
  * by the API server; `PreferDualStack` falls back to the one family
  * (https://kubernetes.io/docs/concepts/services-networking/dual-stack/, Services).
  */
+import { admissionPolicyNames, AdmissionPolicy } from '../catalog/admission';
 import { projectNames } from '../catalog/argocd';
+import { distLayout } from '../catalog/dist-layout';
+import { admissionDenial, deleteHookCreation } from './admission';
 import { Cluster, ServiceApp } from '../config/fleet';
 import { rolloutPeak } from '../catalog/test-app';
 import { Json } from '../diff/applicationset';
@@ -21,7 +24,7 @@ import { objectLimitProblems } from './limits';
 import { crdSchemas, manifestErrors } from './manifests';
 import { baselineViolations, podSpecOf, restrictedViolations } from './pod-security';
 import { Manifest } from './rendered';
-import { clusterApiVersions, ServiceRender } from './service-renders';
+import { clusterApiVersions, isDeleteHook, ServiceRender } from './service-renders';
 
 /** What one placement's render gives: errors fail the check, warnings are listed. */
 export interface ServiceFindings {
@@ -196,7 +199,8 @@ const reservedAnnotationPrefixes = ['alb.ingress.kubernetes.io/', 'external-dns.
  * Service, a TargetGroupBinding, the ALB and external-dns annotations; and a Secret with its
  * data, which would put a secret in git.
  */
-function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report): void {
+function checkReach(objects: readonly Manifest[], app: ServiceApp, cluster: Cluster, deleteHooks: AdmissionPolicy | undefined, error: Report): void {
+  const scoped = clusterScoped(objects);
   for (const object of objects) {
     const group = groupOf(object.apiVersion);
     if (object.kind === 'Ingress' && group === 'networking.k8s.io') {
@@ -226,10 +230,7 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report
       const own = (name === app.name || name.startsWith(`${app.name}-`)) && objects.some((other) => other.kind === 'ClusterRole' && other.metadata?.name === name);
       if (!own) error(object, 'roleRef', `binds ClusterRole ${name}, which is not one of the app's own in this render: a built-in role such as admin or edit lets its subjects write ingresses and role bindings; bind a Role or a ClusterRole of the app's own`);
     }
-    const hook = String(object.metadata?.annotations?.['argocd.argoproj.io/hook'] ?? '');
-    if (/(^|,)\s*(PreDelete|PostDelete)\s*(,|$)/.test(hook)) {
-      error(object, 'metadata.annotations.argocd.argoproj.io/hook', `is ${hook}: Argo CD v3.4.4 creates delete hooks without its project's check (controller/hook.go executeHooks), so this object would be applied as a cluster administrator whatever its kind or namespace; remove the hook`);
-    }
+    if (isDeleteHook(object)) checkDeleteHook(object, app, cluster, scoped(object), deleteHooks, error);
     if (object.kind === 'TargetGroupBinding' && group === 'elbv2.k8s.aws') {
       error(object, 'kind', `a source may not render a TargetGroupBinding: it registers the pods in a target group of any ALB or NLB; ${exposeFix}`);
     }
@@ -245,6 +246,25 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, error: Report
         }
       }
     }
+  }
+}
+
+/**
+ * A PreDelete or PostDelete hook: Argo CD creates it when the Application is deleted (a placement
+ * removed) without its project's check (argo-cd v3.4.4 controller/hook.go executeHooks), so what
+ * stops it is the cluster's delete hooks policy (catalog/admission.ts), evaluated here as the API
+ * server would on the request Argo CD makes (verify/admission.ts).
+ */
+function checkDeleteHook(object: Manifest, app: ServiceApp, cluster: Cluster, clusterScopedKind: boolean, policy: AdmissionPolicy | undefined, error: Report): void {
+  const annotations = object.metadata?.annotations ?? {};
+  const field = annotations['argocd.argoproj.io/hook'] !== undefined ? 'metadata.annotations.argocd.argoproj.io/hook' : 'metadata.annotations.helm.sh/hook';
+  if (!policy) {
+    error(object, field, `is a delete hook, and dist/${distLayout.admissionPolicies(cluster.name)} has no ${admissionPolicyNames.deleteHooks} policy to hold it to the service's namespace: run npm run synth`);
+    return;
+  }
+  const denial = admissionDenial(policy, deleteHookCreation(object, `${app.name}-${cluster.name}`, app.name, clusterScopedKind));
+  if (denial) {
+    error(object, field, `is a delete hook, which Argo CD creates when the Application is deleted without its project's check; ${cluster.name} would refuse it (${denial}), and the Application would never finish deleting: keep the hook a namespaced object of the service's own namespace, of a kind its project allows, or remove it`);
   }
 }
 
@@ -335,7 +355,7 @@ function checkServiceAccount(objects: readonly Manifest[], app: ServiceApp, clus
 }
 
 /** Everything one placement's render would break, or miscount, on its cluster. */
-export function serviceFindings(render: ServiceRender, where: string): ServiceFindings {
+export function serviceFindings(render: ServiceRender, where: string, deleteHooks: AdmissionPolicy | undefined): ServiceFindings {
   const { app, cluster, objects } = render;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -348,7 +368,7 @@ export function serviceFindings(render: ServiceRender, where: string): ServiceFi
   checkPodSecurity(objects, app, error);
   checkSchemas(objects, cluster, error);
   checkScope(objects, app, error);
-  checkReach(objects, app, error);
+  checkReach(objects, app, cluster, deleteHooks, error);
   const exposed = checkExpose(objects, app, error);
   checkReplicas(objects, app, exposed, error, warn);
   checkDrain(objects, app, exposed, warn);

@@ -286,9 +286,16 @@ export function appliedBySync(object: Manifest): boolean {
   return !isHook || types.some((type) => appliedHookTypes.includes(type));
 }
 
-/** Whether an object is an Argo CD PreDelete or PostDelete hook: applied when its Application is deleted (argo-cd v3.4.4 controller/hook.go). */
+/**
+ * Whether an object is a PreDelete or PostDelete hook to Argo CD, created when its Application is
+ * deleted: argocd.argoproj.io/hook PreDelete or PostDelete, or Helm's helm.sh/hook pre-delete or
+ * post-delete, each an item of a comma-separated list (argo-cd v3.4.4 controller/hook.go
+ * hookTypeAnnotations, isHookOfType).
+ */
 export function isDeleteHook(object: Manifest): boolean {
-  return annotationList(object.metadata?.annotations?.['argocd.argoproj.io/hook']).some((type) => type === 'PreDelete' || type === 'PostDelete');
+  const annotations = object.metadata?.annotations ?? {};
+  return annotationList(annotations['argocd.argoproj.io/hook']).some((type) => type === 'PreDelete' || type === 'PostDelete')
+    || annotationList(annotations['helm.sh/hook']).some((type) => type === 'pre-delete' || type === 'post-delete');
 }
 
 /** Renders at a time (helm and kubectl each take a core while they run). */

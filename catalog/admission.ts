@@ -1,0 +1,176 @@
+/**
+ * The admission policies every registered cluster enforces for the services (charts/admission.ts
+ * renders them, npm run check evaluates them: verify/admission.ts). They close what the services'
+ * AppProjects cannot:
+ *
+ * - **Delete hooks.** Argo CD v3.4.4 creates an Application's PreDelete and PostDelete hooks when
+ *   the Application is deleted without its project's check (controller/hook.go executeHooks calls
+ *   CreateResource directly; only a sync goes through validateSyncPermissions, controller/sync.go),
+ *   as the cluster administrator it is. The API server is the one place left to stop a remote
+ *   chart's hook from landing in another namespace, outside any namespace, or as an Ingress.
+ * - **What a service's pods write.** A service with `rbac: true` may grant its own pods rights in
+ *   its namespace; a pod that creates an Ingress, endpoints or a load balancer controller object
+ *   there could claim another app's host on the shared ALB, and one that updates its Namespace
+ *   could lift its Pod Security level. Only the platform's controllers write those.
+ *
+ * Both are ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30):
+ * in-process CEL, no webhook to run, nothing to start before the API server can admit.
+ */
+import { allCharts } from './addons';
+
+/** The annotation Argo CD's default (annotation) tracking writes on everything it creates, hooks too: `<app>:<group>/<kind>:<namespace>/<name>` (argo-cd v3.4.4 util/argo/resource_tracking.go BuildAppInstanceValue; SetAppInstance in controller/hook.go executeHooks). */
+export const trackingIdAnnotation = 'argocd.argoproj.io/tracking-id';
+
+/** The policies and their bindings, by name. */
+export const admissionPolicyNames = {
+  deleteHooks: 'fleet-service-delete-hooks',
+  routingWriters: 'fleet-service-routing-writers',
+} as const;
+
+/** A group and kind a policy names; `*` for every kind of the group. */
+export interface AdmissionKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/**
+ * What a service may never have Argo CD create as a delete hook, even in its own namespace: what its
+ * project refuses it (Argo CD's kinds, whatever reaches a load balancer or a DNS name, endpoints),
+ * and RBAC (a hook's Role or RoleBinding would grant its pods what the project refuses Argo CD).
+ */
+export const deleteHookRefusedKinds: readonly AdmissionKind[] = [
+  { group: 'argoproj.io', kind: '*' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'elbv2.k8s.aws', kind: '*' },
+  { group: 'gateway.k8s.aws', kind: '*' },
+  { group: 'aga.k8s.aws', kind: '*' },
+  { group: 'gateway.networking.k8s.io', kind: '*' },
+  { group: 'cert-manager.io', kind: '*' },
+  { group: 'acme.cert-manager.io', kind: '*' },
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
+  { group: '', kind: 'Endpoints' },
+  { group: 'rbac.authorization.k8s.io', kind: '*' },
+];
+
+/**
+ * What only the platform's controllers write (routingWriters): the Ingress (the load balancer
+ * controller adds its finalizer), endpoints (Kubernetes' endpoint controllers), the load balancer
+ * controller's kinds (it creates TargetGroupBindings), the Gateway API's, cert-manager's (it creates
+ * Orders, Challenges and solver Ingresses), and Namespaces (a Role in a namespace can grant updates
+ * of that Namespace: Kubernetes authorizes a request on `namespaces/<n>` as one in namespace n).
+ * As resources, which is how a policy's rules match requests.
+ */
+export const routingResources: ReadonlyArray<{ readonly group: string; readonly resources: readonly string[] }> = [
+  { group: 'networking.k8s.io', resources: ['ingresses'] },
+  { group: 'discovery.k8s.io', resources: ['endpointslices'] },
+  { group: '', resources: ['endpoints', 'namespaces'] },
+  { group: 'elbv2.k8s.aws', resources: ['*'] },
+  { group: 'gateway.k8s.aws', resources: ['*'] },
+  { group: 'aga.k8s.aws', resources: ['*'] },
+  { group: 'gateway.networking.k8s.io', resources: ['*'] },
+  { group: 'cert-manager.io', resources: ['*'] },
+  { group: 'acme.cert-manager.io', resources: ['*'] },
+];
+
+/**
+ * The namespaces whose ServiceAccounts are the platform's: Kubernetes' and EKS's controllers
+ * (kube-system, with the load balancer controller and the cluster autoscaler), the add-ons', Argo
+ * CD's. Every chart's, installed or not, so turning an add-on on or off does not change the policy.
+ * No app may take one of these names (config/rules.ts reservedNamespaces).
+ */
+export function platformNamespaces(argocdNamespace: string): string[] {
+  return [...new Set(['kube-system', ...allCharts.map((chart) => chart.namespace), argocdNamespace])].sort();
+}
+
+/** A CEL string literal. */
+function literal(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A CEL list of string literals. */
+function list(texts: readonly string[]): string {
+  return `[${texts.map(literal).join(', ')}]`;
+}
+
+/** A CEL test of `request.kind` against kinds, `*` standing for every kind of its group. */
+function kindIn(kinds: readonly AdmissionKind[]): string {
+  return `${list(kinds.map(({ group, kind }) => `${group}/${kind}`))}.exists(k, k == request.kind.group + '/' + request.kind.kind || k == request.kind.group + '/*')`;
+}
+
+/** A CEL match condition or validation. */
+export interface CelRule {
+  readonly name?: string;
+  readonly expression: string;
+  readonly message?: string;
+}
+
+/** What a ValidatingAdmissionPolicy's spec says, as the check evaluates it. */
+export interface AdmissionPolicy {
+  readonly name: string;
+  readonly matchConditions: readonly CelRule[];
+  readonly validations: readonly CelRule[];
+}
+
+const annotations = 'object.metadata.annotations';
+const annotated = `has(${annotations})`;
+
+/**
+ * Argo CD's delete hooks: the annotations argo-cd v3.4.4 controller/hook.go reads
+ * (hookTypeAnnotations: argocd.argoproj.io/hook PreDelete or PostDelete, helm.sh/hook pre-delete
+ * or post-delete, each in a comma-separated list). `contains` matches a superset of its exact,
+ * trimmed items: never fewer hooks than Argo CD runs.
+ */
+export const deleteHookCondition = `${annotated} && (`
+  + `('argocd.argoproj.io/hook' in ${annotations} && (${annotations}['argocd.argoproj.io/hook'].contains('PreDelete') || ${annotations}['argocd.argoproj.io/hook'].contains('PostDelete')))`
+  + ` || ('helm.sh/hook' in ${annotations} && (${annotations}['helm.sh/hook'].contains('pre-delete') || ${annotations}['helm.sh/hook'].contains('post-delete'))))`;
+
+/**
+ * The delete hooks policy of one cluster. A delete hook that Argo CD creates (tracked: it carries
+ * the tracking annotation, which Argo CD sets, overwriting a chart's own, before it creates the hook)
+ * for an Application other than the platform's must be in a namespace, that namespace must be the
+ * one its Application deploys to (a service's Application on this cluster is `<app>-<cluster>`,
+ * its namespace `<app>`, and Argo CD puts a hook without a namespace there), and it must be of a
+ * kind the service's project allows. The platform's Applications on the cluster (the add-ons',
+ * Argo CD's own, the root app, this one) are left to their projects.
+ */
+export function deleteHookPolicy(cluster: string, platformApplications: readonly string[]): AdmissionPolicy {
+  const tracking = `${annotations}['${trackingIdAnnotation}']`;
+  return {
+    name: admissionPolicyNames.deleteHooks,
+    matchConditions: [
+      { name: 'argo-cd-delete-hook', expression: `${annotated} && '${trackingIdAnnotation}' in ${annotations} && (${deleteHookCondition})` },
+      { name: 'not-a-platform-application', expression: `!${list([...platformApplications].sort())}.exists(app, ${tracking}.startsWith(app + ':'))` },
+    ],
+    validations: [
+      {
+        expression: `request.namespace != '' && ${tracking}.startsWith(request.namespace + ${literal(`-${cluster}:`)})`,
+        message: `Argo CD creates a service's PreDelete and PostDelete hooks without its AppProject's check: on ${cluster} a service's delete hook may only be created in the service's own namespace`,
+      },
+      {
+        expression: `!(${kindIn(deleteHookRefusedKinds)})`,
+        message: 'a service\'s delete hook may not be RBAC, an Ingress, endpoints, or a load balancer, Gateway API, cert-manager or Argo CD object: its AppProject refuses those kinds',
+      },
+    ],
+  };
+}
+
+/**
+ * The routing writers policy: a ServiceAccount outside the platform's namespaces may not create or
+ * update an Ingress, endpoints, the load balancer controller's, the Gateway API's or cert-manager's
+ * objects, or a Namespace. Users that are not ServiceAccounts (Argo CD through its EKS access
+ * entry, people, the control plane's own controllers) are left to RBAC.
+ */
+export function routingWritersPolicy(argocdNamespace: string): AdmissionPolicy {
+  return {
+    name: admissionPolicyNames.routingWriters,
+    matchConditions: [
+      { name: 'a-service-account', expression: 'request.userInfo.username.startsWith(\'system:serviceaccount:\')' },
+    ],
+    validations: [
+      {
+        expression: `${list(platformNamespaces(argocdNamespace))}.exists(ns, request.userInfo.username.startsWith('system:serviceaccount:' + ns + ':'))`,
+        message: 'only the platform\'s controllers may write Ingresses, endpoints, Namespaces, and load balancer, Gateway API and cert-manager objects: a service\'s pods could otherwise claim another app\'s host on the shared ALB or lift their Pod Security level',
+      },
+    ],
+  };
+}
