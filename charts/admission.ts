@@ -96,7 +96,7 @@ export class AdmissionApplicationsChart extends FileChart {
       spec: {
         description: 'The admission policies every cluster enforces for the services, from this repository only.',
         sourceRepos: [fleet.repo.url],
-        destinations: [{ server: '*', namespace: 'kube-system' }],
+        destinations: [{ name: '*', namespace: 'kube-system' }],
         clusterResourceWhitelist: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].map((kind) => ({ group: 'admissionregistration.k8s.io', kind, name: 'fleet-*' })),
         namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
       },
@@ -122,7 +122,7 @@ export class AdmissionApplicationsChart extends FileChart {
               directory: { include: '{{.name}}.yaml' },
             },
             // The objects are cluster-scoped: the namespace is only the project's destination.
-            destination: { server: '{{.server}}', namespace: 'kube-system' },
+            destination: { name: '{{.name}}', namespace: 'kube-system' },
             syncPolicy: { automated: { prune: true, selfHeal: true }, retry: syncRetry },
           },
         },
