@@ -279,7 +279,9 @@ export interface ServiceProjectProps {
  * Roles and RoleBindings only where the app declares rbac: true. What a project cannot stop then: a
  * Role of the source's own that lets its pods create those objects, or relabel their Namespace,
  * themselves (Argo CD applies as a cluster administrator, so Kubernetes' RBAC escalation check
- * does not apply); npm run check refuses such a Role where it reaches the source, docs/services.md says so.
+ * does not apply), and the source's delete hooks, which Argo CD creates without the project's
+ * check: each cluster's admission policies stop both (charts/admission.ts); npm run check also
+ * refuses such a Role where it reaches the source.
  */
 export class ServiceProjectChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, app }: ServiceProjectProps) {

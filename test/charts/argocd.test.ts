@@ -87,7 +87,7 @@ describe('Argo CD objects of the default fleet', () => {
     // project (controller finalizeApplicationDeletion); the finalizer keeps the project until
     // no Application uses it (declarative-setup docs, "Projects").
     const projects = objects.filter((object) => object.kind === 'AppProject');
-    expect(projects.map((project) => project.metadata.name).sort()).toEqual(['fleet-addons', 'fleet-apps-ipv6-east', 'fleet-argocd', 'fleet-bootstrap', 'fleet-service-podinfo', 'fleet-services-ipv6-east']);
+    expect(projects.map((project) => project.metadata.name).sort()).toEqual(['fleet-addons', 'fleet-admission', 'fleet-apps-ipv6-east', 'fleet-argocd', 'fleet-bootstrap', 'fleet-service-podinfo', 'fleet-services-ipv6-east']);
     for (const project of projects) expect([project.metadata.name, project.metadata.finalizers]).toEqual([project.metadata.name, ['resources-finalizer.argocd.argoproj.io']]);
   });
 

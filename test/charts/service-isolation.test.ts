@@ -60,7 +60,7 @@ describe('Argo CD\'s project rules, as verify/project-permits.ts reads them (arg
 
 describe('what the generator renders for a service is applied by its platform Application, which its project allows and nothing more', () => {
   test.each(Object.entries(fixtures))('%s: every object of every platform and test app Application\'s folder is permitted by the Application\'s project', (_, files) => {
-    const applications = generatedApplications(renderedObjects(files)).filter((application) => application.spec.source?.directory);
+    const applications = generatedApplications(renderedObjects(files)).filter((application) => application.spec.source?.directory && application.metadata.labels?.['fleet/app']);
     expect(applications.some((application) => application.metadata.name.endsWith('-platform'))).toBe(true);
     for (const application of applications) {
       const { project } = applicationAndProject(files, application.metadata.name);
