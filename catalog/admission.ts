@@ -17,6 +17,7 @@
  * in-process CEL, no webhook to run, nothing to start before the API server can admit.
  */
 import { allCharts } from './addons';
+import { serviceBlacklist } from './argocd';
 
 /** The annotation Argo CD's default (annotation) tracking writes on everything it creates, hooks too: `<app>:<group>/<kind>:<namespace>/<name>` (argo-cd v3.4.4 util/argo/resource_tracking.go BuildAppInstanceValue; SetAppInstance in controller/hook.go executeHooks). */
 export const trackingIdAnnotation = 'argocd.argoproj.io/tracking-id';
@@ -38,19 +39,7 @@ export interface AdmissionKind {
  * project refuses it (Argo CD's kinds, whatever reaches a load balancer or a DNS name, endpoints),
  * and RBAC (a hook's Role or RoleBinding would grant its pods what the project refuses Argo CD).
  */
-export const deleteHookRefusedKinds: readonly AdmissionKind[] = [
-  { group: 'argoproj.io', kind: '*' },
-  { group: 'networking.k8s.io', kind: 'Ingress' },
-  { group: 'elbv2.k8s.aws', kind: '*' },
-  { group: 'gateway.k8s.aws', kind: '*' },
-  { group: 'aga.k8s.aws', kind: '*' },
-  { group: 'gateway.networking.k8s.io', kind: '*' },
-  { group: 'cert-manager.io', kind: '*' },
-  { group: 'acme.cert-manager.io', kind: '*' },
-  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
-  { group: '', kind: 'Endpoints' },
-  { group: 'rbac.authorization.k8s.io', kind: '*' },
-];
+export const deleteHookRefusedKinds: readonly AdmissionKind[] = [...serviceBlacklist, { group: 'rbac.authorization.k8s.io', kind: '*' }];
 
 /**
  * What only the platform's controllers write (routingWriters): the Ingress (the load balancer

@@ -122,3 +122,28 @@ export const restrictedNamespaceLabels: Readonly<Record<string, string>> = podSe
 
 /** Namespaces of the cluster's own (EKS), which an Application must not relabel. */
 export const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease', 'default'] as const;
+
+/**
+ * The namespaced kinds a service's source may not apply (charts/cluster-apps.ts ServiceProjectChart; the clusters' delete hooks policy too, catalog/admission.ts): Argo CD's own; the
+ * Ingress and whatever else reaches a load balancer or a DNS name: the AWS Load Balancer
+ * Controller's kinds (TargetGroupBinding; v3's Gateway API configuration in gateway.k8s.aws, its
+ * Global Accelerator kinds in aga.k8s.aws), the Gateway API's routes and gateways, and
+ * cert-manager's, whose ACME HTTP-01 solver creates an Ingress (or adds a rule to one) with the
+ * host and the annotations an Issuer gives it (cert-manager v1.21 pkg/issuer/acme/http/ingress.go).
+ */
+export const serviceBlacklist = [
+  { group: 'argoproj.io', kind: '*' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'elbv2.k8s.aws', kind: '*' },
+  { group: 'gateway.k8s.aws', kind: '*' },
+  { group: 'aga.k8s.aws', kind: '*' },
+  { group: 'gateway.networking.k8s.io', kind: '*' },
+  { group: 'cert-manager.io', kind: '*' },
+  { group: 'acme.cert-manager.io', kind: '*' },
+  // A Service without a selector and endpoints of the source's own would send its host on the shared
+  // ALB to any address: the load balancer controller registers what an EndpointSlice says
+  // (aws-load-balancer-controller v3.5.0 pkg/backend/endpoint_resolver.go); core Endpoints are
+  // mirrored into EndpointSlices.
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
+  { group: '', kind: 'Endpoints' },
+] as const;
