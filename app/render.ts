@@ -6,6 +6,7 @@ import { Fleet } from '../config/fleet';
 import { FileContent, fileText } from '../output/file-content';
 import { byPath } from '../output/write-dist';
 import { appFingerprint } from './fingerprint';
+import { withWavePins } from '../rollout/pins';
 import { ObjectLimitError, objectLimitProblems } from '../verify/limits';
 
 /**
@@ -54,7 +55,8 @@ export function buildFleetInSlices(
 ): void {
   withoutEnvironmentOverrides(() => {
     const control = new App();
-    new FleetControlCharts(control, 'control', fleet);
+    // A later wave's Applications read its pinned commit: what is there is read first, with git.
+    new FleetControlCharts(control, 'control', withWavePins(fleet));
     const slices = Math.ceil(apps.length / appsPerSlice);
     take(withinLimits(fileContents(control), true), slices);
     for (let index = 0; index < slices; index++) {

@@ -75,6 +75,8 @@ export const clusterLabelKeys = {
   secretType: 'argocd.argoproj.io/secret-type',
   ipFamily: 'ip-family',
   environment: 'environment',
+  /** The wave of a fleet with waves (fleet.yaml waves): the add-on ApplicationSets give each wave's clusters that wave's chart version and values. */
+  wave: 'fleet/wave',
 } as const;
 
 export const clusterAnnotationKeys = {

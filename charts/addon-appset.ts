@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { AddonKey, addonCatalog } from '../catalog/addons';
-import { addonEnableLabel, projectNames, restrictedNamespaceLabels, syncRetry, systemNamespaces } from '../catalog/argocd';
+import { addonEnableLabel, clusterLabelKeys, projectNames, restrictedNamespaceLabels, syncRetry, systemNamespaces } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecIgnoreDifferences } from '../imports/argocd-argoproj.io';
 import { addonValues } from '../values/addons';
 import { FileChart, ValuesFile } from './file-chart';
+import { sharedRevision, wavePin } from './waves';
 
 export interface AddonChartProps {
   /** The validated fleet, every default applied. */
@@ -46,13 +47,25 @@ export class AddonChart extends FileChart {
     const ignoreDifferences = ('ignoreDifferences' in entry ? entry.ignoreDifferences : undefined) as
       ApplicationSetSpecTemplateSpecIgnoreDifferences[] | undefined;
     const createsNamespace = !(systemNamespaces as readonly string[]).includes(entry.namespace);
+    const waves = fleet.waves.length > 0;
     new ApplicationSet(this, 'applicationset', {
       metadata: { name: `addon-${entry.chart}`, namespace: fleet.argocd.namespace },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
         syncPolicy: { preserveResourcesOnDeletion: true },
-        generators: [{ clusters: { selector: { matchLabels: { [addonEnableLabel(addon)]: 'true' } } } }],
+        generators: fleet.waves.length
+          // One generator per wave: its clusters, its chart version and the revision of its fleet-wide values (charts/waves.ts).
+          ? fleet.waves.map((wave) => {
+            const pin = wavePin(fleet, wave);
+            return {
+              clusters: {
+                selector: { matchLabels: { [addonEnableLabel(addon)]: 'true', [clusterLabelKeys.wave]: wave.name } },
+                values: { chartVersion: pin?.addonVersions.get(entry.chart) ?? entry.version, sharedRevision: sharedRevision(fleet, pin, distLayout.chartValues(entry.chart)) },
+              },
+            };
+          })
+          : [{ clusters: { selector: { matchLabels: { [addonEnableLabel(addon)]: 'true' } } } }],
         template: {
           metadata: {
             name: `${entry.chart}-{{.name}}`,
@@ -64,16 +77,18 @@ export class AddonChart extends FileChart {
               {
                 repoUrl: entry.repoURL,
                 chart: entry.chart,
-                targetRevision: entry.version,
+                targetRevision: waves ? '{{.values.chartVersion}}' : entry.version,
                 helm: {
                   releaseName: entry.releaseName,
                   valueFiles: [
-                    `$values/${fleet.repo.path}/${distLayout.chartValues(entry.chart)}`,
+                    `$${waves ? 'shared' : 'values'}/${fleet.repo.path}/${distLayout.chartValues(entry.chart)}`,
                     `$values/${fleet.repo.path}/${distLayout.chartClusterValues(entry.chart, '{{.name}}')}`,
                   ],
                 },
               },
               { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
+              // With waves, the fleet-wide values at the revision the cluster's wave runs.
+              ...(waves ? [{ repoUrl: fleet.repo.url, targetRevision: '{{.values.sharedRevision}}', ref: 'shared' }] : []),
             ],
             destination: { server: '{{.server}}', namespace: entry.namespace },
             ignoreDifferences,

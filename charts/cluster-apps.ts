@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { projectNames, resourcesFinalizer, rootSyncWaves, serviceBlacklist, servicePlatformApplication, syncRetry } from '../catalog/argocd';
-import { distLayout } from '../catalog/dist-layout';
+import { appSharedPath, distLayout } from '../catalog/dist-layout';
 import { App, ChartSource, Cluster, Fleet, GitSource, isService, ServiceApp, TestApp } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecSource, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
+import { clusterPin, sharedRevision } from './waves';
+import { WavePin } from '../config/waves';
 import { syncWaveAnnotation } from '../catalog/argocd';
 
 export interface ClusterAppsProps {
@@ -46,14 +48,15 @@ export class ClusterAppsChart extends FileChart {
       { group: 'networking.k8s.io', kind: 'Ingress' },
     ]);
 
+    const pin = clusterPin(fleet, cluster.name);
     clusterApplicationSet(this, 'applicationset', fleet, cluster, {
       name: `test-apps-${cluster.name}`,
       partOf: 'test-apps',
-      elements: apps.map((app) => ({ app: app.name })),
+      elements: apps.map((app) => ({ app: app.name, ...sharedElement(fleet, pin, appSharedPath(app.name)) })),
       application: `{{.app}}-${cluster.name}`,
       project,
       // What all clusters share, plus this cluster's Service and Ingress.
-      source: appFolderSource(fleet, cluster),
+      ...appFolderSources(fleet, cluster, pin),
       // A sync that would apply what another Application already manages (an app named like
       // another's namespace) fails instead of taking it over (argo-cd v3.4.4 controller/sync.go,
       // FailOnSharedResource=true with the SharedResourceWarning condition).
@@ -87,15 +90,25 @@ function generatorProject(scope: Construct, fleet: Fleet, cluster: Cluster, name
 /**
  * This repository's folder of an app, as an Application's source on one cluster: what every
  * cluster shares (app.yaml) and that cluster's file; a chart service's values files beside them
- * are data, left out.
+ * are data, left out. On a cluster of a later wave, two sources: the shared file at the revision
+ * the element names (`shared`, sharedElement), the cluster's own at repo.revision.
  */
-function appFolderSource(fleet: Fleet, cluster: Cluster): ApplicationSetSpecTemplateSpecSource {
+function appFolderSources(fleet: Fleet, cluster: Cluster, pin: WavePin | undefined): { source?: ApplicationSetSpecTemplateSpecSource; sources?: ApplicationSetSpecTemplateSpecSources[] } {
+  const path = `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`;
+  if (!pin) {
+    return { source: { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, path, directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` } } };
+  }
   return {
-    repoUrl: fleet.repo.url,
-    targetRevision: fleet.repo.revision,
-    path: `${fleet.repo.path}/${distLayout.appDir('{{.app}}')}`,
-    directory: { recurse: true, include: `{${distLayout.appSharedFile},${distLayout.appClusterFile(cluster.name)}}` },
+    sources: [
+      { repoUrl: fleet.repo.url, targetRevision: '{{.shared}}', path, directory: { include: distLayout.appSharedFile } },
+      { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, path, directory: { recurse: true, include: distLayout.appClusterFile(cluster.name) } },
+    ],
   };
+}
+
+/** An element's `shared`: the revision a cluster of a later wave reads the shared file `path` at; nothing on the first wave. */
+function sharedElement(fleet: Fleet, pin: WavePin | undefined, path: string): Record<string, string> {
+  return pin ? { shared: sharedRevision(fleet, pin, path) } : {};
 }
 
 /** An ApplicationSet of one cluster's apps: one Application per element (`app`, and what its sources template). */
@@ -199,15 +212,16 @@ export class ServiceApps extends Construct {
       { group: 'networking.k8s.io', kind: 'Ingress' },
     ]);
 
+    const pin = clusterPin(fleet, cluster.name);
     clusterApplicationSet(this, 'applicationset-platform', fleet, cluster, {
       name: `services-platform-${cluster.name}`,
       partOf: 'services',
-      elements: services.map((app) => ({ app: app.name })),
+      elements: services.map((app) => ({ app: app.name, ...sharedElement(fleet, pin, appSharedPath(app.name)) })),
       application: servicePlatformApplication('{{.app}}', cluster.name),
       project,
       // The Namespace and this cluster's Ingresses. Deleting the Application (the placement
       // removed) deletes the Namespace, and with it what the source ran there.
-      source: appFolderSource(fleet, cluster),
+      ...appFolderSources(fleet, cluster, pin),
     });
 
     const charts = services.filter((app) => app.source.type === 'chart');
@@ -215,7 +229,7 @@ export class ServiceApps extends Construct {
     if (charts.length) {
       this.applicationSet(fleet, cluster, 'charts', charts.map((app) => {
         const source = app.source as ChartSource;
-        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: source.version };
+        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: source.version, ...sharedElement(fleet, pin, distLayout.serviceValues(app.name)) };
       }), [
         {
           repoUrl: '{{.repoURL}}',
@@ -224,12 +238,14 @@ export class ServiceApps extends Construct {
           helm: {
             releaseName: '{{.app}}',
             valueFiles: [
-              `$values/${fleet.repo.path}/${distLayout.serviceValues('{{.app}}')}`,
+              `$${pin ? 'shared' : 'values'}/${fleet.repo.path}/${distLayout.serviceValues('{{.app}}')}`,
               `$values/${fleet.repo.path}/${distLayout.serviceClusterValues('{{.app}}', cluster.name)}`,
             ],
           },
         },
         { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
+        // A later wave's clusters read the chart's fleet-wide values at the wave's pinned commit.
+        ...(pin ? [{ repoUrl: fleet.repo.url, targetRevision: '{{.shared}}', ref: 'shared' }] : []),
       ]);
     }
     if (gits.length) {

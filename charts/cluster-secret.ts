@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { clusterLabelKeys, rootSyncWaves } from '../catalog/argocd';
 import { roleArn, roleNames } from '../catalog/identities';
 import { distLayout } from '../catalog/dist-layout';
-import { Cluster } from '../config/fleet';
+import { Cluster, waveOf } from '../config/fleet';
 import { clusterAnnotations, clusterLabels } from '../values/cluster-registration';
 import { ArgoCdProps } from './argocd-root';
 import { FileChart } from './file-chart';
@@ -33,7 +33,7 @@ export class ClusterSecretChart extends FileChart {
       metadata: {
         name: `cluster-${cluster.name}`,
         namespace: fleet.argocd.namespace,
-        labels: { [clusterLabelKeys.secretType]: 'cluster', ...clusterLabels(cluster) },
+        labels: { [clusterLabelKeys.secretType]: 'cluster', ...clusterLabels(cluster, waveOf(fleet, cluster.name)?.name) },
         // Registered before, and removed after, the projects and ApplicationSets that name it (rootSyncWaves).
         annotations: { ...clusterAnnotations(cluster), [syncWaveAnnotation]: rootSyncWaves.clusterSecret },
       },

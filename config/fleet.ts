@@ -1,4 +1,5 @@
 import { AddonKey } from '../catalog/addons';
+import { resolveWaves, Wave, WavePins } from './waves';
 import { RollingUpdate, serviceRollingUpdate, testAppRollingUpdate } from '../catalog/test-app';
 import { FreeMapping } from './schema-builder';
 import { privateIpv4Subnets, publicIpv4Subnets } from './vpc-layout';
@@ -269,6 +270,15 @@ export interface Fleet {
    */
   readonly pendingClusters: readonly ClusterSpec[];
   readonly apps: readonly App[];
+  /** The waves a shared change reaches in turn (config/waves.ts); none without fleet.yaml's waves. */
+  readonly waves: readonly Wave[];
+  /** What each later wave's pinned commit holds, read with git before rendering (rollout/pins.ts withWavePins). */
+  readonly wavePins?: WavePins;
+}
+
+/** The wave a cluster is in; undefined in a fleet without waves. */
+export function waveOf(fleet: Fleet, cluster: string): Wave | undefined {
+  return fleet.waves.find((wave) => wave.clusters.includes(cluster));
 }
 
 const appsByCluster = new WeakMap<Fleet, ReadonlyMap<string, readonly App[]>>();
@@ -459,5 +469,6 @@ export function resolveFleet(file: FleetFileWithDefaults): Fleet {
     clusters,
     pendingClusters,
     apps: file.apps.map((app) => resolveApp(app, clusters)),
+    waves: resolveWaves(file),
   };
 }

@@ -6,6 +6,7 @@ import { formatFieldPath, PathSegment } from '../output/field-path';
 import { Fleet, resolveFleet } from './fleet';
 import { closest, count, cut, firstLines, printable, quote } from './messages';
 import { checkCapacitySettings, checkFleetChoices, checkProvisioning, checkRelations, checkReservedClusterNames, checkServices } from './rules';
+import { checkWaves } from './waves';
 import { FleetFile, fleetSchema } from './schema';
 import { isFreeMapping, JsonSchema, withDefaults } from './schema-builder';
 
@@ -134,6 +135,7 @@ class FleetReader {
     checkFleetChoices(file, written, (path, message) => this.reportAt(path, message));
     checkReservedClusterNames(file, (path, message) => this.reportAt(path, message));
     checkServices(file, written, (path, message) => this.reportAt(path, message));
+    checkWaves(file, (path, message) => this.reportAt(path, message));
     if (this.problems.length) throw new FleetConfigError(this.sorted());
     return resolveFleet(file);
   }

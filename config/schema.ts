@@ -465,6 +465,24 @@ export const fleetSchema = object({
       description: 'What synth does when the ALBs or their targets exceed a load balancer quota (clusters[].loadBalancerQuotas): warn, or refuse to render.',
     }), 'warning'),
   }, { description: 'How strictly synth applies the capacity plan (npm run plan). Running out of IPv4 addresses is always an error.' })),
+  waves: optional(list(object({
+    name: dnsLabel,
+    clusters: optional(list(dnsLabel, { description: 'The clusters of the wave, by name.', minItems: 1 })),
+    environment: optional(dnsLabel),
+    bakeTime: optional(text({
+      description: 'How long this wave runs a change before npm run promote lets the next wave have it: minutes, hours or days, such as 30m, 4h or 1d.',
+      pattern: /^[1-9]\d{0,4}[mhd]$/,
+      expected: 'a duration such as 30m, 4h or 1d (a whole number of minutes, hours or days)',
+    }), '0m'),
+    revision: optional(text({
+      description: 'The commit of this repository whose shared files (add-on chart versions and fleet-wide values, the apps\' shared files) the wave runs; written by npm run promote. Not on the first wave, which runs repo.revision.',
+      pattern: /^[0-9a-f]{40}$/,
+      expected: 'a full 40-character commit SHA of this repository, as npm run promote writes it',
+    })),
+  }, { description: 'A wave: the clusters named in clusters, or those of an environment.' }), {
+    description: 'Waves of clusters that a change shared by several clusters reaches in turn: the first when it is merged, each later one when npm run promote -- <wave> pins it to what the wave before runs. Every cluster in exactly one wave.',
+    minItems: 2,
+  })),
   clusters: list(cluster, {
     description: 'The EKS clusters of the fleet.',
     minItems: 1,

@@ -2,11 +2,12 @@ import { addonEnableLabel, clusterAnnotationKeys, clusterLabelKeys } from '../ca
 import { addonKeys } from '../catalog/addons';
 import { Cluster } from '../config/fleet';
 
-/** The labels a cluster's Argo CD Secret carries; a cluster registered elsewhere needs the same. */
-export function clusterLabels(cluster: Cluster): Record<string, string> {
+/** The labels a cluster's Argo CD Secret carries (its wave's, in a fleet with waves); a cluster registered elsewhere needs the same. */
+export function clusterLabels(cluster: Cluster, wave?: string): Record<string, string> {
   return {
     [clusterLabelKeys.ipFamily]: cluster.ipFamily,
     [clusterLabelKeys.environment]: cluster.environment,
+    ...(wave ? { [clusterLabelKeys.wave]: wave } : {}),
     ...Object.fromEntries(addonKeys.map((addon) => [addonEnableLabel(addon), String(cluster.addons[addon])])),
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * What a later wave runs of what clusters share, read from the commit its `revision` pins
+ * (fleet.yaml waves): which shared files exist there (an app or add-on added since is not held
+ * back: its placement goes out at once) and each add-on's chart version there. Read with git
+ * from the repository fleet.yaml is in; the first wave runs repo.revision and needs nothing read.
+ */
+import { execFileSync } from 'child_process';
+import { parseAllDocuments } from 'yaml';
+import { addonCatalog, addonKeys } from '../catalog/addons';
+import { distLayout } from '../catalog/dist-layout';
+import { Fleet } from '../config/fleet';
+import { isWaveSharedFile, Wave, WavePin, WavePins } from '../config/waves';
+
+/** A wave's pinned commit cannot be read: not in this clone, or not a commit of it. */
+export class WavePinError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WavePinError';
+  }
+}
+
+function git(repoRoot: string, args: readonly string[]): string {
+  return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** The add-on chart version an ApplicationSet file of dist/ at some commit installs on the first wave (or on every cluster, before waves). */
+export function firstWaveChartVersion(applicationSetText: string): string | undefined {
+  for (const document of parseAllDocuments(applicationSetText)) {
+    const object = document.toJS() as Record<string, any> | null;
+    if (object?.kind !== 'ApplicationSet') continue;
+    const literal = object.spec?.template?.spec?.sources?.[0]?.targetRevision;
+    if (typeof literal === 'string' && !literal.includes('{{')) return literal;
+    const version = object.spec?.generators?.[0]?.clusters?.values?.chartVersion;
+    if (typeof version === 'string') return version;
+  }
+  return undefined;
+}
+
+/** The pin of one later wave, read with git in `repoRoot`. */
+export function readWavePin(fleet: Fleet, wave: Wave, repoRoot: string): WavePin {
+  const revision = wave.revision!;
+  try {
+    git(repoRoot, ['cat-file', '-e', `${revision}^{commit}`]);
+  } catch {
+    throw new WavePinError(`wave ${wave.name} is pinned to ${revision}, which is not a commit of this clone: fetch it (git fetch, or git fetch --unshallow in a shallow clone), or correct waves[${wave.index}].revision`);
+  }
+  const prefix = `${fleet.repo.path}/`;
+  const listed = git(repoRoot, ['ls-tree', '-r', '--name-only', revision, '--', `${prefix}${distLayout.valuesDir}`, `${prefix}apps`, `${prefix}${distLayout.argocdDir}/applicationsets`])
+    .split('\n').filter(Boolean).map((path) => path.slice(prefix.length));
+  const sharedFiles = new Set(listed.filter(isWaveSharedFile));
+  const addonVersions = new Map<string, string>();
+  for (const chart of addonKeys.map((addon) => addonCatalog[addon].chart)) {
+    const path = distLayout.applicationSet(chart);
+    if (!listed.includes(path)) continue;
+    const version = firstWaveChartVersion(git(repoRoot, ['show', `${revision}:${prefix}${path}`]));
+    if (version) addonVersions.set(chart, version);
+  }
+  return { wave: wave.name, revision, sharedFiles, addonVersions };
+}
+
+/** The pins of every later wave of the fleet; none for a fleet without waves (no git is run). */
+export function readWavePins(fleet: Fleet, repoRoot: string = process.cwd()): WavePins {
+  return new Map(fleet.waves.filter((wave) => wave.index > 0).map((wave) => [wave.name, readWavePin(fleet, wave, repoRoot)]));
+}
+
+/** The fleet with its later waves' pins read (fleet.wavePins), unless it has them or no later wave. */
+export function withWavePins(fleet: Fleet, repoRoot?: string): Fleet {
+  if (fleet.wavePins || fleet.waves.length < 2) return fleet;
+  return { ...fleet, wavePins: readWavePins(fleet, repoRoot) };
+}
