@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join, resolve } from 'path';
 import { ClusterPlan, planFleet } from '../capacity/plan';
 import { planProblems } from '../capacity/report';
 import { AppInputs, appInputs } from '../charts/fleet';
@@ -25,6 +25,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { nodeGroupWarnings } from '../capacity/max-pods';
 import { sourceVersion, appFingerprint } from './fingerprint';
 import { buildFleetInSlices, appPaths } from './render';
+import { withWavePins } from '../rollout/pins';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
 export class CapacityError extends Error {
@@ -123,7 +124,8 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 }
 
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
-  const fleet = loadFleet(options.configFile);
+  // A later wave's pinned commit is read from the repository fleet.yaml is in.
+  const fleet = withWavePins(loadFleet(options.configFile), dirname(resolve(options.configFile)));
   const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
   // An identity switch is refused against the dist/ this synth replaces (what was last applied, or is about to be).
   const switched = identitySwitchProblems(fleet, (cluster) => {

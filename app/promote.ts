@@ -1,0 +1,84 @@
+/**
+ * Moves a wave of the fleet (fleet.yaml waves) and renders dist/ again:
+ *
+ *   npm run promote -- <wave>          pin the wave to what the wave before it runs, once that wave has baked
+ *   npm run promote -- <wave> --undo   pin the wave back to what it ran before its last promotion
+ *   npm run promote -- --init          pin every later wave without a revision to HEAD (changes nothing they run)
+ *
+ * Reads FLEET_CONFIG (default fleet.yaml) and its git history; with ARGOCD_SERVER and
+ * ARGOCD_AUTH_TOKEN, asks Argo CD whether the wave before is Synced and Healthy at the change.
+ * Prints what the wave receives. Exit status: 0 when fleet.yaml and dist/ were updated, 1 when
+ * the promotion is refused (the reason is printed), 2 on a bad argument or an invalid fleet.yaml.
+ */
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { relative, resolve } from 'path';
+import { parseArgs } from 'util';
+import { FleetConfigError, loadFleet } from '../config/load';
+import { synthOptionsFromEnv } from '../config/locations';
+import { updateFleetFile } from '../output/fleet-file';
+import { ArgoCdApiError, fetchApplications } from '../rollout/argocd-health';
+import { initWaves, Promotion, PromotionContext, PromotionError, promoteWave, undoWave } from '../rollout/promote';
+import { synthesize } from './synth';
+
+const usage = 'usage: npm run promote -- <wave> [--undo] | --init';
+
+async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { undo: { type: 'boolean' }, init: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}: ${usage}`);
+    return 2;
+  }
+  const [wave, ...rest] = parsed.positionals;
+  if (rest.length || (parsed.values.init ? wave !== undefined || parsed.values.undo : wave === undefined)) {
+    console.error(usage);
+    return 2;
+  }
+  const options = synthOptionsFromEnv(process.env);
+  let context: PromotionContext;
+  try {
+    const fleet = loadFleet(options.configFile);
+    const repoRoot = execFileSync('git', ['-C', resolve(options.configFile, '..'), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+    const server = process.env.ARGOCD_SERVER;
+    const token = process.env.ARGOCD_AUTH_TOKEN;
+    const asksArgoCd = Boolean(server && token) && !parsed.values.init && !parsed.values.undo;
+    context = {
+      fleet,
+      fleetText: readFileSync(options.configFile, 'utf8'),
+      fleetPath: relative(repoRoot, resolve(options.configFile)),
+      repoRoot,
+      now: Math.floor(Date.now() / 1000),
+      applications: asksArgoCd ? await fetchApplications(server!, token!) : undefined,
+    };
+  } catch (error) {
+    if (error instanceof FleetConfigError) {
+      console.error(`${options.configFile} is not valid:\n${error.message}`);
+      return 2;
+    }
+    if (error instanceof ArgoCdApiError) {
+      console.error(`promotion refused: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  let promotion: Promotion;
+  try {
+    promotion = parsed.values.init ? initWaves(context) : parsed.values.undo ? undoWave(context, wave!) : promoteWave(context, wave!);
+  } catch (error) {
+    if (!(error instanceof PromotionError)) throw error;
+    console.error(`${parsed.values.undo ? 'undo' : 'promotion'} refused: ${error.message}`);
+    return 1;
+  }
+  updateFleetFile(options.configFile, () => ({ text: promotion.text, result: undefined }));
+  for (const line of promotion.lines) console.log(line);
+  const { added, changed, removed } = await synthesize(options);
+  console.log(`${options.outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed (from ${options.configFile}); commit both and open a pull request`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
+  console.error(String((error as Error).stack ?? error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,212 @@
+/**
+ * npm run promote: moves a later wave to what the wave before it runs, as an edit of fleet.yaml
+ * (waves[i].revision) that a pull request reviews. The first wave runs repo.revision: what is
+ * merged. A later wave is pinned to a commit; promoting it pins it to the commit the wave before
+ * runs (HEAD for the wave after the first), once that wave has run it for its bake time (from
+ * git history: the commit that gave it the change) and, given an Argo CD, once every one of its
+ * Applications is Synced and Healthy at it. Undoing a wave pins it back to the commit it ran
+ * before its last promotion, from fleet.yaml's history.
+ */
+import { execFileSync } from 'child_process';
+import { parse, parseDocument } from 'yaml';
+import { addonCatalog, addonKeys } from '../catalog/addons';
+import { distLayout } from '../catalog/dist-layout';
+import { Fleet } from '../config/fleet';
+import { isWaveSharedFile, Wave } from '../config/waves';
+import { ApplicationHealth, unhealthyApplications } from './argocd-health';
+import { firstWaveChartVersion } from './pins';
+
+/** A promotion or an undo refused, with the reason and what to do. */
+export class PromotionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PromotionError';
+  }
+}
+
+export interface PromotionContext {
+  readonly fleet: Fleet;
+  /** fleet.yaml's text, as it is in the working tree. */
+  readonly fleetText: string;
+  /** fleet.yaml's path inside the repository, to read its history. */
+  readonly fleetPath: string;
+  readonly repoRoot: string;
+  /** Now, in seconds since the epoch (git's commit times are). */
+  readonly now: number;
+  /** The Applications Argo CD reports, when it was asked (an address and a token given); undefined otherwise. */
+  readonly applications?: readonly ApplicationHealth[];
+}
+
+/** What a promotion or an undo changes: the new fleet.yaml text, and what to say. */
+export interface Promotion {
+  readonly text: string;
+  readonly lines: readonly string[];
+}
+
+function git(repoRoot: string, args: readonly string[]): string {
+  return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
+}
+
+function isAncestor(repoRoot: string, ancestor: string, descendant: string): boolean {
+  try {
+    execFileSync('git', ['-C', repoRoot, 'merge-base', '--is-ancestor', ancestor, descendant], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** fleet.yaml's text with waves[index].revision set. */
+function withRevision(text: string, index: number, revision: string): string {
+  const document = parseDocument(text);
+  document.setIn(['waves', index, 'revision'], revision);
+  return document.toString();
+}
+
+function findWave(fleet: Fleet, name: string): Wave {
+  const wave = fleet.waves.find((candidate) => candidate.name === name);
+  if (!wave) throw new PromotionError(fleet.waves.length ? `no wave ${name}: the waves are ${fleet.waves.map((candidate) => candidate.name).join(', ')}` : 'fleet.yaml declares no waves: every cluster runs what is merged');
+  if (wave.index === 0) throw new PromotionError(`${name} is the first wave: it runs what is merged (repo.revision); to take a change back from it, revert the change`);
+  return wave;
+}
+
+/** The pathspecs of the shared files of dist/ and the add-ons' ApplicationSets (their chart versions). */
+function sharedPathspecs(fleet: Fleet): string[] {
+  const prefix = fleet.repo.path;
+  return [`:(glob)${prefix}/apps/*/app.yaml`, `:(glob)${prefix}/apps/*/values.yaml`, `:(glob)${prefix}/addons/*/values.yaml`, ...addonKeys.map((addon) => `${prefix}/${distLayout.applicationSet(addonCatalog[addon].chart)}`)];
+}
+
+/** The newest commit at or before `revision` that changed what clusters share, and its time. */
+function lastSharedChange(context: PromotionContext, revision: string): { commit: string; time: number } {
+  const line = git(context.repoRoot, ['log', '-1', '--format=%H %ct', revision, '--', ...sharedPathspecs(context.fleet)]);
+  if (!line) return { commit: revision, time: Number(git(context.repoRoot, ['log', '-1', '--format=%ct', revision])) };
+  const [commit, time] = line.split(' ');
+  return { commit, time: Number(time) };
+}
+
+/** The revision waves[index] has at each commit of fleet.yaml's history, newest first (undefined where it had none, or there were no such wave). */
+function revisionHistory(context: PromotionContext, index: number): Array<{ commit: string; time: number; revision?: string }> {
+  const log = git(context.repoRoot, ['log', '--format=%H %ct', '--', context.fleetPath]);
+  return log.split('\n').filter(Boolean).map((line) => {
+    const [commit, time] = line.split(' ');
+    let revision: string | undefined;
+    try {
+      revision = parse(git(context.repoRoot, ['show', `${commit}:${context.fleetPath}`]))?.waves?.[index]?.revision;
+    } catch {
+      revision = undefined;
+    }
+    return { commit, time: Number(time), revision };
+  });
+}
+
+/** Since when (a commit and its time) the wave has run `revision`: the oldest commit of the run of fleet.yaml commits, newest first, that pin it there. */
+function pinnedSince(context: PromotionContext, wave: Wave, revision: string): { commit: string; time: number } | undefined {
+  let since: { commit: string; time: number } | undefined;
+  for (const entry of revisionHistory(context, wave.index)) {
+    if (entry.revision !== revision) break;
+    since = { commit: entry.commit, time: entry.time };
+  }
+  return since;
+}
+
+function duration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}` : `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** What moving a wave from one commit to another changes of what it runs: add-on chart versions, and the shared files that differ. */
+export function waveChanges(context: PromotionContext, from: string, to: string): string[] {
+  const prefix = `${context.fleet.repo.path}/`;
+  const lines: string[] = [];
+  for (const addon of addonKeys) {
+    const path = `${prefix}${distLayout.applicationSet(addonCatalog[addon].chart)}`;
+    const version = (revision: string) => {
+      try {
+        return firstWaveChartVersion(git(context.repoRoot, ['show', `${revision}:${path}`]));
+      } catch {
+        return undefined;
+      }
+    };
+    const [before, after] = [version(from), version(to)];
+    if (before !== after) lines.push(`${addonCatalog[addon].chart}: chart ${before ?? '(none)'} -> ${after ?? '(none)'}`);
+  }
+  const changed = git(context.repoRoot, ['diff', '--name-only', from, to, '--', `${prefix}apps`, `${prefix}addons`])
+    .split('\n').filter(Boolean).map((path) => path.slice(prefix.length)).filter(isWaveSharedFile);
+  for (const path of changed) lines.push(`${path}: changed`);
+  return lines;
+}
+
+/** Pins every later wave that has no revision to HEAD: what they run does not change (they ran repo.revision's files, as of HEAD). */
+export function initWaves(context: PromotionContext): Promotion {
+  const head = git(context.repoRoot, ['rev-parse', 'HEAD']);
+  const written = parse(context.fleetText)?.waves ?? [];
+  let text = context.fleetText;
+  const lines: string[] = [];
+  context.fleet.waves.forEach((wave) => {
+    if (wave.index > 0 && written[wave.index]?.revision === undefined) {
+      text = withRevision(text, wave.index, head);
+      lines.push(`wave ${wave.name} (${wave.clusters.length} clusters): pinned to ${head}, what it runs now`);
+    }
+  });
+  if (!lines.length) throw new PromotionError('every later wave already has a revision: nothing to pin');
+  return { text, lines };
+}
+
+/**
+ * Promotes a later wave to the commit the wave before it runs. Refused while that wave has had the
+ * change for less than its bake time, or while any of its Applications that Argo CD reports is
+ * not Synced and Healthy at it.
+ */
+export function promoteWave(context: PromotionContext, name: string): Promotion {
+  const { fleet, repoRoot } = context;
+  const wave = findWave(fleet, name);
+  const previous = fleet.waves[wave.index - 1];
+  const head = git(repoRoot, ['rev-parse', 'HEAD']);
+  const target = previous.index === 0 ? head : previous.revision!;
+  if (wave.revision === target) throw new PromotionError(`wave ${wave.name} already runs ${target}, what wave ${previous.name} runs: nothing to promote`);
+  if (wave.revision && !isAncestor(repoRoot, wave.revision, target)) {
+    throw new PromotionError(`wave ${wave.name} runs ${wave.revision}, which ${target} (what wave ${previous.name} runs) does not contain: promoting would take changes back from it; undo wave ${previous.name} first, or correct the revisions`);
+  }
+  // Since when the previous wave has had it.
+  let since: { commit: string; time: number };
+  if (previous.index === 0) {
+    since = lastSharedChange(context, head);
+  } else {
+    const pinned = pinnedSince(context, previous, target);
+    if (!pinned) throw new PromotionError(`wave ${previous.name}'s revision ${target} is not committed: commit and merge its promotion first, and let it bake`);
+    since = pinned;
+  }
+  const baked = context.now - since.time;
+  if (baked < previous.bakeMinutes * 60) {
+    throw new PromotionError(`wave ${previous.name} has had the change for ${duration(Math.max(0, baked))} of its ${duration(previous.bakeMinutes * 60)} bake time (since ${since.commit.slice(0, 12)}): promote ${wave.name} after ${new Date((since.time + previous.bakeMinutes * 60) * 1000).toISOString()}`);
+  }
+  const lines: string[] = [];
+  if (context.applications) {
+    const unhealthy = unhealthyApplications(context.applications, previous.clusters, (revision) => isAncestor(repoRoot, since.commit, revision));
+    if (unhealthy.length) {
+      throw new PromotionError(`wave ${previous.name} is not Synced and Healthy at ${since.commit.slice(0, 12)} in Argo CD:\n${unhealthy.map((line) => `  ${line}`).join('\n')}\nwait for it, or fix it and promote again`);
+    }
+    lines.push(`wave ${previous.name}: ${context.applications.filter((application) => previous.clusters.includes(application.cluster)).length} Applications Synced and Healthy at ${since.commit.slice(0, 12)} or later`);
+  } else {
+    lines.push(`wave ${previous.name}: health not checked (set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN to have Argo CD asked)`);
+  }
+  const changes = wave.revision ? waveChanges(context, wave.revision, target) : [];
+  lines.unshift(`wave ${wave.name} (${wave.clusters.length} clusters: ${wave.clusters.slice(0, 5).join(', ')}${wave.clusters.length > 5 ? ', ...' : ''}): ${wave.revision ? wave.revision.slice(0, 12) : '(unpinned)'} -> ${target.slice(0, 12)}`,
+    ...(changes.length ? changes.map((line) => `  ${line}`) : ['  nothing it runs changes']));
+  return { text: withRevision(context.fleetText, wave.index, target), lines };
+}
+
+/** Pins a later wave back to the commit it ran before its last promotion (fleet.yaml's history). */
+export function undoWave(context: PromotionContext, name: string): Promotion {
+  const wave = findWave(context.fleet, name);
+  const history = revisionHistory(context, wave.index);
+  const before = history.find((entry) => entry.revision !== wave.revision);
+  if (!before?.revision) throw new PromotionError(`wave ${wave.name} has run ${wave.revision} since it was first pinned: there is no earlier revision to go back to`);
+  const changes = waveChanges(context, wave.revision!, before.revision);
+  return {
+    text: withRevision(context.fleetText, wave.index, before.revision),
+    lines: [`wave ${wave.name} (${wave.clusters.length} clusters): ${wave.revision!.slice(0, 12)} -> ${before.revision.slice(0, 12)}, what it ran before`, ...(changes.length ? changes.map((line) => `  ${line}`) : ['  nothing it runs changes'])],
+  };
+}
