@@ -13,6 +13,7 @@ import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { isWaveSharedFile, Wave } from '../config/waves';
+import { count, firstNames } from '../config/messages';
 import { ApplicationHealth, unhealthyApplications } from './argocd-health';
 import { firstWaveChartVersion } from './pins';
 
@@ -134,7 +135,10 @@ export function waveChanges(context: PromotionContext, from: string, to: string)
   }
   const changed = git(context.repoRoot, ['diff', '--name-only', from, to, '--', `${prefix}apps`, `${prefix}addons`])
     .split('\n').filter(Boolean).map((path) => path.slice(prefix.length)).filter(isWaveSharedFile);
-  for (const path of changed) lines.push(`${path}: changed`);
+  const addons = changed.filter((path) => path.startsWith(`${distLayout.valuesDir}/`)).map((path) => path.split('/')[1]);
+  const apps = [...new Set(changed.filter((path) => path.startsWith('apps/')).map((path) => path.split('/')[1]))];
+  if (addons.length) lines.push(`fleet-wide values of ${firstNames(addons)}`);
+  if (apps.length) lines.push(`what the clusters share of ${apps.length === 1 ? 'app' : `${count(apps.length)} apps:`} ${firstNames(apps)}`);
   return lines;
 }
 

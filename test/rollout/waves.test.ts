@@ -1,0 +1,305 @@
+import { execFileSync } from 'child_process';
+import { createServer, Server } from 'http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { parse } from 'yaml';
+import { refValueFiles } from '../../diff/applicationset';
+import { generatedApplications } from '../../verify/objects';
+import { renderedObjects } from '../../verify/rendered';
+import { largeFleetYaml } from '../fixtures/large-fleet';
+import type { Fleet } from '../../config/fleet';
+import type { ApplicationHealth } from '../../rollout/argocd-health';
+
+jest.setTimeout(300_000);
+
+/** What a render may change beside fleet.yaml, as a generator change would: the nginx image, an add-on's chart version, a fleet-wide value of an add-on. */
+interface Bump {
+  readonly nginxTag?: string;
+  readonly externalDnsVersion?: string;
+  readonly externalDnsValue?: boolean;
+}
+
+/** dist/ of fleet.yaml `text`, rendered with the bump, the later waves' pins read from `repo`. */
+function render(text: string, repo: string, bump: Bump = {}): Map<string, string> {
+  let files = new Map<string, string>();
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const images = require('../../data/images.json');
+    const { addonCatalog } = require('../../catalog/addons');
+    const { addonValues } = require('../../values/addons');
+    if (bump.nginxTag) images.nginx = { ...images.nginx, tag: bump.nginxTag, digest: null };
+    if (bump.externalDnsVersion) addonCatalog.externalDns.version = bump.externalDnsVersion;
+    if (bump.externalDnsValue) {
+      const original = addonValues.externalDns;
+      addonValues.externalDns = { ...original, fleet: (fleet: Fleet) => ({ ...original.fleet(fleet), interval: '2m' }) };
+    }
+    const { parseFleet } = require('../../config/load');
+    const { withWavePins } = require('../../rollout/pins');
+    const { renderFleet } = require('../../app/render');
+    files = renderFleet(withWavePins(parseFleet(text, 'fleet.yaml'), repo));
+  });
+  return files;
+}
+
+let clock = Date.parse('2026-11-02T08:00:00Z') / 1000;
+
+function git(repo: string, args: readonly string[], time?: number): string {
+  const env = time === undefined ? process.env : { ...process.env, GIT_COMMITTER_DATE: `${time} +0000`, GIT_AUTHOR_DATE: `${time} +0000` };
+  return execFileSync('git', ['-C', repo, '-c', 'user.name=Fleet Tests', '-c', 'user.email=tests@example.com', '-c', 'commit.gpgsign=false', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** Writes fleet.yaml and dist/ into the repository and commits them an hour after the last commit; returns the commit. */
+function commit(repo: string, text: string, files: ReadonlyMap<string, string>, message: string): string {
+  rmSync(join(repo, 'dist'), { recursive: true, force: true });
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(repo, 'dist', path)), { recursive: true });
+    writeFileSync(join(repo, 'dist', path), content);
+  }
+  writeFileSync(join(repo, 'fleet.yaml'), text);
+  git(repo, ['add', '--all']);
+  clock += 3600;
+  git(repo, ['commit', '--quiet', '--message', message], clock);
+  return git(repo, ['rev-parse', 'HEAD']);
+}
+
+/** Brace and plain globs as Argo CD's directory include takes them here: `{a,b}` of literal paths, or one. */
+function includes(pattern: string, path: string): boolean {
+  const options = pattern.startsWith('{') ? pattern.slice(1, -1).split(',') : [pattern];
+  return options.includes(path);
+}
+
+/**
+ * What each Application Argo CD would generate from dist/ runs: its spec, and the text of every
+ * file it reads (directory sources and Helm values files), each at the revision its source names
+ * (`main` being the working files; a commit read with git).
+ */
+function effective(repo: string, files: ReadonlyMap<string, string>, contentOnly = false): Map<string, string> {
+  const read = (revision: string, path: string): string | undefined => {
+    if (revision === 'main') return files.get(path.replace(/^dist\//, ''));
+    try {
+      return execFileSync('git', ['-C', repo, 'show', `${revision}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return undefined;
+    }
+  };
+  const listed = new Map<string, string[]>();
+  const list = (revision: string, dir: string): string[] => {
+    if (revision === 'main') return [...files.keys()].filter((path) => path.startsWith(`${dir.replace(/^dist\//, '')}/`)).map((path) => path.slice(dir.length - 'dist/'.length + 1));
+    const key = `${revision}:${dir}`;
+    if (!listed.has(key)) listed.set(key, git(repo, ['ls-tree', '-r', '--name-only', revision, '--', dir]).split('\n').filter(Boolean).map((path) => path.slice(dir.length + 1)));
+    return listed.get(key)!;
+  };
+  const result = new Map<string, string>();
+  for (const application of generatedApplications(renderedObjects(new Map(files)))) {
+    const sources = application.spec.sources ?? [application.spec.source];
+    const inputs: string[] = [];
+    for (const source of sources) {
+      if (source.directory) {
+        for (const path of list(source.targetRevision, source.path).filter((candidate) => includes(source.directory.include, candidate))) {
+          inputs.push(`${source.path}/${path}${contentOnly ? '' : `@${source.targetRevision}`}: ${read(source.targetRevision, `${source.path}/${path}`)}`);
+        }
+      }
+    }
+    if (sources.some((source: { chart?: string }) => source.chart)) {
+      for (const file of refValueFiles(application)) inputs.push(`${file.path}${contentOnly ? '' : `@${file.targetRevision}`}: ${read(file.targetRevision, file.path)}`);
+      inputs.push(...sources.filter((source: { chart?: string }) => source.chart).map((source: { chart: string; targetRevision: string }) => `${source.chart}@${source.targetRevision}`));
+    }
+    // contentOnly: what it runs (the files' texts and the charts' versions), however its sources are written.
+    result.set(application.metadata.name, contentOnly ? JSON.stringify(inputs.sort()) : JSON.stringify({ spec: application.spec, inputs }));
+  }
+  return result;
+}
+
+/** The clusters whose Applications run something else in `after` than in `before`. */
+function changedClusters(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, clusterOf: (name: string) => string): string[] {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...new Set([...names].filter((name) => before.get(name) !== after.get(name)).map(clusterOf))].sort();
+}
+
+describe('waves: a shared change reaches the first wave when merged, each later wave when promoted', () => {
+  let repo: string;
+  let fleetText: string;
+  let clusters: string[];
+  let canary: string[];
+  let early: string[];
+  let rest: string[];
+  const states: Record<string, { commit: string; files: Map<string, string>; runs: Map<string, string>; text: string }> = {};
+  let clusterOf: (name: string) => string;
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'fleet-waves-'));
+    git(repo, ['init', '--quiet', '--initial-branch=main']);
+    // 72 clusters, 36 test apps (one per IPv6 cluster), and one app on every IPv6 cluster.
+    const base = largeFleetYaml(36);
+    clusters = [...base.matchAll(/^ {2}- name: (ipv[46]-\d\d)$/gm)].map((match) => match[1]);
+    const ipv6 = clusters.filter((name) => name.startsWith('ipv6'));
+    canary = ['ipv6-01'];
+    early = ['ipv4-00', 'ipv6-03', 'ipv6-05', 'ipv4-04'];
+    rest = clusters.filter((name) => !canary.includes(name) && !early.includes(name));
+    const everywhere = ['  - name: everywhere', '    backgroundColor: teal', '    containerPort: 8080', '    replicas: 5', `    clusters: [${ipv6.map((name) => `{ name: ${name}, weight: 1 }`).join(', ')}]`].join('\n');
+    fleetText = `${base}${everywhere}\n`;
+    clusterOf = (name: string) => clusters.find((cluster) => name.endsWith(`-${cluster}`) || name.includes(`-${cluster}-`)) ?? name;
+    // C0: the fleet without waves.
+    const c0Files = render(fleetText, repo);
+    const c0 = commit(repo, fleetText, c0Files, 'The fleet');
+    // C1: waves declared, the later ones pinned to C0 (what they run).
+    const waves = ['waves:', '  - name: canary', `    clusters: [${canary.join(', ')}]`, '    bakeTime: 1h', '  - name: early', `    clusters: [${early.join(', ')}]`, '    bakeTime: 4h', `    revision: ${c0}`, '  - name: rest', `    clusters: [${rest.join(', ')}]`, `    revision: ${c0}`].join('\n');
+    const text = fleetText.replace('clusters:\n', `${waves}\nclusters:\n`);
+    const files = render(text, repo);
+    const c1 = commit(repo, text, files, 'Waves');
+    states.declared = { commit: c1, files, runs: effective(repo, files), text };
+    states.before = { commit: c0, files: c0Files, runs: effective(repo, c0Files), text: fleetText };
+  });
+
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  test('declaring waves changes nothing any Application runs: the same files\' texts and chart versions, read from the later waves\' pinned commit', () => {
+    const [before, after] = [effective(repo, states.before.files, true), effective(repo, states.declared.files, true)];
+    expect(changedClusters(before, after, clusterOf)).toEqual([]);
+    const changedFiles = [...states.declared.files.keys()].filter((path) => states.before.files.get(path) !== states.declared.files.get(path));
+    expect(changedFiles.filter((path) => !path.startsWith('argocd/clusters/') && !path.startsWith('argocd/applicationsets/') && !path.startsWith('argocd/apps/'))).toEqual([]);
+  });
+
+  test.each<[string, Bump | ((text: string) => string)]>([
+    ['an add-on chart version', { externalDnsVersion: '1.22.0' }],
+    ['a fleet-wide add-on value', { externalDnsValue: true }],
+    ['the nginx image', { nginxTag: '1.29.9' }],
+    ['one app\'s page', (text) => text.replace('backgroundColor: teal', 'backgroundColor: navy')],
+  ])('%s changes, in the generated Applications, exactly the first wave\'s clusters', (_, change) => {
+    const text = typeof change === 'function' ? change(states.declared.text) : states.declared.text;
+    const files = render(text, repo, typeof change === 'function' ? {} : change);
+    const changed = changedClusters(states.declared.runs, effective(repo, files), clusterOf);
+    expect(changed).toEqual(canary);
+  });
+
+  describe('a change rolled out wave by wave', () => {
+    const bump: Bump = { externalDnsVersion: '1.22.0', nginxTag: '1.29.9' };
+    const promote = (name: string, now: number, options: { undo?: boolean; applications?: ApplicationHealth[] } = {}) => {
+      const { loadFleetText, promoteWave, undoWave } = promotion();
+      const context = { fleet: loadFleetText(states.latest.text), fleetText: states.latest.text, fleetPath: 'fleet.yaml', repoRoot: repo, now, applications: options.applications };
+      return options.undo ? undoWave(context, name) : promoteWave(context, name);
+    };
+    const step = (name: string, text: string, message: string) => {
+      const files = render(text, repo, bump);
+      const commitId = commit(repo, text, files, message);
+      states[name] = { commit: commitId, files, runs: effective(repo, files), text };
+      states.latest = states[name];
+    };
+
+    beforeAll(() => {
+      states.latest = states.declared;
+      step('bumped', states.declared.text.replace('backgroundColor: teal', 'backgroundColor: navy'), 'Bump the nginx image and external-dns, repaint everywhere');
+    });
+
+    test('merged, it reaches the first wave only', () => {
+      expect(changedClusters(states.declared.runs, states.bumped.runs, clusterOf)).toEqual(canary);
+    });
+
+    test('promoting before the first wave has baked is refused, with the reason; promotion names what the wave receives', () => {
+      const bumpedAt = clock;
+      expect(() => promote('early', bumpedAt + 30 * 60)).toThrow(/^wave canary has had the change for 30m of its 60m bake time \(since [0-9a-f]{12}\): promote early after 2026-/);
+      const promoted = promote('early', bumpedAt + 2 * 3600);
+      expect(promoted.lines).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^wave early \(4 clusters: ipv4-00, ipv6-03, ipv4-04, ipv6-05\): [0-9a-f]{12} -> [0-9a-f]{12}$/),
+        '  external-dns: chart 1.21.1 -> 1.22.0',
+        expect.stringMatching(/^ {2}what the clusters share of 37 apps: app0, app1, .* and \d+ more$/),
+        'wave canary: health not checked (set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN to have Argo CD asked)',
+      ]));
+      expect(parse(promoted.text).waves[1].revision).toBe(states.bumped.commit);
+      step('early', promoted.text, 'Promote early');
+      expect(changedClusters(states.bumped.runs, states.early.runs, clusterOf)).toEqual([...early].sort());
+    });
+
+    test('the next promotion waits for the wave before it, and then reaches exactly the rest', () => {
+      const promotedAt = clock;
+      expect(() => promote('rest', promotedAt + 3600)).toThrow(/^wave early has had the change for 60m of its 4h bake time/);
+      const promoted = promote('rest', promotedAt + 5 * 3600);
+      step('rest', promoted.text, 'Promote rest');
+      expect(changedClusters(states.early.runs, states.rest.runs, clusterOf)).toEqual([...rest].sort());
+      // Every wave now runs the change: nothing left to promote.
+      expect(() => promote('rest', promotedAt + 9 * 3600)).toThrow(/already runs/);
+    });
+
+    test('undoing a wave restores what its Applications run, and dist/, byte for byte', () => {
+      const undone = promote('rest', clock + 60, { undo: true });
+      expect(parse(undone.text).waves[2].revision).toBe(parse(states.early.text).waves[2].revision);
+      const files = render(undone.text, repo, bump);
+      expect(effective(repo, files)).toEqual(states.early.runs);
+      expect(files).toEqual(states.early.files);
+    });
+
+    test('the first wave is not promoted or undone: it runs what is merged', () => {
+      expect(() => promote('canary', clock + 99 * 3600)).toThrow(/canary is the first wave: it runs what is merged/);
+    });
+  });
+
+  describe('Argo CD\'s health of the wave before, from its API', () => {
+    let server: Server;
+    let items: unknown[] = [];
+    let address: string;
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        if (request.headers.authorization !== 'Bearer token') {
+          response.writeHead(401).end('{"error":"invalid session"}');
+          return;
+        }
+        if (request.url !== '/api/v1/applications') {
+          response.writeHead(404).end();
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ metadata: {}, items }));
+      });
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+      address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+    /** An Application as Argo CD's API lists it. */
+    const item = (name: string, cluster: string, sync: string, health: string, revisions: string[]) => ({ metadata: { name, labels: { 'fleet/cluster': cluster } }, status: { sync: { status: sync, revisions }, health: { status: health } } });
+
+    test('an Application of the wave before that is OutOfSync, Degraded or synced before the change refuses the promotion; all Synced and Healthy at it lets it through', async () => {
+      const { fetchApplications } = require('../../rollout/argocd-health');
+      const { loadFleetText, promoteWave } = promotion();
+      const text = states.bumped.text;
+      const head = states.bumped.commit;
+      const context = async () => ({ fleet: loadFleetText(text), fleetText: text, fleetPath: 'fleet.yaml', repoRoot: repo, now: clock + 99 * 3600, applications: await fetchApplications(address, 'token') });
+      git(repo, ['checkout', '--quiet', head]);
+      try {
+        items = [
+          item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head, head]),
+          item('everywhere-ipv6-01', 'ipv6-01', 'OutOfSync', 'Healthy', [states.declared.commit]),
+          item('app0-ipv6-01', 'ipv6-01', 'Synced', 'Degraded', [head]),
+          item('app1-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', [states.declared.commit]),
+          item('app2-ipv6-03', 'ipv6-03', 'OutOfSync', 'Missing', []),
+        ];
+        const refused = await context();
+        expect(() => promoteWave(refused, 'early')).toThrow(new RegExp([
+          '^wave canary is not Synced and Healthy at [0-9a-f]{12} in Argo CD:',
+          '  everywhere-ipv6-01 \\(ipv6-01\\): sync OutOfSync',
+          '  app0-ipv6-01 \\(ipv6-01\\): health Degraded',
+          '  app1-ipv6-01 \\(ipv6-01\\): synced at [0-9a-f]{12}, before the change',
+        ].join('\n')));
+        items = [item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head, head]), item('app2-ipv6-03', 'ipv6-03', 'OutOfSync', 'Missing', [])];
+        expect(promoteWave(await context(), 'early').lines).toContain(`wave canary: 1 Applications Synced and Healthy at ${head.slice(0, 12)} or later`);
+        items = [];
+        expect(() => promoteWave({ ...refused, applications: [] }, 'early')).toThrow(/Argo CD reports no Application on ipv6-01/);
+      } finally {
+        git(repo, ['checkout', '--quiet', 'main']);
+      }
+    });
+
+    test('a token Argo CD refuses is said as such', async () => {
+      const { fetchApplications } = require('../../rollout/argocd-health');
+      await expect(fetchApplications(address, 'wrong')).rejects.toThrow(/refused the token \(HTTP 401\)/);
+    });
+  });
+});
+
+/** The promotion module and a fleet loader, from the same module registry as the test. */
+function promotion() {
+  const { promoteWave, undoWave } = require('../../rollout/promote');
+  const { parseFleet } = require('../../config/load');
+  return { promoteWave, undoWave, loadFleetText: (text: string) => parseFleet(text, 'fleet.yaml') };
+}
