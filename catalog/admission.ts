@@ -7,17 +7,18 @@
  *   the Application is deleted without its project's check (controller/hook.go executeHooks calls
  *   CreateResource directly; only a sync goes through validateSyncPermissions, controller/sync.go),
  *   as the cluster administrator it is. The API server is the one place left to stop a remote
- *   chart's hook from landing in another namespace, outside any namespace, or as an Ingress.
+ *   chart's hook from landing in another namespace, outside any namespace, or as an Ingress: a
+ *   service's delete hooks are refused.
  * - **What a service's pods write.** A service with `rbac: true` may grant its own pods rights in
  *   its namespace; a pod that creates an Ingress, endpoints or a load balancer controller object
  *   there could claim another app's host on the shared ALB, and one that updates its Namespace
  *   could lift its Pod Security level. Only the platform's controllers write those.
+ * - **External IPs.** A Service with spec.externalIPs takes in-cluster traffic for any address.
  *
- * Both are ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30):
+ * All are ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, GA since Kubernetes 1.30):
  * in-process CEL, no webhook to run, nothing to start before the API server can admit.
  */
 import { allCharts } from './addons';
-import { serviceBlacklist } from './argocd';
 
 /** The annotation Argo CD's default (annotation) tracking writes on everything it creates, hooks too: `<app>:<group>/<kind>:<namespace>/<name>` (argo-cd v3.4.4 util/argo/resource_tracking.go BuildAppInstanceValue; SetAppInstance in controller/hook.go executeHooks). */
 export const trackingIdAnnotation = 'argocd.argoproj.io/tracking-id';
@@ -26,20 +27,8 @@ export const trackingIdAnnotation = 'argocd.argoproj.io/tracking-id';
 export const admissionPolicyNames = {
   deleteHooks: 'fleet-service-delete-hooks',
   routingWriters: 'fleet-service-routing-writers',
+  externalIps: 'fleet-service-external-ips',
 } as const;
-
-/** A group and kind a policy names; `*` for every kind of the group. */
-export interface AdmissionKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * What a service may never have Argo CD create as a delete hook, even in its own namespace: what its
- * project refuses it (Argo CD's kinds, whatever reaches a load balancer or a DNS name, endpoints),
- * and RBAC (a hook's Role or RoleBinding would grant its pods what the project refuses Argo CD).
- */
-export const deleteHookRefusedKinds: readonly AdmissionKind[] = [...serviceBlacklist, { group: 'rbac.authorization.k8s.io', kind: '*' }];
 
 /**
  * What only the platform's controllers write (routingWriters): the Ingress (the load balancer
@@ -50,15 +39,17 @@ export const deleteHookRefusedKinds: readonly AdmissionKind[] = [...serviceBlack
  * As resources, which is how a policy's rules match requests.
  */
 export const routingResources: ReadonlyArray<{ readonly group: string; readonly resources: readonly string[] }> = [
-  { group: 'networking.k8s.io', resources: ['ingresses'] },
+  // The status too: external-dns publishes the addresses an Ingress's status names for its host.
+  { group: 'networking.k8s.io', resources: ['ingresses', 'ingresses/status'] },
   { group: 'discovery.k8s.io', resources: ['endpointslices'] },
-  { group: '', resources: ['endpoints', 'namespaces'] },
-  { group: 'elbv2.k8s.aws', resources: ['*'] },
-  { group: 'gateway.k8s.aws', resources: ['*'] },
-  { group: 'aga.k8s.aws', resources: ['*'] },
-  { group: 'gateway.networking.k8s.io', resources: ['*'] },
-  { group: 'cert-manager.io', resources: ['*'] },
-  { group: 'acme.cert-manager.io', resources: ['*'] },
+  // A Namespace's finalize subresource too: without its finalizer a Namespace goes before what is in it is cleaned up.
+  { group: '', resources: ['endpoints', 'namespaces', 'namespaces/finalize'] },
+  { group: 'elbv2.k8s.aws', resources: ['*/*'] },
+  { group: 'gateway.k8s.aws', resources: ['*/*'] },
+  { group: 'aga.k8s.aws', resources: ['*/*'] },
+  { group: 'gateway.networking.k8s.io', resources: ['*/*'] },
+  { group: 'cert-manager.io', resources: ['*/*'] },
+  { group: 'acme.cert-manager.io', resources: ['*/*'] },
 ];
 
 /**
@@ -79,11 +70,6 @@ function literal(text: string): string {
 /** A CEL list of string literals. */
 function list(texts: readonly string[]): string {
   return `[${texts.map(literal).join(', ')}]`;
-}
-
-/** A CEL test of `request.kind` against kinds, `*` standing for every kind of its group. */
-function kindIn(kinds: readonly AdmissionKind[]): string {
-  return `${list(kinds.map(({ group, kind }) => `${group}/${kind}`))}.exists(k, k == request.kind.group + '/' + request.kind.kind || k == request.kind.group + '/*')`;
 }
 
 /** A CEL match condition or validation. */
@@ -114,13 +100,17 @@ export const deleteHookCondition = `${annotated} && (`
   + ` || ('helm.sh/hook' in ${annotations} && (${annotations}['helm.sh/hook'].contains('pre-delete') || ${annotations}['helm.sh/hook'].contains('post-delete'))))`;
 
 /**
- * The delete hooks policy of one cluster. A delete hook that Argo CD creates (tracked: it carries
- * the tracking annotation, which Argo CD sets, overwriting a chart's own, before it creates the hook)
- * for an Application other than the platform's must be in a namespace, that namespace must be the
- * one its Application deploys to (a service's Application on this cluster is `<app>-<cluster>`,
- * its namespace `<app>`, and Argo CD puts a hook without a namespace there), and it must be of a
- * kind the service's project allows. The platform's Applications on the cluster (the add-ons',
- * Argo CD's own, the root app, this one) are left to their projects.
+ * The delete hooks policy of one cluster: a delete hook that Argo CD creates (tracked: it carries
+ * the tracking annotation, which Argo CD sets, overwriting a chart's own, before it creates the
+ * hook) for an Application other than the platform's is refused, whatever its kind or namespace.
+ * Not even a cleanup Job in the service's own namespace: the service's Namespace is deleted by its
+ * other Application (`<app>-<cluster>-platform`) in the same removal, so such a hook races a
+ * terminating Namespace and never completes; and a hook that is a Namespace of the service's name
+ * would pass a namespace test (the API server admits `POST /api/v1/namespaces` with the new
+ * Namespace's name as request.namespace, k8s.io/apiserver endpoints/handlers/create.go) and
+ * bring the Namespace back without its Pod Security labels. A chart that has delete hooks must
+ * turn them off (npm run check says so where it reaches the chart). The platform's Applications
+ * on the cluster (the add-ons', Argo CD's own, the root app, this one) are left to their projects.
  */
 export function deleteHookPolicy(cluster: string, platformApplications: readonly string[]): AdmissionPolicy {
   const tracking = `${annotations}['${trackingIdAnnotation}']`;
@@ -132,21 +122,17 @@ export function deleteHookPolicy(cluster: string, platformApplications: readonly
     ],
     validations: [
       {
-        expression: `request.namespace != '' && ${tracking}.startsWith(request.namespace + ${literal(`-${cluster}:`)})`,
-        message: `Argo CD creates a service's PreDelete and PostDelete hooks without its AppProject's check: on ${cluster} a service's delete hook may only be created in the service's own namespace`,
-      },
-      {
-        expression: `!(${kindIn(deleteHookRefusedKinds)})`,
-        message: 'a service\'s delete hook may not be RBAC, an Ingress, endpoints, or a load balancer, Gateway API, cert-manager or Argo CD object: its AppProject refuses those kinds',
+        expression: 'false',
+        message: `Argo CD creates an Application's PreDelete and PostDelete hooks without its AppProject's check: on ${cluster} only the platform's Applications may have them; turn the service's delete hooks off (helm.sh/hook pre-delete or post-delete, argocd.argoproj.io/hook PreDelete or PostDelete)`,
       },
     ],
   };
 }
 
 /**
- * The routing writers policy: a ServiceAccount outside the platform's namespaces may not create or
- * update an Ingress, endpoints, the load balancer controller's, the Gateway API's or cert-manager's
- * objects, or a Namespace. Users that are not ServiceAccounts (Argo CD through its EKS access
+ * The routing writers policy: a ServiceAccount outside the platform's namespaces may not create,
+ * update or delete an Ingress (or its status), endpoints, the load balancer controller's, the
+ * Gateway API's or cert-manager's objects, or a Namespace (or its finalizers). Users that are not ServiceAccounts (Argo CD through its EKS access
  * entry, people, the control plane's own controllers) are left to RBAC.
  */
 export function routingWritersPolicy(argocdNamespace: string): AdmissionPolicy {
@@ -159,6 +145,26 @@ export function routingWritersPolicy(argocdNamespace: string): AdmissionPolicy {
       {
         expression: `${list(platformNamespaces(argocdNamespace))}.exists(ns, request.userInfo.username.startsWith('system:serviceaccount:' + ns + ':'))`,
         message: 'only the platform\'s controllers may write Ingresses, endpoints, Namespaces, and load balancer, Gateway API and cert-manager objects: a service\'s pods could otherwise claim another app\'s host on the shared ALB or lift their Pod Security level',
+      },
+    ],
+  };
+}
+
+/**
+ * The external IPs policy: no Service may list spec.externalIPs, whoever writes it. kube-proxy
+ * sends traffic for such an address to the Service's pods on every node, so a Service of a
+ * service's own could take in-cluster clients' traffic to any address, an ALB's included
+ * (CVE-2020-8554; EKS does not turn on the API server's DenyServiceExternalIPs). Nothing on the
+ * fleet uses them.
+ */
+export function externalIpsPolicy(): AdmissionPolicy {
+  return {
+    name: admissionPolicyNames.externalIps,
+    matchConditions: [],
+    validations: [
+      {
+        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+        message: 'a Service may not list spec.externalIPs: kube-proxy would send in-cluster traffic for those addresses, whoever owns them, to its pods (CVE-2020-8554)',
       },
     ],
   };

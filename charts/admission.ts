@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { IValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import type { IValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { addonCatalog, addonKeys } from '../catalog/addons';
-import { AdmissionPolicy, deleteHookPolicy, routingResources, routingWritersPolicy } from '../catalog/admission';
+import { AdmissionPolicy, deleteHookPolicy, externalIpsPolicy, routingResources, routingWritersPolicy } from '../catalog/admission';
 import { clusterLabelKeys, platformApplicationNames, projectNames, resourcesFinalizer, rootSyncWaves, syncRetry, syncWaveAnnotation } from '../catalog/argocd';
 import { distLayout } from '../catalog/dist-layout';
 import { Cluster, Fleet } from '../config/fleet';
@@ -25,7 +25,7 @@ export function platformApplicationsOn(fleet: Fleet, cluster: Cluster): string[]
 
 /** The admission policies one cluster enforces for the services (catalog/admission.ts), as the check evaluates them. */
 export function admissionPoliciesOf(fleet: Fleet, cluster: Cluster): AdmissionPolicy[] {
-  return [deleteHookPolicy(cluster.name, platformApplicationsOn(fleet, cluster)), routingWritersPolicy(fleet.argocd.namespace)];
+  return [deleteHookPolicy(cluster.name, platformApplicationsOn(fleet, cluster)), routingWritersPolicy(fleet.argocd.namespace), externalIpsPolicy()];
 }
 
 export interface AdmissionPoliciesProps {
@@ -40,14 +40,16 @@ export interface AdmissionPoliciesProps {
  * cannot be evaluated (failurePolicy Fail), so a broken policy fails closed on exactly what it
  * matches. What it matches: the delete hooks policy only creations that carry Argo CD's tracking
  * annotation and a delete hook annotation, from an Application that is not the platform's; the
- * routing writers policy only writes of its kinds by ServiceAccounts.
+ * routing writers policy only writes of its kinds by ServiceAccounts; the external IPs policy
+ * writes of Services.
  */
 export class AdmissionPoliciesChart extends FileChart {
   constructor(scope: Construct, id: string, { fleet, cluster }: AdmissionPoliciesProps) {
     super(scope, id, distLayout.admissionPolicies(cluster.name));
-    const [deleteHooks, routingWriters] = admissionPoliciesOf(fleet, cluster);
+    const [deleteHooks, routingWriters, externalIps] = admissionPoliciesOf(fleet, cluster);
     policy(this, deleteHooks, [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE'] }]);
-    policy(this, routingWriters, routingResources.map(({ group, resources }) => ({ apiGroups: [group], apiVersions: ['*'], resources: [...resources], operations: ['CREATE', 'UPDATE'] })));
+    policy(this, routingWriters, routingResources.map(({ group, resources }) => ({ apiGroups: [group], apiVersions: ['*'], resources: [...resources], operations: ['CREATE', 'UPDATE', 'DELETE'] })));
+    policy(this, externalIps, [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }]);
   }
 }
 
@@ -55,7 +57,7 @@ interface ResourceRule {
   readonly apiGroups: string[];
   readonly apiVersions: string[];
   readonly resources: string[];
-  readonly operations: Array<'CREATE' | 'UPDATE'>;
+  readonly operations: Array<'CREATE' | 'UPDATE' | 'DELETE'>;
 }
 
 function policy(scope: Construct, { name, matchConditions, validations }: AdmissionPolicy, resourceRules: ResourceRule[]): void {
@@ -66,7 +68,7 @@ function policy(scope: Construct, { name, matchConditions, validations }: Admiss
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: { resourceRules },
-      matchConditions: matchConditions.map(({ name: condition, expression }) => ({ name: condition!, expression })),
+      matchConditions: matchConditions.length ? matchConditions.map(({ name: condition, expression }) => ({ name: condition!, expression })) : undefined,
       validations: validations.map(({ expression, message }) => ({ expression, message })),
     },
   });

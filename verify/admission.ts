@@ -88,10 +88,12 @@ export function admissionDenial(policy: AdmissionPolicy, request: AdmissionReque
 export function deleteHookCreation(object: Manifest, application: string, namespace: string, clusterScoped: boolean): AdmissionRequest {
   const [group, version] = String(object.apiVersion ?? '').includes('/') ? String(object.apiVersion).split('/') : ['', String(object.apiVersion ?? '')];
   const objectNamespace = clusterScoped ? '' : (object.metadata?.namespace || namespace);
+  // The API server names a Namespace's own creation as a request in that namespace (k8s.io/apiserver endpoints/handlers/create.go).
+  const requestNamespace = group === '' && object.kind === 'Namespace' ? String(object.metadata?.name) : objectNamespace;
   const tracking = `${application}:${group}/${object.kind}:${objectNamespace}/${object.metadata?.name}`;
   return {
     kind: { group, version, kind: String(object.kind) },
-    namespace: objectNamespace,
+    namespace: requestNamespace,
     operation: 'CREATE',
     userInfo: { username: 'argocd' },
     object: {

@@ -209,6 +209,9 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, cluster: Clus
     if (object.kind === 'Service' && group === '' && (object.spec?.type === 'LoadBalancer' || object.spec?.type === 'NodePort')) {
       error(object, 'spec.type', `is ${object.spec.type}: it opens the service ${object.spec.type === 'LoadBalancer' ? 'on a load balancer of its own' : 'on a port of every node'}, outside the cluster's ALB; leave type out (ClusterIP) and ${exposeFix}`);
     }
+    if (object.kind === 'Service' && group === '' && Array.isArray(object.spec?.externalIPs) && object.spec.externalIPs.length) {
+      error(object, 'spec.externalIPs', `lists ${object.spec.externalIPs.join(', ')}: kube-proxy would send in-cluster traffic for those addresses to the service's pods whoever owns them (CVE-2020-8554), and the cluster's ${admissionPolicyNames.externalIps} policy refuses it; remove it and ${exposeFix}`);
+    }
     if ((object.kind === 'EndpointSlice' && group === 'discovery.k8s.io') || (object.kind === 'Endpoints' && group === '')) {
       error(object, 'kind', `a source may not render ${object.kind} (its AppProject refuses the kind): endpoints of its own would send its host on the ALB to any address; let the Service's selector choose the pods`);
     }
@@ -264,7 +267,9 @@ function checkDeleteHook(object: Manifest, app: ServiceApp, cluster: Cluster, cl
   }
   const denial = admissionDenial(policy, deleteHookCreation(object, `${app.name}-${cluster.name}`, app.name, clusterScopedKind));
   if (denial) {
-    error(object, field, `is a delete hook, which Argo CD creates when the Application is deleted without its project's check; ${cluster.name} would refuse it (${denial}), and the Application would never finish deleting: keep the hook a namespaced object of the service's own namespace, of a kind its project allows, or remove it`);
+    error(object, field, `is a delete hook, which Argo CD creates when the Application is deleted without its project's check; ${cluster.name} refuses it (${denial}), and the Application's deletion would wait for it without end (the service's Namespace is deleted beside it, so not even a cleanup Job of its own could run): turn the hook off`);
+  } else {
+    error(object, field, `is a delete hook, which Argo CD creates when the Application is deleted without its project's check, and ${cluster.name}'s ${admissionPolicyNames.deleteHooks} policy in dist/ admits it: run npm run synth`);
   }
 }
 

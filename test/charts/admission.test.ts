@@ -28,12 +28,13 @@ function write(username: string, group: string, kind: string, operation: 'CREATE
 }
 
 describe('the admission policies every registered cluster enforces for the services (dist/admission/<cluster>.yaml)', () => {
-  test('each registered cluster has both policies, each bound with Deny, failing closed, and valid as the API server reads them', () => {
+  test('each registered cluster has the three policies, each bound with Deny, failing closed, and valid as the API server reads them', () => {
     for (const cluster of ['ipv6-east', 'legacy-ipv4']) {
       const file = renderedFileObjects(files, `admission/${cluster}.yaml`);
       expect(file.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
         'ValidatingAdmissionPolicy/fleet-service-delete-hooks', 'ValidatingAdmissionPolicyBinding/fleet-service-delete-hooks',
         'ValidatingAdmissionPolicy/fleet-service-routing-writers', 'ValidatingAdmissionPolicyBinding/fleet-service-routing-writers',
+        'ValidatingAdmissionPolicy/fleet-service-external-ips', 'ValidatingAdmissionPolicyBinding/fleet-service-external-ips',
       ]);
       for (const object of file) expect(manifestErrors(object)).toEqual([]);
       for (const policy of file.filter((object) => object.kind === 'ValidatingAdmissionPolicy')) {
@@ -51,37 +52,27 @@ describe('the admission policies every registered cluster enforces for the servi
     expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE'] }]);
   });
 
-  test('a service\'s delete hook in its own namespace, of a kind its project allows, is admitted: a Job, a ConfigMap, one without a namespace', () => {
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('Job', 'batch/v1', 'cleanup')))).toBeUndefined();
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('ConfigMap', 'v1', 'marker', { namespace: 'podinfo' })))).toBeUndefined();
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('Job', 'batch/v1', 'helm-cleanup', { annotations: { 'argocd.argoproj.io/hook': '', 'helm.sh/hook': 'post-delete' } })))).toBeUndefined();
+  test.each<[string, Manifest, boolean]>([
+    ['a cleanup Job in its own namespace (its Namespace is deleted beside it)', hook('Job', 'batch/v1', 'cleanup'), false],
+    ['one in another namespace', hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), false],
+    ['a Namespace of its own name, which would come back without its Pod Security labels', hook('Namespace', 'v1', 'podinfo', { annotations: { 'argocd.argoproj.io/hook': 'PostDelete' } }), true],
+    ['a ClusterRoleBinding', hook('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'admin'), true],
+    ['an Ingress', hook('Ingress', 'networking.k8s.io/v1', 'x'), false],
+    ['a Helm post-delete Job', hook('Job', 'batch/v1', 'helm-cleanup', { annotations: { 'argocd.argoproj.io/hook': '', 'helm.sh/hook': 'post-delete' } }), false],
+    ['a Role that is also a Helm pre-install hook', hook('Role', 'rbac.authorization.k8s.io/v1', 'x', { annotations: { 'argocd.argoproj.io/hook': '', 'helm.sh/hook': 'pre-install,pre-delete' } }), false],
+    ['one of a list of hook types', hook('ConfigMap', 'v1', 'x', { annotations: { 'argocd.argoproj.io/hook': 'Sync, PostDelete' } }), false],
+  ])('a service\'s delete hook is denied, whatever it is: %s', (_, object, clusterScoped) => {
+    expect(admissionDenial(deleteHooks, asPodinfo(object, clusterScoped))).toMatch(/^denied by fleet-service-delete-hooks: Argo CD creates an Application's PreDelete and PostDelete hooks without its AppProject's check: on ipv6-east only the platform's Applications may have them/);
   });
 
-  test('a service\'s delete hook in another namespace, or outside any, is denied', () => {
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' })))).toMatch(/^denied by fleet-service-delete-hooks: .*may only be created in the service's own namespace/);
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'admin'), true))).toMatch(/own namespace/);
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('Deployment', 'apps/v1', 'x', { namespace: 'app0' })))).toMatch(/own namespace/);
+  test('the API server names a Namespace\'s creation as a request in that namespace: the model does too', () => {
+    expect(asPodinfo(hook('Namespace', 'v1', 'podinfo'), true).namespace).toBe('podinfo');
+    expect(asPodinfo(hook('ClusterRole', 'rbac.authorization.k8s.io/v1', 'x'), true).namespace).toBe('');
   });
 
-  test('names that begin alike do not pass for each other: the namespace must be the Application\'s exactly', () => {
-    // podinfo-two's Application is podinfo-two-ipv6-east: a hook of it in namespace podinfo, and one of podinfo in podinfo-two
-    expect(admissionDenial(deleteHooks, deleteHookCreation(hook('Job', 'batch/v1', 'x', { namespace: 'podinfo' }), 'podinfo-two-ipv6-east', 'podinfo-two', false))).toMatch(/own namespace/);
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('Job', 'batch/v1', 'x', { namespace: 'podinfo-two' })))).toMatch(/own namespace/);
-    // and an Application of the same app on another cluster does not pass here
-    expect(admissionDenial(deleteHooks, deleteHookCreation(hook('Job', 'batch/v1', 'x'), 'podinfo-legacy-ipv4', 'podinfo', false))).toMatch(/own namespace/);
-  });
-
-  test.each([
-    ['Ingress', 'networking.k8s.io/v1'], ['EndpointSlice', 'discovery.k8s.io/v1'], ['Endpoints', 'v1'], ['Role', 'rbac.authorization.k8s.io/v1'],
-    ['RoleBinding', 'rbac.authorization.k8s.io/v1'], ['TargetGroupBinding', 'elbv2.k8s.aws/v1beta1'], ['HTTPRoute', 'gateway.networking.k8s.io/v1'],
-    ['Certificate', 'cert-manager.io/v1'], ['Application', 'argoproj.io/v1alpha1'],
-  ])('a service\'s delete hook %s, even in its own namespace, is denied', (kind, apiVersion) => {
-    expect(admissionDenial(deleteHooks, asPodinfo(hook(kind, apiVersion, 'x')))).toMatch(/^denied by fleet-service-delete-hooks: a service's delete hook may not be RBAC, an Ingress/);
-  });
-
-  test('Argo CD\'s tracking annotation is its own: a chart that writes a platform Application\'s into its hook is still held to its namespace', () => {
+  test('Argo CD\'s tracking annotation is its own: a chart that writes a platform Application\'s into its hook is still refused', () => {
     const planted = hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system', annotations: { 'argocd.argoproj.io/tracking-id': 'aws-load-balancer-controller-ipv6-east:/ConfigMap:kube-system/x' } });
-    expect(admissionDenial(deleteHooks, asPodinfo(planted))).toMatch(/own namespace/);
+    expect(admissionDenial(deleteHooks, asPodinfo(planted))).toMatch(/^denied/);
   });
 
   test('what is not a delete hook Argo CD creates is left alone: sync hooks, objects without the tracking annotation, the platform\'s Applications', () => {
@@ -94,16 +85,14 @@ describe('the admission policies every registered cluster enforces for the servi
     for (const platform of ['aws-load-balancer-controller-ipv6-east', 'cert-manager-ipv6-east', 'argo-cd', 'fleet-root']) {
       expect(admissionDenial(deleteHooks, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), platform, 'kube-system', false))).toBeUndefined();
     }
-    // A hook type list, as Argo CD reads it: any item
-    expect(admissionDenial(deleteHooks, asPodinfo(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system', annotations: { 'argocd.argoproj.io/hook': 'Sync, PostDelete' } })))).toMatch(/own namespace/);
   });
 
-  test('each cluster\'s policy names its own cluster and its own platform Applications', () => {
+  test('each cluster\'s policy names its own platform Applications: Argo CD\'s own and the root app are on Argo CD\'s cluster only', () => {
     const legacy = clusterPolicy(files, 'legacy-ipv4', admissionPolicyNames.deleteHooks)!;
-    expect(admissionDenial(legacy, deleteHookCreation(hook('Job', 'batch/v1', 'x'), 'podinfo-legacy-ipv4', 'podinfo', false))).toBeUndefined();
-    expect(admissionDenial(legacy, asPodinfo(hook('Job', 'batch/v1', 'x')))).toMatch(/own namespace/);
-    // Argo CD's own Application and the root app are on ipv6-east only
-    expect(admissionDenial(legacy, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), 'argo-cd', 'argocd', false))).toMatch(/own namespace/);
+    expect(admissionDenial(legacy, deleteHookCreation(hook('Job', 'batch/v1', 'x'), 'podinfo-legacy-ipv4', 'podinfo', false))).toMatch(/^denied by fleet-service-delete-hooks: .*on legacy-ipv4/);
+    expect(admissionDenial(legacy, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), 'aws-load-balancer-controller-legacy-ipv4', 'kube-system', false))).toBeUndefined();
+    expect(admissionDenial(legacy, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), 'aws-load-balancer-controller-ipv6-east', 'kube-system', false))).toMatch(/^denied/);
+    expect(admissionDenial(legacy, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'argocd' }), 'argo-cd', 'argocd', false))).toMatch(/^denied/);
   });
 
   test('the routing writers policy: a ServiceAccount outside the platform\'s namespaces may not write an Ingress, endpoints, load balancer objects or a Namespace', () => {
@@ -113,6 +102,22 @@ describe('the admission policies every registered cluster enforces for the servi
     }
     // A namespace whose name begins like a platform one is not it
     expect(admissionDenial(routingWriters, write('system:serviceaccount:kube-system-two:default', 'networking.k8s.io', 'Ingress'))).toMatch(/^denied/);
+  });
+
+  test('a Service with externalIPs is denied to anyone; one without, or with an empty list, is admitted', () => {
+    const externalIps = clusterPolicy(files, 'ipv6-east', admissionPolicyNames.externalIps)!;
+    const service = (spec: Record<string, unknown>): AdmissionRequest => ({ ...write('arn:aws:sts::111122223333:assumed-role/ipv6-east-argocd/1', '', 'Service'), object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec } });
+    expect(admissionDenial(externalIps, service({ externalIPs: ['203.0.113.7'] }))).toMatch(/^denied by fleet-service-external-ips: a Service may not list spec.externalIPs/);
+    expect(admissionDenial(externalIps, service({ ports: [{ port: 80 }] }))).toBeUndefined();
+    expect(admissionDenial(externalIps, service({ externalIPs: [] }))).toBeUndefined();
+    const policy = findObject(renderedFileObjects(files, 'admission/ipv6-east.yaml'), 'ValidatingAdmissionPolicy', admissionPolicyNames.externalIps);
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }]);
+  });
+
+  test('Argo CD tracks by annotation, which the delete hooks policy reads: neither the chart\'s defaults nor the fleet\'s values choose another method', () => {
+    const defaults = require('../../data/charts/argo-cd.json').defaults;
+    expect(defaults.configs?.cm?.['application.resourceTrackingMethod']).toBeUndefined();
+    expect(files.get('addons/argo-cd/values.yaml')).not.toMatch(/resourceTrackingMethod/);
   });
 
   test('the platform\'s controllers, Argo CD through its access entry, and people still write them', () => {
@@ -125,14 +130,16 @@ describe('the admission policies every registered cluster enforces for the servi
     }
   });
 
-  test('the routing writers policy matches creations and updates of those resources only', () => {
+  test('the routing writers policy matches creations, updates and deletions of those resources, and the subresources that publish or unguard them', () => {
     const policy = findObject(renderedFileObjects(files, 'admission/ipv6-east.yaml'), 'ValidatingAdmissionPolicy', admissionPolicyNames.routingWriters);
     const rules: Json[] = policy.spec.matchConstraints.resourceRules;
-    expect(rules.every((rule) => JSON.stringify(rule.operations) === '["CREATE","UPDATE"]')).toBe(true);
+    expect(rules.every((rule) => JSON.stringify(rule.operations) === '["CREATE","UPDATE","DELETE"]')).toBe(true);
     expect(rules.flatMap((rule) => rule.apiGroups.flatMap((group: string) => rule.resources.map((resource: string) => `${group}/${resource}`)))).toEqual([
-      'networking.k8s.io/ingresses', 'discovery.k8s.io/endpointslices', '/endpoints', '/namespaces', 'elbv2.k8s.aws/*', 'gateway.k8s.aws/*',
-      'aga.k8s.aws/*', 'gateway.networking.k8s.io/*', 'cert-manager.io/*', 'acme.cert-manager.io/*',
+      'networking.k8s.io/ingresses', 'networking.k8s.io/ingresses/status', 'discovery.k8s.io/endpointslices', '/endpoints', '/namespaces', '/namespaces/finalize',
+      'elbv2.k8s.aws/*/*', 'gateway.k8s.aws/*/*', 'aga.k8s.aws/*/*', 'gateway.networking.k8s.io/*/*', 'cert-manager.io/*/*', 'acme.cert-manager.io/*/*',
     ]);
+    // '*/*' alone in a rule's resources (the API server refuses it beside others)
+    for (const rule of rules) if (rule.resources.includes('*/*')) expect(rule.resources).toEqual(['*/*']);
   });
 
   test('Argo CD applies them: one Application per registered cluster, of its own file, in a project that admits the two kinds named fleet-* and nothing namespaced', () => {

@@ -477,27 +477,28 @@ ${extra}`;
       at('Role/relabel', 'kind: is refused by the app\'s AppProject fleet-service-hostile: a source renders Roles and RoleBindings only where the app declares rbac: true'),
       at('ClusterRole/hostile-into-edit', 'metadata.labels: aggregates ClusterRoles'),
       at('RoleBinding/edit-for-all', 'roleRef: binds ClusterRole edit, which is not one of the app\'s own in this render'),
-      at('ConfigMap/on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook, which Argo CD creates when the Application is deleted without its project\'s check; ipv6-east would refuse it (denied by fleet-service-delete-hooks: Argo CD creates a service\'s PreDelete and PostDelete hooks without its AppProject\'s check: on ipv6-east a service\'s delete hook may only be created in the service\'s own namespace)'),
-      at('ClusterRoleBinding/hostile-admin-on-delete', 'metadata.annotations.helm.sh/hook: is a delete hook, which Argo CD creates when the Application is deleted without its project\'s check; ipv6-east would refuse it (denied by fleet-service-delete-hooks: Argo CD creates'),
-      at('Ingress/take-over-on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook, which Argo CD creates when the Application is deleted without its project\'s check; ipv6-east would refuse it (denied by fleet-service-delete-hooks: a service\'s delete hook may not be RBAC, an Ingress'),
+      at('ConfigMap/on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook, which Argo CD creates when the Application is deleted without its project\'s check; ipv6-east refuses it (denied by fleet-service-delete-hooks: Argo CD creates an Application\'s PreDelete and PostDelete hooks without its AppProject\'s check: on ipv6-east only the platform\'s Applications may have them'),
+      at('ClusterRoleBinding/hostile-admin-on-delete', 'metadata.annotations.helm.sh/hook: is a delete hook'),
+      at('Ingress/take-over-on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook'),
+      at('ConfigMap/own-cleanup', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook'),
+      at('Service/hello-external', 'spec.externalIPs: lists 203.0.113.7: kube-proxy would send in-cluster traffic for those addresses'),
       at('Role/status-writer', 'rules: lets its subjects write ingresses/status'),
     ]));
     expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line) && !line.includes('delete hook')).every((line) => line.includes('expose'))).toBe(true);
-    // AND a delete hook of the service's own namespace, of a kind its project allows, is what the cluster admits
-    expect(errors.filter((line) => line.includes('own-cleanup'))).toEqual([]);
     // AND the plain service the same Deployment and Service make has none of these findings
     expect(errorsOf(await check(fleetWith(gitService('hello', 'test/fixtures/services/hello-plain'))))).toEqual([]);
   });
 
-  test('a chart\'s Helm pre-delete hook (podinfo\'s hook Job) is checked as Argo CD runs it: held to Pod Security, and admitted by the cluster\'s delete hooks policy in its own namespace', async () => {
+  test('a chart\'s Helm pre-delete hook (podinfo\'s hook Job) is checked as Argo CD runs it: the cluster\'s delete hooks policy refuses it, and the error says to turn it off', async () => {
     // GIVEN podinfo with its pre-delete hook Job on, a Helm hook Argo CD creates when the Application is deleted (controller/hook.go hookTypeAnnotations)
     const fleet = fleetWith(podinfo({ values: '\n      hooks: { preDelete: { job: { enabled: true } } }' }));
     // WHEN checked
     const errors = errorsOf(await check(fleet));
-    // THEN the hook is in the render (its pod template has no securityContext, which "restricted" refuses) ...
-    expect(errors).toEqual(expect.arrayContaining([expect.stringContaining('podinfo on ipv6-east: Job/podinfo-pre-delete: spec.template.spec')]));
-    // ... and the cluster's policy admits a hook in the service's own namespace
-    expect(errors.filter((line) => line.includes('delete hook'))).toEqual([]);
+    // THEN the hook is in the render, and refused as the cluster refuses it
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.stringContaining('podinfo on ipv6-east: Job/podinfo-pre-delete: metadata.annotations.helm.sh/hook: is a delete hook, which Argo CD creates when the Application is deleted without its project\'s check; ipv6-east refuses it (denied by fleet-service-delete-hooks'),
+      expect.stringContaining('turn the hook off'),
+    ]));
   });
 
   test('without the cluster\'s delete hooks policy in dist/, a delete hook is an error', async () => {
