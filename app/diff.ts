@@ -20,6 +20,7 @@ import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../d
 import { distLayout } from '../catalog/dist-layout';
 import { OutputError } from '../output/write-dist';
 import { touchedClusters } from '../diff/touched';
+import { sharedChanges, waveReach } from '../diff/waves';
 import { renderFleet, renderForComparison } from './render';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
@@ -114,7 +115,9 @@ function main(args: string[]): number {
       ...hostChanges(afterFleet, previous).map((problem) => `warning: ${formatFieldPath(problem.path)} ${problem.message}`),
     ];
     const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving), ...walkLines];
-    process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves) : formatText(diff, labels, clusters, moves));
+    // Which waves a change to what clusters share reaches now, and which wait for a promotion.
+    const waves = waveReach(afterFleet, sharedChanges((path) => before.get(path), after, after.keys()));
+    process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves, waves) : formatText(diff, labels, clusters, moves, waves));
     process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {

@@ -19,6 +19,7 @@ import { fleetWarnings } from '../config/fleet-warnings';
 import { synthOptionsFromEnv } from '../config/locations';
 import { nodeGroupWarnings } from '../capacity/max-pods';
 import { count, groupWarnings } from '../config/messages';
+import { waveLines } from '../diff/waves';
 
 const usage = 'usage: npm run plan -- [--json | --markdown [--clusters <name,...>]]';
 
@@ -68,13 +69,16 @@ function main(args: string[]): number {
   const problems = planProblems(plan, fleet.capacity, fieldLines(configFile));
   const errors = problems.errors;
   const warnings = [...problems.warnings, ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
+  const waves = waveLines(fleet);
   if (json) {
-    console.log(JSON.stringify({ configFile, valid: true, ...plan, errors, warnings }, null, 2));
+    console.log(JSON.stringify({ configFile, valid: true, ...plan, waves: fleet.waves, errors, warnings }, null, 2));
   } else if (options.markdown) {
     const shown = options.clusters === undefined ? undefined : new Set(options.clusters.split(',').filter(Boolean));
     console.log(planMarkdown(plan, errors, warnings, shown));
+    if (waves.length) console.log(['', '## Waves', '', ...waves.map((line) => `- ${line}`)].join('\n'));
   } else {
     console.log(`Capacity plan of ${configFile}\n\n${formatPlanTable(plan)}`);
+    if (waves.length) console.log(['', 'Waves (npm run promote -- <wave> moves one to what the wave before runs):', ...waves.map((line) => `  ${line}`)].join('\n'));
     for (const error of errors) console.error(`error: ${error}`);
     // As synth prints them: a kind of warning on many clusters is one line naming them; --json keeps every warning.
     for (const warning of groupWarnings(warnings)) console.error(`warning: ${warning}`);

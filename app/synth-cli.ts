@@ -33,7 +33,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
   const outdir = printable(options.outdir);
   const configFile = printable(options.configFile);
   try {
-    const { added, changed, removed, unchanged, warnings, clusterChanges, moves } = await synthesize(options, {
+    const { added, changed, removed, unchanged, warnings, clusterChanges, moves, waves } = await synthesize(options, {
       workerScript,
       replaceFleet: process.argv.slice(2).includes('--replace-fleet'),
       // The hash scripts/run.mjs took of the bytes it runs, or else of the bundle on disk.
@@ -44,6 +44,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
     console.log(`${outdir}/: ${added.length} added, ${changed.length} changed, ${removed.length} removed, ${unchanged} unchanged files (from ${configFile})`);
     for (const move of moves) console.log(`${moveMark} ${printable(move)}`);
     if (clusterChanges.length) console.log(['Apps and pods per cluster:', ...clusterChanges.map((line) => `  ${printable(line)}`)].join('\n'));
+    for (const line of waves) console.log(printable(line));
   } catch (error) {
     let reason: string;
     if (error instanceof FleetConfigError) reason = `${configFile} is not valid:\n${error.message}`;

@@ -26,6 +26,7 @@ import { nodeGroupWarnings } from '../capacity/max-pods';
 import { sourceVersion, appFingerprint } from './fingerprint';
 import { buildFleetInSlices, appPaths } from './render';
 import { withWavePins } from '../rollout/pins';
+import { sharedChanges, waveFilesPattern, waveReach } from '../diff/waves';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
 export class CapacityError extends Error {
@@ -67,7 +68,7 @@ export class ClusterRemovalError extends Error {
 }
 
 /** The previous texts a write keeps: the files that tell placements, and the root app, which tells where Argo CD runs and the zone's account. */
-const keptFilesPattern = `${placementFilesPattern}|^${distLayout.argocdRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+const keptFilesPattern = `${placementFilesPattern}|${waveFilesPattern}|^${distLayout.argocdRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 
 export interface SynthResult extends WriteSummary {
   /** Capacity warnings, for the person who runs synth. */
@@ -78,6 +79,8 @@ export interface SynthResult extends WriteSummary {
   readonly renderedApps: readonly string[];
   /** Loud lines: Argo CD or the hosted zone moving, a cluster leaving with its apps released (diff/fleet-changes.ts). */
   readonly moves: readonly string[];
+  /** Which waves a change to what clusters share reaches now, and which wait (diff/waves.ts). */
+  readonly waves: readonly string[];
 }
 
 /** How a synth runs, beyond where it reads and writes. */
@@ -203,7 +206,14 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   const addonsOff = hasAddonsOff(fleet) ? addonsTurnedOff(committedClusterSecrets(options.outdir) ?? previous, fleet) : [];
   // A host that changes where the app runs: its clients' old name stops answering (diff/host-changes.ts).
   const renamed = locateProblems(options.configFile, hostChanges(fleet, previous)).map(formatProblem);
-  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...addonsOff], clusterChanges, moves, renderedApps: rendered.map(({ app }) => app.name) };
+  // A change to what clusters share reaches the first wave now; the later ones wait for a promotion.
+  let waves: string[] = [];
+  if (fleet.waves.length > 1) {
+    const wavePaths = [...previous.keys()].filter((path) => new RegExp(waveFilesPattern).test(path) && existsSync(join(options.outdir, path)));
+    const written = new Map(wavePaths.map((path) => [path, readFileSync(join(options.outdir, path), 'utf8')]));
+    waves = waveReach(fleet, sharedChanges((path) => previous.get(path), written, wavePaths));
+  }
+  return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...addonsOff], clusterChanges, moves, waves, renderedApps: rendered.map(({ app }) => app.name) };
 }
 
 /**

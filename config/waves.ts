@@ -49,6 +49,13 @@ export function bakeMinutes(text: string): number {
   return Number(text.slice(0, -1)) * minutesPer[text.slice(-1)];
 }
 
+/** A bake time as fleet.yaml writes it: 90 minutes is 90m, 120 is 2h, 1440 is 1d. */
+export function bakeText(minutes: number): string {
+  if (minutes && minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes && minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
+
 /** The waves a cluster is in, by index: by name, or by environment. */
 function wavesOf(file: FleetFileWithDefaults, cluster: FleetFileWithDefaults['clusters'][number]): number[] {
   return (file.waves ?? []).flatMap((wave, index) => ((wave.clusters ?? []).includes(cluster.name) || wave.environment === cluster.environment ? [index] : []));

@@ -214,7 +214,7 @@ function summaryParts(diff: DistDiff): { counts: string; sources: string; cluste
  * The diff for a terminal: a summary line, the apps and pods the change adds to or removes from each cluster
  * (`clusters`, diff/placements.ts), then one line per field under each source and its clusters.
  */
-export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = []): string {
+export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = [], waves: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${labels.before} -> ${labels.after}`;
   if (!summary) return `${header}: no changes\n${labels.note ? `${labels.note}\n` : ''}`;
@@ -224,6 +224,7 @@ export function formatText(diff: DistDiff, labels: DiffLabels, clusters: readonl
   if (labels.note) lines.push(labels.note);
   if (moves.length) lines.push('', ...moves.map((line) => `${moveMark} ${line}`));
   if (clusters.length) lines.push('', 'Apps and pods per cluster:', ...clusters.map((line) => `  ${line}`));
+  if (waves.length) lines.push('', ...waves);
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `${group.source} -> ${clusterList(group).join(', ')}`);
     for (const entry of group.entries) {
@@ -295,7 +296,7 @@ function markdownEntry(entry: EntryChange): string[] {
 }
 
 /** The diff as a Markdown section for a pull-request comment: a heading, a summary, the apps and pods per cluster, a list per source (collapsed when long). */
-export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = []): string {
+export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: readonly string[] = [], moves: readonly string[] = [], waves: readonly string[] = []): string {
   const summary = summaryParts(diff);
   const header = `${code(labels.before)} → ${code(labels.after)}`;
   const lines = ['## Fleet diff', ''];
@@ -308,6 +309,7 @@ export function formatMarkdown(diff: DistDiff, labels: DiffLabels, clusters: rea
   if (labels.note) lines.push('', `_${labels.note}_`);
   if (moves.length) lines.push('', '> [!WARNING]', ...moves.map((line) => `> ${moveMark} ${escapeHtml(line)}`).join('\n>\n').split('\n'));
   if (clusters.length) lines.push('', '**Apps and pods per cluster:**', '', ...clusters.map((line) => `- ${escapeHtml(line)}`));
+  if (waves.length) lines.push('', ...waves.map((line) => `**${escapeHtml(line.slice(0, line.indexOf(':') + 1))}**${escapeHtml(line.slice(line.indexOf(':') + 1))}`));
   for (const group of groupBySource(diff.changes)) {
     lines.push('', `### ${code(group.source)} → ${clusterList(group).map(code).join(', ')}`, '');
     const body = group.entries.flatMap(markdownEntry);

@@ -5,9 +5,9 @@
  * from the repository fleet.yaml is in; the first wave runs repo.revision and needs nothing read.
  */
 import { execFileSync } from 'child_process';
-import { parseAllDocuments } from 'yaml';
 import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
+import { firstWaveVersion } from '../diff/waves';
 import { Fleet } from '../config/fleet';
 import { isWaveSharedFile, Wave, WavePin, WavePins } from '../config/waves';
 
@@ -21,19 +21,6 @@ export class WavePinError extends Error {
 
 function git(repoRoot: string, args: readonly string[]): string {
   return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-}
-
-/** The add-on chart version an ApplicationSet file of dist/ at some commit installs on the first wave (or on every cluster, before waves). */
-export function firstWaveChartVersion(applicationSetText: string): string | undefined {
-  for (const document of parseAllDocuments(applicationSetText)) {
-    const object = document.toJS() as Record<string, any> | null;
-    if (object?.kind !== 'ApplicationSet') continue;
-    const literal = object.spec?.template?.spec?.sources?.[0]?.targetRevision;
-    if (typeof literal === 'string' && !literal.includes('{{')) return literal;
-    const version = object.spec?.generators?.[0]?.clusters?.values?.chartVersion;
-    if (typeof version === 'string') return version;
-  }
-  return undefined;
 }
 
 /** The pin of one later wave, read with git in `repoRoot`. */
@@ -52,7 +39,7 @@ export function readWavePin(fleet: Fleet, wave: Wave, repoRoot: string): WavePin
   for (const chart of addonKeys.map((addon) => addonCatalog[addon].chart)) {
     const path = distLayout.applicationSet(chart);
     if (!listed.includes(path)) continue;
-    const version = firstWaveChartVersion(git(repoRoot, ['show', `${revision}:${prefix}${path}`]));
+    const version = firstWaveVersion(git(repoRoot, ['show', `${revision}:${prefix}${path}`]));
     if (version) addonVersions.set(chart, version);
   }
   return { wave: wave.name, revision, sharedFiles, addonVersions };

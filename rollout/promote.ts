@@ -12,10 +12,9 @@ import { parse, parseDocument } from 'yaml';
 import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
-import { isWaveSharedFile, Wave } from '../config/waves';
-import { count, firstNames } from '../config/messages';
+import { Wave } from '../config/waves';
 import { ApplicationHealth, unhealthyApplications } from './argocd-health';
-import { firstWaveChartVersion } from './pins';
+import { sharedChanges } from '../diff/waves';
 
 /** A promotion or an undo refused, with the reason and what to do. */
 export class PromotionError extends Error {
@@ -120,26 +119,20 @@ function duration(seconds: number): string {
 /** What moving a wave from one commit to another changes of what it runs: add-on chart versions, and the shared files that differ. */
 export function waveChanges(context: PromotionContext, from: string, to: string): string[] {
   const prefix = `${context.fleet.repo.path}/`;
-  const lines: string[] = [];
-  for (const addon of addonKeys) {
-    const path = `${prefix}${distLayout.applicationSet(addonCatalog[addon].chart)}`;
-    const version = (revision: string) => {
-      try {
-        return firstWaveChartVersion(git(context.repoRoot, ['show', `${revision}:${path}`]));
-      } catch {
-        return undefined;
-      }
-    };
-    const [before, after] = [version(from), version(to)];
-    if (before !== after) lines.push(`${addonCatalog[addon].chart}: chart ${before ?? '(none)'} -> ${after ?? '(none)'}`);
-  }
-  const changed = git(context.repoRoot, ['diff', '--name-only', from, to, '--', `${prefix}apps`, `${prefix}addons`])
-    .split('\n').filter(Boolean).map((path) => path.slice(prefix.length)).filter(isWaveSharedFile);
-  const addons = changed.filter((path) => path.startsWith(`${distLayout.valuesDir}/`)).map((path) => path.split('/')[1]);
-  const apps = [...new Set(changed.filter((path) => path.startsWith('apps/')).map((path) => path.split('/')[1]))];
-  if (addons.length) lines.push(`fleet-wide values of ${firstNames(addons)}`);
-  if (apps.length) lines.push(`what the clusters share of ${apps.length === 1 ? 'app' : `${count(apps.length)} apps:`} ${firstNames(apps)}`);
-  return lines;
+  const show = (revision: string, path: string): string | undefined => {
+    try {
+      return execFileSync('git', ['-C', context.repoRoot, 'show', `${revision}:${prefix}${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return undefined;
+    }
+  };
+  const changed = git(context.repoRoot, ['diff', '--name-only', from, to, '--', `${prefix}apps`, `${prefix}addons`, `${prefix}${distLayout.argocdDir}/applicationsets`])
+    .split('\n').filter(Boolean).map((path) => path.slice(prefix.length));
+  const after = new Map(changed.flatMap((path) => {
+    const text = show(to, path);
+    return text === undefined ? [] : [[path, text] as const];
+  }));
+  return sharedChanges((path) => show(from, path), after, changed);
 }
 
 /** Pins every later wave that has no revision to HEAD: what they run does not change (they ran repo.revision's files, as of HEAD). */

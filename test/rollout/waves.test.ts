@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { refValueFiles } from '../../diff/applicationset';
 import { generatedApplications } from '../../verify/objects';
 import { renderedObjects } from '../../verify/rendered';
+import { markerText, outputMarker } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
 import type { Fleet } from '../../config/fleet';
 import type { ApplicationHealth } from '../../rollout/argocd-health';
@@ -57,6 +58,8 @@ function commit(repo: string, text: string, files: ReadonlyMap<string, string>, 
     mkdirSync(dirname(join(repo, 'dist', path)), { recursive: true });
     writeFileSync(join(repo, 'dist', path), content);
   }
+  // As synth leaves it: the list of what it wrote.
+  writeFileSync(join(repo, 'dist', outputMarker), markerText(files.keys()));
   writeFileSync(join(repo, 'fleet.yaml'), text);
   git(repo, ['add', '--all']);
   clock += 3600;
@@ -193,8 +196,25 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       step('bumped', states.declared.text.replace('backgroundColor: teal', 'backgroundColor: navy'), 'Bump the nginx image and external-dns, repaint everywhere');
     });
 
-    test('merged, it reaches the first wave only', () => {
+    test('merged, it reaches the first wave only; synth, npm run diff and the comment say which waves it reaches now and which wait', () => {
       expect(changedClusters(states.declared.runs, states.bumped.runs, clusterOf)).toEqual(canary);
+      const { sharedChanges, waveReach } = require('../../diff/waves');
+      const { parseFleet } = require('../../config/load');
+      const lines = waveReach(parseFleet(states.bumped.text, 'fleet.yaml'), sharedChanges((path: string) => states.declared.files.get(path), states.bumped.files, states.bumped.files.keys()));
+      expect(lines).toEqual([expect.stringMatching(new RegExp('^waves: external-dns chart 1\\.21\\.1 -> 1\\.22\\.0; what the clusters share of 37 apps: app0, app1, .* and \\d+ more: '
+        + 'reaches wave canary \\(1 cluster\\) when merged; early \\(4 clusters, at [0-9a-f]{12}\\), rest \\(67 clusters, at [0-9a-f]{12}\\) wait: npm run promote -- early once canary has run it for its bake time \\(1h\\)$'))]);
+      // Without a change to what clusters share (one cluster's own file), nothing is said
+      expect(waveReach(parseFleet(states.bumped.text, 'fleet.yaml'), sharedChanges((path: string) => states.bumped.files.get(path), new Map([['apps/app0/clusters/ipv6-01.yaml', 'x']]), ['apps/app0/clusters/ipv6-01.yaml']))).toEqual([]);
+    });
+
+    test('npm run plan lists each wave, its clusters and the commit it runs', () => {
+      const { waveLines } = require('../../diff/waves');
+      const { parseFleet } = require('../../config/load');
+      expect(waveLines(parseFleet(states.bumped.text, 'fleet.yaml'))).toEqual([
+        'canary (1 cluster: ipv6-01): runs main, what is merged; bake time 1h',
+        `early (4 clusters: ipv4-00, ipv6-03, ipv4-04 and 1 more): runs ${states.before.commit.slice(0, 12)}; bake time 4h`,
+        expect.stringMatching(new RegExp(`^rest \\(67 clusters: ipv4-02, ipv4-06, .* and \\d+ more\\): runs ${states.before.commit.slice(0, 12)}; bake time 0m$`)),
+      ]);
     });
 
     test('promoting before the first wave has baked is refused, with the reason; promotion names what the wave receives', () => {
@@ -203,7 +223,7 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       const promoted = promote('early', bumpedAt + 2 * 3600);
       expect(promoted.lines).toEqual(expect.arrayContaining([
         expect.stringMatching(/^wave early \(4 clusters: ipv4-00, ipv6-03, ipv4-04, ipv6-05\): [0-9a-f]{12} -> [0-9a-f]{12}$/),
-        '  external-dns: chart 1.21.1 -> 1.22.0',
+        '  external-dns chart 1.21.1 -> 1.22.0',
         expect.stringMatching(/^ {2}what the clusters share of 37 apps: app0, app1, .* and \d+ more$/),
         'wave canary: health not checked (set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN to have Argo CD asked)',
       ]));
@@ -228,6 +248,19 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       const files = render(undone.text, repo, bump);
       expect(effective(repo, files)).toEqual(states.early.runs);
       expect(files).toEqual(states.early.files);
+    });
+
+    test('npm run synth says which waves a change to what clusters share reaches now and which wait', async () => {
+      const { synthesize } = require('../../app/synth');
+      writeFileSync(join(repo, 'fleet.yaml'), states.latest.text.replace('backgroundColor: navy', 'backgroundColor: olive'));
+      try {
+        const first = await synthesize({ configFile: join(repo, 'fleet.yaml'), outdir: join(repo, 'dist') });
+        // (this code renders the chart and image of the repository, not the bumped ones: those changes are said too)
+        expect(first.waves).toEqual([expect.stringMatching(/^waves: external-dns chart 1\.22\.0 -> 1\.21\.1; what the clusters share of 37 apps: .*: reaches wave canary \(1 cluster\) when merged; early \(4 clusters, at [0-9a-f]{12}\), rest \(67 clusters, at [0-9a-f]{12}\) wait: npm run promote -- early/)]);
+      } finally {
+        git(repo, ['checkout', '--quiet', '--', '.']);
+        git(repo, ['clean', '--quiet', '-fdx']);
+      }
     });
 
     test('the first wave is not promoted or undone: it runs what is merged', () => {
