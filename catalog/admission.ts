@@ -42,8 +42,12 @@ export const routingResources: ReadonlyArray<{ readonly group: string; readonly 
   // The status too: external-dns publishes the addresses an Ingress's status names for its host.
   { group: 'networking.k8s.io', resources: ['ingresses', 'ingresses/status'] },
   { group: 'discovery.k8s.io', resources: ['endpointslices'] },
-  // A Namespace's finalize subresource too: without its finalizer a Namespace goes before what is in it is cleaned up.
-  { group: '', resources: ['endpoints', 'namespaces', 'namespaces/finalize'] },
+  // A Namespace's subresources too (namespaces/* is the Namespace and each of them): its status
+  // update may change its labels (Pod Security admission does not look at subresources), its
+  // finalize may take its finalizer off before what is in it is cleaned up. A Service's status:
+  // kube-proxy takes in-cluster traffic for the addresses a LoadBalancer Service's status names
+  // (CVE-2020-8554), and the load balancer controller writes it.
+  { group: '', resources: ['endpoints', 'namespaces/*', 'services/status'] },
   { group: 'elbv2.k8s.aws', resources: ['*/*'] },
   { group: 'gateway.k8s.aws', resources: ['*/*'] },
   { group: 'aga.k8s.aws', resources: ['*/*'] },
@@ -84,6 +88,16 @@ export interface AdmissionPolicy {
   readonly name: string;
   readonly matchConditions: readonly CelRule[];
   readonly validations: readonly CelRule[];
+  /** matchConstraints.resourceRules, as read back from dist/ (verify/admission.ts); the charts give them beside. */
+  readonly resourceRules?: readonly AdmissionRule[];
+}
+
+/** A rule of what a policy matches (admissionregistration.k8s.io/v1 NamedRuleWithOperations). */
+export interface AdmissionRule {
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly resources: readonly string[];
+  readonly operations: readonly string[];
 }
 
 const annotations = 'object.metadata.annotations';
@@ -132,7 +146,8 @@ export function deleteHookPolicy(cluster: string, platformApplications: readonly
 /**
  * The routing writers policy: a ServiceAccount outside the platform's namespaces may not create,
  * update or delete an Ingress (or its status), endpoints, the load balancer controller's, the
- * Gateway API's or cert-manager's objects, or a Namespace (or its finalizers). Users that are not ServiceAccounts (Argo CD through its EKS access
+ * Gateway API's or cert-manager's objects, a Namespace (or its status or finalizers), or a
+ * Service's status. Users that are not ServiceAccounts (Argo CD through its EKS access
  * entry, people, the control plane's own controllers) are left to RBAC.
  */
 export function routingWritersPolicy(argocdNamespace: string): AdmissionPolicy {
@@ -151,7 +166,7 @@ export function routingWritersPolicy(argocdNamespace: string): AdmissionPolicy {
 }
 
 /**
- * The external IPs policy: no Service may list spec.externalIPs, whoever writes it. kube-proxy
+ * The external IPs policy: no Service may add an address to spec.externalIPs, whoever writes it. kube-proxy
  * sends traffic for such an address to the Service's pods on every node, so a Service of a
  * service's own could take in-cluster clients' traffic to any address, an ALB's included
  * (CVE-2020-8554; EKS does not turn on the API server's DenyServiceExternalIPs). Nothing on the
@@ -163,7 +178,8 @@ export function externalIpsPolicy(): AdmissionPolicy {
     matchConditions: [],
     validations: [
       {
-        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+        // Only an address added: a Service that lists some already (from before the policy) may still be updated, its finalizers taken off as it is deleted.
+        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0 || (request.operation == \'UPDATE\' && oldObject != null && has(oldObject.spec.externalIPs) && object.spec.externalIPs.all(ip, ip in oldObject.spec.externalIPs))',
         message: 'a Service may not list spec.externalIPs: kube-proxy would send in-cluster traffic for those addresses, whoever owns them, to its pods (CVE-2020-8554)',
       },
     ],

@@ -13,11 +13,13 @@ import { Manifest } from './manifest';
 /**
  * The Applications of the platform's own on a cluster, whose delete hooks the delete hooks policy
  * leaves to their projects: its add-ons', its admission policies', and on Argo CD's cluster Argo
- * CD's own and the root app. No app can take one of these names (config/rules.ts checkApplicationNames).
+ * CD's own and the root app. No service can take one of these names (config/rules.ts checkApplicationNames).
  */
 export function platformApplicationsOn(fleet: Fleet, cluster: Cluster): string[] {
   return [
-    ...addonKeys.filter((addon) => cluster.addons[addon]).map((addon) => `${addonCatalog[addon].chart}-${cluster.name}`),
+    // Every add-on's, on or off: an add-on turned off has its Application deleted, and its delete hooks run, in the
+    // sync that would otherwise take it off this list. No service takes an add-on's name (config/rules.ts).
+    ...addonKeys.map((addon) => `${addonCatalog[addon].chart}-${cluster.name}`),
     platformApplicationNames.admission(cluster.name),
     ...(cluster.name === fleet.argocd.cluster ? [platformApplicationNames.argocd, platformApplicationNames.root] : []),
   ];

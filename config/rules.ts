@@ -234,8 +234,15 @@ function checkApplicationNames(file: FleetFileWithDefaults, pending: ReadonlySet
     for (const addon of addonKeys.filter((key) => cluster.addons[key])) owners.set(`${addonCatalog[addon].chart}-${cluster.name}`, `the Application of add-on ${addonCatalog[addon].chart} on ${cluster.name}`);
   }
   const defaultClusters = file.clusters.filter((cluster) => takesDefaultApps(cluster) && !pending.has(cluster.name)).map((cluster) => cluster.name);
+  const addonCharts: readonly string[] = addonKeys.map((key) => addonCatalog[key].chart);
   file.apps.forEach((app, appIndex) => {
     if (refusedApps.has(appIndex)) return;
+    // A service's Application on a cluster where the add-on is off would still bear the add-on's name, which the
+    // cluster's delete hooks policy leaves to the add-on's project (charts/admission.ts platformApplicationsOn).
+    if (app.source && addonCharts.includes(app.name)) {
+      report(['apps', appIndex, 'name'], `"${app.name}" is the name of an add-on: a service's Application <app>-<cluster> would be the add-on's on any cluster, whose delete hooks each cluster's admission policy leaves to the add-on's project; choose another name`);
+      return;
+    }
     const clusters = app.clusters ? app.clusters.map((entry) => (typeof entry === 'string' ? entry : entry.name)) : defaultClusters;
     // A cluster listed twice is refused as such (checkRelations): its one Application is not a second app's.
     for (const cluster of new Set(clusters)) {

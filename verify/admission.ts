@@ -7,11 +7,12 @@
  * that fails to evaluate fails the request under failurePolicy Fail), then every validation must
  * be true (false: denied with its message; an error: denied under failurePolicy Fail).
  *
- * What it does not model: matchConstraints (the callers only ask about requests the policy's rules
- * match), Kubernetes' CEL libraries beyond cel-spec's (the policies use none), and the cost limits.
+ * The policy's resourceRules are matched when the request names its resource (ruleMatches). What it
+ * does not model: Kubernetes' CEL libraries beyond cel-spec's (the policies use none), type
+ * checking against Kubernetes' CEL environment, and the cost limits.
  */
 import { evaluate, parse } from '@marcbachmann/cel-js';
-import { admissionPolicyNames, AdmissionPolicy, CelRule, trackingIdAnnotation } from '../catalog/admission';
+import { admissionPolicyNames, AdmissionPolicy, AdmissionRule, CelRule, trackingIdAnnotation } from '../catalog/admission';
 import { distLayout } from '../catalog/dist-layout';
 import { Manifest } from './rendered';
 import { renderedFileObjects } from './rendered';
@@ -19,17 +20,42 @@ import { renderedFileObjects } from './rendered';
 /** The fields of an admission request the policies read (admission.k8s.io/v1 AdmissionRequest). */
 export interface AdmissionRequest {
   readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
+  /** The resource and subresource requested, which a policy's rules match; absent, the rules are not consulted. */
+  readonly resource?: { readonly group: string; readonly version: string; readonly resource: string };
+  readonly subResource?: string;
   /** '' for a cluster-scoped object. */
   readonly namespace: string;
-  readonly operation: 'CREATE' | 'UPDATE';
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
   readonly userInfo: { readonly username: string };
-  readonly object: Manifest;
+  /** null on DELETE. */
+  readonly object: Manifest | null;
+  /** The object before an UPDATE or DELETE. */
+  readonly oldObject?: Manifest | null;
 }
 
-/** A ValidatingAdmissionPolicy of dist/ as the evaluator takes it. */
+/** A ValidatingAdmissionPolicy of dist/ as the evaluator takes it, its rules included. */
 export function policyOf(object: Manifest): AdmissionPolicy {
   const rules = (list: unknown): CelRule[] => (Array.isArray(list) ? list : []).map((rule) => ({ name: rule?.name, expression: String(rule?.expression ?? ''), message: rule?.message }));
-  return { name: String(object.metadata?.name), matchConditions: rules(object.spec?.matchConditions), validations: rules(object.spec?.validations) };
+  const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map(String) : []);
+  const resourceRules = (Array.isArray(object.spec?.matchConstraints?.resourceRules) ? object.spec.matchConstraints.resourceRules : []).map((rule: Manifest) => ({
+    apiGroups: strings(rule.apiGroups), apiVersions: strings(rule.apiVersions), resources: strings(rule.resources), operations: strings(rule.operations),
+  }));
+  return { name: String(object.metadata?.name), matchConditions: rules(object.spec?.matchConditions), validations: rules(object.spec?.validations), resourceRules };
+}
+
+/**
+ * Whether a rule matches the request's resource, as the API server matches it
+ * (k8s.io/apiserver pkg/admission/plugin/webhook/predicates/rules/rules.go: each resource entry
+ * split at "/", `*` matching any resource, a sub of `*` any subresource or none, no sub none).
+ */
+function ruleMatches(rule: AdmissionRule, request: AdmissionRequest): boolean {
+  const resource = request.resource!;
+  const among = (list: readonly string[], value: string) => list.includes('*') || list.includes(value);
+  return among(rule.apiGroups, resource.group) && among(rule.apiVersions, resource.version) && among(rule.operations, request.operation)
+    && rule.resources.some((entry) => {
+      const [name, sub = ''] = entry.split('/');
+      return (name === '*' || name === resource.resource) && (sub === '*' || sub === (request.subResource ?? ''));
+    });
 }
 
 /** The policy of a cluster's admission file in a render of dist/ (path -> text), by name; undefined when the file or the policy is missing. */
@@ -52,10 +78,11 @@ export function unparsedExpressions(policy: AdmissionPolicy): string[] {
 
 /** Why the API server would refuse the request under the policy, or undefined when it admits it. */
 export function admissionDenial(policy: AdmissionPolicy, request: AdmissionRequest): string | undefined {
+  if (request.resource && policy.resourceRules && !policy.resourceRules.some((rule) => ruleMatches(rule, request))) return undefined;
   const context = {
     object: request.object,
-    oldObject: null,
-    request: { kind: request.kind, namespace: request.namespace, operation: request.operation, userInfo: request.userInfo },
+    oldObject: request.oldObject ?? null,
+    request: { kind: request.kind, namespace: request.namespace, operation: request.operation, userInfo: request.userInfo, ...(request.resource ? { resource: request.resource, subResource: request.subResource ?? '' } : {}) },
   };
   const outcome = (expression: string): boolean | Error => {
     try {

@@ -222,7 +222,8 @@ function checkReach(objects: readonly Manifest[], app: ServiceApp, cluster: Clus
       error(object, 'kind', `is refused by the app's AppProject ${projectNames.service(app.name)}: a source renders Roles and RoleBindings only where the app declares rbac: true; declare it (and grant only what the service's own objects need) or turn the chart's RBAC off`);
     }
     if ((object.kind === 'Role' || object.kind === 'ClusterRole') && group === 'rbac.authorization.k8s.io') {
-      const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource.split('/')[0]) || resource === '*')
+      // `*/status` is every resource's status to RBAC (rbac/v1 ResourceMatches); a Service's status names the addresses kube-proxy takes traffic for.
+      const reaching = (object.rules ?? []).flatMap((rule: Json) => (rule.resources ?? []).filter((resource: string) => rbacReach.has(resource.split('/')[0]) || resource === '*' || resource.startsWith('*/') || /^services\/(status|\*)$/.test(resource))
         .filter(() => (rule.verbs ?? []).some((verb: string) => !['get', 'list', 'watch'].includes(verb))));
       if (reaching.length) {
         error(object, 'rules', `lets its subjects write ${[...new Set(reaching)].join(', ')}: pods bound to it could put rules or endpoints on the shared ALB, or relabel their Namespace out of its Pod Security level; grant only what the service's own objects need`);

@@ -79,9 +79,9 @@ describe('the admission policies every registered cluster enforces for the servi
     const syncHook = asPodinfo(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } }));
     expect(admissionDenial(deleteHooks, syncHook)).toBeUndefined();
     const untracked = asPodinfo(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }));
-    const { 'argocd.argoproj.io/tracking-id': _tracking, ...withoutTracking } = untracked.object.metadata.annotations;
-    expect(admissionDenial(deleteHooks, { ...untracked, object: { ...untracked.object, metadata: { ...untracked.object.metadata, annotations: withoutTracking } } })).toBeUndefined();
-    expect(admissionDenial(deleteHooks, { ...untracked, object: { ...untracked.object, metadata: { name: 'x' } } })).toBeUndefined();
+    const { 'argocd.argoproj.io/tracking-id': _tracking, ...withoutTracking } = untracked.object!.metadata.annotations;
+    expect(admissionDenial(deleteHooks, { ...untracked, object: { ...untracked.object!, metadata: { ...untracked.object!.metadata, annotations: withoutTracking } } })).toBeUndefined();
+    expect(admissionDenial(deleteHooks, { ...untracked, object: { ...untracked.object!, metadata: { name: 'x' } } })).toBeUndefined();
     for (const platform of ['aws-load-balancer-controller-ipv6-east', 'cert-manager-ipv6-east', 'argo-cd', 'fleet-root']) {
       expect(admissionDenial(deleteHooks, deleteHookCreation(hook('ConfigMap', 'v1', 'x', { namespace: 'kube-system' }), platform, 'kube-system', false))).toBeUndefined();
     }
@@ -104,12 +104,39 @@ describe('the admission policies every registered cluster enforces for the servi
     expect(admissionDenial(routingWriters, write('system:serviceaccount:kube-system-two:default', 'networking.k8s.io', 'Ingress'))).toMatch(/^denied/);
   });
 
+  test.each<[string, string, string, string | undefined, 'CREATE' | 'UPDATE' | 'DELETE', boolean]>([
+    // [what, group, resource, subresource, operation, denied to a service's pod]
+    ['its Namespace\'s labels through the status subresource (Pod Security admission skips subresources)', '', 'namespaces', 'status', 'UPDATE', true],
+    ['its Namespace\'s finalizers', '', 'namespaces', 'finalize', 'UPDATE', true],
+    ['its Namespace itself', '', 'namespaces', undefined, 'DELETE', true],
+    ['a LoadBalancer Service\'s status, whose addresses kube-proxy takes traffic for', '', 'services', 'status', 'UPDATE', true],
+    ['an Ingress\'s status, which external-dns publishes', 'networking.k8s.io', 'ingresses', 'status', 'UPDATE', true],
+    ['a TargetGroupBinding\'s status', 'elbv2.k8s.aws', 'targetgroupbindings', 'status', 'UPDATE', true],
+    ['a Service itself (its own kind, left to its project and RBAC)', '', 'services', undefined, 'UPDATE', false],
+    ['a Deployment\'s scale', 'apps', 'deployments', 'scale', 'UPDATE', false],
+    ['a ConfigMap', '', 'configmaps', undefined, 'CREATE', false],
+  ])('the routing writers policy, by its rules in dist/: a service\'s pod writing %s', (_, group, resource, subResource, operation, denied) => {
+    const request: AdmissionRequest = {
+      ...write('system:serviceaccount:podinfo:default', group, 'X', operation),
+      resource: { group, version: 'v1', resource }, subResource, object: operation === 'DELETE' ? null : { apiVersion: 'v1', kind: 'X', metadata: { name: 'podinfo' } },
+    };
+    expect(admissionDenial(routingWriters, request) !== undefined).toBe(denied);
+    // and the load balancer controller, in kube-system, is never denied
+    expect(admissionDenial(routingWriters, { ...request, userInfo: { username: 'system:serviceaccount:kube-system:aws-load-balancer-controller' } })).toBeUndefined();
+  });
+
   test('a Service with externalIPs is denied to anyone; one without, or with an empty list, is admitted', () => {
     const externalIps = clusterPolicy(files, 'ipv6-east', admissionPolicyNames.externalIps)!;
     const service = (spec: Record<string, unknown>): AdmissionRequest => ({ ...write('arn:aws:sts::111122223333:assumed-role/ipv6-east-argocd/1', '', 'Service'), object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec } });
     expect(admissionDenial(externalIps, service({ externalIPs: ['203.0.113.7'] }))).toMatch(/^denied by fleet-service-external-ips: a Service may not list spec.externalIPs/);
     expect(admissionDenial(externalIps, service({ ports: [{ port: 80 }] }))).toBeUndefined();
     expect(admissionDenial(externalIps, service({ externalIPs: [] }))).toBeUndefined();
+    // A Service that lists addresses from before the policy can still be updated (its finalizers taken off as it goes), not given more
+    const listed = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { externalIPs: ['203.0.113.7'] } };
+    const update = (spec: Record<string, unknown>): AdmissionRequest => ({ ...service(spec), operation: 'UPDATE', oldObject: listed });
+    expect(admissionDenial(externalIps, update({ externalIPs: ['203.0.113.7'] }))).toBeUndefined();
+    expect(admissionDenial(externalIps, update({ externalIPs: ['203.0.113.7', '198.51.100.1'] }))).toMatch(/^denied/);
+    expect(admissionDenial(externalIps, { ...service({ externalIPs: ['203.0.113.7'] }), operation: 'UPDATE', oldObject: { ...listed, spec: {} } })).toMatch(/^denied/);
     const policy = findObject(renderedFileObjects(files, 'admission/ipv6-east.yaml'), 'ValidatingAdmissionPolicy', admissionPolicyNames.externalIps);
     expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }]);
   });
@@ -135,7 +162,7 @@ describe('the admission policies every registered cluster enforces for the servi
     const rules: Json[] = policy.spec.matchConstraints.resourceRules;
     expect(rules.every((rule) => JSON.stringify(rule.operations) === '["CREATE","UPDATE","DELETE"]')).toBe(true);
     expect(rules.flatMap((rule) => rule.apiGroups.flatMap((group: string) => rule.resources.map((resource: string) => `${group}/${resource}`)))).toEqual([
-      'networking.k8s.io/ingresses', 'networking.k8s.io/ingresses/status', 'discovery.k8s.io/endpointslices', '/endpoints', '/namespaces', '/namespaces/finalize',
+      'networking.k8s.io/ingresses', 'networking.k8s.io/ingresses/status', 'discovery.k8s.io/endpointslices', '/endpoints', '/namespaces/*', '/services/status',
       'elbv2.k8s.aws/*/*', 'gateway.k8s.aws/*/*', 'aga.k8s.aws/*/*', 'gateway.networking.k8s.io/*/*', 'cert-manager.io/*/*', 'acme.cert-manager.io/*/*',
     ]);
     // '*/*' alone in a rule's resources (the API server refuses it beside others)
@@ -156,6 +183,14 @@ describe('the admission policies every registered cluster enforces for the servi
     expect(projectRefusal(project, { group: '', kind: 'ConfigMap', name: 'x', namespace: 'kube-system' }, 'ipv6-east')).toMatch(/not permitted/);
     // Deregistering a cluster leaves its policies in place
     expect(findObject(objects, 'ApplicationSet', 'fleet-admission').spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+  });
+
+  test('a service named after an add-on is refused, on or off: its Application would bear the add-on\'s name, which the delete hooks policy leaves to the add-on', () => {
+    const text = `${demoFleetText.replace('  - name: podinfo\n', '  - name: cluster-autoscaler\n')}`;
+    expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringMatching(/^apps\[\d\]\.name: "cluster-autoscaler" is the name of an add-on: a service's Application <app>-<cluster> would be the add-on's on any cluster/)]));
+    // Every add-on's Application is the platform's on every cluster, whether the add-on is on there or not
+    const legacy = clusterPolicy(files, 'legacy-ipv4', admissionPolicyNames.deleteHooks)!;
+    expect(legacy.matchConditions[1].expression).toContain("'cluster-autoscaler-legacy-ipv4'");
   });
 
   test('an app whose Application would be a cluster\'s admission Application is refused', () => {

@@ -115,7 +115,7 @@ describe('fleet.yaml errors name the file, line:column, field path and what was 
 
   test('an empty file', async () => {
     expect(problemsOf(await rejectedSynth('# nothing yet\n'))).toEqual([
-      '1:1 : is empty: expected a mapping with keys repo, domain, domainAccountId, administrators, argocd, capacity, clusters, apps',
+      '1:1 : is empty: expected a mapping with keys repo, domain, domainAccountId, administrators, argocd, capacity, waves, clusters, apps',
     ]);
   });
 

@@ -482,6 +482,8 @@ ${extra}`;
       at('Ingress/take-over-on-delete', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook'),
       at('ConfigMap/own-cleanup', 'metadata.annotations.argocd.argoproj.io/hook: is a delete hook'),
       at('Service/hello-external', 'spec.externalIPs: lists 203.0.113.7: kube-proxy would send in-cluster traffic for those addresses'),
+      at('Role/every-status', 'rules: lets its subjects write */status'),
+      at('Role/load-balancer-status', 'rules: lets its subjects write services/status'),
       at('Role/status-writer', 'rules: lets its subjects write ingresses/status'),
     ]));
     expect(errors.filter((line) => /Ingress|TargetGroupBinding|LoadBalancer|NodePort/.test(line) && !line.includes('delete hook')).every((line) => line.includes('expose'))).toBe(true);
