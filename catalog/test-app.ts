@@ -46,6 +46,13 @@ export function rolloutPeak(replicas: number, strategy: RollingUpdate = testAppR
  */
 export const replicasAnnotation = 'fleet/replicas';
 
+/**
+ * The annotation of a service's Namespace that records the version of its source (a chart's
+ * version, a git path's revision): the Namespace is in what the clusters share, so a later wave
+ * reads the version its pinned commit has there (rollout/pins.ts).
+ */
+export const sourceVersionAnnotation = 'fleet/source-version';
+
 /** The pods an app's shared file declares: its Deployment's replicas (a test app), or its Namespace's replicasAnnotation (a service). */
 export function declaredReplicas(objects: readonly any[]): number {
   const deployment = objects.find((object) => object?.kind === 'Deployment');

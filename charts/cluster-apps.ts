@@ -229,7 +229,8 @@ export class ServiceApps extends Construct {
     if (charts.length) {
       this.applicationSet(fleet, cluster, 'charts', charts.map((app) => {
         const source = app.source as ChartSource;
-        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: source.version, ...sharedElement(fleet, pin, distLayout.serviceValues(app.name)) };
+        // A later wave runs the version its pinned commit has (charts/waves.ts).
+        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: pin?.serviceVersions.get(app.name) ?? source.version, ...sharedElement(fleet, pin, distLayout.serviceValues(app.name)) };
       }), [
         {
           repoUrl: '{{.repoURL}}',
@@ -251,7 +252,7 @@ export class ServiceApps extends Construct {
     if (gits.length) {
       this.applicationSet(fleet, cluster, 'git', gits.map((app) => {
         const source = app.source as GitSource;
-        return { app: app.name, repoURL: source.repoURL, revision: source.revision, path: source.path };
+        return { app: app.name, repoURL: source.repoURL, revision: pin?.serviceVersions.get(app.name) ?? source.revision, path: source.path };
       }), [
         { repoUrl: '{{.repoURL}}', targetRevision: '{{.revision}}', path: '{{.path}}' },
       ]);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { appClusterPath, appSharedPath, distLayout } from '../catalog/dist-layout';
-import { replicasAnnotation } from '../catalog/test-app';
+import { replicasAnnotation, sourceVersionAnnotation } from '../catalog/test-app';
 import { Placement, ServiceApp } from '../config/fleet';
 import { FreeMapping } from '../config/schema-builder';
 import { FileChart, ValuesFile } from './file-chart';
@@ -29,7 +29,8 @@ export class ServiceAppChart extends FileChart {
     super(scope, id, appSharedPath(app.name), { labels: serviceLabels(app) });
     // Before what the source renders into it; with the pods fleet.yaml declares per cluster, which synth and
     // npm run diff count when a placement changes.
-    appNamespace(this, app.name, app.podSecurity, { [replicasAnnotation]: String(app.replicas) });
+    // And the version of its source: a later wave runs the one its pinned commit records here (charts/waves.ts).
+    appNamespace(this, app.name, app.podSecurity, { [replicasAnnotation]: String(app.replicas), [sourceVersionAnnotation]: app.source.type === 'chart' ? app.source.version : app.source.revision });
     if (app.source.type === 'chart') new ValuesFile(this, 'values', distLayout.serviceValues(app.name), { ...app.values });
   }
 }

@@ -26,6 +26,8 @@ export interface WavePin {
   readonly sharedFiles: ReadonlySet<string>;
   /** Each add-on's chart version at the revision, by chart; absent where the add-on was not rendered then. */
   readonly addonVersions: ReadonlyMap<string, string>;
+  /** Each service's source version (chart version or git revision) at the revision, by app; absent where it was not a service then. */
+  readonly serviceVersions: ReadonlyMap<string, string>;
 }
 
 /** The pins of a fleet's later waves, by wave name: what the charts render those waves' Applications from. */

@@ -6,7 +6,9 @@
  */
 import { execFileSync } from 'child_process';
 import { addonCatalog, addonKeys } from '../catalog/addons';
-import { distLayout } from '../catalog/dist-layout';
+import { appSharedPath, distLayout } from '../catalog/dist-layout';
+import { sourceVersionAnnotation } from '../catalog/test-app';
+import { parseAllDocuments } from 'yaml';
 import { firstWaveVersion } from '../diff/waves';
 import { Fleet } from '../config/fleet';
 import { isWaveSharedFile, Wave, WavePin, WavePins } from '../config/waves';
@@ -21,6 +23,27 @@ export class WavePinError extends Error {
 
 function git(repoRoot: string, args: readonly string[]): string {
   return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** The texts of blobs (`<revision>:<path>`) in one `git cat-file --batch`; undefined for one that is missing. */
+function readBlobs(repoRoot: string, specs: readonly string[]): Array<string | undefined> {
+  if (!specs.length) return [];
+  const output = execFileSync('git', ['-C', repoRoot, 'cat-file', '--batch'], { input: `${specs.join('\n')}\n`, maxBuffer: 1024 * 1024 * 1024 });
+  const texts: Array<string | undefined> = [];
+  let at = 0;
+  for (let index = 0; index < specs.length; index++) {
+    const end = output.indexOf(0x0a, at);
+    const header = output.subarray(at, end).toString('utf8');
+    at = end + 1;
+    if (header.endsWith(' missing')) {
+      texts.push(undefined);
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    texts.push(output.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return texts;
 }
 
 /** The pin of one later wave, read with git in `repoRoot`. */
@@ -42,7 +65,17 @@ export function readWavePin(fleet: Fleet, wave: Wave, repoRoot: string): WavePin
     const version = firstWaveVersion(git(repoRoot, ['show', `${revision}:${prefix}${path}`]));
     if (version) addonVersions.set(chart, version);
   }
-  return { wave: wave.name, revision, sharedFiles, addonVersions };
+  // Each service's source version, as its Namespace recorded it then (catalog/test-app.ts sourceVersionAnnotation), in one git process.
+  const services = fleet.apps.filter((app) => app.kind === 'service' && sharedFiles.has(appSharedPath(app.name)));
+  const texts = readBlobs(repoRoot, services.map((app) => `${revision}:${prefix}${appSharedPath(app.name)}`));
+  const serviceVersions = new Map<string, string>();
+  services.forEach((app, index) => {
+    const text = texts[index];
+    const namespace = text === undefined ? undefined : parseAllDocuments(text).map((document) => document.toJS()).find((object) => object?.kind === 'Namespace');
+    const version = namespace?.metadata?.annotations?.[sourceVersionAnnotation];
+    if (typeof version === 'string') serviceVersions.set(app.name, version);
+  });
+  return { wave: wave.name, revision, sharedFiles, addonVersions, serviceVersions };
 }
 
 /** The pins of every later wave of the fleet; none for a fleet without waves (no git is run). */

@@ -23,7 +23,7 @@ function hook(kind: string, apiVersion: string, name: string, extra: { namespace
 const asPodinfo = (object: Manifest, clusterScoped = false) => deleteHookCreation(object, 'podinfo-ipv6-east', 'podinfo', clusterScoped);
 
 /** A write of `kind` by `username` in namespace podinfo. */
-function write(username: string, group: string, kind: string, operation: 'CREATE' | 'UPDATE' = 'CREATE'): AdmissionRequest {
+function write(username: string, group: string, kind: string, operation: 'CREATE' | 'UPDATE' | 'DELETE' = 'CREATE'): AdmissionRequest {
   return { kind: { group, version: 'v1', kind }, namespace: kind === 'Namespace' ? '' : 'podinfo', operation, userInfo: { username }, object: { apiVersion: group ? `${group}/v1` : 'v1', kind, metadata: { name: 'x' } } };
 }
 

@@ -10,6 +10,7 @@ import { generatedApplications } from '../../verify/objects';
 import { renderedObjects } from '../../verify/rendered';
 import { markerText, outputMarker } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
+import { podinfoChartSource } from '../support/fixtures';
 import type { Fleet } from '../../config/fleet';
 import type { ApplicationHealth } from '../../rollout/argocd-health';
 
@@ -142,7 +143,9 @@ describe('waves: a shared change reaches the first wave when merged, each later 
     early = ['ipv4-00', 'ipv6-03', 'ipv6-05', 'ipv4-04'];
     rest = clusters.filter((name) => !canary.includes(name) && !early.includes(name));
     const everywhere = ['  - name: everywhere', '    backgroundColor: teal', '    containerPort: 8080', '    replicas: 5', `    clusters: [${ipv6.map((name) => `{ name: ${name}, weight: 1 }`).join(', ')}]`].join('\n');
-    fleetText = `${base}${everywhere}\n`;
+    const service = ['  - name: web', podinfoChartSource.trimEnd(), '    values: { replicaCount: 2 }', '    expose: { service: web-podinfo, port: 9898 }', '    replicas: 2',
+      `    clusters: [${ipv6.map((name) => `{ name: ${name}, weight: 1 }`).join(', ')}]`].join('\n');
+    fleetText = `${base}${everywhere}\n${service}\n`;
     clusterOf = (name: string) => clusters.find((cluster) => name.endsWith(`-${cluster}`) || name.includes(`-${cluster}-`)) ?? name;
     // C0: the fleet without waves.
     const c0Files = render(fleetText, repo);
@@ -170,6 +173,8 @@ describe('waves: a shared change reaches the first wave when merged, each later 
     ['a fleet-wide add-on value', { externalDnsValue: true }],
     ['the nginx image', { nginxTag: '1.29.9' }],
     ['one app\'s page', (text) => text.replace('backgroundColor: teal', 'backgroundColor: navy')],
+    ['a service\'s chart version', (text) => text.replace('version: 6.14.1', 'version: 6.15.0')],
+    ['a service\'s fleet-wide values', (text) => text.replace('values: { replicaCount: 2 }', 'values: { replicaCount: 3 }')],
   ])('%s changes, in the generated Applications, exactly the first wave\'s clusters', (_, change) => {
     const text = typeof change === 'function' ? change(states.declared.text) : states.declared.text;
     const files = render(text, repo, typeof change === 'function' ? {} : change);
