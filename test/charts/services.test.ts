@@ -39,7 +39,7 @@ describe('a service\'s files in dist/', () => {
       'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
       'app.kubernetes.io/part-of': 'services',
     });
-    expect(namespace.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2', 'fleet/replicas': '4' });
+    expect(namespace.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2', 'fleet/replicas': '4', 'fleet/source-version': '6.14.1' });
   });
 
   test('a service that declares baseline gets a baseline namespace, never privileged', () => {
