@@ -14,7 +14,7 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { relative, resolve } from 'path';
 import { parseArgs } from 'util';
-import { FleetConfigError, loadFleet } from '../config/load';
+import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { updateFleetFile } from '../output/fleet-file';
 import { ArgoCdApiError, fetchApplications } from '../rollout/argocd-health';
@@ -37,39 +37,38 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const options = synthOptionsFromEnv(process.env);
-  let context: PromotionContext;
+  const repoRoot = execFileSync('git', ['-C', resolve(options.configFile, '..'), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
+  const fleetText = readFileSync(options.configFile, 'utf8');
+  let promotion: Promotion;
   try {
-    const fleet = loadFleet(options.configFile);
-    const repoRoot = execFileSync('git', ['-C', resolve(options.configFile, '..'), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
-    const server = process.env.ARGOCD_SERVER;
-    const token = process.env.ARGOCD_AUTH_TOKEN;
-    const asksArgoCd = Boolean(server && token) && !parsed.values.init && !parsed.values.undo;
-    context = {
-      fleet,
-      fleetText: readFileSync(options.configFile, 'utf8'),
-      fleetPath: relative(repoRoot, resolve(options.configFile)),
-      repoRoot,
-      now: Math.floor(Date.now() / 1000),
-      applications: asksArgoCd ? await fetchApplications(server!, token!) : undefined,
-    };
+    if (parsed.values.init) {
+      promotion = initWaves(fleetText, repoRoot);
+      // Pinned, the fleet must be valid.
+      parseFleet(promotion.text, options.configFile);
+    } else {
+      const fleet = loadFleet(options.configFile);
+      const server = process.env.ARGOCD_SERVER;
+      const token = process.env.ARGOCD_AUTH_TOKEN;
+      const context: PromotionContext = {
+        fleet,
+        fleetText,
+        fleetPath: relative(repoRoot, resolve(options.configFile)),
+        repoRoot,
+        now: Math.floor(Date.now() / 1000),
+        applications: server && token && !parsed.values.undo ? await fetchApplications(server, token) : undefined,
+      };
+      promotion = parsed.values.undo ? undoWave(context, wave!) : promoteWave(context, wave!);
+    }
   } catch (error) {
     if (error instanceof FleetConfigError) {
       console.error(`${options.configFile} is not valid:\n${error.message}`);
       return 2;
     }
-    if (error instanceof ArgoCdApiError) {
-      console.error(`promotion refused: ${error.message}`);
+    if (error instanceof PromotionError || error instanceof ArgoCdApiError) {
+      console.error(`${parsed.values.undo ? 'undo' : 'promotion'} refused: ${error.message}`);
       return 1;
     }
     throw error;
-  }
-  let promotion: Promotion;
-  try {
-    promotion = parsed.values.init ? initWaves(context) : parsed.values.undo ? undoWave(context, wave!) : promoteWave(context, wave!);
-  } catch (error) {
-    if (!(error instanceof PromotionError)) throw error;
-    console.error(`${parsed.values.undo ? 'undo' : 'promotion'} refused: ${error.message}`);
-    return 1;
   }
   updateFleetFile(options.configFile, () => ({ text: promotion.text, result: undefined }));
   for (const line of promotion.lines) console.log(line);

@@ -7,6 +7,10 @@ import { FileContent, fileText } from '../output/file-content';
 import { byPath } from '../output/write-dist';
 import { appFingerprint } from './fingerprint';
 import { withWavePins } from '../rollout/pins';
+import { addonCatalog, addonKeys } from '../catalog/addons';
+import { TestAppChart } from '../charts/test-app';
+import { ServiceAppChart } from '../charts/service-app';
+import { addonValues } from '../values/addons';
 import { ObjectLimitError, objectLimitProblems } from '../verify/limits';
 
 /**
@@ -38,6 +42,39 @@ export function renderForComparison(before: Fleet, after: Fleet): [Map<string, s
   return [renderFleet(before, beforeApps.filter(differs)), renderFleet(after, afterApps.filter(differs))];
 }
 
+/**
+ * The fleet with its later waves' pins read (rollout/pins.ts) and each pin's copies set: the shared
+ * files whose text the wave holds differs from the one rendered now (charts/waves.ts).
+ */
+export function withWaveCopies(fleet: Fleet, repoRoot?: string): Fleet {
+  const pinned = withWavePins(fleet, repoRoot);
+  const pins = [...pinned.wavePins?.values() ?? []];
+  if (pins.every((pin) => pin.copies)) return pinned;
+  const current = currentSharedTexts(pinned, new Set(pins.flatMap((pin) => [...pin.heldTexts.keys()])));
+  return {
+    ...pinned,
+    wavePins: new Map(pins.map((pin) => [pin.wave, { ...pin, copies: new Set([...pin.heldTexts].filter(([path, text]) => current.has(path) && current.get(path) !== text).map(([path]) => path)) }])),
+  };
+}
+
+/** The texts the fleet renders now of the shared files `paths` (the apps' shared files and values, the add-ons' fleet-wide values). */
+function currentSharedTexts(fleet: Fleet, paths: ReadonlySet<string>): Map<string, string> {
+  const texts = new Map<string, string>();
+  withoutEnvironmentOverrides(() => {
+    const app = new App();
+    for (const entry of fleet.apps.filter((candidate) => paths.has(appSharedPath(candidate.name)) || paths.has(distLayout.serviceValues(candidate.name)))) {
+      if (entry.kind === 'test') new TestAppChart(app, `app-${entry.name}`, { app: entry });
+      else new ServiceAppChart(app, `app-${entry.name}`, { app: entry });
+    }
+    for (const content of fileContents(app)) if (paths.has(content.path)) texts.set(content.path, fileText(content));
+  });
+  for (const addon of addonKeys) {
+    const path = distLayout.chartValues(addonCatalog[addon].chart);
+    if (paths.has(path)) texts.set(path, fileText({ path, values: addonValues[addon].fleet(fleet) }));
+  }
+  return texts;
+}
+
 /** Test apps built at a time by buildFleetInSlices. */
 const appsPerSlice = 50;
 
@@ -55,8 +92,8 @@ export function buildFleetInSlices(
 ): void {
   withoutEnvironmentOverrides(() => {
     const control = new App();
-    // A later wave's Applications read its pinned commit: what is there is read first, with git.
-    new FleetControlCharts(control, 'control', withWavePins(fleet));
+    // A later wave's Applications read what its pinned commit holds: read first, with git, and compared.
+    new FleetControlCharts(control, 'control', withWaveCopies(fleet));
     const slices = Math.ceil(apps.length / appsPerSlice);
     take(withinLimits(fileContents(control), true), slices);
     for (let index = 0; index < slices; index++) {

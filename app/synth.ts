@@ -24,8 +24,7 @@ import { committedDist } from '../diff/baseline';
 import { distLayout } from '../catalog/dist-layout';
 import { nodeGroupWarnings } from '../capacity/max-pods';
 import { sourceVersion, appFingerprint } from './fingerprint';
-import { buildFleetInSlices, appPaths } from './render';
-import { withWavePins } from '../rollout/pins';
+import { buildFleetInSlices, appPaths, withWaveCopies } from './render';
 import { sharedChanges, waveFilesPattern, waveReach } from '../diff/waves';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
@@ -128,7 +127,7 @@ export async function synthesize(options: SynthOptions, run: SynthRun = {}): Pro
 
 async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: SynthRun): Promise<SynthResult> {
   // A later wave's pinned commit is read from the repository fleet.yaml is in.
-  const fleet = withWavePins(loadFleet(options.configFile), dirname(resolve(options.configFile)));
+  const fleet = withWaveCopies(loadFleet(options.configFile), dirname(resolve(options.configFile)));
   const warnings = [...checkCapacity(fleet, options.configFile), ...fleetWarnings(fleet, fleetToday()), ...nodeGroupWarnings(fleet)];
   // An identity switch is refused against the dist/ this synth replaces (what was last applied, or is about to be).
   const switched = identitySwitchProblems(fleet, (cluster) => {

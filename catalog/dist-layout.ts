@@ -7,6 +7,7 @@
  *                                  service's Helm values too: values.yaml and values/<cluster>.yaml
  *     addons/<chart>/              Helm values: values.yaml (fleet-wide) and clusters/<cluster>.yaml
  *     admission/<cluster>.yaml     the admission policies a cluster enforces for the services
+ *     waves/<wave>/<path>          a later wave's copy of a shared file whose text it holds back
  *     terraform/accounts/<id>/     a Terraform root module per AWS account: the IAM roles its clusters share
  *     terraform/clusters/<name>/   a Terraform root module per cluster: VPC and EKS (or reads them), access, associations
  */
@@ -36,6 +37,9 @@ export const distLayout = {
   serviceValues: (app: string) => `apps/${app}/values.yaml`,
   /** A chart service's Helm values on one cluster. */
   serviceClusterValues: (app: string, cluster: string) => `apps/${app}/values/${cluster}.yaml`,
+
+  /** A later wave's copy of a shared file whose text it holds back (charts/waves.ts): what its Applications read instead. */
+  waveCopy: (wave: string, path: string) => `waves/${wave}/${path}`,
 
   /** The folder of every cluster's admission policies: the source path of the fleet-admission Applications. */
   admissionDir: 'admission',
@@ -86,11 +90,11 @@ export function pathPattern(path: (name: string) => string): RegExp {
 }
 
 /** A chart service's values files in its app folder (distLayout.serviceValues, serviceClusterValues). */
-const serviceValuesFile = /^apps\/[^/]+\/(?:values\.yaml|values\/[^/]+\.yaml)$/;
+const serviceValuesFile = /^(?:waves\/[^/]+\/)?apps\/[^/]+\/(?:values\.yaml|values\/[^/]+\.yaml)$/;
 
 /** Whether a file of dist/ holds Helm values (data) rather than Kubernetes objects: an add-on's, or a chart service's. */
 export function isValuesFile(path: string): boolean {
-  return path.startsWith(`${distLayout.valuesDir}/`) || serviceValuesFile.test(path);
+  return path.startsWith(`${distLayout.valuesDir}/`) || /^waves\/[^/]+\/addons\//.test(path) || serviceValuesFile.test(path);
 }
 
 /** Whether a file of dist/ belongs to the root app, which is where Argo CD objects live. */

@@ -6,7 +6,7 @@ import { Fleet } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecIgnoreDifferences } from '../imports/argocd-argoproj.io';
 import { addonValues } from '../values/addons';
 import { FileChart, ValuesFile } from './file-chart';
-import { sharedRevision, wavePin } from './waves';
+import { sharedPath, wavePin } from './waves';
 
 export interface AddonChartProps {
   /** The validated fleet, every default applied. */
@@ -55,13 +55,13 @@ export class AddonChart extends FileChart {
         goTemplateOptions: ['missingkey=error'],
         syncPolicy: { preserveResourcesOnDeletion: true },
         generators: fleet.waves.length
-          // One generator per wave: its clusters, its chart version and the revision of its fleet-wide values (charts/waves.ts).
+          // One generator per wave: its clusters, its chart version and its fleet-wide values file (charts/waves.ts).
           ? fleet.waves.map((wave) => {
             const pin = wavePin(fleet, wave);
             return {
               clusters: {
                 selector: { matchLabels: { [addonEnableLabel(addon)]: 'true', [clusterLabelKeys.wave]: wave.name } },
-                values: { chartVersion: pin?.addonVersions.get(entry.chart) ?? entry.version, sharedRevision: sharedRevision(fleet, pin, distLayout.chartValues(entry.chart)) },
+                values: { chartVersion: pin?.addonVersions.get(entry.chart) ?? entry.version, valuesFile: sharedPath(fleet, pin, distLayout.chartValues(entry.chart)) },
               },
             };
           })
@@ -81,14 +81,12 @@ export class AddonChart extends FileChart {
                 helm: {
                   releaseName: entry.releaseName,
                   valueFiles: [
-                    `$${waves ? 'shared' : 'values'}/${fleet.repo.path}/${distLayout.chartValues(entry.chart)}`,
+                    waves ? '$values/{{.values.valuesFile}}' : `$values/${fleet.repo.path}/${distLayout.chartValues(entry.chart)}`,
                     `$values/${fleet.repo.path}/${distLayout.chartClusterValues(entry.chart, '{{.name}}')}`,
                   ],
                 },
               },
               { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
-              // With waves, the fleet-wide values at the revision the cluster's wave runs.
-              ...(waves ? [{ repoUrl: fleet.repo.url, targetRevision: '{{.values.sharedRevision}}', ref: 'shared' }] : []),
             ],
             destination: { server: '{{.server}}', namespace: entry.namespace },
             ignoreDifferences,

@@ -4,7 +4,7 @@ import { appSharedPath, distLayout } from '../catalog/dist-layout';
 import { App, ChartSource, Cluster, Fleet, GitSource, isService, ServiceApp, TestApp } from '../config/fleet';
 import { ApplicationSet, ApplicationSetSpecTemplateSpecSource, ApplicationSetSpecTemplateSpecSources, AppProject } from '../imports/argocd-argoproj.io';
 import { FileChart } from './file-chart';
-import { clusterPin, sharedRevision } from './waves';
+import { clusterPin, sharedPath } from './waves';
 import { WavePin } from '../config/waves';
 import { syncWaveAnnotation } from '../catalog/argocd';
 
@@ -100,15 +100,15 @@ function appFolderSources(fleet: Fleet, cluster: Cluster, pin: WavePin | undefin
   }
   return {
     sources: [
-      { repoUrl: fleet.repo.url, targetRevision: '{{.shared}}', path, directory: { include: distLayout.appSharedFile } },
+      { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, path: '{{.shared}}', directory: { include: distLayout.appSharedFile } },
       { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, path, directory: { recurse: true, include: distLayout.appClusterFile(cluster.name) } },
     ],
   };
 }
 
-/** An element's `shared`: the revision a cluster of a later wave reads the shared file `path` at; nothing on the first wave. */
+/** An element's `shared`: the folder a cluster of a later wave reads the shared file `path` in (its wave's copy, or the app's folder); nothing on the first wave. */
 function sharedElement(fleet: Fleet, pin: WavePin | undefined, path: string): Record<string, string> {
-  return pin ? { shared: sharedRevision(fleet, pin, path) } : {};
+  return pin ? { shared: sharedPath(fleet, pin, path).replace(/\/[^/]+$/, '') } : {};
 }
 
 /** An ApplicationSet of one cluster's apps: one Application per element (`app`, and what its sources template). */
@@ -230,7 +230,7 @@ export class ServiceApps extends Construct {
       this.applicationSet(fleet, cluster, 'charts', charts.map((app) => {
         const source = app.source as ChartSource;
         // A later wave runs the version its pinned commit has (charts/waves.ts).
-        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: pin?.serviceVersions.get(app.name) ?? source.version, ...sharedElement(fleet, pin, distLayout.serviceValues(app.name)) };
+        return { app: app.name, repoURL: applicationChartRepo(source.repoURL), chart: source.name, version: pin?.serviceVersions.get(app.name) ?? source.version, ...(pin ? { values: sharedPath(fleet, pin, distLayout.serviceValues(app.name)) } : {}) };
       }), [
         {
           repoUrl: '{{.repoURL}}',
@@ -239,14 +239,13 @@ export class ServiceApps extends Construct {
           helm: {
             releaseName: '{{.app}}',
             valueFiles: [
-              `$${pin ? 'shared' : 'values'}/${fleet.repo.path}/${distLayout.serviceValues('{{.app}}')}`,
+              // A later wave's clusters: the fleet-wide values their wave holds (the element's `values`, charts/waves.ts).
+              pin ? '$values/{{.values}}' : `$values/${fleet.repo.path}/${distLayout.serviceValues('{{.app}}')}`,
               `$values/${fleet.repo.path}/${distLayout.serviceClusterValues('{{.app}}', cluster.name)}`,
             ],
           },
         },
         { repoUrl: fleet.repo.url, targetRevision: fleet.repo.revision, ref: 'values' },
-        // A later wave's clusters read the chart's fleet-wide values at the wave's pinned commit.
-        ...(pin ? [{ repoUrl: fleet.repo.url, targetRevision: '{{.shared}}', ref: 'shared' }] : []),
       ]);
     }
     if (gits.length) {

@@ -23,6 +23,13 @@ export class ValuesFile extends Construct {
   }
 }
 
+/** A file under dist/ whose text is given whole, e.g. a later wave's copy of a shared file as its pinned commit has it. */
+export class TextFile extends Construct {
+  constructor(scope: Construct, id: string, readonly outputFile: string, readonly text: string) {
+    super(scope, id);
+  }
+}
+
 /** A JSON file under dist/, e.g. a Terraform root module `terraform/clusters/ipv6-east/main.tf.json`. */
 export class JsonFile extends Construct {
   constructor(scope: Construct, id: string, readonly outputFile: string, readonly json: Record<string, unknown>) {

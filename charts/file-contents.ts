@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { FileChart, JsonFile, ValuesFile } from './file-chart';
+import { FileChart, JsonFile, TextFile, ValuesFile } from './file-chart';
 import { FileContent } from '../output/file-content';
 
 /** The Kubernetes objects of a chart as JSON, in the order they were defined. */
@@ -21,6 +21,7 @@ export function fileContents(root: IConstruct): FileContent[] {
     if (FileChart.isFileChart(node)) contents.push({ path: node.outputFile, objects: chartObjects(node) });
     else if (node instanceof ValuesFile) contents.push({ path: node.outputFile, values: node.values });
     else if (node instanceof JsonFile) contents.push({ path: node.outputFile, json: node.json });
+    else if (node instanceof TextFile) contents.push({ path: node.outputFile, text: node.text });
   }
   // Two constructs of one path are refused where the files are gathered: renderFleet, and the write of dist/.
   return contents;

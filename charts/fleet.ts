@@ -3,6 +3,7 @@ import { addonKeys } from '../catalog/addons';
 import { App, appsOn, Fleet, isService } from '../config/fleet';
 import { AddonChart } from './addon-appset';
 import { AdmissionApplicationsChart, AdmissionPoliciesChart } from './admission';
+import { WaveCopies } from './waves';
 import { ArgoProjectsChart } from './argocd-projects';
 import { ArgoRootChart } from './argocd-root';
 import { ArgoSelfManagementChart } from './argocd-self';
@@ -25,6 +26,7 @@ export class FleetControlCharts extends Construct {
       new AdmissionPoliciesChart(this, `admission-${cluster.name}`, { fleet, cluster });
     }
     new AdmissionApplicationsChart(this, 'admission', { fleet });
+    new WaveCopies(this, 'wave-copies', fleet);
     for (const cluster of fleet.clusters) {
       const apps = appsOn(fleet, cluster.name);
       if (apps.length) new ClusterAppsChart(this, `apps-${cluster.name}`, { fleet, cluster, apps });

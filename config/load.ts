@@ -390,6 +390,7 @@ function readValidFleet(text: string): Fleet | undefined {
   checkFleetChoices(file, value as FleetFile, invalid);
   checkReservedClusterNames(file, invalid);
   checkServices(file, value as FleetFile, invalid);
+  checkWaves(file, invalid);
   return valid ? resolveFleet(file) : undefined;
 }
 

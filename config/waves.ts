@@ -22,8 +22,13 @@ export interface Wave {
 export interface WavePin {
   readonly wave: string;
   readonly revision: string;
-  /** The files of dist/ (paths inside it) that exist at the revision, among the shared ones (isWaveSharedFile). */
-  readonly sharedFiles: ReadonlySet<string>;
+  /**
+   * The text of each shared file (isWaveSharedFile, by its path in dist/) the wave runs: as the
+   * revision has it, or, for one added since, as the first commit that added it has it.
+   */
+  readonly heldTexts: ReadonlyMap<string, string>;
+  /** The shared files whose held text differs from the current one: the wave reads its copy (distLayout.waveCopy); set when the fleet is rendered. */
+  readonly copies?: ReadonlySet<string>;
   /** Each add-on's chart version at the revision, by chart; absent where the add-on was not rendered then. */
   readonly addonVersions: ReadonlyMap<string, string>;
   /** Each service's source version (chart version or git revision) at the revision, by app; absent where it was not a service then. */
@@ -39,7 +44,8 @@ export type WavePins = ReadonlyMap<string, WavePin>;
  * A cluster's own files (its Ingress, its values) go out at once.
  */
 export function isWaveSharedFile(path: string): boolean {
-  return /^apps\/[^/]+\/(?:app|values)\.yaml$/.test(path) || /^addons\/[^/]+\/values\.yaml$/.test(path);
+  // Not Argo CD's own values: Argo CD is not rolled out in waves.
+  return /^apps\/[^/]+\/(?:app|values)\.yaml$/.test(path) || (/^addons\/[^/]+\/values\.yaml$/.test(path) && path !== 'addons/argo-cd/values.yaml');
 }
 
 type Report = (path: PathSegment[], message: string) => void;

@@ -7,10 +7,13 @@ export const generatedHeader = '# Generated from fleet.yaml by `npm run synth`: 
 export type FileContent =
   | { readonly path: string; readonly objects: readonly Record<string, unknown>[] }
   | { readonly path: string; readonly values: Record<string, unknown> }
-  | { readonly path: string; readonly json: Record<string, unknown> };
+  | { readonly path: string; readonly json: Record<string, unknown> }
+  | { readonly path: string; readonly text: string };
 
 /** The text of a file of dist/. */
 export function fileText(content: FileContent): string {
   if ('json' in content) return `${JSON.stringify(content.json, null, 2)}\n`;
+  // A file copied byte for byte (a later wave's copy of a shared file, charts/waves.ts).
+  if ('text' in content) return content.text;
   return generatedHeader + ('objects' in content ? toYamlStream(content.objects) : toYaml(content.values));
 }

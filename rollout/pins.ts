@@ -57,7 +57,13 @@ export function readWavePin(fleet: Fleet, wave: Wave, repoRoot: string): WavePin
   const prefix = `${fleet.repo.path}/`;
   const listed = git(repoRoot, ['ls-tree', '-r', '--name-only', revision, '--', `${prefix}${distLayout.valuesDir}`, `${prefix}apps`, `${prefix}${distLayout.argocdDir}/applicationsets`])
     .split('\n').filter(Boolean).map((path) => path.slice(prefix.length));
-  const sharedFiles = new Set(listed.filter(isWaveSharedFile));
+  // The shared files the fleet has now, each as the revision has it or, added since, as the first commit (first parents) that added it.
+  const current = sharedPaths(fleet);
+  const atRevision = new Set(listed.filter(isWaveSharedFile));
+  const added = addedSince(repoRoot, revision, prefix, current.filter((path) => !atRevision.has(path)));
+  const held = current.filter((path) => atRevision.has(path) || added.has(path));
+  const texts = readBlobs(repoRoot, held.map((path) => `${atRevision.has(path) ? revision : added.get(path)}:${prefix}${path}`));
+  const heldTexts = new Map(held.flatMap((path, index) => (texts[index] === undefined ? [] : [[path, texts[index]!] as const])));
   const addonVersions = new Map<string, string>();
   for (const chart of addonKeys.map((addon) => addonCatalog[addon].chart)) {
     const path = distLayout.applicationSet(chart);
@@ -65,17 +71,37 @@ export function readWavePin(fleet: Fleet, wave: Wave, repoRoot: string): WavePin
     const version = firstWaveVersion(git(repoRoot, ['show', `${revision}:${prefix}${path}`]));
     if (version) addonVersions.set(chart, version);
   }
-  // Each service's source version, as its Namespace recorded it then (catalog/test-app.ts sourceVersionAnnotation), in one git process.
-  const services = fleet.apps.filter((app) => app.kind === 'service' && sharedFiles.has(appSharedPath(app.name)));
-  const texts = readBlobs(repoRoot, services.map((app) => `${revision}:${prefix}${appSharedPath(app.name)}`));
+  // Each service's source version, as its held Namespace records it (catalog/test-app.ts sourceVersionAnnotation).
   const serviceVersions = new Map<string, string>();
-  services.forEach((app, index) => {
-    const text = texts[index];
+  for (const app of fleet.apps.filter((candidate) => candidate.kind === 'service')) {
+    const text = heldTexts.get(appSharedPath(app.name));
     const namespace = text === undefined ? undefined : parseAllDocuments(text).map((document) => document.toJS()).find((object) => object?.kind === 'Namespace');
     const version = namespace?.metadata?.annotations?.[sourceVersionAnnotation];
     if (typeof version === 'string') serviceVersions.set(app.name, version);
-  });
-  return { wave: wave.name, revision, sharedFiles, addonVersions, serviceVersions };
+  }
+  return { wave: wave.name, revision, heldTexts, addonVersions, serviceVersions };
+}
+
+/** The shared files of dist/ the fleet renders now (isWaveSharedFile). */
+function sharedPaths(fleet: Fleet): string[] {
+  return [
+    ...fleet.apps.flatMap((app) => [appSharedPath(app.name), ...(app.kind === 'service' && app.source.type === 'chart' ? [distLayout.serviceValues(app.name)] : [])]),
+    ...addonKeys.map((addon) => distLayout.chartValues(addonCatalog[addon].chart)),
+  ].filter(isWaveSharedFile);
+}
+
+/** For each of `paths` (in dist/) added on the first-parent line after `revision`, the first commit that has it. */
+function addedSince(repoRoot: string, revision: string, prefix: string, paths: readonly string[]): Map<string, string> {
+  const added = new Map<string, string>();
+  if (!paths.length) return added;
+  const wanted = new Set(paths);
+  const log = git(repoRoot, ['log', '--first-parent', '--reverse', '--diff-filter=A', '--format=commit %H', '--name-only', `${revision}..HEAD`, '--', `${prefix}apps`, `${prefix}${distLayout.valuesDir}`]);
+  let commit = '';
+  for (const line of log.split('\n')) {
+    if (line.startsWith('commit ')) commit = line.slice('commit '.length);
+    else if (line && wanted.has(line.slice(prefix.length)) && !added.has(line.slice(prefix.length))) added.set(line.slice(prefix.length), commit);
+  }
+  return added;
 }
 
 /** The pins of every later wave of the fleet; none for a fleet without waves (no git is run). */

@@ -12,7 +12,7 @@ import { parse, parseDocument } from 'yaml';
 import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
-import { Wave } from '../config/waves';
+import { bakeText, Wave } from '../config/waves';
 import { ApplicationHealth, unhealthyApplications } from './argocd-health';
 import { sharedChanges } from '../diff/waves';
 
@@ -76,22 +76,31 @@ function sharedPathspecs(fleet: Fleet): string[] {
   return [`:(glob)${prefix}/apps/*/app.yaml`, `:(glob)${prefix}/apps/*/values.yaml`, `:(glob)${prefix}/addons/*/values.yaml`, ...addonKeys.map((addon) => `${prefix}/${distLayout.applicationSet(addonCatalog[addon].chart)}`)];
 }
 
-/** The newest commit at or before `revision` that changed what clusters share, and its time. */
+/**
+ * The newest commit at or before `revision`, on its first-parent line (a merged pull request counts
+ * from its merge, not from its branch's commits), that changed what clusters share (waveChanges of
+ * it against its first parent is not empty: a commit that only rewrote the ApplicationSets, say,
+ * does not count), and its time; the oldest candidate when none did.
+ */
 function lastSharedChange(context: PromotionContext, revision: string): { commit: string; time: number } {
-  const line = git(context.repoRoot, ['log', '-1', '--format=%H %ct', revision, '--', ...sharedPathspecs(context.fleet)]);
-  if (!line) return { commit: revision, time: Number(git(context.repoRoot, ['log', '-1', '--format=%ct', revision])) };
-  const [commit, time] = line.split(' ');
-  return { commit, time: Number(time) };
+  const log = git(context.repoRoot, ['log', '--first-parent', '--format=%H %ct %P', revision, '--', ...sharedPathspecs(context.fleet)]).split('\n').filter(Boolean);
+  let last: { commit: string; time: number } | undefined;
+  for (const line of log) {
+    const [commit, time, parent] = line.split(' ');
+    last = { commit, time: Number(time) };
+    if (!parent || waveChanges(context, parent, commit).length) return last;
+  }
+  return last ?? { commit: revision, time: Number(git(context.repoRoot, ['log', '-1', '--format=%ct', revision])) };
 }
 
-/** The revision waves[index] has at each commit of fleet.yaml's history, newest first (undefined where it had none, or there were no such wave). */
-function revisionHistory(context: PromotionContext, index: number): Array<{ commit: string; time: number; revision?: string }> {
-  const log = git(context.repoRoot, ['log', '--format=%H %ct', '--', context.fleetPath]);
+/** The revision the wave of this name has at each commit of fleet.yaml's history (first parents), newest first (undefined where it had none, or there was no such wave). */
+function revisionHistory(context: PromotionContext, name: string): Array<{ commit: string; time: number; revision?: string }> {
+  const log = git(context.repoRoot, ['log', '--first-parent', '--format=%H %ct', '--', context.fleetPath]);
   return log.split('\n').filter(Boolean).map((line) => {
     const [commit, time] = line.split(' ');
     let revision: string | undefined;
     try {
-      revision = parse(git(context.repoRoot, ['show', `${commit}:${context.fleetPath}`]))?.waves?.[index]?.revision;
+      revision = (parse(git(context.repoRoot, ['show', `${commit}:${context.fleetPath}`]))?.waves ?? []).find((wave: { name?: string }) => wave?.name === name)?.revision;
     } catch {
       revision = undefined;
     }
@@ -102,7 +111,7 @@ function revisionHistory(context: PromotionContext, index: number): Array<{ comm
 /** Since when (a commit and its time) the wave has run `revision`: the oldest commit of the run of fleet.yaml commits, newest first, that pin it there. */
 function pinnedSince(context: PromotionContext, wave: Wave, revision: string): { commit: string; time: number } | undefined {
   let since: { commit: string; time: number } | undefined;
-  for (const entry of revisionHistory(context, wave.index)) {
+  for (const entry of revisionHistory(context, wave.name)) {
     if (entry.revision !== revision) break;
     since = { commit: entry.commit, time: entry.time };
   }
@@ -135,19 +144,39 @@ export function waveChanges(context: PromotionContext, from: string, to: string)
   return sharedChanges((path) => show(from, path), after, changed);
 }
 
-/** Pins every later wave that has no revision to HEAD: what they run does not change (they ran repo.revision's files, as of HEAD). */
-export function initWaves(context: PromotionContext): Promotion {
-  const head = git(context.repoRoot, ['rev-parse', 'HEAD']);
-  const written = parse(context.fleetText)?.waves ?? [];
-  let text = context.fleetText;
+/**
+ * The commit the first wave runs: the branch Argo CD tracks (repo.revision) as this clone knows it,
+ * the remote's first (origin/<branch>), so that a wave is never pinned to a commit of a branch
+ * that a merge may drop; HEAD where the clone has neither.
+ */
+function firstWaveCommit(repoRoot: string, branch: string): string {
+  for (const ref of [`refs/remotes/origin/${branch}`, branch, 'HEAD']) {
+    try {
+      return git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    } catch {
+      // the next
+    }
+  }
+  throw new PromotionError(`this clone has neither ${branch} nor a HEAD commit`);
+}
+
+/**
+ * Pins every later wave that has no revision to the commit the first wave runs: what they run does
+ * not change (they ran repo.revision's files). Works on fleet.yaml's text, which is not valid
+ * until they are pinned.
+ */
+export function initWaves(fleetText: string, repoRoot: string): Promotion {
+  const written = parse(fleetText) ?? {};
+  const head = firstWaveCommit(repoRoot, written.repo?.revision ?? 'main');
+  let text = fleetText;
   const lines: string[] = [];
-  context.fleet.waves.forEach((wave) => {
-    if (wave.index > 0 && written[wave.index]?.revision === undefined) {
-      text = withRevision(text, wave.index, head);
-      lines.push(`wave ${wave.name} (${wave.clusters.length} clusters): pinned to ${head}, what it runs now`);
+  (written.waves ?? []).forEach((wave: { name?: string; revision?: string }, index: number) => {
+    if (index > 0 && wave?.revision === undefined) {
+      text = withRevision(text, index, head);
+      lines.push(`wave ${wave?.name}: pinned to ${head}, what it runs now`);
     }
   });
-  if (!lines.length) throw new PromotionError('every later wave already has a revision: nothing to pin');
+  if (!lines.length) throw new PromotionError('no later wave is without a revision: nothing to pin');
   return { text, lines };
 }
 
@@ -160,16 +189,20 @@ export function promoteWave(context: PromotionContext, name: string): Promotion 
   const { fleet, repoRoot } = context;
   const wave = findWave(fleet, name);
   const previous = fleet.waves[wave.index - 1];
-  const head = git(repoRoot, ['rev-parse', 'HEAD']);
+  const head = firstWaveCommit(repoRoot, fleet.repo.revision);
   const target = previous.index === 0 ? head : previous.revision!;
   if (wave.revision === target) throw new PromotionError(`wave ${wave.name} already runs ${target}, what wave ${previous.name} runs: nothing to promote`);
   if (wave.revision && !isAncestor(repoRoot, wave.revision, target)) {
     throw new PromotionError(`wave ${wave.name} runs ${wave.revision}, which ${target} (what wave ${previous.name} runs) does not contain: promoting would take changes back from it; undo wave ${previous.name} first, or correct the revisions`);
   }
+  const changes = wave.revision ? waveChanges(context, wave.revision, target) : [];
+  const heading = `wave ${wave.name} (${clusterCount(wave.clusters.length)}: ${wave.clusters.slice(0, 5).join(', ')}${wave.clusters.length > 5 ? ', ...' : ''}): ${wave.revision ? wave.revision.slice(0, 12) : '(unpinned)'} -> ${target.slice(0, 12)}`;
+  // Nothing it runs would change (the commits since touched no file the clusters share).
+  if (wave.revision && !changes.length) throw new PromotionError(`wave ${wave.name} runs what wave ${previous.name} runs already (${target.slice(0, 12)} changes no file the clusters share since ${wave.revision.slice(0, 12)}): nothing to promote`);
   // Since when the previous wave has had it.
   let since: { commit: string; time: number };
   if (previous.index === 0) {
-    since = lastSharedChange(context, head);
+    since = lastSharedChange(context, target);
   } else {
     const pinned = pinnedSince(context, previous, target);
     if (!pinned) throw new PromotionError(`wave ${previous.name}'s revision ${target} is not committed: commit and merge its promotion first, and let it bake`);
@@ -177,7 +210,7 @@ export function promoteWave(context: PromotionContext, name: string): Promotion 
   }
   const baked = context.now - since.time;
   if (baked < previous.bakeMinutes * 60) {
-    throw new PromotionError(`wave ${previous.name} has had the change for ${duration(Math.max(0, baked))} of its ${duration(previous.bakeMinutes * 60)} bake time (since ${since.commit.slice(0, 12)}): promote ${wave.name} after ${new Date((since.time + previous.bakeMinutes * 60) * 1000).toISOString()}`);
+    throw new PromotionError(`wave ${previous.name} has had the change for ${duration(Math.max(0, baked))} of its ${bakeText(previous.bakeMinutes)} bake time (since ${since.commit.slice(0, 12)}): promote ${wave.name} after ${new Date((since.time + previous.bakeMinutes * 60) * 1000).toISOString()}`);
   }
   const lines: string[] = [];
   if (context.applications) {
@@ -189,21 +222,23 @@ export function promoteWave(context: PromotionContext, name: string): Promotion 
   } else {
     lines.push(`wave ${previous.name}: health not checked (set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN to have Argo CD asked)`);
   }
-  const changes = wave.revision ? waveChanges(context, wave.revision, target) : [];
-  lines.unshift(`wave ${wave.name} (${wave.clusters.length} clusters: ${wave.clusters.slice(0, 5).join(', ')}${wave.clusters.length > 5 ? ', ...' : ''}): ${wave.revision ? wave.revision.slice(0, 12) : '(unpinned)'} -> ${target.slice(0, 12)}`,
-    ...(changes.length ? changes.map((line) => `  ${line}`) : ['  nothing it runs changes']));
+  lines.unshift(heading, ...changes.map((line) => `  ${line}`));
   return { text: withRevision(context.fleetText, wave.index, target), lines };
 }
 
-/** Pins a later wave back to the commit it ran before its last promotion (fleet.yaml's history). */
+/** Pins a later wave back to the commit it ran before its last promotion (fleet.yaml's history); never forward. */
 export function undoWave(context: PromotionContext, name: string): Promotion {
   const wave = findWave(context.fleet, name);
-  const history = revisionHistory(context, wave.index);
-  const before = history.find((entry) => entry.revision !== wave.revision);
+  // The revision before the current one, going back: one the current revision contains (an undo never moves a wave forward).
+  const before = revisionHistory(context, wave.name).find((entry) => entry.revision !== undefined && entry.revision !== wave.revision && isAncestor(context.repoRoot, entry.revision, wave.revision!));
   if (!before?.revision) throw new PromotionError(`wave ${wave.name} has run ${wave.revision} since it was first pinned: there is no earlier revision to go back to`);
   const changes = waveChanges(context, wave.revision!, before.revision);
   return {
     text: withRevision(context.fleetText, wave.index, before.revision),
-    lines: [`wave ${wave.name} (${wave.clusters.length} clusters): ${wave.revision!.slice(0, 12)} -> ${before.revision.slice(0, 12)}, what it ran before`, ...(changes.length ? changes.map((line) => `  ${line}`) : ['  nothing it runs changes'])],
+    lines: [`wave ${wave.name} (${clusterCount(wave.clusters.length)}): ${wave.revision!.slice(0, 12)} -> ${before.revision.slice(0, 12)}, what it ran before`, ...(changes.length ? changes.map((line) => `  ${line}`) : ['  nothing it runs changes'])],
   };
+}
+
+function clusterCount(n: number): string {
+  return `${n} cluster${n === 1 ? '' : 's'}`;
 }

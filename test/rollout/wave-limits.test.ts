@@ -20,8 +20,11 @@ function fleetInWaves(waves: number): Fleet {
   const lines = ['waves:', ...groups.flatMap((names, index) => [`  - name: wave${index}`, `    clusters: [${names.join(', ')}]`, ...(index ? [`    revision: ${pinned}`] : [])])];
   const fleet = parseFleet(base.replace('clusters:\n', `${lines.join('\n')}\nclusters:\n`), 'fleet.yaml');
   // Each later wave pinned to a commit that has every shared file and every add-on at its version (as the pins reader would find them).
-  const sharedFiles = new Set([...fleet.apps.map((app) => `apps/${app.name}/app.yaml`), 'addons/external-dns/values.yaml'].filter(isWaveSharedFile));
-  const pin = (wave: string): WavePin => ({ wave, revision: pinned, sharedFiles, addonVersions: new Map([['external-dns', '1.20.0']]), serviceVersions: new Map() });
+  // Every shared file held back with another text: the most copies a wave can have.
+  const held = [...fleet.apps.map((app) => `apps/${app.name}/app.yaml`), 'addons/external-dns/values.yaml'].filter(isWaveSharedFile);
+  const pin = (wave: string): WavePin => ({
+    wave, revision: pinned, heldTexts: new Map(held.map((path) => [path, 'held\n'])), copies: new Set(held), addonVersions: new Map([['external-dns', '1.20.0']]), serviceVersions: new Map(),
+  });
   return { ...fleet, wavePins: new Map(fleet.waves.slice(1).map((wave) => [wave.name, pin(wave.name)])) };
 }
 

@@ -1,6 +1,6 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { createServer, Server } from 'http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -10,7 +10,7 @@ import { generatedApplications } from '../../verify/objects';
 import { renderedObjects } from '../../verify/rendered';
 import { markerText, outputMarker } from '../../output/write-dist';
 import { largeFleetYaml } from '../fixtures/large-fleet';
-import { podinfoChartSource } from '../support/fixtures';
+import { podinfoChartSource, projectRoot } from '../support/fixtures';
 import type { Fleet } from '../../config/fleet';
 import type { ApplicationHealth } from '../../rollout/argocd-health';
 
@@ -111,7 +111,10 @@ function effective(repo: string, files: ReadonlyMap<string, string>, contentOnly
       inputs.push(...sources.filter((source: { chart?: string }) => source.chart).map((source: { chart: string; targetRevision: string }) => `${source.chart}@${source.targetRevision}`));
     }
     // contentOnly: what it runs (the files' texts and the charts' versions), however its sources are written.
-    result.set(application.metadata.name, contentOnly ? JSON.stringify(inputs.sort()) : JSON.stringify({ spec: application.spec, inputs }));
+    // A later wave's Application that reads its wave's copy of a shared file (dist/waves/<wave>/...) runs
+    // what it ran reading the file itself, byte for byte: the copy's path is read as the file's.
+    const text = contentOnly ? JSON.stringify(inputs.sort()) : JSON.stringify({ spec: application.spec, inputs });
+    result.set(application.metadata.name, text.replace(/dist\/waves\/[a-z0-9-]+\//g, 'dist/'));
   }
   return result;
 }
@@ -212,6 +215,16 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       expect(waveReach(parseFleet(states.bumped.text, 'fleet.yaml'), sharedChanges((path: string) => states.bumped.files.get(path), new Map([['apps/app0/clusters/ipv6-01.yaml', 'x']]), ['apps/app0/clusters/ipv6-01.yaml']))).toEqual([]);
     });
 
+    test('no generated Application reads this repository at two revisions (Argo CD refuses that: reposerver/repository/repository.go, "cannot reference multiple revisions for the same repository")', () => {
+      for (const application of generatedApplications(renderedObjects(states.bumped.files))) {
+        const sources: Array<{ repoURL: string; targetRevision: string }> = application.spec.sources ?? [application.spec.source];
+        const revisions = new Set(sources.filter((source) => source.repoURL === 'https://github.com/example-org/eks-ipv6-gitops.git').map((source) => source.targetRevision));
+        expect([application.metadata.name, [...revisions]]).toEqual([application.metadata.name, ['main']]);
+      }
+      // and the held waves read their copies, in dist/ at main
+      expect([...states.bumped.files.keys()].filter((path) => path.startsWith('waves/')).length).toBeGreaterThan(0);
+    });
+
     test('npm run plan lists each wave, its clusters and the commit it runs', () => {
       const { waveLines } = require('../../diff/waves');
       const { parseFleet } = require('../../config/load');
@@ -224,7 +237,7 @@ describe('waves: a shared change reaches the first wave when merged, each later 
 
     test('promoting before the first wave has baked is refused, with the reason; promotion names what the wave receives', () => {
       const bumpedAt = clock;
-      expect(() => promote('early', bumpedAt + 30 * 60)).toThrow(/^wave canary has had the change for 30m of its 60m bake time \(since [0-9a-f]{12}\): promote early after 2026-/);
+      expect(() => promote('early', bumpedAt + 30 * 60)).toThrow(/^wave canary has had the change for 30m of its 1h bake time \(since [0-9a-f]{12}\): promote early after 2026-/);
       const promoted = promote('early', bumpedAt + 2 * 3600);
       expect(promoted.lines).toEqual(expect.arrayContaining([
         expect.stringMatching(/^wave early \(4 clusters: ipv4-00, ipv6-03, ipv4-04, ipv6-05\): [0-9a-f]{12} -> [0-9a-f]{12}$/),
@@ -253,6 +266,12 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       const files = render(undone.text, repo, bump);
       expect(effective(repo, files)).toEqual(states.early.runs);
       expect(files).toEqual(states.early.files);
+    });
+
+    test('undoing twice never moves a wave forward: the second undo finds nothing before what it runs', () => {
+      const undone = promote('rest', clock + 60, { undo: true });
+      step('undone', undone.text, 'Undo rest');
+      expect(() => promote('rest', clock + 60, { undo: true })).toThrow(/has run [0-9a-f]{40} since it was first pinned: there is no earlier revision to go back to/);
     });
 
     test('npm run synth says which waves a change to what clusters share reaches now and which wait', async () => {
@@ -341,3 +360,54 @@ function promotion() {
   const { parseFleet } = require('../../config/load');
   return { promoteWave, undoWave, loadFleetText: (text: string) => parseFleet(text, 'fleet.yaml') };
 }
+
+describe('npm run promote, as run from the command line', () => {
+  let repo: string;
+  const run = (...args: string[]) => spawnSync('node', [join(projectRoot, 'scripts', 'run.mjs'), 'app/promote.ts', ...args], {
+    cwd: projectRoot, encoding: 'utf8', env: { ...process.env, FLEET_CONFIG: join(repo, 'fleet.yaml'), CDK8S_OUTDIR: join(repo, 'dist'), ARGOCD_SERVER: '', ARGOCD_AUTH_TOKEN: '' },
+  });
+  const commitNow = (message: string) => {
+    git(repo, ['add', '--all']);
+    git(repo, ['commit', '--quiet', '--message', message]);
+  };
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'fleet-promote-'));
+    git(repo, ['init', '--quiet', '--initial-branch=main']);
+    const text = readFileSync(join(projectRoot, 'test', 'fixtures', 'demo.yaml'), 'utf8');
+    commit(repo, text, render(text, repo), 'The demo fleet');
+    const waves = 'waves:\n  - name: canary\n    clusters: [ipv6-east]\n    bakeTime: 1d\n  - name: rest\n    clusters: [legacy-ipv4]\n';
+    writeFileSync(join(repo, 'fleet.yaml'), text.replace('clusters:\n', `${waves}clusters:\n`));
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  test('--init pins the later waves to what the first runs and renders dist/; promoting a wave that runs it already, or before the bake time, is refused with exit 1', () => {
+    const init = run('--init');
+    expect([init.status, init.stderr]).toEqual([0, '']);
+    const main = git(repo, ['rev-parse', 'main']);
+    expect(init.stdout).toContain(`wave rest: pinned to ${main}, what it runs now`);
+    expect(init.stdout).toMatch(/dist\/: \d+ added, \d+ changed, 0 removed \(from .*fleet\.yaml\); commit both and open a pull request/);
+    expect(parse(readFileSync(join(repo, 'fleet.yaml'), 'utf8')).waves[1].revision).toBe(main);
+    commitNow('Waves');
+    // What the waves commit changed is no file the clusters share: promoting rest to it would change nothing
+    const already = run('rest');
+    expect(already.status).toBe(1);
+    expect(already.stderr).toMatch(/^promotion refused: wave rest runs what wave canary runs already \([0-9a-f]{12} changes no file the clusters share since [0-9a-f]{12}\): nothing to promote/);
+    // A pull request whose branch commit is three days old, merged (no fast-forward) just now: canary has had it since the merge
+    git(repo, ['checkout', '--quiet', '-b', 'old-branch', 'HEAD']);
+    writeFileSync(join(repo, 'dist', 'apps', 'app1', 'app.yaml'), `${readFileSync(join(repo, 'dist', 'apps', 'app1', 'app.yaml'), 'utf8')}# repainted long ago\n`);
+    git(repo, ['add', '--all']);
+    git(repo, ['commit', '--quiet', '--message', 'Repaint app1'], Math.floor(Date.now() / 1000) - 3 * 86400);
+    git(repo, ['checkout', '--quiet', 'main']);
+    git(repo, ['merge', '--quiet', '--no-ff', '--no-edit', 'old-branch']);
+    expect(run('rest').stderr).toMatch(/^promotion refused: wave canary has had the change for 0m of its 1d bake time/);
+    // A page changed and merged just now: canary has not had it for a day
+    writeFileSync(join(repo, 'dist', 'apps', 'app0', 'app.yaml'), `${readFileSync(join(repo, 'dist', 'apps', 'app0', 'app.yaml'), 'utf8')}# repainted\n`);
+    commitNow('Repaint app0');
+    const early = run('rest');
+    expect(early.status).toBe(1);
+    expect(early.stderr).toMatch(/^promotion refused: wave canary has had the change for 0m of its 1d bake time/);
+    expect(run('nowhere').stderr).toMatch(/^promotion refused: no wave nowhere: the waves are canary, rest/);
+    expect(run().status).toBe(2);
+  });
+});
