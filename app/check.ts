@@ -27,7 +27,9 @@ import { FleetConfigError, loadFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { count, groupWarningLines } from '../config/messages';
 import { capacityCheck, chartsCheck, CheckResult, dnsCheck, objectsCheck, pagesCheck, removalCheck, servicesCheck, sourceKindCheck, syncCheck, terraformCheck, walkCheck } from './checks';
-import { renderFleet } from './render';
+import { renderFleet, withWaveCopies } from './render';
+import { dirname, resolve } from 'path';
+import { WavePinError } from '../rollout/pins';
 import { heapFlags } from './synth-cli';
 import { OutputError } from '../output/write-dist';
 
@@ -58,8 +60,13 @@ async function main(): Promise<number> {
   const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
   let fleet: Fleet;
   try {
-    fleet = loadFleet(configFile);
+    // A later wave's pinned commit is read from the repository fleet.yaml is in.
+    fleet = withWaveCopies(loadFleet(configFile), dirname(resolve(configFile)));
   } catch (error) {
+    if (error instanceof WavePinError) {
+      print({ status: 'failed', summary: 'a wave\'s pinned commit cannot be read', details: [error.message] });
+      return 1;
+    }
     if (!(error instanceof FleetConfigError)) throw error;
     print({ status: 'failed', summary: `${configFile} is not valid`, details: error.message.split('\n') });
     return 2;

@@ -21,7 +21,9 @@ import { distLayout } from '../catalog/dist-layout';
 import { OutputError } from '../output/write-dist';
 import { touchedClusters } from '../diff/touched';
 import { sharedChanges, waveReach } from '../diff/waves';
-import { renderFleet, renderForComparison } from './render';
+import { renderFleet, renderForComparison, withWaveCopies } from './render';
+import { dirname, resolve } from 'path';
+import { WavePinError } from '../rollout/pins';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
 
@@ -78,13 +80,15 @@ function main(args: string[]): number {
 
   const { configFile, outdir } = synthOptionsFromEnv(process.env);
   try {
-    const afterFleet = loadFleet(configFile);
+    // A later wave's pinned commit is read from the repository fleet.yaml is in.
+    const repoRoot = dirname(resolve(configFile));
+    const afterFleet = withWaveCopies(loadFleet(configFile), repoRoot);
     let after: Map<string, string>;
     let before: Map<string, string>;
     let labels: DiffLabels;
     let beforeFleet: Fleet | undefined;
     if (options.base !== undefined) {
-      beforeFleet = parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`);
+      beforeFleet = withWaveCopies(parseFleet(fleetAtRevision(options.base), `fleet.yaml at ${options.base}`), repoRoot);
       [before, after] = renderForComparison(beforeFleet, afterFleet);
       labels = { before: `fleet.yaml at ${options.base}`, after: configFile, note: 'Both sides rendered with the current code.' };
     } else {
@@ -122,7 +126,7 @@ function main(args: string[]): number {
     return hasDifferences(diff) ? 1 : 0;
   } catch (error) {
     if (error instanceof FleetConfigError) console.error(`diff failed: ${error.problems[0]?.file ?? configFile} is not valid:\n${error.message}`);
-    else if (error instanceof DiffError || error instanceof BaselineError || error instanceof OutputError) console.error(`diff failed: ${error.message}`);
+    else if (error instanceof DiffError || error instanceof BaselineError || error instanceof OutputError || error instanceof WavePinError) console.error(`diff failed: ${error.message}`);
     else console.error(`diff failed:\n${String((error as Error).stack ?? error)}`);
     return 2;
   }

@@ -20,6 +20,15 @@ import { updateFleetFile } from '../output/fleet-file';
 import { ArgoCdApiError, fetchApplications } from '../rollout/argocd-health';
 import { initWaves, Promotion, PromotionContext, PromotionError, promoteWave, undoWave } from '../rollout/promote';
 import { synthesize } from './synth';
+import { committedDist } from '../diff/baseline';
+import { generatedApplications } from '../verify/objects';
+import { renderedObjects } from '../verify/rendered';
+
+/** The Applications dist/ at HEAD generates (its ApplicationSets expanded), each with its cluster. */
+function expectedApplications(outdir: string): Array<{ name: string; cluster: string }> {
+  const files = committedDist(outdir) ?? new Map<string, string>();
+  return generatedApplications(renderedObjects(files)).map((application) => ({ name: String(application.metadata?.name), cluster: String(application.metadata?.labels?.['fleet/cluster'] ?? '') }));
+}
 
 const usage = 'usage: npm run promote -- <wave> [--undo] | --init';
 
@@ -55,7 +64,9 @@ async function main(args: string[]): Promise<number> {
         fleetPath: relative(repoRoot, resolve(options.configFile)),
         repoRoot,
         now: Math.floor(Date.now() / 1000),
-        applications: server && token && !parsed.values.undo ? await fetchApplications(server, token) : undefined,
+        applications: server && token && !parsed.values.undo ? await fetchApplications(server, token, fleet.repo.url) : undefined,
+        // What dist/ as committed generates: the Applications Argo CD must list.
+        expectedApplications: server && token && !parsed.values.undo ? expectedApplications(options.outdir) : undefined,
       };
       promotion = parsed.values.undo ? undoWave(context, wave!) : promoteWave(context, wave!);
     }

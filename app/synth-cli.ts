@@ -8,6 +8,7 @@ import { ObjectLimitError } from '../verify/limits';
 import { bundleVersion } from './fingerprint';
 import { moveMark } from '../diff/fleet-changes';
 import { CapacityError, ClusterRemovalError, synthesize } from './synth';
+import { WavePinError } from '../rollout/pins';
 
 /**
  * How V8 manages synth's heap, set before any work (they apply to the staging thread too). By
@@ -52,7 +53,7 @@ export async function runSynth(workerScript?: string): Promise<void> {
     else if (error instanceof ClusterRemovalError) reason = `${configFile} removes clusters that still run apps in ${outdir}/ (or, with it missing or empty, in ${outdir}/ committed at HEAD):\n${error.message}\n`
       + 'To replace the whole fleet on purpose (a team adopting the project drops the demo clusters), run npm run synth -- --replace-fleet: it names each cluster it drops and its apps.';
     else if (error instanceof ObjectLimitError) reason = `${configFile} renders objects the Kubernetes API server would refuse:\n${printableLines(error.message)}`;
-    else if (error instanceof OutputError) reason = printableLines(error.message);
+    else if (error instanceof OutputError || error instanceof WavePinError) reason = printableLines(error.message);
     else if (error instanceof PartialWriteError) reason = printableLines(`${error.message}\n${fileSystemProblem(error.cause) ?? String(error.cause)}`);
     else reason = printableLines(fileSystemProblem(error) ?? String((error as Error).stack ?? error));
     const state = error instanceof PartialWriteError

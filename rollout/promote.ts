@@ -8,7 +8,7 @@
  * before its last promotion, from fleet.yaml's history.
  */
 import { execFileSync } from 'child_process';
-import { parse, parseDocument } from 'yaml';
+import { parse, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
@@ -35,6 +35,8 @@ export interface PromotionContext {
   readonly now: number;
   /** The Applications Argo CD reports, when it was asked (an address and a token given); undefined otherwise. */
   readonly applications?: readonly ApplicationHealth[];
+  /** The Applications dist/ (as committed) generates, by name, with their cluster: each of the previous wave's must be listed. */
+  readonly expectedApplications?: ReadonlyArray<{ readonly name: string; readonly cluster: string }>;
 }
 
 /** What a promotion or an undo changes: the new fleet.yaml text, and what to say. */
@@ -56,11 +58,26 @@ function isAncestor(repoRoot: string, ancestor: string, descendant: string): boo
   }
 }
 
-/** fleet.yaml's text with waves[index].revision set. */
-function withRevision(text: string, index: number, revision: string): string {
+/**
+ * fleet.yaml's text with waves[index].revision set, every other byte kept: the revision's value
+ * replaced where it is written, else a line added to the wave's block (at its keys' column), or
+ * a key to its flow mapping (`{ name: rest, ... }`).
+ */
+export function withRevision(text: string, index: number, revision: string): string {
   const document = parseDocument(text);
-  document.setIn(['waves', index, 'revision'], revision);
-  return document.toString();
+  const existing = document.getIn(['waves', index, 'revision'], true) as Scalar | undefined;
+  if (existing?.range) return `${text.slice(0, existing.range[0])}${revision}${text.slice(existing.range[1])}`;
+  const item = document.getIn(['waves', index], true) as YAMLMap<Scalar, Scalar>;
+  if (item.flow) {
+    const close = text.lastIndexOf('}', item.range![1]);
+    return `${text.slice(0, close).replace(/[ \t]*$/, '')}, revision: ${revision} ${text.slice(close)}`;
+  }
+  const firstKey = item.items[0].key;
+  const column = firstKey.range![0] - (text.lastIndexOf('\n', firstKey.range![0] - 1) + 1);
+  const lastEnd = item.items[item.items.length - 1].value!.range![1];
+  const lineEnd = text.indexOf('\n', lastEnd - 1);
+  const at = lineEnd < 0 ? text.length : lineEnd + 1;
+  return `${text.slice(0, at)}${' '.repeat(column)}revision: ${revision}\n${text.slice(at)}`;
 }
 
 function findWave(fleet: Fleet, name: string): Wave {
@@ -214,7 +231,8 @@ export function promoteWave(context: PromotionContext, name: string): Promotion 
   }
   const lines: string[] = [];
   if (context.applications) {
-    const unhealthy = unhealthyApplications(context.applications, previous.clusters, (revision) => isAncestor(repoRoot, since.commit, revision));
+    const expected = (context.expectedApplications ?? []).filter((application) => previous.clusters.includes(application.cluster)).map((application) => application.name);
+    const unhealthy = unhealthyApplications(context.applications, previous.clusters, (revision) => isAncestor(repoRoot, since.commit, revision), expected);
     if (unhealthy.length) {
       throw new PromotionError(`wave ${previous.name} is not Synced and Healthy at ${since.commit.slice(0, 12)} in Argo CD:\n${unhealthy.map((line) => `  ${line}`).join('\n')}\nwait for it, or fix it and promote again`);
     }

@@ -44,3 +44,24 @@ describe('fleet.yaml waves: every cluster in exactly one, the first following re
     expect(problemsOf(withWaves(`  - { name: canary, clusters: [ipv6-east], bakeTime: 2 hours }\n  - { name: rest, clusters: [legacy-ipv4], revision: ${sha} }\n`))[0]).toMatch(/^waves\[0\]\.bakeTime: expected a duration such as 30m, 4h or 1d/);
   });
 });
+
+describe('npm run promote edits fleet.yaml in place: only the revision', () => {
+  const { withRevision } = require('../../rollout/promote');
+  const text = `waves:\n  - name: canary\n    clusters: [a]\n  - name: early   # comment\n    environment: staging\n    bakeTime: 4h\n  - { name: rest, clusters: [b] }\n  - name: x\n    revision: ${'c'.repeat(40)} # pinned\nclusters:\n  - { name: a, tags: [ x ] }\n`;
+  test('a revision written is replaced, one missing is added to the block or the flow mapping; every other byte stays', () => {
+    let edited = withRevision(text, 1, 'a'.repeat(40));
+    edited = withRevision(edited, 2, 'b'.repeat(40));
+    edited = withRevision(edited, 3, 'd'.repeat(40));
+    expect(edited).toBe(`waves:\n  - name: canary\n    clusters: [a]\n  - name: early   # comment\n    environment: staging\n    bakeTime: 4h\n    revision: ${'a'.repeat(40)}\n  - { name: rest, clusters: [b], revision: ${'b'.repeat(40)} }\n  - name: x\n    revision: ${'d'.repeat(40)} # pinned\nclusters:\n  - { name: a, tags: [ x ] }\n`);
+  });
+});
+
+describe('a later wave whose commit this clone does not have', () => {
+  test('is said as such, with how to fetch it', () => {
+    const { withWavePins, WavePinError } = require('../../rollout/pins');
+    const { projectRoot } = require('../support/fixtures');
+    const fleet = parseFleet(withWaves(`  - { name: canary, clusters: [ipv6-east] }\n  - { name: rest, clusters: [legacy-ipv4], revision: ${sha} }\n`));
+    expect(() => withWavePins(fleet, projectRoot)).toThrow(WavePinError);
+    expect(() => withWavePins(fleet, projectRoot)).toThrow(`wave rest is pinned to ${sha}, which is not a commit of this clone: fetch it (git fetch, or git fetch --unshallow in a shallow clone), or correct waves[1].revision`);
+  });
+});

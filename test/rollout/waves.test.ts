@@ -314,18 +314,23 @@ describe('waves: a shared change reaches the first wave when merged, each later 
     afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
     /** An Application as Argo CD's API lists it. */
-    const item = (name: string, cluster: string, sync: string, health: string, revisions: string[]) => ({ metadata: { name, labels: { 'fleet/cluster': cluster } }, status: { sync: { status: sync, revisions }, health: { status: health } } });
+    const fleetRepo = 'https://github.com/example-org/eks-ipv6-gitops.git';
+    const item = (name: string, cluster: string, sync: string, health: string, revisions: string[], repos: string[] = revisions.map(() => fleetRepo)) => ({
+      metadata: { name, labels: { 'fleet/cluster': cluster } }, spec: { sources: repos.map((repoURL) => ({ repoURL })) }, status: { sync: { status: sync, revisions }, health: { status: health } },
+    });
 
     test('an Application of the wave before that is OutOfSync, Degraded or synced before the change refuses the promotion; all Synced and Healthy at it lets it through', async () => {
       const { fetchApplications } = require('../../rollout/argocd-health');
       const { loadFleetText, promoteWave } = promotion();
       const text = states.bumped.text;
       const head = states.bumped.commit;
-      const context = async () => ({ fleet: loadFleetText(text), fleetText: text, fleetPath: 'fleet.yaml', repoRoot: repo, now: clock + 99 * 3600, applications: await fetchApplications(address, 'token') });
+      const context = async () => ({ fleet: loadFleetText(text), fleetText: text, fleetPath: 'fleet.yaml', repoRoot: repo, now: clock + 99 * 3600, applications: await fetchApplications(address, 'token', 'https://github.com/example-org/eks-ipv6-gitops.git') });
       git(repo, ['checkout', '--quiet', head]);
       try {
         items = [
-          item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head, head]),
+          item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head], ['https://kubernetes-sigs.github.io/external-dns/', fleetRepo]),
+          // a git service of another repository: synced at a commit of that one, which is not this repository's change
+          item('payments-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['0123456789abcdef0123456789abcdef01234567'], ['https://github.com/example-org/payments.git']),
           item('everywhere-ipv6-01', 'ipv6-01', 'OutOfSync', 'Healthy', [states.declared.commit]),
           item('app0-ipv6-01', 'ipv6-01', 'Synced', 'Degraded', [head]),
           item('app1-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', [states.declared.commit]),
@@ -338,8 +343,11 @@ describe('waves: a shared change reaches the first wave when merged, each later 
           '  app0-ipv6-01 \\(ipv6-01\\): health Degraded',
           '  app1-ipv6-01 \\(ipv6-01\\): synced at [0-9a-f]{12}, before the change',
         ].join('\n')));
-        items = [item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head, head]), item('app2-ipv6-03', 'ipv6-03', 'OutOfSync', 'Missing', [])];
+        items = [item('external-dns-ipv6-01', 'ipv6-01', 'Synced', 'Healthy', ['1.22.0', head], ['https://kubernetes-sigs.github.io/external-dns/', fleetRepo]), item('app2-ipv6-03', 'ipv6-03', 'OutOfSync', 'Missing', [])];
         expect(promoteWave(await context(), 'early').lines).toContain(`wave canary: 1 Applications Synced and Healthy at ${head.slice(0, 12)} or later`);
+        // An Application dist/ generates on the wave that Argo CD does not list (a token that may not get it) is not known healthy
+        expect(() => promoteWave({ ...refused, expectedApplications: [{ name: 'cert-manager-ipv6-01', cluster: 'ipv6-01' }, { name: 'external-dns-ipv6-01', cluster: 'ipv6-01' }] }, 'early'))
+          .toThrow(/ {2}cert-manager-ipv6-01: not listed by Argo CD \(not created yet, or the token may not get it\)/);
         items = [];
         expect(() => promoteWave({ ...refused, applications: [] }, 'early')).toThrow(/Argo CD reports no Application on ipv6-01/);
       } finally {
@@ -349,7 +357,7 @@ describe('waves: a shared change reaches the first wave when merged, each later 
 
     test('a token Argo CD refuses is said as such', async () => {
       const { fetchApplications } = require('../../rollout/argocd-health');
-      await expect(fetchApplications(address, 'wrong')).rejects.toThrow(/refused the token \(HTTP 401\)/);
+      await expect(fetchApplications(address, 'wrong', 'https://github.com/example-org/eks-ipv6-gitops.git')).rejects.toThrow(/refused the token \(HTTP 401\)/);
     });
   });
 });
