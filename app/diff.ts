@@ -24,6 +24,7 @@ import { sharedChanges, waveReach } from '../diff/waves';
 import { renderFleet, renderForComparison, withWaveCopies } from './render';
 import { dirname, resolve } from 'path';
 import { WavePinError } from '../rollout/pins';
+import { promotionLines } from '../rollout/promote';
 
 const usage = `Usage: npm run diff -- [--base <git rev>] [--markdown]
 
@@ -120,7 +121,19 @@ function main(args: string[]): number {
     ];
     const moves = [...fleetMoves(before.get(distLayout.argocdRoot), afterFleet), ...leaving.flatMap((cluster) => leavingProblem(cluster) ?? []), ...releasedLines(leaving), ...walkLines];
     // Which waves a change to what clusters share reaches now, and which wait for a promotion.
-    const waves = waveReach(afterFleet, sharedChanges((path) => before.get(path), after, after.keys()));
+    // And what a promotion or an undo (a wave's revision changed) gives the wave it moves.
+    let committedFleet = beforeFleet;
+    if (!committedFleet) {
+      try {
+        committedFleet = parseFleet(fleetAtRevision('HEAD'), 'fleet.yaml at HEAD');
+      } catch {
+        committedFleet = undefined;
+      }
+    }
+    const waves = [
+      ...(committedFleet ? promotionLines(committedFleet, afterFleet, repoRoot) : []),
+      ...waveReach(afterFleet, sharedChanges((path) => before.get(path), after, after.keys())),
+    ];
     process.stdout.write(options.markdown ? formatMarkdown(diff, labels, clusters, moves, waves) : formatText(diff, labels, clusters, moves, waves));
     process.stdout.write(formatAddonsTurnedOff(addonsTurnedOff(previousClusterSecrets(before, after), afterFleet), options.markdown ?? false));
     return hasDifferences(diff) ? 1 : 0;

@@ -260,3 +260,22 @@ export function undoWave(context: PromotionContext, name: string): Promotion {
 function clusterCount(n: number): string {
   return `${n} cluster${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * What a change to the waves' revisions (a promotion, an undo) gives each wave it moves, for npm run
+ * diff and the pull-request comment: `wave early: 1f0c7e2b9a10 -> 66d4400dc869 receives: ...`.
+ */
+export function promotionLines(before: Fleet, after: Fleet, repoRoot: string): string[] {
+  const context = { fleet: after, fleetText: '', fleetPath: '', repoRoot, now: 0 };
+  return after.waves.flatMap((wave) => {
+    const old = before.waves.find((candidate) => candidate.name === wave.name)?.revision;
+    if (!old || !wave.revision || old === wave.revision) return [];
+    let changes: string[];
+    try {
+      changes = waveChanges(context, old, wave.revision);
+    } catch {
+      return [`wave ${wave.name}: ${old.slice(0, 12)} -> ${wave.revision.slice(0, 12)} (not both in this clone: what it receives is not known)`];
+    }
+    return [`wave ${wave.name} (${clusterCount(wave.clusters.length)}): ${old.slice(0, 12)} -> ${wave.revision.slice(0, 12)} ${isAncestor(repoRoot, old, wave.revision) ? 'receives' : 'goes back to'}: ${changes.join('; ') || 'nothing it runs changes'}`];
+  });
+}

@@ -248,6 +248,13 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       expect(parse(promoted.text).waves[1].revision).toBe(states.bumped.commit);
       step('early', promoted.text, 'Promote early');
       expect(changedClusters(states.bumped.runs, states.early.runs, clusterOf)).toEqual([...early].sort());
+      // The promotion's pull request (npm run diff, the comment) says what the wave receives
+      const { promotionLines } = require('../../rollout/promote');
+      const { parseFleet } = require('../../config/load');
+      expect(promotionLines(parseFleet(states.bumped.text, 'fleet.yaml'), parseFleet(states.early.text, 'fleet.yaml'), repo)).toEqual([
+        expect.stringMatching(/^wave early \(4 clusters\): [0-9a-f]{12} -> [0-9a-f]{12} receives: external-dns chart 1\.21\.1 -> 1\.22\.0; what the clusters share of 37 apps: app0, app1, app10 and 34 more$/),
+      ]);
+      expect(promotionLines(parseFleet(states.early.text, 'fleet.yaml'), parseFleet(states.bumped.text, 'fleet.yaml'), repo)).toEqual([expect.stringMatching(/^wave early \(4 clusters\): [0-9a-f]{12} -> [0-9a-f]{12} goes back to: external-dns chart 1\.22\.0 -> 1\.21\.1; /)]);
     });
 
     test('the next promotion waits for the wave before it, and then reaches exactly the rest', () => {
