@@ -20,7 +20,7 @@ import { fleetMoves, leavingClusters, leavingProblem, releasedLines } from '../d
 import { distLayout } from '../catalog/dist-layout';
 import { OutputError } from '../output/write-dist';
 import { touchedClusters } from '../diff/touched';
-import { sharedChanges, waveReach } from '../diff/waves';
+import { sharedChanges, waveMoves, waveReach } from '../diff/waves';
 import { renderFleet, renderForComparison, withWaveCopies } from './render';
 import { dirname, resolve } from 'path';
 import { WavePinError } from '../rollout/pins';
@@ -131,6 +131,7 @@ function main(args: string[]): number {
       }
     }
     const waves = [
+      ...waveMoves(afterFleet, (path) => before.get(path)),
       ...(committedFleet ? promotionLines(committedFleet, afterFleet, repoRoot) : []),
       ...waveReach(afterFleet, sharedChanges((path) => before.get(path), after, after.keys())),
     ];

@@ -25,7 +25,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { nodeGroupWarnings } from '../capacity/max-pods';
 import { sourceVersion, appFingerprint } from './fingerprint';
 import { buildFleetInSlices, appPaths, withWaveCopies } from './render';
-import { sharedChanges, waveFilesPattern, waveReach } from '../diff/waves';
+import { sharedChanges, waveFilesPattern, waveMoves, waveReach } from '../diff/waves';
 
 /** The fleet cannot schedule: an IPv4 cluster is out of addresses, or (when set to refuse) a node group is too small. */
 export class CapacityError extends Error {
@@ -210,7 +210,7 @@ async function synthesizeLocked(options: SynthOptions, lock: OutputLock, run: Sy
   if (fleet.waves.length > 1) {
     const wavePaths = [...previous.keys()].filter((path) => new RegExp(waveFilesPattern).test(path) && existsSync(join(options.outdir, path)));
     const written = new Map(wavePaths.map((path) => [path, readFileSync(join(options.outdir, path), 'utf8')]));
-    waves = waveReach(fleet, sharedChanges((path) => previous.get(path), written, wavePaths));
+    waves = [...waveMoves(fleet, (path) => previous.get(path)), ...waveReach(fleet, sharedChanges((path) => previous.get(path), written, wavePaths))];
   }
   return { ...summary, warnings: [...warnings, ...albWalk.warnings, ...renamed, ...addonsOff], clusterChanges, moves, waves, renderedApps: rendered.map(({ app }) => app.name) };
 }

@@ -8,7 +8,8 @@
 import { parseAllDocuments } from 'yaml';
 import { addonCatalog, addonKeys } from '../catalog/addons';
 import { distLayout } from '../catalog/dist-layout';
-import { Fleet } from '../config/fleet';
+import { Fleet, waveOf } from '../config/fleet';
+import { clusterLabelKeys } from '../catalog/argocd';
 import { count, firstNames } from '../config/messages';
 import { bakeText, isWaveSharedFile } from '../config/waves';
 
@@ -58,4 +59,20 @@ export function waveReach(fleet: Fleet, changes: readonly string[]): string[] {
 export function waveLines(fleet: Fleet): string[] {
   return fleet.waves.map((wave) => `${wave.name} (${count(wave.clusters.length)} cluster${wave.clusters.length === 1 ? '' : 's'}: ${firstNames(wave.clusters)}): `
     + `${wave.revision ? `runs ${wave.revision.slice(0, 12)}` : `runs ${fleet.repo.revision}, what is merged`}; bake time ${bakeText(wave.bakeMinutes)}`);
+}
+
+/**
+ * Each cluster whose wave changes (its registration's `fleet/wave` label before, its wave now): it
+ * runs what its new wave runs from then on, which may be an older or a newer commit than before.
+ */
+export function waveMoves(fleet: Fleet, before: (path: string) => string | undefined): string[] {
+  return fleet.clusters.flatMap((cluster) => {
+    const wave = waveOf(fleet, cluster.name);
+    const text = before(distLayout.clusterSecret(cluster.name));
+    if (!wave || text === undefined) return [];
+    const secret = parseAllDocuments(text).map((document) => document.toJS() as Record<string, any> | null).find((object) => object?.kind === 'Secret');
+    const was = secret?.metadata?.labels?.[clusterLabelKeys.wave];
+    if (was === undefined || was === wave.name) return [];
+    return [`waves: cluster ${cluster.name} moves from wave ${was} to wave ${wave.name}: it runs what ${wave.name} runs (${wave.revision ? wave.revision.slice(0, 12) : `${fleet.repo.revision}, what is merged`}) from then on, older or newer than what it ran`];
+  });
 }

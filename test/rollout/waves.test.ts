@@ -225,6 +225,16 @@ describe('waves: a shared change reaches the first wave when merged, each later 
       expect([...states.bumped.files.keys()].filter((path) => path.startsWith('waves/')).length).toBeGreaterThan(0);
     });
 
+    test('a cluster moving between waves is said, with what it runs from then on', () => {
+      const { waveMoves } = require('../../diff/waves');
+      const { parseFleet } = require('../../config/load');
+      const moved = states.bumped.text.replace('clusters: [ipv6-01]', 'clusters: [ipv6-01, ipv4-00]').replace('clusters: [ipv4-00, ipv6-03', 'clusters: [ipv6-03');
+      expect(waveMoves(parseFleet(moved, 'fleet.yaml'), (path: string) => states.bumped.files.get(path))).toEqual([
+        'waves: cluster ipv4-00 moves from wave early to wave canary: it runs what canary runs (main, what is merged) from then on, older or newer than what it ran',
+      ]);
+      expect(waveMoves(parseFleet(states.bumped.text, 'fleet.yaml'), (path: string) => states.bumped.files.get(path))).toEqual([]);
+    });
+
     test('npm run plan lists each wave, its clusters and the commit it runs', () => {
       const { waveLines } = require('../../diff/waves');
       const { parseFleet } = require('../../config/load');
