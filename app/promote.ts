@@ -14,6 +14,7 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { relative, resolve } from 'path';
 import { parseArgs } from 'util';
+import { parse as parseYaml } from 'yaml';
 import { FleetConfigError, loadFleet, parseFleet } from '../config/load';
 import { synthOptionsFromEnv } from '../config/locations';
 import { updateFleetFile } from '../output/fleet-file';
@@ -28,6 +29,25 @@ import { renderedObjects } from '../verify/rendered';
 function expectedApplications(outdir: string): Array<{ name: string; cluster: string }> {
   const files = committedDist(outdir) ?? new Map<string, string>();
   return generatedApplications(renderedObjects(files)).map((application) => ({ name: String(application.metadata?.name), cluster: String(application.metadata?.labels?.['fleet/cluster'] ?? '') }));
+}
+
+/**
+ * Fetches the branch Argo CD tracks from origin, so that what the first wave runs is the remote's
+ * newest (rollout/promote.ts firstWaveCommit reads origin/<branch>); without an origin or the
+ * network, says so and goes on with what the clone has.
+ */
+function fetchTrackedBranch(repoRoot: string, fleetText: string): void {
+  const branch = String(parseYaml(fleetText)?.repo?.revision ?? 'main');
+  try {
+    execFileSync('git', ['-C', repoRoot, 'remote', 'get-url', 'origin'], { stdio: 'ignore' });
+  } catch {
+    return;
+  }
+  try {
+    execFileSync('git', ['-C', repoRoot, 'fetch', '--quiet', 'origin', branch], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  } catch (error) {
+    console.error(`warning: could not fetch ${branch} from origin (${String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0]}): using what this clone has of it`);
+  }
 }
 
 const usage = 'usage: npm run promote -- <wave> [--undo] | --init';
@@ -48,6 +68,7 @@ async function main(args: string[]): Promise<number> {
   const options = synthOptionsFromEnv(process.env);
   const repoRoot = execFileSync('git', ['-C', resolve(options.configFile, '..'), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const fleetText = readFileSync(options.configFile, 'utf8');
+  fetchTrackedBranch(repoRoot, fleetText);
   let promotion: Promotion;
   try {
     if (parsed.values.init) {
