@@ -178,20 +178,23 @@ function firstWaveCommit(repoRoot: string, branch: string): string {
 }
 
 /**
- * Pins every later wave that has no revision to the commit the first wave runs: what they run does
- * not change (they ran repo.revision's files). Works on fleet.yaml's text, which is not valid
- * until they are pinned.
+ * Pins every later wave that has no revision to what the wave before it runs: on first declaring
+ * waves, the commit the first wave runs, which changes nothing they run (they ran repo.revision's
+ * files). Works on fleet.yaml's text, which is not valid until they are pinned.
  */
 export function initWaves(fleetText: string, repoRoot: string): Promotion {
   const written = parse(fleetText) ?? {};
   const head = firstWaveCommit(repoRoot, written.repo?.revision ?? 'main');
   let text = fleetText;
   const lines: string[] = [];
+  // Each to what the wave before it runs: never newer than that wave (a wave added after a pinned one takes its commit).
+  let before = head;
   (written.waves ?? []).forEach((wave: { name?: string; revision?: string }, index: number) => {
     if (index > 0 && wave?.revision === undefined) {
-      text = withRevision(text, index, head);
-      lines.push(`wave ${wave?.name}: pinned to ${head}, what it runs now`);
+      text = withRevision(text, index, before);
+      lines.push(`wave ${wave?.name}: pinned to ${before}, what wave ${written.waves[index - 1]?.name} runs`);
     }
+    if (index > 0) before = wave?.revision ?? before;
   });
   if (!lines.length) throw new PromotionError('no later wave is without a revision: nothing to pin');
   return { text, lines };

@@ -65,3 +65,14 @@ describe('a later wave whose commit this clone does not have', () => {
     expect(() => withWavePins(fleet, projectRoot)).toThrow(`wave rest is pinned to ${sha}, which is not a commit of this clone: fetch it (git fetch, or git fetch --unshallow in a shallow clone), or correct waves[1].revision`);
   });
 });
+
+describe('npm run promote -- --init', () => {
+  test('pins a wave added after a pinned one to that wave\'s commit, never newer', () => {
+    const { initWaves } = require('../../rollout/promote');
+    const { projectRoot } = require('../support/fixtures');
+    const text = `repo:\n  url: https://example.com/x.git\nwaves:\n  - name: canary\n    clusters: [a]\n  - name: early\n    clusters: [b]\n    revision: ${sha}\n  - name: late\n    clusters: [c]\n`;
+    const { text: pinned, lines } = initWaves(text, projectRoot);
+    expect(lines).toEqual([`wave late: pinned to ${sha}, what wave early runs`]);
+    expect(pinned).toBe(`${text}    revision: ${sha}\n`);
+  });
+});

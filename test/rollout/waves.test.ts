@@ -410,7 +410,7 @@ describe('npm run promote, as run from the command line', () => {
     const init = run('--init');
     expect([init.status, init.stderr]).toEqual([0, '']);
     const main = git(repo, ['rev-parse', 'main']);
-    expect(init.stdout).toContain(`wave rest: pinned to ${main}, what it runs now`);
+    expect(init.stdout).toContain(`wave rest: pinned to ${main}, what wave canary runs`);
     expect(init.stdout).toMatch(/dist\/: \d+ added, \d+ changed, 0 removed \(from .*fleet\.yaml\); commit both and open a pull request/);
     expect(parse(readFileSync(join(repo, 'fleet.yaml'), 'utf8')).waves[1].revision).toBe(main);
     commitNow('Waves');
