@@ -237,3 +237,40 @@ describe('subnets shared between clusters, and within one', () => {
     ]);
   });
 });
+
+describe('names given twice, and what is not refused twice for it', () => {
+  test('two clusters of one name are refused at the second, by its field', () => {
+    const text = demoFleetText.replace('  - name: ipv6-east\n', '  - name: legacy-ipv4\n');
+    expect(locatedProblemsOf(text)).toEqual(expect.arrayContaining([expect.stringMatching(/ clusters\[1\]\.name: cluster name "legacy-ipv4" is already used by clusters\[0\]\.name: names must be unique$/)]));
+  });
+
+  test('two node groups of one name on a cluster are refused at the second', () => {
+    const group = '      - name: default\n        instanceType: m5.large\n        minSize: 3\n        maxSize: 30\n';
+    const text = demoFleetText.replace(group, `${group}${group}`);
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/ clusters\[0\]\.nodeGroups\[1\]\.name: node group name "default" is already used by clusters\[0\]\.nodeGroups\[0\]\.name: names must be unique$/)]);
+  });
+
+  test('an app named twice is refused as such at the second; the first is still held to its Application\'s name', () => {
+    // Both named after an add-on: the first's Application would take the add-on's over, the second is a name used twice.
+    const text = demoFleetText.replace('  - name: app0\n', '  - name: cluster-autoscaler\n').replace('  - name: app1\n', '  - name: cluster-autoscaler\n');
+    const problems = locatedProblemsOf(text).map((problem) => problem.slice(problem.indexOf(' ') + 1));
+    expect(problems).toEqual([
+      'apps[0].name: "cluster-autoscaler" on ipv6-east makes the Application cluster-autoscaler-ipv6-east, which is already the Application of add-on cluster-autoscaler on ipv6-east: the two would take over each other\'s Application; choose another name',
+      'apps[1].name: app name "cluster-autoscaler" is already used by apps[0].name: names must be unique',
+    ]);
+  });
+});
+
+describe('subnets of the other family take no part in the overlap checks', () => {
+  test('an IPv4 block on the IPv6 cluster that is also legacy-ipv4\'s is refused for its family only', () => {
+    const text = demoFleetText.replace(eastSubnet, '      - 10.230.16.0/22\n');
+    expect(locatedProblemsOf(text)).toEqual([atEastSubnet(text, '"10.230.16.0/22" is an IPv4 block, but the cluster\'s ipFamily is ipv6: expected an IPv6 /64')]);
+  });
+});
+
+describe('weights', () => {
+  test('an app on several clusters with one weighted and one not is told to weigh each', () => {
+    const text = demoFleetText.replace('    replicas: 5\n  - name: app1\n', '    replicas: 5\n    clusters: [{ name: ipv6-east, weight: 1 }, legacy-ipv4]\n  - name: app1\n');
+    expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/ apps\[0\]\.clusters: names several clusters: give each a weight/)]);
+  });
+});
