@@ -274,3 +274,10 @@ describe('weights', () => {
     expect(locatedProblemsOf(text)).toEqual([expect.stringMatching(/ apps\[0\]\.clusters: names several clusters: give each a weight/)]);
   });
 });
+
+describe('a subnet of the other family beside the cluster\'s own dual-stack blocks', () => {
+  test('is refused for its family, and not also as an overlap of the cluster\'s ipv4Subnets', () => {
+    const text = demoFleetText.replace(eastSubnet, '      - 10.231.16.0/22\n');
+    expect(locatedProblemsOf(text)).toEqual([atEastSubnet(text, '"10.231.16.0/22" is an IPv4 block, but the cluster\'s ipFamily is ipv6: expected an IPv6 /64')]);
+  });
+});
