@@ -25,7 +25,8 @@ import { valuesProblems } from '../verify/chart-values';
 import { dnsProblems, fleetRecords } from '../verify/dns-records';
 import { helmUnavailable } from '../verify/helm';
 import { serviceFindings } from '../verify/service-readiness';
-import { clusterPolicy, deleteHooksPolicyName } from '../verify/admission';
+import { clusterPolicy } from '../verify/admission';
+import { admissionPolicyNames } from '../catalog/admission';
 import { appFieldPath, AppFieldLocator, renderServices } from '../verify/service-renders';
 import { renderedObjectProblemsInTurns } from '../verify/objects';
 import { checkPages, missingPagePrograms } from '../verify/pages';
@@ -215,7 +216,7 @@ export async function servicesCheck(fleet: Fleet, rendered: ReadonlyMap<string, 
   const errors = [...outcome.errors];
   const warnings: string[] = [];
   for (const render of outcome.renders) {
-    const findings = serviceFindings(render, locate(render.app, []), clusterPolicy(rendered, render.cluster.name, deleteHooksPolicyName));
+    const findings = serviceFindings(render, locate(render.app, []), clusterPolicy(rendered, render.cluster.name, admissionPolicyNames.deleteHooks));
     errors.push(...findings.errors);
     warnings.push(...findings.warnings);
   }

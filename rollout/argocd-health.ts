@@ -36,7 +36,7 @@ export async function fetchApplications(server: string, token: string, repoURL: 
   try {
     response = await fetch(`${base}/api/v1/applications`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
   } catch (error) {
-    throw new ArgoCdApiError(`Argo CD at ${base} did not answer: ${(error as Error).message}`);
+    throw new ArgoCdApiError(`Argo CD at ${base} did not answer: ${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause?: Error }).cause!.message})` : ""}`);
   }
   if (response.status === 401 || response.status === 403) throw new ArgoCdApiError(`Argo CD at ${base} refused the token (HTTP ${response.status}): give a token of an account that may get applications (ARGOCD_AUTH_TOKEN)`);
   if (!response.ok) throw new ArgoCdApiError(`Argo CD at ${base} answered HTTP ${response.status} to GET /api/v1/applications`);

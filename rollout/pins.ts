@@ -21,8 +21,9 @@ export class WavePinError extends Error {
   }
 }
 
-function git(repoRoot: string, args: readonly string[]): string {
-  return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+/** git in `repoRoot`, its output trimmed: what the rollout reads of the repository's history. */
+export function git(repoRoot: string, args: readonly string[]): string {
+  return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
 }
 
 /** The texts of blobs (`<revision>:<path>`) in one `git cat-file --batch`; undefined for one that is missing. */

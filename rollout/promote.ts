@@ -14,6 +14,7 @@ import { distLayout } from '../catalog/dist-layout';
 import { Fleet } from '../config/fleet';
 import { bakeText, Wave } from '../config/waves';
 import { ApplicationHealth, unhealthyApplications } from './argocd-health';
+import { git } from './pins';
 import { sharedChanges } from '../diff/waves';
 
 /** A promotion or an undo refused, with the reason and what to do. */
@@ -45,9 +46,6 @@ export interface Promotion {
   readonly lines: readonly string[];
 }
 
-function git(repoRoot: string, args: readonly string[]): string {
-  return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
-}
 
 function isAncestor(repoRoot: string, ancestor: string, descendant: string): boolean {
   try {

@@ -12,7 +12,7 @@
  * checking against Kubernetes' CEL environment, and the cost limits.
  */
 import { evaluate, parse } from '@marcbachmann/cel-js';
-import { admissionPolicyNames, AdmissionPolicy, AdmissionRule, CelRule, trackingIdAnnotation } from '../catalog/admission';
+import { AdmissionPolicy, AdmissionRule, CelRule, trackingIdAnnotation } from '../catalog/admission';
 import { distLayout } from '../catalog/dist-layout';
 import { Manifest } from './rendered';
 import { renderedFileObjects } from './rendered';
@@ -129,6 +129,3 @@ export function deleteHookCreation(object: Manifest, application: string, namesp
     },
   };
 }
-
-/** The name of the delete hooks policy, which the services check evaluates. */
-export const deleteHooksPolicyName = admissionPolicyNames.deleteHooks;

@@ -315,6 +315,8 @@ describe('waves: a shared change reaches the first wave when merged, each later 
     let address: string;
     beforeAll(async () => {
       server = createServer((request, response) => {
+        // No kept-alive sockets between tests: one the server closes while idle would fail the next fetch that reuses it.
+        response.setHeader('connection', 'close');
         if (request.headers.authorization !== 'Bearer token') {
           response.writeHead(401).end('{"error":"invalid session"}');
           return;
